@@ -1,0 +1,346 @@
+#include "keys/keyring.h"
+
+#include <charconv>
+#include <cstdio>
+#include <mutex>
+
+#include "vault/common/strings.h"
+#include "vault/common/status_macros.h"
+
+namespace hoidla::keys {
+namespace {
+
+using storage::Space;
+
+constexpr std::string_view kKeyMagic = "HK";
+constexpr uint8_t kKeyFormat = 1;
+constexpr std::string_view kKeyAd = "hoidla/key/v1";
+constexpr std::string_view kActiveKey = "kek-active";
+constexpr std::string_view kKekPrefix = "kek/";
+constexpr std::string_view kSubjectPrefix = "subj/";
+constexpr uint32_t kSubjectKeyVersion = 1;
+
+std::string KekKey(uint32_t version) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "kek/%08x", version);
+  return buf;
+}
+std::string SubjectKeyKey(std::string_view subject) { return hoidla::StrCat(kSubjectPrefix, subject); }
+std::string KekContext(uint32_t version) { return hoidla::StrCat("kek|", version); }
+std::string SubjectContext(std::string_view subject) { return hoidla::StrCat("subject|", subject); }
+
+void PutU32(std::string* out, uint32_t v) {
+  for (int i = 3; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+uint32_t GetU32(std::string_view in) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+void PutU64(std::string* out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+uint64_t GetU64(std::string_view in) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+
+bool ParseHex32(std::string_view s, uint32_t* out) {
+  if (s.size() != 8) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out, 16);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+std::string SealKeyEnvelope(const SecureBuffer& wrapping_key, std::string_view key_id,
+                            uint32_t key_version, std::string_view context,
+                            std::string_view secret) {
+  std::string out(kKeyMagic);
+  out.push_back(static_cast<char>(kKeyFormat));
+  out.push_back(static_cast<char>(key_id.size()));
+  out.append(key_id);
+  PutU32(&out, key_version);
+  std::string ad = hoidla::StrCat(kKeyAd, out, context);
+  out += WrapBytes(wrapping_key, ad, secret);
+  return out;
+}
+
+absl::StatusOr<KeyEnvelopeHeader> ParseKeyEnvelope(std::string_view env) {
+  if (env.size() < 4 || env.substr(0, 2) != kKeyMagic ||
+      static_cast<uint8_t>(env[2]) != kKeyFormat) {
+    return absl::DataLossError("malformed key envelope");
+  }
+  size_t id_len = static_cast<uint8_t>(env[3]);
+  size_t header = 4 + id_len + 4;
+  if (env.size() < header + kWrapNonceBytes + kAeadTagBytes) {
+    return absl::DataLossError("malformed key envelope");
+  }
+  return KeyEnvelopeHeader{std::string(env.substr(4, id_len)),
+                           GetU32(env.substr(4 + id_len)), header};
+}
+
+absl::StatusOr<SecureBuffer> OpenKeyEnvelope(const SecureBuffer& wrapping_key,
+                                             std::string_view context,
+                                             std::string_view env) {
+  HOIDLA_ASSIGN_OR_RETURN(KeyEnvelopeHeader h, ParseKeyEnvelope(env));
+  std::string ad = hoidla::StrCat(kKeyAd, env.substr(0, h.header_size), context);
+  return UnwrapBytes(wrapping_key, ad, env.substr(h.header_size));
+}
+
+Keyring::Keyring(storage::KvStore* store, SecureBuffer master, MasterKeyMode mode,
+                 Clock* clock)
+    : store_(store), master_(std::move(master)), mode_(mode), clock_(clock) {
+  blind_index_key_ = DeriveSubkey(master_, "blindidx", 1);
+  token_key_ = DeriveSubkey(master_, "tokenmac", 1);
+}
+
+absl::StatusOr<std::unique_ptr<Keyring>> Keyring::Open(storage::KvStore* store,
+                                                       SecureBuffer master,
+                                                       MasterKeyMode mode, Clock* clock) {
+  if (master.size() != kKeyBytes) return absl::InvalidArgumentError("master key: wrong size");
+  std::unique_ptr<Keyring> k(new Keyring(store, std::move(master), mode, clock));
+  HOIDLA_RETURN_IF_ERROR(k->Load());
+  return k;
+}
+
+absl::Status Keyring::Load() {
+  std::unique_lock lock(mu_);
+  auto active = store_->Get(Space::kKeys, kActiveKey);
+  if (active.status().code() == absl::StatusCode::kNotFound) {
+    // Fresh store: KEK v1 and the system subject key, in one batch.
+    SecureBuffer kek = NewKey();
+    storage::WriteBatch batch;
+    std::string rec;
+    PutU64(&rec, static_cast<uint64_t>(clock_->NowMicros()));
+    rec += SealKeyEnvelope(master_, "master", 1, KekContext(1), kek.view());
+    batch.Put(Space::kKeys, KekKey(1), rec);
+    std::string v;
+    PutU32(&v, 1);
+    batch.Put(Space::kKeys, kActiveKey, v);
+    SecureBuffer sys = NewKey();
+    batch.Put(Space::kKeys, SubjectKeyKey(kSystemSubject),
+              SealKeyEnvelope(kek, "kek", 1, SubjectContext(kSystemSubject), sys.view()));
+    HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+    active_kek_ = 1;
+    keks_[1] = std::make_shared<const SecureBuffer>(std::move(kek));
+    return absl::OkStatus();
+  }
+  if (!active.ok()) return active.status();
+  if (active->size() != 4) return absl::DataLossError("corrupt active key-encryption key record");
+  active_kek_ = GetU32(*active);
+  auto it = store_->Scan(Space::kKeys, kKekPrefix);
+  for (; it->Valid(); it->Next()) {
+    std::string_view key = it->key();
+    std::string_view val = it->value();
+    if (val.size() < 8) return absl::DataLossError("corrupt key-encryption key record");
+    uint32_t version = 0;
+    if (!ParseHex32(key.substr(kKekPrefix.size()), &version)) {
+      return absl::DataLossError("corrupt key-encryption key record");
+    }
+    auto kek = OpenKeyEnvelope(master_, KekContext(version), val.substr(8));
+    if (!kek.ok()) {
+      return absl::PermissionDeniedError("master key does not open this store");
+    }
+    keks_[version] = std::make_shared<const SecureBuffer>(std::move(*kek));
+  }
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  if (!keks_.contains(active_kek_)) {
+    return absl::DataLossError("active key-encryption key is missing");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<const SecureBuffer>> Keyring::Kek(uint32_t version) {
+  std::shared_lock lock(mu_);
+  auto it = keks_.find(version);
+  if (it == keks_.end()) {
+    return absl::DataLossError(hoidla::StrCat("key-encryption key version ", version, " is gone"));
+  }
+  return it->second;
+}
+
+absl::Status Keyring::AddSubjectKey(std::string_view subject_id, storage::WriteBatch* batch) {
+  auto existing = store_->Get(Space::kKeys, SubjectKeyKey(subject_id));
+  if (existing.ok()) return absl::AlreadyExistsError("subject key exists");
+  if (existing.status().code() != absl::StatusCode::kNotFound) return existing.status();
+  SecureBuffer key = NewKey();
+  uint32_t version;
+  std::shared_ptr<const SecureBuffer> kek;
+  {
+    std::shared_lock lock(mu_);
+    version = active_kek_;
+    kek = keks_.at(version);
+  }
+  batch->Put(Space::kKeys, SubjectKeyKey(subject_id),
+             SealKeyEnvelope(*kek, "kek", version, SubjectContext(subject_id), key.view()));
+  std::unique_lock lock(mu_);
+  subject_cache_[std::string(subject_id)] = std::make_shared<const SecureBuffer>(std::move(key));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<const SecureBuffer>> Keyring::SubjectKey(
+    std::string_view subject_id) {
+  {
+    std::shared_lock lock(mu_);
+    auto it = subject_cache_.find(subject_id);
+    if (it != subject_cache_.end()) return it->second;
+  }
+  auto rec = store_->Get(Space::kKeys, SubjectKeyKey(subject_id));
+  if (rec.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError("subject key not found");
+  }
+  if (!rec.ok()) return rec.status();
+  HOIDLA_ASSIGN_OR_RETURN(KeyEnvelopeHeader h, ParseKeyEnvelope(*rec));
+  if (h.key_id != "kek") return absl::DataLossError("subject key has a foreign wrapping key");
+  HOIDLA_ASSIGN_OR_RETURN(auto kek, Kek(h.key_version));
+  HOIDLA_ASSIGN_OR_RETURN(SecureBuffer key,
+                          OpenKeyEnvelope(*kek, SubjectContext(subject_id), *rec));
+  auto shared = std::make_shared<const SecureBuffer>(std::move(key));
+  std::unique_lock lock(mu_);
+  if (subject_cache_.size() > 100000) subject_cache_.clear();
+  subject_cache_[std::string(subject_id)] = shared;
+  return shared;
+}
+
+absl::StatusOr<std::string> Keyring::WrapDataKey(std::string_view subject_id,
+                                                 const SecureBuffer& data_key,
+                                                 std::string_view context) {
+  HOIDLA_ASSIGN_OR_RETURN(auto skey, SubjectKey(subject_id));
+  return SealKeyEnvelope(*skey, hoidla::StrCat("subject:", subject_id), kSubjectKeyVersion,
+                         context, data_key.view());
+}
+
+absl::StatusOr<SecureBuffer> Keyring::UnwrapDataKey(std::string_view subject_id,
+                                                    std::string_view envelope,
+                                                    std::string_view context) {
+  HOIDLA_ASSIGN_OR_RETURN(KeyEnvelopeHeader h, ParseKeyEnvelope(envelope));
+  if (h.key_id != hoidla::StrCat("subject:", subject_id) || h.key_version != kSubjectKeyVersion) {
+    return absl::DataLossError("data key belongs to another subject");
+  }
+  HOIDLA_ASSIGN_OR_RETURN(auto skey, SubjectKey(subject_id));
+  HOIDLA_ASSIGN_OR_RETURN(SecureBuffer key, OpenKeyEnvelope(*skey, context, envelope));
+  if (key.size() != kKeyBytes) return absl::DataLossError("data key has the wrong size");
+  return key;
+}
+
+absl::Status Keyring::DestroySubjectKey(std::string_view subject_id) {
+  if (subject_id == kSystemSubject) {
+    return absl::FailedPreconditionError("the system key cannot be destroyed");
+  }
+  storage::WriteBatch batch;
+  batch.Delete(Space::kKeys, SubjectKeyKey(subject_id));
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  std::unique_lock lock(mu_);
+  subject_cache_.erase(std::string(subject_id));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<KekInfo>> Keyring::ListKeks() {
+  std::map<uint32_t, int64_t> counts;
+  auto it = store_->Scan(Space::kKeys, kSubjectPrefix);
+  for (; it->Valid(); it->Next()) {
+    HOIDLA_ASSIGN_OR_RETURN(KeyEnvelopeHeader h, ParseKeyEnvelope(it->value()));
+    counts[h.key_version]++;
+  }
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  std::vector<KekInfo> out;
+  uint32_t active;
+  {
+    std::shared_lock lock(mu_);
+    active = active_kek_;
+  }
+  auto kit = store_->Scan(Space::kKeys, kKekPrefix);
+  for (; kit->Valid(); kit->Next()) {
+    uint32_t version = 0;
+    if (!ParseHex32(kit->key().substr(kKekPrefix.size()), &version) ||
+        kit->value().size() < 8) {
+      return absl::DataLossError("corrupt key-encryption key record");
+    }
+    out.push_back({version, static_cast<int64_t>(GetU64(kit->value())), version == active,
+                   counts[version]});
+  }
+  HOIDLA_RETURN_IF_ERROR(kit->status());
+  return out;
+}
+
+absl::StatusOr<uint32_t> Keyring::RotateKek() {
+  std::unique_lock lock(mu_);
+  uint32_t version = keks_.empty() ? 1 : keks_.rbegin()->first + 1;
+  SecureBuffer kek = NewKey();
+  storage::WriteBatch batch;
+  std::string rec;
+  PutU64(&rec, static_cast<uint64_t>(clock_->NowMicros()));
+  rec += SealKeyEnvelope(master_, "master", 1, KekContext(version), kek.view());
+  batch.Put(Space::kKeys, KekKey(version), rec);
+  std::string v;
+  PutU32(&v, version);
+  batch.Put(Space::kKeys, kActiveKey, v);
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  keks_[version] = std::make_shared<const SecureBuffer>(std::move(kek));
+  active_kek_ = version;
+  return version;
+}
+
+absl::StatusOr<int64_t> Keyring::RewrapSubjectKeys() {
+  uint32_t active;
+  std::shared_ptr<const SecureBuffer> active_kek;
+  {
+    std::shared_lock lock(mu_);
+    active = active_kek_;
+    active_kek = keks_.at(active);
+  }
+  int64_t done = 0;
+  storage::WriteBatch batch;
+  auto flush = [&]() -> absl::Status {
+    if (batch.empty()) return absl::OkStatus();
+    HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+    batch.Clear();
+    return absl::OkStatus();
+  };
+  auto snapshot = store_->NewSnapshot();
+  auto it = store_->Scan(Space::kKeys, kSubjectPrefix, {}, snapshot.get());
+  for (; it->Valid(); it->Next()) {
+    std::string_view subject = it->key().substr(kSubjectPrefix.size());
+    HOIDLA_ASSIGN_OR_RETURN(KeyEnvelopeHeader h, ParseKeyEnvelope(it->value()));
+    if (h.key_version == active) continue;
+    HOIDLA_ASSIGN_OR_RETURN(auto old_kek, Kek(h.key_version));
+    HOIDLA_ASSIGN_OR_RETURN(SecureBuffer key,
+                            OpenKeyEnvelope(*old_kek, SubjectContext(subject), it->value()));
+    batch.Put(Space::kKeys, it->key(),
+              SealKeyEnvelope(*active_kek, "kek", active, SubjectContext(subject), key.view()));
+    ++done;
+    if (batch.ops().size() >= 256) HOIDLA_RETURN_IF_ERROR(flush());
+  }
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  HOIDLA_RETURN_IF_ERROR(flush());
+  return done;
+}
+
+absl::Status Keyring::RetireKek(uint32_t version) {
+  {
+    std::shared_lock lock(mu_);
+    if (!keks_.contains(version)) {
+      return absl::NotFoundError(hoidla::StrCat("key-encryption key version ", version, " not found"));
+    }
+    if (version == active_kek_) {
+      return absl::FailedPreconditionError("version: the active key-encryption key cannot be retired");
+    }
+  }
+  HOIDLA_ASSIGN_OR_RETURN(auto infos, ListKeks());
+  for (const auto& info : infos) {
+    if (info.version == version && info.wrapped_keys > 0) {
+      return absl::FailedPreconditionError(hoidla::StrCat(
+          "version: ", info.wrapped_keys, " keys are still wrapped with it; run rewrap first"));
+    }
+  }
+  storage::WriteBatch batch;
+  batch.Delete(Space::kKeys, KekKey(version));
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  std::unique_lock lock(mu_);
+  keks_.erase(version);
+  return absl::OkStatus();
+}
+
+}  // namespace hoidla::keys

@@ -1,0 +1,137 @@
+// Keyring: Hoidla's key hierarchy, persisted in the kKeys space.
+//
+//   master key (keys/master_key.h; never stored by the keyring)
+//     └─ key-encryption keys (KEK), versioned: kek/<version>, wrapped by master
+//          └─ one key per data subject: subj/<subject id>, wrapped by a KEK
+//               └─ a fresh data key per stored object version, wrapped by
+//                  the subject key and kept in the object's own header
+//
+// Destroying a subject key makes everything of that person unreadable at once.
+// Rotating the KEK makes new subject keys use a new version; RewrapSubjectKeys
+// re-wraps older ones without touching any object (no document is ever
+// decrypted); RetireKek then destroys a version nobody uses.
+//
+// Organisation-level records (organisations, projects) belong to the
+// reserved subject "system".
+//
+// Every wrapped key is a key envelope naming the wrapping key's id and
+// version (doc/format.md). Unwrapped subject keys are cached in memory in
+// wiping buffers.
+//
+// Thread-safety: safe for concurrent use.
+#ifndef HOIDLA_KEYS_KEYRING_H_
+#define HOIDLA_KEYS_KEYRING_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "keys/crypto.h"
+#include "keys/master_key.h"
+#include "vault/common/clock.h"
+#include "vault/storage/kv_store.h"
+
+namespace hoidla::keys {
+
+inline constexpr std::string_view kSystemSubject = "system";
+
+// Parsed header of a key envelope.
+struct KeyEnvelopeHeader {
+  std::string key_id;    // the wrapping key: "master", "kek", "subject:<id>"
+  uint32_t key_version;  // the wrapping key's version
+  size_t header_size;    // bytes before the wrapped payload
+};
+absl::StatusOr<KeyEnvelopeHeader> ParseKeyEnvelope(std::string_view envelope);
+// Wraps `secret` under `wrapping_key`, naming it (`key_id`, `key_version`),
+// bound to `context` (what is wrapped).
+std::string SealKeyEnvelope(const SecureBuffer& wrapping_key, std::string_view key_id,
+                            uint32_t key_version, std::string_view context,
+                            std::string_view secret);
+// Unwraps; DATA_LOSS when the envelope is malformed or fails authentication.
+absl::StatusOr<SecureBuffer> OpenKeyEnvelope(const SecureBuffer& wrapping_key,
+                                             std::string_view context,
+                                             std::string_view envelope);
+
+struct KekInfo {
+  uint32_t version;
+  int64_t created_at_micros;
+  bool active;
+  int64_t wrapped_keys;
+};
+
+class Keyring {
+ public:
+  // Opens the keyring in `store` with `master`. On a fresh store, creates KEK
+  // version 1 and the system subject key. Returns the keyring on success;
+  // PERMISSION_DENIED "master key does not open this store" when the store's
+  // KEKs were wrapped under another master key; DATA_LOSS when key records
+  // are corrupt. `store` and `clock` must outlive the keyring.
+  static absl::StatusOr<std::unique_ptr<Keyring>> Open(storage::KvStore* store,
+                                                       SecureBuffer master,
+                                                       MasterKeyMode mode, Clock* clock);
+
+  MasterKeyMode mode() const { return mode_; }
+
+  // Creates a new subject key for `subject_id`, wrapped with the active KEK,
+  // and adds its record to `batch` (the caller commits it with the subject's
+  // first record). ALREADY_EXISTS when the subject already has a key.
+  absl::Status AddSubjectKey(std::string_view subject_id, storage::WriteBatch* batch);
+
+  // Wraps a data key under `subject_id`'s key, bound to `context` (the
+  // object's identity). Returns a key envelope. NOT_FOUND when the subject
+  // has no key (never created, or destroyed).
+  absl::StatusOr<std::string> WrapDataKey(std::string_view subject_id,
+                                          const SecureBuffer& data_key,
+                                          std::string_view context);
+  // Unwraps what WrapDataKey produced. DATA_LOSS when the envelope does not
+  // belong to `subject_id` and `context` or was altered; NOT_FOUND when the
+  // subject key no longer exists (erased).
+  absl::StatusOr<SecureBuffer> UnwrapDataKey(std::string_view subject_id,
+                                             std::string_view envelope,
+                                             std::string_view context);
+
+  // Destroys `subject_id`'s key: every object sealed under it becomes
+  // unreadable. Idempotent.
+  absl::Status DestroySubjectKey(std::string_view subject_id);
+
+  // Key administration.
+  absl::StatusOr<std::vector<KekInfo>> ListKeks();
+  // Creates a new KEK version and makes it active. Returns its version.
+  absl::StatusOr<uint32_t> RotateKek();
+  // Re-wraps every subject key not under the active KEK. Returns how many.
+  absl::StatusOr<int64_t> RewrapSubjectKeys();
+  // Destroys KEK `version`. FAILED_PRECONDITION when it is active or still
+  // wraps subject keys; NOT_FOUND when there is no such version.
+  absl::Status RetireKek(uint32_t version);
+
+  // Keys derived from the master key for keyed hashes.
+  const SecureBuffer& blind_index_key() const { return blind_index_key_; }
+  const SecureBuffer& token_key() const { return token_key_; }
+
+ private:
+  Keyring(storage::KvStore* store, SecureBuffer master, MasterKeyMode mode, Clock* clock);
+  absl::Status Load();
+  absl::StatusOr<std::shared_ptr<const SecureBuffer>> SubjectKey(std::string_view subject_id);
+  absl::StatusOr<std::shared_ptr<const SecureBuffer>> Kek(uint32_t version);
+
+  storage::KvStore* store_;
+  SecureBuffer master_;
+  MasterKeyMode mode_;
+  Clock* clock_;
+  SecureBuffer blind_index_key_;
+  SecureBuffer token_key_;
+
+  std::shared_mutex mu_;
+  uint32_t active_kek_ = 0;
+  std::map<uint32_t, std::shared_ptr<const SecureBuffer>> keks_;
+  std::map<std::string, std::shared_ptr<const SecureBuffer>, std::less<>> subject_cache_;
+};
+
+}  // namespace hoidla::keys
+
+#endif  // HOIDLA_KEYS_KEYRING_H_

@@ -1,0 +1,406 @@
+#include "vault/core/documents.h"
+
+#include "vault/common/strings.h"
+#include "keys/envelope.h"
+#include "vault/common/status_macros.h"
+#include "vault/core/paging.h"
+#include "vault/core/validation.h"
+
+namespace hoidla::core {
+namespace {
+
+using storage::Space;
+constexpr std::string_view kDoc = "doc";
+constexpr std::string_view kContentKind = "document";
+constexpr std::string_view kPendingPrefix = "pending/";
+constexpr size_t kBatchBytes = 1 << 20;
+
+keys::ObjectBinding ContentBinding(const rec::DocumentRecord& r) {
+  return {kContentKind, r.id(), 1, r.client_id()};
+}
+
+v1::Document ToApi(const rec::DocumentRecord& r) {
+  v1::Document d;
+  d.set_id(r.id());
+  d.set_project_id(r.project_id());
+  d.set_client_id(r.client_id());
+  d.set_case_id(r.case_id());
+  d.set_title(r.title());
+  d.set_kind(r.kind());
+  d.set_content_type(r.content_type());
+  d.set_size(r.size());
+  d.set_sha256(keys::ToHex(r.sha256()));
+  *d.mutable_created_at() = ToTimestamp(r.created_at_micros());
+  d.set_created_by(r.created_by());
+  return d;
+}
+
+Target TargetOf(const rec::DocumentRecord& r) {
+  return {.organization_id = r.organization_id(),
+          .project_id = r.project_id(),
+          .client_id = r.client_id(),
+          .case_id = r.case_id(),
+          .object_id = r.id()};
+}
+
+absl::Status Referenced(absl::Status s, std::string_view field) {
+  if (s.code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(hoidla::StrCat(field, ": not found"));
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string ChunkKey(std::string_view document_id, uint64_t index) {
+  std::string k(document_id);
+  k.push_back('/');
+  for (int i = 7; i >= 0; --i) k.push_back(static_cast<char>(index >> (8 * i)));
+  return k;
+}
+
+// ---------------------------------------------------------------------------
+// Upload
+
+Upload::Upload(Documents* owner, rec::DocumentRecord record, keys::SecureBuffer content_key)
+    : owner_(owner), record_(std::move(record)), content_key_(std::move(content_key)) {}
+
+Upload::~Upload() {
+  if (!finished_) Abort();
+}
+
+void Upload::Abort() {
+  finished_ = true;
+  failed_ = true;
+  batch_.Clear();
+  // Best effort: if this fails, RecoverPendingUploads() cleans up at start.
+  (void)owner_->DeleteContent(record_.id());
+}
+
+absl::Status Upload::FlushBatch(bool sync) {
+  if (batch_.empty()) return absl::OkStatus();
+  storage::WriteOptions wo;
+  wo.sync = sync;
+  absl::Status s = owner_->store_->Write(batch_, wo);
+  batch_.Clear();
+  return s;
+}
+
+absl::Status Upload::SealFullChunks(bool final_flush) {
+  const size_t cs = record_.chunk_size();
+  size_t off = 0;
+  auto binding = ContentBinding(record_);
+  auto cipher = static_cast<keys::Cipher>(record_.cipher());
+  // Keep at least one byte back unless flushing: a chunk is sealed only once
+  // we know whether it is the last.
+  while (buffer_.size() - off > cs || (final_flush && off < buffer_.size())) {
+    size_t n = std::min(cs, buffer_.size() - off);
+    bool final = final_flush && off + n == buffer_.size();
+    std::string sealed;
+    sealed.reserve(n + keys::ChunkOverhead(binding));
+    keys::SealChunk(cipher, content_key_, binding, next_chunk_, final,
+                    std::string_view(buffer_).substr(off, n), &sealed);
+    batch_.Put(Space::kBlobs, ChunkKey(record_.id(), next_chunk_), std::move(sealed));
+    ++next_chunk_;
+    off += n;
+    if (!final_flush && batch_.ByteSize() >= kBatchBytes) {
+      HOIDLA_RETURN_IF_ERROR(FlushBatch(/*sync=*/false));
+    }
+  }
+  if (final_flush && next_chunk_ == 0) {
+    // An empty document is one empty, final chunk.
+    std::string sealed;
+    keys::SealChunk(cipher, content_key_, binding, 0, true, {}, &sealed);
+    batch_.Put(Space::kBlobs, ChunkKey(record_.id(), 0), std::move(sealed));
+    ++next_chunk_;
+  }
+  buffer_.erase(0, off);
+  return absl::OkStatus();
+}
+
+absl::Status Upload::Append(std::string_view data) {
+  if (finished_) return absl::FailedPreconditionError("upload already finished");
+  if (size_ + static_cast<int64_t>(data.size()) > owner_->limits_.max_document_bytes) {
+    Abort();
+    return FieldError("data", hoidla::StrCat("document larger than the limit of ",
+                                           owner_->limits_.max_document_bytes, " bytes"));
+  }
+  size_ += data.size();
+  digest_.Update(data);
+  buffer_.append(data);
+  absl::Status s = SealFullChunks(false);
+  if (!s.ok()) Abort();
+  return s;
+}
+
+absl::StatusOr<v1::Document> Upload::Commit() {
+  if (finished_) return absl::FailedPreconditionError("upload already finished");
+  absl::Status s = SealFullChunks(true);
+  if (!s.ok()) {
+    Abort();
+    return s;
+  }
+  record_.set_size(size_);
+  record_.set_sha256(digest_.Finish());
+  record_.set_chunk_count(next_chunk_);
+  record_.set_created_at_micros(owner_->clock_->NowMicros());
+  s = owner_->records_.Put(kDoc, record_.id(), record_.client_id(), record_, &batch_);
+  if (s.ok()) {
+    batch_.Put(Space::kIndex, hoidla::StrCat("doc-by-cli/", record_.client_id(), "/", record_.id()), "");
+    if (!record_.case_id().empty()) {
+      batch_.Put(Space::kIndex, hoidla::StrCat("doc-by-cas/", record_.case_id(), "/", record_.id()), "");
+    }
+    batch_.Delete(Space::kMeta, hoidla::StrCat(kPendingPrefix, record_.id()));
+    // One synced batch: makes this batch and every earlier unsynced chunk
+    // durable, and the document visible, at once.
+    s = FlushBatch(/*sync=*/true);
+  }
+  if (!s.ok()) {
+    Abort();
+    return s;
+  }
+  finished_ = true;
+  return ToApi(record_);
+}
+
+// ---------------------------------------------------------------------------
+// Download
+
+absl::StatusOr<bool> Download::Next(std::string* out) {
+  out->clear();
+  if (done_ || next_chunk_ > last_chunk_) {
+    done_ = true;
+    return false;
+  }
+  const uint64_t i = next_chunk_++;
+  auto sealed = store_->Get(Space::kBlobs, ChunkKey(record_.id(), i), snapshot_.get());
+  if (sealed.status().code() == absl::StatusCode::kNotFound) {
+    done_ = true;
+    return absl::DataLossError("stored document content is missing");
+  }
+  if (!sealed.ok()) {
+    done_ = true;
+    return sealed.status();
+  }
+  bool final = i + 1 == record_.chunk_count();
+  absl::Status s = keys::OpenChunk(static_cast<keys::Cipher>(record_.cipher()), content_key_,
+                                   ContentBinding(record_), i, final, *sealed, out);
+  if (!s.ok()) {
+    done_ = true;
+    return s;
+  }
+  const int64_t cs = record_.chunk_size();
+  const int64_t chunk_begin = static_cast<int64_t>(i) * cs;
+  // Every chunk but the last is full; a short chunk elsewhere is tampering.
+  if ((!final && static_cast<int64_t>(out->size()) != cs) ||
+      (final && chunk_begin + static_cast<int64_t>(out->size()) != record_.size())) {
+    out->clear();
+    done_ = true;
+    return absl::DataLossError("stored document content has the wrong size");
+  }
+  int64_t from = std::max(begin_, chunk_begin) - chunk_begin;
+  int64_t to = std::min<int64_t>(end_, chunk_begin + out->size()) - chunk_begin;
+  if (to < static_cast<int64_t>(out->size())) out->resize(to);
+  if (from > 0) out->erase(0, from);
+  if (next_chunk_ > last_chunk_) done_ = true;
+  return !out->empty() || !done_;
+}
+
+// ---------------------------------------------------------------------------
+// Documents
+
+Documents::Documents(storage::KvStore* store, keys::Keyring* keyring, Clock* clock,
+                     const Policy* policy, const Registry* registry, Limits limits)
+    : store_(store),
+      keyring_(keyring),
+      clock_(clock),
+      policy_(policy),
+      registry_(registry),
+      limits_(limits),
+      records_(store, keyring) {}
+
+absl::StatusOr<rec::DocumentRecord> Documents::LoadDocument(std::string_view id) const {
+  rec::DocumentRecord r;
+  std::string owner;
+  HOIDLA_RETURN_IF_ERROR(records_.Get(kDoc, id, "", &r, nullptr, &owner));
+  if (r.id() != id || r.client_id() != owner) {
+    return absl::DataLossError("stored document does not match its key");
+  }
+  return r;
+}
+
+absl::StatusOr<std::unique_ptr<Upload>> Documents::BeginUpload(const RequestContext& ctx,
+                                                               const v1::Document& h) {
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("header.id", h.id().empty()));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("header.size", h.size() == 0));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("header.sha256", h.sha256().empty()));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("header.created_at", !h.has_created_at()));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("header.created_by", h.created_by().empty()));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(h.project_id(), IdKind::kProject, "header.project_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(h.client_id(), IdKind::kClient, "header.client_id"));
+  if (!h.case_id().empty()) {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(h.case_id(), IdKind::kCase, "header.case_id"));
+  }
+  HOIDLA_RETURN_IF_ERROR(ValidateText("header.title", h.title(), true, limits_.max_name_bytes));
+  HOIDLA_RETURN_IF_ERROR(ValidateSlug("header.kind", h.kind(), 64));
+  HOIDLA_RETURN_IF_ERROR(ValidateContentType("header.content_type", h.content_type()));
+
+  auto project = registry_->LoadProject(h.project_id());
+  Target target{.project_id = h.project_id(), .client_id = h.client_id(), .case_id = h.case_id()};
+  if (project.ok()) target.organization_id = project->organization_id();
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteDocument, target));
+  HOIDLA_RETURN_IF_ERROR(Referenced(project.status(), "header.project_id"));
+  auto client = registry_->LoadClient(h.client_id());
+  HOIDLA_RETURN_IF_ERROR(Referenced(client.status(), "header.client_id"));
+  bool in_project = false;
+  for (const auto& p : client->project_ids()) in_project |= (p == h.project_id());
+  if (!in_project) return FieldError("header.client_id", "client does not take part in the project");
+  if (!h.case_id().empty()) {
+    auto c = registry_->LoadCase(h.case_id());
+    HOIDLA_RETURN_IF_ERROR(Referenced(c.status(), "header.case_id"));
+    if (c->client_id() != h.client_id() || c->project_id() != h.project_id()) {
+      return FieldError("header.case_id", "case belongs to another client or project");
+    }
+  }
+
+  rec::DocumentRecord r;
+  r.set_id(NewId(IdKind::kDocument, *clock_));
+  r.set_project_id(h.project_id());
+  r.set_client_id(h.client_id());
+  r.set_case_id(h.case_id());
+  r.set_organization_id(project->organization_id());
+  r.set_title(h.title());
+  r.set_kind(h.kind());
+  r.set_content_type(h.content_type());
+  r.set_created_by(ctx.principal.id);
+  r.set_chunk_size(keys::kDefaultChunkSize);
+  r.set_cipher(static_cast<uint32_t>(keys::PreferredCipher()));
+  keys::SecureBuffer content_key = keys::NewKey();
+  HOIDLA_ASSIGN_OR_RETURN(
+      std::string wrapped,
+      keyring_->WrapDataKey(r.client_id(), content_key, keys::DataKeyContext(ContentBinding(r))));
+  r.set_wrapped_content_key(wrapped);
+
+  rec::PendingUploadRecord pending;
+  pending.set_document_id(r.id());
+  pending.set_started_at_micros(clock_->NowMicros());
+  storage::WriteBatch batch;
+  batch.Put(Space::kMeta, hoidla::StrCat(kPendingPrefix, r.id()), pending.SerializeAsString());
+  // Unsynced: it reaches disk before any chunk (the log is ordered) and
+  // with the commit's synced batch at the latest.
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch, {.sync = false}));
+  return std::unique_ptr<Upload>(new Upload(this, std::move(r), std::move(content_key)));
+}
+
+absl::StatusOr<std::unique_ptr<Download>> Documents::OpenDownload(
+    const RequestContext& ctx, const v1::DownloadDocumentRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kDocument, "id"));
+  if (req.offset() < 0) return FieldError("offset", "must not be negative");
+  if (req.length() < 0) return FieldError("length", "must not be negative");
+  auto r = LoadDocument(req.id());
+  Target target{.object_id = req.id()};
+  if (r.ok()) target = TargetOf(*r);
+  HOIDLA_RETURN_IF_ERROR(
+      policy_->Check(ctx.principal, Action::kDownloadDocument, target, absl::StatusCode::kNotFound));
+  if (!r.ok()) return r.status();
+  if (req.offset() > r->size()) {
+    return absl::OutOfRangeError("offset: past the end of the document");
+  }
+  HOIDLA_RETURN_IF_ERROR(keys::CheckCipherUsable(r->cipher()));
+  if (r->chunk_size() == 0 || r->chunk_count() == 0) {
+    return absl::DataLossError("stored document layout is corrupt");
+  }
+  HOIDLA_ASSIGN_OR_RETURN(
+      keys::SecureBuffer key,
+      keyring_->UnwrapDataKey(r->client_id(), r->wrapped_content_key(),
+                              keys::DataKeyContext(ContentBinding(*r))));
+  std::unique_ptr<Download> d(new Download());
+  d->store_ = store_;
+  d->snapshot_ = store_->NewSnapshot();
+  d->document_ = ToApi(*r);
+  d->begin_ = req.offset();
+  d->end_ = req.length() == 0 ? r->size() : std::min(r->size(), req.offset() + req.length());
+  const int64_t cs = r->chunk_size();
+  d->next_chunk_ = d->begin_ / cs;
+  d->last_chunk_ = d->end_ > d->begin_ ? (d->end_ - 1) / cs : d->next_chunk_;
+  if (d->next_chunk_ >= r->chunk_count()) d->next_chunk_ = r->chunk_count() - 1;
+  if (d->last_chunk_ >= r->chunk_count()) d->last_chunk_ = r->chunk_count() - 1;
+  d->done_ = d->end_ <= d->begin_;
+  d->record_ = std::move(*r);
+  d->content_key_ = std::move(key);
+  return d;
+}
+
+absl::StatusOr<v1::Document> Documents::GetDocument(const RequestContext& ctx,
+                                                    const v1::GetDocumentRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kDocument, "id"));
+  auto r = LoadDocument(req.id());
+  Target target{.object_id = req.id()};
+  if (r.ok()) target = TargetOf(*r);
+  HOIDLA_RETURN_IF_ERROR(
+      policy_->Check(ctx.principal, Action::kReadDocument, target, absl::StatusCode::kNotFound));
+  if (!r.ok()) return r.status();
+  return ToApi(*r);
+}
+
+absl::StatusOr<v1::ListDocumentsResponse> Documents::ListDocuments(
+    const RequestContext& ctx, const v1::ListDocumentsRequest& req) {
+  std::string prefix;
+  Target target;
+  if (!req.client_id().empty() && !req.case_id().empty()) {
+    return FieldError("case_id", "give client_id or case_id, not both");
+  }
+  if (!req.case_id().empty()) {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(req.case_id(), IdKind::kCase, "case_id"));
+    prefix = hoidla::StrCat("doc-by-cas/", req.case_id(), "/");
+    target.case_id = req.case_id();
+  } else {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(req.client_id(), IdKind::kClient, "client_id"));
+    prefix = hoidla::StrCat("doc-by-cli/", req.client_id(), "/");
+    target.client_id = req.client_id();
+  }
+  int32_t page_size = req.page_size();
+  HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
+  HOIDLA_RETURN_IF_ERROR(
+      policy_->Check(ctx.principal, Action::kListDocuments, target, absl::StatusCode::kNotFound));
+  v1::ListDocumentsResponse out;
+  HOIDLA_ASSIGN_OR_RETURN(
+      std::string next,
+      ScanPage(store_, Space::kIndex, prefix, IdKind::kDocument, req.page_token(), page_size,
+               [&](std::string_view id) -> absl::StatusOr<bool> {
+                 HOIDLA_ASSIGN_OR_RETURN(auto r, LoadDocument(id));
+                 if (!policy_->Decide(ctx.principal, Action::kReadDocument, TargetOf(r)).allowed) {
+                   return false;
+                 }
+                 *out.add_documents() = ToApi(r);
+                 return true;
+               }));
+  out.set_next_page_token(next);
+  return out;
+}
+
+absl::Status Documents::DeleteContent(std::string_view document_id) {
+  storage::WriteBatch batch;
+  auto it = store_->Scan(Space::kBlobs, hoidla::StrCat(document_id, "/"));
+  for (; it->Valid(); it->Next()) {
+    batch.Delete(Space::kBlobs, it->key());
+    if (batch.ops().size() >= 4096) {
+      HOIDLA_RETURN_IF_ERROR(store_->Write(batch, {.sync = false}));
+      batch.Clear();
+    }
+  }
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  batch.Delete(Space::kMeta, hoidla::StrCat(kPendingPrefix, document_id));
+  return store_->Write(batch);
+}
+
+absl::StatusOr<int> Documents::RecoverPendingUploads() {
+  std::vector<std::string> ids;
+  auto it = store_->Scan(Space::kMeta, kPendingPrefix);
+  for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(kPendingPrefix.size()));
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  for (const auto& id : ids) HOIDLA_RETURN_IF_ERROR(DeleteContent(id));
+  return static_cast<int>(ids.size());
+}
+
+}  // namespace hoidla::core

@@ -1,0 +1,148 @@
+// Documents: client files of any size, sealed chunk by chunk.
+//
+// Content is cut into chunks of 64 KiB, each sealed with the document's own
+// content key and bound to the document, its owner, the chunk's index and
+// whether it is the last one (doc/format.md). Any byte range can be served by
+// opening only the chunks it covers. Memory use is bounded by a few chunks and
+// one write batch (about 1 MiB), whatever the document's size.
+//
+// An upload becomes visible only at Commit(): its chunks are written
+// unsynced as they arrive, then one synced batch writes the last chunks, the
+// metadata record and the indexes. An upload that is dropped (client went
+// away, error, crash) leaves a pending marker that Abort() or, after a crash,
+// RecoverPendingUploads() uses to delete its chunks.
+//
+// Thread-safety: Documents is safe for concurrent use; an Upload or Download
+// belongs to one thread at a time.
+#ifndef HOIDLA_VAULT_CORE_DOCUMENTS_H_
+#define HOIDLA_VAULT_CORE_DOCUMENTS_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "hoidla/storage/v1/records.pb.h"
+#include "hoidla/v1/vault.pb.h"
+#include "keys/crypto.h"
+#include "keys/keyring.h"
+#include "vault/common/clock.h"
+#include "vault/core/limits.h"
+#include "vault/core/policy.h"
+#include "vault/core/principal.h"
+#include "vault/core/registry.h"
+#include "vault/core/sealed_records.h"
+#include "vault/storage/kv_store.h"
+
+namespace hoidla::core {
+
+class Documents;
+
+// One upload in progress. Destroying it without Commit() aborts it.
+class Upload {
+ public:
+  ~Upload();
+  Upload(const Upload&) = delete;
+  Upload& operator=(const Upload&) = delete;
+
+  // Appends the next content bytes. INVALID_ARGUMENT "data: ..." when the
+  // document would exceed the size limit; UNAVAILABLE when the store fails.
+  // After an error the upload is aborted and every later call fails.
+  absl::Status Append(std::string_view data);
+
+  // Seals the rest, writes metadata and indexes in one synced batch and
+  // returns the stored document. After this the upload is finished.
+  absl::StatusOr<v1::Document> Commit();
+
+ private:
+  friend class Documents;
+  Upload(Documents* owner, rec::DocumentRecord record, keys::SecureBuffer content_key);
+  absl::Status SealFullChunks(bool final_flush);
+  absl::Status FlushBatch(bool sync);
+  void Abort();
+
+  Documents* owner_;
+  rec::DocumentRecord record_;
+  keys::SecureBuffer content_key_;
+  keys::Sha256 digest_;
+  std::string buffer_;  // plaintext not yet sealed
+  uint64_t next_chunk_ = 0;
+  int64_t size_ = 0;
+  storage::WriteBatch batch_;
+  bool finished_ = false;
+  bool failed_ = false;
+};
+
+// One download in progress.
+class Download {
+ public:
+  // The document's metadata.
+  const v1::Document& document() const { return document_; }
+  // Writes the next piece of the requested range (at most one chunk) to
+  // `out`. Returns true when `out` holds data, false at the end. DATA_LOSS
+  // when stored bytes are missing or fail authentication; no unauthenticated
+  // byte is ever returned.
+  absl::StatusOr<bool> Next(std::string* out);
+
+ private:
+  friend class Documents;
+  Download() = default;
+  storage::KvStore* store_ = nullptr;
+  std::shared_ptr<const storage::Snapshot> snapshot_;
+  v1::Document document_;
+  rec::DocumentRecord record_;
+  keys::SecureBuffer content_key_;
+  uint64_t next_chunk_ = 0;
+  uint64_t last_chunk_ = 0;  // inclusive
+  int64_t begin_ = 0;        // requested range [begin_, end_)
+  int64_t end_ = 0;
+  bool done_ = false;
+};
+
+class Documents {
+ public:
+  // All pointers must outlive this object.
+  Documents(storage::KvStore* store, keys::Keyring* keyring, Clock* clock,
+            const Policy* policy, const Registry* registry, Limits limits);
+
+  // Validates the header (INVALID_ARGUMENT naming the field `header.<f>`),
+  // checks the caller may write there and that project, client and case
+  // belong together, and starts an upload.
+  absl::StatusOr<std::unique_ptr<Upload>> BeginUpload(const RequestContext& ctx,
+                                                      const v1::Document& header);
+
+  // Opens a download of the whole document or a byte range.
+  // OUT_OF_RANGE when the offset is past the end.
+  absl::StatusOr<std::unique_ptr<Download>> OpenDownload(
+      const RequestContext& ctx, const v1::DownloadDocumentRequest& req);
+
+  absl::StatusOr<v1::Document> GetDocument(const RequestContext& ctx,
+                                           const v1::GetDocumentRequest& req);
+  absl::StatusOr<v1::ListDocumentsResponse> ListDocuments(
+      const RequestContext& ctx, const v1::ListDocumentsRequest& req);
+
+  // Deletes the chunks of uploads that never committed (after a crash).
+  // Returns how many uploads were cleaned.
+  absl::StatusOr<int> RecoverPendingUploads();
+
+  const Limits& limits() const { return limits_; }
+
+ private:
+  friend class Upload;
+  absl::StatusOr<rec::DocumentRecord> LoadDocument(std::string_view id) const;
+  absl::Status DeleteContent(std::string_view document_id);
+
+  storage::KvStore* store_;
+  keys::Keyring* keyring_;
+  Clock* clock_;
+  const Policy* policy_;
+  const Registry* registry_;
+  Limits limits_;
+  SealedRecords records_;
+};
+
+// The kBlobs key of chunk `index` of a document.
+std::string ChunkKey(std::string_view document_id, uint64_t index);
+
+}  // namespace hoidla::core
+
+#endif  // HOIDLA_VAULT_CORE_DOCUMENTS_H_

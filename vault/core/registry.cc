@@ -1,0 +1,558 @@
+#include "vault/core/registry.h"
+
+#include <optional>
+
+#include "vault/common/strings.h"
+#include "keys/crypto.h"
+#include "vault/common/status_macros.h"
+#include "vault/core/isikukood.h"
+#include "vault/core/paging.h"
+#include "vault/core/validation.h"
+
+namespace hoidla::core {
+namespace {
+
+using storage::Space;
+
+constexpr std::string_view kOrg = "org";
+constexpr std::string_view kPrj = "prj";
+constexpr std::string_view kCli = "cli";
+constexpr std::string_view kCas = "cas";
+
+std::string IndexKey(std::string_view index, std::string_view parent, std::string_view child) {
+  return hoidla::StrCat(index, "/", parent, "/", child);
+}
+std::string IndexPrefix(std::string_view index, std::string_view parent) {
+  return hoidla::StrCat(index, "/", parent, "/");
+}
+
+v1::Organization ToApi(const rec::OrganizationRecord& r) {
+  v1::Organization o;
+  o.set_id(r.id());
+  o.set_name(r.name());
+  o.set_registry_code(r.registry_code());
+  *o.mutable_created_at() = ToTimestamp(r.created_at_micros());
+  o.set_created_by(r.created_by());
+  return o;
+}
+
+v1::Project ToApi(const rec::ProjectRecord& r) {
+  v1::Project p;
+  p.set_id(r.id());
+  p.set_organization_id(r.organization_id());
+  p.set_name(r.name());
+  p.set_description(r.description());
+  *p.mutable_created_at() = ToTimestamp(r.created_at_micros());
+  p.set_created_by(r.created_by());
+  return p;
+}
+
+v1::Case ToApi(const rec::CaseRecord& r) {
+  v1::Case c;
+  c.set_id(r.id());
+  c.set_project_id(r.project_id());
+  c.set_client_id(r.client_id());
+  c.set_title(r.title());
+  c.set_status(static_cast<v1::CaseStatus>(r.status()));
+  *c.mutable_created_at() = ToTimestamp(r.created_at_micros());
+  c.set_created_by(r.created_by());
+  return c;
+}
+
+// NOT_FOUND for a missing referenced object names the field.
+absl::Status Referenced(absl::Status s, std::string_view field) {
+  if (s.code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(hoidla::StrCat(field, ": not found"));
+  }
+  return s;
+}
+
+}  // namespace
+
+Registry::Registry(storage::KvStore* store, keys::Keyring* keyring, Clock* clock,
+                   const Policy* policy, Limits limits)
+    : store_(store),
+      keyring_(keyring),
+      clock_(clock),
+      policy_(policy),
+      limits_(limits),
+      records_(store, keyring) {}
+
+std::string Registry::NewId(IdKind kind) const { return core::NewId(kind, *clock_); }
+
+absl::StatusOr<rec::OrganizationRecord> Registry::LoadOrganization(std::string_view id) const {
+  rec::OrganizationRecord r;
+  HOIDLA_RETURN_IF_ERROR(records_.Get(kOrg, id, keys::kSystemSubject, &r));
+  if (r.id() != id) return absl::DataLossError("stored organisation does not match its key");
+  return r;
+}
+
+absl::StatusOr<rec::ProjectRecord> Registry::LoadProject(std::string_view id) const {
+  rec::ProjectRecord r;
+  HOIDLA_RETURN_IF_ERROR(records_.Get(kPrj, id, keys::kSystemSubject, &r));
+  if (r.id() != id) return absl::DataLossError("stored project does not match its key");
+  return r;
+}
+
+absl::StatusOr<rec::ClientRecord> Registry::LoadClient(std::string_view id) const {
+  rec::ClientRecord r;
+  // A client's records are sealed under its own key.
+  HOIDLA_RETURN_IF_ERROR(records_.Get(kCli, id, id, &r));
+  if (r.id() != id) return absl::DataLossError("stored client does not match its key");
+  return r;
+}
+
+absl::StatusOr<rec::CaseRecord> Registry::LoadCase(std::string_view id) const {
+  rec::CaseRecord r;
+  std::string owner;
+  HOIDLA_RETURN_IF_ERROR(records_.Get(kCas, id, /*owner from header*/ "", &r, nullptr, &owner));
+  if (r.id() != id || r.client_id() != owner) {
+    return absl::DataLossError("stored case does not match its key");
+  }
+  return r;
+}
+
+// ---------------------------------------------------------------------------
+// Organisations
+
+absl::StatusOr<v1::Organization> Registry::CreateOrganization(
+    const RequestContext& ctx, const v1::CreateOrganizationRequest& req) {
+  if (!req.has_organization()) return FieldError("organization", "required");
+  const auto& o = req.organization();
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("organization.id", o.id().empty()));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("organization.created_at", !o.has_created_at()));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("organization.created_by", o.created_by().empty()));
+  HOIDLA_RETURN_IF_ERROR(ValidateText("organization.name", o.name(), true, limits_.max_name_bytes));
+  HOIDLA_RETURN_IF_ERROR(ValidateText("organization.registry_code", o.registry_code(), false, 32));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteOrganization, {}));
+
+  rec::OrganizationRecord r;
+  r.set_id(NewId(IdKind::kOrganization));
+  r.set_name(o.name());
+  r.set_registry_code(o.registry_code());
+  r.set_created_at_micros(clock_->NowMicros());
+  r.set_created_by(ctx.principal.id);
+  storage::WriteBatch batch;
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kOrg, r.id(), keys::kSystemSubject, r, &batch));
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  return ToApi(r);
+}
+
+absl::StatusOr<v1::Organization> Registry::GetOrganization(
+    const RequestContext& ctx, const v1::GetOrganizationRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kOrganization, "id"));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadOrganization,
+                                        {.organization_id = req.id()},
+                                        absl::StatusCode::kNotFound));
+  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadOrganization(req.id()));
+  return ToApi(r);
+}
+
+absl::StatusOr<v1::ListOrganizationsResponse> Registry::ListOrganizations(
+    const RequestContext& ctx, const v1::ListOrganizationsRequest& req) {
+  int32_t page_size = req.page_size();
+  HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kListOrganizations, {}));
+  v1::ListOrganizationsResponse out;
+  HOIDLA_ASSIGN_OR_RETURN(
+      std::string next,
+      ScanPage(store_, Space::kMeta, "org/", IdKind::kOrganization, req.page_token(), page_size,
+               [&](std::string_view id) -> absl::StatusOr<bool> {
+                 if (!policy_->Decide(ctx.principal, Action::kReadOrganization,
+                                      {.organization_id = std::string(id)})
+                          .allowed) {
+                   return false;
+                 }
+                 HOIDLA_ASSIGN_OR_RETURN(auto r, LoadOrganization(id));
+                 *out.add_organizations() = ToApi(r);
+                 return true;
+               }));
+  out.set_next_page_token(next);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Projects
+
+absl::StatusOr<v1::Project> Registry::CreateProject(const RequestContext& ctx,
+                                                    const v1::CreateProjectRequest& req) {
+  if (!req.has_project()) return FieldError("project", "required");
+  const auto& p = req.project();
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("project.id", p.id().empty()));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("project.created_at", !p.has_created_at()));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("project.created_by", p.created_by().empty()));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(p.organization_id(), IdKind::kOrganization, "project.organization_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateText("project.name", p.name(), true, limits_.max_name_bytes));
+  HOIDLA_RETURN_IF_ERROR(ValidateText("project.description", p.description(), false,
+                                      limits_.max_text_bytes, /*multiline=*/true));
+  Target target{.organization_id = p.organization_id()};
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteProject, target));
+  HOIDLA_RETURN_IF_ERROR(
+      Referenced(LoadOrganization(p.organization_id()).status(), "project.organization_id"));
+
+  rec::ProjectRecord r;
+  r.set_id(NewId(IdKind::kProject));
+  r.set_organization_id(p.organization_id());
+  r.set_name(p.name());
+  r.set_description(p.description());
+  r.set_created_at_micros(clock_->NowMicros());
+  r.set_created_by(ctx.principal.id);
+  storage::WriteBatch batch;
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kPrj, r.id(), keys::kSystemSubject, r, &batch));
+  batch.Put(Space::kIndex, IndexKey("prj-by-org", r.organization_id(), r.id()), "");
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  return ToApi(r);
+}
+
+absl::StatusOr<v1::Project> Registry::GetProject(const RequestContext& ctx,
+                                                 const v1::GetProjectRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kProject, "id"));
+  auto r = LoadProject(req.id());
+  Target target{.project_id = req.id()};
+  if (r.ok()) target.organization_id = r->organization_id();
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadProject, target,
+                                        absl::StatusCode::kNotFound));
+  if (!r.ok()) return r.status();
+  return ToApi(*r);
+}
+
+absl::StatusOr<v1::ListProjectsResponse> Registry::ListProjects(
+    const RequestContext& ctx, const v1::ListProjectsRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
+  int32_t page_size = req.page_size();
+  HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kListProjects,
+                                        {.organization_id = req.organization_id()},
+                                        absl::StatusCode::kNotFound));
+  v1::ListProjectsResponse out;
+  HOIDLA_ASSIGN_OR_RETURN(
+      std::string next,
+      ScanPage(store_, Space::kIndex, IndexPrefix("prj-by-org", req.organization_id()),
+               IdKind::kProject, req.page_token(), page_size,
+               [&](std::string_view id) -> absl::StatusOr<bool> {
+                 HOIDLA_ASSIGN_OR_RETURN(auto r, LoadProject(id));
+                 if (!policy_->Decide(ctx.principal, Action::kReadProject,
+                                      {.organization_id = r.organization_id(),
+                                       .project_id = r.id()})
+                          .allowed) {
+                   return false;
+                 }
+                 *out.add_projects() = ToApi(r);
+                 return true;
+               }));
+  out.set_next_page_token(next);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Clients
+
+absl::StatusOr<v1::Client> Registry::ClientToApi(const rec::ClientRecord& r) const {
+  v1::Client c;
+  c.set_id(r.id());
+  c.set_organization_id(r.organization_id());
+  for (const auto& p : r.project_ids()) c.add_project_ids(p);
+  c.set_given_name(r.given_name());
+  c.set_family_name(r.family_name());
+  c.set_personal_code(r.personal_code());
+  c.set_no_personal_code_reason(r.no_personal_code_reason());
+  if (r.has_date_of_birth()) {
+    c.mutable_date_of_birth()->set_year(r.date_of_birth().year());
+    c.mutable_date_of_birth()->set_month(r.date_of_birth().month());
+    c.mutable_date_of_birth()->set_day(r.date_of_birth().day());
+  }
+  *c.mutable_created_at() = ToTimestamp(r.created_at_micros());
+  c.set_created_by(r.created_by());
+  return c;
+}
+
+namespace {
+std::string BlindIndexKey(const keys::Keyring& keyring, std::string_view org,
+                          std::string_view code) {
+  std::string h = keys::KeyedHash(keyring.blind_index_key(), hoidla::StrCat("isikukood|", org, "|", code));
+  return hoidla::StrCat("pcode/", org, "/", keys::ToHex(h));
+}
+}  // namespace
+
+absl::StatusOr<v1::Client> Registry::CreateClient(const RequestContext& ctx,
+                                                  const v1::CreateClientRequest& req) {
+  if (!req.has_client()) return FieldError("client", "required");
+  const auto& c = req.client();
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("client.id", c.id().empty()));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("client.created_at", !c.has_created_at()));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("client.created_by", c.created_by().empty()));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(c.organization_id(), IdKind::kOrganization, "client.organization_id"));
+  if (c.project_ids().empty()) return FieldError("client.project_ids", "at least one project required");
+  if (c.project_ids().size() > 100) return FieldError("client.project_ids", "at most 100 projects");
+  for (int i = 0; i < c.project_ids().size(); ++i) {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(c.project_ids(i), IdKind::kProject,
+                                      hoidla::StrCat("client.project_ids[", i, "]")));
+    for (int j = 0; j < i; ++j) {
+      if (c.project_ids(j) == c.project_ids(i)) {
+        return FieldError(hoidla::StrCat("client.project_ids[", i, "]"), "duplicate");
+      }
+    }
+  }
+  HOIDLA_RETURN_IF_ERROR(ValidateText("client.given_name", c.given_name(), true, limits_.max_name_bytes));
+  HOIDLA_RETURN_IF_ERROR(ValidateText("client.family_name", c.family_name(), true, limits_.max_name_bytes));
+  std::optional<CivilDate> code_birth;
+  if (!c.personal_code().empty()) {
+    HOIDLA_ASSIGN_OR_RETURN(CivilDate d, ValidatePersonalCode(c.personal_code(), "client.personal_code"));
+    code_birth = d;
+    HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("client.no_personal_code_reason",
+                                                   c.no_personal_code_reason().empty()));
+  } else {
+    HOIDLA_RETURN_IF_ERROR(ValidateText("client.no_personal_code_reason",
+                                        c.no_personal_code_reason(), true, limits_.max_name_bytes));
+  }
+  std::optional<CivilDate> birth;
+  if (c.has_date_of_birth()) {
+    CivilDate d{c.date_of_birth().year(), c.date_of_birth().month(), c.date_of_birth().day()};
+    if (!IsValidDate(d)) return FieldError("client.date_of_birth", "not a real date");
+    if (code_birth && !(*code_birth == d)) {
+      return FieldError("client.date_of_birth", "does not match the personal code");
+    }
+    birth = d;
+  } else {
+    birth = code_birth;
+  }
+  if (birth) {
+    // Not in the future (a day of slack for time zones).
+    int64_t now_days = clock_->NowMicros() / 1000000 / 86400 + 1;
+    auto days_from_civil = [](int y, int m, int d) {
+      y -= m <= 2;
+      const int era = (y >= 0 ? y : y - 399) / 400;
+      const int yoe = y - era * 400;
+      const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+      const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+      return int64_t{era} * 146097 + doe - 719468;
+    };
+    if (days_from_civil(birth->year, birth->month, birth->day) > now_days) {
+      return FieldError(c.has_date_of_birth() ? "client.date_of_birth" : "client.personal_code",
+                        "birth date is in the future");
+    }
+  }
+
+  Target target{.organization_id = c.organization_id()};
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteClient, target));
+  HOIDLA_RETURN_IF_ERROR(
+      Referenced(LoadOrganization(c.organization_id()).status(), "client.organization_id"));
+  for (int i = 0; i < c.project_ids().size(); ++i) {
+    std::string field = hoidla::StrCat("client.project_ids[", i, "]");
+    auto p = LoadProject(c.project_ids(i));
+    HOIDLA_RETURN_IF_ERROR(Referenced(p.status(), field));
+    if (p->organization_id() != c.organization_id()) {
+      return FieldError(field, "project belongs to another organisation");
+    }
+  }
+
+  rec::ClientRecord r;
+  r.set_id(NewId(IdKind::kClient));
+  r.set_organization_id(c.organization_id());
+  for (const auto& p : c.project_ids()) r.add_project_ids(p);
+  r.set_given_name(c.given_name());
+  r.set_family_name(c.family_name());
+  r.set_personal_code(c.personal_code());
+  r.set_no_personal_code_reason(c.no_personal_code_reason());
+  if (birth) {
+    r.mutable_date_of_birth()->set_year(birth->year);
+    r.mutable_date_of_birth()->set_month(birth->month);
+    r.mutable_date_of_birth()->set_day(birth->day);
+  }
+  r.set_created_at_micros(clock_->NowMicros());
+  r.set_created_by(ctx.principal.id);
+
+  storage::WriteBatch batch;
+  HOIDLA_RETURN_IF_ERROR(keyring_->AddSubjectKey(r.id(), &batch));
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kCli, r.id(), r.id(), r, &batch));
+  batch.Put(Space::kIndex, IndexKey("cli-by-org", r.organization_id(), r.id()), "");
+  for (const auto& p : r.project_ids()) {
+    batch.Put(Space::kIndex, IndexKey("cli-by-prj", p, r.id()), "");
+  }
+  std::unique_lock<std::mutex> lock(personal_code_mu_, std::defer_lock);
+  if (!r.personal_code().empty()) {
+    std::string bkey = BlindIndexKey(*keyring_, r.organization_id(), r.personal_code());
+    lock.lock();
+    auto existing = store_->Get(Space::kIndex, bkey);
+    if (existing.ok()) {
+      return absl::AlreadyExistsError(
+          "client.personal_code: the organisation already has a client with this code");
+    }
+    if (existing.status().code() != absl::StatusCode::kNotFound) return existing.status();
+    batch.Put(Space::kIndex, bkey, r.id());
+  }
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  return ClientToApi(r);
+}
+
+absl::StatusOr<v1::Client> Registry::GetClient(const RequestContext& ctx,
+                                               const v1::GetClientRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kClient, "id"));
+  auto r = LoadClient(req.id());
+  Target target{.client_id = req.id()};
+  if (r.ok()) target.organization_id = r->organization_id();
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadClient, target,
+                                        absl::StatusCode::kNotFound));
+  if (!r.ok()) return r.status();
+  return ClientToApi(*r);
+}
+
+absl::StatusOr<v1::Client> Registry::FindClientByPersonalCode(
+    const RequestContext& ctx, const v1::FindClientByPersonalCodeRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidatePersonalCode(req.personal_code(), "personal_code").status());
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kFindClient,
+                                        {.organization_id = req.organization_id()},
+                                        absl::StatusCode::kNotFound));
+  auto id = store_->Get(Space::kIndex,
+                        BlindIndexKey(*keyring_, req.organization_id(), req.personal_code()));
+  if (!id.ok()) return id.status();
+  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadClient(*id));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadClient,
+                                        {.organization_id = r.organization_id(), .client_id = r.id()},
+                                        absl::StatusCode::kNotFound));
+  if (r.personal_code() != req.personal_code()) {
+    return absl::DataLossError("blind index points at the wrong client");
+  }
+  return ClientToApi(r);
+}
+
+absl::StatusOr<v1::ListClientsResponse> Registry::ListClients(const RequestContext& ctx,
+                                                              const v1::ListClientsRequest& req) {
+  std::string prefix;
+  Target target;
+  if (!req.organization_id().empty() && !req.project_id().empty()) {
+    return FieldError("project_id", "give organization_id or project_id, not both");
+  }
+  if (!req.project_id().empty()) {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(req.project_id(), IdKind::kProject, "project_id"));
+    prefix = IndexPrefix("cli-by-prj", req.project_id());
+    target.project_id = req.project_id();
+  } else {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
+    prefix = IndexPrefix("cli-by-org", req.organization_id());
+    target.organization_id = req.organization_id();
+  }
+  int32_t page_size = req.page_size();
+  HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
+  HOIDLA_RETURN_IF_ERROR(
+      policy_->Check(ctx.principal, Action::kListClients, target, absl::StatusCode::kNotFound));
+  v1::ListClientsResponse out;
+  HOIDLA_ASSIGN_OR_RETURN(
+      std::string next,
+      ScanPage(store_, Space::kIndex, prefix, IdKind::kClient, req.page_token(), page_size,
+               [&](std::string_view id) -> absl::StatusOr<bool> {
+                 HOIDLA_ASSIGN_OR_RETURN(auto r, LoadClient(id));
+                 if (!policy_->Decide(ctx.principal, Action::kReadClient,
+                                      {.organization_id = r.organization_id(),
+                                       .client_id = r.id()})
+                          .allowed) {
+                   return false;
+                 }
+                 HOIDLA_ASSIGN_OR_RETURN(*out.add_clients(), ClientToApi(r));
+                 return true;
+               }));
+  out.set_next_page_token(next);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Cases
+
+absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
+                                              const v1::CreateCaseRequest& req) {
+  if (!req.has_case_()) return FieldError("case", "required");
+  const auto& c = req.case_();
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("case.id", c.id().empty()));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("case.status", c.status() == 0));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("case.created_at", !c.has_created_at()));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("case.created_by", c.created_by().empty()));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(c.project_id(), IdKind::kProject, "case.project_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(c.client_id(), IdKind::kClient, "case.client_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateText("case.title", c.title(), true, limits_.max_name_bytes));
+  auto project = LoadProject(c.project_id());
+  Target target{.project_id = c.project_id(), .client_id = c.client_id()};
+  if (project.ok()) target.organization_id = project->organization_id();
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteCase, target));
+  HOIDLA_RETURN_IF_ERROR(Referenced(project.status(), "case.project_id"));
+  auto client = LoadClient(c.client_id());
+  HOIDLA_RETURN_IF_ERROR(Referenced(client.status(), "case.client_id"));
+  bool in_project = false;
+  for (const auto& p : client->project_ids()) in_project |= (p == c.project_id());
+  if (!in_project) return FieldError("case.client_id", "client does not take part in the project");
+
+  rec::CaseRecord r;
+  r.set_id(NewId(IdKind::kCase));
+  r.set_project_id(c.project_id());
+  r.set_client_id(c.client_id());
+  r.set_organization_id(project->organization_id());
+  r.set_title(c.title());
+  r.set_status(v1::CASE_STATUS_OPEN);
+  r.set_created_at_micros(clock_->NowMicros());
+  r.set_created_by(ctx.principal.id);
+  storage::WriteBatch batch;
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r.id(), r.client_id(), r, &batch));
+  batch.Put(Space::kIndex, IndexKey("cas-by-cli", r.client_id(), r.id()), "");
+  batch.Put(Space::kIndex, IndexKey("cas-by-prj", r.project_id(), r.id()), "");
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  return ToApi(r);
+}
+
+absl::StatusOr<v1::Case> Registry::GetCase(const RequestContext& ctx,
+                                           const v1::GetCaseRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kCase, "id"));
+  auto r = LoadCase(req.id());
+  Target target{.case_id = req.id()};
+  if (r.ok()) {
+    target.organization_id = r->organization_id();
+    target.project_id = r->project_id();
+    target.client_id = r->client_id();
+  }
+  HOIDLA_RETURN_IF_ERROR(
+      policy_->Check(ctx.principal, Action::kReadCase, target, absl::StatusCode::kNotFound));
+  if (!r.ok()) return r.status();
+  return ToApi(*r);
+}
+
+absl::StatusOr<v1::ListCasesResponse> Registry::ListCases(const RequestContext& ctx,
+                                                          const v1::ListCasesRequest& req) {
+  std::string prefix;
+  Target target;
+  if (!req.client_id().empty() && !req.project_id().empty()) {
+    return FieldError("project_id", "give client_id or project_id, not both");
+  }
+  if (!req.project_id().empty()) {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(req.project_id(), IdKind::kProject, "project_id"));
+    prefix = IndexPrefix("cas-by-prj", req.project_id());
+    target.project_id = req.project_id();
+  } else {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(req.client_id(), IdKind::kClient, "client_id"));
+    prefix = IndexPrefix("cas-by-cli", req.client_id());
+    target.client_id = req.client_id();
+  }
+  int32_t page_size = req.page_size();
+  HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
+  HOIDLA_RETURN_IF_ERROR(
+      policy_->Check(ctx.principal, Action::kListCases, target, absl::StatusCode::kNotFound));
+  v1::ListCasesResponse out;
+  HOIDLA_ASSIGN_OR_RETURN(
+      std::string next,
+      ScanPage(store_, Space::kIndex, prefix, IdKind::kCase, req.page_token(), page_size,
+               [&](std::string_view id) -> absl::StatusOr<bool> {
+                 HOIDLA_ASSIGN_OR_RETURN(auto r, LoadCase(id));
+                 if (!policy_->Decide(ctx.principal, Action::kReadCase,
+                                      {.organization_id = r.organization_id(),
+                                       .project_id = r.project_id(),
+                                       .client_id = r.client_id(),
+                                       .case_id = r.id()})
+                          .allowed) {
+                   return false;
+                 }
+                 *out.add_cases() = ToApi(r);
+                 return true;
+               }));
+  out.set_next_page_token(next);
+  return out;
+}
+
+}  // namespace hoidla::core

@@ -1,0 +1,96 @@
+// Registry: organisations, projects, clients (data subjects) and cases.
+//
+// Every method takes the caller's RequestContext, validates every field of
+// the request (INVALID_ARGUMENT naming the field; nothing written), asks the
+// Policy (objects the caller may not see are NOT_FOUND), and either commits
+// one atomic, synced batch or changes nothing.
+//
+// Client names, personal codes and case titles are sealed under the client's
+// own key; the personal code is findable only through a keyed blind index
+// scoped to the organisation.
+//
+// Thread-safety: safe for concurrent use.
+#ifndef HOIDLA_VAULT_CORE_REGISTRY_H_
+#define HOIDLA_VAULT_CORE_REGISTRY_H_
+
+#include <mutex>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "hoidla/storage/v1/records.pb.h"
+#include "hoidla/v1/vault.pb.h"
+#include "keys/keyring.h"
+#include "vault/common/clock.h"
+#include "vault/common/ids.h"
+#include "vault/core/limits.h"
+#include "vault/core/policy.h"
+#include "vault/core/principal.h"
+#include "vault/core/sealed_records.h"
+#include "vault/storage/kv_store.h"
+
+namespace hoidla::core {
+
+namespace v1 = ::hoidla::v1;
+namespace rec = ::hoidla::storage::v1;
+
+class Registry {
+ public:
+  // All pointers must outlive the registry.
+  Registry(storage::KvStore* store, keys::Keyring* keyring, Clock* clock,
+           const Policy* policy, Limits limits);
+
+  // Each returns the stored object (with its output-only fields) on success.
+  absl::StatusOr<v1::Organization> CreateOrganization(const RequestContext& ctx,
+                                                      const v1::CreateOrganizationRequest& req);
+  absl::StatusOr<v1::Organization> GetOrganization(const RequestContext& ctx,
+                                                   const v1::GetOrganizationRequest& req);
+  absl::StatusOr<v1::ListOrganizationsResponse> ListOrganizations(
+      const RequestContext& ctx, const v1::ListOrganizationsRequest& req);
+
+  absl::StatusOr<v1::Project> CreateProject(const RequestContext& ctx,
+                                            const v1::CreateProjectRequest& req);
+  absl::StatusOr<v1::Project> GetProject(const RequestContext& ctx,
+                                         const v1::GetProjectRequest& req);
+  absl::StatusOr<v1::ListProjectsResponse> ListProjects(const RequestContext& ctx,
+                                                        const v1::ListProjectsRequest& req);
+
+  // ALREADY_EXISTS when the organisation already has a client with the same
+  // personal code.
+  absl::StatusOr<v1::Client> CreateClient(const RequestContext& ctx,
+                                          const v1::CreateClientRequest& req);
+  absl::StatusOr<v1::Client> GetClient(const RequestContext& ctx,
+                                       const v1::GetClientRequest& req);
+  absl::StatusOr<v1::Client> FindClientByPersonalCode(
+      const RequestContext& ctx, const v1::FindClientByPersonalCodeRequest& req);
+  absl::StatusOr<v1::ListClientsResponse> ListClients(const RequestContext& ctx,
+                                                      const v1::ListClientsRequest& req);
+
+  absl::StatusOr<v1::Case> CreateCase(const RequestContext& ctx,
+                                      const v1::CreateCaseRequest& req);
+  absl::StatusOr<v1::Case> GetCase(const RequestContext& ctx, const v1::GetCaseRequest& req);
+  absl::StatusOr<v1::ListCasesResponse> ListCases(const RequestContext& ctx,
+                                                  const v1::ListCasesRequest& req);
+
+  // Internal lookups for other core modules (no policy check; callers check).
+  // NOT_FOUND when absent; DATA_LOSS when stored bytes fail authentication.
+  absl::StatusOr<rec::ProjectRecord> LoadProject(std::string_view id) const;
+  absl::StatusOr<rec::ClientRecord> LoadClient(std::string_view id) const;
+  absl::StatusOr<rec::CaseRecord> LoadCase(std::string_view id) const;
+
+ private:
+  std::string NewId(IdKind kind) const;
+  absl::StatusOr<rec::OrganizationRecord> LoadOrganization(std::string_view id) const;
+  absl::StatusOr<v1::Client> ClientToApi(const rec::ClientRecord& r) const;
+
+  storage::KvStore* store_;
+  keys::Keyring* keyring_;
+  Clock* clock_;
+  const Policy* policy_;
+  Limits limits_;
+  SealedRecords records_;
+  std::mutex personal_code_mu_;  // serialises uniqueness check + insert
+};
+
+}  // namespace hoidla::core
+
+#endif  // HOIDLA_VAULT_CORE_REGISTRY_H_
