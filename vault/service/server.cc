@@ -1,0 +1,104 @@
+#include "vault/service/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "vault/common/status_macros.h"
+#include "vault/common/strings.h"
+#include "vault/storage/rocksdb_store.h"
+
+namespace hoidla::service {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(StrCat(what, ": cannot read ", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConfig& config,
+                                                                keys::SecureBuffer master,
+                                                                keys::MasterKeyMode mode) {
+  HOIDLA_RETURN_IF_ERROR(ValidateConfig(config));
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return absl::UnavailableError(StrCat("data_dir: cannot create ", config.data_dir));
+  ::chmod(config.data_dir.c_str(), 0700);
+
+  std::unique_ptr<VaultServer> s(new VaultServer());
+  HOIDLA_ASSIGN_OR_RETURN(s->store_, storage::RocksDbStore::Open(config.data_dir + "/db"));
+  HOIDLA_ASSIGN_OR_RETURN(s->keyring_, keys::Keyring::Open(s->store_.get(), std::move(master),
+                                                           mode, Clock::System()));
+  Clock* clock = Clock::System();
+  s->authenticator_ =
+      std::make_unique<core::Authenticator>(s->store_.get(), s->keyring_.get(), clock);
+  s->registry_ = std::make_unique<core::Registry>(s->store_.get(), s->keyring_.get(), clock,
+                                                  &s->policy_, config.limits);
+  s->documents_ = std::make_unique<core::Documents>(s->store_.get(), s->keyring_.get(), clock,
+                                                    &s->policy_, s->registry_.get(),
+                                                    config.limits);
+  s->key_admin_ = std::make_unique<core::KeyAdmin>(s->keyring_.get(), &s->policy_);
+  HOIDLA_ASSIGN_OR_RETURN(int recovered, s->documents_->RecoverPendingUploads());
+  if (recovered > 0) spdlog::warn("removed {} uploads interrupted by a crash", recovered);
+  HOIDLA_ASSIGN_OR_RETURN(s->bootstrap_token_,
+                          s->authenticator_->CreateBootstrapAdministrator("administrator"));
+
+  s->service_ = std::make_unique<VaultService>(s->authenticator_.get(), s->registry_.get(),
+                                               s->documents_.get(), s->key_admin_.get());
+  grpc::EnableDefaultHealthCheckService(true);
+  if (config.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  std::shared_ptr<grpc::ServerCredentials> creds;
+  if (!config.tls_cert_file.empty()) {
+    HOIDLA_ASSIGN_OR_RETURN(std::string cert, ReadFile(config.tls_cert_file, "tls.cert_file"));
+    HOIDLA_ASSIGN_OR_RETURN(std::string key, ReadFile(config.tls_key_file, "tls.key_file"));
+    grpc::SslServerCredentialsOptions opts;
+    opts.pem_key_cert_pairs.push_back({key, cert});
+    creds = grpc::SslServerCredentials(opts);
+    std::fill(key.begin(), key.end(), '\0');
+  } else {
+    creds = grpc::InsecureServerCredentials();  // loopback only (ValidateConfig)
+  }
+  builder.AddListeningPort(config.listen, creds, &s->port_);
+  builder.RegisterService(s->service_.get());
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_upload_message_bytes) +
+                                   64 * 1024);
+  builder.SetMaxSendMessageSize(4 << 20);
+  s->server_ = builder.BuildAndStart();
+  if (s->server_ == nullptr || s->port_ == 0) {
+    return absl::UnavailableError(StrCat("listen: cannot listen on ", config.listen));
+  }
+  s->server_->GetHealthCheckService()->SetServingStatus(true);
+  s->server_->GetHealthCheckService()->SetServingStatus("hoidla.v1.Vault", true);
+  return s;
+}
+
+VaultServer::~VaultServer() {
+  if (server_ != nullptr && !shut_down_) Shutdown(std::chrono::seconds(5));
+  // Members are destroyed in reverse order: the service before the core,
+  // the keyring before the store.
+}
+
+void VaultServer::Shutdown(std::chrono::seconds grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (auto* health = server_->GetHealthCheckService()) {
+    health->SetServingStatus(false);
+  }
+  server_->Shutdown(std::chrono::system_clock::now() + grace);
+  server_->Wait();
+}
+
+void VaultServer::Wait() { server_->Wait(); }
+
+}  // namespace hoidla::service

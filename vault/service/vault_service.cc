@@ -1,0 +1,267 @@
+#include "vault/service/vault_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "keys/crypto.h"
+#include "vault/common/strings.h"
+#include "vault/service/status_convert.h"
+
+namespace hoidla::service {
+namespace {
+
+constexpr std::string_view kBearer = "Bearer ";
+
+std::string_view Metadata(grpc::ServerContext* c, std::string_view key) {
+  const auto& md = c->client_metadata();
+  auto it = md.find(grpc::string_ref(key.data(), key.size()));
+  if (it == md.end()) return {};
+  return {it->second.data(), it->second.size()};
+}
+
+}  // namespace
+
+VaultService::VaultService(const core::Authenticator* authenticator, core::Registry* registry,
+                           core::Documents* documents, core::KeyAdmin* key_admin)
+    : authenticator_(authenticator),
+      registry_(registry),
+      documents_(documents),
+      key_admin_(key_admin) {}
+
+absl::StatusOr<core::RequestContext> VaultService::Authenticate(grpc::ServerContext* c) const {
+  std::string_view auth = Metadata(c, "authorization");
+  if (!auth.starts_with(kBearer)) {
+    return absl::UnauthenticatedError("missing credential: send authorization: Bearer <token>");
+  }
+  auto principal = authenticator_->Authenticate(auth.substr(kBearer.size()));
+  if (!principal.ok()) return principal.status();
+  core::RequestContext ctx;
+  ctx.principal = std::move(*principal);
+  std::string_view rid = Metadata(c, "x-request-id");
+  if (!rid.empty() && rid.size() <= 64) {
+    ctx.request_id = std::string(rid);
+  } else {
+    ctx.request_id = keys::ToHex(keys::RandomString(8));
+  }
+  ctx.peer = c->peer();
+  return ctx;
+}
+
+grpc::Status VaultService::Finish(std::string_view method, const core::RequestContext* ctx,
+                                  const absl::Status& status) const {
+  // Ids and codes only: messages and arguments may not be logged.
+  if (status.ok()) {
+    spdlog::debug("rpc={} code=OK principal={} request_id={}", method,
+                  ctx ? ctx->principal.id : "-", ctx ? ctx->request_id : "-");
+  } else if (status.code() == absl::StatusCode::kInternal ||
+             status.code() == absl::StatusCode::kDataLoss ||
+             status.code() == absl::StatusCode::kUnknown) {
+    spdlog::error("rpc={} code={} principal={} request_id={}", method,
+                  absl::StatusCodeToString(status.code()), ctx ? ctx->principal.id : "-",
+                  ctx ? ctx->request_id : "-");
+  } else {
+    spdlog::info("rpc={} code={} principal={} request_id={}", method,
+                 absl::StatusCodeToString(status.code()), ctx ? ctx->principal.id : "-",
+                 ctx ? ctx->request_id : "-");
+  }
+  return ToGrpcStatus(status);
+}
+
+template <typename Response, typename Fn>
+grpc::Status VaultService::Unary(grpc::ServerContext* c, std::string_view method,
+                                 Response* resp, Fn&& fn) {
+  auto ctx = Authenticate(c);
+  if (!ctx.ok()) return Finish(method, nullptr, ctx.status());
+  auto result = fn(*ctx);
+  if (!result.ok()) return Finish(method, &*ctx, result.status());
+  *resp = std::move(*result);
+  return Finish(method, &*ctx, absl::OkStatus());
+}
+
+grpc::Status VaultService::WhoAmI(grpc::ServerContext* c, const v1::WhoAmIRequest*,
+                                  v1::WhoAmIResponse* resp) {
+  return Unary(c, "WhoAmI", resp,
+               [&](const core::RequestContext& ctx) -> absl::StatusOr<v1::WhoAmIResponse> {
+                 v1::WhoAmIResponse r;
+                 r.set_principal_id(ctx.principal.id);
+                 r.set_display_name(ctx.principal.display_name);
+                 for (const auto& role : ctx.principal.roles) r.add_roles(role);
+                 return r;
+               });
+}
+
+grpc::Status VaultService::CreateOrganization(grpc::ServerContext* c,
+                                              const v1::CreateOrganizationRequest* req,
+                                              v1::Organization* resp) {
+  return Unary(c, "CreateOrganization", resp,
+               [&](const auto& ctx) { return registry_->CreateOrganization(ctx, *req); });
+}
+grpc::Status VaultService::GetOrganization(grpc::ServerContext* c,
+                                           const v1::GetOrganizationRequest* req,
+                                           v1::Organization* resp) {
+  return Unary(c, "GetOrganization", resp,
+               [&](const auto& ctx) { return registry_->GetOrganization(ctx, *req); });
+}
+grpc::Status VaultService::ListOrganizations(grpc::ServerContext* c,
+                                             const v1::ListOrganizationsRequest* req,
+                                             v1::ListOrganizationsResponse* resp) {
+  return Unary(c, "ListOrganizations", resp,
+               [&](const auto& ctx) { return registry_->ListOrganizations(ctx, *req); });
+}
+grpc::Status VaultService::CreateProject(grpc::ServerContext* c,
+                                         const v1::CreateProjectRequest* req, v1::Project* resp) {
+  return Unary(c, "CreateProject", resp,
+               [&](const auto& ctx) { return registry_->CreateProject(ctx, *req); });
+}
+grpc::Status VaultService::GetProject(grpc::ServerContext* c, const v1::GetProjectRequest* req,
+                                      v1::Project* resp) {
+  return Unary(c, "GetProject", resp,
+               [&](const auto& ctx) { return registry_->GetProject(ctx, *req); });
+}
+grpc::Status VaultService::ListProjects(grpc::ServerContext* c,
+                                        const v1::ListProjectsRequest* req,
+                                        v1::ListProjectsResponse* resp) {
+  return Unary(c, "ListProjects", resp,
+               [&](const auto& ctx) { return registry_->ListProjects(ctx, *req); });
+}
+grpc::Status VaultService::CreateClient(grpc::ServerContext* c,
+                                        const v1::CreateClientRequest* req, v1::Client* resp) {
+  return Unary(c, "CreateClient", resp,
+               [&](const auto& ctx) { return registry_->CreateClient(ctx, *req); });
+}
+grpc::Status VaultService::GetClient(grpc::ServerContext* c, const v1::GetClientRequest* req,
+                                     v1::Client* resp) {
+  return Unary(c, "GetClient", resp,
+               [&](const auto& ctx) { return registry_->GetClient(ctx, *req); });
+}
+grpc::Status VaultService::FindClientByPersonalCode(
+    grpc::ServerContext* c, const v1::FindClientByPersonalCodeRequest* req, v1::Client* resp) {
+  return Unary(c, "FindClientByPersonalCode", resp,
+               [&](const auto& ctx) { return registry_->FindClientByPersonalCode(ctx, *req); });
+}
+grpc::Status VaultService::ListClients(grpc::ServerContext* c, const v1::ListClientsRequest* req,
+                                       v1::ListClientsResponse* resp) {
+  return Unary(c, "ListClients", resp,
+               [&](const auto& ctx) { return registry_->ListClients(ctx, *req); });
+}
+grpc::Status VaultService::CreateCase(grpc::ServerContext* c, const v1::CreateCaseRequest* req,
+                                      v1::Case* resp) {
+  return Unary(c, "CreateCase", resp,
+               [&](const auto& ctx) { return registry_->CreateCase(ctx, *req); });
+}
+grpc::Status VaultService::GetCase(grpc::ServerContext* c, const v1::GetCaseRequest* req,
+                                   v1::Case* resp) {
+  return Unary(c, "GetCase", resp,
+               [&](const auto& ctx) { return registry_->GetCase(ctx, *req); });
+}
+grpc::Status VaultService::ListCases(grpc::ServerContext* c, const v1::ListCasesRequest* req,
+                                     v1::ListCasesResponse* resp) {
+  return Unary(c, "ListCases", resp,
+               [&](const auto& ctx) { return registry_->ListCases(ctx, *req); });
+}
+grpc::Status VaultService::GetDocument(grpc::ServerContext* c, const v1::GetDocumentRequest* req,
+                                       v1::Document* resp) {
+  return Unary(c, "GetDocument", resp,
+               [&](const auto& ctx) { return documents_->GetDocument(ctx, *req); });
+}
+grpc::Status VaultService::ListDocuments(grpc::ServerContext* c,
+                                         const v1::ListDocumentsRequest* req,
+                                         v1::ListDocumentsResponse* resp) {
+  return Unary(c, "ListDocuments", resp,
+               [&](const auto& ctx) { return documents_->ListDocuments(ctx, *req); });
+}
+grpc::Status VaultService::GetKeyStatus(grpc::ServerContext* c, const v1::GetKeyStatusRequest*,
+                                        v1::KeyStatus* resp) {
+  return Unary(c, "GetKeyStatus", resp,
+               [&](const auto& ctx) { return key_admin_->Status(ctx); });
+}
+grpc::Status VaultService::RotateKeyEncryptionKey(grpc::ServerContext* c,
+                                                  const v1::RotateKeyEncryptionKeyRequest*,
+                                                  v1::KeyStatus* resp) {
+  return Unary(c, "RotateKeyEncryptionKey", resp,
+               [&](const auto& ctx) { return key_admin_->Rotate(ctx); });
+}
+grpc::Status VaultService::RewrapKeys(grpc::ServerContext* c, const v1::RewrapKeysRequest*,
+                                      v1::RewrapKeysResponse* resp) {
+  return Unary(c, "RewrapKeys", resp,
+               [&](const auto& ctx) { return key_admin_->Rewrap(ctx); });
+}
+grpc::Status VaultService::RetireKeyEncryptionKey(grpc::ServerContext* c,
+                                                  const v1::RetireKeyEncryptionKeyRequest* req,
+                                                  v1::KeyStatus* resp) {
+  return Unary(c, "RetireKeyEncryptionKey", resp,
+               [&](const auto& ctx) { return key_admin_->Retire(ctx, *req); });
+}
+
+grpc::Status VaultService::UploadDocument(grpc::ServerContext* c,
+                                          grpc::ServerReader<v1::UploadDocumentRequest>* reader,
+                                          v1::Document* resp) {
+  constexpr std::string_view kMethod = "UploadDocument";
+  auto ctx = Authenticate(c);
+  if (!ctx.ok()) return Finish(kMethod, nullptr, ctx.status());
+  v1::UploadDocumentRequest msg;
+  if (!reader->Read(&msg) || !msg.has_header()) {
+    return Finish(kMethod, &*ctx,
+                  absl::InvalidArgumentError("header: the first message must carry the header"));
+  }
+  auto upload = documents_->BeginUpload(*ctx, msg.header());
+  if (!upload.ok()) return Finish(kMethod, &*ctx, upload.status());
+  const size_t max_message = documents_->limits().max_upload_message_bytes;
+  while (reader->Read(&msg)) {
+    if (msg.has_header()) {
+      return Finish(kMethod, &*ctx,
+                    absl::InvalidArgumentError("header: only the first message may carry it"));
+    }
+    if (msg.data().size() > max_message) {
+      return Finish(kMethod, &*ctx,
+                    absl::InvalidArgumentError(StrCat("data: message larger than ", max_message,
+                                                      " bytes")));
+    }
+    absl::Status s = (*upload)->Append(msg.data());
+    if (!s.ok()) return Finish(kMethod, &*ctx, s);
+  }
+  if (c->IsCancelled()) {
+    // The upload is dropped (and its chunks deleted) when `upload` goes.
+    return Finish(kMethod, &*ctx, absl::CancelledError("upload cancelled by the client"));
+  }
+  auto doc = (*upload)->Commit();
+  if (!doc.ok()) return Finish(kMethod, &*ctx, doc.status());
+  *resp = std::move(*doc);
+  return Finish(kMethod, &*ctx, absl::OkStatus());
+}
+
+grpc::Status VaultService::DownloadDocument(
+    grpc::ServerContext* c, const v1::DownloadDocumentRequest* req,
+    grpc::ServerWriter<v1::DownloadDocumentResponse>* writer) {
+  constexpr std::string_view kMethod = "DownloadDocument";
+  auto ctx = Authenticate(c);
+  if (!ctx.ok()) return Finish(kMethod, nullptr, ctx.status());
+  auto download = documents_->OpenDownload(*ctx, *req);
+  if (!download.ok()) return Finish(kMethod, &*ctx, download.status());
+  v1::DownloadDocumentResponse msg;
+  *msg.mutable_document() = (*download)->document();
+  bool first = true;
+  std::string piece;
+  while (true) {
+    auto more = (*download)->Next(&piece);
+    if (!more.ok()) return Finish(kMethod, &*ctx, more.status());
+    if (!*more) break;
+    msg.mutable_data()->swap(piece);
+    if (!writer->Write(msg)) {
+      return Finish(kMethod, &*ctx, absl::CancelledError("client went away"));
+    }
+    msg.mutable_data()->swap(piece);
+    if (first) {
+      msg.clear_document();
+      first = false;
+    }
+  }
+  if (first) {
+    // Empty range: the metadata alone.
+    if (!writer->Write(msg)) {
+      return Finish(kMethod, &*ctx, absl::CancelledError("client went away"));
+    }
+  }
+  return Finish(kMethod, &*ctx, absl::OkStatus());
+}
+
+}  // namespace hoidla::service

@@ -80,6 +80,9 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::stri
   base.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_opts));
   base.write_buffer_size = 16 << 20;
   base.max_write_buffer_number = 2;
+  // Values are sealed (incompressible) and keys are short ids: compression
+  // would cost CPU for nothing.
+  base.compression = rocksdb::kNoCompression;
 
   rocksdb::ColumnFamilyOptions blobs = base;
   blobs.enable_blob_files = true;

@@ -1,0 +1,55 @@
+// vaultd's configuration: a JSON file (doc/configuration.md) whose values
+// command-line flags may override.
+// Thread-safety: plain value.
+#ifndef HOIDLA_VAULT_SERVICE_CONFIG_H_
+#define HOIDLA_VAULT_SERVICE_CONFIG_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "vault/core/limits.h"
+
+namespace hoidla::service {
+
+struct ServerConfig {
+  // host:port. Plaintext is allowed only when the host is a loopback
+  // address; anything else needs tls_cert_file and tls_key_file.
+  std::string listen = "127.0.0.1:7443";
+  // Holds db/ (RocksDB) and, in development mode, dev-master.key.
+  std::string data_dir = "var/data";
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // "dev", "sealed" or "key_file".
+  std::string master_key_mode = "dev";
+  // sealed: the sealed master key file; key_file: the raw key file. Empty
+  // in dev mode (the key lives at <data_dir>/dev-master.key).
+  std::string master_key_file;
+  // sealed mode: file holding the passphrase (else the environment variable
+  // HOIDLA_MASTER_PASSPHRASE, else a prompt on the terminal).
+  std::string passphrase_file;
+  // When set, the first administrator's token is also written here (0600).
+  std::string bootstrap_token_file;
+  int shutdown_grace_seconds = 30;
+  // Server reflection (the public API schema only; no data) for generic
+  // gRPC tools.
+  bool reflection = true;
+  core::Limits limits;
+};
+
+// Parses a JSON configuration. INVALID_ARGUMENT naming the key when a value
+// has the wrong type or is out of range, or a key is unknown; NOT_FOUND when
+// the file does not exist.
+absl::StatusOr<ServerConfig> LoadConfig(const std::string& path);
+absl::StatusOr<ServerConfig> ParseConfig(const std::string& json_text);
+
+// Checks the combination of settings (TLS versus loopback, master key mode
+// and file). FAILED_PRECONDITION naming the setting when it is unsafe or
+// incomplete.
+absl::Status ValidateConfig(const ServerConfig& config);
+
+// True when `listen`'s host is 127.0.0.0/8, ::1 or localhost.
+bool IsLoopback(const std::string& listen);
+
+}  // namespace hoidla::service
+
+#endif  // HOIDLA_VAULT_SERVICE_CONFIG_H_

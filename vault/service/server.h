@@ -1,0 +1,75 @@
+// VaultServer: assembles a running vault from its configuration: the store
+// (RocksDB under <data_dir>/db), the keyring, the core modules, and a gRPC
+// server with the Vault service, the standard health service and (when
+// configured) server reflection.
+//
+// Lifecycle: Start() opens everything, cleans uploads a crash left behind,
+// bootstraps the first administrator on a fresh store, and starts serving.
+// Shutdown() stops accepting calls, lets in-flight calls (uploads included)
+// finish until the grace deadline, then cancels the rest; only then is the
+// store closed, so nothing acknowledged is lost.
+// Thread-safety: Shutdown() may be called from any thread, once.
+#ifndef HOIDLA_VAULT_SERVICE_SERVER_H_
+#define HOIDLA_VAULT_SERVICE_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "keys/keyring.h"
+#include "vault/core/authenticator.h"
+#include "vault/core/documents.h"
+#include "vault/core/key_admin.h"
+#include "vault/core/policy.h"
+#include "vault/core/registry.h"
+#include "vault/service/config.h"
+#include "vault/service/vault_service.h"
+#include "vault/storage/kv_store.h"
+
+namespace hoidla::service {
+
+class VaultServer {
+ public:
+  // Starts a server. `master` is the unsealed master key. On success the
+  // server is listening; `bootstrap_token()` holds the first administrator's
+  // token when this start created it. Fails with the reason (store cannot be
+  // opened, master key does not open the store, port in use: UNAVAILABLE,
+  // ...), having started nothing.
+  static absl::StatusOr<std::unique_ptr<VaultServer>> Start(const ServerConfig& config,
+                                                            keys::SecureBuffer master,
+                                                            keys::MasterKeyMode mode);
+  ~VaultServer();
+
+  // The bound port (useful with port 0).
+  int port() const { return port_; }
+  const std::optional<std::string>& bootstrap_token() const { return bootstrap_token_; }
+
+  // Graceful shutdown; returns when every call has ended.
+  void Shutdown(std::chrono::seconds grace);
+  // Blocks until the server has shut down.
+  void Wait();
+
+ private:
+  VaultServer() = default;
+
+  std::unique_ptr<storage::KvStore> store_;
+  std::unique_ptr<keys::Keyring> keyring_;
+  core::Policy policy_;
+  std::unique_ptr<core::Authenticator> authenticator_;
+  std::unique_ptr<core::Registry> registry_;
+  std::unique_ptr<core::Documents> documents_;
+  std::unique_ptr<core::KeyAdmin> key_admin_;
+  std::unique_ptr<VaultService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::optional<std::string> bootstrap_token_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace hoidla::service
+
+#endif  // HOIDLA_VAULT_SERVICE_SERVER_H_

@@ -1,0 +1,100 @@
+// VaultService: the gRPC adapter for hoidla.v1.Vault.
+//
+// Each handler is thin: authenticate the caller from the `authorization`
+// metadata, call the core, and convert the result (ToGrpcStatus is the only
+// status conversion). All validation, authorization and storage happen in the
+// core.
+// Thread-safety: gRPC calls handlers concurrently; the service holds no
+// mutable state of its own.
+#ifndef HOIDLA_VAULT_SERVICE_VAULT_SERVICE_H_
+#define HOIDLA_VAULT_SERVICE_VAULT_SERVICE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include "hoidla/v1/vault.grpc.pb.h"
+#include "vault/core/authenticator.h"
+#include "vault/core/documents.h"
+#include "vault/core/key_admin.h"
+#include "vault/core/registry.h"
+
+namespace hoidla::service {
+
+namespace v1 = ::hoidla::v1;
+
+class VaultService final : public v1::Vault::Service {
+ public:
+  // All pointers must outlive the service.
+  VaultService(const core::Authenticator* authenticator, core::Registry* registry,
+               core::Documents* documents, core::KeyAdmin* key_admin);
+
+  grpc::Status WhoAmI(grpc::ServerContext* c, const v1::WhoAmIRequest* req,
+                      v1::WhoAmIResponse* resp) override;
+  grpc::Status CreateOrganization(grpc::ServerContext* c,
+                                  const v1::CreateOrganizationRequest* req,
+                                  v1::Organization* resp) override;
+  grpc::Status GetOrganization(grpc::ServerContext* c, const v1::GetOrganizationRequest* req,
+                               v1::Organization* resp) override;
+  grpc::Status ListOrganizations(grpc::ServerContext* c,
+                                 const v1::ListOrganizationsRequest* req,
+                                 v1::ListOrganizationsResponse* resp) override;
+  grpc::Status CreateProject(grpc::ServerContext* c, const v1::CreateProjectRequest* req,
+                             v1::Project* resp) override;
+  grpc::Status GetProject(grpc::ServerContext* c, const v1::GetProjectRequest* req,
+                          v1::Project* resp) override;
+  grpc::Status ListProjects(grpc::ServerContext* c, const v1::ListProjectsRequest* req,
+                            v1::ListProjectsResponse* resp) override;
+  grpc::Status CreateClient(grpc::ServerContext* c, const v1::CreateClientRequest* req,
+                            v1::Client* resp) override;
+  grpc::Status GetClient(grpc::ServerContext* c, const v1::GetClientRequest* req,
+                         v1::Client* resp) override;
+  grpc::Status FindClientByPersonalCode(grpc::ServerContext* c,
+                                        const v1::FindClientByPersonalCodeRequest* req,
+                                        v1::Client* resp) override;
+  grpc::Status ListClients(grpc::ServerContext* c, const v1::ListClientsRequest* req,
+                           v1::ListClientsResponse* resp) override;
+  grpc::Status CreateCase(grpc::ServerContext* c, const v1::CreateCaseRequest* req,
+                          v1::Case* resp) override;
+  grpc::Status GetCase(grpc::ServerContext* c, const v1::GetCaseRequest* req,
+                       v1::Case* resp) override;
+  grpc::Status ListCases(grpc::ServerContext* c, const v1::ListCasesRequest* req,
+                         v1::ListCasesResponse* resp) override;
+  grpc::Status UploadDocument(grpc::ServerContext* c,
+                              grpc::ServerReader<v1::UploadDocumentRequest>* reader,
+                              v1::Document* resp) override;
+  grpc::Status DownloadDocument(grpc::ServerContext* c, const v1::DownloadDocumentRequest* req,
+                                grpc::ServerWriter<v1::DownloadDocumentResponse>* writer) override;
+  grpc::Status GetDocument(grpc::ServerContext* c, const v1::GetDocumentRequest* req,
+                           v1::Document* resp) override;
+  grpc::Status ListDocuments(grpc::ServerContext* c, const v1::ListDocumentsRequest* req,
+                             v1::ListDocumentsResponse* resp) override;
+  grpc::Status GetKeyStatus(grpc::ServerContext* c, const v1::GetKeyStatusRequest* req,
+                            v1::KeyStatus* resp) override;
+  grpc::Status RotateKeyEncryptionKey(grpc::ServerContext* c,
+                                      const v1::RotateKeyEncryptionKeyRequest* req,
+                                      v1::KeyStatus* resp) override;
+  grpc::Status RewrapKeys(grpc::ServerContext* c, const v1::RewrapKeysRequest* req,
+                          v1::RewrapKeysResponse* resp) override;
+  grpc::Status RetireKeyEncryptionKey(grpc::ServerContext* c,
+                                      const v1::RetireKeyEncryptionKeyRequest* req,
+                                      v1::KeyStatus* resp) override;
+
+ private:
+  // Authenticates the call. UNAUTHENTICATED without a valid bearer token.
+  absl::StatusOr<core::RequestContext> Authenticate(grpc::ServerContext* c) const;
+  // Authenticates, runs `fn(ctx)` (returning StatusOr<Response>), stores the
+  // value in `*resp` and converts the status.
+  template <typename Response, typename Fn>
+  grpc::Status Unary(grpc::ServerContext* c, std::string_view method, Response* resp, Fn&& fn);
+  // Converts and logs the outcome of a call.
+  grpc::Status Finish(std::string_view method, const core::RequestContext* ctx,
+                      const absl::Status& status) const;
+
+  const core::Authenticator* authenticator_;
+  core::Registry* registry_;
+  core::Documents* documents_;
+  core::KeyAdmin* key_admin_;
+};
+
+}  // namespace hoidla::service
+
+#endif  // HOIDLA_VAULT_SERVICE_VAULT_SERVICE_H_
