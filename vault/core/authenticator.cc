@@ -5,6 +5,7 @@
 #include "hoidla/storage/v1/records.pb.h"
 #include "vault/common/ids.h"
 #include "vault/common/status_macros.h"
+#include "vault/core/paging.h"
 
 namespace hoidla::core {
 namespace {
@@ -16,12 +17,6 @@ constexpr std::string_view kBootstrapKey = "sys/bootstrap";
 
 absl::Status Unauthenticated() {
   return absl::UnauthenticatedError("invalid, expired or revoked credential");
-}
-
-std::string NewId(IdKind kind, Clock* clock) {
-  std::array<uint8_t, 10> r;
-  keys::RandomBytes(r.data(), r.size());
-  return MakeId(kind, clock->NowMicros() / 1000, r);
 }
 
 }  // namespace
@@ -73,7 +68,7 @@ absl::StatusOr<std::optional<std::string>> Authenticator::CreateBootstrapAdminis
   if (done.ok()) return std::optional<std::string>();
   if (done.status().code() != absl::StatusCode::kNotFound) return done.status();
   hoidla::storage::v1::PrincipalRecord prn;
-  prn.set_id(NewId(IdKind::kPrincipal, clock_));
+  prn.set_id(NewId(IdKind::kPrincipal, *clock_));
   prn.set_display_name(std::string(display_name));
   prn.add_roles(kRoleSystemAdministrator);
   prn.set_created_at_micros(clock_->NowMicros());
@@ -89,7 +84,7 @@ absl::StatusOr<std::optional<std::string>> Authenticator::CreateBootstrapAdminis
 absl::StatusOr<Principal> Authenticator::CreatePrincipal(std::string_view display_name,
                                                          const std::vector<std::string>& roles) {
   hoidla::storage::v1::PrincipalRecord prn;
-  prn.set_id(NewId(IdKind::kPrincipal, clock_));
+  prn.set_id(NewId(IdKind::kPrincipal, *clock_));
   prn.set_display_name(std::string(display_name));
   for (const auto& r : roles) prn.add_roles(r);
   prn.set_created_at_micros(clock_->NowMicros());

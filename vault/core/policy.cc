@@ -1,16 +1,10 @@
 #include "vault/core/policy.h"
 
-#include <initializer_list>
 #include <map>
 #include <set>
 
 namespace hoidla::core {
 namespace {
-
-struct RoleGrant {
-  std::string_view role;
-  std::set<Action> actions;
-};
 
 // The role table. Until per-project access control lands, the only role is
 // the bootstrap administrator, who may do everything this API offers.

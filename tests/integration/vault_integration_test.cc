@@ -1,0 +1,610 @@
+// End-to-end tests of the foundation: a real vaultd on a loopback port with
+// a temporary data folder, driven by the real vaultctl and the C++ client
+// library.
+#include <gtest/gtest.h>
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+
+#include <array>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "client/vault_client.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "keys/crypto.h"
+#include "tests/integration/test_support.h"
+#include "vault/core/documents.h"
+#include "vault/storage/rocksdb_store.h"
+
+namespace hoidla {
+namespace {
+
+using ::hoidla::testing::CommandResult;
+using ::hoidla::testing::FilesContaining;
+using ::hoidla::testing::FreePort;
+using ::hoidla::testing::ReadFileOrDie;
+using ::hoidla::testing::Run;
+using ::hoidla::testing::TempDir;
+using ::hoidla::testing::VaultdProcess;
+using ::hoidla::testing::WriteFileOrDie;
+namespace v1 = ::hoidla::v1;
+
+constexpr char kPersonalCode[] = "37605030299";
+constexpr char kGivenName[] = "Marjeliisa";
+constexpr char kFamilyName[] = "Saarepuu-Kivisild";
+constexpr char kMarker[] = "PLAINTEXT-MARKER-b7e1c4";
+
+// Exit code vaultctl uses for an RPC that failed with `code`.
+int ExitFor(grpc::StatusCode code) { return 10 + static_cast<int>(code); }
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// The value of the first "id: ..." line of vaultctl's output.
+std::string IdFrom(const CommandResult& r) {
+  std::istringstream in(r.out);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("id: ", 0) == 0) return Trim(line.substr(4));
+  }
+  return "";
+}
+
+// Content whose every KiB starts with kMarker, the rest random.
+std::string MakeContent(size_t size, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::string s(size, '\0');
+  for (size_t i = 0; i < size; ++i) s[i] = static_cast<char>(rng());
+  for (size_t off = 0; off + sizeof(kMarker) < size; off += 1024) {
+    std::memcpy(&s[off], kMarker, sizeof(kMarker) - 1);
+  }
+  return s;
+}
+
+std::string Sha256Hex(const std::string& data) {
+  keys::Sha256 h;
+  h.Update(data);
+  return keys::ToHex(h.Finish());
+}
+
+// A running dev-mode vault with its data folder, a client and vaultctl.
+class Vault {
+ public:
+  explicit Vault(std::string dir) : dir_(std::move(dir)), port_(FreePort()) {}
+
+  std::string data_dir() const { return dir_ + "/data"; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  const std::string& token() const { return token_; }
+
+  void Start(std::vector<std::string> extra = {"--dev"}) {
+    std::vector<std::string> args{"--data-dir", data_dir(), "--listen", address(),
+                                  "--bootstrap-token-file", dir_ + "/token", "--log-level",
+                                  "warn"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    ASSERT_TRUE(process_.Start(args)) << process_.output();
+    token_ = Trim(ReadFileOrDie(dir_ + "/token"));
+    client::ConnectOptions opts;
+    opts.address = address();
+    opts.token = token_;
+    auto c = client::VaultClient::Connect(opts);
+    ASSERT_TRUE(c.ok()) << c.status();
+    client_ = std::move(*c);
+  }
+
+  int Stop() {
+    client_.reset();
+    return process_.Stop();
+  }
+
+  client::VaultClient& client() { return *client_; }
+  VaultdProcess& process() { return process_; }
+
+  CommandResult Ctl(std::vector<std::string> args, const std::string& token_override = "-") {
+    std::vector<std::string> argv{VAULTCTL_PATH, "--server", address()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return Run(argv, {{"HOIDLA_TOKEN", token_override == "-" ? token_ : token_override}});
+  }
+
+ private:
+  std::string dir_;
+  int port_;
+  std::string token_;
+  VaultdProcess process_;
+  std::unique_ptr<client::VaultClient> client_;
+};
+
+struct Fixture {
+  std::string org, project, client, kase;
+};
+
+Fixture CreateFixture(Vault& vault) {
+  Fixture f;
+  auto org = vault.Ctl({"org", "create", "--name", "Tugikeskus MTÜ"});
+  EXPECT_EQ(org.exit_code, 0) << org.err;
+  f.org = IdFrom(org);
+  auto prj = vault.Ctl({"project", "create", "--org", f.org, "--name", "Tugiisikuteenus"});
+  EXPECT_EQ(prj.exit_code, 0) << prj.err;
+  f.project = IdFrom(prj);
+  auto cli = vault.Ctl({"client", "create", "--org", f.org, "--project", f.project,
+                        "--given-name", kGivenName, "--family-name", kFamilyName,
+                        "--personal-code", kPersonalCode});
+  EXPECT_EQ(cli.exit_code, 0) << cli.err;
+  f.client = IdFrom(cli);
+  v1::CreateCaseRequest req;
+  req.mutable_case_()->set_project_id(f.project);
+  req.mutable_case_()->set_client_id(f.client);
+  req.mutable_case_()->set_title("Juhtum: toimetulek");
+  auto c = vault.client().CreateCase(req);
+  EXPECT_TRUE(c.ok()) << c.status();
+  if (c.ok()) f.kase = c->id();
+  return f;
+}
+
+v1::Document Header(const Fixture& f, const std::string& title) {
+  v1::Document h;
+  h.set_project_id(f.project);
+  h.set_client_id(f.client);
+  h.set_case_id(f.kase);
+  h.set_title(title);
+  h.set_kind("home_visit");
+  h.set_content_type("application/octet-stream");
+  return h;
+}
+
+// Overwrites one stored value of a stopped vault's store.
+void EditStore(const std::string& data_dir,
+               const std::function<void(storage::KvStore&)>& edit) {
+  auto store = storage::RocksDbStore::Open(data_dir + "/db");
+  ASSERT_TRUE(store.ok()) << store.status();
+  edit(**store);
+}
+
+TEST(Foundation, DocumentsRoundTripAreSealedAtRestAndTamperingIsDataLoss) {
+  TempDir dir;
+  Vault vault(dir.path());
+  vault.Start();
+  Fixture f = CreateFixture(vault);
+  ASSERT_FALSE(f.kase.empty());
+
+  // Health is served without a credential.
+  {
+    auto channel = grpc::CreateChannel(vault.address(), grpc::InsecureChannelCredentials());
+    auto health = grpc::health::v1::Health::NewStub(channel);
+    grpc::ClientContext ctx;
+    grpc::health::v1::HealthCheckRequest req;
+    grpc::health::v1::HealthCheckResponse resp;
+    ASSERT_TRUE(health->Check(&ctx, req, &resp).ok());
+    EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  }
+
+  // Upload 50 MiB with vaultctl, streaming from a file.
+  const std::string content = MakeContent(50 << 20, 1);
+  const std::string src = dir.path() + "/visit.bin";
+  WriteFileOrDie(src, content);
+  auto up = vault.Ctl({"doc", "upload", src, "--project", f.project, "--client", f.client,
+                       "--case", f.kase, "--title", "Kodukülastus", "--kind", "home_visit",
+                       "--content-type", "video/mp4"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  const std::string doc1 = IdFrom(up);
+  ASSERT_FALSE(doc1.empty()) << up.out;
+
+  // Download with the client library: byte-identical, digest as stored.
+  const std::string dst = dir.path() + "/visit.out";
+  v1::DownloadDocumentRequest dreq;
+  dreq.set_id(doc1);
+  auto meta = vault.client().DownloadDocumentToFile(dreq, dst);
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  EXPECT_EQ(meta->size(), static_cast<int64_t>(content.size()));
+  EXPECT_EQ(meta->sha256(), Sha256Hex(content));
+  EXPECT_TRUE(ReadFileOrDie(dst) == content);
+
+  // A byte range across chunk boundaries, through the library and vaultctl.
+  {
+    v1::DownloadDocumentRequest r;
+    r.set_id(doc1);
+    r.set_offset(1000000);
+    r.set_length(200000);
+    std::ostringstream out;
+    auto m = vault.client().DownloadDocument(r, out);
+    ASSERT_TRUE(m.ok()) << m.status();
+    EXPECT_TRUE(out.str() == content.substr(1000000, 200000));
+    auto ctl = vault.Ctl({"doc", "download", doc1, "-o", dir.path() + "/range.out", "--offset",
+                          "65530", "--length", "20"});
+    ASSERT_EQ(ctl.exit_code, 0) << ctl.err;
+    EXPECT_EQ(ReadFileOrDie(dir.path() + "/range.out"), content.substr(65530, 20));
+  }
+
+  // A second, small document with the library.
+  const std::string small = MakeContent(150000, 2);
+  std::istringstream small_in(small);
+  auto doc2 = vault.client().UploadDocument(Header(f, "Hindamine"), small_in);
+  ASSERT_TRUE(doc2.ok()) << doc2.status();
+
+  // Listing by client and by case.
+  {
+    auto by_client = vault.Ctl({"doc", "list", "--client", f.client});
+    ASSERT_EQ(by_client.exit_code, 0) << by_client.err;
+    EXPECT_NE(by_client.out.find(doc1), std::string::npos);
+    EXPECT_NE(by_client.out.find(doc2->id()), std::string::npos);
+    v1::ListDocumentsRequest lr;
+    lr.set_case_id(f.kase);
+    auto by_case = vault.client().ListDocuments(lr);
+    ASSERT_TRUE(by_case.ok()) << by_case.status();
+    ASSERT_EQ(by_case->documents_size(), 2);
+    EXPECT_EQ(by_case->documents(0).id(), doc1);
+    EXPECT_EQ(by_case->documents(0).title(), "Kodukülastus");
+  }
+
+  // Nothing readable at rest: not the content, the name, the code, the token.
+  ASSERT_EQ(vault.Stop(), 0);
+  for (const std::string& needle :
+       {std::string(kMarker), std::string(kGivenName), std::string(kFamilyName),
+        std::string(kPersonalCode), std::string("Kodukülastus"), vault.token()}) {
+    EXPECT_EQ(FilesContaining(vault.data_dir() + "/db", needle), std::vector<std::string>{})
+        << "plaintext found at rest";
+  }
+
+  // Flip one byte of one stored chunk: DATA_LOSS, never data.
+  std::string original;
+  EditStore(vault.data_dir(), [&](storage::KvStore& store) {
+    auto v = store.Get(storage::Space::kBlobs, core::ChunkKey(doc1, 3));
+    ASSERT_TRUE(v.ok()) << v.status();
+    original = *v;
+    std::string bad = *v;
+    bad[bad.size() / 2] ^= 0x01;
+    storage::WriteBatch b;
+    b.Put(storage::Space::kBlobs, core::ChunkKey(doc1, 3), bad);
+    ASSERT_TRUE(store.Write(b).ok());
+  });
+  vault.Start();
+  {
+    std::ostringstream out;
+    auto m = vault.client().DownloadDocument(dreq, out);
+    EXPECT_EQ(m.status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_LE(out.str().size(), size_t{3} * 65536) << "data past the bad chunk was returned";
+    auto ctl = vault.Ctl({"doc", "download", doc1, "-o", dir.path() + "/tampered.out"});
+    EXPECT_EQ(ctl.exit_code, ExitFor(grpc::StatusCode::DATA_LOSS)) << ctl.err;
+    EXPECT_NE(ctl.err.find("DATA_LOSS"), std::string::npos);
+    // Ranges that avoid the bad chunk still read: chunks stand alone.
+    v1::DownloadDocumentRequest r;
+    r.set_id(doc1);
+    r.set_length(65536);
+    std::ostringstream first;
+    ASSERT_TRUE(vault.client().DownloadDocument(r, first).ok());
+    EXPECT_TRUE(first.str() == content.substr(0, 65536));
+  }
+  ASSERT_EQ(vault.Stop(), 0);
+
+  // Move the first chunk of doc1 onto doc2: DATA_LOSS for doc2.
+  EditStore(vault.data_dir(), [&](storage::KvStore& store) {
+    auto v = store.Get(storage::Space::kBlobs, core::ChunkKey(doc1, 0));
+    ASSERT_TRUE(v.ok());
+    storage::WriteBatch b;
+    b.Put(storage::Space::kBlobs, core::ChunkKey(doc2->id(), 0), *v);
+    b.Put(storage::Space::kBlobs, core::ChunkKey(doc1, 3), original);  // repair doc1
+    ASSERT_TRUE(store.Write(b).ok());
+  });
+  vault.Start();
+  {
+    v1::DownloadDocumentRequest r;
+    r.set_id(doc2->id());
+    std::ostringstream out;
+    EXPECT_EQ(vault.client().DownloadDocument(r, out).status().code(),
+              absl::StatusCode::kDataLoss);
+    EXPECT_EQ(out.str(), "");
+  }
+
+  // After restarts everything else is still there.
+  {
+    std::ostringstream out;
+    auto m = vault.client().DownloadDocument(dreq, out);
+    ASSERT_TRUE(m.ok()) << m.status();
+    EXPECT_TRUE(out.str() == content);
+    v1::GetClientRequest gc;
+    gc.set_id(f.client);
+    auto c = vault.client().GetClient(gc);
+    ASSERT_TRUE(c.ok()) << c.status();
+    EXPECT_EQ(c->given_name(), kGivenName);
+    EXPECT_EQ(c->personal_code(), kPersonalCode);
+    EXPECT_EQ(c->date_of_birth().year(), 1976);
+    auto found = vault.Ctl({"client", "find", "--org", f.org, "--personal-code", kPersonalCode});
+    EXPECT_EQ(found.exit_code, 0) << found.err;
+    EXPECT_NE(found.out.find(f.client), std::string::npos);
+  }
+  EXPECT_EQ(vault.Stop(), 0);
+}
+
+TEST(Foundation, MovedRecordCiphertextIsDataLoss) {
+  TempDir dir;
+  Vault vault(dir.path());
+  vault.Start();
+  Fixture f = CreateFixture(vault);
+  auto other = vault.Ctl({"client", "create", "--org", f.org, "--project", f.project,
+                          "--given-name", "Teine", "--family-name", "Klient", "--no-code-reason",
+                          "foreign national, no code"});
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  const std::string other_id = IdFrom(other);
+  ASSERT_EQ(vault.Stop(), 0);
+  // Put client A's sealed record under client B's key.
+  EditStore(vault.data_dir(), [&](storage::KvStore& store) {
+    auto v = store.Get(storage::Space::kMeta, "cli/" + f.client);
+    ASSERT_TRUE(v.ok());
+    storage::WriteBatch b;
+    b.Put(storage::Space::kMeta, "cli/" + other_id, *v);
+    ASSERT_TRUE(store.Write(b).ok());
+  });
+  vault.Start();
+  auto got = vault.Ctl({"client", "get", other_id});
+  EXPECT_EQ(got.exit_code, ExitFor(grpc::StatusCode::DATA_LOSS)) << got.out << got.err;
+  EXPECT_EQ(got.out.find(kGivenName), std::string::npos);
+  auto still = vault.Ctl({"client", "get", f.client});
+  EXPECT_EQ(still.exit_code, 0) << still.err;
+}
+
+TEST(Foundation, BadInputNamesTheFieldAndWritesNothing) {
+  TempDir dir;
+  Vault vault(dir.path());
+  const std::string config = dir.path() + "/vaultd.json";
+  WriteFileOrDie(config, R"({"limits": {"max_document_bytes": 100000}})");
+  vault.Start({"--dev", "--config", config});
+  Fixture f = CreateFixture(vault);
+
+  auto bad_code = vault.Ctl({"client", "create", "--org", f.org, "--project", f.project,
+                             "--given-name", "A", "--family-name", "B", "--personal-code",
+                             "37605030298"});
+  EXPECT_EQ(bad_code.exit_code, ExitFor(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_NE(bad_code.err.find("client.personal_code"), std::string::npos) << bad_code.err;
+  EXPECT_EQ(bad_code.err.find("37605030298"), std::string::npos) << "input echoed";
+
+  auto no_reason = vault.Ctl({"client", "create", "--org", f.org, "--project", f.project,
+                              "--given-name", "A", "--family-name", "B"});
+  EXPECT_EQ(no_reason.exit_code, ExitFor(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_NE(no_reason.err.find("client.no_personal_code_reason"), std::string::npos);
+
+  auto malformed = vault.Ctl({"case", "get", "cas_not-an-id"});
+  EXPECT_EQ(malformed.exit_code, ExitFor(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_NE(malformed.err.find("id: malformed"), std::string::npos) << malformed.err;
+
+  auto missing = vault.Ctl({"whoami"}, "");
+  EXPECT_EQ(missing.exit_code, ExitFor(grpc::StatusCode::UNAUTHENTICATED)) << missing.err;
+  auto wrong = vault.Ctl({"whoami"}, "hdl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+  EXPECT_EQ(wrong.exit_code, ExitFor(grpc::StatusCode::UNAUTHENTICATED)) << wrong.err;
+
+  // Bad header and too-large content: rejected, and nothing is listed.
+  v1::Document h = Header(f, "Skaneering");
+  h.set_kind("Not A Kind!");
+  std::istringstream in1("abc");
+  auto r1 = vault.client().UploadDocument(h, in1);
+  EXPECT_EQ(r1.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(r1.status().message(), "header.kind")) << r1.status();
+  std::istringstream in2(MakeContent(200000, 3));
+  auto r2 = vault.client().UploadDocument(Header(f, "Liiga suur"), in2);
+  EXPECT_EQ(r2.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(r2.status().message(), "data")) << r2.status();
+  v1::ListDocumentsRequest lr;
+  lr.set_client_id(f.client);
+  auto list = vault.client().ListDocuments(lr);
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->documents_size(), 0);
+  ASSERT_EQ(vault.Stop(), 0);
+  EditStore(vault.data_dir(), [&](storage::KvStore& store) {
+    auto it = store.Scan(storage::Space::kBlobs, "");
+    EXPECT_FALSE(it->Valid()) << "chunks of a rejected upload were left behind";
+    auto pending = store.Scan(storage::Space::kMeta, "pending/");
+    EXPECT_FALSE(pending->Valid());
+  });
+}
+
+TEST(MasterKey, SealedKeyStartsAndWrongPassphraseRefusesToStart) {
+  TempDir dir;
+  const std::string mk = dir.path() + "/master.sealed";
+  WriteFileOrDie(dir.path() + "/pass", "correct horse battery staple\n");
+  WriteFileOrDie(dir.path() + "/wrong", "incorrect horse battery staple\n");
+  auto created = hoidla::testing::Run({VAULTD_PATH, "master-key", "create-sealed", "--file", mk,
+                      "--passphrase-file", dir.path() + "/pass", "--strength", "interactive"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  // The sealed file does not contain the key in any recognisable form and is
+  // not readable by others.
+  EXPECT_EQ(std::filesystem::status(mk).permissions() &
+                (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+            std::filesystem::perms::none);
+
+  Vault vault(dir.path());
+  const std::vector<std::string> sealed{"--master-key-mode", "sealed", "--master-key-file", mk,
+                                        "--passphrase-file", dir.path() + "/pass"};
+  vault.Start(sealed);
+  auto org = vault.Ctl({"org", "create", "--name", "Ühing"});
+  ASSERT_EQ(org.exit_code, 0) << org.err;
+  ASSERT_EQ(vault.Stop(), 0);
+
+  VaultdProcess wrong;
+  EXPECT_FALSE(wrong.Start({"--data-dir", vault.data_dir(), "--listen", vault.address(),
+                            "--master-key-mode", "sealed", "--master-key-file", mk,
+                            "--passphrase-file", dir.path() + "/wrong"}));
+  EXPECT_EQ(wrong.exit_code(), 2);
+  EXPECT_NE(wrong.output().find("wrong passphrase"), std::string::npos) << wrong.output();
+
+  // Another master key (a dev key) does not open this store either.
+  VaultdProcess other;
+  EXPECT_FALSE(other.Start({"--data-dir", vault.data_dir(), "--listen", vault.address(), "--dev"}));
+  EXPECT_EQ(other.exit_code(), 2);
+  EXPECT_NE(other.output().find("master key does not open this store"), std::string::npos)
+      << other.output();
+
+  // The right passphrase still works, and the data is there.
+  vault.Start(sealed);
+  auto got = vault.Ctl({"org", "get", IdFrom(org)});
+  EXPECT_EQ(got.exit_code, 0) << got.err;
+  EXPECT_NE(got.out.find("Ühing"), std::string::npos);
+}
+
+TEST(KeyRotation, RotateRewrapRetireKeepsEverythingReadable) {
+  TempDir dir;
+  Vault vault(dir.path());
+  vault.Start();
+  Fixture f = CreateFixture(vault);
+  const std::string before = MakeContent(300000, 4);
+  std::istringstream in1(before);
+  auto d1 = vault.client().UploadDocument(Header(f, "Enne"), in1);
+  ASSERT_TRUE(d1.ok()) << d1.status();
+
+  auto rotated = vault.Ctl({"keys", "rotate"});
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  auto later = vault.Ctl({"client", "create", "--org", f.org, "--project", f.project,
+                          "--given-name", "Hilisem", "--family-name", "Klient",
+                          "--no-code-reason", "foreign national, no code"});
+  ASSERT_EQ(later.exit_code, 0) << later.err;
+  Fixture g = f;
+  g.client = IdFrom(later);
+  g.kase.clear();
+  const std::string after = MakeContent(70000, 5);
+  std::istringstream in2(after);
+  auto d2 = vault.client().UploadDocument(Header(g, "Pärast"), in2);
+  ASSERT_TRUE(d2.ok()) << d2.status();
+
+  auto status = vault.client().GetKeyStatus(v1::GetKeyStatusRequest());
+  ASSERT_TRUE(status.ok()) << status.status();
+  ASSERT_EQ(status->versions_size(), 2);
+  EXPECT_FALSE(status->versions(0).active());
+  EXPECT_EQ(status->versions(0).wrapped_keys(), 2);  // the system key and the first client
+  EXPECT_TRUE(status->versions(1).active());
+  EXPECT_EQ(status->versions(1).wrapped_keys(), 1);
+
+  auto early = vault.Ctl({"keys", "retire", "1"});
+  EXPECT_EQ(early.exit_code, ExitFor(grpc::StatusCode::FAILED_PRECONDITION)) << early.err;
+  auto rewrap = vault.client().RewrapKeys(v1::RewrapKeysRequest());
+  ASSERT_TRUE(rewrap.ok()) << rewrap.status();
+  EXPECT_EQ(rewrap->rewrapped(), 2);
+  auto retire = vault.Ctl({"keys", "retire", "1"});
+  EXPECT_EQ(retire.exit_code, 0) << retire.err;
+  ASSERT_EQ(vault.Stop(), 0);
+
+  vault.Start();
+  for (const auto& [id, content] :
+       {std::pair{d1->id(), before}, std::pair{d2->id(), after}}) {
+    v1::DownloadDocumentRequest r;
+    r.set_id(id);
+    std::ostringstream out;
+    auto m = vault.client().DownloadDocument(r, out);
+    ASSERT_TRUE(m.ok()) << m.status();
+    EXPECT_TRUE(out.str() == content);
+  }
+  auto st = vault.client().GetKeyStatus(v1::GetKeyStatusRequest());
+  ASSERT_TRUE(st.ok());
+  ASSERT_EQ(st->versions_size(), 1);
+  EXPECT_EQ(st->versions(0).version(), 2u);
+  v1::GetClientRequest gc;
+  gc.set_id(f.client);
+  EXPECT_TRUE(vault.client().GetClient(gc).ok());
+}
+
+// An input stream that yields `total` bytes slowly, so that an upload is in
+// flight while the server is told to stop.
+class SlowStreamBuf : public std::streambuf {
+ public:
+  SlowStreamBuf(size_t total, std::chrono::milliseconds pause) : left_(total), pause_(pause) {}
+
+ protected:
+  int_type underflow() override {
+    if (left_ == 0) return traits_type::eof();
+    std::this_thread::sleep_for(pause_);
+    size_t n = std::min(left_, buf_.size());
+    std::memset(buf_.data(), 'x', n);
+    left_ -= n;
+    setg(buf_.data(), buf_.data(), buf_.data() + n);
+    return traits_type::to_int_type(buf_[0]);
+  }
+
+ private:
+  size_t left_;
+  std::chrono::milliseconds pause_;
+  std::array<char, 64 * 1024> buf_;
+};
+
+TEST(Server, GracefulShutdownFinishesAnUploadInFlight) {
+  TempDir dir;
+  Vault vault(dir.path());
+  vault.Start();
+  Fixture f = CreateFixture(vault);
+  // 32 pieces of 64 KiB, 40 ms apart: ~1.3 s of upload.
+  SlowStreamBuf buf(32 * 64 * 1024, std::chrono::milliseconds(40));
+  std::istream slow(&buf);
+  absl::StatusOr<v1::Document> result = absl::UnknownError("not run");
+  std::thread uploader([&] { result = vault.client().UploadDocument(Header(f, "Pikk"), slow); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // SIGTERM while the stream is open; Stop() waits for the process.
+  const int exit_code = vault.process().Stop();
+  uploader.join();
+  EXPECT_EQ(exit_code, 0);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->size(), 32 * 64 * 1024);
+  vault.Start();
+  v1::GetDocumentRequest g;
+  g.set_id(result->id());
+  auto got = vault.client().GetDocument(g);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->size(), 32 * 64 * 1024);
+}
+
+TEST(Server, PlaintextOutsideLoopbackIsRefused) {
+  TempDir dir;
+  VaultdProcess p;
+  EXPECT_FALSE(p.Start({"--data-dir", dir.path() + "/data", "--listen", "0.0.0.0:0",
+                        "--master-key-mode", "key_file", "--master-key-file",
+                        dir.path() + "/none"}));
+  EXPECT_EQ(p.exit_code(), 1);
+  EXPECT_NE(p.output().find("listen: plaintext is allowed only on a loopback address"),
+            std::string::npos)
+      << p.output();
+}
+
+TEST(Server, TlsWithKeyFileServesClientsThatTrustTheCertificate) {
+  TempDir dir;
+  const std::string cert = dir.path() + "/server.pem", key = dir.path() + "/server.key";
+  auto gen = hoidla::testing::Run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                  key, "-out", cert, "-days", "1", "-subj", "/CN=localhost", "-addext",
+                  "subjectAltName=DNS:localhost,IP:127.0.0.1"});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  auto mk = hoidla::testing::Run({VAULTD_PATH, "master-key", "create-file", "--file", dir.path() + "/master.key"});
+  ASSERT_EQ(mk.exit_code, 0) << mk.err;
+
+  const int port = FreePort();
+  const std::string address = "localhost:" + std::to_string(port);
+  VaultdProcess p;
+  ASSERT_TRUE(p.Start({"--data-dir", dir.path() + "/data", "--listen", address,
+                       "--master-key-mode", "key_file", "--master-key-file",
+                       dir.path() + "/master.key", "--tls-cert", cert, "--tls-key", key,
+                       "--bootstrap-token-file", dir.path() + "/token"}))
+      << p.output();
+  const std::string token = Trim(ReadFileOrDie(dir.path() + "/token"));
+
+  client::ConnectOptions opts;
+  opts.address = address;
+  opts.token = token;
+  opts.ca_cert_file = cert;
+  auto c = client::VaultClient::Connect(opts);
+  ASSERT_TRUE(c.ok()) << c.status();
+  auto who = (*c)->WhoAmI(v1::WhoAmIRequest());
+  ASSERT_TRUE(who.ok()) << who.status();
+  EXPECT_EQ(who->roles(0), "system_administrator");
+
+  auto ctl = hoidla::testing::Run({VAULTCTL_PATH, "--server", address, "--ca-cert", cert, "whoami"},
+                 {{"HOIDLA_TOKEN", token}});
+  EXPECT_EQ(ctl.exit_code, 0) << ctl.err;
+  // A plaintext client cannot talk to a TLS server.
+  auto plain = hoidla::testing::Run({VAULTCTL_PATH, "--server", address, "whoami"}, {{"HOIDLA_TOKEN", token}});
+  EXPECT_EQ(plain.exit_code, ExitFor(grpc::StatusCode::UNAVAILABLE)) << plain.err;
+  EXPECT_EQ(p.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace hoidla
