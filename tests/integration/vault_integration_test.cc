@@ -160,6 +160,20 @@ v1::Document Header(const Fixture& f, const std::string& title) {
   return h;
 }
 
+// The file holding a document's sealed content (FileBlobStore layout).
+std::string BlobPath(const std::string& data_dir, const std::string& doc_id) {
+  return data_dir + "/blobs/" + doc_id.substr(doc_id.size() - 2) + "/" + doc_id;
+}
+
+// Overwrites bytes of a stopped vault's document object.
+void EditBlob(const std::string& data_dir, const std::string& doc_id,
+              const std::function<void(std::string&)>& edit) {
+  std::string path = BlobPath(data_dir, doc_id);
+  std::string bytes = ReadFileOrDie(path);
+  edit(bytes);
+  WriteFileOrDie(path, bytes);
+}
+
 // Overwrites one stored value of a stopped vault's store.
 void EditStore(const std::string& data_dir,
                const std::function<void(storage::KvStore&)>& edit) {
@@ -249,22 +263,13 @@ TEST(Foundation, DocumentsRoundTripAreSealedAtRestAndTamperingIsDataLoss) {
   for (const std::string& needle :
        {std::string(kMarker), std::string(kGivenName), std::string(kFamilyName),
         std::string(kPersonalCode), std::string("Kodukülastus"), vault.token()}) {
-    EXPECT_EQ(FilesContaining(vault.data_dir() + "/db", needle), std::vector<std::string>{})
+    EXPECT_EQ(FilesContaining(vault.data_dir(), needle), std::vector<std::string>{})
         << "plaintext found at rest";
   }
 
   // Flip one byte of one stored chunk: DATA_LOSS, never data.
-  std::string original;
-  EditStore(vault.data_dir(), [&](storage::KvStore& store) {
-    auto v = store.Get(storage::Space::kBlobs, core::ChunkKey(doc1, 3));
-    ASSERT_TRUE(v.ok()) << v.status();
-    original = *v;
-    std::string bad = *v;
-    bad[bad.size() / 2] ^= 0x01;
-    storage::WriteBatch b;
-    b.Put(storage::Space::kBlobs, core::ChunkKey(doc1, 3), bad);
-    ASSERT_TRUE(store.Write(b).ok());
-  });
+  const int64_t chunk3 = core::SealedChunkOffset(doc1, 3);
+  EditBlob(vault.data_dir(), doc1, [&](std::string& b) { b[chunk3 + 30000] ^= 0x01; });
   vault.Start();
   {
     std::ostringstream out;
@@ -285,14 +290,11 @@ TEST(Foundation, DocumentsRoundTripAreSealedAtRestAndTamperingIsDataLoss) {
   ASSERT_EQ(vault.Stop(), 0);
 
   // Move the first chunk of doc1 onto doc2: DATA_LOSS for doc2.
-  EditStore(vault.data_dir(), [&](storage::KvStore& store) {
-    auto v = store.Get(storage::Space::kBlobs, core::ChunkKey(doc1, 0));
-    ASSERT_TRUE(v.ok());
-    storage::WriteBatch b;
-    b.Put(storage::Space::kBlobs, core::ChunkKey(doc2->id(), 0), *v);
-    b.Put(storage::Space::kBlobs, core::ChunkKey(doc1, 3), original);  // repair doc1
-    ASSERT_TRUE(store.Write(b).ok());
-  });
+  EditBlob(vault.data_dir(), doc1, [&](std::string& b) { b[chunk3 + 30000] ^= 0x01; });  // repair
+  const std::string doc1_bytes = ReadFileOrDie(BlobPath(vault.data_dir(), doc1));
+  const int64_t chunk1 = core::SealedChunkOffset(doc1, 1);
+  EditBlob(vault.data_dir(), doc2->id(),
+           [&](std::string& b) { b.replace(0, chunk1, doc1_bytes.substr(0, chunk1)); });
   vault.Start();
   {
     v1::DownloadDocumentRequest r;
@@ -396,9 +398,9 @@ TEST(Foundation, BadInputNamesTheFieldAndWritesNothing) {
   ASSERT_TRUE(list.ok());
   EXPECT_EQ(list->documents_size(), 0);
   ASSERT_EQ(vault.Stop(), 0);
+  EXPECT_EQ(FilesContaining(vault.data_dir() + "/blobs", ""), std::vector<std::string>{})
+      << "content of a rejected upload was left behind";
   EditStore(vault.data_dir(), [&](storage::KvStore& store) {
-    auto it = store.Scan(storage::Space::kBlobs, "");
-    EXPECT_FALSE(it->Valid()) << "chunks of a rejected upload were left behind";
     auto pending = store.Scan(storage::Space::kMeta, "pending/");
     EXPECT_FALSE(pending->Valid());
   });

@@ -13,7 +13,6 @@ using storage::Space;
 constexpr std::string_view kDoc = "doc";
 constexpr std::string_view kContentKind = "document";
 constexpr std::string_view kPendingPrefix = "pending/";
-constexpr size_t kBatchBytes = 1 << 20;
 
 keys::ObjectBinding ContentBinding(const rec::DocumentRecord& r) {
   return {kContentKind, r.id(), 1, r.client_id()};
@@ -52,18 +51,21 @@ absl::Status Referenced(absl::Status s, std::string_view field) {
 
 }  // namespace
 
-std::string ChunkKey(std::string_view document_id, uint64_t index) {
-  std::string k(document_id);
-  k.push_back('/');
-  for (int i = 7; i >= 0; --i) k.push_back(static_cast<char>(index >> (8 * i)));
-  return k;
+int64_t SealedChunkOffset(std::string_view document_id, uint64_t index, uint32_t chunk_size) {
+  keys::ObjectBinding b{kContentKind, document_id, 1, ""};
+  return static_cast<int64_t>(index) *
+         static_cast<int64_t>(chunk_size + keys::ChunkOverhead(b));
 }
 
 // ---------------------------------------------------------------------------
 // Upload
 
-Upload::Upload(Documents* owner, rec::DocumentRecord record, keys::SecureBuffer content_key)
-    : owner_(owner), record_(std::move(record)), content_key_(std::move(content_key)) {}
+Upload::Upload(Documents* owner, rec::DocumentRecord record, keys::SecureBuffer content_key,
+               std::unique_ptr<storage::BlobWriter> writer)
+    : owner_(owner),
+      record_(std::move(record)),
+      content_key_(std::move(content_key)),
+      writer_(std::move(writer)) {}
 
 Upload::~Upload() {
   if (!finished_) Abort();
@@ -71,22 +73,12 @@ Upload::~Upload() {
 
 void Upload::Abort() {
   finished_ = true;
-  failed_ = true;
-  batch_.Clear();
+  writer_.reset();  // discards an uncommitted object
   // Best effort: if this fails, RecoverPendingUploads() cleans up at start.
   (void)owner_->DeleteContent(record_.id());
 }
 
-absl::Status Upload::FlushBatch(bool sync) {
-  if (batch_.empty()) return absl::OkStatus();
-  storage::WriteOptions wo;
-  wo.sync = sync;
-  absl::Status s = owner_->store_->Write(batch_, wo);
-  batch_.Clear();
-  return s;
-}
-
-absl::Status Upload::SealFullChunks(bool final_flush) {
+absl::Status Upload::SealChunks(bool final_flush) {
   const size_t cs = record_.chunk_size();
   size_t off = 0;
   auto binding = ContentBinding(record_);
@@ -96,22 +88,18 @@ absl::Status Upload::SealFullChunks(bool final_flush) {
   while (buffer_.size() - off > cs || (final_flush && off < buffer_.size())) {
     size_t n = std::min(cs, buffer_.size() - off);
     bool final = final_flush && off + n == buffer_.size();
-    std::string sealed;
-    sealed.reserve(n + keys::ChunkOverhead(binding));
+    sealed_.clear();
     keys::SealChunk(cipher, content_key_, binding, next_chunk_, final,
-                    std::string_view(buffer_).substr(off, n), &sealed);
-    batch_.Put(Space::kBlobs, ChunkKey(record_.id(), next_chunk_), std::move(sealed));
+                    std::string_view(buffer_).substr(off, n), &sealed_);
+    HOIDLA_RETURN_IF_ERROR(writer_->Append(sealed_));
     ++next_chunk_;
     off += n;
-    if (!final_flush && batch_.ByteSize() >= kBatchBytes) {
-      HOIDLA_RETURN_IF_ERROR(FlushBatch(/*sync=*/false));
-    }
   }
   if (final_flush && next_chunk_ == 0) {
     // An empty document is one empty, final chunk.
-    std::string sealed;
-    keys::SealChunk(cipher, content_key_, binding, 0, true, {}, &sealed);
-    batch_.Put(Space::kBlobs, ChunkKey(record_.id(), 0), std::move(sealed));
+    sealed_.clear();
+    keys::SealChunk(cipher, content_key_, binding, 0, true, {}, &sealed_);
+    HOIDLA_RETURN_IF_ERROR(writer_->Append(sealed_));
     ++next_chunk_;
   }
   buffer_.erase(0, off);
@@ -123,37 +111,38 @@ absl::Status Upload::Append(std::string_view data) {
   if (size_ + static_cast<int64_t>(data.size()) > owner_->limits_.max_document_bytes) {
     Abort();
     return FieldError("data", hoidla::StrCat("document larger than the limit of ",
-                                           owner_->limits_.max_document_bytes, " bytes"));
+                                             owner_->limits_.max_document_bytes, " bytes"));
   }
   size_ += data.size();
   digest_.Update(data);
   buffer_.append(data);
-  absl::Status s = SealFullChunks(false);
+  absl::Status s = SealChunks(false);
   if (!s.ok()) Abort();
   return s;
 }
 
 absl::StatusOr<v1::Document> Upload::Commit() {
   if (finished_) return absl::FailedPreconditionError("upload already finished");
-  absl::Status s = SealFullChunks(true);
-  if (!s.ok()) {
-    Abort();
-    return s;
-  }
-  record_.set_size(size_);
-  record_.set_sha256(digest_.Finish());
-  record_.set_chunk_count(next_chunk_);
-  record_.set_created_at_micros(owner_->clock_->NowMicros());
-  s = owner_->records_.Put(kDoc, record_.id(), record_.client_id(), record_, &batch_);
+  absl::Status s = SealChunks(true);
+  // The content is durable before the metadata that makes it visible.
+  if (s.ok()) s = writer_->Commit();
   if (s.ok()) {
-    batch_.Put(Space::kIndex, hoidla::StrCat("doc-by-cli/", record_.client_id(), "/", record_.id()), "");
-    if (!record_.case_id().empty()) {
-      batch_.Put(Space::kIndex, hoidla::StrCat("doc-by-cas/", record_.case_id(), "/", record_.id()), "");
+    record_.set_size(size_);
+    record_.set_sha256(digest_.Finish());
+    record_.set_chunk_count(next_chunk_);
+    record_.set_created_at_micros(owner_->clock_->NowMicros());
+    storage::WriteBatch batch;
+    s = owner_->records_.Put(kDoc, record_.id(), record_.client_id(), record_, &batch);
+    if (s.ok()) {
+      batch.Put(Space::kIndex,
+                hoidla::StrCat("doc-by-cli/", record_.client_id(), "/", record_.id()), "");
+      if (!record_.case_id().empty()) {
+        batch.Put(Space::kIndex,
+                  hoidla::StrCat("doc-by-cas/", record_.case_id(), "/", record_.id()), "");
+      }
+      batch.Delete(Space::kMeta, hoidla::StrCat(kPendingPrefix, record_.id()));
+      s = owner_->store_->Write(batch);
     }
-    batch_.Delete(Space::kMeta, hoidla::StrCat(kPendingPrefix, record_.id()));
-    // One synced batch: makes this batch and every earlier unsynced chunk
-    // durable, and the document visible, at once.
-    s = FlushBatch(/*sync=*/true);
   }
   if (!s.ok()) {
     Abort();
@@ -173,25 +162,22 @@ absl::StatusOr<bool> Download::Next(std::string* out) {
     return false;
   }
   const uint64_t i = next_chunk_++;
-  auto sealed = store_->Get(Space::kBlobs, ChunkKey(record_.id(), i), snapshot_.get());
-  if (sealed.status().code() == absl::StatusCode::kNotFound) {
-    done_ = true;
-    return absl::DataLossError("stored document content is missing");
+  const bool final = i + 1 == record_.chunk_count();
+  const int64_t offset = static_cast<int64_t>(i) * sealed_chunk_bytes_;
+  const int64_t length = final ? reader_->size() - offset : sealed_chunk_bytes_;
+  absl::Status s = reader_->ReadAt(offset, static_cast<size_t>(length), &sealed_);
+  if (s.ok()) {
+    s = keys::OpenChunk(static_cast<keys::Cipher>(record_.cipher()), content_key_,
+                        ContentBinding(record_), i, final, sealed_, out);
   }
-  if (!sealed.ok()) {
-    done_ = true;
-    return sealed.status();
-  }
-  bool final = i + 1 == record_.chunk_count();
-  absl::Status s = keys::OpenChunk(static_cast<keys::Cipher>(record_.cipher()), content_key_,
-                                   ContentBinding(record_), i, final, *sealed, out);
   if (!s.ok()) {
+    out->clear();
     done_ = true;
     return s;
   }
   const int64_t cs = record_.chunk_size();
   const int64_t chunk_begin = static_cast<int64_t>(i) * cs;
-  // Every chunk but the last is full; a short chunk elsewhere is tampering.
+  // Every chunk but the last is full, and the last ends at the size.
   if ((!final && static_cast<int64_t>(out->size()) != cs) ||
       (final && chunk_begin + static_cast<int64_t>(out->size()) != record_.size())) {
     out->clear();
@@ -209,9 +195,10 @@ absl::StatusOr<bool> Download::Next(std::string* out) {
 // ---------------------------------------------------------------------------
 // Documents
 
-Documents::Documents(storage::KvStore* store, keys::Keyring* keyring, Clock* clock,
-                     const Policy* policy, const Registry* registry, Limits limits)
+Documents::Documents(storage::KvStore* store, storage::BlobStore* blobs, keys::Keyring* keyring,
+                     Clock* clock, const Policy* policy, const Registry* registry, Limits limits)
     : store_(store),
+      blobs_(blobs),
       keyring_(keyring),
       clock_(clock),
       policy_(policy),
@@ -286,10 +273,16 @@ absl::StatusOr<std::unique_ptr<Upload>> Documents::BeginUpload(const RequestCont
   pending.set_started_at_micros(clock_->NowMicros());
   storage::WriteBatch batch;
   batch.Put(Space::kMeta, hoidla::StrCat(kPendingPrefix, r.id()), pending.SerializeAsString());
-  // Unsynced: it reaches disk before any chunk (the log is ordered) and
-  // with the commit's synced batch at the latest.
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch, {.sync = false}));
-  return std::unique_ptr<Upload>(new Upload(this, std::move(r), std::move(content_key)));
+  // Synced before any content is written, so that a crash can never leave
+  // content behind that nothing points at.
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  auto writer = blobs_->Create(r.id());
+  if (!writer.ok()) {
+    (void)DeleteContent(r.id());
+    return writer.status();
+  }
+  return std::unique_ptr<Upload>(
+      new Upload(this, std::move(r), std::move(content_key), std::move(*writer)));
 }
 
 absl::StatusOr<std::unique_ptr<Download>> Documents::OpenDownload(
@@ -314,9 +307,24 @@ absl::StatusOr<std::unique_ptr<Download>> Documents::OpenDownload(
       keys::SecureBuffer key,
       keyring_->UnwrapDataKey(r->client_id(), r->wrapped_content_key(),
                               keys::DataKeyContext(ContentBinding(*r))));
+  auto reader = blobs_->Open(r->id());
+  if (reader.status().code() == absl::StatusCode::kNotFound) {
+    return absl::DataLossError("stored document content is missing");
+  }
+  if (!reader.ok()) return reader.status();
+  // The object's size follows from the authenticated metadata: anything else
+  // is truncation or appended bytes.
+  const int64_t sealed_chunk = SealedChunkOffset(r->id(), 1, r->chunk_size());
+  const int64_t overhead = sealed_chunk - r->chunk_size();
+  const int64_t full_chunks = static_cast<int64_t>(r->chunk_count()) - 1;
+  const int64_t last_plain = r->size() - full_chunks * r->chunk_size();
+  if (last_plain < 0 || last_plain > r->chunk_size() ||
+      (*reader)->size() != full_chunks * sealed_chunk + last_plain + overhead) {
+    return absl::DataLossError("stored document content has the wrong size");
+  }
   std::unique_ptr<Download> d(new Download());
-  d->store_ = store_;
-  d->snapshot_ = store_->NewSnapshot();
+  d->reader_ = std::move(*reader);
+  d->sealed_chunk_bytes_ = sealed_chunk;
   d->document_ = ToApi(*r);
   d->begin_ = req.offset();
   d->end_ = req.length() == 0 ? r->size() : std::min(r->size(), req.offset() + req.length());
@@ -380,16 +388,8 @@ absl::StatusOr<v1::ListDocumentsResponse> Documents::ListDocuments(
 }
 
 absl::Status Documents::DeleteContent(std::string_view document_id) {
+  HOIDLA_RETURN_IF_ERROR(blobs_->Delete(document_id));
   storage::WriteBatch batch;
-  auto it = store_->Scan(Space::kBlobs, hoidla::StrCat(document_id, "/"));
-  for (; it->Valid(); it->Next()) {
-    batch.Delete(Space::kBlobs, it->key());
-    if (batch.ops().size() >= 4096) {
-      HOIDLA_RETURN_IF_ERROR(store_->Write(batch, {.sync = false}));
-      batch.Clear();
-    }
-  }
-  HOIDLA_RETURN_IF_ERROR(it->status());
   batch.Delete(Space::kMeta, hoidla::StrCat(kPendingPrefix, document_id));
   return store_->Write(batch);
 }

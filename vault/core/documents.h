@@ -2,15 +2,16 @@
 //
 // Content is cut into chunks of 64 KiB, each sealed with the document's own
 // content key and bound to the document, its owner, the chunk's index and
-// whether it is the last one (doc/format.md). Any byte range can be served by
-// opening only the chunks it covers. Memory use is bounded by a few chunks and
-// one write batch (about 1 MiB), whatever the document's size.
+// whether it is the last one (doc/format.md). The sealed chunks are stored
+// back to back as one object in the BlobStore, so chunk i sits at a known
+// offset and any byte range is served by opening only the chunks it covers.
+// Memory use is bounded by a few chunks, whatever the document's size.
 //
-// An upload becomes visible only at Commit(): its chunks are written
-// unsynced as they arrive, then one synced batch writes the last chunks, the
-// metadata record and the indexes. An upload that is dropped (client went
-// away, error, crash) leaves a pending marker that Abort() or, after a crash,
-// RecoverPendingUploads() uses to delete its chunks.
+// An upload becomes visible only at Commit(): the object is made durable
+// first, then one synced batch writes the metadata record and its indexes.
+// An upload that is dropped (client went away, error, crash) leaves a
+// pending marker that Abort() or, after a crash, RecoverPendingUploads() uses
+// to delete its object.
 //
 // Thread-safety: Documents is safe for concurrent use; an Upload or Download
 // belongs to one thread at a time.
@@ -24,6 +25,7 @@
 #include "hoidla/storage/v1/records.pb.h"
 #include "hoidla/v1/vault.pb.h"
 #include "keys/crypto.h"
+#include "keys/envelope.h"
 #include "keys/keyring.h"
 #include "vault/common/clock.h"
 #include "vault/core/limits.h"
@@ -31,6 +33,7 @@
 #include "vault/core/principal.h"
 #include "vault/core/registry.h"
 #include "vault/core/sealed_records.h"
+#include "vault/storage/blob_store.h"
 #include "vault/storage/kv_store.h"
 
 namespace hoidla::core {
@@ -55,21 +58,21 @@ class Upload {
 
  private:
   friend class Documents;
-  Upload(Documents* owner, rec::DocumentRecord record, keys::SecureBuffer content_key);
-  absl::Status SealFullChunks(bool final_flush);
-  absl::Status FlushBatch(bool sync);
+  Upload(Documents* owner, rec::DocumentRecord record, keys::SecureBuffer content_key,
+         std::unique_ptr<storage::BlobWriter> writer);
+  absl::Status SealChunks(bool final_flush);
   void Abort();
 
   Documents* owner_;
   rec::DocumentRecord record_;
   keys::SecureBuffer content_key_;
+  std::unique_ptr<storage::BlobWriter> writer_;
   keys::Sha256 digest_;
   std::string buffer_;  // plaintext not yet sealed
+  std::string sealed_;  // reused output buffer
   uint64_t next_chunk_ = 0;
   int64_t size_ = 0;
-  storage::WriteBatch batch_;
   bool finished_ = false;
-  bool failed_ = false;
 };
 
 // One download in progress.
@@ -86,11 +89,12 @@ class Download {
  private:
   friend class Documents;
   Download() = default;
-  storage::KvStore* store_ = nullptr;
-  std::shared_ptr<const storage::Snapshot> snapshot_;
+  std::unique_ptr<storage::BlobReader> reader_;
+  int64_t sealed_chunk_bytes_ = 0;  // of every chunk but the last
   v1::Document document_;
   rec::DocumentRecord record_;
   keys::SecureBuffer content_key_;
+  std::string sealed_;  // reused read buffer
   uint64_t next_chunk_ = 0;
   uint64_t last_chunk_ = 0;  // inclusive
   int64_t begin_ = 0;        // requested range [begin_, end_)
@@ -101,8 +105,8 @@ class Download {
 class Documents {
  public:
   // All pointers must outlive this object.
-  Documents(storage::KvStore* store, keys::Keyring* keyring, Clock* clock,
-            const Policy* policy, const Registry* registry, Limits limits);
+  Documents(storage::KvStore* store, storage::BlobStore* blobs, keys::Keyring* keyring,
+            Clock* clock, const Policy* policy, const Registry* registry, Limits limits);
 
   // Validates the header (INVALID_ARGUMENT naming the field `header.<f>`),
   // checks the caller may write there and that project, client and case
@@ -132,6 +136,7 @@ class Documents {
   absl::Status DeleteContent(std::string_view document_id);
 
   storage::KvStore* store_;
+  storage::BlobStore* blobs_;
   keys::Keyring* keyring_;
   Clock* clock_;
   const Policy* policy_;
@@ -140,8 +145,10 @@ class Documents {
   SealedRecords records_;
 };
 
-// The kBlobs key of chunk `index` of a document.
-std::string ChunkKey(std::string_view document_id, uint64_t index);
+// Where sealed chunk `index` of document `document_id` starts in its object
+// (every chunk but the last is chunk_size plus a fixed overhead).
+int64_t SealedChunkOffset(std::string_view document_id, uint64_t index,
+                          uint32_t chunk_size = keys::kDefaultChunkSize);
 
 }  // namespace hoidla::core
 

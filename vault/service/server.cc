@@ -37,6 +37,7 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
 
   std::unique_ptr<VaultServer> s(new VaultServer());
   HOIDLA_ASSIGN_OR_RETURN(s->store_, storage::RocksDbStore::Open(config.data_dir + "/db"));
+  HOIDLA_ASSIGN_OR_RETURN(s->blobs_, storage::FileBlobStore::Open(config.data_dir + "/blobs"));
   HOIDLA_ASSIGN_OR_RETURN(s->keyring_, keys::Keyring::Open(s->store_.get(), std::move(master),
                                                            mode, Clock::System()));
   Clock* clock = Clock::System();
@@ -44,7 +45,8 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
       std::make_unique<core::Authenticator>(s->store_.get(), s->keyring_.get(), clock);
   s->registry_ = std::make_unique<core::Registry>(s->store_.get(), s->keyring_.get(), clock,
                                                   &s->policy_, config.limits);
-  s->documents_ = std::make_unique<core::Documents>(s->store_.get(), s->keyring_.get(), clock,
+  s->documents_ = std::make_unique<core::Documents>(s->store_.get(), s->blobs_.get(),
+                                                    s->keyring_.get(), clock,
                                                     &s->policy_, s->registry_.get(),
                                                     config.limits);
   s->key_admin_ = std::make_unique<core::KeyAdmin>(s->keyring_.get(), &s->policy_);

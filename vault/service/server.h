@@ -1,5 +1,6 @@
 // VaultServer: assembles a running vault from its configuration: the store
-// (RocksDB under <data_dir>/db), the keyring, the core modules, and a gRPC
+// (RocksDB under <data_dir>/db, document objects under <data_dir>/blobs),
+// the keyring, the core modules, and a gRPC
 // server with the Vault service, the standard health service and (when
 // configured) server reflection.
 //
@@ -28,6 +29,7 @@
 #include "vault/core/registry.h"
 #include "vault/service/config.h"
 #include "vault/service/vault_service.h"
+#include "vault/storage/blob_store.h"
 #include "vault/storage/kv_store.h"
 
 namespace hoidla::service {
@@ -57,6 +59,7 @@ class VaultServer {
   VaultServer() = default;
 
   std::unique_ptr<storage::KvStore> store_;
+  std::unique_ptr<storage::BlobStore> blobs_;
   std::unique_ptr<keys::Keyring> keyring_;
   core::Policy policy_;
   std::unique_ptr<core::Authenticator> authenticator_;
