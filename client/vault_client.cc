@@ -1,0 +1,514 @@
+#include "client/vault_client.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <streambuf>
+#include <utility>
+
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
+#include "vault/common/status_macros.h"
+#include "vault/common/strings.h"
+
+namespace hoidla::client {
+namespace {
+
+using ::hoidla::v1::Document;
+using ::hoidla::v1::DownloadDocumentRequest;
+using ::hoidla::v1::DownloadDocumentResponse;
+using ::hoidla::v1::UploadDocumentRequest;
+using Stub = ::hoidla::v1::Vault::StubInterface;
+
+// Reads the whole file named by option `option` (for error messages).
+absl::StatusOr<std::string> ReadOptionFile(const std::string& option,
+                                           const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    return absl::InvalidArgumentError(
+        StrCat(option, ": cannot read '", path,
+               "': ", std::string(std::strerror(err))));
+  }
+  std::string contents((std::istreambuf_iterator<char>(in)),
+                       std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    return absl::InvalidArgumentError(
+        StrCat(option, ": error reading '", path, "'"));
+  }
+  if (contents.empty()) {
+    return absl::InvalidArgumentError(
+        StrCat(option, ": '", path, "' is empty"));
+  }
+  return contents;
+}
+
+// A token goes into HTTP/2 metadata: it must be visible ASCII.
+bool IsValidToken(const std::string& token) {
+  return std::all_of(token.begin(), token.end(),
+                     [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+absl::Status ErrnoError(int err, const std::string& what) {
+  return absl::ErrnoToStatus(err, what);
+}
+
+// Incremental SHA-256 (OpenSSL EVP), lowercase hex result.
+class Sha256 {
+ public:
+  Sha256() : ctx_(EVP_MD_CTX_new()) {
+    ok_ =
+        ctx_ != nullptr && EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) == 1;
+  }
+  ~Sha256() { EVP_MD_CTX_free(ctx_); }
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  void Update(const std::string& data) {
+    if (ok_ && !data.empty())
+      ok_ = EVP_DigestUpdate(ctx_, data.data(), data.size()) == 1;
+  }
+  // Returns the hex digest, or empty when OpenSSL failed.
+  std::string HexDigest() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (!ok_ || EVP_DigestFinal_ex(ctx_, digest, &size) != 1) return "";
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(size * 2);
+    for (unsigned int i = 0; i < size; ++i) {
+      hex.push_back(kHex[digest[i] >> 4]);
+      hex.push_back(kHex[digest[i] & 0xf]);
+    }
+    return hex;
+  }
+
+ private:
+  EVP_MD_CTX* ctx_;
+  bool ok_ = false;
+};
+
+// An unbuffered output stream buffer over a file descriptor that remembers
+// the errno of the first failed write.
+class FdOutBuf : public std::streambuf {
+ public:
+  explicit FdOutBuf(int fd) : fd_(fd) {}
+  int error() const { return error_; }
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    std::streamsize done = 0;
+    while (done < n && error_ == 0) {
+      const ssize_t w = ::write(fd_, s + done, static_cast<size_t>(n - done));
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        error_ = errno;
+      } else {
+        done += w;
+      }
+    }
+    return done;
+  }
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof()))
+      return traits_type::not_eof(c);
+    const char ch = traits_type::to_char_type(c);
+    return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
+  }
+
+ private:
+  int fd_;
+  int error_ = 0;
+};
+
+}  // namespace
+
+absl::Status ToAbslStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  const int code = static_cast<int>(status.error_code());
+  const bool canonical =
+      code > 0 && code <= static_cast<int>(absl::StatusCode::kUnauthenticated);
+  return absl::Status(canonical ? static_cast<absl::StatusCode>(code)
+                                : absl::StatusCode::kUnknown,
+                      status.error_message());
+}
+
+absl::StatusOr<std::unique_ptr<VaultClient>> VaultClient::Connect(
+    const ConnectOptions& options) {
+  if (options.address.empty())
+    return absl::InvalidArgumentError("address: required");
+  if (!IsValidToken(options.token)) {
+    return absl::InvalidArgumentError(
+        "token: contains whitespace or characters not allowed in gRPC "
+        "metadata");
+  }
+  const bool tls = !options.ca_cert_file.empty();
+  if (options.client_cert_file.empty() != options.client_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "client_cert_file, client_key_file: give both for mutual TLS, or "
+        "neither");
+  }
+  if (!tls && !options.client_cert_file.empty()) {
+    return absl::InvalidArgumentError(
+        "client_cert_file: mutual TLS requires ca_cert_file");
+  }
+  if (!tls && !options.server_name_override.empty()) {
+    return absl::InvalidArgumentError(
+        "server_name_override: requires ca_cert_file (TLS)");
+  }
+
+  grpc::ChannelArguments args;
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  if (tls) {
+    grpc::SslCredentialsOptions ssl;
+    HOIDLA_ASSIGN_OR_RETURN(
+        ssl.pem_root_certs,
+        ReadOptionFile("ca_cert_file", options.ca_cert_file));
+    if (!options.client_cert_file.empty()) {
+      HOIDLA_ASSIGN_OR_RETURN(
+          ssl.pem_cert_chain,
+          ReadOptionFile("client_cert_file", options.client_cert_file));
+      HOIDLA_ASSIGN_OR_RETURN(
+          ssl.pem_private_key,
+          ReadOptionFile("client_key_file", options.client_key_file));
+    }
+    credentials = grpc::SslCredentials(ssl);
+    if (!options.server_name_override.empty()) {
+      args.SetSslTargetNameOverride(options.server_name_override);
+    }
+  } else {
+    credentials = grpc::InsecureChannelCredentials();
+  }
+  std::shared_ptr<grpc::Channel> channel =
+      grpc::CreateCustomChannel(options.address, credentials, args);
+  if (channel == nullptr) {
+    return absl::InvalidArgumentError(
+        StrCat("address: cannot create a channel to '", options.address, "'"));
+  }
+  return std::unique_ptr<VaultClient>(new VaultClient(
+      std::move(channel), options.token, options.unary_timeout));
+}
+
+std::unique_ptr<VaultClient> VaultClient::FromChannel(
+    std::shared_ptr<grpc::Channel> channel, std::string token,
+    std::chrono::milliseconds unary_timeout) {
+  return std::unique_ptr<VaultClient>(
+      new VaultClient(std::move(channel), std::move(token), unary_timeout));
+}
+
+VaultClient::VaultClient(std::shared_ptr<grpc::Channel> channel,
+                         std::string token,
+                         std::chrono::milliseconds unary_timeout)
+    : channel_(std::move(channel)),
+      stub_(hoidla::v1::Vault::NewStub(channel_)),
+      authorization_(token.empty() ? std::string() : StrCat("Bearer ", token)),
+      unary_timeout_(unary_timeout) {}
+
+VaultClient::~VaultClient() = default;
+
+void VaultClient::PrepareContext(grpc::ClientContext* context,
+                                 bool unary) const {
+  if (!authorization_.empty())
+    context->AddMetadata("authorization", authorization_);
+  if (unary && unary_timeout_.count() > 0) {
+    context->set_deadline(std::chrono::system_clock::now() + unary_timeout_);
+  }
+}
+
+template <typename Request, typename Response>
+absl::StatusOr<Response> VaultClient::CallUnary(
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    const Request& request) const {
+  grpc::ClientContext context;
+  PrepareContext(&context, /*unary=*/true);
+  Response response;
+  const grpc::Status status = ((*stub_).*method)(&context, request, &response);
+  if (!status.ok()) return ToAbslStatus(status);
+  return response;
+}
+
+absl::StatusOr<hoidla::v1::WhoAmIResponse> VaultClient::WhoAmI(
+    const hoidla::v1::WhoAmIRequest& request) const {
+  return CallUnary(&Stub::WhoAmI, request);
+}
+
+absl::StatusOr<hoidla::v1::Organization> VaultClient::CreateOrganization(
+    const hoidla::v1::CreateOrganizationRequest& request) const {
+  return CallUnary(&Stub::CreateOrganization, request);
+}
+
+absl::StatusOr<hoidla::v1::Organization> VaultClient::GetOrganization(
+    const hoidla::v1::GetOrganizationRequest& request) const {
+  return CallUnary(&Stub::GetOrganization, request);
+}
+
+absl::StatusOr<hoidla::v1::ListOrganizationsResponse>
+VaultClient::ListOrganizations(
+    const hoidla::v1::ListOrganizationsRequest& request) const {
+  return CallUnary(&Stub::ListOrganizations, request);
+}
+
+absl::StatusOr<hoidla::v1::Project> VaultClient::CreateProject(
+    const hoidla::v1::CreateProjectRequest& request) const {
+  return CallUnary(&Stub::CreateProject, request);
+}
+
+absl::StatusOr<hoidla::v1::Project> VaultClient::GetProject(
+    const hoidla::v1::GetProjectRequest& request) const {
+  return CallUnary(&Stub::GetProject, request);
+}
+
+absl::StatusOr<hoidla::v1::ListProjectsResponse> VaultClient::ListProjects(
+    const hoidla::v1::ListProjectsRequest& request) const {
+  return CallUnary(&Stub::ListProjects, request);
+}
+
+absl::StatusOr<hoidla::v1::Client> VaultClient::CreateClient(
+    const hoidla::v1::CreateClientRequest& request) const {
+  return CallUnary(&Stub::CreateClient, request);
+}
+
+absl::StatusOr<hoidla::v1::Client> VaultClient::GetClient(
+    const hoidla::v1::GetClientRequest& request) const {
+  return CallUnary(&Stub::GetClient, request);
+}
+
+absl::StatusOr<hoidla::v1::Client> VaultClient::FindClientByPersonalCode(
+    const hoidla::v1::FindClientByPersonalCodeRequest& request) const {
+  return CallUnary(&Stub::FindClientByPersonalCode, request);
+}
+
+absl::StatusOr<hoidla::v1::ListClientsResponse> VaultClient::ListClients(
+    const hoidla::v1::ListClientsRequest& request) const {
+  return CallUnary(&Stub::ListClients, request);
+}
+
+absl::StatusOr<hoidla::v1::Case> VaultClient::CreateCase(
+    const hoidla::v1::CreateCaseRequest& request) const {
+  return CallUnary(&Stub::CreateCase, request);
+}
+
+absl::StatusOr<hoidla::v1::Case> VaultClient::GetCase(
+    const hoidla::v1::GetCaseRequest& request) const {
+  return CallUnary(&Stub::GetCase, request);
+}
+
+absl::StatusOr<hoidla::v1::ListCasesResponse> VaultClient::ListCases(
+    const hoidla::v1::ListCasesRequest& request) const {
+  return CallUnary(&Stub::ListCases, request);
+}
+
+absl::StatusOr<hoidla::v1::Document> VaultClient::GetDocument(
+    const hoidla::v1::GetDocumentRequest& request) const {
+  return CallUnary(&Stub::GetDocument, request);
+}
+
+absl::StatusOr<hoidla::v1::ListDocumentsResponse> VaultClient::ListDocuments(
+    const hoidla::v1::ListDocumentsRequest& request) const {
+  return CallUnary(&Stub::ListDocuments, request);
+}
+
+absl::StatusOr<hoidla::v1::KeyStatus> VaultClient::GetKeyStatus(
+    const hoidla::v1::GetKeyStatusRequest& request) const {
+  return CallUnary(&Stub::GetKeyStatus, request);
+}
+
+absl::StatusOr<hoidla::v1::KeyStatus> VaultClient::RotateKeyEncryptionKey(
+    const hoidla::v1::RotateKeyEncryptionKeyRequest& request) const {
+  return CallUnary(&Stub::RotateKeyEncryptionKey, request);
+}
+
+absl::StatusOr<hoidla::v1::RewrapKeysResponse> VaultClient::RewrapKeys(
+    const hoidla::v1::RewrapKeysRequest& request) const {
+  return CallUnary(&Stub::RewrapKeys, request);
+}
+
+absl::StatusOr<hoidla::v1::KeyStatus> VaultClient::RetireKeyEncryptionKey(
+    const hoidla::v1::RetireKeyEncryptionKeyRequest& request) const {
+  return CallUnary(&Stub::RetireKeyEncryptionKey, request);
+}
+
+absl::StatusOr<Document> VaultClient::UploadDocument(
+    const Document& header, std::istream& content) const {
+  grpc::ClientContext context;
+  PrepareContext(&context, /*unary=*/false);
+  Document response;
+  std::unique_ptr<grpc::ClientWriterInterface<UploadDocumentRequest>> writer =
+      stub_->UploadDocument(&context, &response);
+
+  // The stream breaks when the server rejects the upload early (for example
+  // a bad header); Finish() then reports why.
+  bool stream_open = false;
+  {
+    UploadDocumentRequest first;
+    *first.mutable_header() = header;
+    stream_open = writer->Write(first);
+  }
+  int64_t sent = 0;
+  bool read_failed = false;
+  if (stream_open) {
+    UploadDocumentRequest chunk;
+    std::string* data = chunk.mutable_data();  // the one reused buffer
+    while (true) {
+      data->resize(kUploadChunkSize);
+      content.read(data->data(),
+                   static_cast<std::streamsize>(kUploadChunkSize));
+      const std::streamsize n = content.gcount();
+      if (content.bad() || (content.fail() && !content.eof())) {
+        read_failed = true;
+        break;
+      }
+      data->resize(static_cast<size_t>(n));
+      if (n > 0) {
+        if (!writer->Write(chunk)) break;
+        sent += n;
+      }
+      if (content.eof()) break;
+    }
+  }
+  if (read_failed) {
+    // Cancelling makes the server discard everything received so far.
+    context.TryCancel();
+    static_cast<void>(writer->Finish());
+    return absl::AbortedError(StrCat("upload: reading content failed after ",
+                                     sent, " bytes; upload cancelled"));
+  }
+  writer->WritesDone();
+  const grpc::Status status = writer->Finish();
+  if (!status.ok()) return ToAbslStatus(status);
+  return response;
+}
+
+absl::StatusOr<Document> VaultClient::UploadDocumentFromFile(
+    const Document& header, const std::string& path) const {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    return ErrnoError(errno, StrCat("upload: cannot open '", path, "'"));
+  }
+  if (S_ISDIR(st.st_mode))
+    return ErrnoError(EISDIR, StrCat("upload: cannot read '", path, "'"));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return ErrnoError(errno, StrCat("upload: cannot open '", path, "'"));
+  return UploadDocument(header, in);
+}
+
+absl::StatusOr<Document> VaultClient::DownloadDocument(
+    const DownloadDocumentRequest& request, std::ostream& out) const {
+  grpc::ClientContext context;
+  PrepareContext(&context, /*unary=*/false);
+  std::unique_ptr<grpc::ClientReaderInterface<DownloadDocumentResponse>>
+      reader = stub_->DownloadDocument(&context, request);
+
+  const bool whole = request.offset() == 0 && request.length() == 0;
+  Sha256 sha256;
+  Document document;
+  bool have_document = false;
+  int64_t received = 0;
+  absl::Status local;  // a failure on our side; the call is then cancelled
+  DownloadDocumentResponse message;
+  while (reader->Read(&message)) {
+    if (!have_document) {
+      if (!message.has_document()) {
+        local = absl::InternalError(
+            "download: the first message carries no document metadata");
+        break;
+      }
+      document = std::move(*message.mutable_document());
+      have_document = true;
+    }
+    const std::string& data = message.data();
+    if (data.empty()) continue;
+    if (!out.write(data.data(), static_cast<std::streamsize>(data.size()))) {
+      local = absl::AbortedError(StrCat(
+          "download: writing the output failed after ", received, " bytes"));
+      break;
+    }
+    received += static_cast<int64_t>(data.size());
+    if (whole) sha256.Update(data);
+  }
+  if (!local.ok()) {
+    context.TryCancel();
+    while (reader->Read(&message)) {
+    }
+    static_cast<void>(reader->Finish());
+    return local;
+  }
+  const grpc::Status status = reader->Finish();
+  if (!status.ok()) return ToAbslStatus(status);
+  if (!have_document) {
+    return absl::InternalError(
+        "download: the stream ended without document metadata");
+  }
+  if (!out.flush())
+    return absl::AbortedError("download: flushing the output failed");
+
+  const int64_t size = document.size();
+  const int64_t offset = std::min(request.offset(), size);
+  int64_t expected = size - offset;
+  if (request.length() > 0) expected = std::min(expected, request.length());
+  if (received != expected) {
+    return absl::DataLossError(StrCat("download: received ", received,
+                                      " bytes, expected ", expected,
+                                      " (document ", document.id(), ")"));
+  }
+  if (whole && !document.sha256().empty()) {
+    const std::string actual = sha256.HexDigest();
+    if (actual != document.sha256()) {
+      return absl::DataLossError(
+          StrCat("download: content does not match its SHA-256 (document ",
+                 document.id(), ")"));
+    }
+  }
+  return document;
+}
+
+absl::StatusOr<Document> VaultClient::DownloadDocumentToFile(
+    const DownloadDocumentRequest& request, const std::string& path) const {
+  if (path.empty())
+    return absl::InvalidArgumentError("download: output path is empty");
+  const std::string part = StrCat(path, ".part");
+  const int fd =
+      ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return ErrnoError(errno, StrCat("download: cannot create '", part, "'"));
+  // The file may have existed with wider permissions; documents are private.
+  absl::StatusOr<Document> document;
+  if (::fchmod(fd, 0600) != 0) {
+    document = ErrnoError(
+        errno, StrCat("download: cannot set the mode of '", part, "'"));
+  } else {
+    FdOutBuf buf(fd);
+    std::ostream out(&buf);
+    document = DownloadDocument(request, out);
+    if (!document.ok() && buf.error() != 0) {
+      document = ErrnoError(buf.error(),
+                            StrCat("download: cannot write '", part, "'"));
+    }
+  }
+  if (document.ok() && ::fsync(fd) != 0) {
+    document = ErrnoError(errno, StrCat("download: cannot sync '", part, "'"));
+  }
+  if (::close(fd) != 0 && document.ok()) {
+    document = ErrnoError(errno, StrCat("download: cannot close '", part, "'"));
+  }
+  if (document.ok() && std::rename(part.c_str(), path.c_str()) != 0) {
+    document = ErrnoError(
+        errno, StrCat("download: cannot rename '", part, "' to '", path, "'"));
+  }
+  if (!document.ok()) ::unlink(part.c_str());
+  return document;
+}
+
+}  // namespace hoidla::client

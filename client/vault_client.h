@@ -1,0 +1,239 @@
+// VaultClient: a typed C++ client for the Hoidla vault (hoidla.v1.Vault).
+//
+// It is for programs that talk to vaultd: the vaultctl command-line tool, the
+// integration tests and any other C++ caller. It wraps a gRPC channel and the
+// generated stub so that callers deal only in request/response messages and
+// absl::Status:
+//
+//   * Every call carries the credential as `authorization: Bearer <token>`
+//     metadata (nothing is sent when the token is empty, which the server
+//     answers with UNAUTHENTICATED).
+//   * Every unary call gets a deadline (ConnectOptions::unary_timeout, 30 s by
+//     default); the streaming document transfers have none, because their
+//     duration depends on the document's size.
+//   * A failed RPC is reported as the absl::Status with the same code and
+//     message as the gRPC status (see ToAbslStatus). The server's conventions
+//     (NOT_FOUND for objects the caller may not see, INVALID_ARGUMENT naming
+//     the offending field, DATA_LOSS for stored bytes that fail
+//     authentication, ...) are described in proto/hoidla/v1/vault.proto.
+//   * Nothing here throws.
+//
+// Example:
+//
+//   hoidla::client::ConnectOptions options;
+//   options.address = "vault.example.org:7443";
+//   options.token = token;
+//   options.ca_cert_file = "/etc/hoidla/ca.pem";
+//   auto client = hoidla::client::VaultClient::Connect(options);
+//   if (!client.ok()) return client.status();
+//   hoidla::v1::GetClientRequest request;
+//   request.set_id("cli_...");
+//   absl::StatusOr<hoidla::v1::Client> subject = (*client)->GetClient(request);
+//
+// Thread-safety: a VaultClient is immutable after construction and safe for
+// concurrent use by multiple threads (gRPC stubs are thread-safe). The streams
+// passed to the document transfer methods belong to the caller and must not be
+// used concurrently with the call.
+#ifndef HOIDLA_CLIENT_VAULT_CLIENT_H_
+#define HOIDLA_CLIENT_VAULT_CLIENT_H_
+
+#include <chrono>
+#include <cstddef>
+#include <istream>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/support/status.h"
+#include "hoidla/v1/vault.grpc.pb.h"
+#include "hoidla/v1/vault.pb.h"
+
+namespace hoidla::client {
+
+// Default deadline of each unary call.
+inline constexpr std::chrono::milliseconds kDefaultUnaryTimeout =
+    std::chrono::seconds(30);
+
+// Size of the `data` messages UploadDocument sends (1 MiB; the server accepts
+// up to 4 MiB per message).
+inline constexpr size_t kUploadChunkSize = size_t{1} << 20;
+
+// How to reach and authenticate to a vault.
+struct ConnectOptions {
+  // Required: "host:port" (or any gRPC target, such as "unix:/path").
+  std::string address;
+  // The bearer token sent with every call. Never logged or echoed by this
+  // library. Empty means calls carry no credential.
+  std::string token;
+  // PEM file with the CA certificate(s) that sign the server's certificate.
+  // Empty means a plaintext channel (development and loopback only).
+  std::string ca_cert_file;
+  // Optional mutual TLS: PEM files with the client certificate chain and its
+  // private key. Both or neither; only together with ca_cert_file.
+  std::string client_cert_file;
+  std::string client_key_file;
+  // Optional: the name to verify the server certificate against instead of
+  // the host in `address` (for example when connecting by IP address). Only
+  // together with ca_cert_file.
+  std::string server_name_override;
+  // Deadline of each unary call, measured from when the call starts. Zero or
+  // negative means no deadline.
+  std::chrono::milliseconds unary_timeout = kDefaultUnaryTimeout;
+};
+
+// Converts a gRPC status to the absl::Status with the same code and message.
+// This is the only place the client converts between the two. Codes outside
+// the canonical range become UNKNOWN.
+absl::Status ToAbslStatus(const grpc::Status& status);
+
+class VaultClient {
+ public:
+  // Creates a client for `options.address`. Validates the options and reads
+  // the PEM files, but does not contact the server: channels connect lazily,
+  // and a server that cannot be reached makes the first call fail with
+  // UNAVAILABLE. Returns the client on success; INVALID_ARGUMENT whose message
+  // names the offending option (for example "ca_cert_file: cannot read
+  // '/x.pem': No such file or directory") when an option is empty, malformed,
+  // inconsistent or names an unreadable or empty file. Never includes the
+  // token in a message.
+  static absl::StatusOr<std::unique_ptr<VaultClient>> Connect(
+      const ConnectOptions& options);
+
+  // Creates a client over an existing channel (for example an in-process
+  // channel in tests). `token` and `unary_timeout` as in ConnectOptions.
+  // Never fails; `channel` must not be null.
+  static std::unique_ptr<VaultClient> FromChannel(
+      std::shared_ptr<grpc::Channel> channel, std::string token,
+      std::chrono::milliseconds unary_timeout = kDefaultUnaryTimeout);
+
+  VaultClient(const VaultClient&) = delete;
+  VaultClient& operator=(const VaultClient&) = delete;
+  ~VaultClient();
+
+  // Unary calls. Each sends `request` once with the credential and the unary
+  // deadline. On success returns the server's response. On failure returns the
+  // RPC's status unchanged in code and message: the server's error, or
+  // UNAVAILABLE when the server cannot be reached, DEADLINE_EXCEEDED when the
+  // deadline passes, and so on. The calls are not retried.
+
+  // Who the presented credential belongs to.
+  absl::StatusOr<hoidla::v1::WhoAmIResponse> WhoAmI(
+      const hoidla::v1::WhoAmIRequest& request = {}) const;
+
+  absl::StatusOr<hoidla::v1::Organization> CreateOrganization(
+      const hoidla::v1::CreateOrganizationRequest& request) const;
+  absl::StatusOr<hoidla::v1::Organization> GetOrganization(
+      const hoidla::v1::GetOrganizationRequest& request) const;
+  absl::StatusOr<hoidla::v1::ListOrganizationsResponse> ListOrganizations(
+      const hoidla::v1::ListOrganizationsRequest& request) const;
+
+  absl::StatusOr<hoidla::v1::Project> CreateProject(
+      const hoidla::v1::CreateProjectRequest& request) const;
+  absl::StatusOr<hoidla::v1::Project> GetProject(
+      const hoidla::v1::GetProjectRequest& request) const;
+  absl::StatusOr<hoidla::v1::ListProjectsResponse> ListProjects(
+      const hoidla::v1::ListProjectsRequest& request) const;
+
+  absl::StatusOr<hoidla::v1::Client> CreateClient(
+      const hoidla::v1::CreateClientRequest& request) const;
+  absl::StatusOr<hoidla::v1::Client> GetClient(
+      const hoidla::v1::GetClientRequest& request) const;
+  absl::StatusOr<hoidla::v1::Client> FindClientByPersonalCode(
+      const hoidla::v1::FindClientByPersonalCodeRequest& request) const;
+  absl::StatusOr<hoidla::v1::ListClientsResponse> ListClients(
+      const hoidla::v1::ListClientsRequest& request) const;
+
+  absl::StatusOr<hoidla::v1::Case> CreateCase(
+      const hoidla::v1::CreateCaseRequest& request) const;
+  absl::StatusOr<hoidla::v1::Case> GetCase(
+      const hoidla::v1::GetCaseRequest& request) const;
+  absl::StatusOr<hoidla::v1::ListCasesResponse> ListCases(
+      const hoidla::v1::ListCasesRequest& request) const;
+
+  absl::StatusOr<hoidla::v1::Document> GetDocument(
+      const hoidla::v1::GetDocumentRequest& request) const;
+  absl::StatusOr<hoidla::v1::ListDocumentsResponse> ListDocuments(
+      const hoidla::v1::ListDocumentsRequest& request) const;
+
+  absl::StatusOr<hoidla::v1::KeyStatus> GetKeyStatus(
+      const hoidla::v1::GetKeyStatusRequest& request = {}) const;
+  absl::StatusOr<hoidla::v1::KeyStatus> RotateKeyEncryptionKey(
+      const hoidla::v1::RotateKeyEncryptionKeyRequest& request = {}) const;
+  absl::StatusOr<hoidla::v1::RewrapKeysResponse> RewrapKeys(
+      const hoidla::v1::RewrapKeysRequest& request = {}) const;
+  absl::StatusOr<hoidla::v1::KeyStatus> RetireKeyEncryptionKey(
+      const hoidla::v1::RetireKeyEncryptionKeyRequest& request) const;
+
+  // Document transfers (streaming, no deadline).
+
+  // Uploads a document: sends `header` (output-only fields empty), then the
+  // bytes read from `content` until its end in `data` messages of
+  // kUploadChunkSize bytes, reusing one buffer, so memory use does not grow
+  // with the document. On success returns the stored document's metadata (id,
+  // size, sha256, ...); the document exists from then on. On failure returns
+  // the server's status (for example INVALID_ARGUMENT for a bad header, which
+  // the server may report before all content is sent), or, when reading
+  // `content` fails, cancels the upload (so nothing is stored) and returns
+  // ABORTED "reading content failed after N bytes".
+  absl::StatusOr<hoidla::v1::Document> UploadDocument(
+      const hoidla::v1::Document& header, std::istream& content) const;
+
+  // As UploadDocument, reading the content from the file at `path`. Fails
+  // with the errno-derived code (NOT_FOUND, PERMISSION_DENIED, ...) and a
+  // message naming the path when the file cannot be opened, without
+  // contacting the server.
+  absl::StatusOr<hoidla::v1::Document> UploadDocumentFromFile(
+      const hoidla::v1::Document& header, const std::string& path) const;
+
+  // Downloads a document's content, or the byte range in `request`, writing
+  // the bytes to `out` as they arrive. On success returns the document's
+  // metadata (from the first streamed message) after every byte has been
+  // written and `out` flushed. The number of bytes received is checked
+  // against the metadata's size, and for whole-document downloads the
+  // content's SHA-256 against its sha256; a mismatch is DATA_LOSS. On failure
+  // returns the server's status (NOT_FOUND, OUT_OF_RANGE when the offset is
+  // past the end, DATA_LOSS, ...), DATA_LOSS for a mismatch as above,
+  // INTERNAL when the server breaks the stream protocol, or ABORTED when
+  // writing to `out` fails; the download is cancelled in the last two cases.
+  // On failure `out` may already have received part of the content.
+  absl::StatusOr<hoidla::v1::Document> DownloadDocument(
+      const hoidla::v1::DownloadDocumentRequest& request,
+      std::ostream& out) const;
+
+  // As DownloadDocument, writing to the file at `path`: the content goes to
+  // `path` + ".part" (created with mode 0600), which is synced and renamed to
+  // `path` only when the download succeeds, so `path` never holds a partial
+  // document. On failure the ".part" file is removed and `path` is left as it
+  // was; errors creating, writing, syncing or renaming the file get the
+  // errno-derived code and a message naming the file.
+  absl::StatusOr<hoidla::v1::Document> DownloadDocumentToFile(
+      const hoidla::v1::DownloadDocumentRequest& request,
+      const std::string& path) const;
+
+ private:
+  VaultClient(std::shared_ptr<grpc::Channel> channel, std::string token,
+              std::chrono::milliseconds unary_timeout);
+
+  // Prepares `context` for a call: credential metadata, and the unary
+  // deadline when `unary` is true.
+  void PrepareContext(grpc::ClientContext* context, bool unary) const;
+
+  // Performs one unary call through `method` of the stub.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> CallUnary(
+      grpc::Status (hoidla::v1::Vault::StubInterface::*method)(
+          grpc::ClientContext*, const Request&, Response*),
+      const Request& request) const;
+
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<hoidla::v1::Vault::StubInterface> stub_;
+  std::string authorization_;  // "Bearer <token>", or empty for no credential
+  std::chrono::milliseconds unary_timeout_;
+};
+
+}  // namespace hoidla::client
+
+#endif  // HOIDLA_CLIENT_VAULT_CLIENT_H_

@@ -1,0 +1,462 @@
+// Tests of VaultClient against an in-process fake Vault service: credentials
+// and deadlines on every call, status conversion, chunked uploads, streamed
+// and verified downloads, and the all-or-nothing file download.
+#include "client/vault_client.h"
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+#include <streambuf>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "grpcpp/grpcpp.h"
+
+namespace hoidla::client {
+namespace {
+
+namespace v1 = ::hoidla::v1;
+
+std::string Sha256Hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < size; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 0xf]);
+  }
+  return hex;
+}
+
+std::string Pattern(size_t size) {
+  std::string s(size, '\0');
+  for (size_t i = 0; i < size; ++i)
+    s[i] = static_cast<char>((i * 131 + i / 7) & 0xff);
+  return s;
+}
+
+// The authorization metadata of a call, or "" when there is none.
+std::string Authorization(const grpc::ServerContext* context) {
+  auto it = context->client_metadata().find("authorization");
+  if (it == context->client_metadata().end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+class FakeVault final : public v1::Vault::Service {
+ public:
+  grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest*,
+                      v1::WhoAmIResponse* response) override {
+    const std::string auth = Authorization(context);
+    if (auth.empty())
+      return {grpc::StatusCode::UNAUTHENTICATED, "missing credential"};
+    response->set_principal_id("prn_test");
+    response->set_display_name(auth);  // echoed for the test
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetOrganization(grpc::ServerContext*,
+                               const v1::GetOrganizationRequest* request,
+                               v1::Organization*) override {
+    return {grpc::StatusCode::NOT_FOUND,
+            "organization " + request->id() + " not found"};
+  }
+
+  grpc::Status GetKeyStatus(grpc::ServerContext* context,
+                            const v1::GetKeyStatusRequest*,
+                            v1::KeyStatus* response) override {
+    // Slow: long enough to exceed a short deadline; reports whether a
+    // deadline was set.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const bool has_deadline =
+        context->deadline() <
+        std::chrono::system_clock::now() + std::chrono::hours(1);
+    response->set_master_key_mode(has_deadline ? "deadline" : "none");
+    return grpc::Status::OK;
+  }
+
+  grpc::Status UploadDocument(
+      grpc::ServerContext* context,
+      grpc::ServerReader<v1::UploadDocumentRequest>* reader,
+      v1::Document* response) override {
+    v1::UploadDocumentRequest message;
+    if (!reader->Read(&message) || !message.has_header()) {
+      return {grpc::StatusCode::INVALID_ARGUMENT, "header: required"};
+    }
+    v1::Document document = message.header();
+    if (document.kind() == "reject") {
+      return {grpc::StatusCode::INVALID_ARGUMENT, "header.kind: not allowed"};
+    }
+    std::string content;
+    size_t messages = 0, largest = 0;
+    while (reader->Read(&message)) {
+      ++messages;
+      largest = std::max(largest, message.data().size());
+      content += message.data();
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    if (context->IsCancelled()) {
+      ++cancelled_uploads_;
+      return {grpc::StatusCode::CANCELLED, "cancelled"};
+    }
+    document.set_id("doc_" + std::to_string(documents_.size()));
+    document.set_size(static_cast<int64_t>(content.size()));
+    document.set_sha256(Sha256Hex(content));
+    documents_[document.id()] = {document, content};
+    last_data_messages_ = messages;
+    last_largest_message_ = largest;
+    *response = document;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status DownloadDocument(
+      grpc::ServerContext*, const v1::DownloadDocumentRequest* request,
+      grpc::ServerWriter<v1::DownloadDocumentResponse>* writer) override {
+    Stored stored;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = documents_.find(request->id());
+      if (it == documents_.end())
+        return {grpc::StatusCode::NOT_FOUND, "document not found"};
+      stored = it->second;
+    }
+    const int64_t size = static_cast<int64_t>(stored.content.size());
+    if (request->offset() > size)
+      return {grpc::StatusCode::OUT_OF_RANGE, "offset: past the end"};
+    int64_t end = request->length() == 0
+                      ? size
+                      : std::min(size, request->offset() + request->length());
+    bool first = true;
+    int64_t pos = request->offset();
+    do {
+      v1::DownloadDocumentResponse message;
+      if (first) *message.mutable_document() = stored.document;
+      first = false;
+      const int64_t n = std::min<int64_t>(65536, end - pos);
+      message.set_data(stored.content.substr(static_cast<size_t>(pos),
+                                             static_cast<size_t>(n)));
+      pos += n;
+      if (stored.fail_after_first && pos < end) {
+        writer->Write(message);
+        return {grpc::StatusCode::DATA_LOSS, "chunk 1: authentication failed"};
+      }
+      if (!writer->Write(message))
+        return {grpc::StatusCode::CANCELLED, "client went away"};
+    } while (pos < end);
+    return grpc::Status::OK;
+  }
+
+  // Stores a document directly (for downloads).
+  void Put(const v1::Document& document, const std::string& content,
+           bool fail_after_first) {
+    std::lock_guard<std::mutex> lock(mu_);
+    documents_[document.id()] = {document, content, fail_after_first};
+  }
+  std::string Content(const std::string& id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return documents_.count(id) ? documents_[id].content : "";
+  }
+  size_t document_count() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return documents_.size();
+  }
+  size_t last_data_messages() { return last_data_messages_; }
+  size_t last_largest_message() { return last_largest_message_; }
+
+ private:
+  struct Stored {
+    v1::Document document;
+    std::string content;
+    bool fail_after_first = false;
+  };
+  std::mutex mu_;
+  std::map<std::string, Stored> documents_;
+  size_t last_data_messages_ = 0;
+  size_t last_largest_message_ = 0;
+  int cancelled_uploads_ = 0;
+};
+
+class VaultClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    grpc::ServerBuilder builder;
+    builder.RegisterService(&service_);
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    client_ = MakeClient("s3cret");
+    dir_ = std::filesystem::temp_directory_path() /
+           ("vault_client_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override {
+    client_.reset();
+    server_->Shutdown();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::unique_ptr<VaultClient> MakeClient(
+      std::string token,
+      std::chrono::milliseconds timeout = kDefaultUnaryTimeout) {
+    return VaultClient::FromChannel(
+        server_->InProcessChannel(grpc::ChannelArguments()), std::move(token),
+        timeout);
+  }
+
+  v1::Document StoreDocument(const std::string& id, const std::string& content,
+                             bool fail_after_first = false,
+                             std::string sha256 = "") {
+    v1::Document d;
+    d.set_id(id);
+    d.set_size(static_cast<int64_t>(content.size()));
+    d.set_sha256(sha256.empty() ? Sha256Hex(content) : sha256);
+    service_.Put(d, content, fail_after_first);
+    return d;
+  }
+
+  FakeVault service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<VaultClient> client_;
+  std::filesystem::path dir_;
+};
+
+TEST(ToAbslStatusTest, KeepsCodeAndMessage) {
+  EXPECT_TRUE(ToAbslStatus(grpc::Status::OK).ok());
+  absl::Status s =
+      ToAbslStatus(grpc::Status(grpc::StatusCode::DATA_LOSS, "bad chunk"));
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(s.message(), "bad chunk");
+  EXPECT_EQ(
+      ToAbslStatus(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "x")).code(),
+      absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(
+      ToAbslStatus(grpc::Status(static_cast<grpc::StatusCode>(99), "x")).code(),
+      absl::StatusCode::kUnknown);
+}
+
+TEST(ConnectTest, ValidatesOptionsAndNamesThem) {
+  ConnectOptions o;
+  EXPECT_EQ(VaultClient::Connect(o).status().message(), "address: required");
+  o.address = "127.0.0.1:1";
+  o.token = "has space";
+  auto bad_token = VaultClient::Connect(o);
+  EXPECT_EQ(bad_token.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(bad_token.status().message()).find("has space"),
+            std::string::npos);
+  o.token = "tok";
+  o.client_cert_file = "/c.pem";
+  EXPECT_EQ(VaultClient::Connect(o).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  o.client_key_file = "/k.pem";
+  EXPECT_TRUE(absl::StartsWith(VaultClient::Connect(o).status().message(),
+                               "client_cert_file"));
+  o.client_cert_file = o.client_key_file = "";
+  o.ca_cert_file = "/nonexistent/ca.pem";
+  auto missing = VaultClient::Connect(o);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(
+      absl::StartsWith(missing.status().message(), "ca_cert_file: cannot read"))
+      << missing.status();
+  o.ca_cert_file = "";
+  EXPECT_TRUE(VaultClient::Connect(o).ok());
+}
+
+TEST(ConnectTest, UnreachableServerIsUnavailable) {
+  ConnectOptions o;
+  o.address = "127.0.0.1:1";
+  auto client = VaultClient::Connect(o);
+  ASSERT_TRUE(client.ok());
+  EXPECT_EQ((*client)->WhoAmI().status().code(),
+            absl::StatusCode::kUnavailable);
+}
+
+TEST_F(VaultClientTest, SendsBearerToken) {
+  auto who = client_->WhoAmI();
+  ASSERT_TRUE(who.ok()) << who.status();
+  EXPECT_EQ(who->display_name(), "Bearer s3cret");
+  EXPECT_EQ(MakeClient("")->WhoAmI().status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(VaultClientTest, ServerErrorsKeepCodeAndMessage) {
+  v1::GetOrganizationRequest req;
+  req.set_id("org_x");
+  auto org = client_->GetOrganization(req);
+  EXPECT_EQ(org.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(org.status().message(), "organization org_x not found");
+}
+
+TEST_F(VaultClientTest, UnaryCallsHaveADeadline) {
+  auto status = client_->GetKeyStatus();
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->master_key_mode(), "deadline");
+  auto slow = MakeClient("t", std::chrono::milliseconds(50))->GetKeyStatus();
+  EXPECT_EQ(slow.status().code(), absl::StatusCode::kDeadlineExceeded);
+  auto unlimited =
+      MakeClient("t", std::chrono::milliseconds(0))->GetKeyStatus();
+  ASSERT_TRUE(unlimited.ok());
+  EXPECT_EQ(unlimited->master_key_mode(), "none");
+}
+
+TEST_F(VaultClientTest, UploadSendsHeaderThenOneMebibyteChunks) {
+  const std::string content = Pattern(3 * kUploadChunkSize + 12345);
+  std::istringstream in(content);
+  v1::Document header;
+  header.set_title("t");
+  auto doc = client_->UploadDocument(header, in);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->size(), static_cast<int64_t>(content.size()));
+  EXPECT_EQ(doc->title(), "t");
+  EXPECT_TRUE(service_.Content(doc->id()) == content);
+  EXPECT_EQ(service_.last_data_messages(), 4u);
+  EXPECT_EQ(service_.last_largest_message(), kUploadChunkSize);
+
+  std::istringstream empty("");
+  auto none = client_->UploadDocument(header, empty);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->size(), 0);
+  EXPECT_EQ(service_.last_data_messages(), 0u);
+}
+
+TEST_F(VaultClientTest, UploadReportsServerRejection) {
+  const std::string content = Pattern(5 * kUploadChunkSize);
+  std::istringstream in(content);
+  v1::Document header;
+  header.set_kind("reject");
+  auto doc = client_->UploadDocument(header, in);
+  EXPECT_EQ(doc.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(doc.status().message(), "header.kind: not allowed");
+}
+
+// Yields `good` bytes, then fails.
+class FailingStreamBuf : public std::streambuf {
+ public:
+  explicit FailingStreamBuf(size_t good) : data_(Pattern(good)) {
+    setg(data_.data(), data_.data(), data_.data() + data_.size());
+  }
+
+ protected:
+  int_type underflow() override { throw std::runtime_error("disk on fire"); }
+
+ private:
+  std::string data_;
+};
+
+TEST_F(VaultClientTest, UploadReadFailureCancelsAndStoresNothing) {
+  FailingStreamBuf buf(kUploadChunkSize + 100);
+  std::istream in(&buf);
+  auto doc = client_->UploadDocument(v1::Document(), in);
+  EXPECT_EQ(doc.status().code(), absl::StatusCode::kAborted) << doc.status();
+  // The server saw a cancelled call; give it a moment to finish.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(service_.document_count(), 0u);
+}
+
+TEST_F(VaultClientTest, UploadFromMissingFileIsNotFound) {
+  auto doc = client_->UploadDocumentFromFile(v1::Document(),
+                                             (dir_ / "missing").string());
+  EXPECT_EQ(doc.status().code(), absl::StatusCode::kNotFound);
+  auto dir = client_->UploadDocumentFromFile(v1::Document(), dir_.string());
+  EXPECT_FALSE(dir.ok());
+}
+
+TEST_F(VaultClientTest, UploadFromFile) {
+  const std::string content = Pattern(kUploadChunkSize + 1);
+  const std::string path = (dir_ / "in.bin").string();
+  std::ofstream(path, std::ios::binary) << content;
+  auto doc = client_->UploadDocumentFromFile(v1::Document(), path);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_TRUE(service_.Content(doc->id()) == content);
+}
+
+TEST_F(VaultClientTest, DownloadWholeAndRange) {
+  const std::string content = Pattern(300000);
+  StoreDocument("doc_a", content);
+  v1::DownloadDocumentRequest req;
+  req.set_id("doc_a");
+  std::ostringstream out;
+  auto doc = client_->DownloadDocument(req, out);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->id(), "doc_a");
+  EXPECT_TRUE(out.str() == content);
+
+  req.set_offset(65530);
+  req.set_length(100000);
+  std::ostringstream range;
+  ASSERT_TRUE(client_->DownloadDocument(req, range).ok());
+  EXPECT_TRUE(range.str() == content.substr(65530, 100000));
+
+  req.set_offset(300000);
+  req.set_length(0);
+  std::ostringstream at_end;
+  ASSERT_TRUE(client_->DownloadDocument(req, at_end).ok());
+  EXPECT_EQ(at_end.str(), "");
+
+  req.set_offset(300001);
+  std::ostringstream past;
+  EXPECT_EQ(client_->DownloadDocument(req, past).status().code(),
+            absl::StatusCode::kOutOfRange);
+}
+
+TEST_F(VaultClientTest, DownloadDetectsDigestMismatch) {
+  StoreDocument("doc_b", Pattern(1000), false, std::string(64, '0'));
+  v1::DownloadDocumentRequest req;
+  req.set_id("doc_b");
+  std::ostringstream out;
+  EXPECT_EQ(client_->DownloadDocument(req, out).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
+TEST_F(VaultClientTest, DownloadToFileIsAllOrNothing) {
+  const std::string content = Pattern(200000);
+  StoreDocument("doc_c", content);
+  const std::string path = (dir_ / "out.bin").string();
+  v1::DownloadDocumentRequest req;
+  req.set_id("doc_c");
+  auto doc = client_->DownloadDocumentToFile(req, path);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  std::ifstream in(path, std::ios::binary);
+  std::string got((std::istreambuf_iterator<char>(in)),
+                  std::istreambuf_iterator<char>());
+  EXPECT_TRUE(got == content);
+  EXPECT_FALSE(std::filesystem::exists(path + ".part"));
+  struct stat st;
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  // A stream that fails midway leaves neither the file nor the .part.
+  StoreDocument("doc_d", content, /*fail_after_first=*/true);
+  const std::string bad = (dir_ / "bad.bin").string();
+  req.set_id("doc_d");
+  auto failed = client_->DownloadDocumentToFile(req, bad);
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_FALSE(std::filesystem::exists(bad));
+  EXPECT_FALSE(std::filesystem::exists(bad + ".part"));
+
+  req.set_id("doc_missing");
+  EXPECT_EQ(client_->DownloadDocumentToFile(req, bad).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(bad + ".part"));
+
+  req.set_id("doc_c");
+  auto no_dir =
+      client_->DownloadDocumentToFile(req, (dir_ / "no" / "such.bin").string());
+  EXPECT_EQ(no_dir.status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace hoidla::client

@@ -1,0 +1,267 @@
+#include "client/vaultctl_format.h"
+
+#include <cstdio>
+#include <string>
+
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "nlohmann/json.hpp"
+#include "vault/common/strings.h"
+
+namespace hoidla::vaultctl {
+namespace {
+
+std::string Hex2(unsigned char c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  return std::string{kHex[c >> 4], kHex[c & 0xf]};
+}
+
+std::string Time(const google::protobuf::Timestamp& ts) {
+  return google::protobuf::util::TimeUtil::ToString(ts);
+}
+
+bool IsSet(const google::protobuf::Timestamp& ts) {
+  return ts.seconds() != 0 || ts.nanos() != 0;
+}
+
+std::string DateString(const hoidla::v1::Date& date) {
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", date.year(), date.month(),
+                date.day());
+  return buf;
+}
+
+std::string CaseStatusName(hoidla::v1::CaseStatus status) {
+  std::string name = hoidla::v1::CaseStatus_Name(status);
+  constexpr std::string_view kPrefix = "CASE_STATUS_";
+  if (name.empty()) return std::to_string(static_cast<int>(status));
+  if (std::string_view(name).substr(0, kPrefix.size()) == kPrefix)
+    name.erase(0, kPrefix.size());
+  for (char& c : name)
+    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return name;
+}
+
+// One "key: value" line; the value is escaped.
+void Line(std::ostream& out, std::string_view key, std::string_view value) {
+  out << key << ": " << Escape(value) << '\n';
+}
+
+// A "key: value" line only when the value is not empty.
+void OptionalLine(std::ostream& out, std::string_view key,
+                  std::string_view value) {
+  if (!value.empty()) Line(out, key, value);
+}
+
+void CreatedLines(std::ostream& out, const google::protobuf::Timestamp& at,
+                  const std::string& by) {
+  if (IsSet(at)) Line(out, "created_at", Time(at));
+  OptionalLine(out, "created_by", by);
+}
+
+// Joins escaped fields with tabs (empty fields as "-").
+template <typename... Fields>
+void Row(std::ostream& out, const Fields&... fields) {
+  bool first = true;
+  auto one = [&](std::string_view field) {
+    if (!first) out << '\t';
+    first = false;
+    out << (field.empty() ? std::string("-") : Escape(field));
+  };
+  (one(fields), ...);
+  out << '\n';
+}
+
+void NextPage(const std::string& token, std::ostream& note) {
+  if (!token.empty()) note << "next_page_token: " << Escape(token) << '\n';
+}
+
+}  // namespace
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += StrCat("\\x", Hex2(c));
+    } else if (c == 0xc2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      // A C1 control character (U+0080..U+009F) in UTF-8.
+      out += StrCat("\\u00", Hex2(static_cast<unsigned char>(text[i + 1])));
+      ++i;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+absl::Status PrintJson(const google::protobuf::Message& message,
+                       std::ostream& out) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  const auto status =
+      google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!status.ok()) {
+    return absl::InternalError(
+        StrCat("cannot convert the response to JSON: ", status.ToString()));
+  }
+  // Re-indent for readability; the protobuf output stays the source of truth
+  // for field names and value encodings.
+  const nlohmann::ordered_json parsed =
+      nlohmann::ordered_json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) {
+    out << json << '\n';
+  } else {
+    out << parsed.dump(2, ' ', /*ensure_ascii=*/false,
+                       nlohmann::ordered_json::error_handler_t::replace)
+        << '\n';
+  }
+  return absl::OkStatus();
+}
+
+void PrintWhoAmI(const hoidla::v1::WhoAmIResponse& who, std::ostream& out) {
+  Line(out, "id", who.principal_id());
+  Line(out, "display_name", who.display_name());
+  std::string roles;
+  for (const std::string& role : who.roles()) {
+    if (!roles.empty()) roles += ", ";
+    roles += role;
+  }
+  Line(out, "roles", roles);
+}
+
+void PrintOrganization(const hoidla::v1::Organization& org, std::ostream& out) {
+  Line(out, "id", org.id());
+  Line(out, "name", org.name());
+  OptionalLine(out, "registry_code", org.registry_code());
+  CreatedLines(out, org.created_at(), org.created_by());
+}
+
+void PrintProject(const hoidla::v1::Project& project, std::ostream& out) {
+  Line(out, "id", project.id());
+  Line(out, "organization_id", project.organization_id());
+  Line(out, "name", project.name());
+  OptionalLine(out, "description", project.description());
+  CreatedLines(out, project.created_at(), project.created_by());
+}
+
+void PrintClient(const hoidla::v1::Client& client, std::ostream& out) {
+  Line(out, "id", client.id());
+  Line(out, "organization_id", client.organization_id());
+  std::string projects;
+  for (const std::string& id : client.project_ids()) {
+    if (!projects.empty()) projects += ", ";
+    projects += id;
+  }
+  Line(out, "project_ids", projects);
+  Line(out, "given_name", client.given_name());
+  Line(out, "family_name", client.family_name());
+  OptionalLine(out, "personal_code", client.personal_code());
+  OptionalLine(out, "no_personal_code_reason",
+               client.no_personal_code_reason());
+  if (client.has_date_of_birth() && client.date_of_birth().year() != 0) {
+    Line(out, "date_of_birth", DateString(client.date_of_birth()));
+  }
+  CreatedLines(out, client.created_at(), client.created_by());
+}
+
+void PrintCase(const hoidla::v1::Case& c, std::ostream& out) {
+  Line(out, "id", c.id());
+  Line(out, "project_id", c.project_id());
+  Line(out, "client_id", c.client_id());
+  Line(out, "title", c.title());
+  Line(out, "status", CaseStatusName(c.status()));
+  CreatedLines(out, c.created_at(), c.created_by());
+}
+
+void PrintDocument(const hoidla::v1::Document& document, std::ostream& out) {
+  Line(out, "id", document.id());
+  Line(out, "project_id", document.project_id());
+  Line(out, "client_id", document.client_id());
+  OptionalLine(out, "case_id", document.case_id());
+  Line(out, "title", document.title());
+  Line(out, "kind", document.kind());
+  Line(out, "content_type", document.content_type());
+  Line(out, "size", std::to_string(document.size()));
+  OptionalLine(out, "sha256", document.sha256());
+  CreatedLines(out, document.created_at(), document.created_by());
+}
+
+void PrintKeyStatus(const hoidla::v1::KeyStatus& status, std::ostream& out) {
+  Line(out, "master_key_mode", status.master_key_mode());
+  Line(out, "data_cipher", status.data_cipher());
+  for (const hoidla::v1::KeyEncryptionKeyVersion& v : status.versions()) {
+    std::string line =
+        StrCat(v.version(), std::string_view(v.active() ? " (active)" : ""),
+               " wrapped_keys=", v.wrapped_keys());
+    if (IsSet(v.created_at()))
+      line += StrCat(" created_at=", Time(v.created_at()));
+    Line(out, "kek_version", line);
+  }
+}
+
+void PrintRewrapKeys(const hoidla::v1::RewrapKeysResponse& response,
+                     std::ostream& out) {
+  Line(out, "rewrapped", std::to_string(response.rewrapped()));
+  PrintKeyStatus(response.status(), out);
+}
+
+void PrintOrganizations(const hoidla::v1::ListOrganizationsResponse& list,
+                        std::ostream& out, std::ostream& note) {
+  for (const auto& org : list.organizations())
+    Row(out, org.id(), org.name(), org.registry_code());
+  NextPage(list.next_page_token(), note);
+}
+
+void PrintProjects(const hoidla::v1::ListProjectsResponse& list,
+                   std::ostream& out, std::ostream& note) {
+  for (const auto& project : list.projects()) {
+    Row(out, project.id(), project.organization_id(), project.name());
+  }
+  NextPage(list.next_page_token(), note);
+}
+
+void PrintClients(const hoidla::v1::ListClientsResponse& list,
+                  std::ostream& out, std::ostream& note) {
+  for (const auto& client : list.clients()) {
+    const std::string birth =
+        client.has_date_of_birth() && client.date_of_birth().year() != 0
+            ? DateString(client.date_of_birth())
+            : std::string();
+    Row(out, client.id(), client.given_name(), client.family_name(),
+        client.personal_code(), birth);
+  }
+  NextPage(list.next_page_token(), note);
+}
+
+void PrintCases(const hoidla::v1::ListCasesResponse& list, std::ostream& out,
+                std::ostream& note) {
+  for (const auto& c : list.cases()) {
+    Row(out, c.id(), CaseStatusName(c.status()), c.client_id(), c.title());
+  }
+  NextPage(list.next_page_token(), note);
+}
+
+void PrintDocuments(const hoidla::v1::ListDocumentsResponse& list,
+                    std::ostream& out, std::ostream& note) {
+  for (const auto& d : list.documents()) {
+    Row(out, d.id(), d.kind(), std::to_string(d.size()), d.content_type(),
+        d.title());
+  }
+  NextPage(list.next_page_token(), note);
+}
+
+}  // namespace hoidla::vaultctl

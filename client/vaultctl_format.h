@@ -1,0 +1,60 @@
+// Output formatting for vaultctl: human-readable "key: value" lines and
+// protobuf JSON.
+//
+// Human-readable output prints one object as "key: value" lines, id first,
+// and a list as one tab-separated line per item (id first). Text that came
+// from the server is escaped so that it cannot break the line structure or
+// send terminal control sequences: control characters are printed as \n, \t
+// or \xNN, and a backslash as "\\".
+//
+// Thread-safety: pure functions apart from writing to the given stream.
+#ifndef HOIDLA_CLIENT_VAULTCTL_FORMAT_H_
+#define HOIDLA_CLIENT_VAULTCTL_FORMAT_H_
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "google/protobuf/message.h"
+#include "hoidla/v1/vault.pb.h"
+
+namespace hoidla::vaultctl {
+
+// Escapes control characters (C0, DEL and C1) and backslashes in `text`.
+std::string Escape(std::string_view text);
+
+// Writes `message` as one JSON object (proto field names, default values
+// included, two-space indentation) followed by a newline. Returns INTERNAL
+// when the message cannot be converted (it never should).
+absl::Status PrintJson(const google::protobuf::Message& message,
+                       std::ostream& out);
+
+// Single objects, as "key: value" lines with "id: ..." first.
+void PrintWhoAmI(const hoidla::v1::WhoAmIResponse& who, std::ostream& out);
+void PrintOrganization(const hoidla::v1::Organization& org, std::ostream& out);
+void PrintProject(const hoidla::v1::Project& project, std::ostream& out);
+void PrintClient(const hoidla::v1::Client& client, std::ostream& out);
+void PrintCase(const hoidla::v1::Case& c, std::ostream& out);
+void PrintDocument(const hoidla::v1::Document& document, std::ostream& out);
+void PrintKeyStatus(const hoidla::v1::KeyStatus& status, std::ostream& out);
+void PrintRewrapKeys(const hoidla::v1::RewrapKeysResponse& response,
+                     std::ostream& out);
+
+// Lists: one tab-separated line per item on `out`. A non-empty next page
+// token goes to `note` as "next_page_token: T" so that `out` holds only
+// items.
+void PrintOrganizations(const hoidla::v1::ListOrganizationsResponse& list,
+                        std::ostream& out, std::ostream& note);
+void PrintProjects(const hoidla::v1::ListProjectsResponse& list,
+                   std::ostream& out, std::ostream& note);
+void PrintClients(const hoidla::v1::ListClientsResponse& list,
+                  std::ostream& out, std::ostream& note);
+void PrintCases(const hoidla::v1::ListCasesResponse& list, std::ostream& out,
+                std::ostream& note);
+void PrintDocuments(const hoidla::v1::ListDocumentsResponse& list,
+                    std::ostream& out, std::ostream& note);
+
+}  // namespace hoidla::vaultctl
+
+#endif  // HOIDLA_CLIENT_VAULTCTL_FORMAT_H_

@@ -1,0 +1,788 @@
+// vaultctl: command-line client for the Hoidla vault.
+//
+//   vaultctl [global options] <command> [<subcommand>] [options]
+//
+// Global options (accepted before or after the command):
+//   --server ADDR      vault address; default $HOIDLA_SERVER, else
+//   127.0.0.1:7443
+//   --token TOKEN      bearer token; default $HOIDLA_TOKEN (prefer the variable
+//                      or --token-file: arguments are visible to other users)
+//   --token-file PATH  read the token from a file (trailing whitespace ignored)
+//   --ca-cert PATH     CA certificate(s), PEM; enables TLS (else plaintext)
+//   --client-cert PATH, --client-key PATH   mutual TLS
+//   --server-name NAME verify the server certificate against NAME
+//   --timeout SECONDS  deadline of unary calls (default 30; 0 = none)
+//   --json             print the response as protobuf JSON (one object; for
+//                      list commands the whole response, including
+//                      next_page_token)
+//
+// Commands, one per RPC of hoidla.v1.Vault:
+//   whoami
+//   org create|get|list          project create|get|list
+//   client create|get|find|list  case create|get|list
+//   doc upload|download|get|list keys status|rotate|rewrap|retire
+//
+// Output: "key: value" lines for one object, with "id: <id>" first (so a
+// script can capture a new object's id with `| head -1 | cut -d' ' -f2`);
+// lists print one tab-separated line per item, id first, and the next page
+// token, if any, on stderr. Text from the server is escaped (control
+// characters as \n, \xNN, ...). The token is never printed.
+//
+// Errors go to stderr as `error: <CODE_NAME>: <message>`. Exit status:
+//   0        success
+//   1        usage or local error before any request was sent: bad or
+//            missing arguments, unreadable token, certificate or input file
+//   10+code  the request failed with gRPC status `code` (the code name is in
+//            the message), for example 13 INVALID_ARGUMENT, 15 NOT_FOUND,
+//            17 PERMISSION_DENIED, 19 FAILED_PRECONDITION, 21 OUT_OF_RANGE,
+//            24 UNAVAILABLE (server unreachable), 25 DATA_LOSS,
+//            26 UNAUTHENTICATED. A local failure while a transfer runs
+//            (writing the -o file, ...) is reported the same way with the
+//            matching code.
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "client/vault_client.h"
+#include "client/vaultctl_format.h"
+#include "vault/common/strings.h"
+
+namespace hoidla::vaultctl {
+namespace {
+
+using ::hoidla::client::VaultClient;
+
+constexpr int kExitUsage = 1;
+constexpr int kExitRpcBase = 10;
+constexpr std::string_view kDefaultServer = "127.0.0.1:7443";
+
+constexpr char kExitCodesHelp[] = R"(Exit status:
+  0        success
+  1        usage or local error; nothing was sent to the server (bad or missing
+           arguments, unreadable token, certificate or input file)
+  10+code  the request failed with gRPC status `code`, e.g. 13 INVALID_ARGUMENT,
+           15 NOT_FOUND, 17 PERMISSION_DENIED, 19 FAILED_PRECONDITION,
+           21 OUT_OF_RANGE, 24 UNAVAILABLE (server unreachable), 25 DATA_LOSS,
+           26 UNAUTHENTICATED
+Errors are printed to stderr as "error: <CODE_NAME>: <message>".
+Environment: HOIDLA_SERVER (default --server), HOIDLA_TOKEN (default --token).)";
+
+// Global options.
+struct Globals {
+  std::string server;
+  std::string token;
+  std::string token_file;
+  std::string ca_cert;
+  std::string client_cert;
+  std::string client_key;
+  std::string server_name;
+  int timeout_seconds = 30;
+  bool json = false;
+};
+
+// Options of the subcommands; only one subcommand runs, so they share fields.
+struct Args {
+  std::string id;
+  std::string name;
+  std::string registry_code;
+  std::string description;
+  std::string org;
+  std::vector<std::string> projects;
+  std::string project;
+  std::string client;
+  std::string case_id;
+  std::string title;
+  std::string kind;
+  std::string content_type;
+  std::string given_name;
+  std::string family_name;
+  std::string personal_code;
+  std::string no_code_reason;
+  std::string birth_date;
+  std::string file;
+  std::string output;
+  int32_t page_size = 0;
+  std::string page_token;
+  int64_t offset = 0;
+  int64_t length = 0;
+  uint32_t version = 0;
+};
+
+// What the selected subcommand does once connected.
+using Action = std::function<int(const VaultClient&)>;
+
+std::string CodeName(absl::StatusCode code) {
+  return absl::StatusCodeToString(code);
+}
+
+// Debian's Abseil has its own string_view type.
+std::string_view View(absl::string_view s) {
+  return std::string_view(s.data(), s.size());
+}
+
+// Prints a usage or local error and returns its exit code.
+int UsageError(std::string_view message) {
+  std::cerr << "error: INVALID_ARGUMENT: " << Escape(message) << '\n';
+  return kExitUsage;
+}
+
+// Prints a failed request's status and returns 10 + its code.
+int RpcError(const absl::Status& status) {
+  std::cerr << "error: " << CodeName(status.code()) << ": "
+            << Escape(View(status.message())) << '\n';
+  return kExitRpcBase + static_cast<int>(status.code());
+}
+
+// Flushes stdout; a failed write (full disk, closed pipe) is an error.
+int Finish() {
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "error: UNKNOWN: writing to standard output failed\n";
+    return kExitUsage;
+  }
+  return 0;
+}
+
+// Prints a single-object result: JSON or "key: value" lines.
+template <typename T>
+int Show(const Globals& globals, const absl::StatusOr<T>& result,
+         void (*print)(const T&, std::ostream&)) {
+  if (!result.ok()) return RpcError(result.status());
+  if (globals.json) {
+    if (absl::Status s = PrintJson(*result, std::cout); !s.ok())
+      return RpcError(s);
+  } else {
+    print(*result, std::cout);
+  }
+  return Finish();
+}
+
+// Prints a list result: JSON or one line per item (next page token on stderr).
+template <typename T>
+int ShowList(const Globals& globals, const absl::StatusOr<T>& result,
+             void (*print)(const T&, std::ostream&, std::ostream&)) {
+  if (!result.ok()) return RpcError(result.status());
+  if (globals.json) {
+    if (absl::Status s = PrintJson(*result, std::cout); !s.ok())
+      return RpcError(s);
+  } else {
+    print(*result, std::cout, std::cerr);
+  }
+  return Finish();
+}
+
+// Parses YYYY-MM-DD (ranges are checked by the server).
+bool ParseDate(const std::string& text, hoidla::v1::Date* date) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  int parts[3] = {0, 0, 0};
+  const size_t starts[3] = {0, 5, 8};
+  const size_t lengths[3] = {4, 2, 2};
+  for (int p = 0; p < 3; ++p) {
+    for (size_t i = starts[p]; i < starts[p] + lengths[p]; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      parts[p] = parts[p] * 10 + (text[i] - '0');
+    }
+  }
+  date->set_year(parts[0]);
+  date->set_month(parts[1]);
+  date->set_day(parts[2]);
+  return true;
+}
+
+// Guesses a MIME type from a file name's extension.
+std::string GuessContentType(const std::string& path) {
+  static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
+      {"pdf", "application/pdf"},
+      {"txt", "text/plain"},
+      {"md", "text/markdown"},
+      {"csv", "text/csv"},
+      {"html", "text/html"},
+      {"htm", "text/html"},
+      {"xml", "application/xml"},
+      {"json", "application/json"},
+      {"rtf", "application/rtf"},
+      {"eml", "message/rfc822"},
+      {"png", "image/png"},
+      {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},
+      {"gif", "image/gif"},
+      {"webp", "image/webp"},
+      {"tif", "image/tiff"},
+      {"tiff", "image/tiff"},
+      {"bmp", "image/bmp"},
+      {"heic", "image/heic"},
+      {"svg", "image/svg+xml"},
+      {"mp4", "video/mp4"},
+      {"mov", "video/quicktime"},
+      {"webm", "video/webm"},
+      {"mkv", "video/x-matroska"},
+      {"mp3", "audio/mpeg"},
+      {"m4a", "audio/mp4"},
+      {"wav", "audio/wav"},
+      {"ogg", "audio/ogg"},
+      {"doc", "application/msword"},
+      {"docx",
+       "application/"
+       "vnd.openxmlformats-officedocument.wordprocessingml.document"},
+      {"xls", "application/vnd.ms-excel"},
+      {"xlsx",
+       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+      {"ppt", "application/vnd.ms-powerpoint"},
+      {"pptx",
+       "application/"
+       "vnd.openxmlformats-officedocument.presentationml.presentation"},
+      {"odt", "application/vnd.oasis.opendocument.text"},
+      {"ods", "application/vnd.oasis.opendocument.spreadsheet"},
+      {"odp", "application/vnd.oasis.opendocument.presentation"},
+      {"asice", "application/vnd.etsi.asic-e+zip"},
+      {"bdoc", "application/vnd.etsi.asic-e+zip"},
+      {"zip", "application/zip"},
+      {"gz", "application/gzip"},
+      {"7z", "application/x-7z-compressed"},
+  };
+  const std::string name = std::filesystem::path(path).filename().string();
+  const size_t dot = name.rfind('.');
+  if (dot != std::string::npos && dot + 1 < name.size()) {
+    std::string ext = name.substr(dot + 1);
+    for (char& c : ext)
+      c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    for (const auto& [e, type] : kTypes) {
+      if (ext == e) return std::string(type);
+    }
+  }
+  return "application/octet-stream";
+}
+
+// Rewrites the ConnectOptions field names that lead a Connect error message
+// ("ca_cert_file: ...") as the vaultctl flags the user typed ("--ca-cert:
+// ...").
+std::string FlagNames(std::string_view message) {
+  static constexpr std::pair<std::string_view, std::string_view> kFlags[] = {
+      {"address", "--server"},
+      {"token", "--token"},
+      {"ca_cert_file", "--ca-cert"},
+      {"client_cert_file", "--client-cert"},
+      {"client_key_file", "--client-key"},
+      {"server_name_override", "--server-name"},
+  };
+  const size_t colon = message.find(": ");
+  if (colon == std::string_view::npos) return std::string(message);
+  std::string out;
+  std::string_view fields = message.substr(0, colon);
+  while (!fields.empty()) {
+    const size_t comma = fields.find(", ");
+    std::string_view field = fields.substr(0, comma);
+    std::string_view flag = field;
+    for (const auto& [name, f] : kFlags) {
+      if (field == name) flag = f;
+    }
+    if (!out.empty()) out += ", ";
+    out += flag;
+    fields = comma == std::string_view::npos ? std::string_view()
+                                             : fields.substr(comma + 2);
+  }
+  out += message.substr(colon);
+  return out;
+}
+
+// Reads the token from --token-file, --token or $HOIDLA_TOKEN, in that order.
+absl::StatusOr<std::string> ResolveToken(const Globals& globals) {
+  if (!globals.token_file.empty()) {
+    std::ifstream in(globals.token_file, std::ios::binary);
+    if (!in) {
+      return absl::InvalidArgumentError(
+          StrCat("--token-file: cannot read '", globals.token_file, "'"));
+    }
+    std::string token((std::istreambuf_iterator<char>(in)),
+                      std::istreambuf_iterator<char>());
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r' ||
+                              token.back() == ' ' || token.back() == '\t')) {
+      token.pop_back();
+    }
+    if (token.empty()) {
+      return absl::InvalidArgumentError(
+          StrCat("--token-file: '", globals.token_file, "' is empty"));
+    }
+    return token;
+  }
+  if (!globals.token.empty()) return globals.token;
+  if (const char* env = std::getenv("HOIDLA_TOKEN"); env != nullptr)
+    return std::string(env);
+  return std::string();
+}
+
+// Adds --page-size and --page-token.
+void AddPaging(CLI::App* sub, Args* args) {
+  sub->add_option("--page-size", args->page_size,
+                  "Items per page (0: server default of 100)");
+  sub->add_option("--page-token", args->page_token,
+                  "Token from the previous page");
+}
+
+// Registers a leaf subcommand whose callback selects `action`.
+CLI::App* Leaf(CLI::App* parent, const std::string& name,
+               const std::string& description, Action* selected,
+               Action action) {
+  CLI::App* sub = parent->add_subcommand(name, description);
+  sub->callback([selected, action = std::move(action)] { *selected = action; });
+  return sub;
+}
+
+void AddWhoAmI(CLI::App* app, const Globals& g, Action* selected) {
+  Leaf(app, "whoami", "Show who the presented token belongs to", selected,
+       [&g](const VaultClient& vc) {
+         return Show(g, vc.WhoAmI(), &PrintWhoAmI);
+       });
+}
+
+void AddOrg(CLI::App* app, const Globals& g, Args& a, Action* selected) {
+  CLI::App* org = app->add_subcommand("org", "Organisations");
+  org->require_subcommand(1);
+
+  CLI::App* create =
+      Leaf(org, "create", "Create an organisation (prints its id first)",
+           selected, [&g, &a](const VaultClient& vc) {
+             hoidla::v1::CreateOrganizationRequest req;
+             req.mutable_organization()->set_name(a.name);
+             req.mutable_organization()->set_registry_code(a.registry_code);
+             return Show(g, vc.CreateOrganization(req), &PrintOrganization);
+           });
+  create->add_option("--name", a.name, "Display name")->required();
+  create->add_option("--registry-code", a.registry_code,
+                     "Registry code (registrikood)");
+
+  CLI::App* get =
+      Leaf(org, "get", "Show an organisation", selected,
+           [&g, &a](const VaultClient& vc) {
+             hoidla::v1::GetOrganizationRequest req;
+             req.set_id(a.id);
+             return Show(g, vc.GetOrganization(req), &PrintOrganization);
+           });
+  get->add_option("ID", a.id, "Organisation id (org_...)")->required();
+
+  CLI::App* list =
+      Leaf(org, "list", "List organisations: id, name, registry code", selected,
+           [&g, &a](const VaultClient& vc) {
+             hoidla::v1::ListOrganizationsRequest req;
+             req.set_page_size(a.page_size);
+             req.set_page_token(a.page_token);
+             return ShowList(g, vc.ListOrganizations(req), &PrintOrganizations);
+           });
+  AddPaging(list, &a);
+}
+
+void AddProject(CLI::App* app, const Globals& g, Args& a, Action* selected) {
+  CLI::App* project =
+      app->add_subcommand("project", "Projects of an organisation");
+  project->require_subcommand(1);
+
+  CLI::App* create =
+      Leaf(project, "create", "Create a project (prints its id first)",
+           selected, [&g, &a](const VaultClient& vc) {
+             hoidla::v1::CreateProjectRequest req;
+             req.mutable_project()->set_organization_id(a.org);
+             req.mutable_project()->set_name(a.name);
+             req.mutable_project()->set_description(a.description);
+             return Show(g, vc.CreateProject(req), &PrintProject);
+           });
+  create->add_option("--org", a.org, "Organisation id (org_...)")->required();
+  create->add_option("--name", a.name, "Project name")->required();
+  create->add_option("--description", a.description, "Free-text description");
+
+  CLI::App* get = Leaf(project, "get", "Show a project", selected,
+                       [&g, &a](const VaultClient& vc) {
+                         hoidla::v1::GetProjectRequest req;
+                         req.set_id(a.id);
+                         return Show(g, vc.GetProject(req), &PrintProject);
+                       });
+  get->add_option("ID", a.id, "Project id (prj_...)")->required();
+
+  CLI::App* list =
+      Leaf(project, "list", "List an organisation's projects: id, org, name",
+           selected, [&g, &a](const VaultClient& vc) {
+             hoidla::v1::ListProjectsRequest req;
+             req.set_organization_id(a.org);
+             req.set_page_size(a.page_size);
+             req.set_page_token(a.page_token);
+             return ShowList(g, vc.ListProjects(req), &PrintProjects);
+           });
+  list->add_option("--org", a.org, "Organisation id (org_...)")->required();
+  AddPaging(list, &a);
+}
+
+void AddClient(CLI::App* app, const Globals& g, Args& a, Action* selected) {
+  CLI::App* client = app->add_subcommand("client", "Clients (data subjects)");
+  client->require_subcommand(1);
+
+  CLI::App* create =
+      Leaf(client, "create", "Register a client (prints the new id first)",
+           selected, [&g, &a](const VaultClient& vc) {
+             hoidla::v1::CreateClientRequest req;
+             hoidla::v1::Client* c = req.mutable_client();
+             c->set_organization_id(a.org);
+             for (const std::string& p : a.projects) c->add_project_ids(p);
+             c->set_given_name(a.given_name);
+             c->set_family_name(a.family_name);
+             c->set_personal_code(a.personal_code);
+             c->set_no_personal_code_reason(a.no_code_reason);
+             if (!a.birth_date.empty() &&
+                 !ParseDate(a.birth_date, c->mutable_date_of_birth())) {
+               return UsageError("--birth-date: expected YYYY-MM-DD");
+             }
+             return Show(g, vc.CreateClient(req), &PrintClient);
+           });
+  create->add_option("--org", a.org, "Organisation id (org_...)")->required();
+  create
+      ->add_option("--project", a.projects,
+                   "Project id (prj_...); repeat for several")
+      ->required();
+  create->add_option("--given-name", a.given_name, "Given name")->required();
+  create->add_option("--family-name", a.family_name, "Family name")->required();
+  CLI::Option_group* code = create->add_option_group(
+      "identification", "One of (the server requires a code or a reason)");
+  code->add_option("--personal-code", a.personal_code,
+                   "Estonian personal code (isikukood)");
+  code->add_option("--no-code-reason", a.no_code_reason,
+                   "Why there is no personal code");
+  code->require_option(0, 1);
+  create->add_option(
+      "--birth-date", a.birth_date,
+      "Date of birth, YYYY-MM-DD (derived from the personal code if omitted)");
+
+  CLI::App* get = Leaf(client, "get", "Show a client", selected,
+                       [&g, &a](const VaultClient& vc) {
+                         hoidla::v1::GetClientRequest req;
+                         req.set_id(a.id);
+                         return Show(g, vc.GetClient(req), &PrintClient);
+                       });
+  get->add_option("ID", a.id, "Client id (cli_...)")->required();
+
+  CLI::App* find =
+      Leaf(client, "find", "Find a client of an organisation by personal code",
+           selected, [&g, &a](const VaultClient& vc) {
+             hoidla::v1::FindClientByPersonalCodeRequest req;
+             req.set_organization_id(a.org);
+             req.set_personal_code(a.personal_code);
+             return Show(g, vc.FindClientByPersonalCode(req), &PrintClient);
+           });
+  find->add_option("--org", a.org, "Organisation id (org_...)")->required();
+  find->add_option("--personal-code", a.personal_code, "Estonian personal code")
+      ->required();
+
+  CLI::App* list = Leaf(
+      client, "list",
+      "List clients: id, given name, family name, personal code, date of birth",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::ListClientsRequest req;
+        req.set_organization_id(a.org);
+        req.set_project_id(a.project);
+        req.set_page_size(a.page_size);
+        req.set_page_token(a.page_token);
+        return ShowList(g, vc.ListClients(req), &PrintClients);
+      });
+  CLI::Option_group* scope = list->add_option_group("scope", "Exactly one of");
+  scope->add_option("--org", a.org, "Clients of this organisation (org_...)");
+  scope->add_option("--project", a.project,
+                    "Clients of this project (prj_...)");
+  scope->require_option(1);
+  AddPaging(list, &a);
+}
+
+void AddCase(CLI::App* app, const Globals& g, Args& a, Action* selected) {
+  CLI::App* cases =
+      app->add_subcommand("case", "Cases: one client's case in one project");
+  cases->require_subcommand(1);
+
+  CLI::App* create = Leaf(cases, "create", "Open a case (prints its id first)",
+                          selected, [&g, &a](const VaultClient& vc) {
+                            hoidla::v1::CreateCaseRequest req;
+                            req.mutable_case_()->set_project_id(a.project);
+                            req.mutable_case_()->set_client_id(a.client);
+                            req.mutable_case_()->set_title(a.title);
+                            return Show(g, vc.CreateCase(req), &PrintCase);
+                          });
+  create->add_option("--project", a.project, "Project id (prj_...)")
+      ->required();
+  create->add_option("--client", a.client, "Client id (cli_...)")->required();
+  create->add_option("--title", a.title, "Case title")->required();
+
+  CLI::App* get = Leaf(cases, "get", "Show a case", selected,
+                       [&g, &a](const VaultClient& vc) {
+                         hoidla::v1::GetCaseRequest req;
+                         req.set_id(a.id);
+                         return Show(g, vc.GetCase(req), &PrintCase);
+                       });
+  get->add_option("ID", a.id, "Case id (cas_...)")->required();
+
+  CLI::App* list = Leaf(cases, "list", "List cases: id, status, client, title",
+                        selected, [&g, &a](const VaultClient& vc) {
+                          hoidla::v1::ListCasesRequest req;
+                          req.set_client_id(a.client);
+                          req.set_project_id(a.project);
+                          req.set_page_size(a.page_size);
+                          req.set_page_token(a.page_token);
+                          return ShowList(g, vc.ListCases(req), &PrintCases);
+                        });
+  CLI::Option_group* scope = list->add_option_group("scope", "Exactly one of");
+  scope->add_option("--client", a.client, "Cases of this client (cli_...)");
+  scope->add_option("--project", a.project, "Cases in this project (prj_...)");
+  scope->require_option(1);
+  AddPaging(list, &a);
+}
+
+int RunUpload(const Globals& g, const Args& a, const VaultClient& vc) {
+  hoidla::v1::Document header;
+  header.set_project_id(a.project);
+  header.set_client_id(a.client);
+  header.set_case_id(a.case_id);
+  header.set_title(a.title);
+  header.set_kind(a.kind);
+  const bool from_stdin = a.file == "-";
+  header.set_content_type(!a.content_type.empty() ? a.content_type
+                          : from_stdin            ? "application/octet-stream"
+                                                  : GuessContentType(a.file));
+  absl::StatusOr<hoidla::v1::Document> result;
+  if (from_stdin) {
+    result = vc.UploadDocument(header, std::cin);
+  } else {
+    std::error_code ec;
+    if (std::filesystem::is_directory(a.file, ec)) {
+      return UsageError(StrCat("FILE: '", a.file, "' is a directory"));
+    }
+    std::ifstream in(a.file, std::ios::binary);
+    if (!in) return UsageError(StrCat("FILE: cannot open '", a.file, "'"));
+    result = vc.UploadDocument(header, in);
+  }
+  return Show(g, result, &PrintDocument);
+}
+
+int RunDownload(const Globals& g, const Args& a, const VaultClient& vc) {
+  hoidla::v1::DownloadDocumentRequest req;
+  req.set_id(a.id);
+  req.set_offset(a.offset);
+  req.set_length(a.length);
+  if (a.output.empty() || a.output == "-") {
+    // Document content could carry terminal control sequences.
+    if (::isatty(STDOUT_FILENO)) {
+      return UsageError(
+          "refusing to write document content to a terminal; use -o FILE or "
+          "redirect stdout");
+    }
+    absl::StatusOr<hoidla::v1::Document> result =
+        vc.DownloadDocument(req, std::cout);
+    if (!result.ok()) return RpcError(result.status());
+    return Finish();
+  }
+  return Show(g, vc.DownloadDocumentToFile(req, a.output), &PrintDocument);
+}
+
+void AddDoc(CLI::App* app, const Globals& g, Args& a, Action* selected) {
+  CLI::App* doc = app->add_subcommand("doc", "Documents");
+  doc->require_subcommand(1);
+
+  CLI::App* upload =
+      Leaf(doc, "upload", "Upload a document (prints its id first)", selected,
+           [&g, &a](const VaultClient& vc) { return RunUpload(g, a, vc); });
+  upload->add_option("FILE", a.file, "File to upload, or - for standard input")
+      ->required();
+  upload->add_option("--project", a.project, "Project id (prj_...)")
+      ->required();
+  upload->add_option("--client", a.client, "Client id (cli_...)")->required();
+  upload->add_option("--case", a.case_id, "Case id (cas_...), optional");
+  upload->add_option("--title", a.title, "Document title")->required();
+  upload
+      ->add_option("--kind", a.kind, "What the document is, e.g. consent_scan")
+      ->required();
+  upload->add_option(
+      "--content-type", a.content_type,
+      "MIME type (default: guessed from the file extension, else "
+      "application/octet-stream)");
+
+  CLI::App* download = Leaf(doc, "download",
+                            "Download a document's content (to -o FILE, "
+                            "atomically, printing its metadata; "
+                            "or to standard output, printing nothing else)",
+                            selected, [&g, &a](const VaultClient& vc) {
+                              return RunDownload(g, a, vc);
+                            });
+  download->add_option("ID", a.id, "Document id (doc_...)")->required();
+  download->add_option(
+      "-o,--output", a.output,
+      "Output file (written as FILE.part, renamed when complete); default "
+      "or - : standard output");
+  download->add_option("--offset", a.offset,
+                       "First byte of the range (default 0)");
+  download->add_option("--length", a.length,
+                       "Bytes in the range (default 0: to the end)");
+
+  CLI::App* get = Leaf(doc, "get", "Show a document's metadata", selected,
+                       [&g, &a](const VaultClient& vc) {
+                         hoidla::v1::GetDocumentRequest req;
+                         req.set_id(a.id);
+                         return Show(g, vc.GetDocument(req), &PrintDocument);
+                       });
+  get->add_option("ID", a.id, "Document id (doc_...)")->required();
+
+  CLI::App* list =
+      Leaf(doc, "list", "List documents: id, kind, size, content type, title",
+           selected, [&g, &a](const VaultClient& vc) {
+             hoidla::v1::ListDocumentsRequest req;
+             req.set_client_id(a.client);
+             req.set_case_id(a.case_id);
+             req.set_page_size(a.page_size);
+             req.set_page_token(a.page_token);
+             return ShowList(g, vc.ListDocuments(req), &PrintDocuments);
+           });
+  CLI::Option_group* scope = list->add_option_group("scope", "Exactly one of");
+  scope->add_option("--client", a.client, "Documents of this client (cli_...)");
+  scope->add_option("--case", a.case_id, "Documents of this case (cas_...)");
+  scope->require_option(1);
+  AddPaging(list, &a);
+}
+
+void AddKeys(CLI::App* app, const Globals& g, Args& a, Action* selected) {
+  CLI::App* keys = app->add_subcommand(
+      "keys", "Key administration (system administrators only)");
+  keys->require_subcommand(1);
+
+  Leaf(keys, "status",
+       "Show the master key mode, data cipher and key-encryption key versions",
+       selected, [&g](const VaultClient& vc) {
+         return Show(g, vc.GetKeyStatus(), &PrintKeyStatus);
+       });
+  Leaf(keys, "rotate",
+       "Create a new key-encryption key version and make it active", selected,
+       [&g](const VaultClient& vc) {
+         return Show(g, vc.RotateKeyEncryptionKey(), &PrintKeyStatus);
+       });
+  Leaf(keys, "rewrap",
+       "Re-wrap client keys under the active key-encryption key version",
+       selected, [&g](const VaultClient& vc) {
+         return Show(g, vc.RewrapKeys(), &PrintRewrapKeys);
+       });
+  CLI::App* retire = Leaf(
+      keys, "retire", "Destroy a key-encryption key version that wraps no keys",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::RetireKeyEncryptionKeyRequest req;
+        req.set_version(a.version);
+        return Show(g, vc.RetireKeyEncryptionKey(req), &PrintKeyStatus);
+      });
+  retire->add_option("VERSION", a.version, "Key-encryption key version")
+      ->required();
+}
+
+int Run(int argc, char** argv) {
+  Globals globals;
+  Args args;
+  Action selected;
+
+  CLI::App app("vaultctl: command-line client for the Hoidla records vault",
+               "vaultctl");
+  // Global options may follow the subcommand: `vaultctl org get ID --json`.
+  app.fallthrough();
+  app.require_subcommand(1);
+  app.set_version_flag("--version", StrCat("vaultctl ", HOIDLA_VERSION));
+
+  app.add_option("--server", globals.server, "Vault address host:port")
+      ->envname("HOIDLA_SERVER")
+      ->default_val(std::string(kDefaultServer));
+  CLI::Option* token =
+      app.add_option("--token", globals.token,
+                     "Bearer token (default: $HOIDLA_TOKEN; prefer it or "
+                     "--token-file, as arguments are "
+                     "visible to other users)");
+  app.add_option("--token-file", globals.token_file,
+                 "Read the bearer token from this file")
+      ->excludes(token);
+  app.add_option("--ca-cert", globals.ca_cert,
+                 "CA certificate(s), PEM; enables TLS (default: plaintext)");
+  CLI::Option* cert = app.add_option("--client-cert", globals.client_cert,
+                                     "Client certificate, PEM (mTLS)");
+  CLI::Option* key = app.add_option("--client-key", globals.client_key,
+                                    "Client private key, PEM (mTLS)");
+  cert->needs(key);
+  key->needs(cert);
+  app.add_option("--server-name", globals.server_name,
+                 "Verify the server certificate against this name");
+  app.add_option("--timeout", globals.timeout_seconds,
+                 "Deadline of each unary request in seconds (0: none)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--json", globals.json,
+               "Print the response as protobuf JSON (one object)");
+  // Inherited by every subcommand created below.
+  app.footer(
+      "Global options (--server, --token, --token-file, --ca-cert, --json, "
+      "...) may be "
+      "given before or after the command; see vaultctl --help.");
+
+  AddWhoAmI(&app, globals, &selected);
+  AddOrg(&app, globals, args, &selected);
+  AddProject(&app, globals, args, &selected);
+  AddClient(&app, globals, args, &selected);
+  AddCase(&app, globals, args, &selected);
+  AddDoc(&app, globals, args, &selected);
+  AddKeys(&app, globals, args, &selected);
+  // Set last: subcommands keep the short footer above.
+  app.footer(kExitCodesHelp);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version are "errors" with exit code 0.
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success))
+      return app.exit(e);
+    UsageError(e.what());
+    std::cerr << "Run with --help for more information.\n";
+    return kExitUsage;
+  }
+  if (!selected) return UsageError("no command given");
+
+  absl::StatusOr<std::string> resolved_token = ResolveToken(globals);
+  if (!resolved_token.ok())
+    return UsageError(View(resolved_token.status().message()));
+  client::ConnectOptions options;
+  options.address = globals.server;
+  options.token = *std::move(resolved_token);
+  options.ca_cert_file = globals.ca_cert;
+  options.client_cert_file = globals.client_cert;
+  options.client_key_file = globals.client_key;
+  options.server_name_override = globals.server_name;
+  options.unary_timeout = std::chrono::seconds(globals.timeout_seconds);
+  absl::StatusOr<std::unique_ptr<VaultClient>> vault =
+      VaultClient::Connect(options);
+  if (!vault.ok()) return UsageError(FlagNames(View(vault.status().message())));
+  return selected(**vault);
+}
+
+}  // namespace
+}  // namespace hoidla::vaultctl
+
+int main(int argc, char** argv) {
+  // No exception leaves main: CLI11, nlohmann-json and the standard library
+  // may throw; everything else reports absl::Status.
+  try {
+    return hoidla::vaultctl::Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "error: INTERNAL: " << hoidla::vaultctl::Escape(e.what())
+              << '\n';
+  } catch (...) {
+    std::cerr << "error: INTERNAL: unexpected exception\n";
+  }
+  return 1;
+}
