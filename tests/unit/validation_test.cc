@@ -40,17 +40,17 @@ TEST(ValidateText, RejectsBadUtf8) {
   };
   for (const auto& v : bad) {
     EXPECT_TRUE(IsInvalidArgumentFor(ValidateText("case.title", v, true, 200), "case.title"))
-        << testing::PrintToString(v);
+        << ::testing::PrintToString(v);
   }
 }
 
 TEST(ValidateText, RejectsControlCharacters) {
-  for (const std::string v : {std::string("a\x01"), std::string("a\nb"), std::string("a\tb"),
+  for (const std::string& v : {std::string("a\x01"), std::string("a\nb"), std::string("a\tb"),
                               std::string("a\x7f"), std::string("a\0b", 3),
                               std::string("a\xc2\x85"), /* C1 NEL */ std::string("a\rb")}) {
     EXPECT_TRUE(IsInvalidArgumentFor(ValidateText("organization.name", v, true, 200),
                                      "organization.name"))
-        << testing::PrintToString(v);
+        << ::testing::PrintToString(v);
   }
 }
 
@@ -91,7 +91,7 @@ TEST(ValidateSlug, AcceptsLowercaseDigitsAndPunctuation) {
 TEST(ValidateContentType, RequiresTypeSlashSubtype) {
   HOIDLA_EXPECT_OK(ValidateContentType("header.content_type", "application/pdf"));
   HOIDLA_EXPECT_OK(ValidateContentType("header.content_type", "text/plain;charset=utf-8"));
-  for (const std::string v : {std::string(""), std::string("pdf"), std::string("/pdf"),
+  for (const std::string& v : {std::string(""), std::string("pdf"), std::string("/pdf"),
                               std::string("application/"), std::string("text/ plain"),
                               std::string("text/pläin"), std::string(128, 'a')}) {
     EXPECT_TRUE(IsInvalidArgumentFor(ValidateContentType("header.content_type", v),
