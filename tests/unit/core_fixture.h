@@ -65,6 +65,7 @@ class CoreTest : public ::testing::Test {
     EXPECT_TRUE(p.ok()) << p.status();
     return p.ok() ? *p : v1::Project();
   }
+ public:
   static v1::CreateClientRequest ClientRequest(const std::string& org_id,
                                                const std::string& project_id,
                                                const std::string& personal_code,
@@ -83,6 +84,8 @@ class CoreTest : public ::testing::Test {
     }
     return req;
   }
+
+ protected:
   v1::Client MakeClient(const std::string& org_id, const std::string& project_id,
                         const std::string& personal_code = "") {
     Tick();

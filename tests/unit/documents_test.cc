@@ -2,6 +2,7 @@
 // every awkward size, ranged downloads, tamper detection (never returning
 // unauthenticated bytes) and cleanup of uploads that never committed.
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <random>
 #include <string>
@@ -12,6 +13,7 @@
 #include "keys/envelope.h"
 #include "tests/unit/core_fixture.h"
 #include "vault/storage/blob_store.h"
+#include "vault/storage/rocksdb_store.h"
 #include "tests/unit/test_util.h"
 
 namespace hoidla::core {
@@ -706,6 +708,103 @@ TEST(SealedChunkOffset, ChunksSitBackToBackWithFixedOverhead) {
   EXPECT_EQ(SealedChunkOffset(id, 1), kChunk + overhead);
   EXPECT_EQ(SealedChunkOffset(id, 3), 3 * (kChunk + overhead));
   EXPECT_EQ(SealedChunkOffset(id, 2, 1000), 2 * (1000 + overhead));
+}
+
+}  // namespace
+}  // namespace hoidla::core
+
+namespace hoidla::core {
+namespace {
+
+// The same stack over the production engines: RocksDbStore and FileBlobStore
+// in a temporary directory, reopened in between (as after a restart).
+TEST(DocumentsOnDisk, UploadSurvivesReopenOfRocksDbAndFileBlobStore) {
+  ::hoidla::testing::TempDir dir;
+  FakeClock clock(kTestStartMicros);
+  Policy policy;
+  RequestContext admin;
+  admin.principal = {.id = "prn_0000000000000000000000000a", .display_name = "admin",
+                     .roles = {kRoleSystemAdministrator}};
+  keys::SecureBuffer master = keys::NewKey();
+  const std::string data = Pattern(3 * kChunk + 5, 21);
+  std::string doc_id;
+  {
+    auto kv = storage::RocksDbStore::Open(dir.File("db"));
+    HOIDLA_ASSERT_OK(kv);
+    auto blobs = storage::FileBlobStore::Open(dir.File("blobs"));
+    HOIDLA_ASSERT_OK(blobs);
+    auto keyring = keys::Keyring::Open(kv->get(), master.Clone(), keys::MasterKeyMode::kDev,
+                                       &clock);
+    HOIDLA_ASSERT_OK(keyring);
+    Registry registry(kv->get(), keyring->get(), &clock, &policy, Limits{});
+    Documents documents(kv->get(), blobs->get(), keyring->get(), &clock, &policy, &registry,
+                        Limits{});
+    v1::CreateOrganizationRequest oreq;
+    oreq.mutable_organization()->set_name("Org");
+    auto org = registry.CreateOrganization(admin, oreq);
+    HOIDLA_ASSERT_OK(org);
+    v1::CreateProjectRequest preq;
+    preq.mutable_project()->set_organization_id(org->id());
+    preq.mutable_project()->set_name("Project");
+    auto prj = registry.CreateProject(admin, preq);
+    HOIDLA_ASSERT_OK(prj);
+    auto cli = registry.CreateClient(admin, CoreTest::ClientRequest(org->id(), prj->id(),
+                                                                    "50001010006"));
+    HOIDLA_ASSERT_OK(cli);
+    v1::Document h;
+    h.set_project_id(prj->id());
+    h.set_client_id(cli->id());
+    h.set_title("Scan");
+    h.set_kind("scan");
+    h.set_content_type("image/png");
+    auto up = documents.BeginUpload(admin, h);
+    HOIDLA_ASSERT_OK(up);
+    for (size_t off = 0; off < data.size(); off += 50000) {
+      HOIDLA_ASSERT_OK((*up)->Append(std::string_view(data).substr(off, 50000)));
+    }
+    auto doc = (*up)->Commit();
+    HOIDLA_ASSERT_OK(doc);
+    doc_id = doc->id();
+    EXPECT_EQ(doc->sha256(), Sha256Hex(data));
+  }
+  auto kv = storage::RocksDbStore::Open(dir.File("db"));
+  HOIDLA_ASSERT_OK(kv);
+  auto blobs = storage::FileBlobStore::Open(dir.File("blobs"));
+  HOIDLA_ASSERT_OK(blobs);
+  auto keyring =
+      keys::Keyring::Open(kv->get(), master.Clone(), keys::MasterKeyMode::kDev, &clock);
+  HOIDLA_ASSERT_OK(keyring);
+  Registry registry(kv->get(), keyring->get(), &clock, &policy, Limits{});
+  Documents documents(kv->get(), blobs->get(), keyring->get(), &clock, &policy, &registry,
+                      Limits{});
+  auto recovered = documents.RecoverPendingUploads();
+  HOIDLA_ASSERT_OK(recovered);
+  EXPECT_EQ(*recovered, 0);
+  v1::DownloadDocumentRequest req;
+  req.set_id(doc_id);
+  req.set_offset(kChunk - 3);
+  auto d = documents.OpenDownload(admin, req);
+  HOIDLA_ASSERT_OK(d);
+  std::string got, piece;
+  while (true) {
+    auto more = (*d)->Next(&piece);
+    HOIDLA_ASSERT_OK(more);
+    if (!*more) break;
+    got += piece;
+  }
+  EXPECT_TRUE(got == data.substr(kChunk - 3));
+  // No plaintext in the object file.
+  std::string file;
+  {
+    std::FILE* f = std::fopen((*blobs)->PathOf(doc_id).c_str(), "rb");
+    ASSERT_NE(f, nullptr);
+    char buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) file.append(buf, n);
+    std::fclose(f);
+  }
+  EXPECT_GT(file.size(), data.size());
+  EXPECT_EQ(file.find(data.substr(1000, 64)), std::string::npos);
 }
 
 }  // namespace
