@@ -109,6 +109,11 @@ absl::Status Keyring::Load() {
   std::unique_lock lock(mu_);
   auto active = store_->Get(Space::kKeys, kActiveKey);
   if (active.status().code() == absl::StatusCode::kNotFound) {
+    // Initialise only a store with no keys at all: a lost pointer must never
+    // be mistaken for a fresh store (that would overwrite the real KEK).
+    auto any = store_->Scan(Space::kKeys, "");
+    if (any->Valid()) return absl::DataLossError("active key-encryption key record is missing");
+    HOIDLA_RETURN_IF_ERROR(any->status());
     // Fresh store: KEK v1 and the system subject key, in one batch.
     SecureBuffer kek = NewKey();
     storage::WriteBatch batch;
@@ -229,6 +234,7 @@ absl::Status Keyring::DestroySubjectKey(std::string_view subject_id) {
   if (subject_id == kSystemSubject) {
     return absl::FailedPreconditionError("the system key cannot be destroyed");
   }
+  std::lock_guard write_lock(subject_write_mu_);
   storage::WriteBatch batch;
   batch.Delete(Space::kKeys, SubjectKeyKey(subject_id));
   HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
@@ -291,13 +297,29 @@ absl::StatusOr<int64_t> Keyring::RewrapSubjectKeys() {
     active = active_kek_;
     active_kek = keks_.at(active);
   }
+  // Read from a snapshot, write in batches; each batch re-checks the live
+  // record under subject_write_mu_, so a key destroyed (or rewritten)
+  // meanwhile is left as it is.
+  struct Rewrapped {
+    std::string key, old_value, new_value;
+  };
+  std::vector<Rewrapped> pending;
   int64_t done = 0;
-  storage::WriteBatch batch;
   auto flush = [&]() -> absl::Status {
+    if (pending.empty()) return absl::OkStatus();
+    std::lock_guard write_lock(subject_write_mu_);
+    storage::WriteBatch batch;
+    for (auto& p : pending) {
+      auto live = store_->Get(Space::kKeys, p.key);
+      if (live.status().code() == absl::StatusCode::kNotFound) continue;
+      HOIDLA_RETURN_IF_ERROR(live.status());
+      if (*live != p.old_value) continue;
+      batch.Put(Space::kKeys, p.key, std::move(p.new_value));
+      ++done;
+    }
+    pending.clear();
     if (batch.empty()) return absl::OkStatus();
-    HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
-    batch.Clear();
-    return absl::OkStatus();
+    return store_->Write(batch);
   };
   auto snapshot = store_->NewSnapshot();
   auto it = store_->Scan(Space::kKeys, kSubjectPrefix, {}, snapshot.get());
@@ -308,10 +330,10 @@ absl::StatusOr<int64_t> Keyring::RewrapSubjectKeys() {
     HOIDLA_ASSIGN_OR_RETURN(auto old_kek, Kek(h.key_version));
     HOIDLA_ASSIGN_OR_RETURN(SecureBuffer key,
                             OpenKeyEnvelope(*old_kek, SubjectContext(subject), it->value()));
-    batch.Put(Space::kKeys, it->key(),
-              SealKeyEnvelope(*active_kek, "kek", active, SubjectContext(subject), key.view()));
-    ++done;
-    if (batch.ops().size() >= 256) HOIDLA_RETURN_IF_ERROR(flush());
+    pending.push_back({std::string(it->key()), std::string(it->value()),
+                       SealKeyEnvelope(*active_kek, "kek", active, SubjectContext(subject),
+                                       key.view())});
+    if (pending.size() >= 256) HOIDLA_RETURN_IF_ERROR(flush());
   }
   HOIDLA_RETURN_IF_ERROR(it->status());
   HOIDLA_RETURN_IF_ERROR(flush());
@@ -319,6 +341,8 @@ absl::StatusOr<int64_t> Keyring::RewrapSubjectKeys() {
 }
 
 absl::Status Keyring::RetireKek(uint32_t version) {
+  // No subject key wrapped under an old version may be in flight.
+  std::unique_lock retire_lock(retire_mu_);
   {
     std::shared_lock lock(mu_);
     if (!keks_.contains(version)) {

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -77,9 +78,16 @@ class Keyring {
 
   MasterKeyMode mode() const { return mode_; }
 
+  // While alive, keeps RetireKek() from destroying any KEK version. Take one
+  // before AddSubjectKey() and hold it until the batch with the new key is
+  // committed, so that the KEK that wrapped it cannot vanish in between.
+  using KekUseGuard = std::shared_lock<std::shared_mutex>;
+  KekUseGuard HoldKeks() { return KekUseGuard(retire_mu_); }
+
   // Creates a new subject key for `subject_id`, wrapped with the active KEK,
   // and adds its record to `batch` (the caller commits it with the subject's
-  // first record). ALREADY_EXISTS when the subject already has a key.
+  // first record, holding HoldKeks() until then). ALREADY_EXISTS when the
+  // subject already has a key.
   absl::Status AddSubjectKey(std::string_view subject_id, storage::WriteBatch* batch);
 
   // Wraps a data key under `subject_id`'s key, bound to `context` (the
@@ -127,6 +135,11 @@ class Keyring {
   SecureBuffer token_key_;
 
   std::shared_mutex mu_;
+  // Exclusive in RetireKek(); shared while a new subject key is uncommitted.
+  std::shared_mutex retire_mu_;
+  // Serialises DestroySubjectKey() with rewrap batches, so that a rewrap
+  // never writes back a key destroyed after it read it.
+  std::mutex subject_write_mu_;
   uint32_t active_kek_ = 0;
   std::map<uint32_t, std::shared_ptr<const SecureBuffer>> keks_;
   std::map<std::string, std::shared_ptr<const SecureBuffer>, std::less<>> subject_cache_;

@@ -129,6 +129,14 @@ absl::StatusOr<SecureBuffer> UnsealMasterKey(const std::string& path,
   }
   std::string_view v(data);
   KdfParams p{GetU64(v.substr(kSealedMagic.size())), GetU64(v.substr(kSealedMagic.size() + 8))};
+  // Costs outside what this code ever writes mean an altered file; never run
+  // Argon2 on them (they could take hours or all memory).
+  const KdfParams floor = ParamsFor(KdfStrength::kInteractive);
+  const KdfParams ceiling = ParamsFor(KdfStrength::kSensitive);
+  if (p.opslimit < floor.opslimit || p.opslimit > ceiling.opslimit ||
+      p.memlimit < floor.memlimit || p.memlimit > ceiling.memlimit) {
+    return absl::DataLossError("not a sealed master key file");
+  }
   std::string_view salt = v.substr(kSealedMagic.size() + 16, kKdfSaltBytes);
   HOIDLA_ASSIGN_OR_RETURN(SecureBuffer kek, KeyFromPassphrase(passphrase, salt, p));
   std::string ad = hoidla::StrCat(kSealedAd, v.substr(0, header));

@@ -327,7 +327,10 @@ absl::StatusOr<std::unique_ptr<Download>> Documents::OpenDownload(
   d->sealed_chunk_bytes_ = sealed_chunk;
   d->document_ = ToApi(*r);
   d->begin_ = req.offset();
-  d->end_ = req.length() == 0 ? r->size() : std::min(r->size(), req.offset() + req.length());
+  // offset <= size was checked above, so size - offset cannot overflow.
+  d->end_ = (req.length() == 0 || req.length() > r->size() - req.offset())
+                ? r->size()
+                : req.offset() + req.length();
   const int64_t cs = r->chunk_size();
   d->next_chunk_ = d->begin_ / cs;
   d->last_chunk_ = d->end_ > d->begin_ ? (d->end_ - 1) / cs : d->next_chunk_;

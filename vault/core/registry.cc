@@ -363,6 +363,7 @@ absl::StatusOr<v1::Client> Registry::CreateClient(const RequestContext& ctx,
   r.set_created_by(ctx.principal.id);
 
   storage::WriteBatch batch;
+  auto kek_guard = keyring_->HoldKeks();  // until the batch is committed
   HOIDLA_RETURN_IF_ERROR(keyring_->AddSubjectKey(r.id(), &batch));
   HOIDLA_RETURN_IF_ERROR(records_.Put(kCli, r.id(), r.id(), r, &batch));
   batch.Put(Space::kIndex, IndexKey("cli-by-org", r.organization_id(), r.id()), "");

@@ -60,8 +60,14 @@ class FileBlobWriter : public BlobWriter {
     ::close(fd_);
     fd_ = -1;
     if (::rename(partial_.c_str(), final_.c_str()) != 0) return Fail("cannot publish");
+    if (absl::Status s = SyncDir(dir_); !s.ok()) {
+      // Not durable: take it back, so that a failed Commit() leaves nothing.
+      ::unlink(final_.c_str());
+      failed_ = true;
+      return s;
+    }
     committed_ = true;
-    return SyncDir(dir_);
+    return absl::OkStatus();
   }
 
  private:
@@ -192,7 +198,9 @@ absl::StatusOr<std::unique_ptr<FileBlobStore>> FileBlobStore::Open(const std::st
 }
 
 std::string FileBlobStore::PathOf(std::string_view name) const {
-  return StrCat(root_, "/", name.substr(name.size() - 2), "/", name);
+  // Shard by the last two characters (the random end of an id).
+  std::string_view shard = name.size() >= 2 ? name.substr(name.size() - 2) : name;
+  return StrCat(root_, "/", shard, "/", name);
 }
 
 absl::StatusOr<std::unique_ptr<BlobWriter>> FileBlobStore::Create(std::string_view name) {
@@ -251,6 +259,7 @@ absl::StatusOr<std::unique_ptr<BlobWriter>> MemoryBlobStore::Create(std::string_
 }
 
 absl::StatusOr<std::unique_ptr<BlobReader>> MemoryBlobStore::Open(std::string_view name) {
+  if (absl::Status s = ValidateBlobName(name); !s.ok()) return s;
   std::lock_guard lock(mu_);
   auto it = objects_.find(name);
   if (it == objects_.end()) return absl::NotFoundError("blob store: no such object");
@@ -258,6 +267,7 @@ absl::StatusOr<std::unique_ptr<BlobReader>> MemoryBlobStore::Open(std::string_vi
 }
 
 absl::Status MemoryBlobStore::Delete(std::string_view name) {
+  if (absl::Status s = ValidateBlobName(name); !s.ok()) return s;
   std::lock_guard lock(mu_);
   auto it = objects_.find(name);
   if (it != objects_.end()) objects_.erase(it);
