@@ -95,12 +95,12 @@ TYPED_TEST(KvStoreContract, PutValueReadsBackIncludingEmptyValue) {
 
 TYPED_TEST(KvStoreContract, SpacesAreSeparate) {
   this->Put(Space::kMeta, "same", "meta");
-  this->Put(Space::kBlobs, "same", "blobs");
+  this->Put(Space::kAudit, "same", "audit");
   EXPECT_EQ(*this->store_->Get(Space::kMeta, "same"), "meta");
-  EXPECT_EQ(*this->store_->Get(Space::kBlobs, "same"), "blobs");
+  EXPECT_EQ(*this->store_->Get(Space::kAudit, "same"), "audit");
   EXPECT_EQ(this->store_->Get(Space::kKeys, "same").status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(this->ScanKeys(Space::kAudit, ""), std::vector<std::string>{});
+  EXPECT_EQ(this->ScanKeys(Space::kIndex, ""), std::vector<std::string>{});
 }
 
 TYPED_TEST(KvStoreContract, BatchAppliesEveryOperationAcrossSpaces) {
@@ -109,13 +109,13 @@ TYPED_TEST(KvStoreContract, BatchAppliesEveryOperationAcrossSpaces) {
   b.Put(Space::kMeta, "a", "1");
   b.Put(Space::kIndex, "b", "2");
   b.Put(Space::kKeys, "c", "3");
-  b.Put(Space::kBlobs, "d", std::string(100000, 'z'));
+  b.Put(Space::kAudit, "d", std::string(100000, 'z'));
   b.Delete(Space::kMeta, "old");
   HOIDLA_ASSERT_OK(this->store_->Write(b));
   EXPECT_EQ(*this->store_->Get(Space::kMeta, "a"), "1");
   EXPECT_EQ(*this->store_->Get(Space::kIndex, "b"), "2");
   EXPECT_EQ(*this->store_->Get(Space::kKeys, "c"), "3");
-  EXPECT_EQ(*this->store_->Get(Space::kBlobs, "d"), std::string(100000, 'z'));
+  EXPECT_EQ(*this->store_->Get(Space::kAudit, "d"), std::string(100000, 'z'));
   EXPECT_EQ(this->store_->Get(Space::kMeta, "old").status().code(),
             absl::StatusCode::kNotFound);
 }
@@ -254,17 +254,17 @@ TYPED_TEST(KvStoreContract, BinaryKeysWithFfAndNulBytesWork) {
   const std::string affff("a\xff\xff", 3);
   const std::string b0("b\x00", 2);
   for (const auto& k : {ff2, aff, aff0, affff, b0, std::string("b")}) {
-    this->Put(Space::kBlobs, k, k);
+    this->Put(Space::kAudit, k, k);
   }
-  EXPECT_EQ(this->ScanKeys(Space::kBlobs, aff), (std::vector<std::string>{aff, aff0, affff}));
-  EXPECT_EQ(this->ScanKeys(Space::kBlobs, std::string("\xff", 1)), std::vector<std::string>{ff2});
+  EXPECT_EQ(this->ScanKeys(Space::kAudit, aff), (std::vector<std::string>{aff, aff0, affff}));
+  EXPECT_EQ(this->ScanKeys(Space::kAudit, std::string("\xff", 1)), std::vector<std::string>{ff2});
   // A prefix of only 0xff bytes has no successor: the scan runs to the end.
-  EXPECT_EQ(this->ScanKeys(Space::kBlobs, ff2), std::vector<std::string>{ff2});
-  EXPECT_EQ(this->ScanKeys(Space::kBlobs, "b"), (std::vector<std::string>{"b", b0}));
-  auto v = this->store_->Get(Space::kBlobs, aff0);
+  EXPECT_EQ(this->ScanKeys(Space::kAudit, ff2), std::vector<std::string>{ff2});
+  EXPECT_EQ(this->ScanKeys(Space::kAudit, "b"), (std::vector<std::string>{"b", b0}));
+  auto v = this->store_->Get(Space::kAudit, aff0);
   HOIDLA_ASSERT_OK(v);
   EXPECT_EQ(*v, aff0);
-  EXPECT_EQ(this->store_->Get(Space::kBlobs, std::string("a\xff\x00\x00", 4)).status().code(),
+  EXPECT_EQ(this->store_->Get(Space::kAudit, std::string("a\xff\x00\x00", 4)).status().code(),
             absl::StatusCode::kNotFound);
 }
 
@@ -291,7 +291,7 @@ TEST(WriteBatch, TracksOperationsAndByteSize) {
   EXPECT_EQ(b.ops().size(), 2u);
   EXPECT_EQ(b.ByteSize(), 3u + 5u + 2u);
   WriteBatch c;
-  c.Put(Space::kBlobs, "x", "yy");
+  c.Put(Space::kAudit, "x", "yy");
   b.Append(c);
   EXPECT_EQ(b.ops().size(), 3u);
   EXPECT_EQ(b.ByteSize(), 13u);
@@ -304,7 +304,6 @@ TEST(SpaceName, NamesAreStable) {
   EXPECT_EQ(SpaceName(Space::kMeta), "meta");
   EXPECT_EQ(SpaceName(Space::kIndex), "index");
   EXPECT_EQ(SpaceName(Space::kKeys), "keys");
-  EXPECT_EQ(SpaceName(Space::kBlobs), "blobs");
   EXPECT_EQ(SpaceName(Space::kAudit), "audit");
 }
 
@@ -319,14 +318,14 @@ TEST(RocksDbStore, ReopenKeepsData) {
     HOIDLA_ASSERT_OK(store);
     WriteBatch b;
     b.Put(Space::kMeta, "m", "meta-value");
-    b.Put(Space::kBlobs, "big", std::string(200000, 'q'));  // goes to a blob file
+    b.Put(Space::kAudit, "big", std::string(200000, 'q'));  // goes to a blob file
     b.Put(Space::kKeys, std::string("\xff\x00k", 3), "key");
     HOIDLA_ASSERT_OK(Kv(*store).Write(b));
   }
   auto store = RocksDbStore::Open(path);
   HOIDLA_ASSERT_OK(store);
   EXPECT_EQ(*Kv(*store).Get(Space::kMeta, "m"), "meta-value");
-  EXPECT_EQ(*Kv(*store).Get(Space::kBlobs, "big"), std::string(200000, 'q'));
+  EXPECT_EQ(*Kv(*store).Get(Space::kAudit, "big"), std::string(200000, 'q'));
   EXPECT_EQ(*Kv(*store).Get(Space::kKeys, std::string("\xff\x00k", 3)), "key");
 }
 
@@ -391,7 +390,7 @@ TEST(FaultInjectingStore, WritesFailAfterNAndApplyNothing) {
   for (int i = 0; i < 3; ++i) {
     WriteBatch b;
     b.Put(Space::kMeta, "fail" + std::to_string(i), "v");
-    b.Put(Space::kBlobs, "blob", "v");
+    b.Put(Space::kAudit, "blob", "v");
     b.Delete(Space::kMeta, "ok0");
     EXPECT_EQ(store.Write(b).code(), absl::StatusCode::kUnavailable);
   }
@@ -469,14 +468,14 @@ TEST(MemoryStore, OverwriteChangesOnlyExistingKeysAndSparesSnapshots) {
   MemoryStore mem;
   KvStore& store = mem;
   WriteBatch b;
-  b.Put(Space::kBlobs, "k", "original");
+  b.Put(Space::kAudit, "k", "original");
   HOIDLA_ASSERT_OK(store.Write(b));
   auto snap = store.NewSnapshot();
-  EXPECT_TRUE(mem.Overwrite(Space::kBlobs, "k", "tampered"));
-  EXPECT_FALSE(mem.Overwrite(Space::kBlobs, "absent", "x"));
-  EXPECT_EQ(*store.Get(Space::kBlobs, "k"), "tampered");
-  EXPECT_EQ(*store.Get(Space::kBlobs, "k", snap.get()), "original");
-  EXPECT_EQ(store.Get(Space::kBlobs, "absent").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(mem.Overwrite(Space::kAudit, "k", "tampered"));
+  EXPECT_FALSE(mem.Overwrite(Space::kAudit, "absent", "x"));
+  EXPECT_EQ(*store.Get(Space::kAudit, "k"), "tampered");
+  EXPECT_EQ(*store.Get(Space::kAudit, "k", snap.get()), "original");
+  EXPECT_EQ(store.Get(Space::kAudit, "absent").status().code(), absl::StatusCode::kNotFound);
 }
 
 }  // namespace

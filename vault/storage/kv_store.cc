@@ -7,7 +7,6 @@ std::string_view SpaceName(Space space) {
     case Space::kMeta: return "meta";
     case Space::kIndex: return "index";
     case Space::kKeys: return "keys";
-    case Space::kBlobs: return "blobs";
     case Space::kAudit: return "audit";
   }
   return "unknown";

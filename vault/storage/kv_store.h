@@ -6,10 +6,10 @@
 // Nothing above this interface knows which engine is underneath:
 // RocksDbStore serves production, MemoryStore serves tests, and
 // FaultInjectingStore wraps either to make writes or reads fail on demand.
+// Document content does not live here but in a BlobStore (blob_store.h).
 //
 // The contract is deliberately small so that a distributed engine can
-// implement it: PostgreSQL for kMeta/kIndex/kKeys/kAudit (one batch = one
-// transaction) and an object store for kBlobs.
+// implement it: PostgreSQL, one table per space, one batch = one transaction.
 //
 // Values stored here are already sealed by the layers above (doc/format.md);
 // a KvStore never sees plaintext client data.
@@ -35,10 +35,9 @@ enum class Space : uint8_t {
   kMeta = 0,   // sealed records: organisations, projects, clients, ...
   kIndex = 1,  // ids-only secondary indexes and blind indexes
   kKeys = 2,   // wrapped keys
-  kBlobs = 3,  // sealed document content chunks
-  kAudit = 4,  // audit log (reserved)
+  kAudit = 3,  // audit log (reserved)
 };
-inline constexpr int kSpaceCount = 5;
+inline constexpr int kSpaceCount = 4;
 std::string_view SpaceName(Space space);
 
 // An ordered list of puts and deletes applied all-or-nothing by Write().

@@ -84,18 +84,11 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::stri
   // would cost CPU for nothing.
   base.compression = rocksdb::kNoCompression;
 
-  rocksdb::ColumnFamilyOptions blobs = base;
-  blobs.enable_blob_files = true;
-  blobs.min_blob_size = 4096;
-  blobs.blob_file_size = 256 << 20;
-  blobs.enable_blob_garbage_collection = true;
-  blobs.write_buffer_size = 16 << 20;
-
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, base);
   for (int i = 0; i < kSpaceCount; ++i) {
     Space s = static_cast<Space>(i);
-    cfs.emplace_back(std::string(SpaceName(s)), s == Space::kBlobs ? blobs : base);
+    cfs.emplace_back(std::string(SpaceName(s)), base);
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;

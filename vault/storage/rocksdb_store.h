@@ -3,9 +3,8 @@
 // One RocksDB database under a directory, one column family per Space. The
 // write-ahead log is always on and synced writes are fsynced before Write()
 // returns; RocksDB's write group commit lets concurrent synced writers share
-// one fsync. The kBlobs family keeps large values in blob files so that
-// document content is not rewritten by compaction, and its memtables are
-// small so that server memory does not grow with upload size.
+// one fsync. Memtables and the block cache are bounded, so server memory does
+// not grow with the data.
 // Thread-safety: safe for concurrent use.
 #ifndef HOIDLA_VAULT_STORAGE_ROCKSDB_STORE_H_
 #define HOIDLA_VAULT_STORAGE_ROCKSDB_STORE_H_
