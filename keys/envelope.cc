@@ -1,6 +1,7 @@
 #include "keys/envelope.h"
 
 #include "vault/common/strings.h"
+#include "vault/common/coding.h"
 #include "vault/common/status_macros.h"
 
 namespace hoidla::keys {
@@ -17,14 +18,11 @@ void PutLen8(std::string* out, std::string_view s) {
   out->push_back(static_cast<char>(s.size()));
   out->append(s);
 }
-void PutU64(std::string* out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
-}
 std::string Binding(const ObjectBinding& b) {
   std::string s;
   PutLen8(&s, b.kind);
   PutLen8(&s, b.id);
-  PutU64(&s, b.version);
+  PutFixed64BE(&s, b.version);
   PutLen8(&s, b.owner);
   return s;
 }
@@ -34,7 +32,7 @@ std::string ChunkHeader(Cipher cipher, const ObjectBinding& b, uint64_t index, b
   h.push_back(static_cast<char>(kFormat));
   h.push_back(static_cast<char>(cipher));
   h.push_back(static_cast<char>(final ? 1 : 0));
-  PutU64(&h, index);
+  PutFixed64BE(&h, index);
   PutLen8(&h, b.id);  // key id: the document's content key
   h.push_back(0);
   h.push_back(0);

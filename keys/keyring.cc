@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "vault/common/strings.h"
+#include "vault/common/coding.h"
 #include "vault/common/status_macros.h"
 
 namespace hoidla::keys {
@@ -29,22 +30,6 @@ std::string SubjectKeyKey(std::string_view subject) { return hoidla::StrCat(kSub
 std::string KekContext(uint32_t version) { return hoidla::StrCat("kek|", version); }
 std::string SubjectContext(std::string_view subject) { return hoidla::StrCat("subject|", subject); }
 
-void PutU32(std::string* out, uint32_t v) {
-  for (int i = 3; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
-}
-uint32_t GetU32(std::string_view in) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  return v;
-}
-void PutU64(std::string* out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
-}
-uint64_t GetU64(std::string_view in) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  return v;
-}
 
 bool ParseHex32(std::string_view s, uint32_t* out) {
   if (s.size() != 8) return false;
@@ -61,7 +46,7 @@ std::string SealKeyEnvelope(const SecureBuffer& wrapping_key, std::string_view k
   out.push_back(static_cast<char>(kKeyFormat));
   out.push_back(static_cast<char>(key_id.size()));
   out.append(key_id);
-  PutU32(&out, key_version);
+  PutFixed32BE(&out, key_version);
   std::string ad = hoidla::StrCat(kKeyAd, out, context);
   out += WrapBytes(wrapping_key, ad, secret);
   return out;
@@ -78,7 +63,7 @@ absl::StatusOr<KeyEnvelopeHeader> ParseKeyEnvelope(std::string_view env) {
     return absl::DataLossError("malformed key envelope");
   }
   return KeyEnvelopeHeader{std::string(env.substr(4, id_len)),
-                           GetU32(env.substr(4 + id_len)), header};
+                           DecodeFixed32BE(env.substr(4 + id_len)), header};
 }
 
 absl::StatusOr<SecureBuffer> OpenKeyEnvelope(const SecureBuffer& wrapping_key,
@@ -118,11 +103,11 @@ absl::Status Keyring::Load() {
     SecureBuffer kek = NewKey();
     storage::WriteBatch batch;
     std::string rec;
-    PutU64(&rec, static_cast<uint64_t>(clock_->NowMicros()));
+    PutFixed64BE(&rec, static_cast<uint64_t>(clock_->NowMicros()));
     rec += SealKeyEnvelope(master_, "master", 1, KekContext(1), kek.view());
     batch.Put(Space::kKeys, KekKey(1), rec);
     std::string v;
-    PutU32(&v, 1);
+    PutFixed32BE(&v, 1);
     batch.Put(Space::kKeys, kActiveKey, v);
     SecureBuffer sys = NewKey();
     batch.Put(Space::kKeys, SubjectKeyKey(kSystemSubject),
@@ -134,7 +119,7 @@ absl::Status Keyring::Load() {
   }
   if (!active.ok()) return active.status();
   if (active->size() != 4) return absl::DataLossError("corrupt active key-encryption key record");
-  active_kek_ = GetU32(*active);
+  active_kek_ = DecodeFixed32BE(*active);
   auto it = store_->Scan(Space::kKeys, kKekPrefix);
   for (; it->Valid(); it->Next()) {
     std::string_view key = it->key();
@@ -264,7 +249,7 @@ absl::StatusOr<std::vector<KekInfo>> Keyring::ListKeks() {
         kit->value().size() < 8) {
       return absl::DataLossError("corrupt key-encryption key record");
     }
-    out.push_back({version, static_cast<int64_t>(GetU64(kit->value())), version == active,
+    out.push_back({version, static_cast<int64_t>(DecodeFixed64BE(kit->value())), version == active,
                    counts[version]});
   }
   HOIDLA_RETURN_IF_ERROR(kit->status());
@@ -277,11 +262,11 @@ absl::StatusOr<uint32_t> Keyring::RotateKek() {
   SecureBuffer kek = NewKey();
   storage::WriteBatch batch;
   std::string rec;
-  PutU64(&rec, static_cast<uint64_t>(clock_->NowMicros()));
+  PutFixed64BE(&rec, static_cast<uint64_t>(clock_->NowMicros()));
   rec += SealKeyEnvelope(master_, "master", 1, KekContext(version), kek.view());
   batch.Put(Space::kKeys, KekKey(version), rec);
   std::string v;
-  PutU32(&v, version);
+  PutFixed32BE(&v, version);
   batch.Put(Space::kKeys, kActiveKey, v);
   HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
   keks_[version] = std::make_shared<const SecureBuffer>(std::move(kek));

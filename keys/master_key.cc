@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "vault/common/strings.h"
+#include "vault/common/coding.h"
 #include "vault/common/status_macros.h"
 
 namespace hoidla::keys {
@@ -18,14 +19,6 @@ namespace {
 constexpr std::string_view kSealedMagic = "HOIDLA-MK1";  // 10 bytes
 constexpr std::string_view kSealedAd = "hoidla/master-key/v1";
 
-void PutU64(std::string* out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
-}
-uint64_t GetU64(std::string_view in) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  return v;
-}
 
 absl::StatusOr<std::string> ReadWhole(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -82,8 +75,8 @@ std::string Seal(const SecureBuffer& master, std::string_view passphrase, KdfStr
     return {};
   }
   std::string out(kSealedMagic);
-  PutU64(&out, p.opslimit);
-  PutU64(&out, p.memlimit);
+  PutFixed64BE(&out, p.opslimit);
+  PutFixed64BE(&out, p.memlimit);
   out += salt;
   std::string ad = hoidla::StrCat(kSealedAd, out);
   out += WrapBytes(*kek, ad, master.view());
@@ -128,7 +121,7 @@ absl::StatusOr<SecureBuffer> UnsealMasterKey(const std::string& path,
     return absl::DataLossError("not a sealed master key file");
   }
   std::string_view v(data);
-  KdfParams p{GetU64(v.substr(kSealedMagic.size())), GetU64(v.substr(kSealedMagic.size() + 8))};
+  KdfParams p{DecodeFixed64BE(v.substr(kSealedMagic.size())), DecodeFixed64BE(v.substr(kSealedMagic.size() + 8))};
   // Costs outside what this code ever writes mean an altered file; never run
   // Argon2 on them (they could take hours or all memory).
   const KdfParams floor = ParamsFor(KdfStrength::kInteractive);

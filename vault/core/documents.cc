@@ -42,13 +42,6 @@ Target TargetOf(const rec::DocumentRecord& r) {
           .object_id = r.id()};
 }
 
-absl::Status Referenced(absl::Status s, std::string_view field) {
-  if (s.code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError(hoidla::StrCat(field, ": not found"));
-  }
-  return s;
-}
-
 }  // namespace
 
 int64_t SealedChunkOffset(std::string_view document_id, uint64_t index, uint32_t chunk_size) {
@@ -236,15 +229,15 @@ absl::StatusOr<std::unique_ptr<Upload>> Documents::BeginUpload(const RequestCont
   Target target{.project_id = h.project_id(), .client_id = h.client_id(), .case_id = h.case_id()};
   if (project.ok()) target.organization_id = project->organization_id();
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteDocument, target));
-  HOIDLA_RETURN_IF_ERROR(Referenced(project.status(), "header.project_id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(project.status(), "header.project_id"));
   auto client = registry_->LoadClient(h.client_id());
-  HOIDLA_RETURN_IF_ERROR(Referenced(client.status(), "header.client_id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "header.client_id"));
   bool in_project = false;
   for (const auto& p : client->project_ids()) in_project |= (p == h.project_id());
   if (!in_project) return FieldError("header.client_id", "client does not take part in the project");
   if (!h.case_id().empty()) {
     auto c = registry_->LoadCase(h.case_id());
-    HOIDLA_RETURN_IF_ERROR(Referenced(c.status(), "header.case_id"));
+    HOIDLA_RETURN_IF_ERROR(ReferencedField(c.status(), "header.case_id"));
     if (c->client_id() != h.client_id() || c->project_id() != h.project_id()) {
       return FieldError("header.case_id", "case belongs to another client or project");
     }

@@ -59,14 +59,6 @@ v1::Case ToApi(const rec::CaseRecord& r) {
   return c;
 }
 
-// NOT_FOUND for a missing referenced object names the field.
-absl::Status Referenced(absl::Status s, std::string_view field) {
-  if (s.code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError(hoidla::StrCat(field, ": not found"));
-  }
-  return s;
-}
-
 }  // namespace
 
 Registry::Registry(storage::KvStore* store, keys::Keyring* keyring, Clock* clock,
@@ -188,7 +180,7 @@ absl::StatusOr<v1::Project> Registry::CreateProject(const RequestContext& ctx,
   Target target{.organization_id = p.organization_id()};
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteProject, target));
   HOIDLA_RETURN_IF_ERROR(
-      Referenced(LoadOrganization(p.organization_id()).status(), "project.organization_id"));
+      ReferencedField(LoadOrganization(p.organization_id()).status(), "project.organization_id"));
 
   rec::ProjectRecord r;
   r.set_id(NewId(IdKind::kProject));
@@ -336,11 +328,11 @@ absl::StatusOr<v1::Client> Registry::CreateClient(const RequestContext& ctx,
   Target target{.organization_id = c.organization_id()};
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteClient, target));
   HOIDLA_RETURN_IF_ERROR(
-      Referenced(LoadOrganization(c.organization_id()).status(), "client.organization_id"));
+      ReferencedField(LoadOrganization(c.organization_id()).status(), "client.organization_id"));
   for (int i = 0; i < c.project_ids().size(); ++i) {
     std::string field = hoidla::StrCat("client.project_ids[", i, "]");
     auto p = LoadProject(c.project_ids(i));
-    HOIDLA_RETURN_IF_ERROR(Referenced(p.status(), field));
+    HOIDLA_RETURN_IF_ERROR(ReferencedField(p.status(), field));
     if (p->organization_id() != c.organization_id()) {
       return FieldError(field, "project belongs to another organisation");
     }
@@ -475,9 +467,9 @@ absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
   Target target{.project_id = c.project_id(), .client_id = c.client_id()};
   if (project.ok()) target.organization_id = project->organization_id();
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteCase, target));
-  HOIDLA_RETURN_IF_ERROR(Referenced(project.status(), "case.project_id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(project.status(), "case.project_id"));
   auto client = LoadClient(c.client_id());
-  HOIDLA_RETURN_IF_ERROR(Referenced(client.status(), "case.client_id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "case.client_id"));
   bool in_project = false;
   for (const auto& p : client->project_ids()) in_project |= (p == c.project_id());
   if (!in_project) return FieldError("case.client_id", "client does not take part in the project");

@@ -22,6 +22,15 @@ inline absl::Status FieldError(std::string_view field, std::string_view what) {
 absl::Status ValidateText(std::string_view field, std::string_view value, bool required,
                           size_t max_bytes, bool multiline = false);
 
+// Turns NOT_FOUND for an object the request refers to into NOT_FOUND naming
+// the referring field; other statuses pass through.
+inline absl::Status ReferencedField(absl::Status s, std::string_view field) {
+  if (s.code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(hoidla::StrCat(field, ": not found"));
+  }
+  return s;
+}
+
 // `value` must be empty (an output-only field set by the caller).
 absl::Status ValidateOutputOnlyEmpty(std::string_view field, bool empty);
 
