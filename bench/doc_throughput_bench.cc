@@ -6,16 +6,29 @@
 //   2. a real vaultd (dev mode, temporary data folder, RocksDB, fsync on):
 //      upload and download MiB/s of one 256 MiB document through the C++
 //      client over loopback;
-//   3. vaultd's peak RSS growth over its idle size during those transfers.
+//   3. vaultd's peak RSS growth over its idle size during those transfers;
+//   4. the disk's own rate for new data (write + fdatasync of a new file in
+//      the same folder), the ceiling for a durable upload.
 // and prints upload/seal and download/open as ratios next to the targets
 // (download >= 50%, upload >= 35%, RSS growth < 64 MiB). Figures, not
 // assertions: the machine is shared and noisy.
 //
-// Usage: doc_throughput_bench [--mib N]   (default 256)
+// Each figure is the median of --rounds rounds (default 3); in every round
+// the baselines are measured right before the transfers they are compared
+// with.
+//
+// Usage: doc_throughput_bench [--mib N] [--rounds R]   (defaults 256, 3)
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <vector>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <random>
 #include <sstream>
@@ -33,6 +46,38 @@ namespace v1 = ::hoidla::v1;
 
 double Seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
+}
+
+// CPU seconds (user + system) a process has used so far.
+double CpuSeconds(const std::string& pid) {
+  std::ifstream in("/proc/" + pid + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stol(field);
+    if (i == 15) stime = std::stol(field);
+  }
+  return static_cast<double>(utime + stime) / sysconf(_SC_CLK_TCK);
+}
+
+// Writes `total` bytes of `pattern` to a new file in `dir` and fdatasyncs
+// it: the disk's rate for new data, the ceiling for durable uploads.
+double RawDiskWriteMibs(const std::string& dir, const std::string& pattern, size_t total) {
+  std::string path = dir + "/raw-disk-baseline";
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  auto t0 = std::chrono::steady_clock::now();
+  for (size_t done = 0; done < total;) {
+    size_t n = std::min(pattern.size(), total - done);
+    if (::write(fd, pattern.data(), n) != static_cast<ssize_t>(n)) break;
+    done += n;
+  }
+  ::fdatasync(fd);
+  auto t1 = std::chrono::steady_clock::now();
+  ::close(fd);
+  ::unlink(path.c_str());
+  return (total >> 20) / std::chrono::duration<double>(t1 - t0).count();
 }
 
 // Reads a field such as "VmRSS" or "VmHWM" of /proc/<pid>/status, in KiB.
@@ -81,34 +126,23 @@ class NullBuf : public std::streambuf {
   }
 };
 
-}  // namespace
+struct Raw {
+  double seal_mibs, open_mibs;
+};
 
-int main(int argc, char** argv) {
-  size_t mib = 256;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], "--mib") == 0) mib = std::stoul(argv[i + 1]);
-  }
-  if (!hoidla::keys::InitCrypto().ok()) return 1;
-  const size_t total = mib << 20;
+// Raw AEAD, one core, 64 KiB chunks, the vault's content cipher.
+Raw MeasureRawAead(const std::string& pattern, size_t total) {
   const size_t chunk = 64 * 1024;
-  std::string pattern(4 << 20, '\0');
-  std::mt19937_64 rng(42);
-  for (size_t i = 0; i + 8 <= pattern.size(); i += 8) {
-    uint64_t v = rng();
-    std::memcpy(&pattern[i], &v, 8);
-  }
-
-  // 1. Raw AEAD, one core, 64 KiB chunks, the vault's content cipher.
   auto cipher = hoidla::keys::PreferredCipher();
   hoidla::keys::SecureBuffer key = hoidla::keys::NewKey();
-  std::string sealed, ad = "bench-associated-data-of-typical-size-0123456789";
-  std::vector<std::string> sealed_chunks(pattern.size() / chunk);
+  const std::string ad = "bench-associated-data-of-typical-size-0123456789";
+  std::vector<std::string> sealed(pattern.size() / chunk);
   auto t0 = Clock::now();
   for (size_t done = 0, i = 0; done < total; done += chunk, ++i) {
-    std::string& out = sealed_chunks[i % sealed_chunks.size()];
+    std::string& out = sealed[i % sealed.size()];
     out.clear();
     // Counter reuse across laps is harmless here: this measures speed only.
-    hoidla::keys::SealWithCounter(cipher, key, i % sealed_chunks.size(), ad,
+    hoidla::keys::SealWithCounter(cipher, key, i % sealed.size(), ad,
                                   std::string_view(pattern).substr((i * chunk) % pattern.size(),
                                                                    chunk),
                                   &out);
@@ -116,19 +150,46 @@ int main(int argc, char** argv) {
   auto t1 = Clock::now();
   std::string plain(chunk, '\0');
   for (size_t done = 0, i = 0; done < total; done += chunk, ++i) {
-    size_t slot = i % sealed_chunks.size();
-    auto s = hoidla::keys::OpenWithCounterInto(cipher, key, slot, ad, sealed_chunks[slot],
-                                               reinterpret_cast<uint8_t*>(plain.data()));
-    if (!s.ok()) {
-      std::cerr << "raw open failed\n";
-      return 1;
+    size_t slot = i % sealed.size();
+    if (!hoidla::keys::OpenWithCounterInto(cipher, key, slot, ad, sealed[slot],
+                                           reinterpret_cast<uint8_t*>(plain.data()))
+             .ok()) {
+      std::abort();
     }
   }
   auto t2 = Clock::now();
-  const double seal_mibs = mib / Seconds(t0, t1);
-  const double open_mibs = mib / Seconds(t1, t2);
+  const double mib = static_cast<double>(total >> 20);
+  return {mib / Seconds(t0, t1), mib / Seconds(t1, t2)};
+}
 
-  // 2. A real vaultd.
+// Resets a process's peak RSS (VmHWM) to its current RSS.
+void ResetPeakRss(int pid) {
+  std::ofstream("/proc/" + std::to_string(pid) + "/clear_refs") << "5";
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t mib = 256;
+  int rounds = 3;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], "--mib") == 0) mib = std::stoul(argv[i + 1]);
+    if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::max(1, std::stoi(argv[i + 1]));
+  }
+  if (!hoidla::keys::InitCrypto().ok()) return 1;
+  const size_t total = mib << 20;
+  std::string pattern(4 << 20, '\0');
+  std::mt19937_64 rng(42);
+  for (size_t i = 0; i + 8 <= pattern.size(); i += 8) {
+    uint64_t v = rng();
+    std::memcpy(&pattern[i], &v, 8);
+  }
+
   hoidla::testing::TempDir dir;
   const int port = hoidla::testing::FreePort();
   const std::string address = "127.0.0.1:" + std::to_string(port);
@@ -167,51 +228,90 @@ int main(int argc, char** argv) {
     std::cerr << cli.status() << "\n";
     return 1;
   }
-  const int pid = vaultd.pid();
-  const long rss_idle = ProcStatusKib(pid, "VmRSS");
-
+  const std::string server = std::to_string(vaultd.pid());
+  const long rss_idle = ProcStatusKib(vaultd.pid(), "VmRSS");
   v1::Document header;
   header.set_project_id(prj->id());
   header.set_client_id(cli->id());
   header.set_title("bench");
   header.set_kind("bench");
   header.set_content_type("application/octet-stream");
-  PatternBuf source(pattern, total);
-  std::istream in(&source);
-  auto t3 = Clock::now();
-  auto doc = c.UploadDocument(header, in);
-  auto t4 = Clock::now();
-  if (!doc.ok()) {
-    std::cerr << "upload: " << doc.status() << "\n";
-    return 1;
-  }
-  NullBuf sink;
-  std::ostream out(&sink);
-  v1::DownloadDocumentRequest dreq;
-  dreq.set_id(doc->id());
-  auto t5 = Clock::now();
-  auto got = c.DownloadDocument(dreq, out);
-  auto t6 = Clock::now();
-  if (!got.ok() || sink.bytes != total) {
-    std::cerr << "download: " << got.status() << " bytes=" << sink.bytes << "\n";
-    return 1;
-  }
-  const long rss_peak = ProcStatusKib(pid, "VmHWM");
-  const double up_mibs = mib / Seconds(t3, t4);
-  const double down_mibs = mib / Seconds(t5, t6);
-  const double growth_mib = (rss_peak - rss_idle) / 1024.0;
 
-  std::printf("Hoidla document throughput, %zu MiB document, cipher %s\n", mib,
-              std::string(hoidla::keys::CipherName(cipher)).c_str());
-  std::printf("  raw AEAD seal (1 core, 64 KiB)   %8.1f MiB/s   (baseline)\n", seal_mibs);
-  std::printf("  raw AEAD open (1 core, 64 KiB)   %8.1f MiB/s   (baseline)\n", open_mibs);
-  std::printf("  upload over loopback             %8.1f MiB/s   %5.1f%% of seal  (target >= 35%%: %s)\n",
-              up_mibs, 100 * up_mibs / seal_mibs, up_mibs / seal_mibs >= 0.35 ? "met" : "NOT met");
-  std::printf("  download over loopback           %8.1f MiB/s   %5.1f%% of open  (target >= 50%%: %s)\n",
-              down_mibs, 100 * down_mibs / open_mibs,
-              down_mibs / open_mibs >= 0.50 ? "met" : "NOT met");
-  std::printf("  vaultd RSS idle %.1f MiB, peak %.1f MiB, growth %.1f MiB  (target < 64 MiB: %s)\n",
-              rss_idle / 1024.0, rss_peak / 1024.0, growth_mib, growth_mib < 64 ? "met" : "NOT met");
+  std::vector<double> seal, open, disk, up, down, up_ratio, down_ratio, up_disk;
+  std::vector<double> up_peak, down_peak;
+  std::vector<double> up_server_cpu, up_client_cpu, down_server_cpu, down_client_cpu;
+  for (int r = 0; r < rounds; ++r) {
+    Raw raw = MeasureRawAead(pattern, total);
+    const double disk_mibs = RawDiskWriteMibs(dir.path(), pattern, total);
+
+    PatternBuf source(pattern, total);
+    std::istream in(&source);
+    ResetPeakRss(vaultd.pid());
+    const double s0 = CpuSeconds(server), c0 = CpuSeconds("self");
+    auto t0 = Clock::now();
+    auto doc = c.UploadDocument(header, in);
+    auto t1 = Clock::now();
+    const double s1 = CpuSeconds(server), c1 = CpuSeconds("self");
+    if (!doc.ok()) {
+      std::cerr << "upload: " << doc.status() << "\n";
+      return 1;
+    }
+    up_peak.push_back(ProcStatusKib(vaultd.pid(), "VmHWM") / 1024.0);
+    ResetPeakRss(vaultd.pid());
+    NullBuf sink;
+    std::ostream out(&sink);
+    v1::DownloadDocumentRequest dreq;
+    dreq.set_id(doc->id());
+    auto t2 = Clock::now();
+    auto got = c.DownloadDocument(dreq, out);
+    auto t3 = Clock::now();
+    const double s2 = CpuSeconds(server), c2 = CpuSeconds("self");
+    down_peak.push_back(ProcStatusKib(vaultd.pid(), "VmHWM") / 1024.0);
+    if (!got.ok() || sink.bytes != total) {
+      std::cerr << "download: " << got.status() << " bytes=" << sink.bytes << "\n";
+      return 1;
+    }
+    const double up_mibs = mib / Seconds(t0, t1), down_mibs = mib / Seconds(t2, t3);
+    seal.push_back(raw.seal_mibs);
+    open.push_back(raw.open_mibs);
+    disk.push_back(disk_mibs);
+    up.push_back(up_mibs);
+    down.push_back(down_mibs);
+    up_ratio.push_back(up_mibs / raw.seal_mibs);
+    down_ratio.push_back(down_mibs / raw.open_mibs);
+    up_disk.push_back(up_mibs / disk_mibs);
+    up_server_cpu.push_back(s1 - s0);
+    up_client_cpu.push_back(c1 - c0);
+    down_server_cpu.push_back(s2 - s1);
+    down_client_cpu.push_back(c2 - c1);
+  }
+  const double rss_peak = std::max(*std::max_element(up_peak.begin(), up_peak.end()),
+                                   *std::max_element(down_peak.begin(), down_peak.end()));
+  const double growth_mib = rss_peak - rss_idle / 1024.0;
+
+  std::printf("Hoidla document throughput: %zu MiB document, cipher %s, median of %d rounds\n",
+              mib, std::string(hoidla::keys::CipherName(hoidla::keys::PreferredCipher())).c_str(),
+              rounds);
+  std::printf("  raw AEAD seal (1 core, 64 KiB)   %8.1f MiB/s   baseline\n", Median(seal));
+  std::printf("  raw AEAD open (1 core, 64 KiB)   %8.1f MiB/s   baseline\n", Median(open));
+  std::printf("  raw disk write + fdatasync       %8.1f MiB/s   baseline (new file, same folder)\n",
+              Median(disk));
+  std::printf("  upload over loopback             %8.1f MiB/s   %5.1f%% of seal (target >= 35%%: %s),"
+              " %.0f%% of disk\n",
+              Median(up), 100 * Median(up_ratio), Median(up_ratio) >= 0.35 ? "met" : "NOT met",
+              100 * Median(up_disk));
+  std::printf("  download over loopback           %8.1f MiB/s   %5.1f%% of open (target >= 50%%: %s)\n",
+              Median(down), 100 * Median(down_ratio),
+              Median(down_ratio) >= 0.50 ? "met" : "NOT met");
+  std::printf("  CPU seconds per transfer: upload vaultd %.2f client %.2f; download vaultd %.2f"
+              " client %.2f\n",
+              Median(up_server_cpu), Median(up_client_cpu), Median(down_server_cpu),
+              Median(down_client_cpu));
+  std::printf("  vaultd RSS idle %.1f MiB; peak during upload %.1f, download %.1f MiB (worst round);"
+              " growth %.1f MiB (target < 64 MiB: %s)\n",
+              rss_idle / 1024.0, *std::max_element(up_peak.begin(), up_peak.end()),
+              *std::max_element(down_peak.begin(), down_peak.end()), growth_mib,
+              growth_mib < 64 ? "met" : "NOT met");
   client->reset();
   vaultd.Stop();
   return 0;

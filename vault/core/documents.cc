@@ -71,32 +71,10 @@ void Upload::Abort() {
   (void)owner_->DeleteContent(record_.id());
 }
 
-absl::Status Upload::SealChunks(bool final_flush) {
-  const size_t cs = record_.chunk_size();
-  size_t off = 0;
-  auto binding = ContentBinding(record_);
-  auto cipher = static_cast<keys::Cipher>(record_.cipher());
-  // Keep at least one byte back unless flushing: a chunk is sealed only once
-  // we know whether it is the last.
-  while (buffer_.size() - off > cs || (final_flush && off < buffer_.size())) {
-    size_t n = std::min(cs, buffer_.size() - off);
-    bool final = final_flush && off + n == buffer_.size();
-    sealed_.clear();
-    keys::SealChunk(cipher, content_key_, binding, next_chunk_, final,
-                    std::string_view(buffer_).substr(off, n), &sealed_);
-    HOIDLA_RETURN_IF_ERROR(writer_->Append(sealed_));
-    ++next_chunk_;
-    off += n;
-  }
-  if (final_flush && next_chunk_ == 0) {
-    // An empty document is one empty, final chunk.
-    sealed_.clear();
-    keys::SealChunk(cipher, content_key_, binding, 0, true, {}, &sealed_);
-    HOIDLA_RETURN_IF_ERROR(writer_->Append(sealed_));
-    ++next_chunk_;
-  }
-  buffer_.erase(0, off);
-  return absl::OkStatus();
+void Upload::SealChunk(std::string_view plaintext, bool final) {
+  keys::SealChunk(static_cast<keys::Cipher>(record_.cipher()), content_key_,
+                  ContentBinding(record_), next_chunk_, final, plaintext, &sealed_);
+  ++next_chunk_;
 }
 
 absl::Status Upload::Append(std::string_view data) {
@@ -108,15 +86,37 @@ absl::Status Upload::Append(std::string_view data) {
   }
   size_ += data.size();
   digest_.Update(data);
-  buffer_.append(data);
-  absl::Status s = SealChunks(false);
+  // A chunk is sealed only once more bytes follow it (then it is not the
+  // last); up to one chunk is held back in buffer_ until then. Full chunks
+  // are sealed straight from `data`, without copying it.
+  const size_t cs = record_.chunk_size();
+  sealed_.clear();
+  if (!buffer_.empty()) {
+    size_t take = std::min(cs - buffer_.size(), data.size());
+    buffer_.append(data.substr(0, take));
+    data.remove_prefix(take);
+    if (buffer_.size() == cs && !data.empty()) {
+      SealChunk(buffer_, /*final=*/false);
+      buffer_.clear();
+    }
+  }
+  while (data.size() > cs) {
+    SealChunk(data.substr(0, cs), /*final=*/false);
+    data.remove_prefix(cs);
+  }
+  buffer_.append(data);  // at most one chunk
+  absl::Status s = sealed_.empty() ? absl::OkStatus() : writer_->Append(sealed_);
   if (!s.ok()) Abort();
   return s;
 }
 
 absl::StatusOr<v1::Document> Upload::Commit() {
   if (finished_) return absl::FailedPreconditionError("upload already finished");
-  absl::Status s = SealChunks(true);
+  // The last chunk (empty for an empty document) carries the final flag.
+  sealed_.clear();
+  SealChunk(buffer_, /*final=*/true);
+  buffer_.clear();
+  absl::Status s = writer_->Append(sealed_);
   // The content is durable before the metadata that makes it visible.
   if (s.ok()) s = writer_->Commit();
   if (s.ok()) {

@@ -60,7 +60,8 @@ class Upload {
   friend class Documents;
   Upload(Documents* owner, rec::DocumentRecord record, keys::SecureBuffer content_key,
          std::unique_ptr<storage::BlobWriter> writer);
-  absl::Status SealChunks(bool final_flush);
+  // Seals `plaintext` as the next chunk, appending it to sealed_.
+  void SealChunk(std::string_view plaintext, bool final);
   void Abort();
 
   Documents* owner_;
@@ -68,8 +69,8 @@ class Upload {
   keys::SecureBuffer content_key_;
   std::unique_ptr<storage::BlobWriter> writer_;
   keys::Sha256 digest_;
-  std::string buffer_;  // plaintext not yet sealed
-  std::string sealed_;  // reused output buffer
+  std::string buffer_;  // plaintext held back: at most one chunk
+  std::string sealed_;  // sealed chunks of the current Append, reused
   uint64_t next_chunk_ = 0;
   int64_t size_ = 0;
   bool finished_ = false;

@@ -76,6 +76,12 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_upload_message_bytes) +
                                    64 * 1024);
   builder.SetMaxSendMessageSize(4 << 20);
+  // A fixed HTTP/2 receive window per stream instead of gRPC's BDP probing,
+  // which grows windows without bound on a fast link and lets one upload park
+  // tens of MiB in server memory. 4 MiB keeps a loopback stream busy.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 4 << 20);
+
   s->server_ = builder.BuildAndStart();
   if (s->server_ == nullptr || s->port_ == 0) {
     return absl::UnavailableError(StrCat("listen: cannot listen on ", config.listen));
