@@ -83,7 +83,9 @@ class Vault {
 
   std::string data_dir() const { return dir_ + "/data"; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  // The token calls use: the administrator's until UseToken().
   const std::string& token() const { return token_; }
+  const std::string& admin_token() const { return admin_token_; }
 
   void Start(std::vector<std::string> extra = {"--dev"}) {
     std::vector<std::string> args{"--data-dir", data_dir(), "--listen", address(),
@@ -91,13 +93,52 @@ class Vault {
                                   "warn"};
     args.insert(args.end(), extra.begin(), extra.end());
     ASSERT_TRUE(process_.Start(args)) << process_.output();
-    token_ = Trim(ReadFileOrDie(dir_ + "/token"));
+    admin_token_ = Trim(ReadFileOrDie(dir_ + "/token"));
+    if (token_.empty()) token_ = admin_token_;
+    Connect();
+  }
+
+  // Creates a staff member of `org` holding `role` there (an organisation
+  // role) and makes their token the one calls use. Client data needs such a
+  // role: the administrator sees none.
+  void BecomeStaff(const std::string& org, const std::string& role = "head_of_organization") {
+    auto channel = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+    auto stub = v1::Vault::NewStub(channel);
+    auto call = [&](auto method, const auto& req, auto* resp) {
+      grpc::ClientContext ctx;
+      ctx.AddMetadata("authorization", "Bearer " + admin_token_);
+      grpc::Status s = ((*stub).*method)(&ctx, req, resp);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+    };
+    v1::CreatePrincipalRequest cp;
+    cp.mutable_principal()->set_display_name("Staff member");
+    cp.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
+    cp.mutable_principal()->set_organization_id(org);
+    v1::Principal p;
+    call(&v1::Vault::Stub::CreatePrincipal, cp, &p);
+    v1::AddMembershipRequest am;
+    am.set_principal_id(p.id());
+    am.mutable_membership()->set_organization_id(org);
+    am.mutable_membership()->set_role(role);
+    v1::Principal with_role;
+    call(&v1::Vault::Stub::AddMembership, am, &with_role);
+    v1::IssueTokenRequest it;
+    it.set_principal_id(p.id());
+    it.set_ttl_seconds(3600);
+    v1::IssueTokenResponse token;
+    call(&v1::Vault::Stub::IssueToken, it, &token);
+    token_ = token.token();
+    Connect();
+  }
+
+  // A client library connection with the administrator's token.
+  std::unique_ptr<client::VaultClient> Admin() {
     client::ConnectOptions opts;
     opts.address = address();
-    opts.token = token_;
+    opts.token = admin_token_;
     auto c = client::VaultClient::Connect(opts);
-    ASSERT_TRUE(c.ok()) << c.status();
-    client_ = std::move(*c);
+    EXPECT_TRUE(c.ok()) << c.status();
+    return c.ok() ? std::move(*c) : nullptr;
   }
 
   int Stop() {
@@ -106,6 +147,15 @@ class Vault {
   }
 
   client::VaultClient& client() { return *client_; }
+
+  void Connect() {
+    client::ConnectOptions opts;
+    opts.address = address();
+    opts.token = token_;
+    auto c = client::VaultClient::Connect(opts);
+    ASSERT_TRUE(c.ok()) << c.status();
+    client_ = std::move(*c);
+  }
   VaultdProcess& process() { return process_; }
 
   CommandResult Ctl(std::vector<std::string> args, const std::string& token_override = "-") {
@@ -118,6 +168,7 @@ class Vault {
   std::string dir_;
   int port_;
   std::string token_;
+  std::string admin_token_;
   VaultdProcess process_;
   std::unique_ptr<client::VaultClient> client_;
 };
@@ -131,6 +182,7 @@ Fixture CreateFixture(Vault& vault) {
   auto org = vault.Ctl({"org", "create", "--name", "Tugikeskus MTÜ"});
   EXPECT_EQ(org.exit_code, 0) << org.err;
   f.org = IdFrom(org);
+  vault.BecomeStaff(f.org);
   auto prj = vault.Ctl({"project", "create", "--org", f.org, "--name", "Tugiisikuteenus"});
   EXPECT_EQ(prj.exit_code, 0) << prj.err;
   f.project = IdFrom(prj);
@@ -262,7 +314,8 @@ TEST(Foundation, DocumentsRoundTripAreSealedAtRestAndTamperingIsDataLoss) {
   ASSERT_EQ(vault.Stop(), 0);
   for (const std::string& needle :
        {std::string(kMarker), std::string(kGivenName), std::string(kFamilyName),
-        std::string(kPersonalCode), std::string("Kodukülastus"), vault.token()}) {
+        std::string(kPersonalCode), std::string("Kodukülastus"), vault.token(),
+        vault.admin_token()}) {
     EXPECT_EQ(FilesContaining(vault.data_dir(), needle), std::vector<std::string>{})
         << "plaintext found at rest";
   }
@@ -459,7 +512,9 @@ TEST(KeyRotation, RotateRewrapRetireKeepsEverythingReadable) {
   auto d1 = vault.client().UploadDocument(Header(f, "Enne"), in1);
   ASSERT_TRUE(d1.ok()) << d1.status();
 
-  auto rotated = vault.Ctl({"keys", "rotate"});
+  auto admin = vault.Admin();
+  ASSERT_NE(admin, nullptr);
+  auto rotated = vault.Ctl({"keys", "rotate"}, vault.admin_token());
   ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
   auto later = vault.Ctl({"client", "create", "--org", f.org, "--project", f.project,
                           "--given-name", "Hilisem", "--family-name", "Klient",
@@ -473,7 +528,7 @@ TEST(KeyRotation, RotateRewrapRetireKeepsEverythingReadable) {
   auto d2 = vault.client().UploadDocument(Header(g, "Pärast"), in2);
   ASSERT_TRUE(d2.ok()) << d2.status();
 
-  auto status = vault.client().GetKeyStatus(v1::GetKeyStatusRequest());
+  auto status = admin->GetKeyStatus(v1::GetKeyStatusRequest());
   ASSERT_TRUE(status.ok()) << status.status();
   ASSERT_EQ(status->versions_size(), 2);
   EXPECT_FALSE(status->versions(0).active());
@@ -481,13 +536,14 @@ TEST(KeyRotation, RotateRewrapRetireKeepsEverythingReadable) {
   EXPECT_TRUE(status->versions(1).active());
   EXPECT_EQ(status->versions(1).wrapped_keys(), 1);
 
-  auto early = vault.Ctl({"keys", "retire", "1"});
+  auto early = vault.Ctl({"keys", "retire", "1"}, vault.admin_token());
   EXPECT_EQ(early.exit_code, ExitFor(grpc::StatusCode::FAILED_PRECONDITION)) << early.err;
-  auto rewrap = vault.client().RewrapKeys(v1::RewrapKeysRequest());
+  auto rewrap = admin->RewrapKeys(v1::RewrapKeysRequest());
   ASSERT_TRUE(rewrap.ok()) << rewrap.status();
   EXPECT_EQ(rewrap->rewrapped(), 2);
-  auto retire = vault.Ctl({"keys", "retire", "1"});
+  auto retire = vault.Ctl({"keys", "retire", "1"}, vault.admin_token());
   EXPECT_EQ(retire.exit_code, 0) << retire.err;
+  admin.reset();
   ASSERT_EQ(vault.Stop(), 0);
 
   vault.Start();
@@ -500,7 +556,7 @@ TEST(KeyRotation, RotateRewrapRetireKeepsEverythingReadable) {
     ASSERT_TRUE(m.ok()) << m.status();
     EXPECT_TRUE(out.str() == content);
   }
-  auto st = vault.client().GetKeyStatus(v1::GetKeyStatusRequest());
+  auto st = vault.Admin()->GetKeyStatus(v1::GetKeyStatusRequest());
   ASSERT_TRUE(st.ok());
   ASSERT_EQ(st->versions_size(), 1);
   EXPECT_EQ(st->versions(0).version(), 2u);

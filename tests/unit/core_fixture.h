@@ -1,5 +1,7 @@
 // A vault core over a MemoryStore (wrapped in a FaultInjectingStore) and a
-// MemoryBlobStore, with a dev-mode Keyring, a FakeClock and a system administrator. Test code only.
+// MemoryBlobStore, with a dev-mode Keyring, a FakeClock and an operator
+// principal (`admin_`) who is system administrator and head of every
+// organisation MakeOrg creates. Test code only.
 #ifndef HOIDLA_TESTS_UNIT_CORE_FIXTURE_H_
 #define HOIDLA_TESTS_UNIT_CORE_FIXTURE_H_
 
@@ -35,13 +37,19 @@ class CoreTest : public ::testing::Test {
     documents_ = std::make_unique<Documents>(&faulty_, &blobs_, keyring_.get(), &clock_,
                                              &policy_, registry_.get(), limits_);
     admin_.principal = {.id = "prn_0000000000000000000000000a",
-                        .display_name = "test administrator",
-                        .roles = {kRoleSystemAdministrator}};
+                        .display_name = "test operator",
+                        .memberships = {{Role::kSystemAdministrator, "", ""}}};
     admin_.request_id = "req-test";
     admin_.peer = "unit-test";
     nobody_.principal = {.id = "prn_0000000000000000000000000b",
                          .display_name = "no roles",
-                         .roles = {}};
+                         .memberships = {}};
+  }
+
+  // Makes admin_ head of `org_id` too (client data needs an organisation
+  // role; the system administrator role alone sees none).
+  void GrantHead(const std::string& org_id) {
+    admin_.principal.memberships.push_back({Role::kHeadOfOrganization, org_id, ""});
   }
 
   // Moves the clock on by a millisecond, so that ids made afterwards sort
@@ -54,6 +62,7 @@ class CoreTest : public ::testing::Test {
     req.mutable_organization()->set_name(name);
     auto o = registry_->CreateOrganization(admin_, req);
     EXPECT_TRUE(o.ok()) << o.status();
+    if (o.ok()) GrantHead(o->id());
     return o.ok() ? *o : v1::Organization();
   }
   v1::Project MakeProject(const std::string& org_id, const std::string& name = "Tugiisik") {

@@ -627,14 +627,14 @@ TEST_F(DocumentsTest, PrincipalWithoutRolesCannotUploadOrSeeDocuments) {
   EXPECT_EQ(DumpStore(base()), before);
   v1::GetDocumentRequest get;
   get.set_id(doc->id());
-  EXPECT_EQ(documents_->GetDocument(nobody_, get).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(documents_->GetDocument(nobody_, get).status().code(), absl::StatusCode::kPermissionDenied);
   v1::DownloadDocumentRequest dl;
   dl.set_id(doc->id());
-  EXPECT_EQ(documents_->OpenDownload(nobody_, dl).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(documents_->OpenDownload(nobody_, dl).status().code(), absl::StatusCode::kPermissionDenied);
   v1::ListDocumentsRequest list;
   list.set_client_id(cli_a_.id());
   EXPECT_EQ(documents_->ListDocuments(nobody_, list).status().code(),
-            absl::StatusCode::kNotFound);
+            absl::StatusCode::kPermissionDenied);
 }
 
 // ---------------------------------------------------------------------------
@@ -718,7 +718,7 @@ TEST(DocumentsOnDisk, UploadSurvivesReopenOfRocksDbAndFileBlobStore) {
   Policy policy;
   RequestContext admin;
   admin.principal = {.id = "prn_0000000000000000000000000a", .display_name = "admin",
-                     .roles = {kRoleSystemAdministrator}};
+                     .memberships = {{Role::kSystemAdministrator, "", ""}}};
   keys::SecureBuffer master = keys::NewKey();
   const std::string data = Pattern(3 * kChunk + 5, 21);
   std::string doc_id;
@@ -737,6 +737,7 @@ TEST(DocumentsOnDisk, UploadSurvivesReopenOfRocksDbAndFileBlobStore) {
     oreq.mutable_organization()->set_name("Org");
     auto org = registry.CreateOrganization(admin, oreq);
     HOIDLA_ASSERT_OK(org);
+    admin.principal.memberships.push_back({Role::kHeadOfOrganization, org->id(), ""});
     v1::CreateProjectRequest preq;
     preq.mutable_project()->set_organization_id(org->id());
     preq.mutable_project()->set_name("Project");

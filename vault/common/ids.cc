@@ -16,6 +16,7 @@ std::string_view IdPrefix(IdKind kind) {
     case IdKind::kCase: return "cas";
     case IdKind::kDocument: return "doc";
     case IdKind::kPrincipal: return "prn";
+    case IdKind::kToken: return "tok";
   }
   return "unk";
 }

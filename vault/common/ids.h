@@ -16,7 +16,7 @@
 
 namespace hoidla {
 
-enum class IdKind { kOrganization, kProject, kClient, kCase, kDocument, kPrincipal };
+enum class IdKind { kOrganization, kProject, kClient, kCase, kDocument, kPrincipal, kToken };
 
 // Returns the prefix for `kind`, for example "org".
 std::string_view IdPrefix(IdKind kind);

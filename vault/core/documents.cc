@@ -34,13 +34,6 @@ v1::Document ToApi(const rec::DocumentRecord& r) {
   return d;
 }
 
-Target TargetOf(const rec::DocumentRecord& r) {
-  return {.organization_id = r.organization_id(),
-          .project_id = r.project_id(),
-          .client_id = r.client_id(),
-          .case_id = r.case_id(),
-          .object_id = r.id()};
-}
 
 }  // namespace
 
@@ -134,6 +127,12 @@ absl::StatusOr<v1::Document> Upload::Commit() {
                   hoidla::StrCat("doc-by-cas/", record_.case_id(), "/", record_.id()), "");
       }
       batch.Delete(Space::kMeta, hoidla::StrCat(kPendingPrefix, record_.id()));
+    Registry::PutLocation(record_.id(),
+                          {.organization_id = record_.organization_id(),
+                           .project_id = record_.project_id(),
+                           .client_id = record_.client_id(),
+                           .case_id = record_.case_id()},
+                          &batch);
       s = owner_->store_->Write(batch);
     }
   }
@@ -209,6 +208,22 @@ absl::StatusOr<rec::DocumentRecord> Documents::LoadDocument(std::string_view id)
   return r;
 }
 
+absl::StatusOr<Target> Documents::DocumentTarget(const rec::DocumentRecord& r) const {
+  Target t;
+  if (!r.case_id().empty()) {
+    HOIDLA_ASSIGN_OR_RETURN(auto c, registry_->LoadCase(r.case_id()));
+    HOIDLA_ASSIGN_OR_RETURN(t, registry_->CaseTarget(c));
+  } else {
+    HOIDLA_ASSIGN_OR_RETURN(auto project, registry_->LoadProject(r.project_id()));
+    t.organization_id = r.organization_id();
+    t.project_id = r.project_id();
+    t.client_id = r.client_id();
+    t.whole_project_cases = project.case_visibility() == v1::CASE_VISIBILITY_WHOLE_PROJECT;
+  }
+  t.object_id = r.id();
+  return t;
+}
+
 absl::StatusOr<std::unique_ptr<Upload>> Documents::BeginUpload(const RequestContext& ctx,
                                                                const v1::Document& h) {
   HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("header.id", h.id().empty()));
@@ -225,23 +240,41 @@ absl::StatusOr<std::unique_ptr<Upload>> Documents::BeginUpload(const RequestCont
   HOIDLA_RETURN_IF_ERROR(ValidateSlug("header.kind", h.kind(), 64));
   HOIDLA_RETURN_IF_ERROR(ValidateContentType("header.content_type", h.content_type()));
 
+  // Project, client and case must be visible to the caller; then the caller
+  // must be allowed to write there.
   auto project = registry_->LoadProject(h.project_id());
-  Target target{.project_id = h.project_id(), .client_id = h.client_id(), .case_id = h.case_id()};
-  if (project.ok()) target.organization_id = project->organization_id();
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteDocument, target));
+  Target project_target{.project_id = h.project_id()};
+  if (project.ok()) project_target.organization_id = project->organization_id();
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(
+      policy_->Check(ctx.principal, Action::kReadProject, project_target), "header.project_id"));
   HOIDLA_RETURN_IF_ERROR(ReferencedField(project.status(), "header.project_id"));
   auto client = registry_->LoadClient(h.client_id());
+  if (client.ok()) {
+    HOIDLA_RETURN_IF_ERROR(ReferencedField(
+        policy_->Check(ctx.principal, Action::kReadClient, registry_->ClientTarget(*client)),
+        "header.client_id"));
+  }
   HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "header.client_id"));
   bool in_project = false;
   for (const auto& p : client->project_ids()) in_project |= (p == h.project_id());
   if (!in_project) return FieldError("header.client_id", "client does not take part in the project");
+  Target target = project_target;
+  target.client_id = h.client_id();
+  target.whole_project_cases = project->case_visibility() == v1::CASE_VISIBILITY_WHOLE_PROJECT;
   if (!h.case_id().empty()) {
     auto c = registry_->LoadCase(h.case_id());
+    if (c.ok()) {
+      HOIDLA_ASSIGN_OR_RETURN(target, registry_->CaseTarget(*c));
+      HOIDLA_RETURN_IF_ERROR(ReferencedField(
+          policy_->Check(ctx.principal, Action::kReadCase, target), "header.case_id"));
+    }
     HOIDLA_RETURN_IF_ERROR(ReferencedField(c.status(), "header.case_id"));
     if (c->client_id() != h.client_id() || c->project_id() != h.project_id()) {
       return FieldError("header.case_id", "case belongs to another client or project");
     }
   }
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteDocument, target,
+                                        absl::StatusCode::kPermissionDenied));
 
   rec::DocumentRecord r;
   r.set_id(NewId(IdKind::kDocument, *clock_));
@@ -284,10 +317,11 @@ absl::StatusOr<std::unique_ptr<Download>> Documents::OpenDownload(
   if (req.offset() < 0) return FieldError("offset", "must not be negative");
   if (req.length() < 0) return FieldError("length", "must not be negative");
   auto r = LoadDocument(req.id());
-  Target target{.object_id = req.id()};
-  if (r.ok()) target = TargetOf(*r);
-  HOIDLA_RETURN_IF_ERROR(
-      policy_->Check(ctx.principal, Action::kDownloadDocument, target, absl::StatusCode::kNotFound));
+  Target target = registry_->LocationOf(req.id());
+  if (r.ok()) {
+    HOIDLA_ASSIGN_OR_RETURN(target, DocumentTarget(*r));
+  }
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kDownloadDocument, target));
   if (!r.ok()) return r.status();
   if (req.offset() > r->size()) {
     return absl::OutOfRangeError("offset: past the end of the document");
@@ -339,10 +373,11 @@ absl::StatusOr<v1::Document> Documents::GetDocument(const RequestContext& ctx,
                                                     const v1::GetDocumentRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kDocument, "id"));
   auto r = LoadDocument(req.id());
-  Target target{.object_id = req.id()};
-  if (r.ok()) target = TargetOf(*r);
-  HOIDLA_RETURN_IF_ERROR(
-      policy_->Check(ctx.principal, Action::kReadDocument, target, absl::StatusCode::kNotFound));
+  Target target = registry_->LocationOf(req.id());
+  if (r.ok()) {
+    HOIDLA_ASSIGN_OR_RETURN(target, DocumentTarget(*r));
+  }
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadDocument, target));
   if (!r.ok()) return r.status();
   return ToApi(*r);
 }
@@ -354,26 +389,42 @@ absl::StatusOr<v1::ListDocumentsResponse> Documents::ListDocuments(
   if (!req.client_id().empty() && !req.case_id().empty()) {
     return FieldError("case_id", "give client_id or case_id, not both");
   }
+  int32_t page_size = req.page_size();
+  // The container (case or client) must be visible to the caller.
   if (!req.case_id().empty()) {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.case_id(), IdKind::kCase, "case_id"));
+    HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
     prefix = hoidla::StrCat("doc-by-cas/", req.case_id(), "/");
     target.case_id = req.case_id();
+    auto c = registry_->LoadCase(req.case_id());
+    if (c.ok()) {
+      HOIDLA_ASSIGN_OR_RETURN(target, registry_->CaseTarget(*c));
+      HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadCase, target));
+    } else if (c.status().code() != absl::StatusCode::kNotFound) {
+      return c.status();
+    }
   } else {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.client_id(), IdKind::kClient, "client_id"));
+    HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
     prefix = hoidla::StrCat("doc-by-cli/", req.client_id(), "/");
     target.client_id = req.client_id();
+    auto c = registry_->LoadClient(req.client_id());
+    if (c.ok()) {
+      target = registry_->ClientTarget(*c);
+      HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadClient, target));
+    } else if (c.status().code() != absl::StatusCode::kNotFound) {
+      return c.status();
+    }
   }
-  int32_t page_size = req.page_size();
-  HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
-  HOIDLA_RETURN_IF_ERROR(
-      policy_->Check(ctx.principal, Action::kListDocuments, target, absl::StatusCode::kNotFound));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kListDocuments, target));
   v1::ListDocumentsResponse out;
   HOIDLA_ASSIGN_OR_RETURN(
       std::string next,
       ScanPage(store_, Space::kIndex, prefix, IdKind::kDocument, req.page_token(), page_size,
                [&](std::string_view id) -> absl::StatusOr<bool> {
                  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadDocument(id));
-                 if (!policy_->Decide(ctx.principal, Action::kReadDocument, TargetOf(r)).allowed) {
+                 HOIDLA_ASSIGN_OR_RETURN(Target t, DocumentTarget(r));
+                 if (!policy_->Decide(ctx.principal, Action::kReadDocument, t).allowed) {
                    return false;
                  }
                  *out.add_documents() = ToApi(r);

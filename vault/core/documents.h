@@ -134,6 +134,9 @@ class Documents {
  private:
   friend class Upload;
   absl::StatusOr<rec::DocumentRecord> LoadDocument(std::string_view id) const;
+  // The policy target of a document (its case's assignment and its
+  // project's case visibility included).
+  absl::StatusOr<Target> DocumentTarget(const rec::DocumentRecord& r) const;
   absl::Status DeleteContent(std::string_view document_id);
 
   storage::KvStore* store_;

@@ -1,68 +1,231 @@
 #include "vault/core/policy.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
+
+#include "vault/common/strings.h"
 
 namespace hoidla::core {
 namespace {
 
-// The role table. Until per-project access control lands, the only role is
-// the bootstrap administrator, who may do everything this API offers.
-const std::map<std::string_view, std::set<Action>>& RoleTable() {
-  static const auto* table = new std::map<std::string_view, std::set<Action>>{
-      {kRoleSystemAdministrator,
-       {Action::kReadOrganization, Action::kWriteOrganization, Action::kListOrganizations,
-        Action::kReadProject, Action::kWriteProject, Action::kListProjects,
-        Action::kReadClient, Action::kWriteClient, Action::kListClients, Action::kFindClient,
-        Action::kReadCase, Action::kWriteCase, Action::kListCases, Action::kReadDocument,
-        Action::kWriteDocument, Action::kListDocuments, Action::kDownloadDocument,
-        Action::kReadKeyStatus, Action::kManageKeys}},
+using A = Action;
+
+// The role table (rules.md section 2). Actions marked case-bound in
+// CaseBound() additionally need an assigned case for case workers.
+const std::map<Role, std::set<Action>>& RoleTable() {
+  static const auto* table = new std::map<Role, std::set<Action>>{
+      // Runs the service: accounts, keys, organisations and projects. No
+      // client data (separation of duties).
+      {Role::kSystemAdministrator,
+       {A::kWhoAmI, A::kReadOrganization, A::kWriteOrganization, A::kListOrganizations,
+        A::kReadProject, A::kWriteProject, A::kListProjects, A::kReadKeyStatus,
+        A::kManageKeys, A::kReadPrincipals, A::kManagePrincipals, A::kManageMemberships,
+        A::kManageTokens}},
+      // Sees every project of the organisation.
+      {Role::kHeadOfOrganization,
+       {A::kWhoAmI, A::kReadOrganization, A::kListOrganizations, A::kReadProject,
+        A::kWriteProject, A::kListProjects, A::kReadClient, A::kWriteClient, A::kListClients,
+        A::kFindClient, A::kReadCase, A::kWriteCase, A::kListCases, A::kAssignCase,
+        A::kReadDocument, A::kWriteDocument, A::kListDocuments, A::kDownloadDocument,
+        A::kReadPrincipals, A::kManageMemberships}},
+      // Manages the project's team, clients and cases; sees all its records.
+      {Role::kProjectManager,
+       {A::kWhoAmI, A::kReadOrganization, A::kListOrganizations, A::kReadProject,
+        A::kListProjects, A::kReadClient, A::kWriteClient, A::kListClients, A::kFindClient,
+        A::kReadCase, A::kWriteCase, A::kListCases, A::kAssignCase, A::kReadDocument,
+        A::kWriteDocument, A::kListDocuments, A::kDownloadDocument, A::kReadPrincipals,
+        A::kManageMemberships}},
+      // Works on the cases assigned to them.
+      {Role::kCaseWorker,
+       {A::kWhoAmI, A::kReadOrganization, A::kListOrganizations, A::kReadProject,
+        A::kListProjects, A::kReadClient, A::kWriteClient, A::kListClients, A::kFindClient,
+        A::kReadCase, A::kWriteCase, A::kListCases, A::kReadDocument, A::kWriteDocument,
+        A::kListDocuments, A::kDownloadDocument}},
+      // Adds notes to plan items assigned to it and reads nothing else of a
+      // case; plan items arrive with assessment records.
+      {Role::kServiceProvider, {A::kWhoAmI}},
+      // Fetches what a consent releases; consents arrive with their issue.
+      {Role::kPartnerWorker, {A::kWhoAmI}},
+      // Read the audit log and consent history, never contents; those
+      // arrive with their issues.
+      {Role::kAuditor, {A::kWhoAmI}},
+      {Role::kDataProtectionOfficer, {A::kWhoAmI}},
   };
   return *table;
+}
+
+bool CaseBound(Action a) {
+  return a == A::kReadCase || a == A::kWriteCase || a == A::kReadDocument ||
+         a == A::kWriteDocument || a == A::kDownloadDocument;
+}
+
+bool Contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// A target naming no particular object: a list over a container.
+bool IsContainerOnly(const Target& t) {
+  return t.case_id.empty() && t.client_id.empty() && t.object_id.empty();
+}
+
+// Whether membership `m` covers `target` for `action`.
+bool InScope(const Principal& p, const Membership& m, Action action, const Target& t) {
+  switch (ScopeOf(m.role)) {
+    case RoleScope::kDeployment:
+      return true;
+    case RoleScope::kOrganization:
+      if (action == A::kManageMemberships && t.granted_scope == RoleScope::kDeployment) {
+        return false;
+      }
+      // A target with no organisation and no object is a deployment-wide
+      // list, whose results are filtered item by item.
+      if (t.organization_id.empty()) return IsContainerOnly(t);
+      return t.organization_id == m.organization_id;
+    case RoleScope::kProject: {
+      if (action == A::kManageMemberships && t.granted_scope != RoleScope::kProject) {
+        return false;
+      }
+      if (!t.organization_id.empty() && t.organization_id != m.organization_id) return false;
+      bool in_project;
+      if (!t.project_id.empty()) {
+        in_project = t.project_id == m.project_id;
+      } else if (!t.client_project_ids.empty()) {
+        in_project = Contains(t.client_project_ids, m.project_id);
+      } else {
+        // Organisation-level lists, filtered item by item.
+        in_project = IsContainerOnly(t);
+      }
+      if (!in_project) return false;
+      if (m.role == Role::kCaseWorker && CaseBound(action)) {
+        return t.whole_project_cases || (!t.case_assignee.empty() && t.case_assignee == p.id);
+      }
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
 
 std::string_view ActionName(Action action) {
   switch (action) {
-    case Action::kReadOrganization: return "read_organization";
-    case Action::kWriteOrganization: return "write_organization";
-    case Action::kListOrganizations: return "list_organizations";
-    case Action::kReadProject: return "read_project";
-    case Action::kWriteProject: return "write_project";
-    case Action::kListProjects: return "list_projects";
-    case Action::kReadClient: return "read_client";
-    case Action::kWriteClient: return "write_client";
-    case Action::kListClients: return "list_clients";
-    case Action::kFindClient: return "find_client";
-    case Action::kReadCase: return "read_case";
-    case Action::kWriteCase: return "write_case";
-    case Action::kListCases: return "list_cases";
-    case Action::kReadDocument: return "read_document";
-    case Action::kWriteDocument: return "write_document";
-    case Action::kListDocuments: return "list_documents";
-    case Action::kDownloadDocument: return "download_document";
-    case Action::kReadKeyStatus: return "read_key_status";
-    case Action::kManageKeys: return "manage_keys";
+    case A::kWhoAmI: return "who_am_i";
+    case A::kReadOrganization: return "read_organization";
+    case A::kWriteOrganization: return "write_organization";
+    case A::kListOrganizations: return "list_organizations";
+    case A::kReadProject: return "read_project";
+    case A::kWriteProject: return "write_project";
+    case A::kListProjects: return "list_projects";
+    case A::kReadClient: return "read_client";
+    case A::kWriteClient: return "write_client";
+    case A::kListClients: return "list_clients";
+    case A::kFindClient: return "find_client";
+    case A::kReadCase: return "read_case";
+    case A::kWriteCase: return "write_case";
+    case A::kListCases: return "list_cases";
+    case A::kAssignCase: return "assign_case";
+    case A::kReadDocument: return "read_document";
+    case A::kWriteDocument: return "write_document";
+    case A::kListDocuments: return "list_documents";
+    case A::kDownloadDocument: return "download_document";
+    case A::kReadKeyStatus: return "read_key_status";
+    case A::kManageKeys: return "manage_keys";
+    case A::kReadPrincipals: return "read_principals";
+    case A::kManagePrincipals: return "manage_principals";
+    case A::kManageMemberships: return "manage_memberships";
+    case A::kManageTokens: return "manage_tokens";
   }
   return "unknown";
 }
 
-Decision Policy::Decide(const Principal& principal, Action action, const Target&) const {
-  const auto& table = RoleTable();
-  for (const auto& role : principal.roles) {
-    auto it = table.find(role);
-    if (it != table.end() && it->second.contains(action)) return {true, "role_grants"};
+const std::vector<Action>& Policy::AllActions() {
+  static const auto* all = [] {
+    auto* v = new std::vector<Action>;
+    for (int a = 0; a <= static_cast<int>(A::kManageTokens); ++a) {
+      v->push_back(static_cast<Action>(a));
+    }
+    return v;
+  }();
+  return *all;
+}
+
+bool Policy::Grants(Role role, Action action) {
+  auto it = RoleTable().find(role);
+  return it != RoleTable().end() && it->second.contains(action);
+}
+
+Decision Policy::Decide(const Principal& principal, Action action, const Target& target) const {
+  // Every authenticated principal may ask who it is.
+  if (action == A::kWhoAmI) return {true, DenyReason::kNone, "self"};
+  bool granted_somewhere = false;
+  for (const auto& m : principal.memberships) {
+    if (!Grants(m.role, action)) continue;
+    granted_somewhere = true;
+    if (InScope(principal, m, action, target)) {
+      return {true, DenyReason::kNone, StrCat("role:", RoleName(m.role))};
+    }
   }
-  return {false, "no_rule"};
+  if (granted_somewhere) return {false, DenyReason::kOutOfScope, "out_of_scope"};
+  return {false, DenyReason::kNoRole, "no_role"};
 }
 
 absl::Status Policy::Check(const Principal& principal, Action action, const Target& target,
-                           absl::StatusCode denied_as) const {
+                           absl::StatusCode out_of_scope_as) const {
   Decision d = Decide(principal, action, target);
   if (d.allowed) return absl::OkStatus();
-  if (denied_as == absl::StatusCode::kNotFound) return absl::NotFoundError("not found");
-  return absl::Status(denied_as, "permission denied");
+  if (d.deny == DenyReason::kNoRole) {
+    return absl::PermissionDeniedError(
+        StrCat("permission denied: no role of the caller may ", ActionName(action)));
+  }
+  if (out_of_scope_as == absl::StatusCode::kNotFound) return absl::NotFoundError("not found");
+  return absl::Status(out_of_scope_as, "permission denied");
+}
+
+// ---------------------------------------------------------------------------
+// Roles
+
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kSystemAdministrator: return "system_administrator";
+    case Role::kHeadOfOrganization: return "head_of_organization";
+    case Role::kProjectManager: return "project_manager";
+    case Role::kCaseWorker: return "case_worker";
+    case Role::kServiceProvider: return "service_provider";
+    case Role::kPartnerWorker: return "partner_worker";
+    case Role::kAuditor: return "auditor";
+    case Role::kDataProtectionOfficer: return "data_protection_officer";
+  }
+  return "unknown";
+}
+
+const std::vector<Role>& AllRoles() {
+  static const auto* all = new std::vector<Role>{
+      Role::kSystemAdministrator, Role::kHeadOfOrganization, Role::kProjectManager,
+      Role::kCaseWorker,          Role::kServiceProvider,    Role::kPartnerWorker,
+      Role::kAuditor,             Role::kDataProtectionOfficer};
+  return *all;
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (Role r : AllRoles()) {
+    if (RoleName(r) == name) return r;
+  }
+  return std::nullopt;
+}
+
+RoleScope ScopeOf(Role role) {
+  switch (role) {
+    case Role::kSystemAdministrator: return RoleScope::kDeployment;
+    case Role::kHeadOfOrganization:
+    case Role::kPartnerWorker:
+    case Role::kAuditor:
+    case Role::kDataProtectionOfficer: return RoleScope::kOrganization;
+    case Role::kProjectManager:
+    case Role::kCaseWorker:
+    case Role::kServiceProvider: return RoleScope::kProject;
+  }
+  return RoleScope::kProject;
 }
 
 }  // namespace hoidla::core

@@ -1,15 +1,28 @@
 // The policy decision point: the one place that decides whether a principal
 // may perform an action on a target. Every core operation (reads, writes,
-// lists, counts, downloads) calls Decide() before touching data; nothing
-// bypasses it. Deny by default: an action no rule grants is denied.
+// lists, counts, finds, downloads, management) calls it before touching
+// data; list results are filtered through it item by item. Deny by default:
+// an action no membership grants is denied.
 //
-// Roles are data: a table maps each role to the actions it grants.
-// Thread-safety: immutable after construction; safe for concurrent use.
+// Roles are data: a table maps each role to the actions it grants, and each
+// membership limits its role to a scope (deployment, organisation, project).
+// A case worker's case-bound actions need the case to be assigned to them,
+// unless their project shows every case to every case worker.
+//
+// Two kinds of denial, so callers can answer correctly:
+//  * kNoRole: no membership grants the action anywhere. The caller learns
+//    nothing about the target: PERMISSION_DENIED.
+//  * kOutOfScope: a role grants the action, but not for this target. The
+//    caller must not learn whether the target exists: the caller's choice,
+//    NOT_FOUND for objects.
+//
+// Thread-safety: immutable; safe for concurrent use.
 #ifndef HOIDLA_VAULT_CORE_POLICY_H_
 #define HOIDLA_VAULT_CORE_POLICY_H_
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "vault/core/principal.h"
@@ -17,6 +30,7 @@
 namespace hoidla::core {
 
 enum class Action {
+  kWhoAmI,
   kReadOrganization,
   kWriteOrganization,
   kListOrganizations,
@@ -30,12 +44,17 @@ enum class Action {
   kReadCase,
   kWriteCase,
   kListCases,
+  kAssignCase,
   kReadDocument,
   kWriteDocument,
   kListDocuments,
   kDownloadDocument,
   kReadKeyStatus,
   kManageKeys,
+  kReadPrincipals,
+  kManagePrincipals,
+  kManageMemberships,
+  kManageTokens,
 };
 std::string_view ActionName(Action action);
 
@@ -43,27 +62,44 @@ std::string_view ActionName(Action action);
 struct Target {
   std::string organization_id;
   std::string project_id;
+  // For client-level targets: the projects the client takes part in.
+  std::vector<std::string> client_project_ids;
   std::string client_id;
   std::string case_id;
+  // The case worker the case is (or, on create, will be) assigned to.
+  std::string case_assignee;
+  // The project shows every case to every case worker.
+  bool whole_project_cases = false;
   std::string object_id;
+  // For kManageMemberships: the scope of the role being granted or removed.
+  RoleScope granted_scope = RoleScope::kProject;
 };
+
+enum class DenyReason { kNone, kNoRole, kOutOfScope };
 
 struct Decision {
   bool allowed = false;
-  // Machine-readable reason, e.g. "role_grants", "no_rule".
+  DenyReason deny = DenyReason::kNoRole;
+  // Machine-readable: "role:<name>", "no_role", "out_of_scope".
   std::string reason;
 };
 
 class Policy {
  public:
-  // Decides. Never fails; an unknown role grants nothing.
+  // Decides. Never fails.
   Decision Decide(const Principal& principal, Action action, const Target& target) const;
 
-  // Decide() as a status: OK when allowed; otherwise `denied_as`. Callers
-  // pass NOT_FOUND for objects whose existence the caller may not learn and
-  // PERMISSION_DENIED for operations on things the caller already knows.
+  // Decide() as a status: OK when allowed; PERMISSION_DENIED when no role
+  // grants the action; `out_of_scope_as` (NOT_FOUND for objects whose
+  // existence the caller may not learn) when the target is outside every
+  // scope that grants it.
   absl::Status Check(const Principal& principal, Action action, const Target& target,
-                     absl::StatusCode denied_as = absl::StatusCode::kPermissionDenied) const;
+                     absl::StatusCode out_of_scope_as = absl::StatusCode::kNotFound) const;
+
+  // Whether `role` grants `action` somewhere (the table, for tests and docs).
+  static bool Grants(Role role, Action action);
+  // All actions, in declaration order.
+  static const std::vector<Action>& AllActions();
 };
 
 }  // namespace hoidla::core

@@ -1,20 +1,63 @@
-// Who is calling: the authenticated principal and the request around it.
-// Plain values; safe to copy between threads.
+// Who is calling: principals, their roles and memberships, and the request
+// around a call. Plain values; safe to copy between threads.
 #ifndef HOIDLA_VAULT_CORE_PRINCIPAL_H_
 #define HOIDLA_VAULT_CORE_PRINCIPAL_H_
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hoidla::core {
 
-// Role names as stored and shown. Issue-by-issue the table in policy.cc grows.
+// The roles of rules.md section 2. What each may do is data: the table in
+// policy.cc.
+enum class Role {
+  kSystemAdministrator,
+  kHeadOfOrganization,
+  kProjectManager,
+  kCaseWorker,
+  kServiceProvider,
+  kPartnerWorker,
+  kAuditor,
+  kDataProtectionOfficer,
+};
+
+// Where a role applies.
+enum class RoleScope {
+  kDeployment,    // everywhere (no organisation, no project)
+  kOrganization,  // one organisation
+  kProject,       // one project of one organisation
+};
+
+// Stable names, as stored and shown: "system_administrator", ...
+std::string_view RoleName(Role role);
+std::optional<Role> ParseRole(std::string_view name);
+RoleScope ScopeOf(Role role);
+const std::vector<Role>& AllRoles();
+
 inline constexpr char kRoleSystemAdministrator[] = "system_administrator";
+
+struct Membership {
+  Role role;
+  std::string organization_id;  // empty for deployment-wide roles
+  std::string project_id;       // set for project roles only
+  bool operator==(const Membership&) const = default;
+};
 
 struct Principal {
   std::string id;            // prn_...
   std::string display_name;  // staff label; not client data
-  std::vector<std::string> roles;
+  int kind = 0;              // hoidla.v1.PrincipalKind value
+  std::string organization_id;
+  std::vector<Membership> memberships;
+
+  bool Has(Role role) const {
+    for (const auto& m : memberships) {
+      if (m.role == role) return true;
+    }
+    return false;
+  }
 };
 
 // Everything the core needs to know about one call besides its arguments.

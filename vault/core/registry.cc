@@ -5,6 +5,7 @@
 #include "vault/common/strings.h"
 #include "keys/crypto.h"
 #include "vault/common/status_macros.h"
+#include "vault/core/identity.h"
 #include "vault/core/isikukood.h"
 #include "vault/core/paging.h"
 #include "vault/core/validation.h"
@@ -44,6 +45,9 @@ v1::Project ToApi(const rec::ProjectRecord& r) {
   p.set_description(r.description());
   *p.mutable_created_at() = ToTimestamp(r.created_at_micros());
   p.set_created_by(r.created_by());
+  p.set_case_visibility(r.case_visibility() == v1::CASE_VISIBILITY_WHOLE_PROJECT
+                            ? v1::CASE_VISIBILITY_WHOLE_PROJECT
+                            : v1::CASE_VISIBILITY_ASSIGNED_CASES);
   return p;
 }
 
@@ -56,6 +60,7 @@ v1::Case ToApi(const rec::CaseRecord& r) {
   c.set_status(static_cast<v1::CaseStatus>(r.status()));
   *c.mutable_created_at() = ToTimestamp(r.created_at_micros());
   c.set_created_by(r.created_by());
+  c.set_assigned_worker_id(r.assigned_worker_id());
   return c;
 }
 
@@ -102,6 +107,66 @@ absl::StatusOr<rec::CaseRecord> Registry::LoadCase(std::string_view id) const {
     return absl::DataLossError("stored case does not match its key");
   }
   return r;
+}
+
+void Registry::PutLocation(std::string_view id, const Target& where,
+                           storage::WriteBatch* batch) {
+  rec::LocationRecord loc;
+  loc.set_organization_id(where.organization_id);
+  loc.set_project_id(where.project_id);
+  for (const auto& p : where.client_project_ids) loc.add_client_project_ids(p);
+  loc.set_client_id(where.client_id);
+  loc.set_case_id(where.case_id);
+  loc.set_case_assignee(where.case_assignee);
+  batch->Put(Space::kIndex, hoidla::StrCat("loc/", id), loc.SerializeAsString());
+}
+
+Target Registry::LocationOf(std::string_view id) const {
+  Target t{.object_id = std::string(id)};
+  auto raw = store_->Get(Space::kIndex, hoidla::StrCat("loc/", id));
+  rec::LocationRecord loc;
+  if (!raw.ok() || !loc.ParseFromString(*raw)) return t;
+  t.organization_id = loc.organization_id();
+  t.project_id = loc.project_id();
+  t.client_project_ids = {loc.client_project_ids().begin(), loc.client_project_ids().end()};
+  t.client_id = loc.client_id();
+  t.case_id = loc.case_id();
+  t.case_assignee = loc.case_assignee();
+  if (!t.case_id.empty() && t.case_id != id) {
+    // A document in a case follows the case's current assignment.
+    t.case_assignee = LocationOf(t.case_id).case_assignee;
+  }
+  if (!t.project_id.empty()) {
+    auto project = LoadProject(t.project_id);
+    t.whole_project_cases =
+        project.ok() && project->case_visibility() == v1::CASE_VISIBILITY_WHOLE_PROJECT;
+  }
+  return t;
+}
+
+Target Registry::ClientTarget(const rec::ClientRecord& c) const {
+  return {.organization_id = c.organization_id(),
+          .client_project_ids = {c.project_ids().begin(), c.project_ids().end()},
+          .client_id = c.id()};
+}
+
+Target Registry::CaseLocation(const rec::CaseRecord& c) {
+  return {.organization_id = c.organization_id(),
+          .project_id = c.project_id(),
+          .client_id = c.client_id(),
+          .case_id = c.id(),
+          .case_assignee = c.assigned_worker_id()};
+}
+
+absl::StatusOr<Target> Registry::CaseTarget(const rec::CaseRecord& c) const {
+  HOIDLA_ASSIGN_OR_RETURN(auto project, LoadProject(c.project_id()));
+  return Target{.organization_id = c.organization_id(),
+                .project_id = c.project_id(),
+                .client_id = c.client_id(),
+                .case_id = c.id(),
+                .case_assignee = c.assigned_worker_id(),
+                .whole_project_cases =
+                    project.case_visibility() == v1::CASE_VISIBILITY_WHOLE_PROJECT};
 }
 
 // ---------------------------------------------------------------------------
@@ -177,6 +242,9 @@ absl::StatusOr<v1::Project> Registry::CreateProject(const RequestContext& ctx,
   HOIDLA_RETURN_IF_ERROR(ValidateText("project.name", p.name(), true, limits_.max_name_bytes));
   HOIDLA_RETURN_IF_ERROR(ValidateText("project.description", p.description(), false,
                                       limits_.max_text_bytes, /*multiline=*/true));
+  if (!v1::CaseVisibility_IsValid(p.case_visibility())) {
+    return FieldError("project.case_visibility", "unknown value");
+  }
   Target target{.organization_id = p.organization_id()};
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteProject, target));
   HOIDLA_RETURN_IF_ERROR(
@@ -187,6 +255,9 @@ absl::StatusOr<v1::Project> Registry::CreateProject(const RequestContext& ctx,
   r.set_organization_id(p.organization_id());
   r.set_name(p.name());
   r.set_description(p.description());
+  r.set_case_visibility(p.case_visibility() == v1::CASE_VISIBILITY_WHOLE_PROJECT
+                            ? v1::CASE_VISIBILITY_WHOLE_PROJECT
+                            : v1::CASE_VISIBILITY_ASSIGNED_CASES);
   r.set_created_at_micros(clock_->NowMicros());
   r.set_created_by(ctx.principal.id);
   storage::WriteBatch batch;
@@ -325,8 +396,17 @@ absl::StatusOr<v1::Client> Registry::CreateClient(const RequestContext& ctx,
     }
   }
 
-  Target target{.organization_id = c.organization_id()};
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteClient, target));
+  // The caller must be able to write clients into every project named.
+  for (int i = 0; i < c.project_ids().size(); ++i) {
+    std::string field = hoidla::StrCat("client.project_ids[", i, "]");
+    absl::Status s = policy_->Check(
+        ctx.principal, Action::kWriteClient,
+        {.organization_id = c.organization_id(), .project_id = c.project_ids(i)});
+    if (s.code() == absl::StatusCode::kNotFound) {
+      return absl::NotFoundError(hoidla::StrCat(field, ": not found"));
+    }
+    HOIDLA_RETURN_IF_ERROR(s);
+  }
   HOIDLA_RETURN_IF_ERROR(
       ReferencedField(LoadOrganization(c.organization_id()).status(), "client.organization_id"));
   for (int i = 0; i < c.project_ids().size(); ++i) {
@@ -359,6 +439,7 @@ absl::StatusOr<v1::Client> Registry::CreateClient(const RequestContext& ctx,
   HOIDLA_RETURN_IF_ERROR(keyring_->AddSubjectKey(r.id(), &batch));
   HOIDLA_RETURN_IF_ERROR(records_.Put(kCli, r.id(), r.id(), r, &batch));
   batch.Put(Space::kIndex, IndexKey("cli-by-org", r.organization_id(), r.id()), "");
+  PutLocation(r.id(), ClientTarget(r), &batch);
   for (const auto& p : r.project_ids()) {
     batch.Put(Space::kIndex, IndexKey("cli-by-prj", p, r.id()), "");
   }
@@ -382,8 +463,7 @@ absl::StatusOr<v1::Client> Registry::GetClient(const RequestContext& ctx,
                                                const v1::GetClientRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kClient, "id"));
   auto r = LoadClient(req.id());
-  Target target{.client_id = req.id()};
-  if (r.ok()) target.organization_id = r->organization_id();
+  Target target = r.ok() ? ClientTarget(*r) : LocationOf(req.id());
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadClient, target,
                                         absl::StatusCode::kNotFound));
   if (!r.ok()) return r.status();
@@ -401,8 +481,7 @@ absl::StatusOr<v1::Client> Registry::FindClientByPersonalCode(
                         BlindIndexKey(*keyring_, req.organization_id(), req.personal_code()));
   if (!id.ok()) return id.status();
   HOIDLA_ASSIGN_OR_RETURN(auto r, LoadClient(*id));
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadClient,
-                                        {.organization_id = r.organization_id(), .client_id = r.id()},
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadClient, ClientTarget(r),
                                         absl::StatusCode::kNotFound));
   if (r.personal_code() != req.personal_code()) {
     return absl::DataLossError("blind index points at the wrong client");
@@ -436,9 +515,7 @@ absl::StatusOr<v1::ListClientsResponse> Registry::ListClients(const RequestConte
       ScanPage(store_, Space::kIndex, prefix, IdKind::kClient, req.page_token(), page_size,
                [&](std::string_view id) -> absl::StatusOr<bool> {
                  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadClient(id));
-                 if (!policy_->Decide(ctx.principal, Action::kReadClient,
-                                      {.organization_id = r.organization_id(),
-                                       .client_id = r.id()})
+                 if (!policy_->Decide(ctx.principal, Action::kReadClient, ClientTarget(r))
                           .allowed) {
                    return false;
                  }
@@ -462,17 +539,48 @@ absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
   HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("case.created_by", c.created_by().empty()));
   HOIDLA_RETURN_IF_ERROR(ValidateId(c.project_id(), IdKind::kProject, "case.project_id"));
   HOIDLA_RETURN_IF_ERROR(ValidateId(c.client_id(), IdKind::kClient, "case.client_id"));
+  if (!c.assigned_worker_id().empty()) {
+    HOIDLA_RETURN_IF_ERROR(
+        ValidateId(c.assigned_worker_id(), IdKind::kPrincipal, "case.assigned_worker_id"));
+  }
   HOIDLA_RETURN_IF_ERROR(ValidateText("case.title", c.title(), true, limits_.max_name_bytes));
+
+  // The project and the client must be visible to the caller.
   auto project = LoadProject(c.project_id());
-  Target target{.project_id = c.project_id(), .client_id = c.client_id()};
-  if (project.ok()) target.organization_id = project->organization_id();
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteCase, target));
+  Target project_target{.project_id = c.project_id()};
+  if (project.ok()) project_target.organization_id = project->organization_id();
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(
+      policy_->Check(ctx.principal, Action::kReadProject, project_target), "case.project_id"));
   HOIDLA_RETURN_IF_ERROR(ReferencedField(project.status(), "case.project_id"));
   auto client = LoadClient(c.client_id());
+  if (client.ok()) {
+    HOIDLA_RETURN_IF_ERROR(ReferencedField(
+        policy_->Check(ctx.principal, Action::kReadClient, ClientTarget(*client)),
+        "case.client_id"));
+  }
   HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "case.client_id"));
   bool in_project = false;
   for (const auto& p : client->project_ids()) in_project |= (p == c.project_id());
   if (!in_project) return FieldError("case.client_id", "client does not take part in the project");
+
+  // A case worker's new case is theirs unless they name someone else.
+  std::string assignee = c.assigned_worker_id();
+  if (assignee.empty()) {
+    for (const auto& m : ctx.principal.memberships) {
+      if (m.role == Role::kCaseWorker && m.project_id == c.project_id()) {
+        assignee = ctx.principal.id;
+      }
+    }
+  }
+  Target target = project_target;
+  target.client_project_ids = {client->project_ids().begin(), client->project_ids().end()};
+  target.case_assignee = assignee;
+  target.whole_project_cases = project->case_visibility() == v1::CASE_VISIBILITY_WHOLE_PROJECT;
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteCase, target,
+                                        absl::StatusCode::kPermissionDenied));
+  if (!assignee.empty() && assignee != ctx.principal.id) {
+    HOIDLA_RETURN_IF_ERROR(CheckWorker(assignee, c.project_id(), "case.assigned_worker_id"));
+  }
 
   rec::CaseRecord r;
   r.set_id(NewId(IdKind::kCase));
@@ -483,26 +591,42 @@ absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
   r.set_status(v1::CASE_STATUS_OPEN);
   r.set_created_at_micros(clock_->NowMicros());
   r.set_created_by(ctx.principal.id);
+  r.set_assigned_worker_id(assignee);
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r.id(), r.client_id(), r, &batch));
   batch.Put(Space::kIndex, IndexKey("cas-by-cli", r.client_id(), r.id()), "");
   batch.Put(Space::kIndex, IndexKey("cas-by-prj", r.project_id(), r.id()), "");
+  PutLocation(r.id(), CaseLocation(r), &batch);
   HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
   return ToApi(r);
+}
+
+absl::Status Registry::CheckWorker(std::string_view worker_id, std::string_view project_id,
+                                   std::string_view field) const {
+  rec::PrincipalRecord worker;
+  absl::Status s = records_.Get("prn", worker_id, keys::kSystemSubject, &worker);
+  if (s.code() == absl::StatusCode::kNotFound) {
+    return FieldError(field, "not a case worker of the case's project");
+  }
+  HOIDLA_RETURN_IF_ERROR(s);
+  for (const auto& m : PrincipalFromRecord(worker).memberships) {
+    if (m.project_id == project_id &&
+        (m.role == Role::kCaseWorker || m.role == Role::kProjectManager)) {
+      return absl::OkStatus();
+    }
+  }
+  return FieldError(field, "not a case worker of the case's project");
 }
 
 absl::StatusOr<v1::Case> Registry::GetCase(const RequestContext& ctx,
                                            const v1::GetCaseRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kCase, "id"));
   auto r = LoadCase(req.id());
-  Target target{.case_id = req.id()};
+  Target target = LocationOf(req.id());
   if (r.ok()) {
-    target.organization_id = r->organization_id();
-    target.project_id = r->project_id();
-    target.client_id = r->client_id();
+    HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
   }
-  HOIDLA_RETURN_IF_ERROR(
-      policy_->Check(ctx.principal, Action::kReadCase, target, absl::StatusCode::kNotFound));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadCase, target));
   if (!r.ok()) return r.status();
   return ToApi(*r);
 }
@@ -514,31 +638,37 @@ absl::StatusOr<v1::ListCasesResponse> Registry::ListCases(const RequestContext& 
   if (!req.client_id().empty() && !req.project_id().empty()) {
     return FieldError("project_id", "give client_id or project_id, not both");
   }
+  int32_t page_size = req.page_size();
   if (!req.project_id().empty()) {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.project_id(), IdKind::kProject, "project_id"));
+    HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
     prefix = IndexPrefix("cas-by-prj", req.project_id());
     target.project_id = req.project_id();
+    auto project = LoadProject(req.project_id());
+    if (project.ok()) target.organization_id = project->organization_id();
   } else {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.client_id(), IdKind::kClient, "client_id"));
+    HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
     prefix = IndexPrefix("cas-by-cli", req.client_id());
-    target.client_id = req.client_id();
+    auto client = LoadClient(req.client_id());
+    if (client.ok()) {
+      target = ClientTarget(*client);
+      HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadClient, target));
+    } else if (client.status().code() != absl::StatusCode::kNotFound) {
+      return client.status();
+    } else {
+      target.client_id = req.client_id();
+    }
   }
-  int32_t page_size = req.page_size();
-  HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
-  HOIDLA_RETURN_IF_ERROR(
-      policy_->Check(ctx.principal, Action::kListCases, target, absl::StatusCode::kNotFound));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kListCases, target));
   v1::ListCasesResponse out;
   HOIDLA_ASSIGN_OR_RETURN(
       std::string next,
       ScanPage(store_, Space::kIndex, prefix, IdKind::kCase, req.page_token(), page_size,
                [&](std::string_view id) -> absl::StatusOr<bool> {
                  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadCase(id));
-                 if (!policy_->Decide(ctx.principal, Action::kReadCase,
-                                      {.organization_id = r.organization_id(),
-                                       .project_id = r.project_id(),
-                                       .client_id = r.client_id(),
-                                       .case_id = r.id()})
-                          .allowed) {
+                 HOIDLA_ASSIGN_OR_RETURN(Target t, CaseTarget(r));
+                 if (!policy_->Decide(ctx.principal, Action::kReadCase, t).allowed) {
                    return false;
                  }
                  *out.add_cases() = ToApi(r);
@@ -546,6 +676,28 @@ absl::StatusOr<v1::ListCasesResponse> Registry::ListCases(const RequestContext& 
                }));
   out.set_next_page_token(next);
   return out;
+}
+
+absl::StatusOr<v1::Case> Registry::AssignCase(const RequestContext& ctx,
+                                              const v1::AssignCaseRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.case_id(), IdKind::kCase, "case_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.worker_id(), IdKind::kPrincipal, "worker_id"));
+  std::lock_guard lock(assign_mu_);
+  auto r = LoadCase(req.case_id());
+  Target target{.case_id = req.case_id()};
+  if (r.ok()) {
+    HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
+  }
+  HOIDLA_RETURN_IF_ERROR(
+      ReferencedField(policy_->Check(ctx.principal, Action::kAssignCase, target), "case_id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "case_id"));
+  HOIDLA_RETURN_IF_ERROR(CheckWorker(req.worker_id(), r->project_id(), "worker_id"));
+  r->set_assigned_worker_id(req.worker_id());
+  storage::WriteBatch batch;
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r->id(), r->client_id(), *r, &batch));
+  PutLocation(r->id(), CaseLocation(*r), &batch);
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  return ToApi(*r);
 }
 
 }  // namespace hoidla::core

@@ -70,16 +70,40 @@ class Registry {
   absl::StatusOr<v1::Case> GetCase(const RequestContext& ctx, const v1::GetCaseRequest& req);
   absl::StatusOr<v1::ListCasesResponse> ListCases(const RequestContext& ctx,
                                                   const v1::ListCasesRequest& req);
+  // Assigns or transfers a case. INVALID_ARGUMENT "worker_id: ..." when the
+  // worker holds no case_worker or project_manager role in the project.
+  absl::StatusOr<v1::Case> AssignCase(const RequestContext& ctx,
+                                      const v1::AssignCaseRequest& req);
 
   // Internal lookups for other core modules (no policy check; callers check).
   // NOT_FOUND when absent; DATA_LOSS when stored bytes fail authentication.
   absl::StatusOr<rec::ProjectRecord> LoadProject(std::string_view id) const;
   absl::StatusOr<rec::ClientRecord> LoadClient(std::string_view id) const;
   absl::StatusOr<rec::CaseRecord> LoadCase(std::string_view id) const;
+  absl::StatusOr<rec::OrganizationRecord> LoadOrganization(std::string_view id) const;
+
+  // Where an object sits (organisation, projects, client, case, assignee):
+  // a plain, ids-only index written with the object. It answers only one
+  // question: when an object's sealed record cannot be opened (DATA_LOSS),
+  // whether the caller would have been allowed to read it, so that they get
+  // DATA_LOSS and everybody else NOT_FOUND. Authorization of readable
+  // objects always uses the authenticated record.
+  static void PutLocation(std::string_view id, const Target& where, storage::WriteBatch* batch);
+  Target LocationOf(std::string_view id) const;
+
+  // Policy targets of stored objects (loading what they depend on).
+  Target ClientTarget(const rec::ClientRecord& c) const;
+  // DATA_LOSS/UNAVAILABLE when the case's project cannot be read.
+  absl::StatusOr<Target> CaseTarget(const rec::CaseRecord& c) const;
+  // A case's target without its project's visibility setting.
+  static Target CaseLocation(const rec::CaseRecord& c);
 
  private:
   std::string NewId(IdKind kind) const;
-  absl::StatusOr<rec::OrganizationRecord> LoadOrganization(std::string_view id) const;
+  // OK when `worker_id` holds case_worker or project_manager in the project;
+  // INVALID_ARGUMENT naming `field` otherwise.
+  absl::Status CheckWorker(std::string_view worker_id, std::string_view project_id,
+                           std::string_view field) const;
   absl::StatusOr<v1::Client> ClientToApi(const rec::ClientRecord& r) const;
 
   storage::KvStore* store_;
@@ -89,6 +113,7 @@ class Registry {
   Limits limits_;
   SealedRecords records_;
   std::mutex personal_code_mu_;  // serialises uniqueness check + insert
+  std::mutex assign_mu_;         // serialises read-modify-write of cases
 };
 
 }  // namespace hoidla::core

@@ -41,8 +41,6 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
   HOIDLA_ASSIGN_OR_RETURN(s->keyring_, keys::Keyring::Open(s->store_.get(), std::move(master),
                                                            mode, Clock::System()));
   Clock* clock = Clock::System();
-  s->authenticator_ =
-      std::make_unique<core::Authenticator>(s->store_.get(), s->keyring_.get(), clock);
   s->registry_ = std::make_unique<core::Registry>(s->store_.get(), s->keyring_.get(), clock,
                                                   &s->policy_, config.limits);
   s->documents_ = std::make_unique<core::Documents>(s->store_.get(), s->blobs_.get(),
@@ -50,12 +48,14 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
                                                     &s->policy_, s->registry_.get(),
                                                     config.limits);
   s->key_admin_ = std::make_unique<core::KeyAdmin>(s->keyring_.get(), &s->policy_);
+  s->identity_ = std::make_unique<core::Identity>(s->store_.get(), s->keyring_.get(), clock,
+                                                  &s->policy_, s->registry_.get());
   HOIDLA_ASSIGN_OR_RETURN(int recovered, s->documents_->RecoverPendingUploads());
   if (recovered > 0) spdlog::warn("removed {} uploads interrupted by a crash", recovered);
   HOIDLA_ASSIGN_OR_RETURN(s->bootstrap_token_,
-                          s->authenticator_->CreateBootstrapAdministrator("administrator"));
+                          s->identity_->CreateBootstrapAdministrator("administrator"));
 
-  s->service_ = std::make_unique<VaultService>(s->authenticator_.get(), s->registry_.get(),
+  s->service_ = std::make_unique<VaultService>(s->identity_.get(), s->registry_.get(),
                                                s->documents_.get(), s->key_admin_.get());
   grpc::EnableDefaultHealthCheckService(true);
   if (config.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -22,8 +22,8 @@
 
 #include "absl/status/statusor.h"
 #include "keys/keyring.h"
-#include "vault/core/authenticator.h"
 #include "vault/core/documents.h"
+#include "vault/core/identity.h"
 #include "vault/core/key_admin.h"
 #include "vault/core/policy.h"
 #include "vault/core/registry.h"
@@ -62,8 +62,8 @@ class VaultServer {
   std::unique_ptr<storage::BlobStore> blobs_;
   std::unique_ptr<keys::Keyring> keyring_;
   core::Policy policy_;
-  std::unique_ptr<core::Authenticator> authenticator_;
   std::unique_ptr<core::Registry> registry_;
+  std::unique_ptr<core::Identity> identity_;
   std::unique_ptr<core::Documents> documents_;
   std::unique_ptr<core::KeyAdmin> key_admin_;
   std::unique_ptr<VaultService> service_;

@@ -29,9 +29,9 @@ std::string_view Metadata(grpc::ServerContext* c, std::string_view key) {
 
 }  // namespace
 
-VaultService::VaultService(const core::Authenticator* authenticator, core::Registry* registry,
+VaultService::VaultService(core::Identity* identity, core::Registry* registry,
                            core::Documents* documents, core::KeyAdmin* key_admin)
-    : authenticator_(authenticator),
+    : identity_(identity),
       registry_(registry),
       documents_(documents),
       key_admin_(key_admin) {}
@@ -41,7 +41,7 @@ absl::StatusOr<core::RequestContext> VaultService::Authenticate(grpc::ServerCont
   if (!auth.starts_with(kBearer)) {
     return absl::UnauthenticatedError("missing credential: send authorization: Bearer <token>");
   }
-  auto principal = authenticator_->Authenticate(auth.substr(kBearer.size()));
+  auto principal = identity_->Authenticate(auth.substr(kBearer.size()));
   if (!principal.ok()) return principal.status();
   core::RequestContext ctx;
   ctx.principal = std::move(*principal);
@@ -88,14 +88,51 @@ grpc::Status VaultService::Unary(grpc::ServerContext* c, std::string_view method
 
 grpc::Status VaultService::WhoAmI(grpc::ServerContext* c, const v1::WhoAmIRequest*,
                                   v1::WhoAmIResponse* resp) {
-  return Unary(c, "WhoAmI", resp,
-               [&](const core::RequestContext& ctx) -> absl::StatusOr<v1::WhoAmIResponse> {
-                 v1::WhoAmIResponse r;
-                 r.set_principal_id(ctx.principal.id);
-                 r.set_display_name(ctx.principal.display_name);
-                 for (const auto& role : ctx.principal.roles) r.add_roles(role);
-                 return r;
-               });
+  return Unary(c, "WhoAmI", resp, [&](const auto& ctx) { return identity_->WhoAmI(ctx); });
+}
+grpc::Status VaultService::CreatePrincipal(grpc::ServerContext* c,
+                                           const v1::CreatePrincipalRequest* req,
+                                           v1::Principal* resp) {
+  return Unary(c, "CreatePrincipal", resp,
+               [&](const auto& ctx) { return identity_->CreatePrincipal(ctx, *req); });
+}
+grpc::Status VaultService::GetPrincipal(grpc::ServerContext* c, const v1::GetPrincipalRequest* req,
+                                        v1::Principal* resp) {
+  return Unary(c, "GetPrincipal", resp,
+               [&](const auto& ctx) { return identity_->GetPrincipal(ctx, *req); });
+}
+grpc::Status VaultService::ListPrincipals(grpc::ServerContext* c,
+                                          const v1::ListPrincipalsRequest* req,
+                                          v1::ListPrincipalsResponse* resp) {
+  return Unary(c, "ListPrincipals", resp,
+               [&](const auto& ctx) { return identity_->ListPrincipals(ctx, *req); });
+}
+grpc::Status VaultService::AddMembership(grpc::ServerContext* c,
+                                         const v1::AddMembershipRequest* req,
+                                         v1::Principal* resp) {
+  return Unary(c, "AddMembership", resp,
+               [&](const auto& ctx) { return identity_->AddMembership(ctx, *req); });
+}
+grpc::Status VaultService::RemoveMembership(grpc::ServerContext* c,
+                                            const v1::RemoveMembershipRequest* req,
+                                            v1::Principal* resp) {
+  return Unary(c, "RemoveMembership", resp,
+               [&](const auto& ctx) { return identity_->RemoveMembership(ctx, *req); });
+}
+grpc::Status VaultService::IssueToken(grpc::ServerContext* c, const v1::IssueTokenRequest* req,
+                                      v1::IssueTokenResponse* resp) {
+  return Unary(c, "IssueToken", resp,
+               [&](const auto& ctx) { return identity_->IssueToken(ctx, *req); });
+}
+grpc::Status VaultService::RevokeToken(grpc::ServerContext* c, const v1::RevokeTokenRequest* req,
+                                       v1::RevokeTokenResponse* resp) {
+  return Unary(c, "RevokeToken", resp,
+               [&](const auto& ctx) { return identity_->RevokeToken(ctx, *req); });
+}
+grpc::Status VaultService::AssignCase(grpc::ServerContext* c, const v1::AssignCaseRequest* req,
+                                      v1::Case* resp) {
+  return Unary(c, "AssignCase", resp,
+               [&](const auto& ctx) { return registry_->AssignCase(ctx, *req); });
 }
 
 grpc::Status VaultService::CreateOrganization(grpc::ServerContext* c,

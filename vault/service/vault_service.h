@@ -12,7 +12,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "hoidla/v1/vault.grpc.pb.h"
-#include "vault/core/authenticator.h"
+#include "vault/core/identity.h"
 #include "vault/core/documents.h"
 #include "vault/core/key_admin.h"
 #include "vault/core/registry.h"
@@ -24,11 +24,27 @@ namespace v1 = ::hoidla::v1;
 class VaultService final : public v1::Vault::Service {
  public:
   // All pointers must outlive the service.
-  VaultService(const core::Authenticator* authenticator, core::Registry* registry,
-               core::Documents* documents, core::KeyAdmin* key_admin);
+  VaultService(core::Identity* identity, core::Registry* registry, core::Documents* documents,
+               core::KeyAdmin* key_admin);
 
   grpc::Status WhoAmI(grpc::ServerContext* c, const v1::WhoAmIRequest* req,
                       v1::WhoAmIResponse* resp) override;
+  grpc::Status CreatePrincipal(grpc::ServerContext* c, const v1::CreatePrincipalRequest* req,
+                               v1::Principal* resp) override;
+  grpc::Status GetPrincipal(grpc::ServerContext* c, const v1::GetPrincipalRequest* req,
+                            v1::Principal* resp) override;
+  grpc::Status ListPrincipals(grpc::ServerContext* c, const v1::ListPrincipalsRequest* req,
+                              v1::ListPrincipalsResponse* resp) override;
+  grpc::Status AddMembership(grpc::ServerContext* c, const v1::AddMembershipRequest* req,
+                             v1::Principal* resp) override;
+  grpc::Status RemoveMembership(grpc::ServerContext* c, const v1::RemoveMembershipRequest* req,
+                                v1::Principal* resp) override;
+  grpc::Status IssueToken(grpc::ServerContext* c, const v1::IssueTokenRequest* req,
+                          v1::IssueTokenResponse* resp) override;
+  grpc::Status RevokeToken(grpc::ServerContext* c, const v1::RevokeTokenRequest* req,
+                           v1::RevokeTokenResponse* resp) override;
+  grpc::Status AssignCase(grpc::ServerContext* c, const v1::AssignCaseRequest* req,
+                          v1::Case* resp) override;
   grpc::Status CreateOrganization(grpc::ServerContext* c,
                                   const v1::CreateOrganizationRequest* req,
                                   v1::Organization* resp) override;
@@ -89,7 +105,7 @@ class VaultService final : public v1::Vault::Service {
   grpc::Status Finish(std::string_view method, const core::RequestContext* ctx,
                       const absl::Status& status) const;
 
-  const core::Authenticator* authenticator_;
+  core::Identity* identity_;
   core::Registry* registry_;
   core::Documents* documents_;
   core::KeyAdmin* key_admin_;

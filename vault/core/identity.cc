@@ -1,0 +1,406 @@
+#include "vault/core/identity.h"
+
+#include "absl/strings/escaping.h"
+#include "keys/crypto.h"
+#include "vault/common/ids.h"
+#include "vault/common/status_macros.h"
+#include "vault/common/strings.h"
+#include "vault/core/paging.h"
+#include "vault/core/validation.h"
+
+namespace hoidla::core {
+namespace {
+
+using storage::Space;
+constexpr std::string_view kTokenPrefix = "hdl_";
+constexpr std::string_view kPrincipalKind = "prn";
+constexpr std::string_view kBootstrapKey = "sys/bootstrap";
+constexpr int64_t kMaxTokenTtlSeconds = 365LL * 24 * 3600;
+
+absl::Status Unauthenticated() {
+  return absl::UnauthenticatedError("invalid, expired or revoked credential");
+}
+
+std::string TokenIdKey(std::string_view token_id) { return StrCat("tokid/", token_id); }
+std::string PrincipalOrgIndex(std::string_view org, std::string_view id) {
+  return StrCat("prn-by-org/", org, "/", id);
+}
+
+}  // namespace
+
+v1::Principal PrincipalToApi(const rec::PrincipalRecord& r) {
+  v1::Principal p;
+  p.set_id(r.id());
+  p.set_display_name(r.display_name());
+  p.set_kind(static_cast<v1::PrincipalKind>(r.kind()));
+  p.set_organization_id(r.organization_id());
+  for (const auto& m : r.memberships()) {
+    auto* out = p.add_memberships();
+    out->set_organization_id(m.organization_id());
+    out->set_project_id(m.project_id());
+    out->set_role(m.role());
+  }
+  *p.mutable_created_at() = ToTimestamp(r.created_at_micros());
+  p.set_created_by(r.created_by());
+  return p;
+}
+
+Principal PrincipalFromRecord(const rec::PrincipalRecord& r) {
+  Principal p{r.id(), r.display_name(), r.kind(), r.organization_id(), {}};
+  for (const auto& m : r.memberships()) {
+    // An unknown role name (from a newer version) grants nothing.
+    if (auto role = ParseRole(m.role())) {
+      p.memberships.push_back({*role, m.organization_id(), m.project_id()});
+    }
+  }
+  return p;
+}
+
+Identity::Identity(storage::KvStore* store, keys::Keyring* keyring, Clock* clock,
+                   const Policy* policy, const Registry* registry)
+    : store_(store),
+      keyring_(keyring),
+      clock_(clock),
+      policy_(policy),
+      registry_(registry),
+      records_(store, keyring) {}
+
+std::string Identity::TokenKey(std::string_view token) const {
+  return StrCat("tok/", keys::ToHex(keys::KeyedHash(keyring_->token_key(), token)));
+}
+
+absl::StatusOr<rec::PrincipalRecord> Identity::LoadPrincipal(std::string_view id) const {
+  rec::PrincipalRecord r;
+  HOIDLA_RETURN_IF_ERROR(records_.Get(kPrincipalKind, id, keys::kSystemSubject, &r));
+  if (r.id() != id) return absl::DataLossError("stored principal does not match its key");
+  return r;
+}
+
+Target Identity::PrincipalTarget(const rec::PrincipalRecord& p) const {
+  return {.organization_id = p.organization_id(), .object_id = p.id()};
+}
+
+absl::StatusOr<Principal> Identity::Authenticate(std::string_view token) const {
+  if (!token.starts_with(kTokenPrefix) || token.size() != kTokenPrefix.size() + 43) {
+    return Unauthenticated();
+  }
+  auto raw = store_->Get(Space::kMeta, TokenKey(token));
+  if (raw.status().code() == absl::StatusCode::kNotFound) return Unauthenticated();
+  if (!raw.ok()) return absl::UnavailableError("credential store unavailable");
+  rec::TokenRecord tok;
+  if (!tok.ParseFromString(*raw)) return absl::DataLossError("stored token record is corrupt");
+  if (tok.revoked()) return Unauthenticated();
+  if (tok.expires_at_micros() != 0 && tok.expires_at_micros() <= clock_->NowMicros()) {
+    return Unauthenticated();
+  }
+  auto prn = LoadPrincipal(tok.principal_id());
+  if (prn.status().code() == absl::StatusCode::kNotFound) return Unauthenticated();
+  if (!prn.ok()) return prn.status();
+  return PrincipalFromRecord(*prn);
+}
+
+void Identity::AddToken(std::string_view principal_id, int64_t expires_at_micros,
+                        storage::WriteBatch* batch, std::string* token,
+                        std::string* token_id) {
+  std::string raw = keys::RandomString(32);
+  *token = StrCat(kTokenPrefix, absl::WebSafeBase64Escape(raw));
+  std::fill(raw.begin(), raw.end(), '\0');
+  *token_id = NewId(IdKind::kToken, *clock_);
+  rec::TokenRecord rec;
+  rec.set_principal_id(std::string(principal_id));
+  rec.set_created_at_micros(clock_->NowMicros());
+  rec.set_expires_at_micros(expires_at_micros);
+  rec.set_token_id(*token_id);
+  std::string key = TokenKey(*token);
+  batch->Put(Space::kMeta, key, rec.SerializeAsString());
+  batch->Put(Space::kIndex, TokenIdKey(*token_id), key);
+}
+
+absl::StatusOr<std::optional<std::string>> Identity::CreateBootstrapAdministrator(
+    std::string_view display_name) {
+  auto done = store_->Get(Space::kMeta, kBootstrapKey);
+  if (done.ok()) return std::optional<std::string>();
+  if (done.status().code() != absl::StatusCode::kNotFound) return done.status();
+  rec::PrincipalRecord prn;
+  prn.set_id(NewId(IdKind::kPrincipal, *clock_));
+  prn.set_display_name(std::string(display_name));
+  prn.set_kind(v1::PRINCIPAL_KIND_STAFF);
+  prn.add_memberships()->set_role(std::string(RoleName(Role::kSystemAdministrator)));
+  prn.set_created_at_micros(clock_->NowMicros());
+  storage::WriteBatch batch;
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kPrincipalKind, prn.id(), keys::kSystemSubject, prn, &batch));
+  std::string token, token_id;
+  AddToken(prn.id(), 0, &batch, &token, &token_id);
+  batch.Put(Space::kMeta, kBootstrapKey, prn.id());
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  return std::optional<std::string>(std::move(token));
+}
+
+absl::StatusOr<v1::WhoAmIResponse> Identity::WhoAmI(const RequestContext& ctx) {
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWhoAmI, {}));
+  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadPrincipal(ctx.principal.id));
+  v1::WhoAmIResponse out;
+  out.set_principal_id(r.id());
+  out.set_display_name(r.display_name());
+  for (const auto& m : r.memberships()) out.add_roles(m.role());
+  *out.mutable_principal() = PrincipalToApi(r);
+  return out;
+}
+
+absl::Status Identity::ValidateMembership(const v1::Membership& m, std::string_view field) const {
+  auto role = ParseRole(m.role());
+  if (!role) return FieldError(StrCat(field, ".role"), "unknown role");
+  switch (ScopeOf(*role)) {
+    case RoleScope::kDeployment:
+      if (!m.organization_id().empty()) {
+        return FieldError(StrCat(field, ".organization_id"), "must be empty for this role");
+      }
+      if (!m.project_id().empty()) {
+        return FieldError(StrCat(field, ".project_id"), "must be empty for this role");
+      }
+      return absl::OkStatus();
+    case RoleScope::kOrganization:
+      HOIDLA_RETURN_IF_ERROR(ValidateId(m.organization_id(), IdKind::kOrganization,
+                                        StrCat(field, ".organization_id")));
+      if (!m.project_id().empty()) {
+        return FieldError(StrCat(field, ".project_id"), "must be empty for this role");
+      }
+      return ReferencedField(registry_->LoadOrganization(m.organization_id()).status(),
+                             StrCat(field, ".organization_id"));
+    case RoleScope::kProject: {
+      HOIDLA_RETURN_IF_ERROR(ValidateId(m.organization_id(), IdKind::kOrganization,
+                                        StrCat(field, ".organization_id")));
+      HOIDLA_RETURN_IF_ERROR(
+          ValidateId(m.project_id(), IdKind::kProject, StrCat(field, ".project_id")));
+      auto p = registry_->LoadProject(m.project_id());
+      HOIDLA_RETURN_IF_ERROR(ReferencedField(p.status(), StrCat(field, ".project_id")));
+      if (p->organization_id() != m.organization_id()) {
+        return FieldError(StrCat(field, ".project_id"), "project belongs to another organisation");
+      }
+      return absl::OkStatus();
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Principal> Identity::CreatePrincipal(const RequestContext& ctx,
+                                                        const v1::CreatePrincipalRequest& req) {
+  if (!req.has_principal()) return FieldError("principal", "required");
+  const auto& p = req.principal();
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("principal.id", p.id().empty()));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("principal.memberships", p.memberships().empty()));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("principal.created_at", !p.has_created_at()));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("principal.created_by", p.created_by().empty()));
+  HOIDLA_RETURN_IF_ERROR(ValidateText("principal.display_name", p.display_name(), true, 200));
+  if (p.kind() == v1::PRINCIPAL_KIND_UNSPECIFIED || !v1::PrincipalKind_IsValid(p.kind())) {
+    return FieldError("principal.kind", "required: staff, partner worker or service account");
+  }
+  if (!p.organization_id().empty()) {
+    HOIDLA_RETURN_IF_ERROR(
+        ValidateId(p.organization_id(), IdKind::kOrganization, "principal.organization_id"));
+  }
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManagePrincipals,
+                                        {.organization_id = p.organization_id()},
+                                        absl::StatusCode::kPermissionDenied));
+  if (!p.organization_id().empty()) {
+    HOIDLA_RETURN_IF_ERROR(ReferencedField(
+        registry_->LoadOrganization(p.organization_id()).status(), "principal.organization_id"));
+  }
+  rec::PrincipalRecord r;
+  r.set_id(NewId(IdKind::kPrincipal, *clock_));
+  r.set_display_name(p.display_name());
+  r.set_kind(p.kind());
+  r.set_organization_id(p.organization_id());
+  r.set_created_at_micros(clock_->NowMicros());
+  r.set_created_by(ctx.principal.id);
+  storage::WriteBatch batch;
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kPrincipalKind, r.id(), keys::kSystemSubject, r, &batch));
+  if (!r.organization_id().empty()) {
+    batch.Put(Space::kIndex, PrincipalOrgIndex(r.organization_id(), r.id()), "");
+  }
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  return PrincipalToApi(r);
+}
+
+absl::StatusOr<v1::Principal> Identity::GetPrincipal(const RequestContext& ctx,
+                                                     const v1::GetPrincipalRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kPrincipal, "id"));
+  auto r = LoadPrincipal(req.id());
+  Target target{.object_id = req.id()};
+  if (r.ok()) target = PrincipalTarget(*r);
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadPrincipals, target));
+  if (!r.ok()) return r.status();
+  return PrincipalToApi(*r);
+}
+
+absl::StatusOr<v1::ListPrincipalsResponse> Identity::ListPrincipals(
+    const RequestContext& ctx, const v1::ListPrincipalsRequest& req) {
+  int32_t page_size = req.page_size();
+  HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
+  std::string prefix = "prn/";
+  Space space = Space::kMeta;
+  if (!req.organization_id().empty()) {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
+    prefix = StrCat("prn-by-org/", req.organization_id(), "/");
+    space = Space::kIndex;
+  }
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadPrincipals,
+                                        {.organization_id = req.organization_id()}));
+  v1::ListPrincipalsResponse out;
+  HOIDLA_ASSIGN_OR_RETURN(
+      std::string next,
+      ScanPage(store_, space, prefix, IdKind::kPrincipal, req.page_token(), page_size,
+               [&](std::string_view id) -> absl::StatusOr<bool> {
+                 HOIDLA_ASSIGN_OR_RETURN(auto r, LoadPrincipal(id));
+                 if (!policy_->Decide(ctx.principal, Action::kReadPrincipals, PrincipalTarget(r))
+                          .allowed) {
+                   return false;
+                 }
+                 *out.add_principals() = PrincipalToApi(r);
+                 return true;
+               }));
+  out.set_next_page_token(next);
+  return out;
+}
+
+namespace {
+Target MembershipTarget(const v1::Membership& m) {
+  auto role = ParseRole(m.role());
+  return {.organization_id = m.organization_id(),
+          .project_id = m.project_id(),
+          .granted_scope = role ? ScopeOf(*role) : RoleScope::kDeployment};
+}
+}  // namespace
+
+absl::StatusOr<v1::Principal> Identity::AddMembership(const RequestContext& ctx,
+                                                      const v1::AddMembershipRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.principal_id(), IdKind::kPrincipal, "principal_id"));
+  if (!req.has_membership()) return FieldError("membership", "required");
+  HOIDLA_RETURN_IF_ERROR(ValidateMembership(req.membership(), "membership"));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManageMemberships,
+                                        MembershipTarget(req.membership()),
+                                        absl::StatusCode::kPermissionDenied));
+  std::lock_guard lock(membership_mu_);
+  auto r = LoadPrincipal(req.principal_id());
+  // Principals outside the caller's reach do not exist for the caller.
+  if (r.ok() && !policy_->Decide(ctx.principal, Action::kReadPrincipals, PrincipalTarget(*r))
+                     .allowed) {
+    return absl::NotFoundError("principal_id: not found");
+  }
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "principal_id"));
+  const auto& m = req.membership();
+  if (ScopeOf(*ParseRole(m.role())) != RoleScope::kDeployment &&
+      m.organization_id() != r->organization_id()) {
+    return FieldError("membership.organization_id",
+                      "the principal works for another organisation");
+  }
+  for (const auto& have : r->memberships()) {
+    if (have.role() == m.role() && have.organization_id() == m.organization_id() &&
+        have.project_id() == m.project_id()) {
+      return absl::AlreadyExistsError("membership: the principal holds it already");
+    }
+  }
+  auto* added = r->add_memberships();
+  added->set_organization_id(m.organization_id());
+  added->set_project_id(m.project_id());
+  added->set_role(m.role());
+  storage::WriteBatch batch;
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kPrincipalKind, r->id(), keys::kSystemSubject, *r, &batch));
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  return PrincipalToApi(*r);
+}
+
+absl::StatusOr<v1::Principal> Identity::RemoveMembership(
+    const RequestContext& ctx, const v1::RemoveMembershipRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.principal_id(), IdKind::kPrincipal, "principal_id"));
+  if (!req.has_membership()) return FieldError("membership", "required");
+  if (!ParseRole(req.membership().role())) return FieldError("membership.role", "unknown role");
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManageMemberships,
+                                        MembershipTarget(req.membership()),
+                                        absl::StatusCode::kPermissionDenied));
+  std::lock_guard lock(membership_mu_);
+  auto r = LoadPrincipal(req.principal_id());
+  if (r.ok() && !policy_->Decide(ctx.principal, Action::kReadPrincipals, PrincipalTarget(*r))
+                     .allowed) {
+    return absl::NotFoundError("principal_id: not found");
+  }
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "principal_id"));
+  const auto& m = req.membership();
+  auto* ms = r->mutable_memberships();
+  for (int i = 0; i < ms->size(); ++i) {
+    const auto& have = ms->Get(i);
+    if (have.role() == m.role() && have.organization_id() == m.organization_id() &&
+        have.project_id() == m.project_id()) {
+      ms->DeleteSubrange(i, 1);
+      storage::WriteBatch batch;
+      HOIDLA_RETURN_IF_ERROR(
+          records_.Put(kPrincipalKind, r->id(), keys::kSystemSubject, *r, &batch));
+      HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+      return PrincipalToApi(*r);
+    }
+  }
+  return absl::NotFoundError("membership: the principal does not hold it");
+}
+
+absl::StatusOr<v1::IssueTokenResponse> Identity::IssueToken(const RequestContext& ctx,
+                                                            const v1::IssueTokenRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.principal_id(), IdKind::kPrincipal, "principal_id"));
+  if (req.ttl_seconds() < 1 || req.ttl_seconds() > kMaxTokenTtlSeconds) {
+    return FieldError("ttl_seconds", StrCat("must be 1 to ", kMaxTokenTtlSeconds));
+  }
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManageTokens, {},
+                                        absl::StatusCode::kPermissionDenied));
+  auto r = LoadPrincipal(req.principal_id());
+  if (r.ok() &&
+      !policy_->Decide(ctx.principal, Action::kManageTokens, PrincipalTarget(*r)).allowed) {
+    return absl::NotFoundError("principal_id: not found");
+  }
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "principal_id"));
+  const int64_t expires = clock_->NowMicros() + req.ttl_seconds() * 1000000;
+  storage::WriteBatch batch;
+  v1::IssueTokenResponse out;
+  AddToken(r->id(), expires, &batch, out.mutable_token(), out.mutable_token_id());
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  *out.mutable_expires_at() = ToTimestamp(expires);
+  return out;
+}
+
+absl::StatusOr<v1::RevokeTokenResponse> Identity::RevokeToken(const RequestContext& ctx,
+                                                              const v1::RevokeTokenRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.token_id(), IdKind::kToken, "token_id"));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManageTokens, {},
+                                        absl::StatusCode::kPermissionDenied));
+  auto key = store_->Get(Space::kIndex, TokenIdKey(req.token_id()));
+  if (key.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError("token_id: not found");
+  }
+  HOIDLA_RETURN_IF_ERROR(key.status());
+  HOIDLA_ASSIGN_OR_RETURN(std::string raw, store_->Get(Space::kMeta, *key));
+  rec::TokenRecord tok;
+  if (!tok.ParseFromString(raw)) return absl::DataLossError("stored token record is corrupt");
+  auto owner = LoadPrincipal(tok.principal_id());
+  if (owner.ok() &&
+      !policy_->Decide(ctx.principal, Action::kManageTokens, PrincipalTarget(*owner)).allowed) {
+    return absl::NotFoundError("token_id: not found");
+  }
+  tok.set_revoked(true);
+  storage::WriteBatch batch;
+  batch.Put(Space::kMeta, *key, tok.SerializeAsString());
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  return v1::RevokeTokenResponse();
+}
+
+absl::StatusOr<bool> Identity::HoldsProjectRole(std::string_view principal_id,
+                                                std::string_view project_id,
+                                                std::initializer_list<Role> roles) const {
+  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadPrincipal(principal_id));
+  for (const auto& m : PrincipalFromRecord(r).memberships) {
+    if (m.project_id != project_id) continue;
+    for (Role role : roles) {
+      if (m.role == role) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace hoidla::core
