@@ -1,0 +1,2 @@
+// Placeholder replaced by the authorization table test.
+#include <gtest/gtest.h>
