@@ -87,6 +87,12 @@ bool InScope(const Principal& p, const Membership& m, Action action, const Targe
         return false;
       }
       if (!t.organization_id.empty() && t.organization_id != m.organization_id) return false;
+      if (action == A::kReadPrincipals) {
+        // A project's managers see the people of their organisation (their
+        // team and candidates for it); a list with no organisation is
+        // filtered item by item.
+        return !t.organization_id.empty() || IsContainerOnly(t);
+      }
       bool in_project;
       if (!t.project_id.empty()) {
         in_project = t.project_id == m.project_id;
