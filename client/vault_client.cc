@@ -244,6 +244,41 @@ absl::StatusOr<hoidla::v1::WhoAmIResponse> VaultClient::WhoAmI(
   return CallUnary(&Stub::WhoAmI, request);
 }
 
+absl::StatusOr<hoidla::v1::Principal> VaultClient::CreatePrincipal(
+    const hoidla::v1::CreatePrincipalRequest& request) const {
+  return CallUnary(&Stub::CreatePrincipal, request);
+}
+
+absl::StatusOr<hoidla::v1::Principal> VaultClient::GetPrincipal(
+    const hoidla::v1::GetPrincipalRequest& request) const {
+  return CallUnary(&Stub::GetPrincipal, request);
+}
+
+absl::StatusOr<hoidla::v1::ListPrincipalsResponse> VaultClient::ListPrincipals(
+    const hoidla::v1::ListPrincipalsRequest& request) const {
+  return CallUnary(&Stub::ListPrincipals, request);
+}
+
+absl::StatusOr<hoidla::v1::Principal> VaultClient::AddMembership(
+    const hoidla::v1::AddMembershipRequest& request) const {
+  return CallUnary(&Stub::AddMembership, request);
+}
+
+absl::StatusOr<hoidla::v1::Principal> VaultClient::RemoveMembership(
+    const hoidla::v1::RemoveMembershipRequest& request) const {
+  return CallUnary(&Stub::RemoveMembership, request);
+}
+
+absl::StatusOr<hoidla::v1::IssueTokenResponse> VaultClient::IssueToken(
+    const hoidla::v1::IssueTokenRequest& request) const {
+  return CallUnary(&Stub::IssueToken, request);
+}
+
+absl::StatusOr<hoidla::v1::RevokeTokenResponse> VaultClient::RevokeToken(
+    const hoidla::v1::RevokeTokenRequest& request) const {
+  return CallUnary(&Stub::RevokeToken, request);
+}
+
 absl::StatusOr<hoidla::v1::Organization> VaultClient::CreateOrganization(
     const hoidla::v1::CreateOrganizationRequest& request) const {
   return CallUnary(&Stub::CreateOrganization, request);
@@ -308,6 +343,11 @@ absl::StatusOr<hoidla::v1::Case> VaultClient::GetCase(
 absl::StatusOr<hoidla::v1::ListCasesResponse> VaultClient::ListCases(
     const hoidla::v1::ListCasesRequest& request) const {
   return CallUnary(&Stub::ListCases, request);
+}
+
+absl::StatusOr<hoidla::v1::Case> VaultClient::AssignCase(
+    const hoidla::v1::AssignCaseRequest& request) const {
+  return CallUnary(&Stub::AssignCase, request);
 }
 
 absl::StatusOr<hoidla::v1::Document> VaultClient::GetDocument(

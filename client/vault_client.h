@@ -123,6 +123,45 @@ class VaultClient {
   absl::StatusOr<hoidla::v1::WhoAmIResponse> WhoAmI(
       const hoidla::v1::WhoAmIRequest& request = {}) const;
 
+  // Creates a principal (kind, display name, organisation; no memberships).
+  // On success returns it with its new id. On failure returns the server's
+  // status, for example INVALID_ARGUMENT naming a bad field, or
+  // PERMISSION_DENIED for a caller who may not manage principals.
+  absl::StatusOr<hoidla::v1::Principal> CreatePrincipal(
+      const hoidla::v1::CreatePrincipalRequest& request) const;
+  // On success returns the principal with its memberships; NOT_FOUND when
+  // there is none the caller may see.
+  absl::StatusOr<hoidla::v1::Principal> GetPrincipal(
+      const hoidla::v1::GetPrincipalRequest& request) const;
+  // On success returns one page of principals (all the caller may see, or
+  // those of request.organization_id()) and the next page's token.
+  absl::StatusOr<hoidla::v1::ListPrincipalsResponse> ListPrincipals(
+      const hoidla::v1::ListPrincipalsRequest& request) const;
+  // Grants a role in a scope. On success returns the principal with its
+  // memberships after the change. On failure returns the server's status:
+  // ALREADY_EXISTS when the principal holds the role in that scope,
+  // INVALID_ARGUMENT when the scope does not fit the role, ...
+  absl::StatusOr<hoidla::v1::Principal> AddMembership(
+      const hoidla::v1::AddMembershipRequest& request) const;
+  // Withdraws a role; effective for the principal's very next call. On
+  // success returns the principal with its remaining memberships; NOT_FOUND
+  // when the principal does not hold the role in that scope.
+  absl::StatusOr<hoidla::v1::Principal> RemoveMembership(
+      const hoidla::v1::RemoveMembershipRequest& request) const;
+
+  // Issues an API token for a principal. On success the response holds the
+  // bearer token itself, which the vault cannot show again (the caller must
+  // hand it on or store it, and must not log it; this library never does),
+  // its id and its expiry. On failure returns the server's status, for
+  // example INVALID_ARGUMENT for a ttl_seconds outside 1 to 31536000.
+  absl::StatusOr<hoidla::v1::IssueTokenResponse> IssueToken(
+      const hoidla::v1::IssueTokenRequest& request) const;
+  // Revokes a token by its id (not the token itself); effective for the
+  // token's very next call. On success returns an empty response; NOT_FOUND
+  // when there is no such token the caller may see.
+  absl::StatusOr<hoidla::v1::RevokeTokenResponse> RevokeToken(
+      const hoidla::v1::RevokeTokenRequest& request) const;
+
   absl::StatusOr<hoidla::v1::Organization> CreateOrganization(
       const hoidla::v1::CreateOrganizationRequest& request) const;
   absl::StatusOr<hoidla::v1::Organization> GetOrganization(
@@ -152,6 +191,12 @@ class VaultClient {
       const hoidla::v1::GetCaseRequest& request) const;
   absl::StatusOr<hoidla::v1::ListCasesResponse> ListCases(
       const hoidla::v1::ListCasesRequest& request) const;
+  // Assigns a case to a worker of its project, or transfers it (the previous
+  // worker's access ends). On success returns the case with its new
+  // assigned_worker_id. On failure returns the server's status, for example
+  // PERMISSION_DENIED for a caller who may not assign cases.
+  absl::StatusOr<hoidla::v1::Case> AssignCase(
+      const hoidla::v1::AssignCaseRequest& request) const;
 
   absl::StatusOr<hoidla::v1::Document> GetDocument(
       const hoidla::v1::GetDocumentRequest& request) const;

@@ -31,15 +31,31 @@ std::string DateString(const hoidla::v1::Date& date) {
   return buf;
 }
 
-std::string CaseStatusName(hoidla::v1::CaseStatus status) {
-  std::string name = hoidla::v1::CaseStatus_Name(status);
-  constexpr std::string_view kPrefix = "CASE_STATUS_";
-  if (name.empty()) return std::to_string(static_cast<int>(status));
-  if (std::string_view(name).substr(0, kPrefix.size()) == kPrefix)
-    name.erase(0, kPrefix.size());
+// `name` (an enum value's name, empty for an unknown value) without `prefix`,
+// in lowercase; the number `value` when `name` is empty.
+std::string EnumName(std::string name, std::string_view prefix, int value) {
+  if (name.empty()) return std::to_string(value);
+  if (std::string_view(name).substr(0, prefix.size()) == prefix)
+    name.erase(0, prefix.size());
   for (char& c : name)
     c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   return name;
+}
+
+std::string CaseStatusName(hoidla::v1::CaseStatus status) {
+  return EnumName(hoidla::v1::CaseStatus_Name(status), "CASE_STATUS_",
+                  static_cast<int>(status));
+}
+
+// The memberships joined by ", ".
+std::string MembershipList(
+    const google::protobuf::RepeatedPtrField<hoidla::v1::Membership>& list) {
+  std::string out;
+  for (const hoidla::v1::Membership& m : list) {
+    if (!out.empty()) out += ", ";
+    out += MembershipString(m);
+  }
+  return out;
 }
 
 // One "key: value" line; the value is escaped.
@@ -106,6 +122,26 @@ std::string Escape(std::string_view text) {
   return out;
 }
 
+std::string MembershipString(const hoidla::v1::Membership& membership) {
+  std::string out = membership.role();
+  if (membership.organization_id().empty() && membership.project_id().empty())
+    return out;
+  out += StrCat("@", membership.organization_id());
+  if (!membership.project_id().empty())
+    out += StrCat("/", membership.project_id());
+  return out;
+}
+
+std::string PrincipalKindName(hoidla::v1::PrincipalKind kind) {
+  return EnumName(hoidla::v1::PrincipalKind_Name(kind), "PRINCIPAL_KIND_",
+                  static_cast<int>(kind));
+}
+
+std::string CaseVisibilityName(hoidla::v1::CaseVisibility visibility) {
+  return EnumName(hoidla::v1::CaseVisibility_Name(visibility),
+                  "CASE_VISIBILITY_", static_cast<int>(visibility));
+}
+
 absl::Status PrintJson(const google::protobuf::Message& message,
                        std::ostream& out) {
   google::protobuf::util::JsonPrintOptions options;
@@ -141,6 +177,32 @@ void PrintWhoAmI(const hoidla::v1::WhoAmIResponse& who, std::ostream& out) {
     roles += role;
   }
   Line(out, "roles", roles);
+  if (who.has_principal()) {
+    const hoidla::v1::Principal& p = who.principal();
+    if (p.kind() != hoidla::v1::PRINCIPAL_KIND_UNSPECIFIED)
+      Line(out, "kind", PrincipalKindName(p.kind()));
+    OptionalLine(out, "organization_id", p.organization_id());
+    for (const hoidla::v1::Membership& m : p.memberships())
+      Line(out, "membership", MembershipString(m));
+  }
+}
+
+void PrintPrincipal(const hoidla::v1::Principal& principal, std::ostream& out) {
+  Line(out, "id", principal.id());
+  Line(out, "display_name", principal.display_name());
+  Line(out, "kind", PrincipalKindName(principal.kind()));
+  OptionalLine(out, "organization_id", principal.organization_id());
+  for (const hoidla::v1::Membership& m : principal.memberships())
+    Line(out, "membership", MembershipString(m));
+  CreatedLines(out, principal.created_at(), principal.created_by());
+}
+
+void PrintIssueToken(const hoidla::v1::IssueTokenResponse& response,
+                     std::ostream& out) {
+  Line(out, "token", response.token());
+  Line(out, "token_id", response.token_id());
+  if (IsSet(response.expires_at()))
+    Line(out, "expires_at", Time(response.expires_at()));
 }
 
 void PrintOrganization(const hoidla::v1::Organization& org, std::ostream& out) {
@@ -155,6 +217,8 @@ void PrintProject(const hoidla::v1::Project& project, std::ostream& out) {
   Line(out, "organization_id", project.organization_id());
   Line(out, "name", project.name());
   OptionalLine(out, "description", project.description());
+  if (project.case_visibility() != hoidla::v1::CASE_VISIBILITY_UNSPECIFIED)
+    Line(out, "case_visibility", CaseVisibilityName(project.case_visibility()));
   CreatedLines(out, project.created_at(), project.created_by());
 }
 
@@ -184,6 +248,7 @@ void PrintCase(const hoidla::v1::Case& c, std::ostream& out) {
   Line(out, "client_id", c.client_id());
   Line(out, "title", c.title());
   Line(out, "status", CaseStatusName(c.status()));
+  OptionalLine(out, "assigned_worker_id", c.assigned_worker_id());
   CreatedLines(out, c.created_at(), c.created_by());
 }
 
@@ -219,6 +284,15 @@ void PrintRewrapKeys(const hoidla::v1::RewrapKeysResponse& response,
   PrintKeyStatus(response.status(), out);
 }
 
+void PrintPrincipals(const hoidla::v1::ListPrincipalsResponse& list,
+                     std::ostream& out, std::ostream& note) {
+  for (const auto& p : list.principals()) {
+    Row(out, p.id(), PrincipalKindName(p.kind()), p.display_name(),
+        MembershipList(p.memberships()));
+  }
+  NextPage(list.next_page_token(), note);
+}
+
 void PrintOrganizations(const hoidla::v1::ListOrganizationsResponse& list,
                         std::ostream& out, std::ostream& note) {
   for (const auto& org : list.organizations())
@@ -229,7 +303,12 @@ void PrintOrganizations(const hoidla::v1::ListOrganizationsResponse& list,
 void PrintProjects(const hoidla::v1::ListProjectsResponse& list,
                    std::ostream& out, std::ostream& note) {
   for (const auto& project : list.projects()) {
-    Row(out, project.id(), project.organization_id(), project.name());
+    const std::string visibility =
+        project.case_visibility() == hoidla::v1::CASE_VISIBILITY_UNSPECIFIED
+            ? std::string()
+            : CaseVisibilityName(project.case_visibility());
+    Row(out, project.id(), project.organization_id(), project.name(),
+        visibility);
   }
   NextPage(list.next_page_token(), note);
 }
@@ -250,7 +329,8 @@ void PrintClients(const hoidla::v1::ListClientsResponse& list,
 void PrintCases(const hoidla::v1::ListCasesResponse& list, std::ostream& out,
                 std::ostream& note) {
   for (const auto& c : list.cases()) {
-    Row(out, c.id(), CaseStatusName(c.status()), c.client_id(), c.title());
+    Row(out, c.id(), CaseStatusName(c.status()), c.client_id(), c.title(),
+        c.assigned_worker_id());
   }
   NextPage(list.next_page_token(), note);
 }

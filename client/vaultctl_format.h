@@ -24,14 +24,30 @@ namespace hoidla::vaultctl {
 // Escapes control characters (C0, DEL and C1) and backslashes in `text`.
 std::string Escape(std::string_view text);
 
+// A membership as "role@org/project", "role@org" (organisation scope) or
+// "role" (deployment scope); not escaped.
+std::string MembershipString(const hoidla::v1::Membership& membership);
+
+// Enum values as vaultctl prints them: the value name without its prefix, in
+// lowercase ("staff", "whole_project"), or the number for an unknown value.
+std::string PrincipalKindName(hoidla::v1::PrincipalKind kind);
+std::string CaseVisibilityName(hoidla::v1::CaseVisibility visibility);
+
 // Writes `message` as one JSON object (proto field names, default values
 // included, two-space indentation) followed by a newline. Returns INTERNAL
 // when the message cannot be converted (it never should).
 absl::Status PrintJson(const google::protobuf::Message& message,
                        std::ostream& out);
 
-// Single objects, as "key: value" lines with "id: ..." first.
+// Single objects, as "key: value" lines with "id: ..." first. Memberships are
+// printed one per "membership: <MembershipString>" line.
 void PrintWhoAmI(const hoidla::v1::WhoAmIResponse& who, std::ostream& out);
+void PrintPrincipal(const hoidla::v1::Principal& principal, std::ostream& out);
+// The issued token as "token: hdl_...", "token_id: tok_..." and
+// "expires_at: <RFC 3339>" lines. This is the only output that contains a
+// token.
+void PrintIssueToken(const hoidla::v1::IssueTokenResponse& response,
+                     std::ostream& out);
 void PrintOrganization(const hoidla::v1::Organization& org, std::ostream& out);
 void PrintProject(const hoidla::v1::Project& project, std::ostream& out);
 void PrintClient(const hoidla::v1::Client& client, std::ostream& out);
@@ -44,6 +60,10 @@ void PrintRewrapKeys(const hoidla::v1::RewrapKeysResponse& response,
 // Lists: one tab-separated line per item on `out`. A non-empty next page
 // token goes to `note` as "next_page_token: T" so that `out` holds only
 // items.
+// Principals: id, kind, display name, memberships (MembershipString joined
+// by ", ", or "-" when there are none).
+void PrintPrincipals(const hoidla::v1::ListPrincipalsResponse& list,
+                     std::ostream& out, std::ostream& note);
 void PrintOrganizations(const hoidla::v1::ListOrganizationsResponse& list,
                         std::ostream& out, std::ostream& note);
 void PrintProjects(const hoidla::v1::ListProjectsResponse& list,

@@ -18,15 +18,19 @@
 //
 // Commands, one per RPC of hoidla.v1.Vault:
 //   whoami
+//   principal create|get|list|add-role|remove-role
+//   token issue|revoke
 //   org create|get|list          project create|get|list
-//   client create|get|find|list  case create|get|list
+//   client create|get|find|list  case create|get|list|assign
 //   doc upload|download|get|list keys status|rotate|rewrap|retire
 //
 // Output: "key: value" lines for one object, with "id: <id>" first (so a
 // script can capture a new object's id with `| head -1 | cut -d' ' -f2`);
 // lists print one tab-separated line per item, id first, and the next page
 // token, if any, on stderr. Text from the server is escaped (control
-// characters as \n, \xNN, ...). The token is never printed.
+// characters as \n, \xNN, ...). The token vaultctl authenticates with is
+// never printed; `token issue` prints the token it issues (that is its
+// purpose), and nothing else does.
 //
 // Errors go to stderr as `error: <CODE_NAME>: <message>`. Exit status:
 //   0        success
@@ -121,6 +125,11 @@ struct Args {
   int64_t offset = 0;
   int64_t length = 0;
   uint32_t version = 0;
+  std::string principal_kind;
+  std::string role;
+  std::string ttl;
+  std::string worker;
+  std::string case_visibility;
 };
 
 // What the selected subcommand does once connected.
@@ -202,6 +211,57 @@ bool ParseDate(const std::string& text, hoidla::v1::Date* date) {
   date->set_month(parts[1]);
   date->set_day(parts[2]);
   return true;
+}
+
+// Parses a token lifetime: a number of seconds, or a number followed by s, m,
+// h or d (for example "90", "15m", "30d"). Returns the seconds, or
+// INVALID_ARGUMENT saying what is wrong (without the option name); the server
+// checks the allowed range.
+absl::StatusOr<int64_t> ParseTtl(const std::string& text) {
+  const auto error = [&text] {
+    return absl::InvalidArgumentError(
+        StrCat("expected seconds or a number with suffix s, m, h or d "
+               "(for example 30d), got '",
+               text, "'"));
+  };
+  if (text.empty()) return error();
+  std::string_view digits = text;
+  int64_t unit = 1;
+  static constexpr std::pair<char, int64_t> kUnits[] = {
+      {'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+  for (const auto& [suffix, seconds] : kUnits) {
+    if (digits.back() == suffix) {
+      unit = seconds;
+      digits.remove_suffix(1);
+      break;
+    }
+  }
+  if (digits.empty() || digits.size() > 12) return error();
+  int64_t value = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return error();
+    value = value * 10 + (c - '0');
+  }
+  if (value == 0) return absl::InvalidArgumentError("must be positive");
+  return value * unit;
+}
+
+// Maps --kind of `principal create` to the enum.
+hoidla::v1::PrincipalKind ParsePrincipalKind(const std::string& text) {
+  if (text == "staff") return hoidla::v1::PRINCIPAL_KIND_STAFF;
+  if (text == "partner_worker")
+    return hoidla::v1::PRINCIPAL_KIND_PARTNER_WORKER;
+  if (text == "service_account")
+    return hoidla::v1::PRINCIPAL_KIND_SERVICE_ACCOUNT;
+  return hoidla::v1::PRINCIPAL_KIND_UNSPECIFIED;
+}
+
+// Maps --case-visibility of `project create` to the enum (empty: unset).
+hoidla::v1::CaseVisibility ParseCaseVisibility(const std::string& text) {
+  if (text == "assigned" || text == "assigned_cases")
+    return hoidla::v1::CASE_VISIBILITY_ASSIGNED_CASES;
+  if (text == "whole_project") return hoidla::v1::CASE_VISIBILITY_WHOLE_PROJECT;
+  return hoidla::v1::CASE_VISIBILITY_UNSPECIFIED;
 }
 
 // Guesses a MIME type from a file name's extension.
@@ -350,6 +410,150 @@ void AddWhoAmI(CLI::App* app, const Globals& g, Action* selected) {
        });
 }
 
+constexpr char kRolesHelp[] =
+    "Role: system_administrator (no scope); head_of_organization, auditor, "
+    "data_protection_officer, partner_worker (--org); project_manager, "
+    "case_worker, service_provider (--org and --project)";
+
+// The membership named by --role, --org and --project.
+hoidla::v1::Membership MembershipArg(const Args& a) {
+  hoidla::v1::Membership m;
+  m.set_role(a.role);
+  m.set_organization_id(a.org);
+  m.set_project_id(a.project);
+  return m;
+}
+
+void AddPrincipal(CLI::App* app, const Globals& g, Args& a, Action* selected) {
+  CLI::App* principal = app->add_subcommand(
+      "principal",
+      "Principals (staff, partner workers, service accounts) and their roles");
+  principal->require_subcommand(1);
+
+  CLI::App* create = Leaf(
+      principal, "create", "Create a principal (prints its id first)", selected,
+      [&g, &a](const VaultClient& vc) {
+        hoidla::v1::CreatePrincipalRequest req;
+        req.mutable_principal()->set_display_name(a.name);
+        req.mutable_principal()->set_kind(ParsePrincipalKind(a.principal_kind));
+        req.mutable_principal()->set_organization_id(a.org);
+        return Show(g, vc.CreatePrincipal(req), &PrintPrincipal);
+      });
+  create->add_option("--name", a.name, "Display name (a person's or system's)")
+      ->required();
+  create->add_option("--kind", a.principal_kind, "What the principal is")
+      ->required()
+      ->check(CLI::IsMember({"staff", "partner_worker", "service_account"}));
+  create->add_option("--org", a.org,
+                     "Organisation the principal works for (org_...); "
+                     "omit only for deployment-wide administrators");
+
+  CLI::App* get = Leaf(principal, "get", "Show a principal and its roles",
+                       selected, [&g, &a](const VaultClient& vc) {
+                         hoidla::v1::GetPrincipalRequest req;
+                         req.set_id(a.id);
+                         return Show(g, vc.GetPrincipal(req), &PrintPrincipal);
+                       });
+  get->add_option("ID", a.id, "Principal id (prn_...)")->required();
+
+  CLI::App* list =
+      Leaf(principal, "list",
+           "List principals: id, kind, display name, roles (role@org/project)",
+           selected, [&g, &a](const VaultClient& vc) {
+             hoidla::v1::ListPrincipalsRequest req;
+             req.set_organization_id(a.org);
+             req.set_page_size(a.page_size);
+             req.set_page_token(a.page_token);
+             return ShowList(g, vc.ListPrincipals(req), &PrintPrincipals);
+           });
+  list->add_option("--org", a.org,
+                   "Only principals of this organisation (org_...)");
+  AddPaging(list, &a);
+
+  CLI::App* add =
+      Leaf(principal, "add-role",
+           "Grant a role in a scope (prints the principal with its roles)",
+           selected, [&g, &a](const VaultClient& vc) {
+             hoidla::v1::AddMembershipRequest req;
+             req.set_principal_id(a.id);
+             *req.mutable_membership() = MembershipArg(a);
+             return Show(g, vc.AddMembership(req), &PrintPrincipal);
+           });
+  CLI::App* remove = Leaf(
+      principal, "remove-role",
+      "Withdraw a role (effective for the principal's next request; prints "
+      "the principal with its remaining roles)",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::RemoveMembershipRequest req;
+        req.set_principal_id(a.id);
+        *req.mutable_membership() = MembershipArg(a);
+        return Show(g, vc.RemoveMembership(req), &PrintPrincipal);
+      });
+  for (CLI::App* sub : {add, remove}) {
+    sub->add_option("PRINCIPAL_ID", a.id, "Principal id (prn_...)")->required();
+    sub->add_option("--role", a.role, kRolesHelp)->required();
+    sub->add_option("--org", a.org, "Organisation of the scope (org_...)");
+    sub->add_option("--project", a.project,
+                    "Project of the scope (prj_...; needs --org too)");
+  }
+}
+
+int RunIssueToken(const Globals& g, const Args& a, const VaultClient& vc) {
+  absl::StatusOr<int64_t> ttl = ParseTtl(a.ttl);
+  if (!ttl.ok())
+    return UsageError(StrCat("--ttl: ", View(ttl.status().message())));
+  hoidla::v1::IssueTokenRequest req;
+  req.set_principal_id(a.id);
+  req.set_ttl_seconds(*ttl);
+  return Show(g, vc.IssueToken(req), &PrintIssueToken);
+}
+
+int RunRevokeToken(const Globals& g, const Args& a, const VaultClient& vc) {
+  hoidla::v1::RevokeTokenRequest req;
+  req.set_token_id(a.id);
+  absl::StatusOr<hoidla::v1::RevokeTokenResponse> result = vc.RevokeToken(req);
+  if (!result.ok()) return RpcError(result.status());
+  if (g.json) {
+    if (absl::Status s = PrintJson(*result, std::cout); !s.ok())
+      return RpcError(s);
+  } else {
+    std::cout << "revoked: " << Escape(a.id) << '\n';
+  }
+  return Finish();
+}
+
+void AddToken(CLI::App* app, const Globals& g, Args& a, Action* selected) {
+  CLI::App* token = app->add_subcommand("token", "API tokens of principals");
+  token->require_subcommand(1);
+
+  CLI::App* issue =
+      Leaf(token, "issue",
+           "Issue a token for a principal; prints token: (shown once, keep it "
+           "secret), token_id: (for revoke) and expires_at:",
+           selected,
+           [&g, &a](const VaultClient& vc) { return RunIssueToken(g, a, vc); });
+  issue->add_option("PRINCIPAL_ID", a.id, "Principal id (prn_...)")->required();
+  issue
+      ->add_option("--ttl", a.ttl,
+                   "Lifetime: seconds, or a number with suffix s, m, h or d "
+                   "(for example 30d; at most a year)")
+      ->required()
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            absl::StatusOr<int64_t> ttl = ParseTtl(text);
+            return ttl.ok() ? std::string()
+                            : std::string(View(ttl.status().message()));
+          },
+          "DURATION"));
+
+  CLI::App* revoke = Leaf(
+      token, "revoke", "Revoke a token by its id (effective for its next use)",
+      selected,
+      [&g, &a](const VaultClient& vc) { return RunRevokeToken(g, a, vc); });
+  revoke->add_option("TOKEN_ID", a.id, "Token id (tok_...), not the token")
+      ->required();
+}
+
 void AddOrg(CLI::App* app, const Globals& g, Args& a, Action* selected) {
   CLI::App* org = app->add_subcommand("org", "Organisations");
   org->require_subcommand(1);
@@ -398,11 +602,19 @@ void AddProject(CLI::App* app, const Globals& g, Args& a, Action* selected) {
              req.mutable_project()->set_organization_id(a.org);
              req.mutable_project()->set_name(a.name);
              req.mutable_project()->set_description(a.description);
+             req.mutable_project()->set_case_visibility(
+                 ParseCaseVisibility(a.case_visibility));
              return Show(g, vc.CreateProject(req), &PrintProject);
            });
   create->add_option("--org", a.org, "Organisation id (org_...)")->required();
   create->add_option("--name", a.name, "Project name")->required();
   create->add_option("--description", a.description, "Free-text description");
+  create
+      ->add_option("--case-visibility", a.case_visibility,
+                   "Which cases a case worker sees: assigned (the cases "
+                   "assigned to them) or whole_project (default: the "
+                   "server's, assigned)")
+      ->check(CLI::IsMember({"assigned", "assigned_cases", "whole_project"}));
 
   CLI::App* get = Leaf(project, "get", "Show a project", selected,
                        [&g, &a](const VaultClient& vc) {
@@ -413,7 +625,8 @@ void AddProject(CLI::App* app, const Globals& g, Args& a, Action* selected) {
   get->add_option("ID", a.id, "Project id (prj_...)")->required();
 
   CLI::App* list =
-      Leaf(project, "list", "List an organisation's projects: id, org, name",
+      Leaf(project, "list",
+           "List an organisation's projects: id, org, name, case visibility",
            selected, [&g, &a](const VaultClient& vc) {
              hoidla::v1::ListProjectsRequest req;
              req.set_organization_id(a.org);
@@ -508,18 +721,23 @@ void AddCase(CLI::App* app, const Globals& g, Args& a, Action* selected) {
       app->add_subcommand("case", "Cases: one client's case in one project");
   cases->require_subcommand(1);
 
-  CLI::App* create = Leaf(cases, "create", "Open a case (prints its id first)",
-                          selected, [&g, &a](const VaultClient& vc) {
-                            hoidla::v1::CreateCaseRequest req;
-                            req.mutable_case_()->set_project_id(a.project);
-                            req.mutable_case_()->set_client_id(a.client);
-                            req.mutable_case_()->set_title(a.title);
-                            return Show(g, vc.CreateCase(req), &PrintCase);
-                          });
+  CLI::App* create =
+      Leaf(cases, "create", "Open a case (prints its id first)", selected,
+           [&g, &a](const VaultClient& vc) {
+             hoidla::v1::CreateCaseRequest req;
+             req.mutable_case_()->set_project_id(a.project);
+             req.mutable_case_()->set_client_id(a.client);
+             req.mutable_case_()->set_title(a.title);
+             req.mutable_case_()->set_assigned_worker_id(a.worker);
+             return Show(g, vc.CreateCase(req), &PrintCase);
+           });
   create->add_option("--project", a.project, "Project id (prj_...)")
       ->required();
   create->add_option("--client", a.client, "Client id (cli_...)")->required();
   create->add_option("--title", a.title, "Case title")->required();
+  create->add_option("--assigned-worker", a.worker,
+                     "Assign the case to this case worker (prn_...); default: "
+                     "the creator if a case worker, else unassigned");
 
   CLI::App* get = Leaf(cases, "get", "Show a case", selected,
                        [&g, &a](const VaultClient& vc) {
@@ -529,15 +747,33 @@ void AddCase(CLI::App* app, const Globals& g, Args& a, Action* selected) {
                        });
   get->add_option("ID", a.id, "Case id (cas_...)")->required();
 
-  CLI::App* list = Leaf(cases, "list", "List cases: id, status, client, title",
-                        selected, [&g, &a](const VaultClient& vc) {
-                          hoidla::v1::ListCasesRequest req;
-                          req.set_client_id(a.client);
-                          req.set_project_id(a.project);
-                          req.set_page_size(a.page_size);
-                          req.set_page_token(a.page_token);
-                          return ShowList(g, vc.ListCases(req), &PrintCases);
-                        });
+  CLI::App* assign = Leaf(
+      cases, "assign",
+      "Assign a case to a worker of its project, or transfer it (the previous "
+      "worker's access ends)",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::AssignCaseRequest req;
+        req.set_case_id(a.id);
+        req.set_worker_id(a.worker);
+        return Show(g, vc.AssignCase(req), &PrintCase);
+      });
+  assign->add_option("CASE_ID", a.id, "Case id (cas_...)")->required();
+  assign
+      ->add_option("--worker", a.worker,
+                   "Principal id (prn_...) of a case worker or project "
+                   "manager of the case's project")
+      ->required();
+
+  CLI::App* list = Leaf(
+      cases, "list", "List cases: id, status, client, title, assigned worker",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::ListCasesRequest req;
+        req.set_client_id(a.client);
+        req.set_project_id(a.project);
+        req.set_page_size(a.page_size);
+        req.set_page_token(a.page_token);
+        return ShowList(g, vc.ListCases(req), &PrintCases);
+      });
   CLI::Option_group* scope = list->add_option_group("scope", "Exactly one of");
   scope->add_option("--client", a.client, "Cases of this client (cli_...)");
   scope->add_option("--project", a.project, "Cases in this project (prj_...)");
@@ -732,6 +968,8 @@ int Run(int argc, char** argv) {
       "given before or after the command; see vaultctl --help.");
 
   AddWhoAmI(&app, globals, &selected);
+  AddPrincipal(&app, globals, args, &selected);
+  AddToken(&app, globals, args, &selected);
   AddOrg(&app, globals, args, &selected);
   AddProject(&app, globals, args, &selected);
   AddClient(&app, globals, args, &selected);

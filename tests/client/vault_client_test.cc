@@ -1,6 +1,8 @@
 // Tests of VaultClient against an in-process fake Vault service: credentials
 // and deadlines on every call, status conversion, chunked uploads, streamed
-// and verified downloads, and the all-or-nothing file download.
+// and verified downloads, the all-or-nothing file download, and the
+// principal, token and case assignment calls; plus vaultctl's output
+// formatting of principals, memberships and tokens.
 #include "client/vault_client.h"
 
 #include <gtest/gtest.h>
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "client/vaultctl_format.h"
 #include "grpcpp/grpcpp.h"
 
 namespace hoidla::client {
@@ -66,6 +69,127 @@ class FakeVault final : public v1::Vault::Service {
       return {grpc::StatusCode::UNAUTHENTICATED, "missing credential"};
     response->set_principal_id("prn_test");
     response->set_display_name(auth);  // echoed for the test
+    return grpc::Status::OK;
+  }
+
+  // Principals, kept in principals_ (ids prn_0, prn_1, ...).
+  grpc::Status CreatePrincipal(grpc::ServerContext* context,
+                               const v1::CreatePrincipalRequest* request,
+                               v1::Principal* response) override {
+    if (!request->principal().id().empty())
+      return {grpc::StatusCode::INVALID_ARGUMENT, "principal.id: output only"};
+    std::lock_guard<std::mutex> lock(mu_);
+    v1::Principal principal = request->principal();
+    principal.set_id("prn_" + std::to_string(principals_.size()));
+    principal.set_created_by(Authorization(context));
+    principals_[principal.id()] = principal;
+    *response = principal;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetPrincipal(grpc::ServerContext*,
+                            const v1::GetPrincipalRequest* request,
+                            v1::Principal* response) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = principals_.find(request->id());
+    if (it == principals_.end())
+      return {grpc::StatusCode::NOT_FOUND, "principal not found"};
+    *response = it->second;
+    return grpc::Status::OK;
+  }
+
+  // Pages by position: the page token is the index of the next principal.
+  grpc::Status ListPrincipals(grpc::ServerContext*,
+                              const v1::ListPrincipalsRequest* request,
+                              v1::ListPrincipalsResponse* response) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    const size_t start =
+        request->page_token().empty() ? 0 : std::stoul(request->page_token());
+    const size_t page = request->page_size() > 0
+                            ? static_cast<size_t>(request->page_size())
+                            : 100;
+    size_t index = 0;
+    for (const auto& [id, principal] : principals_) {
+      if (!request->organization_id().empty() &&
+          principal.organization_id() != request->organization_id()) {
+        continue;
+      }
+      if (index >= start) {
+        if (static_cast<size_t>(response->principals_size()) == page) {
+          response->set_next_page_token(std::to_string(index));
+          break;
+        }
+        *response->add_principals() = principal;
+      }
+      ++index;
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status AddMembership(grpc::ServerContext*,
+                             const v1::AddMembershipRequest* request,
+                             v1::Principal* response) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = principals_.find(request->principal_id());
+    if (it == principals_.end())
+      return {grpc::StatusCode::NOT_FOUND, "principal not found"};
+    if (FindMembership(it->second, request->membership()) >= 0)
+      return {grpc::StatusCode::ALREADY_EXISTS, "membership exists"};
+    *it->second.add_memberships() = request->membership();
+    *response = it->second;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status RemoveMembership(grpc::ServerContext*,
+                                const v1::RemoveMembershipRequest* request,
+                                v1::Principal* response) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = principals_.find(request->principal_id());
+    if (it == principals_.end())
+      return {grpc::StatusCode::NOT_FOUND, "principal not found"};
+    const int index = FindMembership(it->second, request->membership());
+    if (index < 0) return {grpc::StatusCode::NOT_FOUND, "membership not found"};
+    it->second.mutable_memberships()->DeleteSubrange(index, 1);
+    *response = it->second;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status IssueToken(grpc::ServerContext*,
+                          const v1::IssueTokenRequest* request,
+                          v1::IssueTokenResponse* response) override {
+    if (request->ttl_seconds() < 1 || request->ttl_seconds() > 31536000)
+      return {grpc::StatusCode::INVALID_ARGUMENT, "ttl_seconds: out of range"};
+    std::lock_guard<std::mutex> lock(mu_);
+    if (principals_.count(request->principal_id()) == 0)
+      return {grpc::StatusCode::NOT_FOUND, "principal not found"};
+    const std::string id = "tok_" + std::to_string(tokens_.size());
+    tokens_[id] = false;
+    response->set_token("hdl_secret_" + request->principal_id());
+    response->set_token_id(id);
+    response->mutable_expires_at()->set_seconds(1700000000 +
+                                                request->ttl_seconds());
+    return grpc::Status::OK;
+  }
+
+  grpc::Status RevokeToken(grpc::ServerContext*,
+                           const v1::RevokeTokenRequest* request,
+                           v1::RevokeTokenResponse*) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = tokens_.find(request->token_id());
+    if (it == tokens_.end())
+      return {grpc::StatusCode::NOT_FOUND, "token not found"};
+    it->second = true;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status AssignCase(grpc::ServerContext*,
+                          const v1::AssignCaseRequest* request,
+                          v1::Case* response) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (principals_.count(request->worker_id()) == 0)
+      return {grpc::StatusCode::FAILED_PRECONDITION, "worker_id: not a worker"};
+    response->set_id(request->case_id());
+    response->set_assigned_worker_id(request->worker_id());
     return grpc::Status::OK;
   }
 
@@ -174,6 +298,10 @@ class FakeVault final : public v1::Vault::Service {
     std::lock_guard<std::mutex> lock(mu_);
     return documents_.size();
   }
+  bool revoked(const std::string& token_id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return tokens_.count(token_id) != 0 && tokens_[token_id];
+  }
   size_t last_data_messages() { return last_data_messages_; }
   size_t last_largest_message() { return last_largest_message_; }
 
@@ -183,8 +311,24 @@ class FakeVault final : public v1::Vault::Service {
     std::string content;
     bool fail_after_first = false;
   };
+  // Index of `m` among the principal's memberships, or -1.
+  static int FindMembership(const v1::Principal& principal,
+                            const v1::Membership& m) {
+    for (int i = 0; i < principal.memberships_size(); ++i) {
+      const v1::Membership& have = principal.memberships(i);
+      if (have.role() == m.role() &&
+          have.organization_id() == m.organization_id() &&
+          have.project_id() == m.project_id()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   std::mutex mu_;
   std::map<std::string, Stored> documents_;
+  std::map<std::string, v1::Principal> principals_;
+  std::map<std::string, bool> tokens_;  // id -> revoked
   size_t last_data_messages_ = 0;
   size_t last_largest_message_ = 0;
   int cancelled_uploads_ = 0;
@@ -456,6 +600,231 @@ TEST_F(VaultClientTest, DownloadToFileIsAllOrNothing) {
   auto no_dir =
       client_->DownloadDocumentToFile(req, (dir_ / "no" / "such.bin").string());
   EXPECT_EQ(no_dir.status().code(), absl::StatusCode::kNotFound);
+}
+
+v1::Membership MakeMembership(const std::string& role,
+                              const std::string& org = "",
+                              const std::string& project = "") {
+  v1::Membership m;
+  m.set_role(role);
+  m.set_organization_id(org);
+  m.set_project_id(project);
+  return m;
+}
+
+v1::Principal CreatePrincipal(const VaultClient& client,
+                              const std::string& name, const std::string& org) {
+  v1::CreatePrincipalRequest req;
+  req.mutable_principal()->set_display_name(name);
+  req.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
+  req.mutable_principal()->set_organization_id(org);
+  auto principal = client.CreatePrincipal(req);
+  EXPECT_TRUE(principal.ok()) << principal.status();
+  return principal.ok() ? *principal : v1::Principal();
+}
+
+TEST_F(VaultClientTest, PrincipalsAndMemberships) {
+  const v1::Principal mari = CreatePrincipal(*client_, "Mari", "org_a");
+  EXPECT_EQ(mari.id(), "prn_0");
+  EXPECT_EQ(mari.kind(), v1::PRINCIPAL_KIND_STAFF);
+  EXPECT_EQ(mari.created_by(), "Bearer s3cret");
+  CreatePrincipal(*client_, "Jaan", "org_b");
+  CreatePrincipal(*client_, "Kati", "org_a");
+
+  v1::CreatePrincipalRequest bad;
+  bad.mutable_principal()->set_id("prn_x");
+  EXPECT_EQ(client_->CreatePrincipal(bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  v1::AddMembershipRequest add;
+  add.set_principal_id(mari.id());
+  *add.mutable_membership() = MakeMembership("case_worker", "org_a", "prj_1");
+  auto added = client_->AddMembership(add);
+  ASSERT_TRUE(added.ok()) << added.status();
+  ASSERT_EQ(added->memberships_size(), 1);
+  EXPECT_EQ(added->memberships(0).project_id(), "prj_1");
+  EXPECT_EQ(client_->AddMembership(add).status().code(),
+            absl::StatusCode::kAlreadyExists);
+
+  v1::GetPrincipalRequest get;
+  get.set_id(mari.id());
+  auto got = client_->GetPrincipal(get);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->display_name(), "Mari");
+  EXPECT_EQ(got->memberships_size(), 1);
+  get.set_id("prn_missing");
+  EXPECT_EQ(client_->GetPrincipal(get).status().code(),
+            absl::StatusCode::kNotFound);
+
+  v1::ListPrincipalsRequest list;
+  list.set_organization_id("org_a");
+  list.set_page_size(1);
+  auto first = client_->ListPrincipals(list);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->principals_size(), 1);
+  EXPECT_EQ(first->principals(0).display_name(), "Mari");
+  ASSERT_FALSE(first->next_page_token().empty());
+  list.set_page_token(first->next_page_token());
+  auto second = client_->ListPrincipals(list);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->principals_size(), 1);
+  EXPECT_EQ(second->principals(0).display_name(), "Kati");
+  EXPECT_TRUE(second->next_page_token().empty());
+
+  v1::RemoveMembershipRequest remove;
+  remove.set_principal_id(mari.id());
+  *remove.mutable_membership() = add.membership();
+  auto removed = client_->RemoveMembership(remove);
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(removed->memberships_size(), 0);
+  auto again = client_->RemoveMembership(remove);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(again.status().message(), "membership not found");
+}
+
+TEST_F(VaultClientTest, IssueAndRevokeToken) {
+  const v1::Principal svc = CreatePrincipal(*client_, "frontend", "org_a");
+  v1::IssueTokenRequest issue;
+  issue.set_principal_id(svc.id());
+  issue.set_ttl_seconds(86400);
+  auto token = client_->IssueToken(issue);
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_EQ(token->token(), "hdl_secret_" + svc.id());
+  EXPECT_EQ(token->token_id(), "tok_0");
+  EXPECT_EQ(token->expires_at().seconds(), 1700000000 + 86400);
+
+  issue.set_ttl_seconds(0);
+  auto bad = client_->IssueToken(issue);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().message(), "ttl_seconds: out of range");
+
+  v1::RevokeTokenRequest revoke;
+  revoke.set_token_id(token->token_id());
+  ASSERT_TRUE(client_->RevokeToken(revoke).ok());
+  EXPECT_TRUE(service_.revoked(token->token_id()));
+  revoke.set_token_id("tok_missing");
+  EXPECT_EQ(client_->RevokeToken(revoke).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(VaultClientTest, AssignCase) {
+  const v1::Principal worker = CreatePrincipal(*client_, "Mari", "org_a");
+  v1::AssignCaseRequest req;
+  req.set_case_id("cas_1");
+  req.set_worker_id(worker.id());
+  auto assigned = client_->AssignCase(req);
+  ASSERT_TRUE(assigned.ok()) << assigned.status();
+  EXPECT_EQ(assigned->id(), "cas_1");
+  EXPECT_EQ(assigned->assigned_worker_id(), worker.id());
+  req.set_worker_id("prn_nobody");
+  EXPECT_EQ(client_->AssignCase(req).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(VaultctlFormatTest, Memberships) {
+  using ::hoidla::vaultctl::MembershipString;
+  EXPECT_EQ(MembershipString(MakeMembership("system_administrator")),
+            "system_administrator");
+  EXPECT_EQ(MembershipString(MakeMembership("auditor", "org_a")),
+            "auditor@org_a");
+  EXPECT_EQ(MembershipString(MakeMembership("case_worker", "org_a", "prj_b")),
+            "case_worker@org_a/prj_b");
+  EXPECT_EQ(
+      hoidla::vaultctl::PrincipalKindName(v1::PRINCIPAL_KIND_PARTNER_WORKER),
+      "partner_worker");
+  EXPECT_EQ(
+      hoidla::vaultctl::CaseVisibilityName(v1::CASE_VISIBILITY_WHOLE_PROJECT),
+      "whole_project");
+  EXPECT_EQ(
+      hoidla::vaultctl::PrincipalKindName(static_cast<v1::PrincipalKind>(42)),
+      "42");
+}
+
+TEST(VaultctlFormatTest, PrincipalsWhoAmIAndToken) {
+  v1::Principal p;
+  p.set_id("prn_1");
+  p.set_display_name("Mari\tMaasikas");
+  p.set_kind(v1::PRINCIPAL_KIND_STAFF);
+  p.set_organization_id("org_a");
+  *p.add_memberships() = MakeMembership("case_worker", "org_a", "prj_b");
+  *p.add_memberships() = MakeMembership("auditor", "org_a");
+
+  std::ostringstream one;
+  hoidla::vaultctl::PrintPrincipal(p, one);
+  EXPECT_EQ(one.str(),
+            "id: prn_1\n"
+            "display_name: Mari\\tMaasikas\n"
+            "kind: staff\n"
+            "organization_id: org_a\n"
+            "membership: case_worker@org_a/prj_b\n"
+            "membership: auditor@org_a\n");
+
+  v1::ListPrincipalsResponse list;
+  *list.add_principals() = p;
+  v1::Principal bare;
+  bare.set_id("prn_2");
+  bare.set_kind(v1::PRINCIPAL_KIND_SERVICE_ACCOUNT);
+  bare.set_display_name("frontend");
+  *list.add_principals() = bare;
+  list.set_next_page_token("next");
+  std::ostringstream rows, note;
+  hoidla::vaultctl::PrintPrincipals(list, rows, note);
+  EXPECT_EQ(rows.str(),
+            "prn_1\tstaff\tMari\\tMaasikas\tcase_worker@org_a/prj_b, "
+            "auditor@org_a\n"
+            "prn_2\tservice_account\tfrontend\t-\n");
+  EXPECT_EQ(note.str(), "next_page_token: next\n");
+
+  v1::WhoAmIResponse who;
+  who.set_principal_id("prn_1");
+  who.set_display_name("Mari");
+  who.add_roles("case_worker");
+  who.add_roles("auditor");
+  *who.mutable_principal() = p;
+  std::ostringstream whoami;
+  hoidla::vaultctl::PrintWhoAmI(who, whoami);
+  EXPECT_EQ(whoami.str(),
+            "id: prn_1\n"
+            "display_name: Mari\n"
+            "roles: case_worker, auditor\n"
+            "kind: staff\n"
+            "organization_id: org_a\n"
+            "membership: case_worker@org_a/prj_b\n"
+            "membership: auditor@org_a\n");
+
+  v1::IssueTokenResponse token;
+  token.set_token("hdl_abc");
+  token.set_token_id("tok_1");
+  token.mutable_expires_at()->set_seconds(86400);
+  std::ostringstream issued;
+  hoidla::vaultctl::PrintIssueToken(token, issued);
+  EXPECT_EQ(issued.str(),
+            "token: hdl_abc\n"
+            "token_id: tok_1\n"
+            "expires_at: 1970-01-02T00:00:00Z\n");
+}
+
+TEST(VaultctlFormatTest, ProjectVisibilityAndCaseWorker) {
+  v1::Project project;
+  project.set_id("prj_1");
+  project.set_organization_id("org_a");
+  project.set_name("Tugi");
+  std::ostringstream unset;
+  hoidla::vaultctl::PrintProject(project, unset);
+  EXPECT_EQ(unset.str().find("case_visibility"), std::string::npos);
+  project.set_case_visibility(v1::CASE_VISIBILITY_ASSIGNED_CASES);
+  std::ostringstream set;
+  hoidla::vaultctl::PrintProject(project, set);
+  EXPECT_NE(set.str().find("\ncase_visibility: assigned_cases\n"),
+            std::string::npos);
+
+  v1::Case c;
+  c.set_id("cas_1");
+  c.set_status(v1::CASE_STATUS_OPEN);
+  c.set_assigned_worker_id("prn_1");
+  std::ostringstream one;
+  hoidla::vaultctl::PrintCase(c, one);
+  EXPECT_NE(one.str().find("\nassigned_worker_id: prn_1\n"), std::string::npos);
 }
 
 }  // namespace
