@@ -196,8 +196,10 @@ absl::StatusOr<std::unique_ptr<VaultClient>> VaultClient::Connect(
     return absl::InvalidArgumentError(
         StrCat("address: cannot create a channel to '", options.address, "'"));
   }
-  return std::unique_ptr<VaultClient>(new VaultClient(
+  auto client = std::unique_ptr<VaultClient>(new VaultClient(
       std::move(channel), options.token, options.unary_timeout));
+  client->act_for_ = options.act_for;
+  return client;
 }
 
 std::unique_ptr<VaultClient> VaultClient::FromChannel(
@@ -221,6 +223,7 @@ void VaultClient::PrepareContext(grpc::ClientContext* context,
                                  bool unary) const {
   if (!authorization_.empty())
     context->AddMetadata("authorization", authorization_);
+  if (!act_for_.empty()) context->AddMetadata("x-hoidla-act-for", act_for_);
   if (unary && unary_timeout_.count() > 0) {
     context->set_deadline(std::chrono::system_clock::now() + unary_timeout_);
   }

@@ -82,6 +82,10 @@ struct ConnectOptions {
   // Deadline of each unary call, measured from when the call starts. Zero or
   // negative means no deadline.
   std::chrono::milliseconds unary_timeout = kDefaultUnaryTimeout;
+  // For service accounts allowed to act for users: the principal id of the
+  // user every call is made for (sent as `x-hoidla-act-for`). Empty: the
+  // token's own principal.
+  std::string act_for;
 };
 
 // Converts a gRPC status to the absl::Status with the same code and message.
@@ -277,6 +281,7 @@ class VaultClient {
   std::unique_ptr<hoidla::v1::Vault::StubInterface> stub_;
   std::string authorization_;  // "Bearer <token>", or empty for no credential
   std::chrono::milliseconds unary_timeout_;
+  std::string act_for_;  // x-hoidla-act-for, or empty
 };
 
 }  // namespace hoidla::client

@@ -97,6 +97,7 @@ struct Globals {
   std::string server_name;
   int timeout_seconds = 30;
   bool json = false;
+  std::string act_for;
 };
 
 // Options of the subcommands; only one subcommand runs, so they share fields.
@@ -126,6 +127,7 @@ struct Args {
   int64_t length = 0;
   uint32_t version = 0;
   std::string principal_kind;
+  bool may_act_for_users = false;
   std::string role;
   std::string ttl;
   std::string worker;
@@ -437,6 +439,7 @@ void AddPrincipal(CLI::App* app, const Globals& g, Args& a, Action* selected) {
         req.mutable_principal()->set_display_name(a.name);
         req.mutable_principal()->set_kind(ParsePrincipalKind(a.principal_kind));
         req.mutable_principal()->set_organization_id(a.org);
+        req.mutable_principal()->set_may_act_for_users(a.may_act_for_users);
         return Show(g, vc.CreatePrincipal(req), &PrintPrincipal);
       });
   create->add_option("--name", a.name, "Display name (a person's or system's)")
@@ -447,6 +450,8 @@ void AddPrincipal(CLI::App* app, const Globals& g, Args& a, Action* selected) {
   create->add_option("--org", a.org,
                      "Organisation the principal works for (org_...); "
                      "omit only for deployment-wide administrators");
+  create->add_flag("--may-act-for-users", a.may_act_for_users,
+                   "Service accounts: may act for users of its organisation");
 
   CLI::App* get = Leaf(principal, "get", "Show a principal and its roles",
                        selected, [&g, &a](const VaultClient& vc) {
@@ -945,6 +950,9 @@ int Run(int argc, char** argv) {
   app.add_option("--token-file", globals.token_file,
                  "Read the bearer token from this file")
       ->excludes(token);
+  app.add_option("--act-for", globals.act_for,
+                 "Service accounts only: make the call for this user "
+                 "(prn_...), with the user's rights");
   app.add_option("--ca-cert", globals.ca_cert,
                  "CA certificate(s), PEM; enables TLS (default: plaintext)");
   CLI::Option* cert = app.add_option("--client-cert", globals.client_cert,
@@ -1002,6 +1010,7 @@ int Run(int argc, char** argv) {
   options.client_key_file = globals.client_key;
   options.server_name_override = globals.server_name;
   options.unary_timeout = std::chrono::seconds(globals.timeout_seconds);
+  options.act_for = globals.act_for;
   absl::StatusOr<std::unique_ptr<VaultClient>> vault =
       VaultClient::Connect(options);
   if (!vault.ok()) return UsageError(FlagNames(View(vault.status().message())));

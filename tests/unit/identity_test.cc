@@ -224,6 +224,57 @@ TEST_F(IdentityTest, WhoAmINeedsNoRole) {
   EXPECT_EQ(who->roles_size(), 0);
 }
 
+TEST_F(IdentityTest, ServiceAccountActsForAUserOfItsOrganisationWithTheUsersRights) {
+  v1::CreatePrincipalRequest cp;
+  cp.mutable_principal()->set_display_name("Front end");
+  cp.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_SERVICE_ACCOUNT);
+  cp.mutable_principal()->set_organization_id(org_.id());
+  cp.mutable_principal()->set_may_act_for_users(true);
+  auto fe = identity_->CreatePrincipal(admin_, cp);
+  HOIDLA_ASSERT_OK(fe);
+  v1::IssueTokenRequest it;
+  it.set_principal_id(fe->id());
+  it.set_ttl_seconds(60);
+  auto fe_token = identity_->IssueToken(admin_, it);
+  HOIDLA_ASSERT_OK(fe_token);
+  auto caller = identity_->Authenticate(fe_token->token());
+  HOIDLA_ASSERT_OK(caller);
+
+  Staff cw = MakeStaff(Role::kCaseWorker, prj_.id());
+  auto user = identity_->ActFor(*caller, cw.id);
+  HOIDLA_ASSERT_OK(user);
+  EXPECT_EQ(user->id, cw.id);
+  EXPECT_TRUE(user->Has(Role::kCaseWorker));
+
+  // Not for users of another organisation, nor for unknown ids.
+  auto other = MakeOrg("Teine");
+  v1::CreatePrincipalRequest op;
+  op.mutable_principal()->set_display_name("Elsewhere");
+  op.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
+  op.mutable_principal()->set_organization_id(other.id());
+  auto outsider = identity_->CreatePrincipal(admin_, op);
+  HOIDLA_ASSERT_OK(outsider);
+  EXPECT_EQ(identity_->ActFor(*caller, outsider->id()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(identity_->ActFor(*caller, "prn_00000000000000000000000000").status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(IdentityTest, OnlyServiceAccountsWithTheRightMayActForUsers) {
+  Staff head = MakeStaff(Role::kHeadOfOrganization);
+  Staff cw = MakeStaff(Role::kCaseWorker, prj_.id());
+  auto p = identity_->Authenticate(head.token);
+  HOIDLA_ASSERT_OK(p);
+  EXPECT_EQ(identity_->ActFor(*p, cw.id).status().code(), absl::StatusCode::kPermissionDenied);
+  v1::CreatePrincipalRequest cp;
+  cp.mutable_principal()->set_display_name("Staff who may not");
+  cp.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
+  cp.mutable_principal()->set_organization_id(org_.id());
+  cp.mutable_principal()->set_may_act_for_users(true);
+  EXPECT_TRUE(IsInvalidArgumentFor(identity_->CreatePrincipal(admin_, cp),
+                                   "principal.may_act_for_users"));
+}
+
 // ---------------------------------------------------------------------------
 // Policy decisions
 

@@ -42,11 +42,13 @@ v1::Principal PrincipalToApi(const rec::PrincipalRecord& r) {
   }
   *p.mutable_created_at() = ToTimestamp(r.created_at_micros());
   p.set_created_by(r.created_by());
+  p.set_may_act_for_users(r.may_act_for_users());
   return p;
 }
 
 Principal PrincipalFromRecord(const rec::PrincipalRecord& r) {
-  Principal p{r.id(), r.display_name(), r.kind(), r.organization_id(), {}};
+  Principal p{r.id(), r.display_name(), r.kind(), r.organization_id(), {},
+              r.may_act_for_users()};
   for (const auto& m : r.memberships()) {
     // An unknown role name (from a newer version) grants nothing.
     if (auto role = ParseRole(m.role())) {
@@ -116,6 +118,28 @@ void Identity::AddToken(std::string_view principal_id, int64_t expires_at_micros
   batch->Put(Space::kIndex, TokenIdKey(*token_id), key);
 }
 
+absl::StatusOr<Principal> Identity::ActFor(const Principal& caller,
+                                           std::string_view user_id) const {
+  auto denied = [] {
+    return absl::PermissionDeniedError(
+        "x-hoidla-act-for: the caller may not act for this user");
+  };
+  if (caller.kind != v1::PRINCIPAL_KIND_SERVICE_ACCOUNT || !caller.may_act_for_users) {
+    return denied();
+  }
+  if (!ValidateId(user_id, IdKind::kPrincipal, "x-hoidla-act-for").ok()) return denied();
+  auto user = LoadPrincipal(user_id);
+  if (user.status().code() == absl::StatusCode::kNotFound) return denied();
+  if (!user.ok()) return user.status();
+  // Users of the service account's own organisation, never another service
+  // account (no chains).
+  if (user->organization_id() != caller.organization_id ||
+      user->kind() == v1::PRINCIPAL_KIND_SERVICE_ACCOUNT) {
+    return denied();
+  }
+  return PrincipalFromRecord(*user);
+}
+
 absl::StatusOr<std::optional<std::string>> Identity::CreateBootstrapAdministrator(
     std::string_view display_name) {
   auto done = store_->Get(Space::kMeta, kBootstrapKey);
@@ -144,6 +168,7 @@ absl::StatusOr<v1::WhoAmIResponse> Identity::WhoAmI(const RequestContext& ctx) {
   out.set_display_name(r.display_name());
   for (const auto& m : r.memberships()) out.add_roles(m.role());
   *out.mutable_principal() = PrincipalToApi(r);
+  out.set_acting_through(ctx.acting_through);
   return out;
 }
 
@@ -199,6 +224,11 @@ absl::StatusOr<v1::Principal> Identity::CreatePrincipal(const RequestContext& ct
     HOIDLA_RETURN_IF_ERROR(
         ValidateId(p.organization_id(), IdKind::kOrganization, "principal.organization_id"));
   }
+  if (p.may_act_for_users() &&
+      (p.kind() != v1::PRINCIPAL_KIND_SERVICE_ACCOUNT || p.organization_id().empty())) {
+    return FieldError("principal.may_act_for_users",
+                      "only a service account of an organisation may act for users");
+  }
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManagePrincipals,
                                         {.organization_id = p.organization_id()},
                                         absl::StatusCode::kPermissionDenied));
@@ -211,6 +241,7 @@ absl::StatusOr<v1::Principal> Identity::CreatePrincipal(const RequestContext& ct
   r.set_display_name(p.display_name());
   r.set_kind(p.kind());
   r.set_organization_id(p.organization_id());
+  r.set_may_act_for_users(p.may_act_for_users());
   r.set_created_at_micros(clock_->NowMicros());
   r.set_created_by(ctx.principal.id);
   storage::WriteBatch batch;

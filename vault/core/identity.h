@@ -42,6 +42,12 @@ class Identity {
   // fails.
   absl::StatusOr<Principal> Authenticate(std::string_view token) const;
 
+  // Resolves a call that `caller` makes for the user `user_id`. Returns the
+  // user on success. PERMISSION_DENIED "x-hoidla-act-for: ..." when the
+  // caller is not a service account allowed to act for users, or the user
+  // does not exist or belongs to another organisation (one answer for all).
+  absl::StatusOr<Principal> ActFor(const Principal& caller, std::string_view user_id) const;
+
   // When the store has no principal yet, creates a system administrator
   // named `display_name` with a token that never expires, and returns the
   // token. Returns std::nullopt when bootstrap already happened.

@@ -51,6 +51,7 @@ struct Principal {
   int kind = 0;              // hoidla.v1.PrincipalKind value
   std::string organization_id;
   std::vector<Membership> memberships;
+  bool may_act_for_users = false;
 
   bool Has(Role role) const {
     for (const auto& m : memberships) {
@@ -62,7 +63,12 @@ struct Principal {
 
 // Everything the core needs to know about one call besides its arguments.
 struct RequestContext {
+  // Whose rights decide the call: the authenticated principal, or the user a
+  // service account acts for.
   Principal principal;
+  // The service account that made the call for `principal`; empty when the
+  // principal called directly.
+  std::string acting_through;
   std::string request_id;  // caller-supplied or generated, for correlation
   std::string peer;        // transport address, for the audit trail
 };

@@ -45,6 +45,13 @@ absl::StatusOr<core::RequestContext> VaultService::Authenticate(grpc::ServerCont
   if (!principal.ok()) return principal.status();
   core::RequestContext ctx;
   ctx.principal = std::move(*principal);
+  std::string_view act_for = Metadata(c, "x-hoidla-act-for");
+  if (!act_for.empty()) {
+    auto user = identity_->ActFor(ctx.principal, act_for);
+    if (!user.ok()) return user.status();
+    ctx.acting_through = ctx.principal.id;
+    ctx.principal = std::move(*user);
+  }
   std::string_view rid = Metadata(c, "x-request-id");
   if (!rid.empty() && rid.size() <= 64) {
     ctx.request_id = std::string(rid);
@@ -59,8 +66,9 @@ grpc::Status VaultService::Finish(std::string_view method, const core::RequestCo
                                   const absl::Status& status) const {
   // Ids and codes only: messages and arguments may not be logged.
   if (status.ok()) {
-    spdlog::debug("rpc={} code=OK principal={} request_id={}", method,
-                  ctx ? ctx->principal.id : "-", ctx ? ctx->request_id : "-");
+    spdlog::debug("rpc={} code=OK principal={} via={} request_id={}", method,
+                  ctx ? ctx->principal.id : "-", ctx ? ctx->acting_through : "-",
+                  ctx ? ctx->request_id : "-");
   } else if (status.code() == absl::StatusCode::kInternal ||
              status.code() == absl::StatusCode::kDataLoss ||
              status.code() == absl::StatusCode::kUnknown) {
