@@ -546,20 +546,11 @@ std::vector<Row> BuildTable(World* w) {
   };
   add("AddMembership", "own_project",                 "O O O P P P P P P P",
       Unary(w, &Stub::AddMembership, add_membership(x.org_a, x.p1)));
-  // BUG (identity.cc AddMembership): a manager whose scope does not cover
-  // the project gets PERMISSION_DENIED, while a nonexistent project is
-  // NOT_FOUND (see "nonexistent project" below): existence is revealed.
-  // Expected "O O N P P P P P P P".
-  add("AddMembership", "other_project",               "O O P P P P P P P P",
+  add("AddMembership", "other_project",               "O O N P P P P P P P",
       Unary(w, &Stub::AddMembership, add_membership(x.org_a, x.p2)));
-  // BUG (same): expected "O N N P P P P P P P".
-  add("AddMembership", "other_org",                   "O P P P P P P P P P",
+  add("AddMembership", "other_org",                   "O N N P P P P P P P",
       Unary(w, &Stub::AddMembership, add_membership(x.org_b, x.q1)));
-  // BUG (identity.cc AddMembership: ValidateMembership resolves the project
-  // before the policy check): every caller, even one no role lets manage
-  // memberships, learns that the project does not exist.
-  // Expected "N N N P P P P P P P".
-  add("AddMembership", "nonexistent project",         "N N N N N N N N N N",
+  add("AddMembership", "nonexistent project",         "N N N P P P P P P P",
       Unary(w, &Stub::AddMembership, [w, id = kNoProject] {
         v1::AddMembershipRequest req;
         req.set_principal_id(w->NewPrincipal(v1::PRINCIPAL_KIND_STAFF, w->org_a, "new member"));
@@ -568,9 +559,7 @@ std::vector<Row> BuildTable(World* w) {
       }), "membership.project_id");
   // B's project named under A: only the administrator can see that it
   // belongs elsewhere.
-  // BUG (same): every caller learns that the project exists in another
-  // organisation. Expected "I N N P P P P P P P".
-  add("AddMembership", "other_org project under own_org", "I I I I I I I I I I",
+  add("AddMembership", "other_org project under own_org", "I N N P P P P P P P",
       Unary(w, &Stub::AddMembership, [w] {
         v1::AddMembershipRequest req;
         req.set_principal_id(w->NewPrincipal(v1::PRINCIPAL_KIND_STAFF, w->org_a, "new member"));
@@ -588,12 +577,9 @@ std::vector<Row> BuildTable(World* w) {
   };
   add("RemoveMembership", "own_project",              "O O O P P P P P P P",
       Unary(w, &Stub::RemoveMembership, remove_membership(x.org_a, x.p1)));
-  // BUG (identity.cc RemoveMembership, as AddMembership): expected
-  // "O O N P P P P P P P".
-  add("RemoveMembership", "other_project",            "O O P P P P P P P P",
+  add("RemoveMembership", "other_project",            "O O N P P P P P P P",
       Unary(w, &Stub::RemoveMembership, remove_membership(x.org_a, x.p2)));
-  // BUG (same): expected "O N N P P P P P P P".
-  add("RemoveMembership", "other_org",                "O P P P P P P P P P",
+  add("RemoveMembership", "other_org",                "O N N P P P P P P P",
       Unary(w, &Stub::RemoveMembership, remove_membership(x.org_b, x.q1)));
   add("IssueToken", "global",                         "O P P P P P P P P P",
       Unary(w, &Stub::IssueToken, [w] {
@@ -638,11 +624,8 @@ std::vector<Row> BuildTable(World* w) {
   };
   add("CreateProject", "own_org",                     "O O P P P P P P P P",
       Unary(w, &Stub::CreateProject, create_project(x.org_a)));
-  // BUG (registry.cc CreateProject): the NOT_FOUND does not name the field
-  // ("not found"); the field check is off for this row. Expected
-  // "project.organization_id: not found".
   add("CreateProject", "other_org",                   "O N P P P P P P P P",
-      Unary(w, &Stub::CreateProject, create_project(x.org_b)));
+      Unary(w, &Stub::CreateProject, create_project(x.org_b)), "project.organization_id");
   add("GetProject", "own_project",                    "O O O O O P P P P P",
       Unary(w, &Stub::GetProject, [id = x.p1] { return WithId<v1::GetProjectRequest>(id); }));
   add("GetProject", "other_project",                  "O O N N N P P P P P",
@@ -677,10 +660,7 @@ std::vector<Row> BuildTable(World* w) {
   add("CreateClient", "nonexistent project",          "P N N N N P P P P P",
       Unary(w, &Stub::CreateClient, create_client(x.org_a, kNoProject)),
       "client.project_ids[0]");
-  // BUG (registry.cc CreateClient): the head of A learns that B's project
-  // exists ("project belongs to another organisation") where a nonexistent
-  // one is NOT_FOUND. Expected "P N N N N P P P P P".
-  add("CreateClient", "other_org project under own_org", "P I N N N P P P P P",
+  add("CreateClient", "other_org project under own_org", "P N N N N P P P P P",
       Unary(w, &Stub::CreateClient, create_client(x.org_a, x.q1)), "client.project_ids[0]");
   add("GetClient", "own_project",                     "P O O O O P P P P P",
       Unary(w, &Stub::GetClient, [id = x.c1] { return WithId<v1::GetClientRequest>(id); }));
@@ -722,13 +702,9 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::ListClients, list_clients("", x.p2)));
   add("ListClients", "other_org (by organization)",   "P N N N N P P P P P",
       Unary(w, &Stub::ListClients, list_clients(x.org_b, "")));
-  // BUG (registry.cc ListClients): by project_id the target carries no
-  // organisation, so an organisation-level role passes the container check
-  // for any project id and gets an empty list. Expected "P N N N N P P P P P".
-  add("ListClients", "other_org (by project)",        "P O N N N P P P P P",
+  add("ListClients", "other_org (by project)",        "P N N N N P P P P P",
       Unary(w, &Stub::ListClients, list_clients("", x.q1)));
-  // BUG (same): expected "P N N N N P P P P P".
-  add("ListClients", "nonexistent (by project)",      "P O N N N P P P P P",
+  add("ListClients", "nonexistent (by project)",      "P N N N N P P P P P",
       Unary(w, &Stub::ListClients, list_clients("", kNoProject)));
 
   // ---- Cases
@@ -771,10 +747,7 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::ListCases, list_cases("", x.q1)));
   add("ListCases", "other_org (by client CB)",        "P N N N N P P P P P",
       Unary(w, &Stub::ListCases, list_cases(x.cb, "")));
-  // BUG (registry.cc ListCases): a nonexistent project leaves the target
-  // without an organisation, so the head gets OK (empty) where B's project
-  // gives NOT_FOUND: an existence oracle. Expected "P N N N N P P P P P".
-  add("ListCases", "nonexistent (by project)",        "P O N N N P P P P P",
+  add("ListCases", "nonexistent (by project)",        "P N N N N P P P P P",
       Unary(w, &Stub::ListCases, list_cases("", kNoProject)));
   add("ListCases", "nonexistent (by client)",         "P N N N N P P P P P",
       Unary(w, &Stub::ListCases, list_cases(kNoClient, "")));

@@ -175,34 +175,57 @@ absl::StatusOr<v1::WhoAmIResponse> Identity::WhoAmI(const RequestContext& ctx) {
 absl::Status Identity::ValidateMembership(const v1::Membership& m, std::string_view field) const {
   auto role = ParseRole(m.role());
   if (!role) return FieldError(StrCat(field, ".role"), "unknown role");
+  const std::string org_field = StrCat(field, ".organization_id");
+  const std::string project_field = StrCat(field, ".project_id");
   switch (ScopeOf(*role)) {
     case RoleScope::kDeployment:
-      if (!m.organization_id().empty()) {
-        return FieldError(StrCat(field, ".organization_id"), "must be empty for this role");
-      }
-      if (!m.project_id().empty()) {
-        return FieldError(StrCat(field, ".project_id"), "must be empty for this role");
-      }
+      if (!m.organization_id().empty()) return FieldError(org_field, "must be empty for this role");
+      if (!m.project_id().empty()) return FieldError(project_field, "must be empty for this role");
       return absl::OkStatus();
     case RoleScope::kOrganization:
-      HOIDLA_RETURN_IF_ERROR(ValidateId(m.organization_id(), IdKind::kOrganization,
-                                        StrCat(field, ".organization_id")));
-      if (!m.project_id().empty()) {
-        return FieldError(StrCat(field, ".project_id"), "must be empty for this role");
-      }
-      return ReferencedField(registry_->LoadOrganization(m.organization_id()).status(),
-                             StrCat(field, ".organization_id"));
-    case RoleScope::kProject: {
-      HOIDLA_RETURN_IF_ERROR(ValidateId(m.organization_id(), IdKind::kOrganization,
-                                        StrCat(field, ".organization_id")));
-      HOIDLA_RETURN_IF_ERROR(
-          ValidateId(m.project_id(), IdKind::kProject, StrCat(field, ".project_id")));
-      auto p = registry_->LoadProject(m.project_id());
-      HOIDLA_RETURN_IF_ERROR(ReferencedField(p.status(), StrCat(field, ".project_id")));
-      if (p->organization_id() != m.organization_id()) {
-        return FieldError(StrCat(field, ".project_id"), "project belongs to another organisation");
-      }
+      HOIDLA_RETURN_IF_ERROR(ValidateId(m.organization_id(), IdKind::kOrganization, org_field));
+      if (!m.project_id().empty()) return FieldError(project_field, "must be empty for this role");
       return absl::OkStatus();
+    case RoleScope::kProject:
+      HOIDLA_RETURN_IF_ERROR(ValidateId(m.organization_id(), IdKind::kOrganization, org_field));
+      return ValidateId(m.project_id(), IdKind::kProject, project_field);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Identity::CheckMembershipScope(const RequestContext& ctx, const v1::Membership& m,
+                                            std::string_view field) const {
+  const Role role = *ParseRole(m.role());
+  const RoleScope scope = ScopeOf(role);
+  const std::string org_field = StrCat(field, ".organization_id");
+  const std::string project_field = StrCat(field, ".project_id");
+  // First whether the caller may grant this at all (PERMISSION_DENIED before
+  // any lookup), then whether the scope is one the caller may see.
+  Target target{.organization_id = m.organization_id(),
+                .project_id = m.project_id(),
+                .granted_scope = scope};
+  Decision d = policy_->Decide(ctx.principal, Action::kManageMemberships, target);
+  if (!d.allowed) {
+    if (d.deny == DenyReason::kNoRole) {
+      return policy_->Check(ctx.principal, Action::kManageMemberships, target);
+    }
+    return absl::NotFoundError(
+        StrCat(scope == RoleScope::kProject ? project_field : org_field, ": not found"));
+  }
+  if (scope == RoleScope::kDeployment) return absl::OkStatus();
+  HOIDLA_RETURN_IF_ERROR(
+      ReferencedField(registry_->LoadOrganization(m.organization_id()).status(), org_field));
+  if (scope == RoleScope::kProject) {
+    auto p = registry_->LoadProject(m.project_id());
+    HOIDLA_RETURN_IF_ERROR(ReferencedField(p.status(), project_field));
+    if (p->organization_id() != m.organization_id()) {
+      // Only a caller who may see that project learns where it belongs.
+      if (!policy_->Decide(ctx.principal, Action::kReadProject,
+                           {.organization_id = p->organization_id(), .project_id = p->id()})
+               .allowed) {
+        return absl::NotFoundError(StrCat(project_field, ": not found"));
+      }
+      return FieldError(project_field, "project belongs to another organisation");
     }
   }
   return absl::OkStatus();
@@ -294,23 +317,12 @@ absl::StatusOr<v1::ListPrincipalsResponse> Identity::ListPrincipals(
   return out;
 }
 
-namespace {
-Target MembershipTarget(const v1::Membership& m) {
-  auto role = ParseRole(m.role());
-  return {.organization_id = m.organization_id(),
-          .project_id = m.project_id(),
-          .granted_scope = role ? ScopeOf(*role) : RoleScope::kDeployment};
-}
-}  // namespace
-
 absl::StatusOr<v1::Principal> Identity::AddMembership(const RequestContext& ctx,
                                                       const v1::AddMembershipRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.principal_id(), IdKind::kPrincipal, "principal_id"));
   if (!req.has_membership()) return FieldError("membership", "required");
   HOIDLA_RETURN_IF_ERROR(ValidateMembership(req.membership(), "membership"));
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManageMemberships,
-                                        MembershipTarget(req.membership()),
-                                        absl::StatusCode::kPermissionDenied));
+  HOIDLA_RETURN_IF_ERROR(CheckMembershipScope(ctx, req.membership(), "membership"));
   std::lock_guard lock(membership_mu_);
   auto r = LoadPrincipal(req.principal_id());
   // Principals outside the caller's reach do not exist for the caller.
@@ -345,10 +357,8 @@ absl::StatusOr<v1::Principal> Identity::RemoveMembership(
     const RequestContext& ctx, const v1::RemoveMembershipRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.principal_id(), IdKind::kPrincipal, "principal_id"));
   if (!req.has_membership()) return FieldError("membership", "required");
-  if (!ParseRole(req.membership().role())) return FieldError("membership.role", "unknown role");
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManageMemberships,
-                                        MembershipTarget(req.membership()),
-                                        absl::StatusCode::kPermissionDenied));
+  HOIDLA_RETURN_IF_ERROR(ValidateMembership(req.membership(), "membership"));
+  HOIDLA_RETURN_IF_ERROR(CheckMembershipScope(ctx, req.membership(), "membership"));
   std::lock_guard lock(membership_mu_);
   auto r = LoadPrincipal(req.principal_id());
   if (r.ok() && !policy_->Decide(ctx.principal, Action::kReadPrincipals, PrincipalTarget(*r))

@@ -83,7 +83,14 @@ class Identity {
   absl::StatusOr<rec::PrincipalRecord> LoadPrincipal(std::string_view id) const;
   // Target of an operation on principal `p` (its organisation).
   Target PrincipalTarget(const rec::PrincipalRecord& p) const;
+  // The shape of a membership: a known role, ids present exactly as its
+  // scope needs. INVALID_ARGUMENT naming the field; no lookups.
   absl::Status ValidateMembership(const v1::Membership& m, std::string_view field) const;
+  // Whether the caller may grant or remove `m`: PERMISSION_DENIED when no
+  // role lets them manage memberships; NOT_FOUND (naming the field) for a
+  // scope they may not see or that does not exist.
+  absl::Status CheckMembershipScope(const RequestContext& ctx, const v1::Membership& m,
+                                    std::string_view field) const;
   std::string TokenKey(std::string_view token) const;
   // Adds a new token for `principal_id` to `batch`; returns it and its id.
   void AddToken(std::string_view principal_id, int64_t expires_at_micros,

@@ -144,6 +144,18 @@ Target Registry::LocationOf(std::string_view id) const {
   return t;
 }
 
+absl::StatusOr<Target> Registry::ProjectContainer(std::string_view project_id) const {
+  auto project = LoadProject(project_id);
+  if (project.ok()) {
+    return Target{.organization_id = project->organization_id(),
+                  .project_id = std::string(project_id)};
+  }
+  if (project.status().code() != absl::StatusCode::kNotFound) return project.status();
+  // A project that does not exist is answered like one the caller may not
+  // see: an object target that no membership covers.
+  return Target{.project_id = std::string(project_id), .object_id = std::string(project_id)};
+}
+
 Target Registry::ClientTarget(const rec::ClientRecord& c) const {
   return {.organization_id = c.organization_id(),
           .client_project_ids = {c.project_ids().begin(), c.project_ids().end()},
@@ -246,7 +258,8 @@ absl::StatusOr<v1::Project> Registry::CreateProject(const RequestContext& ctx,
     return FieldError("project.case_visibility", "unknown value");
   }
   Target target{.organization_id = p.organization_id()};
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteProject, target));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(
+      policy_->Check(ctx.principal, Action::kWriteProject, target), "project.organization_id"));
   HOIDLA_RETURN_IF_ERROR(
       ReferencedField(LoadOrganization(p.organization_id()).status(), "project.organization_id"));
 
@@ -414,6 +427,12 @@ absl::StatusOr<v1::Client> Registry::CreateClient(const RequestContext& ctx,
     auto p = LoadProject(c.project_ids(i));
     HOIDLA_RETURN_IF_ERROR(ReferencedField(p.status(), field));
     if (p->organization_id() != c.organization_id()) {
+      // Only a caller who may see that project learns where it belongs.
+      if (!policy_->Decide(ctx.principal, Action::kReadProject,
+                           {.organization_id = p->organization_id(), .project_id = p->id()})
+               .allowed) {
+        return absl::NotFoundError(hoidla::StrCat(field, ": not found"));
+      }
       return FieldError(field, "project belongs to another organisation");
     }
   }
@@ -499,7 +518,7 @@ absl::StatusOr<v1::ListClientsResponse> Registry::ListClients(const RequestConte
   if (!req.project_id().empty()) {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.project_id(), IdKind::kProject, "project_id"));
     prefix = IndexPrefix("cli-by-prj", req.project_id());
-    target.project_id = req.project_id();
+    HOIDLA_ASSIGN_OR_RETURN(target, ProjectContainer(req.project_id()));
   } else {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
     prefix = IndexPrefix("cli-by-org", req.organization_id());
@@ -643,9 +662,7 @@ absl::StatusOr<v1::ListCasesResponse> Registry::ListCases(const RequestContext& 
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.project_id(), IdKind::kProject, "project_id"));
     HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
     prefix = IndexPrefix("cas-by-prj", req.project_id());
-    target.project_id = req.project_id();
-    auto project = LoadProject(req.project_id());
-    if (project.ok()) target.organization_id = project->organization_id();
+    HOIDLA_ASSIGN_OR_RETURN(target, ProjectContainer(req.project_id()));
   } else {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.client_id(), IdKind::kClient, "client_id"));
     HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));

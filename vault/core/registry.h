@@ -91,6 +91,10 @@ class Registry {
   static void PutLocation(std::string_view id, const Target& where, storage::WriteBatch* batch);
   Target LocationOf(std::string_view id) const;
 
+  // The policy target of a list over project `project_id`. A project that
+  // does not exist gets a target nobody's scope covers.
+  absl::StatusOr<Target> ProjectContainer(std::string_view project_id) const;
+
   // Policy targets of stored objects (loading what they depend on).
   Target ClientTarget(const rec::ClientRecord& c) const;
   // DATA_LOSS/UNAVAILABLE when the case's project cannot be read.
