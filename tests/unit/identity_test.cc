@@ -167,7 +167,8 @@ TEST_F(IdentityTest, ProjectManagerGrantsProjectRolesInOwnProjectOnly) {
   HOIDLA_EXPECT_OK(identity_->AddMembership(As(pm.token), am));
   am.mutable_membership()->set_project_id(other_prj.id());
   EXPECT_EQ(identity_->AddMembership(As(pm.token), am).status().code(),
-            absl::StatusCode::kPermissionDenied);
+            absl::StatusCode::kNotFound)
+      << "another project is out of the manager's sight";
   am.mutable_membership()->set_project_id("");
   am.mutable_membership()->set_role("head_of_organization");
   EXPECT_EQ(identity_->AddMembership(As(pm.token), am).status().code(),

@@ -209,6 +209,20 @@ absl::Status Identity::CheckMembershipScope(const RequestContext& ctx, const v1:
     if (d.deny == DenyReason::kNoRole) {
       return policy_->Check(ctx.principal, Action::kManageMemberships, target);
     }
+    // A role that manages memberships, but never of this breadth (a project
+    // manager granting an organisation role): PERMISSION_DENIED.
+    bool could_grant = false;
+    for (const auto& have : ctx.principal.memberships) {
+      if (!Policy::Grants(have.role, Action::kManageMemberships)) continue;
+      RoleScope mine = ScopeOf(have.role);
+      could_grant |= mine == RoleScope::kDeployment ||
+                     (mine == RoleScope::kOrganization && scope != RoleScope::kDeployment) ||
+                     (mine == RoleScope::kProject && scope == RoleScope::kProject);
+    }
+    if (!could_grant) {
+      return absl::PermissionDeniedError(
+          StrCat(field, ".role: the caller may not grant roles of this breadth"));
+    }
     return absl::NotFoundError(
         StrCat(scope == RoleScope::kProject ? project_field : org_field, ": not found"));
   }
