@@ -353,6 +353,16 @@ absl::StatusOr<hoidla::v1::Case> VaultClient::AssignCase(
   return CallUnary(&Stub::AssignCase, request);
 }
 
+absl::StatusOr<hoidla::v1::Organization> VaultClient::SetOrganizationClientCa(
+    const hoidla::v1::SetOrganizationClientCaRequest& request) const {
+  return CallUnary(&Stub::SetOrganizationClientCa, request);
+}
+
+absl::StatusOr<hoidla::v1::Principal> VaultClient::MapCertificate(
+    const hoidla::v1::MapCertificateRequest& request) const {
+  return CallUnary(&Stub::MapCertificate, request);
+}
+
 absl::StatusOr<hoidla::v1::Document> VaultClient::GetDocument(
     const hoidla::v1::GetDocumentRequest& request) const {
   return CallUnary(&Stub::GetDocument, request);

@@ -201,6 +201,14 @@ class VaultClient {
   // PERMISSION_DENIED for a caller who may not assign cases.
   absl::StatusOr<hoidla::v1::Case> AssignCase(
       const hoidla::v1::AssignCaseRequest& request) const;
+  // Sets an organisation's client certificate authority. Returns the
+  // organisation; the server's status otherwise.
+  absl::StatusOr<hoidla::v1::Organization> SetOrganizationClientCa(
+      const hoidla::v1::SetOrganizationClientCaRequest& request) const;
+  // Maps a certificate subject to a principal. Returns the principal; the
+  // server's status otherwise.
+  absl::StatusOr<hoidla::v1::Principal> MapCertificate(
+      const hoidla::v1::MapCertificateRequest& request) const;
 
   absl::StatusOr<hoidla::v1::Document> GetDocument(
       const hoidla::v1::GetDocumentRequest& request) const;

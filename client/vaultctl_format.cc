@@ -194,6 +194,9 @@ void PrintPrincipal(const hoidla::v1::Principal& principal, std::ostream& out) {
   OptionalLine(out, "organization_id", principal.organization_id());
   for (const hoidla::v1::Membership& m : principal.memberships())
     Line(out, "membership", MembershipString(m));
+  if (principal.may_act_for_users()) Line(out, "may_act_for_users", "true");
+  for (const std::string& subject : principal.certificate_subjects())
+    Line(out, "certificate_subject", subject);
   CreatedLines(out, principal.created_at(), principal.created_by());
 }
 
@@ -209,6 +212,7 @@ void PrintOrganization(const hoidla::v1::Organization& org, std::ostream& out) {
   Line(out, "id", org.id());
   Line(out, "name", org.name());
   OptionalLine(out, "registry_code", org.registry_code());
+  if (org.has_client_ca()) Line(out, "client_ca", "configured");
   CreatedLines(out, org.created_at(), org.created_by());
 }
 

@@ -50,6 +50,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <functional>
 #include <iostream>
 #include <iterator>
@@ -127,6 +128,7 @@ struct Args {
   int64_t length = 0;
   uint32_t version = 0;
   std::string principal_kind;
+  std::string subject;
   bool may_act_for_users = false;
   std::string role;
   std::string ttl;
@@ -494,6 +496,20 @@ void AddPrincipal(CLI::App* app, const Globals& g, Args& a, Action* selected) {
         *req.mutable_membership() = MembershipArg(a);
         return Show(g, vc.RemoveMembership(req), &PrintPrincipal);
       });
+  CLI::App* map_cert = Leaf(
+      principal, "map-cert",
+      "Map a client certificate subject (RFC 2253) to the principal", selected,
+      [&g, &a](const VaultClient& vc) {
+        hoidla::v1::MapCertificateRequest req;
+        req.set_principal_id(a.id);
+        req.set_subject(a.subject);
+        return Show(g, vc.MapCertificate(req), &PrintPrincipal);
+      });
+  map_cert->add_option("PRINCIPAL_ID", a.id, "Principal id (prn_...)")->required();
+  map_cert->add_option("--subject", a.subject,
+                       "As `openssl x509 -noout -subject -nameopt RFC2253` "
+                       "prints it, without \"subject=\"")
+      ->required();
   for (CLI::App* sub : {add, remove}) {
     sub->add_option("PRINCIPAL_ID", a.id, "Principal id (prn_...)")->required();
     sub->add_option("--role", a.role, kRolesHelp)->required();
@@ -583,6 +599,23 @@ void AddOrg(CLI::App* app, const Globals& g, Args& a, Action* selected) {
              return Show(g, vc.GetOrganization(req), &PrintOrganization);
            });
   get->add_option("ID", a.id, "Organisation id (org_...)")->required();
+
+  CLI::App* set_ca = Leaf(
+      org, "set-client-ca",
+      "Set the CA whose client certificates identify the organisation's "
+      "principals",
+      selected, [&g, &a](const VaultClient& vc) {
+        std::ifstream in(a.file, std::ios::binary);
+        if (!in) return UsageError(StrCat("--ca-file: cannot read '", a.file, "'"));
+        std::stringstream pem;
+        pem << in.rdbuf();
+        hoidla::v1::SetOrganizationClientCaRequest req;
+        req.set_organization_id(a.id);
+        req.set_ca_pem(pem.str());
+        return Show(g, vc.SetOrganizationClientCa(req), &PrintOrganization);
+      });
+  set_ca->add_option("ID", a.id, "Organisation id (org_...)")->required();
+  set_ca->add_option("--ca-file", a.file, "CA certificate(s), PEM")->required();
 
   CLI::App* list =
       Leaf(org, "list", "List organisations: id, name, registry code", selected,

@@ -581,6 +581,34 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::RemoveMembership, remove_membership(x.org_a, x.p2)));
   add("RemoveMembership", "other_org",                "O N N P P P P P P P",
       Unary(w, &Stub::RemoveMembership, remove_membership(x.org_b, x.q1)));
+  add("MapCertificate", "global",                     "O P P P P P P P P P",
+      Unary(w, &Stub::MapCertificate, [w] {
+        v1::MapCertificateRequest req;
+        req.set_principal_id(w->NewPrincipal(kStaff, w->org_a, "certificate holder"));
+        req.set_subject(StrCat("CN=", w->Fresh("worker"), ",O=Tugikeskus"));
+        return req;
+      }));
+  add("SetOrganizationClientCa", "own_org",           "O P P P P P P P P P",
+      Unary(w, &Stub::SetOrganizationClientCa, [org = x.org_a] {
+        // A CA certificate (public, no key): only its shape matters here.
+        static const char kCaPem[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBtjCCAV2gAwIBAgIUe6N2wqdEJgIWSJ3TsqsZoPEVRMkwCgYIKoZIzj0EAwIw\n"
+    "MDEXMBUGA1UEAwwOSG9pZGxhIFRlc3QgQ0ExFTATBgNVBAoMDEhvaWRsYSBUZXN0\n"
+    "czAgFw0yNjExMjIxOTMwNTNaGA8yMTI2MTAyOTE5MzA1M1owMDEXMBUGA1UEAwwO\n"
+    "SG9pZGxhIFRlc3QgQ0ExFTATBgNVBAoMDEhvaWRsYSBUZXN0czBZMBMGByqGSM49\n"
+    "AgEGCCqGSM49AwEHA0IABFIgSl7oqoI7idIBYVjjjK3fzNjnfLkXuQv4eZd1SV+6\n"
+    "63SeRBR+hsQPOWo1pF4NYN1jc7MRAF23WK6UShqaw0WjUzBRMB0GA1UdDgQWBBS0\n"
+    "YLAubUzP8KmcyHES5x2CGWz0PjAfBgNVHSMEGDAWgBS0YLAubUzP8KmcyHES5x2C\n"
+    "GWz0PjAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIH3QPhbHsdRe\n"
+    "ZALwCrlJN/3ZuIucvzKN4AVv13RRHRKEAiBUjcPQsZKwu/RnLbfRseIF5JD4UOy9\n"
+    "soKS4RiSPAeqSw==\n"
+    "-----END CERTIFICATE-----\n";
+        v1::SetOrganizationClientCaRequest req;
+        req.set_organization_id(org);
+        req.set_ca_pem(kCaPem);
+        return req;
+      }));
   add("IssueToken", "global",                         "O P P P P P P P P P",
       Unary(w, &Stub::IssueToken, [w] {
         v1::IssueTokenRequest req;

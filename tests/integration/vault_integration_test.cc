@@ -666,3 +666,105 @@ TEST(Server, TlsWithKeyFileServesClientsThatTrustTheCertificate) {
 
 }  // namespace
 }  // namespace hoidla
+
+namespace hoidla {
+namespace {
+
+// Runs openssl with `args`; fails the test on error.
+void OpenSsl(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{"/usr/bin/openssl"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = hoidla::testing::Run(argv);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
+// Makes a CA (key and certificate) at `prefix`.key/.pem.
+void MakeCa(const std::string& prefix, const std::string& name) {
+  OpenSsl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+           "-keyout", prefix + ".key", "-out", prefix + ".pem", "-days", "2", "-subj",
+           "/CN=" + name, "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+           "keyUsage=critical,keyCertSign,cRLSign"});
+}
+
+// Makes a client certificate for `subject`, issued by the CA at `ca`.
+void MakeClientCert(const std::string& prefix, const std::string& subject,
+                    const std::string& ca, const std::string& dir) {
+  OpenSsl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+           prefix + ".key", "-out", prefix + ".csr", "-subj", subject});
+  WriteFileOrDie(dir + "/client.ext", "extendedKeyUsage=clientAuth\n");
+  OpenSsl({"x509", "-req", "-in", prefix + ".csr", "-CA", ca + ".pem", "-CAkey", ca + ".key",
+           "-CAcreateserial", "-out", prefix + ".pem", "-days", "1", "-extfile",
+           dir + "/client.ext"});
+}
+
+TEST(MutualTls, MappedCertificateFromTheOrganisationsCaAuthenticates) {
+  TempDir dir;
+  const std::string d = dir.path();
+  OpenSsl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+           "-keyout", d + "/server.key", "-out", d + "/server.pem", "-days", "1", "-subj",
+           "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"});
+  MakeCa(d + "/orgca", "Tootukassa CA");
+  MakeCa(d + "/rogue", "Rogue CA");
+  MakeClientCert(d + "/worker", "/CN=worker1/O=Tootukassa", d + "/orgca", d);
+  MakeClientCert(d + "/forged", "/CN=worker1/O=Tootukassa", d + "/rogue", d);
+  MakeClientCert(d + "/stranger", "/CN=stranger/O=Tootukassa", d + "/orgca", d);
+  auto mk = hoidla::testing::Run({VAULTD_PATH, "master-key", "create-file", "--file",
+                                  d + "/master.key"});
+  ASSERT_EQ(mk.exit_code, 0) << mk.err;
+
+  const std::string address = "localhost:" + std::to_string(FreePort());
+  VaultdProcess p;
+  ASSERT_TRUE(p.Start({"--data-dir", d + "/data", "--listen", address, "--master-key-mode",
+                       "key_file", "--master-key-file", d + "/master.key", "--tls-cert",
+                       d + "/server.pem", "--tls-key", d + "/server.key",
+                       "--bootstrap-token-file", d + "/token"}))
+      << p.output();
+  const std::string admin = Trim(ReadFileOrDie(d + "/token"));
+  auto ctl = [&](std::vector<std::string> args, const std::string& token,
+                 const std::string& cert = "") {
+    std::vector<std::string> argv{VAULTCTL_PATH, "--server", address, "--ca-cert",
+                                  d + "/server.pem"};
+    if (!cert.empty()) {
+      argv.insert(argv.end(), {"--client-cert", cert + ".pem", "--client-key", cert + ".key"});
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    return hoidla::testing::Run(argv, {{"HOIDLA_TOKEN", token}});
+  };
+
+  auto org = ctl({"org", "create", "--name", "Töötukassa"}, admin);
+  ASSERT_EQ(org.exit_code, 0) << org.err;
+  const std::string org_id = IdFrom(org);
+  auto ca = ctl({"org", "set-client-ca", org_id, "--ca-file", d + "/orgca.pem"}, admin);
+  ASSERT_EQ(ca.exit_code, 0) << ca.err;
+  auto prn = ctl({"principal", "create", "--name", "Labour office worker", "--kind",
+                  "partner_worker", "--org", org_id},
+                 admin);
+  ASSERT_EQ(prn.exit_code, 0) << prn.err;
+  const std::string prn_id = IdFrom(prn);
+  auto subject = hoidla::testing::Run({"/usr/bin/openssl", "x509", "-in", d + "/worker.pem",
+                                       "-noout", "-subject", "-nameopt", "RFC2253"});
+  ASSERT_EQ(subject.exit_code, 0);
+  const std::string rfc2253 = Trim(subject.out.substr(std::string("subject=").size()));
+  auto mapped = ctl({"principal", "map-cert", prn_id, "--subject", rfc2253}, admin);
+  ASSERT_EQ(mapped.exit_code, 0) << mapped.err;
+  auto role = ctl({"principal", "add-role", prn_id, "--role", "partner_worker", "--org", org_id},
+                  admin);
+  ASSERT_EQ(role.exit_code, 0) << role.err;
+
+  // The certificate alone (no token) authenticates as the principal.
+  auto who = ctl({"whoami"}, "", d + "/worker");
+  EXPECT_EQ(who.exit_code, 0) << who.err;
+  EXPECT_NE(who.out.find(prn_id), std::string::npos) << who.out;
+  // Same subject from another CA, or a subject nobody mapped: refused.
+  auto forged = ctl({"whoami"}, "", d + "/forged");
+  EXPECT_EQ(forged.exit_code, ExitFor(grpc::StatusCode::UNAUTHENTICATED)) << forged.err;
+  auto stranger = ctl({"whoami"}, "", d + "/stranger");
+  EXPECT_EQ(stranger.exit_code, ExitFor(grpc::StatusCode::UNAUTHENTICATED)) << stranger.err;
+  // The partner worker's role grants no client data yet (consents decide).
+  auto clients = ctl({"client", "list", "--org", org_id}, "", d + "/worker");
+  EXPECT_EQ(clients.exit_code, ExitFor(grpc::StatusCode::PERMISSION_DENIED)) << clients.err;
+  EXPECT_EQ(p.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace hoidla

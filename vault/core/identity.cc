@@ -2,6 +2,7 @@
 
 #include "absl/strings/escaping.h"
 #include "keys/crypto.h"
+#include "keys/x509.h"
 #include "vault/common/ids.h"
 #include "vault/common/status_macros.h"
 #include "vault/common/strings.h"
@@ -22,6 +23,11 @@ absl::Status Unauthenticated() {
 }
 
 std::string TokenIdKey(std::string_view token_id) { return StrCat("tokid/", token_id); }
+std::string CertificateKey(std::string_view subject) {
+  keys::Sha256 h;
+  h.Update(subject);
+  return StrCat("cert/", keys::ToHex(h.Finish()));
+}
 std::string PrincipalOrgIndex(std::string_view org, std::string_view id) {
   return StrCat("prn-by-org/", org, "/", id);
 }
@@ -43,6 +49,7 @@ v1::Principal PrincipalToApi(const rec::PrincipalRecord& r) {
   *p.mutable_created_at() = ToTimestamp(r.created_at_micros());
   p.set_created_by(r.created_by());
   p.set_may_act_for_users(r.may_act_for_users());
+  for (const auto& subject : r.certificate_subjects()) p.add_certificate_subjects(subject);
   return p;
 }
 
@@ -116,6 +123,52 @@ void Identity::AddToken(std::string_view principal_id, int64_t expires_at_micros
   std::string key = TokenKey(*token);
   batch->Put(Space::kMeta, key, rec.SerializeAsString());
   batch->Put(Space::kIndex, TokenIdKey(*token_id), key);
+}
+
+absl::StatusOr<Principal> Identity::AuthenticateCertificate(std::string_view pem) const {
+  auto subject = keys::CertificateSubject(pem);
+  if (!subject.ok()) return Unauthenticated();
+  auto id = store_->Get(Space::kIndex, CertificateKey(*subject));
+  if (id.status().code() == absl::StatusCode::kNotFound) return Unauthenticated();
+  if (!id.ok()) return absl::UnavailableError("credential store unavailable");
+  auto prn = LoadPrincipal(*id);
+  if (!prn.ok()) return Unauthenticated();
+  bool mapped = false;
+  for (const auto& s : prn->certificate_subjects()) mapped |= (s == *subject);
+  if (!mapped || prn->organization_id().empty()) return Unauthenticated();
+  auto org = registry_->LoadOrganization(prn->organization_id());
+  if (!org.ok() || org->client_ca_pem().empty()) return Unauthenticated();
+  HOIDLA_RETURN_IF_ERROR(keys::VerifyIssuedBy(pem, org->client_ca_pem(),
+                                              clock_->NowMicros() / 1000000));
+  return PrincipalFromRecord(*prn);
+}
+
+absl::StatusOr<v1::Principal> Identity::MapCertificate(const RequestContext& ctx,
+                                                       const v1::MapCertificateRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.principal_id(), IdKind::kPrincipal, "principal_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateText("subject", req.subject(), true, 1024));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManagePrincipals, {},
+                                        absl::StatusCode::kPermissionDenied));
+  std::lock_guard lock(membership_mu_);
+  auto r = LoadPrincipal(req.principal_id());
+  if (r.ok() &&
+      !policy_->Decide(ctx.principal, Action::kManagePrincipals, PrincipalTarget(*r)).allowed) {
+    return absl::NotFoundError("principal_id: not found");
+  }
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "principal_id"));
+  if (r->organization_id().empty()) {
+    return FieldError("principal_id", "only principals of an organisation use certificates");
+  }
+  const std::string key = CertificateKey(req.subject());
+  auto existing = store_->Get(Space::kIndex, key);
+  if (existing.ok()) return absl::AlreadyExistsError("subject: mapped already");
+  if (existing.status().code() != absl::StatusCode::kNotFound) return existing.status();
+  r->add_certificate_subjects(req.subject());
+  storage::WriteBatch batch;
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kPrincipalKind, r->id(), keys::kSystemSubject, *r, &batch));
+  batch.Put(Space::kIndex, key, r->id());
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  return PrincipalToApi(*r);
 }
 
 absl::StatusOr<Principal> Identity::ActFor(const Principal& caller,

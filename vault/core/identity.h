@@ -42,6 +42,12 @@ class Identity {
   // fails.
   absl::StatusOr<Principal> Authenticate(std::string_view token) const;
 
+  // Returns the principal a TLS client certificate (PEM, as the TLS layer
+  // received it) belongs to: its subject must be mapped to a principal, and
+  // the principal's organisation's client CA must have issued it and it must
+  // be valid now. UNAUTHENTICATED otherwise (one message for all).
+  absl::StatusOr<Principal> AuthenticateCertificate(std::string_view pem) const;
+
   // Resolves a call that `caller` makes for the user `user_id`. Returns the
   // user on success. PERMISSION_DENIED "x-hoidla-act-for: ..." when the
   // caller is not a service account allowed to act for users, or the user
@@ -68,6 +74,9 @@ class Identity {
   // NOT_FOUND when the principal does not hold it.
   absl::StatusOr<v1::Principal> RemoveMembership(const RequestContext& ctx,
                                                  const v1::RemoveMembershipRequest& req);
+  // ALREADY_EXISTS when the subject is mapped (to anyone) already.
+  absl::StatusOr<v1::Principal> MapCertificate(const RequestContext& ctx,
+                                               const v1::MapCertificateRequest& req);
   absl::StatusOr<v1::IssueTokenResponse> IssueToken(const RequestContext& ctx,
                                                     const v1::IssueTokenRequest& req);
   absl::StatusOr<v1::RevokeTokenResponse> RevokeToken(const RequestContext& ctx,

@@ -4,6 +4,7 @@
 
 #include "vault/common/strings.h"
 #include "keys/crypto.h"
+#include "keys/x509.h"
 #include "vault/common/status_macros.h"
 #include "vault/core/identity.h"
 #include "vault/core/isikukood.h"
@@ -34,6 +35,7 @@ v1::Organization ToApi(const rec::OrganizationRecord& r) {
   o.set_registry_code(r.registry_code());
   *o.mutable_created_at() = ToTimestamp(r.created_at_micros());
   o.set_created_by(r.created_by());
+  o.set_has_client_ca(!r.client_ca_pem().empty());
   return o;
 }
 
@@ -238,6 +240,26 @@ absl::StatusOr<v1::ListOrganizationsResponse> Registry::ListOrganizations(
                }));
   out.set_next_page_token(next);
   return out;
+}
+
+absl::StatusOr<v1::Organization> Registry::SetOrganizationClientCa(
+    const RequestContext& ctx, const v1::SetOrganizationClientCaRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
+  if (req.ca_pem().empty()) return FieldError("ca_pem", "required");
+  if (req.ca_pem().size() > 64 * 1024) return FieldError("ca_pem", "longer than 65536 bytes");
+  HOIDLA_RETURN_IF_ERROR(keys::ValidateCaCertificate(req.ca_pem(), "ca_pem"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(
+      policy_->Check(ctx.principal, Action::kWriteOrganization,
+                     {.organization_id = req.organization_id()}),
+      "organization_id"));
+  std::lock_guard lock(assign_mu_);
+  auto r = LoadOrganization(req.organization_id());
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "organization_id"));
+  r->set_client_ca_pem(req.ca_pem());
+  storage::WriteBatch batch;
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kOrg, r->id(), keys::kSystemSubject, *r, &batch));
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  return ToApi(*r);
 }
 
 // ---------------------------------------------------------------------------

@@ -47,6 +47,10 @@ class Registry {
   absl::StatusOr<v1::ListOrganizationsResponse> ListOrganizations(
       const RequestContext& ctx, const v1::ListOrganizationsRequest& req);
 
+  // INVALID_ARGUMENT "ca_pem: ..." when it is not a CA certificate.
+  absl::StatusOr<v1::Organization> SetOrganizationClientCa(
+      const RequestContext& ctx, const v1::SetOrganizationClientCaRequest& req);
+
   absl::StatusOr<v1::Project> CreateProject(const RequestContext& ctx,
                                             const v1::CreateProjectRequest& req);
   absl::StatusOr<v1::Project> GetProject(const RequestContext& ctx,
@@ -117,7 +121,7 @@ class Registry {
   Limits limits_;
   SealedRecords records_;
   std::mutex personal_code_mu_;  // serialises uniqueness check + insert
-  std::mutex assign_mu_;         // serialises read-modify-write of cases
+  std::mutex assign_mu_;  // serialises read-modify-write of cases, organisations
 };
 
 }  // namespace hoidla::core

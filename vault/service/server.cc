@@ -64,7 +64,10 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
   if (!config.tls_cert_file.empty()) {
     HOIDLA_ASSIGN_OR_RETURN(std::string cert, ReadFile(config.tls_cert_file, "tls.cert_file"));
     HOIDLA_ASSIGN_OR_RETURN(std::string key, ReadFile(config.tls_key_file, "tls.key_file"));
-    grpc::SslServerCredentialsOptions opts;
+    // Client certificates are requested but checked by the vault itself,
+    // against the CA of the organisation whose principal the subject maps
+    // to (a CA per organisation, set at run time); token clients need none.
+    grpc::SslServerCredentialsOptions opts(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
     opts.pem_key_cert_pairs.push_back({key, cert});
     creds = grpc::SslServerCredentials(opts);
     std::fill(key.begin(), key.end(), '\0');

@@ -27,6 +27,15 @@ std::string_view Metadata(grpc::ServerContext* c, std::string_view key) {
   return {it->second.data(), it->second.size()};
 }
 
+// The client certificate the TLS layer received (PEM), or "".
+std::string PeerCertificate(grpc::ServerContext* c) {
+  auto auth = c->auth_context();
+  if (auth == nullptr) return "";
+  auto values = auth->FindPropertyValues("x509_pem_cert");
+  if (values.empty()) return "";
+  return std::string(values.front().data(), values.front().size());
+}
+
 }  // namespace
 
 VaultService::VaultService(core::Identity* identity, core::Registry* registry,
@@ -38,10 +47,15 @@ VaultService::VaultService(core::Identity* identity, core::Registry* registry,
 
 absl::StatusOr<core::RequestContext> VaultService::Authenticate(grpc::ServerContext* c) const {
   std::string_view auth = Metadata(c, "authorization");
-  if (!auth.starts_with(kBearer)) {
-    return absl::UnauthenticatedError("missing credential: send authorization: Bearer <token>");
+  absl::StatusOr<core::Principal> principal;
+  if (auth.starts_with(kBearer)) {
+    principal = identity_->Authenticate(auth.substr(kBearer.size()));
+  } else if (std::string pem = PeerCertificate(c); !pem.empty()) {
+    principal = identity_->AuthenticateCertificate(pem);
+  } else {
+    return absl::UnauthenticatedError(
+        "missing credential: send authorization: Bearer <token> or a client certificate");
   }
-  auto principal = identity_->Authenticate(auth.substr(kBearer.size()));
   if (!principal.ok()) return principal.status();
   core::RequestContext ctx;
   ctx.principal = std::move(*principal);
@@ -126,6 +140,18 @@ grpc::Status VaultService::RemoveMembership(grpc::ServerContext* c,
                                             v1::Principal* resp) {
   return Unary(c, "RemoveMembership", resp,
                [&](const auto& ctx) { return identity_->RemoveMembership(ctx, *req); });
+}
+grpc::Status VaultService::MapCertificate(grpc::ServerContext* c,
+                                          const v1::MapCertificateRequest* req,
+                                          v1::Principal* resp) {
+  return Unary(c, "MapCertificate", resp,
+               [&](const auto& ctx) { return identity_->MapCertificate(ctx, *req); });
+}
+grpc::Status VaultService::SetOrganizationClientCa(grpc::ServerContext* c,
+                                                   const v1::SetOrganizationClientCaRequest* req,
+                                                   v1::Organization* resp) {
+  return Unary(c, "SetOrganizationClientCa", resp,
+               [&](const auto& ctx) { return registry_->SetOrganizationClientCa(ctx, *req); });
 }
 grpc::Status VaultService::IssueToken(grpc::ServerContext* c, const v1::IssueTokenRequest* req,
                                       v1::IssueTokenResponse* resp) {

@@ -39,6 +39,11 @@ class VaultService final : public v1::Vault::Service {
                              v1::Principal* resp) override;
   grpc::Status RemoveMembership(grpc::ServerContext* c, const v1::RemoveMembershipRequest* req,
                                 v1::Principal* resp) override;
+  grpc::Status MapCertificate(grpc::ServerContext* c, const v1::MapCertificateRequest* req,
+                              v1::Principal* resp) override;
+  grpc::Status SetOrganizationClientCa(grpc::ServerContext* c,
+                                       const v1::SetOrganizationClientCaRequest* req,
+                                       v1::Organization* resp) override;
   grpc::Status IssueToken(grpc::ServerContext* c, const v1::IssueTokenRequest* req,
                           v1::IssueTokenResponse* resp) override;
   grpc::Status RevokeToken(grpc::ServerContext* c, const v1::RevokeTokenRequest* req,

@@ -1,0 +1,84 @@
+#include "keys/x509.h"
+
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+
+#include "vault/common/strings.h"
+
+namespace hoidla::keys {
+namespace {
+
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
+struct StoreFree {
+  void operator()(X509_STORE* s) const { X509_STORE_free(s); }
+};
+struct StoreCtxFree {
+  void operator()(X509_STORE_CTX* c) const { X509_STORE_CTX_free(c); }
+};
+using UniqueX509 = std::unique_ptr<X509, X509Free>;
+
+UniqueX509 FirstCertificate(std::string_view pem) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  if (!bio) return nullptr;
+  return UniqueX509(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+}
+
+absl::Status Unauthenticated() {
+  return absl::UnauthenticatedError("client certificate not accepted");
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> CertificateSubject(std::string_view pem) {
+  UniqueX509 cert = FirstCertificate(pem);
+  if (!cert) return absl::InvalidArgumentError("certificate: not a PEM certificate");
+  std::unique_ptr<BIO, BioFree> out(BIO_new(BIO_s_mem()));
+  X509_NAME_print_ex(out.get(), X509_get_subject_name(cert.get()), 0, XN_FLAG_RFC2253);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(out.get(), &data);
+  return std::string(data, len);
+}
+
+absl::Status ValidateCaCertificate(std::string_view pem, std::string_view field) {
+  UniqueX509 cert = FirstCertificate(pem);
+  if (!cert) return absl::InvalidArgumentError(StrCat(field, ": not a PEM certificate"));
+  if (X509_check_ca(cert.get()) < 1) {
+    return absl::InvalidArgumentError(StrCat(field, ": not a certificate authority"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status VerifyIssuedBy(std::string_view cert_pem, std::string_view ca_pem,
+                            int64_t now_seconds) {
+  UniqueX509 cert = FirstCertificate(cert_pem);
+  if (!cert) return Unauthenticated();
+  std::unique_ptr<X509_STORE, StoreFree> store(X509_STORE_new());
+  std::unique_ptr<BIO, BioFree> bio(
+      BIO_new_mem_buf(ca_pem.data(), static_cast<int>(ca_pem.size())));
+  int added = 0;
+  while (X509* ca = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    added += X509_STORE_add_cert(store.get(), ca) == 1;
+    X509_free(ca);
+  }
+  if (added == 0) return Unauthenticated();
+  std::unique_ptr<X509_STORE_CTX, StoreCtxFree> ctx(X509_STORE_CTX_new());
+  if (X509_STORE_CTX_init(ctx.get(), store.get(), cert.get(), nullptr) != 1) {
+    return Unauthenticated();
+  }
+  X509_STORE_CTX_set_time(ctx.get(), 0, static_cast<time_t>(now_seconds));
+  X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_CLIENT);
+  if (X509_verify_cert(ctx.get()) != 1) return Unauthenticated();
+  return absl::OkStatus();
+}
+
+}  // namespace hoidla::keys
