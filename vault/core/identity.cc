@@ -89,6 +89,18 @@ Target Identity::PrincipalTarget(const rec::PrincipalRecord& p) const {
   return {.organization_id = p.organization_id(), .object_id = p.id()};
 }
 
+absl::StatusOr<rec::PrincipalRecord> Identity::LoadVisiblePrincipal(const RequestContext& ctx,
+                                                                     Action action,
+                                                                     std::string_view id) const {
+  auto r = LoadPrincipal(id);
+  // Principals outside the caller's reach do not exist for the caller.
+  if (r.ok() && !policy_->Decide(ctx.principal, action, PrincipalTarget(*r)).allowed) {
+    return absl::NotFoundError("principal_id: not found");
+  }
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "principal_id"));
+  return r;
+}
+
 absl::StatusOr<Principal> Identity::Authenticate(std::string_view token) const {
   if (!token.starts_with(kTokenPrefix) || token.size() != kTokenPrefix.size() + 43) {
     return Unauthenticated();
@@ -150,12 +162,8 @@ absl::StatusOr<v1::Principal> Identity::MapCertificate(const RequestContext& ctx
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManagePrincipals, {},
                                         absl::StatusCode::kPermissionDenied));
   std::lock_guard lock(membership_mu_);
-  auto r = LoadPrincipal(req.principal_id());
-  if (r.ok() &&
-      !policy_->Decide(ctx.principal, Action::kManagePrincipals, PrincipalTarget(*r)).allowed) {
-    return absl::NotFoundError("principal_id: not found");
-  }
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "principal_id"));
+  auto r = LoadVisiblePrincipal(ctx, Action::kManagePrincipals, req.principal_id());
+  HOIDLA_RETURN_IF_ERROR(r.status());
   if (r->organization_id().empty()) {
     return FieldError("principal_id", "only principals of an organisation use certificates");
   }
@@ -391,13 +399,8 @@ absl::StatusOr<v1::Principal> Identity::AddMembership(const RequestContext& ctx,
   HOIDLA_RETURN_IF_ERROR(ValidateMembership(req.membership(), "membership"));
   HOIDLA_RETURN_IF_ERROR(CheckMembershipScope(ctx, req.membership(), "membership"));
   std::lock_guard lock(membership_mu_);
-  auto r = LoadPrincipal(req.principal_id());
-  // Principals outside the caller's reach do not exist for the caller.
-  if (r.ok() && !policy_->Decide(ctx.principal, Action::kReadPrincipals, PrincipalTarget(*r))
-                     .allowed) {
-    return absl::NotFoundError("principal_id: not found");
-  }
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "principal_id"));
+  auto r = LoadVisiblePrincipal(ctx, Action::kReadPrincipals, req.principal_id());
+  HOIDLA_RETURN_IF_ERROR(r.status());
   const auto& m = req.membership();
   if (ScopeOf(*ParseRole(m.role())) != RoleScope::kDeployment &&
       m.organization_id() != r->organization_id()) {
@@ -427,12 +430,8 @@ absl::StatusOr<v1::Principal> Identity::RemoveMembership(
   HOIDLA_RETURN_IF_ERROR(ValidateMembership(req.membership(), "membership"));
   HOIDLA_RETURN_IF_ERROR(CheckMembershipScope(ctx, req.membership(), "membership"));
   std::lock_guard lock(membership_mu_);
-  auto r = LoadPrincipal(req.principal_id());
-  if (r.ok() && !policy_->Decide(ctx.principal, Action::kReadPrincipals, PrincipalTarget(*r))
-                     .allowed) {
-    return absl::NotFoundError("principal_id: not found");
-  }
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "principal_id"));
+  auto r = LoadVisiblePrincipal(ctx, Action::kReadPrincipals, req.principal_id());
+  HOIDLA_RETURN_IF_ERROR(r.status());
   const auto& m = req.membership();
   auto* ms = r->mutable_memberships();
   for (int i = 0; i < ms->size(); ++i) {
@@ -458,12 +457,8 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::IssueToken(const RequestContext
   }
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManageTokens, {},
                                         absl::StatusCode::kPermissionDenied));
-  auto r = LoadPrincipal(req.principal_id());
-  if (r.ok() &&
-      !policy_->Decide(ctx.principal, Action::kManageTokens, PrincipalTarget(*r)).allowed) {
-    return absl::NotFoundError("principal_id: not found");
-  }
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "principal_id"));
+  auto r = LoadVisiblePrincipal(ctx, Action::kManageTokens, req.principal_id());
+  HOIDLA_RETURN_IF_ERROR(r.status());
   const int64_t expires = clock_->NowMicros() + req.ttl_seconds() * 1000000;
   storage::WriteBatch batch;
   v1::IssueTokenResponse out;

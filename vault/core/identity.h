@@ -90,6 +90,11 @@ class Identity {
 
  private:
   absl::StatusOr<rec::PrincipalRecord> LoadPrincipal(std::string_view id) const;
+  // Loads principal `id` for an operation `action` on it: NOT_FOUND
+  // "principal_id: not found" when absent or outside the caller's reach.
+  absl::StatusOr<rec::PrincipalRecord> LoadVisiblePrincipal(const RequestContext& ctx,
+                                                            Action action,
+                                                            std::string_view id) const;
   // Target of an operation on principal `p` (its organisation).
   Target PrincipalTarget(const rec::PrincipalRecord& p) const;
   // The shape of a membership: a known role, ids present exactly as its
