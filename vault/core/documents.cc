@@ -2,6 +2,7 @@
 
 #include "vault/common/strings.h"
 #include "keys/envelope.h"
+#include "vault/audit/audit_log.h"
 #include "vault/common/status_macros.h"
 #include "vault/core/paging.h"
 #include "vault/core/validation.h"
@@ -133,7 +134,7 @@ absl::StatusOr<v1::Document> Upload::Commit() {
                            .client_id = record_.client_id(),
                            .case_id = record_.case_id()},
                           &batch);
-      s = owner_->store_->Write(batch);
+      s = audit::CommitEffect(audit_, owner_->store_, std::move(batch));
     }
   }
   if (!s.ok()) {
@@ -246,12 +247,12 @@ absl::StatusOr<std::unique_ptr<Upload>> Documents::BeginUpload(const RequestCont
   Target project_target{.project_id = h.project_id()};
   if (project.ok()) project_target.organization_id = project->organization_id();
   HOIDLA_RETURN_IF_ERROR(ReferencedField(
-      policy_->Check(ctx.principal, Action::kReadProject, project_target), "header.project_id"));
+      policy_->Check(ctx, Action::kReadProject, project_target), "header.project_id"));
   HOIDLA_RETURN_IF_ERROR(ReferencedField(project.status(), "header.project_id"));
   auto client = registry_->LoadClient(h.client_id());
   if (client.ok()) {
     HOIDLA_RETURN_IF_ERROR(ReferencedField(
-        policy_->Check(ctx.principal, Action::kReadClient, registry_->ClientTarget(*client)),
+        policy_->Check(ctx, Action::kReadClient, registry_->ClientTarget(*client)),
         "header.client_id"));
   }
   HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "header.client_id"));
@@ -266,14 +267,14 @@ absl::StatusOr<std::unique_ptr<Upload>> Documents::BeginUpload(const RequestCont
     if (c.ok()) {
       HOIDLA_ASSIGN_OR_RETURN(target, registry_->CaseTarget(*c));
       HOIDLA_RETURN_IF_ERROR(ReferencedField(
-          policy_->Check(ctx.principal, Action::kReadCase, target), "header.case_id"));
+          policy_->Check(ctx, Action::kReadCase, target), "header.case_id"));
     }
     HOIDLA_RETURN_IF_ERROR(ReferencedField(c.status(), "header.case_id"));
     if (c->client_id() != h.client_id() || c->project_id() != h.project_id()) {
       return FieldError("header.case_id", "case belongs to another client or project");
     }
   }
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteDocument, target,
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteDocument, target,
                                         absl::StatusCode::kPermissionDenied));
 
   rec::DocumentRecord r;
@@ -307,8 +308,10 @@ absl::StatusOr<std::unique_ptr<Upload>> Documents::BeginUpload(const RequestCont
     (void)DeleteContent(r.id());
     return writer.status();
   }
-  return std::unique_ptr<Upload>(
+  auto upload = std::unique_ptr<Upload>(
       new Upload(this, std::move(r), std::move(content_key), std::move(*writer)));
+  upload->audit_ = ctx.audit;
+  return upload;
 }
 
 absl::StatusOr<std::unique_ptr<Download>> Documents::OpenDownload(
@@ -321,7 +324,7 @@ absl::StatusOr<std::unique_ptr<Download>> Documents::OpenDownload(
   if (r.ok()) {
     HOIDLA_ASSIGN_OR_RETURN(target, DocumentTarget(*r));
   }
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kDownloadDocument, target));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kDownloadDocument, target));
   if (!r.ok()) return r.status();
   if (req.offset() > r->size()) {
     return absl::OutOfRangeError("offset: past the end of the document");
@@ -377,7 +380,7 @@ absl::StatusOr<v1::Document> Documents::GetDocument(const RequestContext& ctx,
   if (r.ok()) {
     HOIDLA_ASSIGN_OR_RETURN(target, DocumentTarget(*r));
   }
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadDocument, target));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadDocument, target));
   if (!r.ok()) return r.status();
   return ToApi(*r);
 }
@@ -399,7 +402,7 @@ absl::StatusOr<v1::ListDocumentsResponse> Documents::ListDocuments(
     auto c = registry_->LoadCase(req.case_id());
     if (c.ok()) {
       HOIDLA_ASSIGN_OR_RETURN(target, registry_->CaseTarget(*c));
-      HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadCase, target));
+      HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadCase, target));
     } else if (c.status().code() != absl::StatusCode::kNotFound) {
       return c.status();
     }
@@ -411,12 +414,12 @@ absl::StatusOr<v1::ListDocumentsResponse> Documents::ListDocuments(
     auto c = registry_->LoadClient(req.client_id());
     if (c.ok()) {
       target = registry_->ClientTarget(*c);
-      HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadClient, target));
+      HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadClient, target));
     } else if (c.status().code() != absl::StatusCode::kNotFound) {
       return c.status();
     }
   }
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kListDocuments, target));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kListDocuments, target));
   v1::ListDocumentsResponse out;
   HOIDLA_ASSIGN_OR_RETURN(
       std::string next,

@@ -26,6 +26,7 @@
 #include "hoidla/v1/vault.pb.h"
 #include "keys/crypto.h"
 #include "keys/envelope.h"
+#include "vault/audit/audit_log.h"
 #include "keys/keyring.h"
 #include "vault/common/clock.h"
 #include "vault/core/limits.h"
@@ -74,6 +75,8 @@ class Upload {
   uint64_t next_chunk_ = 0;
   int64_t size_ = 0;
   bool finished_ = false;
+  // The upload call's audit entry, committed with the document (or null).
+  audit::AuditDraft* audit_ = nullptr;
 };
 
 // One download in progress.

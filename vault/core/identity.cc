@@ -4,6 +4,7 @@
 #include "keys/crypto.h"
 #include "keys/x509.h"
 #include "vault/common/ids.h"
+#include "vault/audit/audit_log.h"
 #include "vault/common/status_macros.h"
 #include "vault/common/strings.h"
 #include "vault/core/paging.h"
@@ -159,7 +160,7 @@ absl::StatusOr<v1::Principal> Identity::MapCertificate(const RequestContext& ctx
                                                        const v1::MapCertificateRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.principal_id(), IdKind::kPrincipal, "principal_id"));
   HOIDLA_RETURN_IF_ERROR(ValidateText("subject", req.subject(), true, 1024));
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManagePrincipals, {},
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManagePrincipals, {},
                                         absl::StatusCode::kPermissionDenied));
   std::lock_guard lock(membership_mu_);
   auto r = LoadVisiblePrincipal(ctx, Action::kManagePrincipals, req.principal_id());
@@ -175,7 +176,7 @@ absl::StatusOr<v1::Principal> Identity::MapCertificate(const RequestContext& ctx
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kPrincipalKind, r->id(), keys::kSystemSubject, *r, &batch));
   batch.Put(Space::kIndex, key, r->id());
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return PrincipalToApi(*r);
 }
 
@@ -222,7 +223,7 @@ absl::StatusOr<std::optional<std::string>> Identity::CreateBootstrapAdministrato
 }
 
 absl::StatusOr<v1::WhoAmIResponse> Identity::WhoAmI(const RequestContext& ctx) {
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWhoAmI, {}));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWhoAmI, {}));
   HOIDLA_ASSIGN_OR_RETURN(auto r, LoadPrincipal(ctx.principal.id));
   v1::WhoAmIResponse out;
   out.set_principal_id(r.id());
@@ -268,7 +269,7 @@ absl::Status Identity::CheckMembershipScope(const RequestContext& ctx, const v1:
   Decision d = policy_->Decide(ctx.principal, Action::kManageMemberships, target);
   if (!d.allowed) {
     if (d.deny == DenyReason::kNoRole) {
-      return policy_->Check(ctx.principal, Action::kManageMemberships, target);
+      return policy_->Check(ctx, Action::kManageMemberships, target);
     }
     // A role that manages memberships, but never of this breadth (a project
     // manager granting an organisation role): PERMISSION_DENIED.
@@ -327,7 +328,7 @@ absl::StatusOr<v1::Principal> Identity::CreatePrincipal(const RequestContext& ct
     return FieldError("principal.may_act_for_users",
                       "only a service account of an organisation may act for users");
   }
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManagePrincipals,
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManagePrincipals,
                                         {.organization_id = p.organization_id()},
                                         absl::StatusCode::kPermissionDenied));
   if (!p.organization_id().empty()) {
@@ -347,7 +348,7 @@ absl::StatusOr<v1::Principal> Identity::CreatePrincipal(const RequestContext& ct
   if (!r.organization_id().empty()) {
     batch.Put(Space::kIndex, PrincipalOrgIndex(r.organization_id(), r.id()), "");
   }
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return PrincipalToApi(r);
 }
 
@@ -357,7 +358,7 @@ absl::StatusOr<v1::Principal> Identity::GetPrincipal(const RequestContext& ctx,
   auto r = LoadPrincipal(req.id());
   Target target{.object_id = req.id()};
   if (r.ok()) target = PrincipalTarget(*r);
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadPrincipals, target));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadPrincipals, target));
   if (!r.ok()) return r.status();
   return PrincipalToApi(*r);
 }
@@ -373,7 +374,7 @@ absl::StatusOr<v1::ListPrincipalsResponse> Identity::ListPrincipals(
     prefix = StrCat("prn-by-org/", req.organization_id(), "/");
     space = Space::kIndex;
   }
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadPrincipals,
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadPrincipals,
                                         {.organization_id = req.organization_id()}));
   v1::ListPrincipalsResponse out;
   HOIDLA_ASSIGN_OR_RETURN(
@@ -419,7 +420,7 @@ absl::StatusOr<v1::Principal> Identity::AddMembership(const RequestContext& ctx,
   added->set_role(m.role());
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kPrincipalKind, r->id(), keys::kSystemSubject, *r, &batch));
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return PrincipalToApi(*r);
 }
 
@@ -442,7 +443,7 @@ absl::StatusOr<v1::Principal> Identity::RemoveMembership(
       storage::WriteBatch batch;
       HOIDLA_RETURN_IF_ERROR(
           records_.Put(kPrincipalKind, r->id(), keys::kSystemSubject, *r, &batch));
-      HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+      HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
       return PrincipalToApi(*r);
     }
   }
@@ -455,7 +456,7 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::IssueToken(const RequestContext
   if (req.ttl_seconds() < 1 || req.ttl_seconds() > kMaxTokenTtlSeconds) {
     return FieldError("ttl_seconds", StrCat("must be 1 to ", kMaxTokenTtlSeconds));
   }
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManageTokens, {},
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManageTokens, {},
                                         absl::StatusCode::kPermissionDenied));
   auto r = LoadVisiblePrincipal(ctx, Action::kManageTokens, req.principal_id());
   HOIDLA_RETURN_IF_ERROR(r.status());
@@ -463,7 +464,7 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::IssueToken(const RequestContext
   storage::WriteBatch batch;
   v1::IssueTokenResponse out;
   AddToken(r->id(), expires, &batch, out.mutable_token(), out.mutable_token_id());
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   *out.mutable_expires_at() = ToTimestamp(expires);
   return out;
 }
@@ -471,7 +472,7 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::IssueToken(const RequestContext
 absl::StatusOr<v1::RevokeTokenResponse> Identity::RevokeToken(const RequestContext& ctx,
                                                               const v1::RevokeTokenRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.token_id(), IdKind::kToken, "token_id"));
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManageTokens, {},
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManageTokens, {},
                                         absl::StatusCode::kPermissionDenied));
   auto key = store_->Get(Space::kIndex, TokenIdKey(req.token_id()));
   if (key.status().code() == absl::StatusCode::kNotFound) {
@@ -489,7 +490,7 @@ absl::StatusOr<v1::RevokeTokenResponse> Identity::RevokeToken(const RequestConte
   tok.set_revoked(true);
   storage::WriteBatch batch;
   batch.Put(Space::kMeta, *key, tok.SerializeAsString());
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return v1::RevokeTokenResponse();
 }
 

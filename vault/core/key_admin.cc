@@ -22,18 +22,18 @@ absl::StatusOr<::hoidla::v1::KeyStatus> KeyAdmin::BuildStatus() {
 }
 
 absl::StatusOr<::hoidla::v1::KeyStatus> KeyAdmin::Status(const RequestContext& ctx) {
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadKeyStatus, {}));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadKeyStatus, {}));
   return BuildStatus();
 }
 
 absl::StatusOr<::hoidla::v1::KeyStatus> KeyAdmin::Rotate(const RequestContext& ctx) {
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManageKeys, {}));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManageKeys, {}));
   HOIDLA_RETURN_IF_ERROR(keyring_->RotateKek().status());
   return BuildStatus();
 }
 
 absl::StatusOr<::hoidla::v1::RewrapKeysResponse> KeyAdmin::Rewrap(const RequestContext& ctx) {
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManageKeys, {}));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManageKeys, {}));
   HOIDLA_ASSIGN_OR_RETURN(int64_t n, keyring_->RewrapSubjectKeys());
   ::hoidla::v1::RewrapKeysResponse out;
   out.set_rewrapped(n);
@@ -44,7 +44,7 @@ absl::StatusOr<::hoidla::v1::RewrapKeysResponse> KeyAdmin::Rewrap(const RequestC
 absl::StatusOr<::hoidla::v1::KeyStatus> KeyAdmin::Retire(
     const RequestContext& ctx, const ::hoidla::v1::RetireKeyEncryptionKeyRequest& req) {
   if (req.version() == 0) return FieldError("version", "required");
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kManageKeys, {}));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManageKeys, {}));
   HOIDLA_RETURN_IF_ERROR(keyring_->RetireKek(req.version()));
   return BuildStatus();
 }

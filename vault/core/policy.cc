@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "vault/audit/audit_log.h"
 #include "vault/common/strings.h"
 
 namespace hoidla::core {
@@ -186,6 +187,23 @@ absl::Status Policy::Check(const Principal& principal, Action action, const Targ
   }
   if (out_of_scope_as == absl::StatusCode::kNotFound) return absl::NotFoundError("not found");
   return absl::Status(out_of_scope_as, "permission denied");
+}
+
+absl::Status Policy::Check(const RequestContext& ctx, Action action, const Target& target,
+                           absl::StatusCode out_of_scope_as) const {
+  if (ctx.audit != nullptr) {
+    Decision d = Decide(ctx.principal, action, target);
+    audit::Entry& e = ctx.audit->entry;
+    e.set_action(std::string(ActionName(action)));
+    e.set_organization_id(target.organization_id);
+    e.set_project_id(target.project_id);
+    e.set_client_id(target.client_id);
+    e.set_case_id(target.case_id);
+    e.set_object_id(target.object_id);
+    e.set_allowed(d.allowed);
+    e.set_reason(d.reason);
+  }
+  return Check(ctx.principal, action, target, out_of_scope_as);
 }
 
 // ---------------------------------------------------------------------------

@@ -96,6 +96,12 @@ class Policy {
   absl::Status Check(const Principal& principal, Action action, const Target& target,
                      absl::StatusCode out_of_scope_as = absl::StatusCode::kNotFound) const;
 
+  // Check() for the call `ctx`: also records the decision, its action and
+  // its target's ids in the call's audit entry (ctx.audit), so that every
+  // decided call leaves its decision in the log.
+  absl::Status Check(const RequestContext& ctx, Action action, const Target& target,
+                     absl::StatusCode out_of_scope_as = absl::StatusCode::kNotFound) const;
+
   // Whether `role` grants `action` somewhere (the table, for tests and docs).
   static bool Grants(Role role, Action action);
   // All actions, in declaration order.

@@ -8,6 +8,10 @@
 #include <string_view>
 #include <vector>
 
+namespace hoidla::audit {
+struct AuditDraft;
+}  // namespace hoidla::audit
+
 namespace hoidla::core {
 
 // The roles of rules.md section 2. What each may do is data: the table in
@@ -71,6 +75,10 @@ struct RequestContext {
   std::string acting_through;
   std::string request_id;  // caller-supplied or generated, for correlation
   std::string peer;        // transport address, for the audit trail
+  // The audit entry of this call, or null where nothing is audited (unit
+  // tests of single modules). Filled by the policy; committed with the
+  // call's effect (see Effects).
+  audit::AuditDraft* audit = nullptr;
 };
 
 }  // namespace hoidla::core

@@ -5,6 +5,7 @@
 #include "vault/common/strings.h"
 #include "keys/crypto.h"
 #include "keys/x509.h"
+#include "vault/audit/audit_log.h"
 #include "vault/common/status_macros.h"
 #include "vault/core/identity.h"
 #include "vault/core/isikukood.h"
@@ -195,7 +196,7 @@ absl::StatusOr<v1::Organization> Registry::CreateOrganization(
   HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("organization.created_by", o.created_by().empty()));
   HOIDLA_RETURN_IF_ERROR(ValidateText("organization.name", o.name(), true, limits_.max_name_bytes));
   HOIDLA_RETURN_IF_ERROR(ValidateText("organization.registry_code", o.registry_code(), false, 32));
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteOrganization, {}));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteOrganization, {}));
 
   rec::OrganizationRecord r;
   r.set_id(NewId(IdKind::kOrganization));
@@ -205,14 +206,14 @@ absl::StatusOr<v1::Organization> Registry::CreateOrganization(
   r.set_created_by(ctx.principal.id);
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kOrg, r.id(), keys::kSystemSubject, r, &batch));
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(r);
 }
 
 absl::StatusOr<v1::Organization> Registry::GetOrganization(
     const RequestContext& ctx, const v1::GetOrganizationRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kOrganization, "id"));
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadOrganization,
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadOrganization,
                                         {.organization_id = req.id()},
                                         absl::StatusCode::kNotFound));
   HOIDLA_ASSIGN_OR_RETURN(auto r, LoadOrganization(req.id()));
@@ -223,7 +224,7 @@ absl::StatusOr<v1::ListOrganizationsResponse> Registry::ListOrganizations(
     const RequestContext& ctx, const v1::ListOrganizationsRequest& req) {
   int32_t page_size = req.page_size();
   HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kListOrganizations, {}));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kListOrganizations, {}));
   v1::ListOrganizationsResponse out;
   HOIDLA_ASSIGN_OR_RETURN(
       std::string next,
@@ -249,7 +250,7 @@ absl::StatusOr<v1::Organization> Registry::SetOrganizationClientCa(
   if (req.ca_pem().size() > 64 * 1024) return FieldError("ca_pem", "longer than 65536 bytes");
   HOIDLA_RETURN_IF_ERROR(keys::ValidateCaCertificate(req.ca_pem(), "ca_pem"));
   HOIDLA_RETURN_IF_ERROR(ReferencedField(
-      policy_->Check(ctx.principal, Action::kWriteOrganization,
+      policy_->Check(ctx, Action::kWriteOrganization,
                      {.organization_id = req.organization_id()}),
       "organization_id"));
   std::lock_guard lock(assign_mu_);
@@ -258,7 +259,7 @@ absl::StatusOr<v1::Organization> Registry::SetOrganizationClientCa(
   r->set_client_ca_pem(req.ca_pem());
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kOrg, r->id(), keys::kSystemSubject, *r, &batch));
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(*r);
 }
 
@@ -281,7 +282,7 @@ absl::StatusOr<v1::Project> Registry::CreateProject(const RequestContext& ctx,
   }
   Target target{.organization_id = p.organization_id()};
   HOIDLA_RETURN_IF_ERROR(ReferencedField(
-      policy_->Check(ctx.principal, Action::kWriteProject, target), "project.organization_id"));
+      policy_->Check(ctx, Action::kWriteProject, target), "project.organization_id"));
   HOIDLA_RETURN_IF_ERROR(
       ReferencedField(LoadOrganization(p.organization_id()).status(), "project.organization_id"));
 
@@ -298,7 +299,7 @@ absl::StatusOr<v1::Project> Registry::CreateProject(const RequestContext& ctx,
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kPrj, r.id(), keys::kSystemSubject, r, &batch));
   batch.Put(Space::kIndex, IndexKey("prj-by-org", r.organization_id(), r.id()), "");
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(r);
 }
 
@@ -308,7 +309,7 @@ absl::StatusOr<v1::Project> Registry::GetProject(const RequestContext& ctx,
   auto r = LoadProject(req.id());
   Target target{.project_id = req.id()};
   if (r.ok()) target.organization_id = r->organization_id();
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadProject, target,
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadProject, target,
                                         absl::StatusCode::kNotFound));
   if (!r.ok()) return r.status();
   return ToApi(*r);
@@ -319,7 +320,7 @@ absl::StatusOr<v1::ListProjectsResponse> Registry::ListProjects(
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
   int32_t page_size = req.page_size();
   HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kListProjects,
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kListProjects,
                                         {.organization_id = req.organization_id()},
                                         absl::StatusCode::kNotFound));
   v1::ListProjectsResponse out;
@@ -496,7 +497,7 @@ absl::StatusOr<v1::Client> Registry::CreateClient(const RequestContext& ctx,
     if (existing.status().code() != absl::StatusCode::kNotFound) return existing.status();
     batch.Put(Space::kIndex, bkey, r.id());
   }
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ClientToApi(r);
 }
 
@@ -505,7 +506,7 @@ absl::StatusOr<v1::Client> Registry::GetClient(const RequestContext& ctx,
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kClient, "id"));
   auto r = LoadClient(req.id());
   Target target = r.ok() ? ClientTarget(*r) : LocationOf(req.id());
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadClient, target,
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadClient, target,
                                         absl::StatusCode::kNotFound));
   if (!r.ok()) return r.status();
   return ClientToApi(*r);
@@ -515,14 +516,14 @@ absl::StatusOr<v1::Client> Registry::FindClientByPersonalCode(
     const RequestContext& ctx, const v1::FindClientByPersonalCodeRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
   HOIDLA_RETURN_IF_ERROR(ValidatePersonalCode(req.personal_code(), "personal_code").status());
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kFindClient,
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kFindClient,
                                         {.organization_id = req.organization_id()},
                                         absl::StatusCode::kNotFound));
   auto id = store_->Get(Space::kIndex,
                         BlindIndexKey(*keyring_, req.organization_id(), req.personal_code()));
   if (!id.ok()) return id.status();
   HOIDLA_ASSIGN_OR_RETURN(auto r, LoadClient(*id));
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadClient, ClientTarget(r),
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadClient, ClientTarget(r),
                                         absl::StatusCode::kNotFound));
   if (r.personal_code() != req.personal_code()) {
     return absl::DataLossError("blind index points at the wrong client");
@@ -549,7 +550,7 @@ absl::StatusOr<v1::ListClientsResponse> Registry::ListClients(const RequestConte
   int32_t page_size = req.page_size();
   HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
   HOIDLA_RETURN_IF_ERROR(
-      policy_->Check(ctx.principal, Action::kListClients, target, absl::StatusCode::kNotFound));
+      policy_->Check(ctx, Action::kListClients, target, absl::StatusCode::kNotFound));
   v1::ListClientsResponse out;
   HOIDLA_ASSIGN_OR_RETURN(
       std::string next,
@@ -591,12 +592,12 @@ absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
   Target project_target{.project_id = c.project_id()};
   if (project.ok()) project_target.organization_id = project->organization_id();
   HOIDLA_RETURN_IF_ERROR(ReferencedField(
-      policy_->Check(ctx.principal, Action::kReadProject, project_target), "case.project_id"));
+      policy_->Check(ctx, Action::kReadProject, project_target), "case.project_id"));
   HOIDLA_RETURN_IF_ERROR(ReferencedField(project.status(), "case.project_id"));
   auto client = LoadClient(c.client_id());
   if (client.ok()) {
     HOIDLA_RETURN_IF_ERROR(ReferencedField(
-        policy_->Check(ctx.principal, Action::kReadClient, ClientTarget(*client)),
+        policy_->Check(ctx, Action::kReadClient, ClientTarget(*client)),
         "case.client_id"));
   }
   HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "case.client_id"));
@@ -617,7 +618,7 @@ absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
   target.client_project_ids = {client->project_ids().begin(), client->project_ids().end()};
   target.case_assignee = assignee;
   target.whole_project_cases = project->case_visibility() == v1::CASE_VISIBILITY_WHOLE_PROJECT;
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kWriteCase, target,
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteCase, target,
                                         absl::StatusCode::kPermissionDenied));
   if (!assignee.empty() && assignee != ctx.principal.id) {
     HOIDLA_RETURN_IF_ERROR(CheckWorker(assignee, c.project_id(), "case.assigned_worker_id"));
@@ -638,7 +639,7 @@ absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
   batch.Put(Space::kIndex, IndexKey("cas-by-cli", r.client_id(), r.id()), "");
   batch.Put(Space::kIndex, IndexKey("cas-by-prj", r.project_id(), r.id()), "");
   PutLocation(r.id(), CaseLocation(r), &batch);
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(r);
 }
 
@@ -667,7 +668,7 @@ absl::StatusOr<v1::Case> Registry::GetCase(const RequestContext& ctx,
   if (r.ok()) {
     HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
   }
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadCase, target));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadCase, target));
   if (!r.ok()) return r.status();
   return ToApi(*r);
 }
@@ -692,14 +693,14 @@ absl::StatusOr<v1::ListCasesResponse> Registry::ListCases(const RequestContext& 
     auto client = LoadClient(req.client_id());
     if (client.ok()) {
       target = ClientTarget(*client);
-      HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kReadClient, target));
+      HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadClient, target));
     } else if (client.status().code() != absl::StatusCode::kNotFound) {
       return client.status();
     } else {
       target.client_id = req.client_id();
     }
   }
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx.principal, Action::kListCases, target));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kListCases, target));
   v1::ListCasesResponse out;
   HOIDLA_ASSIGN_OR_RETURN(
       std::string next,
@@ -728,14 +729,14 @@ absl::StatusOr<v1::Case> Registry::AssignCase(const RequestContext& ctx,
     HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
   }
   HOIDLA_RETURN_IF_ERROR(
-      ReferencedField(policy_->Check(ctx.principal, Action::kAssignCase, target), "case_id"));
+      ReferencedField(policy_->Check(ctx, Action::kAssignCase, target), "case_id"));
   HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "case_id"));
   HOIDLA_RETURN_IF_ERROR(CheckWorker(req.worker_id(), r->project_id(), "worker_id"));
   r->set_assigned_worker_id(req.worker_id());
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r->id(), r->client_id(), *r, &batch));
   PutLocation(r->id(), CaseLocation(*r), &batch);
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(*r);
 }
 

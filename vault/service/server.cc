@@ -38,6 +38,7 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
   std::unique_ptr<VaultServer> s(new VaultServer());
   HOIDLA_ASSIGN_OR_RETURN(s->store_, storage::RocksDbStore::Open(config.data_dir + "/db"));
   HOIDLA_ASSIGN_OR_RETURN(s->blobs_, storage::FileBlobStore::Open(config.data_dir + "/blobs"));
+  HOIDLA_ASSIGN_OR_RETURN(s->audit_log_, audit::AuditLog::Open(s->store_.get(), Clock::System()));
   HOIDLA_ASSIGN_OR_RETURN(s->keyring_, keys::Keyring::Open(s->store_.get(), std::move(master),
                                                            mode, Clock::System()));
   Clock* clock = Clock::System();
@@ -56,7 +57,8 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
                           s->identity_->CreateBootstrapAdministrator("administrator"));
 
   s->service_ = std::make_unique<VaultService>(s->identity_.get(), s->registry_.get(),
-                                               s->documents_.get(), s->key_admin_.get());
+                                               s->documents_.get(), s->key_admin_.get(),
+                                               s->audit_log_.get());
   grpc::EnableDefaultHealthCheckService(true);
   if (config.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -91,6 +93,29 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
   }
   s->server_->GetHealthCheckService()->SetServingStatus(true);
   s->server_->GetHealthCheckService()->SetServingStatus("hoidla.v1.Vault", true);
+  VaultServer* self = s.get();
+  s->audit_log_->SetHealthListener([self](bool healthy) {
+    if (!healthy) spdlog::error("audit log cannot be written: refusing calls (NOT_SERVING)");
+    if (healthy) spdlog::warn("audit log writable again: serving");
+    if (auto* health = self->server_->GetHealthCheckService()) {
+      health->SetServingStatus(healthy);
+      health->SetServingStatus("hoidla.v1.Vault", healthy);
+    }
+    std::lock_guard lock(self->prober_mu_);
+    self->prober_cv_.notify_all();
+  });
+  s->prober_ = std::thread([self] {
+    std::unique_lock lock(self->prober_mu_);
+    while (!self->stop_prober_) {
+      self->prober_cv_.wait_for(lock, std::chrono::seconds(1));
+      if (self->stop_prober_) break;
+      if (!self->audit_log_->healthy()) {
+        lock.unlock();
+        (void)self->audit_log_->Probe();
+        lock.lock();
+      }
+    }
+  });
   return s;
 }
 
@@ -103,6 +128,12 @@ VaultServer::~VaultServer() {
 void VaultServer::Shutdown(std::chrono::seconds grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  {
+    std::lock_guard lock(prober_mu_);
+    stop_prober_ = true;
+    prober_cv_.notify_all();
+  }
+  if (prober_.joinable()) prober_.join();
   if (auto* health = server_->GetHealthCheckService()) {
     health->SetServingStatus(false);
   }

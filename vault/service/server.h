@@ -4,6 +4,9 @@
 // server with the Vault service, the standard health service and (when
 // configured) server reflection.
 //
+// Every call's outcome goes to the audit log; while it cannot be written,
+// calls fail with UNAVAILABLE and the health status is NOT_SERVING.
+//
 // Lifecycle: Start() opens everything, cleans uploads a crash left behind,
 // bootstraps the first administrator on a fresh store, and starts serving.
 // Shutdown() stops accepting calls, lets in-flight calls (uploads included)
@@ -16,12 +19,16 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "keys/keyring.h"
+#include "vault/audit/audit_log.h"
 #include "vault/core/documents.h"
 #include "vault/core/identity.h"
 #include "vault/core/key_admin.h"
@@ -60,6 +67,7 @@ class VaultServer {
 
   std::unique_ptr<storage::KvStore> store_;
   std::unique_ptr<storage::BlobStore> blobs_;
+  std::unique_ptr<audit::AuditLog> audit_log_;
   std::unique_ptr<keys::Keyring> keyring_;
   core::Policy policy_;
   std::unique_ptr<core::Registry> registry_;
@@ -71,6 +79,12 @@ class VaultServer {
   std::optional<std::string> bootstrap_token_;
   int port_ = 0;
   bool shut_down_ = false;
+  // While the audit log cannot be written, probes it once a second and
+  // restores SERVING when it can.
+  std::thread prober_;
+  std::mutex prober_mu_;
+  std::condition_variable prober_cv_;
+  bool stop_prober_ = false;
 };
 
 }  // namespace hoidla::service

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "keys/crypto.h"
+#include "vault/audit/audit_log.h"
 #include "vault/common/strings.h"
 #include "vault/service/status_convert.h"
 
@@ -39,13 +40,28 @@ std::string PeerCertificate(grpc::ServerContext* c) {
 }  // namespace
 
 VaultService::VaultService(core::Identity* identity, core::Registry* registry,
-                           core::Documents* documents, core::KeyAdmin* key_admin)
+                           core::Documents* documents, core::KeyAdmin* key_admin,
+                           audit::AuditLog* audit_log)
     : identity_(identity),
       registry_(registry),
       documents_(documents),
-      key_admin_(key_admin) {}
+      key_admin_(key_admin),
+      audit_log_(audit_log) {}
 
-absl::StatusOr<core::RequestContext> VaultService::Authenticate(grpc::ServerContext* c) const {
+audit::AuditDraft VaultService::NewDraft(grpc::ServerContext* c, std::string_view method) const {
+  audit::AuditDraft draft;
+  draft.log = audit_log_;
+  draft.entry.set_method(std::string(method));
+  draft.entry.set_peer(c->peer());
+  std::string_view rid = Metadata(c, "x-request-id");
+  draft.entry.set_request_id(!rid.empty() && rid.size() <= 64
+                                 ? std::string(rid)
+                                 : keys::ToHex(keys::RandomString(8)));
+  return draft;
+}
+
+absl::StatusOr<core::RequestContext> VaultService::Authenticate(
+    grpc::ServerContext* c, audit::AuditDraft* draft) const {
   std::string_view auth = Metadata(c, "authorization");
   absl::StatusOr<core::Principal> principal;
   if (auth.starts_with(kBearer)) {
@@ -61,23 +77,35 @@ absl::StatusOr<core::RequestContext> VaultService::Authenticate(grpc::ServerCont
   ctx.principal = std::move(*principal);
   std::string_view act_for = Metadata(c, "x-hoidla-act-for");
   if (!act_for.empty()) {
+    draft->entry.set_acting_through(ctx.principal.id);
     auto user = identity_->ActFor(ctx.principal, act_for);
     if (!user.ok()) return user.status();
     ctx.acting_through = ctx.principal.id;
     ctx.principal = std::move(*user);
   }
-  std::string_view rid = Metadata(c, "x-request-id");
-  if (!rid.empty() && rid.size() <= 64) {
-    ctx.request_id = std::string(rid);
-  } else {
-    ctx.request_id = keys::ToHex(keys::RandomString(8));
-  }
+  ctx.request_id = draft->entry.request_id();
   ctx.peer = c->peer();
+  ctx.audit = draft;
+  draft->entry.set_actor(ctx.principal.id);
+  draft->entry.set_acting_through(ctx.acting_through);
   return ctx;
 }
 
 grpc::Status VaultService::Finish(std::string_view method, const core::RequestContext* ctx,
-                                  const absl::Status& status) const {
+                                  audit::AuditDraft* draft, absl::Status status) const {
+  // Every outcome is on the record: a call whose effect or access was
+  // committed already adds an entry only when it then failed. When the log
+  // cannot be written the call fails (UNAVAILABLE), whatever it did.
+  if (draft != nullptr && draft->log != nullptr && (!draft->committed || !status.ok())) {
+    audit::Entry e = draft->entry;
+    e.set_status(absl::StatusCodeToString(status.code()));
+    auto seq = draft->log->Commit(std::move(e));
+    if (seq.ok()) {
+      draft->committed = true;
+    } else {
+      status = seq.status();
+    }
+  }
   // Ids and codes only: messages and arguments may not be logged.
   if (status.ok()) {
     spdlog::debug("rpc={} code=OK principal={} via={} request_id={}", method,
@@ -100,12 +128,15 @@ grpc::Status VaultService::Finish(std::string_view method, const core::RequestCo
 template <typename Response, typename Fn>
 grpc::Status VaultService::Unary(grpc::ServerContext* c, std::string_view method,
                                  Response* resp, Fn&& fn) {
-  auto ctx = Authenticate(c);
-  if (!ctx.ok()) return Finish(method, nullptr, ctx.status());
+  audit::AuditDraft draft = NewDraft(c, method);
+  auto ctx = Authenticate(c, &draft);
+  if (!ctx.ok()) return Finish(method, nullptr, &draft, ctx.status());
   auto result = fn(*ctx);
-  if (!result.ok()) return Finish(method, &*ctx, result.status());
-  *resp = std::move(*result);
-  return Finish(method, &*ctx, absl::OkStatus());
+  grpc::Status out =
+      Finish(method, &*ctx, &draft, result.ok() ? absl::OkStatus() : result.status());
+  // The response leaves only once the call is on the record.
+  if (out.ok()) *resp = std::move(*result);
+  return out;
 }
 
 grpc::Status VaultService::WhoAmI(grpc::ServerContext* c, const v1::WhoAmIRequest*,
@@ -276,48 +307,56 @@ grpc::Status VaultService::UploadDocument(grpc::ServerContext* c,
                                           grpc::ServerReader<v1::UploadDocumentRequest>* reader,
                                           v1::Document* resp) {
   constexpr std::string_view kMethod = "UploadDocument";
-  auto ctx = Authenticate(c);
-  if (!ctx.ok()) return Finish(kMethod, nullptr, ctx.status());
+  audit::AuditDraft draft = NewDraft(c, kMethod);
+  auto ctx = Authenticate(c, &draft);
+  if (!ctx.ok()) return Finish(kMethod, nullptr, &draft, ctx.status());
   v1::UploadDocumentRequest msg;
   if (!reader->Read(&msg) || !msg.has_header()) {
-    return Finish(kMethod, &*ctx,
+    return Finish(kMethod, &*ctx, &draft,
                   absl::InvalidArgumentError("header: the first message must carry the header"));
   }
   auto upload = documents_->BeginUpload(*ctx, msg.header());
-  if (!upload.ok()) return Finish(kMethod, &*ctx, upload.status());
+  if (!upload.ok()) return Finish(kMethod, &*ctx, &draft, upload.status());
   const size_t max_message = documents_->limits().max_upload_message_bytes;
   while (reader->Read(&msg)) {
     if (msg.has_header()) {
-      return Finish(kMethod, &*ctx,
+      return Finish(kMethod, &*ctx, &draft,
                     absl::InvalidArgumentError("header: only the first message may carry it"));
     }
     if (msg.data().size() > max_message) {
-      return Finish(kMethod, &*ctx,
+      return Finish(kMethod, &*ctx, &draft,
                     absl::InvalidArgumentError(StrCat("data: message larger than ", max_message,
                                                       " bytes")));
     }
     absl::Status s = (*upload)->Append(msg.data());
-    if (!s.ok()) return Finish(kMethod, &*ctx, s);
+    if (!s.ok()) return Finish(kMethod, &*ctx, &draft, s);
   }
   if (c->IsCancelled()) {
     // The upload is dropped (and its chunks deleted) when `upload` goes.
-    return Finish(kMethod, &*ctx, absl::CancelledError("upload cancelled by the client"));
+    return Finish(kMethod, &*ctx, &draft, absl::CancelledError("upload cancelled by the client"));
   }
   auto doc = (*upload)->Commit();
-  if (!doc.ok()) return Finish(kMethod, &*ctx, doc.status());
+  if (!doc.ok()) return Finish(kMethod, &*ctx, &draft, doc.status());
   *resp = std::move(*doc);
   ReleaseFreedMemory(resp->size());
-  return Finish(kMethod, &*ctx, absl::OkStatus());
+  return Finish(kMethod, &*ctx, &draft, absl::OkStatus());
 }
 
 grpc::Status VaultService::DownloadDocument(
     grpc::ServerContext* c, const v1::DownloadDocumentRequest* req,
     grpc::ServerWriter<v1::DownloadDocumentResponse>* writer) {
   constexpr std::string_view kMethod = "DownloadDocument";
-  auto ctx = Authenticate(c);
-  if (!ctx.ok()) return Finish(kMethod, nullptr, ctx.status());
+  audit::AuditDraft draft = NewDraft(c, kMethod);
+  auto ctx = Authenticate(c, &draft);
+  if (!ctx.ok()) return Finish(kMethod, nullptr, &draft, ctx.status());
   auto download = documents_->OpenDownload(*ctx, *req);
-  if (!download.ok()) return Finish(kMethod, &*ctx, download.status());
+  if (!download.ok()) return Finish(kMethod, &*ctx, &draft, download.status());
+  // The access is on the record before the first byte leaves.
+  if (draft.log != nullptr) {
+    if (absl::Status s = audit::CommitEffect(&draft, nullptr, {}); !s.ok()) {
+      return Finish(kMethod, &*ctx, nullptr, s);
+    }
+  }
   // Messages carry up to kMessageBytes of content: fewer, larger messages
   // cost less per byte than one per 64 KiB chunk.
   constexpr size_t kMessageBytes = 256 * 1024;
@@ -329,12 +368,12 @@ grpc::Status VaultService::DownloadDocument(
   bool sent = false;
   while (true) {
     auto more = (*download)->Next(&piece);
-    if (!more.ok()) return Finish(kMethod, &*ctx, more.status());
+    if (!more.ok()) return Finish(kMethod, &*ctx, &draft, more.status());
     if (*more) data->append(piece);
     const bool flush = !*more ? (!data->empty() || !sent) : data->size() >= kMessageBytes;
     if (flush) {
       if (!writer->Write(msg)) {
-        return Finish(kMethod, &*ctx, absl::CancelledError("client went away"));
+        return Finish(kMethod, &*ctx, &draft, absl::CancelledError("client went away"));
       }
       sent = true;
       msg.clear_document();
@@ -343,7 +382,7 @@ grpc::Status VaultService::DownloadDocument(
     if (!*more) break;
   }
   ReleaseFreedMemory((*download)->document().size());
-  return Finish(kMethod, &*ctx, absl::OkStatus());
+  return Finish(kMethod, &*ctx, &draft, absl::OkStatus());
 }
 
 }  // namespace hoidla::service

@@ -13,6 +13,7 @@
 
 #include "hoidla/v1/vault.grpc.pb.h"
 #include "vault/core/identity.h"
+#include "vault/audit/audit_log.h"
 #include "vault/core/documents.h"
 #include "vault/core/key_admin.h"
 #include "vault/core/registry.h"
@@ -24,8 +25,9 @@ namespace v1 = ::hoidla::v1;
 class VaultService final : public v1::Vault::Service {
  public:
   // All pointers must outlive the service.
+  // `audit_log` may be null only in tests of the adapter itself.
   VaultService(core::Identity* identity, core::Registry* registry, core::Documents* documents,
-               core::KeyAdmin* key_admin);
+               core::KeyAdmin* key_admin, audit::AuditLog* audit_log);
 
   grpc::Status WhoAmI(grpc::ServerContext* c, const v1::WhoAmIRequest* req,
                       v1::WhoAmIResponse* resp) override;
@@ -100,20 +102,27 @@ class VaultService final : public v1::Vault::Service {
                                       v1::KeyStatus* resp) override;
 
  private:
-  // Authenticates the call. UNAUTHENTICATED without a valid bearer token.
-  absl::StatusOr<core::RequestContext> Authenticate(grpc::ServerContext* c) const;
+  // Starts the call's audit entry (method, peer, request id).
+  audit::AuditDraft NewDraft(grpc::ServerContext* c, std::string_view method) const;
+  // Authenticates the call and records the caller in `draft`.
+  // UNAUTHENTICATED without a valid credential.
+  absl::StatusOr<core::RequestContext> Authenticate(grpc::ServerContext* c,
+                                                    audit::AuditDraft* draft) const;
   // Authenticates, runs `fn(ctx)` (returning StatusOr<Response>), stores the
   // value in `*resp` and converts the status.
   template <typename Response, typename Fn>
   grpc::Status Unary(grpc::ServerContext* c, std::string_view method, Response* resp, Fn&& fn);
-  // Converts and logs the outcome of a call.
+  // Puts the outcome on the audit record (unless the call's effect already
+  // is and it succeeded), logs it, and converts it. A failed audit write
+  // turns the outcome into UNAVAILABLE.
   grpc::Status Finish(std::string_view method, const core::RequestContext* ctx,
-                      const absl::Status& status) const;
+                      audit::AuditDraft* draft, absl::Status status) const;
 
   core::Identity* identity_;
   core::Registry* registry_;
   core::Documents* documents_;
   core::KeyAdmin* key_admin_;
+  audit::AuditLog* audit_log_;
 };
 
 }  // namespace hoidla::service

@@ -1,0 +1,158 @@
+#include "vault/audit/audit_log.h"
+
+#include "vault/common/coding.h"
+#include "vault/common/status_macros.h"
+
+namespace hoidla::audit {
+namespace {
+
+using storage::Space;
+constexpr std::string_view kTreeKey = "tree";
+constexpr size_t kMaxGroup = 512;
+
+}  // namespace
+
+std::string AuditLog::EntryKey(uint64_t seq) {
+  std::string k = "e/";
+  PutFixed64BE(&k, seq);
+  return k;
+}
+
+absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(storage::KvStore* store, Clock* clock) {
+  CompactTree tree;
+  auto raw = store->Get(Space::kAudit, kTreeKey);
+  if (raw.ok()) {
+    auto decoded = CompactTree::Decode(*raw);
+    if (!decoded.ok()) return absl::DataLossError("audit log: stored tree frontier is corrupt");
+    tree = std::move(*decoded);
+  } else if (raw.status().code() != absl::StatusCode::kNotFound) {
+    return raw.status();
+  }
+  return std::unique_ptr<AuditLog>(new AuditLog(store, clock, std::move(tree)));
+}
+
+absl::StatusOr<uint64_t> AuditLog::Commit(Entry entry, storage::WriteBatch effect) {
+  Writer w;
+  w.entry = &entry;
+  w.effect = &effect;
+  std::unique_lock lock(mu_);
+  writers_.push_back(&w);
+  while (!w.done && &w != writers_.front()) w.cv.wait(lock);
+  if (w.done) {
+    if (!w.status.ok()) return w.status;
+    return w.seq;
+  }
+
+  // Leader: take the queue (up to kMaxGroup) as one group.
+  std::vector<Writer*> group;
+  for (Writer* x : writers_) {
+    group.push_back(x);
+    if (group.size() == kMaxGroup) break;
+  }
+  CompactTree tree = tree_;
+  storage::WriteBatch batch;
+  const int64_t now = clock_->NowMicros();
+  lock.unlock();
+  for (Writer* x : group) {
+    x->seq = tree.size();
+    x->entry->set_seq(x->seq);
+    x->entry->set_time_micros(now);
+    std::string leaf = x->entry->SerializeAsString();
+    tree.Append(LeafHash(leaf));
+    batch.Append(*x->effect);
+    batch.Put(Space::kAudit, EntryKey(x->seq), std::move(leaf));
+  }
+  batch.Put(Space::kAudit, kTreeKey, tree.Encode());
+  absl::Status s = store_->Write(batch);
+  if (!s.ok()) s = absl::UnavailableError("audit log cannot be written; the call was not run");
+  lock.lock();
+  if (s.ok()) tree_ = std::move(tree);
+  for (Writer* x : group) {
+    writers_.pop_front();
+    x->status = s;
+    x->done = true;
+    if (x != &w) x->cv.notify_one();
+  }
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+  bool changed = healthy_ != s.ok();
+  healthy_ = s.ok();
+  auto listener = listener_;
+  lock.unlock();
+  if (changed && listener) listener(s.ok());
+  if (!s.ok()) return s;
+  return w.seq;
+}
+
+bool AuditLog::healthy() const {
+  std::lock_guard lock(mu_);
+  return healthy_;
+}
+
+void AuditLog::SetHealthListener(std::function<void(bool)> listener) {
+  std::lock_guard lock(mu_);
+  listener_ = std::move(listener);
+}
+
+void AuditLog::SetHealthy(bool healthy) {
+  std::unique_lock lock(mu_);
+  bool changed = healthy_ != healthy;
+  healthy_ = healthy;
+  auto listener = listener_;
+  lock.unlock();
+  if (changed && listener) listener(healthy);
+}
+
+absl::Status AuditLog::Probe() {
+  storage::WriteBatch batch;
+  batch.Put(Space::kAudit, "probe", "");
+  absl::Status s = store_->Write(batch);
+  SetHealthy(s.ok());
+  return s;
+}
+
+uint64_t AuditLog::size() const {
+  std::lock_guard lock(mu_);
+  return tree_.size();
+}
+
+std::string AuditLog::root() const {
+  std::lock_guard lock(mu_);
+  return tree_.Root();
+}
+
+absl::StatusOr<Entry> AuditLog::Get(uint64_t seq) const {
+  if (seq >= size()) return absl::NotFoundError("audit entry: not found");
+  HOIDLA_ASSIGN_OR_RETURN(std::string raw, store_->Get(Space::kAudit, EntryKey(seq)));
+  Entry e;
+  if (!e.ParseFromString(raw) || e.seq() != seq) {
+    return absl::DataLossError("audit entry: stored bytes are corrupt");
+  }
+  return e;
+}
+
+absl::StatusOr<std::string> AuditLog::StoreLeaves::LeafHashAt(uint64_t index) const {
+  auto raw = log_->store_->Get(Space::kAudit, EntryKey(index));
+  if (raw.status().code() == absl::StatusCode::kNotFound) {
+    return absl::DataLossError("audit entry: missing");
+  }
+  if (!raw.ok()) return raw.status();
+  return LeafHash(*raw);
+}
+
+}  // namespace hoidla::audit
+
+namespace hoidla::audit {
+
+absl::Status CommitEffect(AuditDraft* draft, storage::KvStore* store,
+                          storage::WriteBatch effect) {
+  if (draft == nullptr || draft->log == nullptr) return store->Write(effect);
+  Entry entry = draft->entry;
+  entry.set_status("OK");
+  auto seq = draft->log->Commit(std::move(entry), std::move(effect));
+  if (!seq.ok()) return seq.status();
+  draft->committed = true;
+  draft->entry.set_seq(*seq);
+  return absl::OkStatus();
+}
+
+}  // namespace hoidla::audit
