@@ -38,6 +38,7 @@
 #include "vault/common/ids.h"
 #include "vault/common/strings.h"
 #include "vault/service/config.h"
+#include "vault/audit/audit_log.h"
 #include "vault/service/server.h"
 
 namespace hoidla {
@@ -277,6 +278,12 @@ class World {
 
   const std::string& token(Caller c) const { return tokens_[c]; }
   const std::string& principal(Caller c) const { return principals_[c]; }
+  // The newest entry of the server's audit log.
+  audit::Entry LastAuditEntry() const {
+    auto* log = server_->audit_log();
+    auto e = log->Get(log->size() - 1);
+    return e.ok() ? *e : audit::Entry();
+  }
 
   // A fresh label, unique within the run.
   std::string Fresh(std::string_view what) { return StrCat(what, " #", ++serial_); }
@@ -950,6 +957,16 @@ TEST_F(AuthorizationTable, EveryRoleGetsExactlyTheExpectedStatus) {
     for (int c = 0; c < kCallerCount; ++c) {
       grpc::Status got = row.call(w().token(static_cast<Caller>(c)));
       ++calls;
+      // Every outcome, allowed or denied, is the newest audit entry.
+      const audit::Entry last = w().LastAuditEntry();
+      EXPECT_EQ(last.method(), row.rpc) << row.rpc << " [" << row.scope << "] as "
+                                        << kCallerNames[c] << " left no audit entry";
+      EXPECT_EQ(last.status(), CodeName(got.error_code()))
+          << row.rpc << " [" << row.scope << "] as " << kCallerNames[c];
+      if (c != kAdmin && !w().principal(static_cast<Caller>(c)).empty()) {
+        EXPECT_EQ(last.actor(), w().principal(static_cast<Caller>(c)))
+            << row.rpc << " [" << row.scope << "] as " << kCallerNames[c];
+      }
       EXPECT_EQ(got.error_code(), expected[c])
           << row.rpc << " [" << row.scope << "] as " << kCallerNames[c] << ": expected "
           << CodeName(expected[c]) << ", got " << CodeName(got.error_code()) << " ("
@@ -977,6 +994,10 @@ TEST_F(AuthorizationTable, EveryRpcWithoutAValidTokenIsUnauthenticated) {
     if (!done.insert(row.rpc).second) continue;
     for (const std::string& token : {std::string(), kUnknown, std::string("garbage")}) {
       grpc::Status got = row.call(token);
+      const audit::Entry last = w().LastAuditEntry();
+      EXPECT_EQ(last.method(), row.rpc);
+      EXPECT_EQ(last.status(), "UNAUTHENTICATED");
+      EXPECT_EQ(last.actor(), "");
       EXPECT_EQ(got.error_code(), grpc::StatusCode::UNAUTHENTICATED)
           << row.rpc << " [" << row.scope << "] with token \"" << token << "\": got "
           << CodeName(got.error_code()) << " (" << got.error_message() << ")";

@@ -28,7 +28,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, std::string_view w
 
 absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConfig& config,
                                                                 keys::SecureBuffer master,
-                                                                keys::MasterKeyMode mode) {
+                                                                keys::MasterKeyMode mode,
+                                                                storage::KvStore* store) {
   HOIDLA_RETURN_IF_ERROR(ValidateConfig(config));
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
@@ -36,20 +37,25 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
   ::chmod(config.data_dir.c_str(), 0700);
 
   std::unique_ptr<VaultServer> s(new VaultServer());
-  HOIDLA_ASSIGN_OR_RETURN(s->store_, storage::RocksDbStore::Open(config.data_dir + "/db"));
+  if (store != nullptr) {
+    s->store_ = store;
+  } else {
+    HOIDLA_ASSIGN_OR_RETURN(s->owned_store_, storage::RocksDbStore::Open(config.data_dir + "/db"));
+    s->store_ = s->owned_store_.get();
+  }
   HOIDLA_ASSIGN_OR_RETURN(s->blobs_, storage::FileBlobStore::Open(config.data_dir + "/blobs"));
-  HOIDLA_ASSIGN_OR_RETURN(s->audit_log_, audit::AuditLog::Open(s->store_.get(), Clock::System()));
-  HOIDLA_ASSIGN_OR_RETURN(s->keyring_, keys::Keyring::Open(s->store_.get(), std::move(master),
+  HOIDLA_ASSIGN_OR_RETURN(s->audit_log_, audit::AuditLog::Open(s->store_, Clock::System()));
+  HOIDLA_ASSIGN_OR_RETURN(s->keyring_, keys::Keyring::Open(s->store_, std::move(master),
                                                            mode, Clock::System()));
   Clock* clock = Clock::System();
-  s->registry_ = std::make_unique<core::Registry>(s->store_.get(), s->keyring_.get(), clock,
+  s->registry_ = std::make_unique<core::Registry>(s->store_, s->keyring_.get(), clock,
                                                   &s->policy_, config.limits);
-  s->documents_ = std::make_unique<core::Documents>(s->store_.get(), s->blobs_.get(),
+  s->documents_ = std::make_unique<core::Documents>(s->store_, s->blobs_.get(),
                                                     s->keyring_.get(), clock,
                                                     &s->policy_, s->registry_.get(),
                                                     config.limits);
   s->key_admin_ = std::make_unique<core::KeyAdmin>(s->keyring_.get(), &s->policy_);
-  s->identity_ = std::make_unique<core::Identity>(s->store_.get(), s->keyring_.get(), clock,
+  s->identity_ = std::make_unique<core::Identity>(s->store_, s->keyring_.get(), clock,
                                                   &s->policy_, s->registry_.get());
   HOIDLA_ASSIGN_OR_RETURN(int recovered, s->documents_->RecoverPendingUploads());
   if (recovered > 0) spdlog::warn("removed {} uploads interrupted by a crash", recovered);

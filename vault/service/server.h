@@ -48,14 +48,20 @@ class VaultServer {
   // token when this start created it. Fails with the reason (store cannot be
   // opened, master key does not open the store, port in use: UNAVAILABLE,
   // ...), having started nothing.
+  //
+  // `store`, when given, is used instead of RocksDB under the data folder
+  // and must outlive the server (tests wrap stores to inject faults).
   static absl::StatusOr<std::unique_ptr<VaultServer>> Start(const ServerConfig& config,
                                                             keys::SecureBuffer master,
-                                                            keys::MasterKeyMode mode);
+                                                            keys::MasterKeyMode mode,
+                                                            storage::KvStore* store = nullptr);
   ~VaultServer();
 
   // The bound port (useful with port 0).
   int port() const { return port_; }
   const std::optional<std::string>& bootstrap_token() const { return bootstrap_token_; }
+  // The audit log (for tests and benchmarks that inspect it).
+  audit::AuditLog* audit_log() const { return audit_log_.get(); }
 
   // Graceful shutdown; returns when every call has ended.
   void Shutdown(std::chrono::seconds grace);
@@ -65,7 +71,8 @@ class VaultServer {
  private:
   VaultServer() = default;
 
-  std::unique_ptr<storage::KvStore> store_;
+  std::unique_ptr<storage::KvStore> owned_store_;
+  storage::KvStore* store_ = nullptr;
   std::unique_ptr<storage::BlobStore> blobs_;
   std::unique_ptr<audit::AuditLog> audit_log_;
   std::unique_ptr<keys::Keyring> keyring_;

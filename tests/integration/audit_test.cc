@@ -1,0 +1,137 @@
+// The audit log in a running server: fail closed when it cannot be written,
+// and what an entry says about a call.
+#include <gtest/gtest.h>
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <thread>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "hoidla/v1/vault.grpc.pb.h"
+#include "keys/crypto.h"
+#include "tests/integration/test_support.h"
+#include "vault/audit/audit_log.h"
+#include "vault/service/server.h"
+#include "vault/storage/fault_injecting_store.h"
+#include "vault/storage/memory_store.h"
+
+namespace hoidla {
+namespace {
+
+namespace v1 = ::hoidla::v1;
+using grpc::health::v1::HealthCheckResponse;
+
+class AuditedServer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(keys::InitCrypto().ok());
+    service::ServerConfig config;
+    config.listen = "127.0.0.1:0";
+    config.data_dir = dir_.path() + "/data";
+    auto s = service::VaultServer::Start(config, keys::NewKey(), keys::MasterKeyMode::kDev,
+                                         &faulty_);
+    ASSERT_TRUE(s.ok()) << s.status();
+    server_ = std::move(*s);
+    admin_ = *server_->bootstrap_token();
+    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
+                                       grpc::InsecureChannelCredentials());
+    stub_ = v1::Vault::NewStub(channel);
+    health_ = grpc::health::v1::Health::NewStub(channel);
+  }
+  void TearDown() override {
+    if (server_) server_->Shutdown(std::chrono::seconds(2));
+  }
+
+  grpc::Status CreateOrg(const std::string& name, v1::Organization* out) {
+    grpc::ClientContext c;
+    c.AddMetadata("authorization", "Bearer " + admin_);
+    v1::CreateOrganizationRequest r;
+    r.mutable_organization()->set_name(name);
+    return stub_->CreateOrganization(&c, r, out);
+  }
+  grpc::Status GetOrg(const std::string& id) {
+    grpc::ClientContext c;
+    c.AddMetadata("authorization", "Bearer " + admin_);
+    v1::GetOrganizationRequest r;
+    r.set_id(id);
+    v1::Organization out;
+    return stub_->GetOrganization(&c, r, &out);
+  }
+  HealthCheckResponse::ServingStatus Health() {
+    grpc::ClientContext c;
+    grpc::health::v1::HealthCheckRequest r;
+    HealthCheckResponse out;
+    if (!health_->Check(&c, r, &out).ok()) return HealthCheckResponse::UNKNOWN;
+    return out.status();
+  }
+  audit::Entry Last() {
+    auto* log = server_->audit_log();
+    auto e = log->Get(log->size() - 1);
+    EXPECT_TRUE(e.ok()) << e.status();
+    return e.ok() ? *e : audit::Entry();
+  }
+
+  testing::TempDir dir_;
+  storage::MemoryStore memory_;
+  storage::FaultInjectingStore faulty_{&memory_};
+  std::unique_ptr<service::VaultServer> server_;
+  std::string admin_;
+  std::unique_ptr<v1::Vault::Stub> stub_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+};
+
+TEST_F(AuditedServer, UnwritableLogRefusesCallsReportsNotServingAndRecovers) {
+  v1::Organization org;
+  ASSERT_TRUE(CreateOrg("Enne", &org).ok());
+  EXPECT_EQ(Health(), HealthCheckResponse::SERVING);
+  const uint64_t size_before = server_->audit_log()->size();
+
+  faulty_.FailWritesAfter(0);
+  v1::Organization lost;
+  // A write is refused and leaves nothing; a read is not served unaudited.
+  EXPECT_EQ(CreateOrg("Ajal", &lost).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(GetOrg(org.id()).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Health(), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(server_->audit_log()->size(), size_before);
+
+  faulty_.Heal();
+  // The prober notices within a few seconds.
+  for (int i = 0; i < 50 && Health() != HealthCheckResponse::SERVING; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(Health(), HealthCheckResponse::SERVING);
+  EXPECT_TRUE(GetOrg(org.id()).ok());
+  grpc::ClientContext c;
+  c.AddMetadata("authorization", "Bearer " + admin_);
+  v1::ListOrganizationsResponse all;
+  ASSERT_TRUE(stub_->ListOrganizations(&c, v1::ListOrganizationsRequest(), &all).ok());
+  EXPECT_EQ(all.organizations_size(), 1) << "the refused write left nothing";
+  EXPECT_EQ(server_->audit_log()->size(), size_before + 2);
+}
+
+TEST_F(AuditedServer, AnEntryNamesCallerActionTargetDecisionAndOutcomeButNoContent) {
+  v1::Organization org;
+  ASSERT_TRUE(CreateOrg("Tugikeskus Päikesekiir", &org).ok());
+  audit::Entry created = Last();
+  EXPECT_EQ(created.method(), "CreateOrganization");
+  EXPECT_EQ(created.action(), "write_organization");
+  EXPECT_TRUE(created.allowed());
+  EXPECT_EQ(created.reason(), "role:system_administrator");
+  EXPECT_EQ(created.status(), "OK");
+  EXPECT_FALSE(created.actor().empty());
+  EXPECT_FALSE(created.request_id().empty());
+  EXPECT_FALSE(created.peer().empty());
+  EXPECT_EQ(created.SerializeAsString().find("Päikesekiir"), std::string::npos)
+      << "no names in the log";
+
+  ASSERT_TRUE(GetOrg(org.id()).ok());
+  audit::Entry read = Last();
+  EXPECT_EQ(read.method(), "GetOrganization");
+  EXPECT_EQ(read.action(), "read_organization");
+  EXPECT_EQ(read.organization_id(), org.id());
+  EXPECT_EQ(read.seq(), created.seq() + 1);
+  EXPECT_GE(read.time_micros(), created.time_micros());
+}
+
+}  // namespace
+}  // namespace hoidla

@@ -1,0 +1,131 @@
+// AuditLog over a MemoryStore (and a FaultInjectingStore): gap-free
+// numbering under concurrency, atomicity with effects, the tree head, and
+// failing closed.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "vault/audit/audit_log.h"
+#include "vault/audit/merkle.h"
+#include "vault/storage/fault_injecting_store.h"
+#include "vault/storage/memory_store.h"
+
+namespace hoidla::audit {
+namespace {
+
+using storage::Space;
+
+Entry MakeEntry(std::string_view method, std::string_view actor) {
+  Entry e;
+  e.set_method(std::string(method));
+  e.set_actor(std::string(actor));
+  e.set_status("OK");
+  return e;
+}
+
+TEST(AuditLog, ConcurrentCommitsGetEveryNumberOnceAndTheRootOfTheirEntries) {
+  storage::MemoryStore memory;
+  storage::KvStore& store = memory;  // the interface carries the defaults
+  FakeClock clock(1'700'000'000'000'000);
+  auto log = AuditLog::Open(&store, &clock);
+  ASSERT_TRUE(log.ok()) << log.status();
+  constexpr int kThreads = 8, kEach = 50;
+  std::vector<std::vector<uint64_t>> seqs(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto s = (*log)->Commit(MakeEntry("GetCase", "prn_" + std::to_string(t)));
+        ASSERT_TRUE(s.ok()) << s.status();
+        seqs[t].push_back(*s);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<uint64_t> all;
+  for (const auto& v : seqs) all.insert(v.begin(), v.end());
+  ASSERT_EQ(all.size(), static_cast<size_t>(kThreads * kEach));
+  EXPECT_EQ(*all.begin(), 0u);
+  EXPECT_EQ(*all.rbegin(), static_cast<uint64_t>(kThreads * kEach - 1));
+  EXPECT_EQ((*log)->size(), static_cast<uint64_t>(kThreads * kEach));
+
+  // The head is the RFC 6962 root of the stored entries, in order.
+  std::vector<std::string> entries;
+  for (uint64_t i = 0; i < (*log)->size(); ++i) {
+    auto raw = store.Get(Space::kAudit, AuditLog::EntryKey(i));
+    ASSERT_TRUE(raw.ok());
+    entries.push_back(*raw);
+    auto e = (*log)->Get(i);
+    ASSERT_TRUE(e.ok());
+    EXPECT_EQ(e->seq(), i);
+  }
+  auto root = RootHash(VectorLeafHashes::FromEntries(entries), entries.size());
+  ASSERT_TRUE(root.ok());
+  EXPECT_EQ(*root, (*log)->root());
+  // The tree head survives reopening.
+  auto reopened = AuditLog::Open(&store, &clock);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ((*reopened)->size(), (*log)->size());
+  EXPECT_EQ((*reopened)->root(), (*log)->root());
+}
+
+TEST(AuditLog, EntryAndEffectAreCommittedTogether) {
+  storage::MemoryStore memory;
+  storage::KvStore& store = memory;
+  FakeClock clock(1);
+  auto log = AuditLog::Open(&store, &clock);
+  ASSERT_TRUE(log.ok());
+  storage::WriteBatch effect;
+  effect.Put(Space::kMeta, "org/x", "sealed");
+  auto seq = (*log)->Commit(MakeEntry("CreateOrganization", "prn_a"), std::move(effect));
+  ASSERT_TRUE(seq.ok());
+  EXPECT_TRUE(store.Get(Space::kMeta, "org/x").ok());
+  EXPECT_TRUE(store.Get(Space::kAudit, AuditLog::EntryKey(*seq)).ok());
+}
+
+TEST(AuditLog, FailedWriteAppliesNothingFailsClosedAndRecovers) {
+  storage::MemoryStore memory;
+  storage::KvStore& base = memory;
+  storage::FaultInjectingStore store(&memory);
+  FakeClock clock(1);
+  auto log = AuditLog::Open(&store, &clock);
+  ASSERT_TRUE(log.ok());
+  std::vector<bool> health_events;
+  (*log)->SetHealthListener([&](bool healthy) { health_events.push_back(healthy); });
+  ASSERT_TRUE((*log)->Commit(MakeEntry("WhoAmI", "prn_a")).ok());
+  const std::string root_before = (*log)->root();
+
+  store.FailWritesAfter(0);
+  storage::WriteBatch effect;
+  effect.Put(Space::kMeta, "org/y", "sealed");
+  auto failed = (*log)->Commit(MakeEntry("CreateOrganization", "prn_a"), std::move(effect));
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_FALSE((*log)->healthy());
+  EXPECT_EQ(base.Get(Space::kMeta, "org/y").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ((*log)->size(), 1u);
+  EXPECT_EQ((*log)->root(), root_before);
+  EXPECT_EQ((*log)->Probe().code(), absl::StatusCode::kUnavailable);
+
+  store.Heal();
+  EXPECT_TRUE((*log)->Probe().ok());
+  EXPECT_TRUE((*log)->healthy());
+  auto next = (*log)->Commit(MakeEntry("CreateOrganization", "prn_a"));
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*next, 1u) << "no gap where the failed entry was";
+  EXPECT_EQ(health_events, (std::vector<bool>{false, true}));
+}
+
+TEST(AuditLog, CommitEffectWithoutALogWritesOnlyTheEffect) {
+  storage::MemoryStore memory;
+  storage::KvStore& store = memory;
+  storage::WriteBatch effect;
+  effect.Put(Space::kMeta, "k", "v");
+  ASSERT_TRUE(CommitEffect(nullptr, &store, std::move(effect)).ok());
+  EXPECT_TRUE(store.Get(Space::kMeta, "k").ok());
+  EXPECT_FALSE(store.Scan(Space::kAudit, "")->Valid());
+}
+
+}  // namespace
+}  // namespace hoidla::audit
