@@ -1,5 +1,7 @@
 #include "keys/keyring.h"
 
+#include "keys/signed_note.h"
+
 #include <charconv>
 #include <cstdio>
 #include <mutex>
@@ -350,6 +352,78 @@ absl::Status Keyring::RetireKek(uint32_t version) {
   std::unique_lock lock(mu_);
   keks_.erase(version);
   return absl::OkStatus();
+}
+
+}  // namespace hoidla::keys
+
+namespace hoidla::keys {
+namespace {
+constexpr std::string_view kSignPrefix = "sign/";
+constexpr std::string_view kSignActive = "sign-active";
+std::string SignKeyKey(uint32_t version) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "sign/%08x", version);
+  return buf;
+}
+std::string SignContext(uint32_t version) { return hoidla::StrCat("audit-signing|", version); }
+}  // namespace
+
+absl::StatusOr<Keyring::SigningKey> Keyring::ActiveSigningKey() {
+  std::lock_guard lock(signing_mu_);
+  auto active = store_->Get(Space::kKeys, kSignActive);
+  uint32_t version;
+  if (active.status().code() == absl::StatusCode::kNotFound) {
+    version = 1;
+    SecureBuffer seed = NewKey();
+    storage::WriteBatch batch;
+    batch.Put(Space::kKeys, SignKeyKey(1),
+              SealKeyEnvelope(master_, "master", 1, SignContext(1), seed.view()));
+    std::string v;
+    PutFixed32BE(&v, 1);
+    batch.Put(Space::kKeys, kSignActive, v);
+    HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  } else if (!active.ok()) {
+    return active.status();
+  } else {
+    if (active->size() != 4) return absl::DataLossError("corrupt active signing key record");
+    version = DecodeFixed32BE(*active);
+  }
+  HOIDLA_ASSIGN_OR_RETURN(std::string env, store_->Get(Space::kKeys, SignKeyKey(version)));
+  HOIDLA_ASSIGN_OR_RETURN(SecureBuffer seed, OpenKeyEnvelope(master_, SignContext(version), env));
+  std::string pk = Ed25519PublicKey(seed);
+  return SigningKey{version, std::move(seed), std::move(pk)};
+}
+
+absl::StatusOr<uint32_t> Keyring::RotateSigningKey() {
+  HOIDLA_ASSIGN_OR_RETURN(SigningKey current, ActiveSigningKey());
+  std::lock_guard lock(signing_mu_);
+  const uint32_t version = current.version + 1;
+  SecureBuffer seed = NewKey();
+  storage::WriteBatch batch;
+  batch.Put(Space::kKeys, SignKeyKey(version),
+            SealKeyEnvelope(master_, "master", 1, SignContext(version), seed.view()));
+  std::string v;
+  PutFixed32BE(&v, version);
+  batch.Put(Space::kKeys, kSignActive, v);
+  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  return version;
+}
+
+absl::StatusOr<std::vector<std::pair<uint32_t, std::string>>> Keyring::SigningPublicKeys() {
+  HOIDLA_RETURN_IF_ERROR(ActiveSigningKey().status());  // at least version 1
+  std::vector<std::pair<uint32_t, std::string>> out;
+  auto it = store_->Scan(Space::kKeys, kSignPrefix);
+  for (; it->Valid(); it->Next()) {
+    uint32_t version = 0;
+    if (!ParseHex32(it->key().substr(kSignPrefix.size()), &version)) {
+      return absl::DataLossError("corrupt signing key record");
+    }
+    HOIDLA_ASSIGN_OR_RETURN(SecureBuffer seed,
+                            OpenKeyEnvelope(master_, SignContext(version), it->value()));
+    out.emplace_back(version, Ed25519PublicKey(seed));
+  }
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  return out;
 }
 
 }  // namespace hoidla::keys

@@ -117,6 +117,20 @@ class Keyring {
   // wraps subject keys; NOT_FOUND when there is no such version.
   absl::Status RetireKek(uint32_t version);
 
+  // The audit log's Ed25519 signing keys, versioned, each seed wrapped under
+  // the master key (kKeys "sign/<version>"). ActiveSigningKey() creates
+  // version 1 on first use; RotateSigningKey() adds and activates a new one.
+  // Old public keys stay listed so old checkpoints still verify.
+  struct SigningKey {
+    uint32_t version;
+    SecureBuffer seed;
+    std::string public_key;
+  };
+  absl::StatusOr<SigningKey> ActiveSigningKey();
+  absl::StatusOr<uint32_t> RotateSigningKey();
+  // (version, public key) of every signing key, oldest first.
+  absl::StatusOr<std::vector<std::pair<uint32_t, std::string>>> SigningPublicKeys();
+
   // Keys derived from the master key for keyed hashes.
   const SecureBuffer& blind_index_key() const { return blind_index_key_; }
   const SecureBuffer& token_key() const { return token_key_; }
@@ -142,6 +156,7 @@ class Keyring {
   std::mutex subject_write_mu_;
   uint32_t active_kek_ = 0;
   std::map<uint32_t, std::shared_ptr<const SecureBuffer>> keks_;
+  std::mutex signing_mu_;  // creation and rotation of signing keys
   std::map<std::string, std::shared_ptr<const SecureBuffer>, std::less<>> subject_cache_;
 };
 

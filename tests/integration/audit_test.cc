@@ -10,7 +10,10 @@
 #include "hoidla/v1/vault.grpc.pb.h"
 #include "keys/crypto.h"
 #include "tests/integration/test_support.h"
+#include "keys/signed_note.h"
 #include "vault/audit/audit_log.h"
+#include "vault/audit/checkpoints.h"
+#include "vault/audit/merkle.h"
 #include "vault/service/server.h"
 #include "vault/storage/fault_injecting_store.h"
 #include "vault/storage/memory_store.h"
@@ -131,6 +134,67 @@ TEST_F(AuditedServer, AnEntryNamesCallerActionTargetDecisionAndOutcomeButNoConte
   EXPECT_EQ(read.organization_id(), org.id());
   EXPECT_EQ(read.seq(), created.seq() + 1);
   EXPECT_GE(read.time_micros(), created.time_micros());
+}
+
+TEST_F(AuditedServer, SignedCheckpointsAndProofsVerifyWithTheExportedKeyAlone) {
+  auto call = [&](auto method, const auto& req, auto* resp) {
+    grpc::ClientContext c;
+    c.AddMetadata("authorization", "Bearer " + admin_);
+    return ((*stub_).*method)(&c, req, resp);
+  };
+  v1::AuditPublicKeys keys;
+  ASSERT_TRUE(call(&v1::Vault::Stub::GetAuditPublicKeys, v1::GetAuditPublicKeysRequest(), &keys)
+                  .ok());
+  ASSERT_EQ(keys.verifier_keys_size(), 1);
+  auto verifier = keys::ParseVerifierKey(keys.verifier_keys(0));
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+
+  // Everything below uses only the notes, the proofs and the public key.
+  auto checkpoint = [&]() -> audit::TreeHead {
+    v1::GetCheckpointRequest req;
+    req.set_fresh(true);
+    v1::Checkpoint cp;
+    EXPECT_TRUE(call(&v1::Vault::Stub::GetCheckpoint, req, &cp).ok());
+    auto text = keys::OpenNote(cp.note(), *verifier);
+    EXPECT_TRUE(text.ok()) << text.status();
+    auto head = audit::ParseCheckpointBody(text.ok() ? *text : "", keys.origin());
+    EXPECT_TRUE(head.ok()) << head.status();
+    return head.ok() ? *head : audit::TreeHead();
+  };
+  audit::TreeHead a = checkpoint();
+  v1::Organization org;
+  ASSERT_TRUE(CreateOrg("Kolmas", &org).ok());
+  ASSERT_TRUE(GetOrg(org.id()).ok());
+  audit::TreeHead b = checkpoint();
+  ASSERT_GT(b.size, a.size);
+
+  v1::GetConsistencyProofRequest creq;
+  creq.set_old_size(a.size);
+  creq.set_new_size(b.size);
+  v1::ConsistencyProof cproof;
+  ASSERT_TRUE(call(&v1::Vault::Stub::GetConsistencyProof, creq, &cproof).ok());
+  std::vector<std::string> chashes(cproof.hashes().begin(), cproof.hashes().end());
+  EXPECT_TRUE(audit::VerifyConsistency(a.size, b.size, a.root, b.root, chashes).ok());
+
+  v1::GetInclusionProofRequest ireq;
+  ireq.set_seq(b.size - 2);
+  ireq.set_tree_size(b.size);
+  v1::InclusionProof iproof;
+  ASSERT_TRUE(call(&v1::Vault::Stub::GetInclusionProof, ireq, &iproof).ok());
+  std::vector<std::string> ihashes(iproof.hashes().begin(), iproof.hashes().end());
+  EXPECT_TRUE(audit::VerifyInclusion(audit::LeafHash(iproof.entry()), ireq.seq(), b.size,
+                                     ihashes, b.root)
+                  .ok());
+  audit::Entry entry;
+  ASSERT_TRUE(entry.ParseFromString(iproof.entry()));
+  EXPECT_EQ(entry.seq(), ireq.seq());
+  // An altered entry does not verify.
+  std::string altered = iproof.entry();
+  altered[altered.size() / 2] ^= 0x01;
+  EXPECT_EQ(audit::VerifyInclusion(audit::LeafHash(altered), ireq.seq(), b.size, ihashes,
+                                   b.root)
+                .code(),
+            absl::StatusCode::kDataLoss);
 }
 
 }  // namespace

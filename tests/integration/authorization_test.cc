@@ -278,6 +278,7 @@ class World {
 
   const std::string& token(Caller c) const { return tokens_[c]; }
   const std::string& principal(Caller c) const { return principals_[c]; }
+  uint64_t AuditSize() const { return server_->audit_log()->size(); }
   // The newest entry of the server's audit log.
   audit::Entry LastAuditEntry() const {
     auto* log = server_->audit_log();
@@ -868,6 +869,33 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::ListDocuments, list_documents(kNoClient, "")));
   add("ListDocuments", "nonexistent (by case)",       "P N N N N P P P P P",
       Unary(w, &Stub::ListDocuments, list_documents("", kNoCase)));
+
+  // ---- Audit log integrity
+  add("GetCheckpoint", "global",                      "O P P P P P P O O P",
+      Unary(w, &Stub::GetCheckpoint, [] {
+        v1::GetCheckpointRequest req;
+        req.set_fresh(true);
+        return req;
+      }));
+  add("GetInclusionProof", "global",                  "O P P P P P P O O P",
+      Unary(w, &Stub::GetInclusionProof, [w] {
+        v1::GetInclusionProofRequest req;
+        req.set_seq(0);
+        req.set_tree_size(w->AuditSize());
+        return req;
+      }));
+  add("GetConsistencyProof", "global",                "O P P P P P P O O P",
+      Unary(w, &Stub::GetConsistencyProof, [w] {
+        v1::GetConsistencyProofRequest req;
+        req.set_old_size(1);
+        req.set_new_size(w->AuditSize());
+        return req;
+      }));
+  add("GetAuditPublicKeys", "global",                 "O P P P P P P O O P",
+      Unary(w, &Stub::GetAuditPublicKeys, [] { return v1::GetAuditPublicKeysRequest(); }));
+  add("RotateAuditSigningKey", "global",              "O P P P P P P P P P",
+      Unary(w, &Stub::RotateAuditSigningKey,
+            [] { return v1::RotateAuditSigningKeyRequest(); }));
 
   // ---- Keys
   add("GetKeyStatus", "global",                       "O P P P P P P P P P",

@@ -115,6 +115,11 @@ uint64_t AuditLog::size() const {
   return tree_.size();
 }
 
+std::pair<uint64_t, std::string> AuditLog::head() const {
+  std::lock_guard lock(mu_);
+  return {tree_.size(), tree_.Root()};
+}
+
 std::string AuditLog::root() const {
   std::lock_guard lock(mu_);
   return tree_.Root();

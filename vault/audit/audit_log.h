@@ -81,6 +81,8 @@ class AuditLog {
   // The committed tree head.
   uint64_t size() const;
   std::string root() const;
+  // Size and root of the same moment.
+  std::pair<uint64_t, std::string> head() const;
 
   // Reads committed entry `seq`. NOT_FOUND when seq >= size().
   absl::StatusOr<Entry> Get(uint64_t seq) const;

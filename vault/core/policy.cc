@@ -22,7 +22,7 @@ const std::map<Role, std::set<Action>>& RoleTable() {
        {A::kWhoAmI, A::kReadOrganization, A::kWriteOrganization, A::kListOrganizations,
         A::kReadProject, A::kWriteProject, A::kListProjects, A::kReadKeyStatus,
         A::kManageKeys, A::kReadPrincipals, A::kManagePrincipals, A::kManageMemberships,
-        A::kManageTokens}},
+        A::kManageTokens, A::kReadAuditIntegrity, A::kManageAuditKeys}},
       // Sees every project of the organisation.
       {Role::kHeadOfOrganization,
        {A::kWhoAmI, A::kReadOrganization, A::kListOrganizations, A::kReadProject,
@@ -48,10 +48,11 @@ const std::map<Role, std::set<Action>>& RoleTable() {
       {Role::kServiceProvider, {A::kWhoAmI}},
       // Fetches what a consent releases; consents arrive with their issue.
       {Role::kPartnerWorker, {A::kWhoAmI}},
-      // Read the audit log and consent history, never contents; those
-      // arrive with their issues.
-      {Role::kAuditor, {A::kWhoAmI}},
-      {Role::kDataProtectionOfficer, {A::kWhoAmI}},
+      // Read the audit log and consent history, never contents. The log's
+      // integrity (checkpoints, proofs) now; entries and consents with their
+      // issues.
+      {Role::kAuditor, {A::kWhoAmI, A::kReadAuditIntegrity}},
+      {Role::kDataProtectionOfficer, {A::kWhoAmI, A::kReadAuditIntegrity}},
   };
   return *table;
 }
@@ -142,6 +143,8 @@ std::string_view ActionName(Action action) {
     case A::kManagePrincipals: return "manage_principals";
     case A::kManageMemberships: return "manage_memberships";
     case A::kManageTokens: return "manage_tokens";
+    case A::kReadAuditIntegrity: return "read_audit_integrity";
+    case A::kManageAuditKeys: return "manage_audit_keys";
   }
   return "unknown";
 }
@@ -149,7 +152,7 @@ std::string_view ActionName(Action action) {
 const std::vector<Action>& Policy::AllActions() {
   static const auto* all = [] {
     auto* v = new std::vector<Action>;
-    for (int a = 0; a <= static_cast<int>(A::kManageTokens); ++a) {
+    for (int a = 0; a <= static_cast<int>(A::kManageAuditKeys); ++a) {
       v->push_back(static_cast<Action>(a));
     }
     return v;

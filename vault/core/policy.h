@@ -55,6 +55,8 @@ enum class Action {
   kManagePrincipals,
   kManageMemberships,
   kManageTokens,
+  kReadAuditIntegrity,  // checkpoints, proofs, public keys
+  kManageAuditKeys,
 };
 std::string_view ActionName(Action action);
 

@@ -56,12 +56,16 @@ absl::StatusOr<ServerConfig> ParseConfig(const std::string& text) {
   ServerConfig c;
   HOIDLA_RETURN_IF_ERROR(CheckKeys(j, "", {"listen", "data_dir", "tls", "master_key",
                                            "bootstrap_token_file", "shutdown_grace_seconds",
-                                           "reflection", "limits"}));
+                                           "reflection", "limits", "audit_origin",
+                                           "checkpoint_interval_seconds"}));
   HOIDLA_RETURN_IF_ERROR(Read(j, "listen", "listen", &c.listen));
   HOIDLA_RETURN_IF_ERROR(Read(j, "data_dir", "data_dir", &c.data_dir));
   HOIDLA_RETURN_IF_ERROR(Read(j, "bootstrap_token_file", "bootstrap_token_file", &c.bootstrap_token_file));
   HOIDLA_RETURN_IF_ERROR(Read(j, "shutdown_grace_seconds", "shutdown_grace_seconds", &c.shutdown_grace_seconds));
   HOIDLA_RETURN_IF_ERROR(Read(j, "reflection", "reflection", &c.reflection));
+  HOIDLA_RETURN_IF_ERROR(Read(j, "audit_origin", "audit_origin", &c.audit_origin));
+  HOIDLA_RETURN_IF_ERROR(Read(j, "checkpoint_interval_seconds", "checkpoint_interval_seconds",
+                              &c.checkpoint_interval_seconds));
   if (auto it = j.find("tls"); it != j.end()) {
     if (!it->is_object()) return Bad("tls", "must be an object");
     HOIDLA_RETURN_IF_ERROR(CheckKeys(*it, "tls", {"cert_file", "key_file"}));
@@ -128,6 +132,9 @@ absl::Status ValidateConfig(const ServerConfig& c) {
     }
   } else {
     return absl::FailedPreconditionError("master_key.mode: must be dev, sealed or key_file");
+  }
+  if (c.audit_origin.empty() || c.audit_origin.find_first_of(" +\n\t") != std::string::npos) {
+    return absl::FailedPreconditionError("audit_origin: non-empty, without spaces or '+'");
   }
   if (c.limits.max_name_bytes == 0 || c.limits.max_text_bytes == 0 ||
       c.limits.max_document_bytes <= 0 || c.limits.max_upload_message_bytes < 64 * 1024) {

@@ -34,6 +34,11 @@ struct ServerConfig {
   // gRPC tools.
   bool reflection = true;
   core::Limits limits;
+  // The audit log's name in its signed checkpoints (and its key's name).
+  std::string audit_origin = "hoidla-audit";
+  // A checkpoint of a grown log is signed at most this often (and on
+  // demand).
+  int checkpoint_interval_seconds = 10;
 };
 
 // Parses a JSON configuration. INVALID_ARGUMENT naming the key when a value

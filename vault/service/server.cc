@@ -62,9 +62,13 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
   HOIDLA_ASSIGN_OR_RETURN(s->bootstrap_token_,
                           s->identity_->CreateBootstrapAdministrator("administrator"));
 
+  s->checkpoints_ = std::make_unique<audit::Checkpoints>(s->audit_log_.get(), s->store_,
+                                                        s->keyring_.get(), config.audit_origin);
+  s->audit_access_ = std::make_unique<core::AuditAccess>(
+      s->audit_log_.get(), s->checkpoints_.get(), s->keyring_.get(), &s->policy_);
   s->service_ = std::make_unique<VaultService>(s->identity_.get(), s->registry_.get(),
                                                s->documents_.get(), s->key_admin_.get(),
-                                               s->audit_log_.get());
+                                               s->audit_access_.get(), s->audit_log_.get());
   grpc::EnableDefaultHealthCheckService(true);
   if (config.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -110,16 +114,23 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
     std::lock_guard lock(self->prober_mu_);
     self->prober_cv_.notify_all();
   });
-  s->prober_ = std::thread([self] {
+  const auto interval = std::chrono::seconds(std::max(1, config.checkpoint_interval_seconds));
+  s->prober_ = std::thread([self, interval] {
     std::unique_lock lock(self->prober_mu_);
+    auto next_checkpoint = std::chrono::steady_clock::now() + interval;
     while (!self->stop_prober_) {
       self->prober_cv_.wait_for(lock, std::chrono::seconds(1));
       if (self->stop_prober_) break;
+      lock.unlock();
       if (!self->audit_log_->healthy()) {
-        lock.unlock();
         (void)self->audit_log_->Probe();
-        lock.lock();
+      } else if (std::chrono::steady_clock::now() >= next_checkpoint) {
+        next_checkpoint = std::chrono::steady_clock::now() + interval;
+        if (auto cp = self->checkpoints_->Sign(); !cp.ok()) {
+          spdlog::warn("checkpoint not signed: {}", absl::StatusCodeToString(cp.status().code()));
+        }
       }
+      lock.lock();
     }
   });
   return s;

@@ -29,6 +29,8 @@
 #include "absl/status/statusor.h"
 #include "keys/keyring.h"
 #include "vault/audit/audit_log.h"
+#include "vault/audit/checkpoints.h"
+#include "vault/core/audit_access.h"
 #include "vault/core/documents.h"
 #include "vault/core/identity.h"
 #include "vault/core/key_admin.h"
@@ -75,6 +77,8 @@ class VaultServer {
   storage::KvStore* store_ = nullptr;
   std::unique_ptr<storage::BlobStore> blobs_;
   std::unique_ptr<audit::AuditLog> audit_log_;
+  std::unique_ptr<audit::Checkpoints> checkpoints_;
+  std::unique_ptr<core::AuditAccess> audit_access_;
   std::unique_ptr<keys::Keyring> keyring_;
   core::Policy policy_;
   std::unique_ptr<core::Registry> registry_;
@@ -87,7 +91,8 @@ class VaultServer {
   int port_ = 0;
   bool shut_down_ = false;
   // While the audit log cannot be written, probes it once a second and
-  // restores SERVING when it can.
+  // restores SERVING when it can; signs a checkpoint of a grown log every
+  // checkpoint interval.
   std::thread prober_;
   std::mutex prober_mu_;
   std::condition_variable prober_cv_;

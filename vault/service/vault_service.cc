@@ -41,11 +41,12 @@ std::string PeerCertificate(grpc::ServerContext* c) {
 
 VaultService::VaultService(core::Identity* identity, core::Registry* registry,
                            core::Documents* documents, core::KeyAdmin* key_admin,
-                           audit::AuditLog* audit_log)
+                           core::AuditAccess* audit_access, audit::AuditLog* audit_log)
     : identity_(identity),
       registry_(registry),
       documents_(documents),
       key_admin_(key_admin),
+      audit_access_(audit_access),
       audit_log_(audit_log) {}
 
 audit::AuditDraft VaultService::NewDraft(grpc::ServerContext* c, std::string_view method) const {
@@ -279,6 +280,36 @@ grpc::Status VaultService::ListDocuments(grpc::ServerContext* c,
                                          v1::ListDocumentsResponse* resp) {
   return Unary(c, "ListDocuments", resp,
                [&](const auto& ctx) { return documents_->ListDocuments(ctx, *req); });
+}
+grpc::Status VaultService::GetCheckpoint(grpc::ServerContext* c,
+                                         const v1::GetCheckpointRequest* req,
+                                         v1::Checkpoint* resp) {
+  return Unary(c, "GetCheckpoint", resp,
+               [&](const auto& ctx) { return audit_access_->GetCheckpoint(ctx, *req); });
+}
+grpc::Status VaultService::GetInclusionProof(grpc::ServerContext* c,
+                                             const v1::GetInclusionProofRequest* req,
+                                             v1::InclusionProof* resp) {
+  return Unary(c, "GetInclusionProof", resp,
+               [&](const auto& ctx) { return audit_access_->GetInclusionProof(ctx, *req); });
+}
+grpc::Status VaultService::GetConsistencyProof(grpc::ServerContext* c,
+                                               const v1::GetConsistencyProofRequest* req,
+                                               v1::ConsistencyProof* resp) {
+  return Unary(c, "GetConsistencyProof", resp,
+               [&](const auto& ctx) { return audit_access_->GetConsistencyProof(ctx, *req); });
+}
+grpc::Status VaultService::GetAuditPublicKeys(grpc::ServerContext* c,
+                                              const v1::GetAuditPublicKeysRequest*,
+                                              v1::AuditPublicKeys* resp) {
+  return Unary(c, "GetAuditPublicKeys", resp,
+               [&](const auto& ctx) { return audit_access_->GetPublicKeys(ctx); });
+}
+grpc::Status VaultService::RotateAuditSigningKey(grpc::ServerContext* c,
+                                                 const v1::RotateAuditSigningKeyRequest*,
+                                                 v1::AuditPublicKeys* resp) {
+  return Unary(c, "RotateAuditSigningKey", resp,
+               [&](const auto& ctx) { return audit_access_->RotateSigningKey(ctx); });
 }
 grpc::Status VaultService::GetKeyStatus(grpc::ServerContext* c, const v1::GetKeyStatusRequest*,
                                         v1::KeyStatus* resp) {

@@ -14,6 +14,7 @@
 #include "hoidla/v1/vault.grpc.pb.h"
 #include "vault/core/identity.h"
 #include "vault/audit/audit_log.h"
+#include "vault/core/audit_access.h"
 #include "vault/core/documents.h"
 #include "vault/core/key_admin.h"
 #include "vault/core/registry.h"
@@ -27,7 +28,8 @@ class VaultService final : public v1::Vault::Service {
   // All pointers must outlive the service.
   // `audit_log` may be null only in tests of the adapter itself.
   VaultService(core::Identity* identity, core::Registry* registry, core::Documents* documents,
-               core::KeyAdmin* key_admin, audit::AuditLog* audit_log);
+               core::KeyAdmin* key_admin, core::AuditAccess* audit_access,
+               audit::AuditLog* audit_log);
 
   grpc::Status WhoAmI(grpc::ServerContext* c, const v1::WhoAmIRequest* req,
                       v1::WhoAmIResponse* resp) override;
@@ -90,6 +92,18 @@ class VaultService final : public v1::Vault::Service {
                            v1::Document* resp) override;
   grpc::Status ListDocuments(grpc::ServerContext* c, const v1::ListDocumentsRequest* req,
                              v1::ListDocumentsResponse* resp) override;
+  grpc::Status GetCheckpoint(grpc::ServerContext* c, const v1::GetCheckpointRequest* req,
+                             v1::Checkpoint* resp) override;
+  grpc::Status GetInclusionProof(grpc::ServerContext* c, const v1::GetInclusionProofRequest* req,
+                                 v1::InclusionProof* resp) override;
+  grpc::Status GetConsistencyProof(grpc::ServerContext* c,
+                                   const v1::GetConsistencyProofRequest* req,
+                                   v1::ConsistencyProof* resp) override;
+  grpc::Status GetAuditPublicKeys(grpc::ServerContext* c, const v1::GetAuditPublicKeysRequest* req,
+                                  v1::AuditPublicKeys* resp) override;
+  grpc::Status RotateAuditSigningKey(grpc::ServerContext* c,
+                                     const v1::RotateAuditSigningKeyRequest* req,
+                                     v1::AuditPublicKeys* resp) override;
   grpc::Status GetKeyStatus(grpc::ServerContext* c, const v1::GetKeyStatusRequest* req,
                             v1::KeyStatus* resp) override;
   grpc::Status RotateKeyEncryptionKey(grpc::ServerContext* c,
@@ -122,6 +136,7 @@ class VaultService final : public v1::Vault::Service {
   core::Registry* registry_;
   core::Documents* documents_;
   core::KeyAdmin* key_admin_;
+  core::AuditAccess* audit_access_;
   audit::AuditLog* audit_log_;
 };
 
