@@ -71,6 +71,49 @@ TEST(AuditLog, ConcurrentCommitsGetEveryNumberOnceAndTheRootOfTheirEntries) {
   EXPECT_EQ((*reopened)->root(), (*log)->root());
 }
 
+TEST(AuditLog, StoredNodesGiveTheReferenceProofsAndLocaliseAnAlteredEntry) {
+  storage::MemoryStore memory;
+  storage::KvStore& store = memory;
+  FakeClock clock(1);
+  auto log = AuditLog::Open(&store, &clock);
+  ASSERT_TRUE(log.ok());
+  constexpr int kEntries = 77;
+  std::vector<std::string> entries;
+  for (int i = 0; i < kEntries; ++i) {
+    ASSERT_TRUE((*log)->Commit(MakeEntry("GetCase", "prn_" + std::to_string(i))).ok());
+    entries.push_back(*store.Get(Space::kAudit, AuditLog::EntryKey(i)));
+  }
+  VectorLeafHashes reference = VectorLeafHashes::FromEntries(entries);
+  const std::string root = (*log)->root();
+  for (uint64_t size : {1u, 2u, 33u, 64u, 77u}) {
+    for (uint64_t i = 0; i < size; i += 7) {
+      auto got = InclusionProof((*log)->leaves(), i, size);
+      auto want = InclusionProof(reference, i, size);
+      ASSERT_TRUE(got.ok()) << got.status();
+      EXPECT_EQ(*got, *want) << i << "/" << size;
+    }
+    auto got = ConsistencyProof((*log)->leaves(), size / 2, size);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(*got, *ConsistencyProof(reference, size / 2, size));
+  }
+  // Alter entry 40 in the store: its own proof fails, every other still
+  // verifies against the signed-era root, which names the altered entry.
+  std::string altered = entries[40];
+  altered[altered.size() / 2] ^= 0x01;
+  ASSERT_TRUE(memory.Overwrite(Space::kAudit, AuditLog::EntryKey(40), altered));
+  for (uint64_t i = 0; i < kEntries; ++i) {
+    auto proof = InclusionProof((*log)->leaves(), i, kEntries);
+    ASSERT_TRUE(proof.ok());
+    auto leaf = store.Get(Space::kAudit, AuditLog::EntryKey(i));
+    absl::Status v = VerifyInclusion(LeafHash(*leaf), i, kEntries, *proof, root);
+    if (i == 40) {
+      EXPECT_EQ(v.code(), absl::StatusCode::kDataLoss);
+    } else {
+      EXPECT_TRUE(v.ok()) << i;
+    }
+  }
+}
+
 TEST(AuditLog, EntryAndEffectAreCommittedTogether) {
   storage::MemoryStore memory;
   storage::KvStore& store = memory;

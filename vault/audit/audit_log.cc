@@ -18,6 +18,13 @@ std::string AuditLog::EntryKey(uint64_t seq) {
   return k;
 }
 
+std::string AuditLog::NodeKey(uint64_t level, uint64_t index) {
+  std::string k = "n/";
+  k.push_back(static_cast<char>(level));
+  PutFixed64BE(&k, index);
+  return k;
+}
+
 absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(storage::KvStore* store, Clock* clock) {
   CompactTree tree;
   auto raw = store->Get(Space::kAudit, kTreeKey);
@@ -58,6 +65,17 @@ absl::StatusOr<uint64_t> AuditLog::Commit(Entry entry, storage::WriteBatch effec
     x->entry->set_seq(x->seq);
     x->entry->set_time_micros(now);
     std::string leaf = x->entry->SerializeAsString();
+    // The perfect subtrees this leaf completes, as the frontier merges them
+    // (the frontier's last element has size lowbit(old size)).
+    std::string h = LeafHash(leaf);
+    batch.Put(Space::kAudit, NodeKey(0, x->seq), h);
+    const std::vector<std::string>& frontier = tree.frontier();
+    uint64_t n = x->seq;
+    size_t f = frontier.size();
+    for (uint64_t level = 0; (n >> level) & 1; ++level) {
+      h = NodeHash(frontier[--f], h);
+      batch.Put(Space::kAudit, NodeKey(level + 1, n >> (level + 1)), h);
+    }
     tree.Append(LeafHash(leaf));
     batch.Append(*x->effect);
     batch.Put(Space::kAudit, EntryKey(x->seq), std::move(leaf));
@@ -135,13 +153,23 @@ absl::StatusOr<Entry> AuditLog::Get(uint64_t seq) const {
   return e;
 }
 
-absl::StatusOr<std::string> AuditLog::StoreLeaves::LeafHashAt(uint64_t index) const {
-  auto raw = log_->store_->Get(Space::kAudit, EntryKey(index));
+absl::StatusOr<std::string> AuditLog::StoreLeaves::SubtreeHash(uint64_t level,
+                                                              uint64_t index) const {
+  if (level >= 64 || ((index + 1) << level) > size() || (index + 1) > (~uint64_t{0} >> level)) {
+    return LeafHashSource::SubtreeHash(level, index);  // reports the range error
+  }
+  auto raw = log_->store_->Get(Space::kAudit, NodeKey(level, index));
   if (raw.status().code() == absl::StatusCode::kNotFound) {
-    return absl::DataLossError("audit entry: missing");
+    return absl::DataLossError("audit tree node: missing");
   }
   if (!raw.ok()) return raw.status();
-  return LeafHash(*raw);
+  if (raw->size() != kHashSize) return absl::DataLossError("audit tree node: corrupt");
+  return *raw;
+}
+
+absl::StatusOr<std::string> AuditLog::StoreLeaves::LeafHashAt(uint64_t index) const {
+  if (index >= size()) return absl::OutOfRangeError("index: beyond the log");
+  return SubtreeHash(0, index);
 }
 
 }  // namespace hoidla::audit

@@ -18,6 +18,9 @@
 // Layout in storage::Space::kAudit (doc/audit.md):
 //   "e/" u64be(seq) -> serialised hoidla.storage.v1.AuditEntry (the leaf)
 //   "tree"          -> the Merkle frontier after the last entry
+//   "n/" u8(level) u64be(index) -> hash of the perfect subtree of 2^level
+//                      leaves starting at leaf index * 2^level (level 0: the
+//                      leaf hash), written when the subtree completes
 //
 // Thread-safety: safe for concurrent use.
 #ifndef HOIDLA_VAULT_AUDIT_AUDIT_LOG_H_
@@ -90,6 +93,7 @@ class AuditLog {
   const LeafHashSource& leaves() const { return leaves_; }
 
   static std::string EntryKey(uint64_t seq);
+  static std::string NodeKey(uint64_t level, uint64_t index);
 
  private:
   class StoreLeaves : public LeafHashSource {
@@ -97,6 +101,10 @@ class AuditLog {
     explicit StoreLeaves(const AuditLog* log) : log_(log) {}
     absl::StatusOr<std::string> LeafHashAt(uint64_t index) const override;
     uint64_t size() const override { return log_->size(); }
+    // Reads the perfect-subtree hash stored when the subtree completed:
+    // proofs cost O(log n) reads, and a proof never recomputes a node from
+    // (possibly altered) entries, so an altered entry fails alone.
+    absl::StatusOr<std::string> SubtreeHash(uint64_t level, uint64_t index) const override;
 
    private:
     const AuditLog* log_;
