@@ -12,11 +12,13 @@
 #include "tests/integration/test_support.h"
 #include "keys/signed_note.h"
 #include "vault/audit/audit_log.h"
+#include "vault/audit/bundle.h"
 #include "vault/audit/checkpoints.h"
 #include "vault/audit/merkle.h"
 #include "vault/service/server.h"
 #include "vault/storage/fault_injecting_store.h"
 #include "vault/storage/memory_store.h"
+#include "vault/common/strings.h"
 
 namespace hoidla {
 namespace {
@@ -195,6 +197,102 @@ TEST_F(AuditedServer, SignedCheckpointsAndProofsVerifyWithTheExportedKeyAlone) {
                                    b.root)
                 .code(),
             absl::StatusCode::kDataLoss);
+}
+
+// Exports the whole log under the newest signed checkpoint, as one bundle.
+v1::AuditBundle Export(v1::Vault::Stub* stub, const std::string& token) {
+  grpc::ClientContext c;
+  c.AddMetadata("authorization", "Bearer " + token);
+  auto reader = stub->ExportAudit(&c, v1::ExportAuditRequest());
+  std::string bytes;
+  v1::AuditBundle part;
+  while (reader->Read(&part)) bytes += part.SerializeAsString();
+  EXPECT_TRUE(reader->Finish().ok());
+  v1::AuditBundle bundle;
+  EXPECT_TRUE(bundle.ParseFromString(bytes));
+  return bundle;
+}
+
+TEST_F(AuditedServer, VerifyingAnExportNamesEveryKindOfTamperingWithStoredEntries) {
+  for (int i = 0; i < 12; ++i) {
+    v1::Organization org;
+    ASSERT_TRUE(CreateOrg("Org " + std::to_string(i), &org).ok());
+  }
+  grpc::ClientContext c;
+  c.AddMetadata("authorization", "Bearer " + admin_);
+  v1::GetCheckpointRequest fresh;
+  fresh.set_fresh(true);
+  v1::Checkpoint cp;
+  ASSERT_TRUE(stub_->GetCheckpoint(&c, fresh, &cp).ok());
+  const uint64_t n = cp.tree_size();
+  ASSERT_GE(n, 12u);
+  v1::AuditPublicKeys keys;
+  {
+    grpc::ClientContext k;
+    k.AddMetadata("authorization", "Bearer " + admin_);
+    ASSERT_TRUE(stub_->GetAuditPublicKeys(&k, v1::GetAuditPublicKeysRequest(), &keys).ok());
+  }
+  auto verifier = keys::ParseVerifierKey(keys.verifier_keys(0));
+  ASSERT_TRUE(verifier.ok());
+  storage::KvStore& kv = memory_;
+  auto raw = [&](uint64_t seq) { return *kv.Get(storage::Space::kAudit, audit::AuditLog::EntryKey(seq)); };
+  auto put = [&](uint64_t seq, const std::string& bytes) {
+    storage::WriteBatch b;
+    b.Put(storage::Space::kAudit, audit::AuditLog::EntryKey(seq), bytes);
+    ASSERT_TRUE(kv.Write(b).ok());
+  };
+  auto del = [&](uint64_t seq) {
+    storage::WriteBatch b;
+    b.Delete(storage::Space::kAudit, audit::AuditLog::EntryKey(seq));
+    ASSERT_TRUE(kv.Write(b).ok());
+  };
+  std::vector<std::string> original;
+  for (uint64_t i = 0; i < n; ++i) original.push_back(raw(i));
+  auto restore = [&] {
+    for (uint64_t i = 0; i < n; ++i) put(i, original[i]);
+  };
+  auto verdict = [&]() -> std::string {
+    auto report = audit::VerifyBundle(Export(stub_.get(), admin_), *verifier);
+    return report.ok() ? "ok" : std::string(report.status().message());
+  };
+
+  EXPECT_EQ(verdict(), "ok");
+
+  audit::Entry e;
+  ASSERT_TRUE(e.ParseFromString(original[5]));
+  e.set_actor("prn_someone_else");  // change a field
+  put(5, e.SerializeAsString());
+  EXPECT_EQ(verdict(), "entry 5: altered or inserted");
+  restore();
+
+  del(7);  // delete one
+  EXPECT_EQ(verdict(), "entry 7: missing");
+  restore();
+
+  put(3, original[4]);  // swap two
+  put(4, original[3]);
+  EXPECT_EQ(verdict(), "entry 3: out of order (holds entry 4)");
+  restore();
+
+  del(n - 1);  // truncate the tail
+  del(n - 2);
+  EXPECT_EQ(verdict(), StrCat("entries from ", n - 2, ": missing (tail cut)"));
+  restore();
+
+  audit::Entry forged;  // insert one at 9, shifting the rest
+  forged.set_seq(9);
+  forged.set_method("GetClient");
+  forged.set_status("OK");
+  for (uint64_t i = n - 1; i > 9; --i) {
+    audit::Entry moved;
+    ASSERT_TRUE(moved.ParseFromString(original[i - 1]));
+    moved.set_seq(i);
+    put(i, moved.SerializeAsString());
+  }
+  put(9, forged.SerializeAsString());
+  EXPECT_EQ(verdict(), "entry 9: altered or inserted");
+  restore();
+  EXPECT_EQ(verdict(), "ok");
 }
 
 }  // namespace

@@ -485,6 +485,20 @@ CallFn DownloadOf(World* w, std::string id) {
   };
 }
 
+// ExportAudit from the start, draining the stream.
+CallFn ExportAuditCall(World* w) {
+  return [w](const std::string& token) {
+    grpc::ClientContext ctx;
+    if (!token.empty()) ctx.AddMetadata("authorization", StrCat("Bearer ", token));
+    v1::ExportAuditRequest req;
+    auto reader = w->stub()->ExportAudit(&ctx, req);
+    v1::AuditBundle part;
+    while (reader->Read(&part)) {
+    }
+    return reader->Finish();
+  };
+}
+
 template <typename Req>
 Req WithId(const std::string& id) {
   Req req;
@@ -891,6 +905,8 @@ std::vector<Row> BuildTable(World* w) {
         req.set_new_size(w->AuditSize());
         return req;
       }));
+  add("ExportAudit", "global",                        "O P P P P P P O O P",
+      ExportAuditCall(w));
   add("GetAuditPublicKeys", "global",                 "O P P P P P P O O P",
       Unary(w, &Stub::GetAuditPublicKeys, [] { return v1::GetAuditPublicKeysRequest(); }));
   add("RotateAuditSigningKey", "global",              "O P P P P P P P P P",

@@ -143,6 +143,10 @@ std::string AuditLog::root() const {
   return tree_.Root();
 }
 
+absl::StatusOr<std::string> AuditLog::RawEntry(uint64_t seq) const {
+  return store_->Get(Space::kAudit, EntryKey(seq));
+}
+
 absl::StatusOr<Entry> AuditLog::Get(uint64_t seq) const {
   if (seq >= size()) return absl::NotFoundError("audit entry: not found");
   HOIDLA_ASSIGN_OR_RETURN(std::string raw, store_->Get(Space::kAudit, EntryKey(seq)));

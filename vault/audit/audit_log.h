@@ -89,6 +89,9 @@ class AuditLog {
 
   // Reads committed entry `seq`. NOT_FOUND when seq >= size().
   absl::StatusOr<Entry> Get(uint64_t seq) const;
+  // The stored bytes of entry `seq` as they are (for export and proofs).
+  // NOT_FOUND when absent.
+  absl::StatusOr<std::string> RawEntry(uint64_t seq) const;
   // The leaf hashes of the committed log, read from the store, for proofs.
   const LeafHashSource& leaves() const { return leaves_; }
 

@@ -1,6 +1,7 @@
 #include "vault/core/audit_access.h"
 
 #include "keys/signed_note.h"
+#include "vault/audit/bundle.h"
 #include "vault/audit/merkle.h"
 #include "vault/common/status_macros.h"
 #include "vault/common/strings.h"
@@ -71,6 +72,45 @@ absl::StatusOr<v1::AuditPublicKeys> AuditAccess::PublicKeys() {
 absl::StatusOr<v1::AuditPublicKeys> AuditAccess::GetPublicKeys(const RequestContext& ctx) {
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadAuditIntegrity, {}));
   return PublicKeys();
+}
+
+absl::Status AuditAccess::ExportAudit(
+    const RequestContext& ctx, const v1::ExportAuditRequest& req,
+    const std::function<absl::Status(const v1::AuditBundle&)>& emit) {
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadAuditIntegrity, {}));
+  HOIDLA_ASSIGN_OR_RETURN(std::string note, req.fresh_checkpoint() ? checkpoints_->Sign()
+                                                                   : checkpoints_->Latest());
+  std::string_view text(note);
+  text = text.substr(0, text.rfind("\n\n") + 1);
+  HOIDLA_ASSIGN_OR_RETURN(audit::TreeHead head,
+                          audit::ParseCheckpointBody(text, checkpoints_->origin()));
+  if (req.first_seq() > head.size) return FieldError("first_seq", "beyond the checkpoint");
+  HOIDLA_ASSIGN_OR_RETURN(v1::AuditPublicKeys keys, PublicKeys());
+  v1::AuditBundle part;
+  part.set_format(audit::kBundleFormat);
+  part.set_origin(keys.origin());
+  *part.mutable_verifier_keys() = keys.verifier_keys();
+  part.set_checkpoint(note);
+  part.set_tree_size(head.size);
+  part.set_first_seq(req.first_seq());
+  for (uint64_t seq = req.first_seq(); seq < head.size; ++seq) {
+    auto raw = log_->RawEntry(seq);
+    if (raw.status().code() == absl::StatusCode::kNotFound) continue;
+    HOIDLA_RETURN_IF_ERROR(raw.status());
+    auto* item = part.add_entries();
+    item->set_entry(std::move(*raw));
+    auto proof = audit::InclusionProof(log_->leaves(), seq, head.size);
+    if (proof.ok()) {
+      for (auto& h : *proof) item->add_proof(std::move(h));
+    }
+    if (part.entries_size() == 1000) {
+      HOIDLA_RETURN_IF_ERROR(emit(part));
+      part.Clear();
+    }
+  }
+  // The last part (or the only one: the header, when there are no entries).
+  if (part.entries_size() > 0 || !part.format().empty()) HOIDLA_RETURN_IF_ERROR(emit(part));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::AuditPublicKeys> AuditAccess::RotateSigningKey(const RequestContext& ctx) {

@@ -6,6 +6,8 @@
 #ifndef HOIDLA_VAULT_CORE_AUDIT_ACCESS_H_
 #define HOIDLA_VAULT_CORE_AUDIT_ACCESS_H_
 
+#include <functional>
+
 #include "absl/status/statusor.h"
 #include "hoidla/v1/vault.pb.h"
 #include "keys/keyring.h"
@@ -31,6 +33,12 @@ class AuditAccess {
   absl::StatusOr<::hoidla::v1::ConsistencyProof> GetConsistencyProof(
       const RequestContext& ctx, const ::hoidla::v1::GetConsistencyProofRequest& req);
   absl::StatusOr<::hoidla::v1::AuditPublicKeys> GetPublicKeys(const RequestContext& ctx);
+  // Exports entries first_seq .. the checkpoint's end with their proofs, in
+  // parts of up to 1000 entries passed to `emit` (the first carries the
+  // header). An entry missing from the store is left out (the verifier names
+  // the gap). Stops at the first error of `emit`.
+  absl::Status ExportAudit(const RequestContext& ctx, const ::hoidla::v1::ExportAuditRequest& req,
+                           const std::function<absl::Status(const ::hoidla::v1::AuditBundle&)>& emit);
   absl::StatusOr<::hoidla::v1::AuditPublicKeys> RotateSigningKey(const RequestContext& ctx);
 
  private:

@@ -5,6 +5,7 @@
 
 #include "keys/crypto.h"
 #include "vault/audit/audit_log.h"
+#include "vault/common/status_macros.h"
 #include "vault/common/strings.h"
 #include "vault/service/status_convert.h"
 
@@ -298,6 +299,26 @@ grpc::Status VaultService::GetConsistencyProof(grpc::ServerContext* c,
                                                v1::ConsistencyProof* resp) {
   return Unary(c, "GetConsistencyProof", resp,
                [&](const auto& ctx) { return audit_access_->GetConsistencyProof(ctx, *req); });
+}
+grpc::Status VaultService::ExportAudit(grpc::ServerContext* c, const v1::ExportAuditRequest* req,
+                                       grpc::ServerWriter<v1::AuditBundle>* writer) {
+  constexpr std::string_view kMethod = "ExportAudit";
+  audit::AuditDraft draft = NewDraft(c, kMethod);
+  auto ctx = Authenticate(c, &draft);
+  if (!ctx.ok()) return Finish(kMethod, nullptr, &draft, ctx.status());
+  // The export is on the record before its first part leaves (the entries
+  // it carries end where its checkpoint ends, before this entry).
+  bool recorded = false;
+  absl::Status s = audit_access_->ExportAudit(
+      *ctx, *req, [&](const v1::AuditBundle& part) -> absl::Status {
+        if (!recorded && draft.log != nullptr) {
+          HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(&draft, nullptr, {}));
+          recorded = true;
+        }
+        if (!writer->Write(part)) return absl::CancelledError("client went away");
+        return absl::OkStatus();
+      });
+  return Finish(kMethod, &*ctx, &draft, s);
 }
 grpc::Status VaultService::GetAuditPublicKeys(grpc::ServerContext* c,
                                               const v1::GetAuditPublicKeysRequest*,
