@@ -905,6 +905,18 @@ std::vector<Row> BuildTable(World* w) {
         req.set_new_size(w->AuditSize());
         return req;
       }));
+  auto list_audit = [](std::string org) {
+    return [org] {
+      v1::ListAuditEntriesRequest req;
+      req.set_organization_id(org);
+      req.set_page_size(5);
+      return req;
+    };
+  };
+  add("ListAuditEntries", "own_org",                  "O P P P P P P O O P",
+      Unary(w, &Stub::ListAuditEntries, list_audit(x.org_a)));
+  add("ListAuditEntries", "other_org",                "O P P P P P P N N P",
+      Unary(w, &Stub::ListAuditEntries, list_audit(x.org_b)));
   add("ExportAudit", "global",                        "O P P P P P P O O P",
       ExportAuditCall(w));
   add("GetAuditPublicKeys", "global",                 "O P P P P P P O O P",
@@ -1048,6 +1060,33 @@ TEST_F(AuthorizationTable, EveryRpcWithoutAValidTokenIsUnauthenticated) {
     }
   }
   EXPECT_EQ(done.size(), static_cast<size_t>(VaultService()->method_count()));
+}
+
+TEST_F(AuthorizationTable, WhoSawTheClientsDataListsEachAccessNewestFirst) {
+  const std::string pm = w().token(kPm), cw = w().token(kCw);
+  v1::Client got;
+  ASSERT_TRUE(Call(stub(), &Stub::GetClient, pm, WithId<v1::GetClientRequest>(w().c1), &got).ok());
+  v1::Case kase;
+  ASSERT_TRUE(Call(stub(), &Stub::GetCase, cw, WithId<v1::GetCaseRequest>(w().k1), &kase).ok());
+  v1::ListAuditEntriesRequest req;
+  req.set_organization_id(w().org_a);
+  req.set_client_id(w().c1);
+  req.set_page_size(2);
+  v1::ListAuditEntriesResponse report;
+  ASSERT_TRUE(
+      Call(stub(), &Stub::ListAuditEntries, w().token(kAuditor), req, &report).ok());
+  ASSERT_EQ(report.entries_size(), 2);
+  EXPECT_EQ(report.entries(0).method(), "GetCase");
+  EXPECT_EQ(report.entries(0).actor(), w().principal(kCw));
+  EXPECT_EQ(report.entries(1).method(), "GetClient");
+  EXPECT_EQ(report.entries(1).actor(), w().principal(kPm));
+  EXPECT_GT(report.entries(0).seq(), report.entries(1).seq());
+  EXPECT_FALSE(report.next_page_token().empty());
+  // An auditor of organisation A sees nothing of organisation B.
+  req.set_organization_id(w().org_b);
+  EXPECT_EQ(Call(stub(), &Stub::ListAuditEntries, w().token(kAuditor), req, &report)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(AuthorizationTable, TransferEndsTheOldWorkersAccess) {

@@ -33,6 +33,11 @@ class AuditAccess {
   absl::StatusOr<::hoidla::v1::ConsistencyProof> GetConsistencyProof(
       const RequestContext& ctx, const ::hoidla::v1::GetConsistencyProofRequest& req);
   absl::StatusOr<::hoidla::v1::AuditPublicKeys> GetPublicKeys(const RequestContext& ctx);
+  // Scans from the newest entry back (O(entries scanned); an index per
+  // client and actor comes later). An organisation-scoped caller must name
+  // their organisation (NOT_FOUND for another).
+  absl::StatusOr<::hoidla::v1::ListAuditEntriesResponse> ListAuditEntries(
+      const RequestContext& ctx, const ::hoidla::v1::ListAuditEntriesRequest& req);
   // Exports entries first_seq .. the checkpoint's end with their proofs, in
   // parts of up to 1000 entries passed to `emit` (the first carries the
   // header). An entry missing from the store is left out (the verifier names

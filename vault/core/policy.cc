@@ -22,7 +22,8 @@ const std::map<Role, std::set<Action>>& RoleTable() {
        {A::kWhoAmI, A::kReadOrganization, A::kWriteOrganization, A::kListOrganizations,
         A::kReadProject, A::kWriteProject, A::kListProjects, A::kReadKeyStatus,
         A::kManageKeys, A::kReadPrincipals, A::kManagePrincipals, A::kManageMemberships,
-        A::kManageTokens, A::kReadAuditIntegrity, A::kManageAuditKeys}},
+        A::kManageTokens, A::kReadAuditIntegrity, A::kManageAuditKeys,
+        A::kReadAuditEntries}},
       // Sees every project of the organisation.
       {Role::kHeadOfOrganization,
        {A::kWhoAmI, A::kReadOrganization, A::kListOrganizations, A::kReadProject,
@@ -51,8 +52,9 @@ const std::map<Role, std::set<Action>>& RoleTable() {
       // Read the audit log and consent history, never contents. The log's
       // integrity (checkpoints, proofs) now; entries and consents with their
       // issues.
-      {Role::kAuditor, {A::kWhoAmI, A::kReadAuditIntegrity}},
-      {Role::kDataProtectionOfficer, {A::kWhoAmI, A::kReadAuditIntegrity}},
+      {Role::kAuditor, {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries}},
+      {Role::kDataProtectionOfficer,
+       {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries}},
   };
   return *table;
 }
@@ -145,6 +147,7 @@ std::string_view ActionName(Action action) {
     case A::kManageTokens: return "manage_tokens";
     case A::kReadAuditIntegrity: return "read_audit_integrity";
     case A::kManageAuditKeys: return "manage_audit_keys";
+    case A::kReadAuditEntries: return "read_audit_entries";
   }
   return "unknown";
 }

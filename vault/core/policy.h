@@ -56,6 +56,7 @@ enum class Action {
   kManageMemberships,
   kManageTokens,
   kReadAuditIntegrity,  // checkpoints, proofs, public keys
+  kReadAuditEntries,
   kManageAuditKeys,
 };
 std::string_view ActionName(Action action);

@@ -300,6 +300,12 @@ grpc::Status VaultService::GetConsistencyProof(grpc::ServerContext* c,
   return Unary(c, "GetConsistencyProof", resp,
                [&](const auto& ctx) { return audit_access_->GetConsistencyProof(ctx, *req); });
 }
+grpc::Status VaultService::ListAuditEntries(grpc::ServerContext* c,
+                                            const v1::ListAuditEntriesRequest* req,
+                                            v1::ListAuditEntriesResponse* resp) {
+  return Unary(c, "ListAuditEntries", resp,
+               [&](const auto& ctx) { return audit_access_->ListAuditEntries(ctx, *req); });
+}
 grpc::Status VaultService::ExportAudit(grpc::ServerContext* c, const v1::ExportAuditRequest* req,
                                        grpc::ServerWriter<v1::AuditBundle>* writer) {
   constexpr std::string_view kMethod = "ExportAudit";

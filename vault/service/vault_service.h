@@ -99,6 +99,8 @@ class VaultService final : public v1::Vault::Service {
   grpc::Status GetConsistencyProof(grpc::ServerContext* c,
                                    const v1::GetConsistencyProofRequest* req,
                                    v1::ConsistencyProof* resp) override;
+  grpc::Status ListAuditEntries(grpc::ServerContext* c, const v1::ListAuditEntriesRequest* req,
+                                v1::ListAuditEntriesResponse* resp) override;
   grpc::Status ExportAudit(grpc::ServerContext* c, const v1::ExportAuditRequest* req,
                            grpc::ServerWriter<v1::AuditBundle>* writer) override;
   grpc::Status GetAuditPublicKeys(grpc::ServerContext* c, const v1::GetAuditPublicKeysRequest* req,
