@@ -11,8 +11,10 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <streambuf>
+#include <string_view>
 #include <utility>
 
 #include "grpcpp/client_context.h"
@@ -131,6 +133,48 @@ class FdOutBuf : public std::streambuf {
   int fd_;
   int error_ = 0;
 };
+
+// Runs `write` on a stream over `path` + ".part" (created with mode 0600),
+// which is synced and renamed to `path` when `write` succeeds and removed
+// when anything fails. `what` leads error messages ("download: ...").
+template <typename T>
+absl::StatusOr<T> WriteFileAtomically(
+    std::string_view what, const std::string& path,
+    const std::function<absl::StatusOr<T>(std::ostream&)>& write) {
+  if (path.empty())
+    return absl::InvalidArgumentError(StrCat(what, ": output path is empty"));
+  const std::string part = StrCat(path, ".part");
+  const int fd =
+      ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return ErrnoError(errno, StrCat(what, ": cannot create '", part, "'"));
+  // The file may have existed with wider permissions; the output is private.
+  absl::StatusOr<T> result;
+  if (::fchmod(fd, 0600) != 0) {
+    result = ErrnoError(
+        errno, StrCat(what, ": cannot set the mode of '", part, "'"));
+  } else {
+    FdOutBuf buf(fd);
+    std::ostream out(&buf);
+    result = write(out);
+    if (!result.ok() && buf.error() != 0) {
+      result =
+          ErrnoError(buf.error(), StrCat(what, ": cannot write '", part, "'"));
+    }
+  }
+  if (result.ok() && ::fsync(fd) != 0) {
+    result = ErrnoError(errno, StrCat(what, ": cannot sync '", part, "'"));
+  }
+  if (::close(fd) != 0 && result.ok()) {
+    result = ErrnoError(errno, StrCat(what, ": cannot close '", part, "'"));
+  }
+  if (result.ok() && std::rename(part.c_str(), path.c_str()) != 0) {
+    result = ErrnoError(
+        errno, StrCat(what, ": cannot rename '", part, "' to '", path, "'"));
+  }
+  if (!result.ok()) ::unlink(part.c_str());
+  return result;
+}
 
 }  // namespace
 
@@ -393,6 +437,77 @@ absl::StatusOr<hoidla::v1::KeyStatus> VaultClient::RetireKeyEncryptionKey(
   return CallUnary(&Stub::RetireKeyEncryptionKey, request);
 }
 
+absl::StatusOr<hoidla::v1::Checkpoint> VaultClient::GetCheckpoint(
+    const hoidla::v1::GetCheckpointRequest& request) const {
+  return CallUnary(&Stub::GetCheckpoint, request);
+}
+
+absl::StatusOr<hoidla::v1::InclusionProof> VaultClient::GetInclusionProof(
+    const hoidla::v1::GetInclusionProofRequest& request) const {
+  return CallUnary(&Stub::GetInclusionProof, request);
+}
+
+absl::StatusOr<hoidla::v1::ConsistencyProof> VaultClient::GetConsistencyProof(
+    const hoidla::v1::GetConsistencyProofRequest& request) const {
+  return CallUnary(&Stub::GetConsistencyProof, request);
+}
+
+absl::StatusOr<hoidla::v1::AuditPublicKeys> VaultClient::GetAuditPublicKeys(
+    const hoidla::v1::GetAuditPublicKeysRequest& request) const {
+  return CallUnary(&Stub::GetAuditPublicKeys, request);
+}
+
+absl::StatusOr<hoidla::v1::AuditPublicKeys> VaultClient::RotateAuditSigningKey(
+    const hoidla::v1::RotateAuditSigningKeyRequest& request) const {
+  return CallUnary(&Stub::RotateAuditSigningKey, request);
+}
+
+absl::StatusOr<int64_t> VaultClient::ExportAudit(
+    const hoidla::v1::ExportAuditRequest& request, std::ostream& out,
+    hoidla::v1::AuditBundle* header) const {
+  grpc::ClientContext context;
+  PrepareContext(&context, /*unary=*/false);
+  std::unique_ptr<grpc::ClientReaderInterface<hoidla::v1::AuditBundle>> reader =
+      stub_->ExportAudit(&context, request);
+
+  if (header != nullptr) header->Clear();
+  int64_t entries = 0;
+  bool first = true;
+  absl::Status local;  // a failure on our side; the call is then cancelled
+  hoidla::v1::AuditBundle part;
+  std::string bytes;
+  while (reader->Read(&part)) {
+    if (first && header != nullptr) {
+      *header = part;
+      header->clear_entries();
+    }
+    first = false;
+    bytes.clear();
+    if (!part.SerializeToString(&bytes)) {
+      local = absl::InternalError("export: cannot serialize a bundle part");
+      break;
+    }
+    if (!out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+      local = absl::AbortedError(StrCat(
+          "export: writing the output failed after ", entries, " entries"));
+      break;
+    }
+    entries += part.entries_size();
+  }
+  if (!local.ok()) {
+    context.TryCancel();
+    while (reader->Read(&part)) {
+    }
+    static_cast<void>(reader->Finish());
+    return local;
+  }
+  const grpc::Status status = reader->Finish();
+  if (!status.ok()) return ToAbslStatus(status);
+  if (!out.flush())
+    return absl::AbortedError("export: flushing the output failed");
+  return entries;
+}
+
 absl::StatusOr<Document> VaultClient::UploadDocument(
     const Document& header, std::istream& content) const {
   grpc::ClientContext context;
@@ -529,39 +644,17 @@ absl::StatusOr<Document> VaultClient::DownloadDocument(
 
 absl::StatusOr<Document> VaultClient::DownloadDocumentToFile(
     const DownloadDocumentRequest& request, const std::string& path) const {
-  if (path.empty())
-    return absl::InvalidArgumentError("download: output path is empty");
-  const std::string part = StrCat(path, ".part");
-  const int fd =
-      ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return ErrnoError(errno, StrCat("download: cannot create '", part, "'"));
-  // The file may have existed with wider permissions; documents are private.
-  absl::StatusOr<Document> document;
-  if (::fchmod(fd, 0600) != 0) {
-    document = ErrnoError(
-        errno, StrCat("download: cannot set the mode of '", part, "'"));
-  } else {
-    FdOutBuf buf(fd);
-    std::ostream out(&buf);
-    document = DownloadDocument(request, out);
-    if (!document.ok() && buf.error() != 0) {
-      document = ErrnoError(buf.error(),
-                            StrCat("download: cannot write '", part, "'"));
-    }
-  }
-  if (document.ok() && ::fsync(fd) != 0) {
-    document = ErrnoError(errno, StrCat("download: cannot sync '", part, "'"));
-  }
-  if (::close(fd) != 0 && document.ok()) {
-    document = ErrnoError(errno, StrCat("download: cannot close '", part, "'"));
-  }
-  if (document.ok() && std::rename(part.c_str(), path.c_str()) != 0) {
-    document = ErrnoError(
-        errno, StrCat("download: cannot rename '", part, "' to '", path, "'"));
-  }
-  if (!document.ok()) ::unlink(part.c_str());
-  return document;
+  return WriteFileAtomically<Document>(
+      "download", path,
+      [&](std::ostream& out) { return DownloadDocument(request, out); });
+}
+
+absl::StatusOr<int64_t> VaultClient::ExportAuditToFile(
+    const hoidla::v1::ExportAuditRequest& request, const std::string& path,
+    hoidla::v1::AuditBundle* header) const {
+  return WriteFileAtomically<int64_t>(
+      "export", path,
+      [&](std::ostream& out) { return ExportAudit(request, out, header); });
 }
 
 }  // namespace hoidla::client

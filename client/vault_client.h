@@ -9,8 +9,8 @@
 //     metadata (nothing is sent when the token is empty, which the server
 //     answers with UNAUTHENTICATED).
 //   * Every unary call gets a deadline (ConnectOptions::unary_timeout, 30 s by
-//     default); the streaming document transfers have none, because their
-//     duration depends on the document's size.
+//     default); the streaming calls (document transfers, the audit export)
+//     have none, because their duration depends on the amount of data.
 //   * A failed RPC is reported as the absl::Status with the same code and
 //     message as the gRPC status (see ToAbslStatus). The server's conventions
 //     (NOT_FOUND for objects the caller may not see, INVALID_ARGUMENT naming
@@ -39,6 +39,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <istream>
 #include <memory>
 #include <ostream>
@@ -223,6 +224,54 @@ class VaultClient {
       const hoidla::v1::RewrapKeysRequest& request = {}) const;
   absl::StatusOr<hoidla::v1::KeyStatus> RetireKeyEncryptionKey(
       const hoidla::v1::RetireKeyEncryptionKeyRequest& request) const;
+
+  // Audit log integrity (system administrators, auditors and data protection
+  // officers; see doc/audit.md). The responses are what the server says: a
+  // caller that does not trust the server checks the signed note with a
+  // verifier key it trusts and the proofs with the verifiers of
+  // vault/audit/merkle.h (vaultctl audit verify/watch do).
+
+  // The newest signed checkpoint (with request.fresh(), one of the current
+  // tree head signed first).
+  absl::StatusOr<hoidla::v1::Checkpoint> GetCheckpoint(
+      const hoidla::v1::GetCheckpointRequest& request = {}) const;
+  // The inclusion proof of entry request.seq() in the tree of
+  // request.tree_size() entries, with the entry's bytes.
+  absl::StatusOr<hoidla::v1::InclusionProof> GetInclusionProof(
+      const hoidla::v1::GetInclusionProofRequest& request) const;
+  // The consistency proof between the trees of request.old_size() and
+  // request.new_size() entries.
+  absl::StatusOr<hoidla::v1::ConsistencyProof> GetConsistencyProof(
+      const hoidla::v1::GetConsistencyProofRequest& request) const;
+  // The checkpoint signing keys as C2SP verifier keys, oldest first.
+  absl::StatusOr<hoidla::v1::AuditPublicKeys> GetAuditPublicKeys(
+      const hoidla::v1::GetAuditPublicKeysRequest& request = {}) const;
+  // Adds and activates a new checkpoint signing key; returns the keys after
+  // the change.
+  absl::StatusOr<hoidla::v1::AuditPublicKeys> RotateAuditSigningKey(
+      const hoidla::v1::RotateAuditSigningKeyRequest& request = {}) const;
+
+  // Audit export (streaming, no deadline).
+
+  // Exports an audit bundle: writes each streamed AuditBundle part's
+  // serialized bytes to `out`, back to back, as they arrive (the bytes parse
+  // as one AuditBundle; memory use does not grow with the bundle). On success
+  // returns the number of entries written, after `out` has been flushed;
+  // when `header` is not null it receives the bundle's header fields (format,
+  // origin, verifier keys, checkpoint, tree size, first seq; no entries).
+  // Nothing is verified here (see vault/audit/bundle.h). On failure returns
+  // the server's status, or ABORTED when writing to `out` fails (the export
+  // is then cancelled); `out` may already hold part of the bundle.
+  absl::StatusOr<int64_t> ExportAudit(const hoidla::v1::ExportAuditRequest& request,
+                                      std::ostream& out,
+                                      hoidla::v1::AuditBundle* header = nullptr) const;
+
+  // As ExportAudit, writing to the file at `path` all-or-nothing like
+  // DownloadDocumentToFile: `path` + ".part" (mode 0600) is synced and renamed
+  // to `path` only on success, and removed on failure.
+  absl::StatusOr<int64_t> ExportAuditToFile(
+      const hoidla::v1::ExportAuditRequest& request, const std::string& path,
+      hoidla::v1::AuditBundle* header = nullptr) const;
 
   // Document transfers (streaming, no deadline).
 

@@ -348,4 +348,19 @@ void PrintDocuments(const hoidla::v1::ListDocumentsResponse& list,
   NextPage(list.next_page_token(), note);
 }
 
+void PrintAuditPublicKeys(const hoidla::v1::AuditPublicKeys& keys,
+                          std::ostream& out) {
+  for (const std::string& key : keys.verifier_keys()) out << Escape(key) << '\n';
+}
+
+void PrintCheckpoint(const hoidla::v1::Checkpoint& checkpoint,
+                     std::ostream& out) {
+  std::string_view note = checkpoint.note();
+  while (!note.empty()) {
+    const size_t end = note.find('\n');
+    out << Escape(note.substr(0, end)) << '\n';
+    note.remove_prefix(end == std::string_view::npos ? note.size() : end + 1);
+  }
+}
+
 }  // namespace hoidla::vaultctl

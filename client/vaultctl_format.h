@@ -57,6 +57,16 @@ void PrintKeyStatus(const hoidla::v1::KeyStatus& status, std::ostream& out);
 void PrintRewrapKeys(const hoidla::v1::RewrapKeysResponse& response,
                      std::ostream& out);
 
+// The verifier keys, one per line (escaped), oldest first: the format of a
+// `vaultctl audit verify --public-key` file.
+void PrintAuditPublicKeys(const hoidla::v1::AuditPublicKeys& keys,
+                          std::ostream& out);
+// The checkpoint's signed note, line by line with each line escaped (a
+// well-formed note is printed byte for byte, so the output can be saved and
+// checked later).
+void PrintCheckpoint(const hoidla::v1::Checkpoint& checkpoint,
+                     std::ostream& out);
+
 // Lists: one tab-separated line per item on `out`. A non-empty next page
 // token goes to `note` as "next_page_token: T" so that `out` holds only
 // items.

@@ -23,6 +23,13 @@
 //   org create|get|list          project create|get|list
 //   client create|get|find|list  case create|get|list|assign
 //   doc upload|download|get|list keys status|rotate|rewrap|retire
+//   audit public-keys|rotate-key|checkpoint|export|verify|watch
+//
+// `audit verify BUNDLE --public-key FILE` works offline: it never contacts a
+// server and needs no --server or token. Its exit status is 0 when the bundle
+// verifies, 25 (DATA_LOSS) naming the first entry that does not, 13
+// (INVALID_ARGUMENT) for a malformed bundle or key file, 1 for an unreadable
+// file. `audit watch` exits 25 when the log was rewritten.
 //
 // Output: "key: value" lines for one object, with "id: <id>" first (so a
 // script can capture a new object's id with `| head -1 | cut -d' ' -f2`);
@@ -43,8 +50,11 @@
 //            26 UNAUTHENTICATED. A local failure while a transfer runs
 //            (writing the -o file, ...) is reported the same way with the
 //            matching code.
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
@@ -55,8 +65,10 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -64,7 +76,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "client/vault_client.h"
+#include "client/vaultctl_audit.h"
 #include "client/vaultctl_format.h"
+#include "keys/crypto.h"
 #include "vault/common/strings.h"
 
 namespace hoidla::vaultctl {
@@ -134,10 +148,18 @@ struct Args {
   std::string ttl;
   std::string worker;
   std::string case_visibility;
+  bool fresh = false;
+  uint64_t first_seq = 0;
+  std::string public_key;
+  std::string state;
+  int interval_seconds = 60;
+  bool once = false;
 };
 
 // What the selected subcommand does once connected.
 using Action = std::function<int(const VaultClient&)>;
+// What a selected offline subcommand does (no connection, no credential).
+using OfflineAction = std::function<int()>;
 
 std::string CodeName(absl::StatusCode code) {
   return absl::StatusCodeToString(code);
@@ -960,10 +982,300 @@ void AddKeys(CLI::App* app, const Globals& g, Args& a, Action* selected) {
       ->required();
 }
 
+// --- audit ---------------------------------------------------------------
+
+// Reads the whole file at `path`. The errno-derived status, naming `what`
+// and the path, when it cannot be read.
+absl::StatusOr<std::string> ReadWholeFile(std::string_view what,
+                                          const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return absl::ErrnoToStatus(
+        EISDIR, StrCat(what, ": cannot read '", path, "'"));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::ErrnoToStatus(errno,
+                               StrCat(what, ": cannot read '", path, "'"));
+  }
+  std::string contents((std::istreambuf_iterator<char>(in)),
+                       std::istreambuf_iterator<char>());
+  if (in.bad())
+    return absl::DataLossError(StrCat(what, ": error reading '", path, "'"));
+  return contents;
+}
+
+// Writes `contents` to `path` atomically: a temporary file next to it,
+// synced and renamed over it.
+absl::Status WriteFileAtomically(std::string_view what, const std::string& path,
+                                 std::string_view contents) {
+  const std::string tmp = StrCat(path, ".tmp");
+  const int fd =
+      ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return absl::ErrnoToStatus(errno,
+                               StrCat(what, ": cannot create '", tmp, "'"));
+  }
+  absl::Status status;
+  size_t done = 0;
+  while (done < contents.size() && status.ok()) {
+    const ssize_t w = ::write(fd, contents.data() + done, contents.size() - done);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      status = absl::ErrnoToStatus(errno,
+                                   StrCat(what, ": cannot write '", tmp, "'"));
+    } else {
+      done += static_cast<size_t>(w);
+    }
+  }
+  if (status.ok() && ::fsync(fd) != 0) {
+    status =
+        absl::ErrnoToStatus(errno, StrCat(what, ": cannot sync '", tmp, "'"));
+  }
+  if (::close(fd) != 0 && status.ok()) {
+    status =
+        absl::ErrnoToStatus(errno, StrCat(what, ": cannot close '", tmp, "'"));
+  }
+  if (status.ok() && std::rename(tmp.c_str(), path.c_str()) != 0) {
+    status = absl::ErrnoToStatus(
+        errno, StrCat(what, ": cannot rename '", tmp, "' to '", path, "'"));
+  }
+  if (!status.ok()) ::unlink(tmp.c_str());
+  return status;
+}
+
+// Reads and parses the --public-key file. Prints the error and returns its
+// exit code (1 unreadable, 13 malformed) on failure.
+std::optional<std::vector<keys::NoteVerifier>> LoadVerifierKeys(
+    const std::string& path, int* exit_code) {
+  if (absl::Status s = keys::InitCrypto(); !s.ok()) {
+    *exit_code = RpcError(s);
+    return std::nullopt;
+  }
+  absl::StatusOr<std::string> text = ReadWholeFile("--public-key", path);
+  if (!text.ok()) {
+    *exit_code = UsageError(View(text.status().message()));
+    return std::nullopt;
+  }
+  absl::StatusOr<std::vector<keys::NoteVerifier>> verifiers =
+      ParseVerifierKeys(*text);
+  if (!verifiers.ok()) {
+    *exit_code = RpcError(absl::InvalidArgumentError(
+        StrCat("--public-key: '", path, "': ",
+               std::string(verifiers.status().message()))));
+    return std::nullopt;
+  }
+  return *std::move(verifiers);
+}
+
+int RunAuditCheckpoint(const Globals& g, const Args& a, const VaultClient& vc) {
+  hoidla::v1::GetCheckpointRequest req;
+  req.set_fresh(a.fresh);
+  absl::StatusOr<hoidla::v1::Checkpoint> checkpoint = vc.GetCheckpoint(req);
+  if (a.output.empty() || a.output == "-" || !checkpoint.ok()) {
+    return Show(g, checkpoint, &PrintCheckpoint);
+  }
+  if (absl::Status s = WriteFileAtomically("--output", a.output,
+                                           checkpoint->note());
+      !s.ok()) {
+    return RpcError(s);
+  }
+  std::cout << "tree_size: " << checkpoint->tree_size() << '\n'
+            << "root: " << HexString(checkpoint->root_hash()) << '\n';
+  return Finish();
+}
+
+int RunAuditExport(const Args& a, const VaultClient& vc) {
+  hoidla::v1::ExportAuditRequest req;
+  req.set_first_seq(a.first_seq);
+  req.set_fresh_checkpoint(a.fresh);
+  hoidla::v1::AuditBundle header;
+  absl::StatusOr<int64_t> entries = vc.ExportAuditToFile(req, a.output, &header);
+  if (!entries.ok()) return RpcError(entries.status());
+  std::cout << "entries: " << *entries << '\n'
+            << "tree_size: " << header.tree_size() << '\n';
+  return Finish();
+}
+
+int RunAuditVerify(const Args& a) {
+  int exit_code = 0;
+  std::optional<std::vector<keys::NoteVerifier>> verifiers =
+      LoadVerifierKeys(a.public_key, &exit_code);
+  if (!verifiers) return exit_code;
+  absl::StatusOr<std::string> bytes = ReadWholeFile("BUNDLE", a.file);
+  if (!bytes.ok()) return UsageError(View(bytes.status().message()));
+  absl::StatusOr<audit::BundleReport> report =
+      VerifyBundleBytes(*bytes, *verifiers);
+  if (!report.ok()) return RpcError(report.status());
+  std::cout << "verified: " << report->verified << " entries";
+  if (report->verified > 0) {
+    std::cout << " (seq " << report->first_seq << ".."
+              << report->first_seq + report->verified - 1 << ")";
+  }
+  std::cout << " against checkpoint of size " << report->tree_size
+            << ", root " << HexString(report->root) << '\n';
+  return Finish();
+}
+
+// The default --state of `audit watch`: ~/.hoidla-audit-watch, or next to the
+// key file when there is no home directory.
+std::string DefaultWatchState(const std::string& public_key) {
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0')
+    return StrCat(std::string(home), "/.hoidla-audit-watch");
+  return StrCat(public_key, ".watch");
+}
+
+// Failures of a watch round that a later round may not see again.
+bool Transient(absl::StatusCode code) {
+  return code == absl::StatusCode::kUnavailable ||
+         code == absl::StatusCode::kDeadlineExceeded ||
+         code == absl::StatusCode::kResourceExhausted ||
+         code == absl::StatusCode::kAborted;
+}
+
+int RunAuditWatch(const Args& a, const VaultClient& vc) {
+  int exit_code = 0;
+  std::optional<std::vector<keys::NoteVerifier>> verifiers =
+      LoadVerifierKeys(a.public_key, &exit_code);
+  if (!verifiers) return exit_code;
+  const std::string state =
+      a.state.empty() ? DefaultWatchState(a.public_key) : a.state;
+  std::optional<std::string> trusted;
+  {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(state, ec);
+    if (exists) {
+      absl::StatusOr<std::string> note = ReadWholeFile("--state", state);
+      if (!note.ok()) return UsageError(View(note.status().message()));
+      trusted = *std::move(note);
+    } else if (ec) {
+      return UsageError(StrCat("--state: cannot access '", state,
+                               "': ", ec.message()));
+    }
+  }
+  while (true) {
+    absl::StatusOr<WatchResult> round = WatchRound(vc, *verifiers, trusted);
+    if (!round.ok()) {
+      if (a.once || !Transient(round.status().code()))
+        return RpcError(round.status());
+      std::cerr << "warning: " << CodeName(round.status().code()) << ": "
+                << Escape(View(round.status().message())) << " (retrying in "
+                << a.interval_seconds << "s)\n";
+    } else {
+      switch (round->kind) {
+        case WatchResult::Kind::kFirst:
+          std::cout << "trusted: " << round->new_size << " (first checkpoint, "
+                    << "root " << HexString(round->new_root) << ")\n";
+          break;
+        case WatchResult::Kind::kUnchanged:
+          std::cout << "unchanged: " << round->new_size << '\n';
+          break;
+        case WatchResult::Kind::kConsistent:
+          std::cout << "consistent: " << round->old_size << " -> "
+                    << round->new_size << '\n';
+          break;
+      }
+      if (round->kind != WatchResult::Kind::kUnchanged) {
+        if (absl::Status s = WriteFileAtomically("--state", state, round->note);
+            !s.ok()) {
+          return RpcError(s);
+        }
+        trusted = round->note;
+      }
+      if (int rc = Finish(); rc != 0) return rc;
+    }
+    if (a.once) return 0;
+    std::this_thread::sleep_for(std::chrono::seconds(a.interval_seconds));
+  }
+}
+
+void AddAudit(CLI::App* app, const Globals& g, Args& a, Action* selected,
+              OfflineAction* offline) {
+  CLI::App* audit = app->add_subcommand(
+      "audit",
+      "Audit log integrity: signed checkpoints, export bundles and their "
+      "verification");
+  audit->require_subcommand(1);
+
+  Leaf(audit, "public-keys",
+       "Print the checkpoint verifier keys, one per line, oldest first (save "
+       "them for --public-key)",
+       selected, [&g](const VaultClient& vc) {
+         return Show(g, vc.GetAuditPublicKeys(), &PrintAuditPublicKeys);
+       });
+  Leaf(audit, "rotate-key",
+       "Add and activate a new checkpoint signing key (prints the verifier "
+       "keys)",
+       selected, [&g](const VaultClient& vc) {
+         return Show(g, vc.RotateAuditSigningKey(), &PrintAuditPublicKeys);
+       });
+
+  CLI::App* checkpoint =
+      Leaf(audit, "checkpoint",
+           "Print the newest signed checkpoint (a C2SP signed note)", selected,
+           [&g, &a](const VaultClient& vc) {
+             return RunAuditCheckpoint(g, a, vc);
+           });
+  checkpoint->add_flag("--fresh", a.fresh,
+                       "Sign a checkpoint of the current tree head first");
+  checkpoint->add_option("-o,--output", a.output,
+                         "Write the note to this file instead (prints its "
+                         "tree size and root)");
+
+  CLI::App* exp = Leaf(
+      audit, "export",
+      "Export the entries from --from to a signed checkpoint, with their "
+      "inclusion proofs, as a bundle file for `audit verify`",
+      selected, [&a](const VaultClient& vc) { return RunAuditExport(a, vc); });
+  exp->add_option("-o,--output", a.output,
+                  "Bundle file (written as FILE.part, renamed when complete)")
+      ->required();
+  exp->add_option("--from", a.first_seq, "First entry to export (default 0)");
+  exp->add_flag("--fresh", a.fresh,
+                "Sign a checkpoint of the current tree head first (else the "
+                "newest)");
+
+  CLI::App* verify =
+      audit->add_subcommand("verify",
+                            "Verify an export bundle offline (no server): the "
+                            "checkpoint's signature and every entry");
+  verify->callback([offline, &a] {
+    *offline = [&a] { return RunAuditVerify(a); };
+  });
+  verify->add_option("BUNDLE", a.file, "Bundle file from `audit export`")
+      ->required();
+  verify
+      ->add_option("--public-key", a.public_key,
+                   "File of trusted verifier keys, one per line (as `audit "
+                   "public-keys` prints them)")
+      ->required();
+
+  CLI::App* watch = Leaf(
+      audit, "watch",
+      "Follow the live log: check each new checkpoint's signature and that "
+      "it extends the last trusted one (exit 25 when the log was rewritten)",
+      selected, [&a](const VaultClient& vc) { return RunAuditWatch(a, vc); });
+  watch
+      ->add_option("--public-key", a.public_key,
+                   "File of trusted verifier keys, one per line")
+      ->required();
+  watch->add_option("--state", a.state,
+                    "File holding the last trusted checkpoint (default "
+                    "~/.hoidla-audit-watch); the first round trusts the "
+                    "checkpoint it fetches");
+  watch
+      ->add_option("--interval", a.interval_seconds,
+                   "Seconds between rounds")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  watch->add_flag("--once", a.once, "Do one round and exit");
+}
+
 int Run(int argc, char** argv) {
   Globals globals;
   Args args;
   Action selected;
+  OfflineAction offline;
 
   CLI::App app("vaultctl: command-line client for the Hoidla records vault",
                "vaultctl");
@@ -1017,6 +1329,7 @@ int Run(int argc, char** argv) {
   AddCase(&app, globals, args, &selected);
   AddDoc(&app, globals, args, &selected);
   AddKeys(&app, globals, args, &selected);
+  AddAudit(&app, globals, args, &selected, &offline);
   // Set last: subcommands keep the short footer above.
   app.footer(kExitCodesHelp);
 
@@ -1030,6 +1343,8 @@ int Run(int argc, char** argv) {
     std::cerr << "Run with --help for more information.\n";
     return kExitUsage;
   }
+  // Offline commands need no server and no credential.
+  if (offline) return offline();
   if (!selected) return UsageError("no command given");
 
   absl::StatusOr<std::string> resolved_token = ResolveToken(globals);

@@ -1,8 +1,9 @@
 // Tests of VaultClient against an in-process fake Vault service: credentials
 // and deadlines on every call, status conversion, chunked uploads, streamed
 // and verified downloads, the all-or-nothing file download, and the
-// principal, token and case assignment calls; plus vaultctl's output
-// formatting of principals, memberships and tokens.
+// principal, token and case assignment calls, the audit calls and the
+// streamed audit export; plus vaultctl's output formatting of principals,
+// memberships, tokens, checkpoints and verifier keys.
 #include "client/vault_client.h"
 
 #include <gtest/gtest.h>
@@ -284,6 +285,101 @@ class FakeVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
+  // Audit RPCs. The fake's log holds kAuditEntries entries "entry-<i>"; the
+  // export streams them in parts of two entries, the first part carrying the
+  // header fields. first_seq 99 fails after the first part.
+  static constexpr int kAuditEntries = 5;
+
+  grpc::Status GetCheckpoint(grpc::ServerContext* context,
+                             const v1::GetCheckpointRequest* request,
+                             v1::Checkpoint* response) override {
+    if (Authorization(context).empty())
+      return {grpc::StatusCode::UNAUTHENTICATED, "missing credential"};
+    response->set_note(request->fresh() ? "fresh\n" : "newest\n");
+    response->set_tree_size(kAuditEntries);
+    response->set_root_hash(std::string(32, 'r'));
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetInclusionProof(grpc::ServerContext*,
+                                 const v1::GetInclusionProofRequest* request,
+                                 v1::InclusionProof* response) override {
+    if (request->seq() >= request->tree_size())
+      return {grpc::StatusCode::INVALID_ARGUMENT, "seq: not below tree_size"};
+    response->set_seq(request->seq());
+    response->set_tree_size(request->tree_size());
+    response->set_entry("entry-" + std::to_string(request->seq()));
+    response->add_hashes(std::string(32, 'h'));
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetConsistencyProof(
+      grpc::ServerContext*, const v1::GetConsistencyProofRequest* request,
+      v1::ConsistencyProof* response) override {
+    response->set_old_size(request->old_size());
+    response->set_new_size(request->new_size());
+    response->add_hashes(std::string(32, 'c'));
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetAuditPublicKeys(grpc::ServerContext*,
+                                  const v1::GetAuditPublicKeysRequest*,
+                                  v1::AuditPublicKeys* response) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    response->set_origin("test/audit");
+    for (int i = 0; i <= audit_key_rotations_; ++i)
+      response->add_verifier_keys("test/audit+0000000" + std::to_string(i) +
+                                  "+AQ==");
+    return grpc::Status::OK;
+  }
+
+  grpc::Status RotateAuditSigningKey(
+      grpc::ServerContext* context, const v1::RotateAuditSigningKeyRequest*,
+      v1::AuditPublicKeys* response) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++audit_key_rotations_;
+    }
+    return GetAuditPublicKeys(context, nullptr, response);
+  }
+
+  grpc::Status ExportAudit(grpc::ServerContext* context,
+                           const v1::ExportAuditRequest* request,
+                           grpc::ServerWriter<v1::AuditBundle>* writer) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      last_export_had_deadline_ =
+          context->deadline() <
+          std::chrono::system_clock::now() + std::chrono::hours(1);
+    }
+    const bool fail = request->first_seq() == 99;
+    const uint64_t first = fail ? 0 : request->first_seq();
+    v1::AuditBundle part;
+    part.set_format("hoidla-audit-bundle/v1");
+    part.set_origin("test/audit");
+    part.add_verifier_keys("test/audit+00000000+AQ==");
+    part.set_checkpoint(request->fresh_checkpoint() ? "fresh\n" : "newest\n");
+    part.set_tree_size(kAuditEntries);
+    part.set_first_seq(first);
+    for (uint64_t seq = first; seq < kAuditEntries; ++seq) {
+      v1::AuditBundleEntry* entry = part.add_entries();
+      entry->set_entry("entry-" + std::to_string(seq));
+      entry->add_proof(std::string(32, static_cast<char>('a' + seq)));
+      if (part.entries_size() == 2 || seq + 1 == kAuditEntries) {
+        if (!writer->Write(part))
+          return {grpc::StatusCode::CANCELLED, "client went away"};
+        if (fail) return {grpc::StatusCode::DATA_LOSS, "entry 2: unreadable"};
+        part.Clear();
+      }
+    }
+    return grpc::Status::OK;
+  }
+
+  bool last_export_had_deadline() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return last_export_had_deadline_;
+  }
+
   // Stores a document directly (for downloads).
   void Put(const v1::Document& document, const std::string& content,
            bool fail_after_first) {
@@ -332,6 +428,8 @@ class FakeVault final : public v1::Vault::Service {
   size_t last_data_messages_ = 0;
   size_t last_largest_message_ = 0;
   int cancelled_uploads_ = 0;
+  int audit_key_rotations_ = 0;
+  bool last_export_had_deadline_ = true;
 };
 
 class VaultClientTest : public ::testing::Test {
@@ -719,6 +817,152 @@ TEST_F(VaultClientTest, AssignCase) {
   req.set_worker_id("prn_nobody");
   EXPECT_EQ(client_->AssignCase(req).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(VaultClientTest, AuditUnaryCalls) {
+  v1::GetCheckpointRequest fresh;
+  fresh.set_fresh(true);
+  auto checkpoint = client_->GetCheckpoint(fresh);
+  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+  EXPECT_EQ(checkpoint->note(), "fresh\n");
+  EXPECT_EQ(checkpoint->tree_size(), 5u);
+  EXPECT_EQ(client_->GetCheckpoint()->note(), "newest\n");
+  EXPECT_EQ(MakeClient("")->GetCheckpoint().status().code(),
+            absl::StatusCode::kUnauthenticated);
+
+  v1::GetInclusionProofRequest inclusion;
+  inclusion.set_seq(3);
+  inclusion.set_tree_size(5);
+  auto proof = client_->GetInclusionProof(inclusion);
+  ASSERT_TRUE(proof.ok()) << proof.status();
+  EXPECT_EQ(proof->entry(), "entry-3");
+  EXPECT_EQ(proof->hashes_size(), 1);
+  inclusion.set_seq(5);
+  auto bad = client_->GetInclusionProof(inclusion);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().message(), "seq: not below tree_size");
+
+  v1::GetConsistencyProofRequest consistency;
+  consistency.set_old_size(2);
+  consistency.set_new_size(5);
+  auto cproof = client_->GetConsistencyProof(consistency);
+  ASSERT_TRUE(cproof.ok()) << cproof.status();
+  EXPECT_EQ(cproof->old_size(), 2u);
+  EXPECT_EQ(cproof->new_size(), 5u);
+
+  auto keys = client_->GetAuditPublicKeys();
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  EXPECT_EQ(keys->verifier_keys_size(), 1);
+  auto rotated = client_->RotateAuditSigningKey();
+  ASSERT_TRUE(rotated.ok()) << rotated.status();
+  EXPECT_EQ(rotated->verifier_keys_size(), 2);
+}
+
+TEST_F(VaultClientTest, ExportAuditWritesPartsBackToBack) {
+  v1::ExportAuditRequest req;
+  req.set_first_seq(1);
+  req.set_fresh_checkpoint(true);
+  std::ostringstream out;
+  v1::AuditBundle header;
+  auto entries = client_->ExportAudit(req, out, &header);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  EXPECT_EQ(*entries, 4);
+  EXPECT_FALSE(service_.last_export_had_deadline());
+
+  // The header fields of the first part, without entries.
+  EXPECT_EQ(header.format(), "hoidla-audit-bundle/v1");
+  EXPECT_EQ(header.checkpoint(), "fresh\n");
+  EXPECT_EQ(header.tree_size(), 5u);
+  EXPECT_EQ(header.first_seq(), 1u);
+  EXPECT_EQ(header.entries_size(), 0);
+
+  // Two parts of two entries: together one bundle with every entry in order.
+  v1::AuditBundle bundle;
+  ASSERT_TRUE(bundle.ParseFromString(out.str()));
+  EXPECT_EQ(bundle.format(), "hoidla-audit-bundle/v1");
+  EXPECT_EQ(bundle.verifier_keys_size(), 1);
+  EXPECT_EQ(bundle.tree_size(), 5u);
+  EXPECT_EQ(bundle.first_seq(), 1u);
+  ASSERT_EQ(bundle.entries_size(), 4);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(bundle.entries(i).entry(), "entry-" + std::to_string(i + 1));
+    EXPECT_EQ(bundle.entries(i).proof(0),
+              std::string(32, static_cast<char>('a' + i + 1)));
+  }
+
+  // From 0: three parts (2 + 2 + 1); the header argument is optional.
+  std::ostringstream all;
+  auto five = client_->ExportAudit(v1::ExportAuditRequest(), all);
+  ASSERT_TRUE(five.ok()) << five.status();
+  EXPECT_EQ(*five, 5);
+  ASSERT_TRUE(bundle.ParseFromString(all.str()));
+  EXPECT_EQ(bundle.entries_size(), 5);
+  EXPECT_EQ(bundle.checkpoint(), "newest\n");
+  EXPECT_EQ(bundle.first_seq(), 0u);
+}
+
+TEST_F(VaultClientTest, ExportAuditFailures) {
+  // The server fails after the first part: its status, not a count.
+  v1::ExportAuditRequest req;
+  req.set_first_seq(99);
+  std::ostringstream out;
+  auto failed = client_->ExportAudit(req, out);
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(failed.status().message(), "entry 2: unreadable");
+
+  // To a file: nothing is left behind.
+  const std::string path = (dir_ / "bundle.bin").string();
+  EXPECT_EQ(client_->ExportAuditToFile(req, path).status().code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_FALSE(std::filesystem::exists(path + ".part"));
+
+  // A failing output stream cancels the export: ABORTED.
+  std::ostringstream broken;
+  broken.setstate(std::ios::badbit);
+  auto aborted = client_->ExportAudit(v1::ExportAuditRequest(), broken);
+  EXPECT_EQ(aborted.status().code(), absl::StatusCode::kAborted)
+      << aborted.status();
+
+  // A good export to a file: mode 0600, the bytes ExportAudit writes.
+  v1::AuditBundle header;
+  auto written =
+      client_->ExportAuditToFile(v1::ExportAuditRequest(), path, &header);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(*written, 5);
+  EXPECT_EQ(header.tree_size(), 5u);
+  EXPECT_FALSE(std::filesystem::exists(path + ".part"));
+  struct stat st;
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::ifstream in(path, std::ios::binary);
+  std::string got((std::istreambuf_iterator<char>(in)),
+                  std::istreambuf_iterator<char>());
+  std::ostringstream expected;
+  ASSERT_TRUE(client_->ExportAudit(v1::ExportAuditRequest(), expected).ok());
+  EXPECT_TRUE(got == expected.str());
+}
+
+TEST(VaultctlFormatTest, CheckpointAndPublicKeys) {
+  v1::Checkpoint checkpoint;
+  const std::string note =
+      "example.org/audit\n7\nq80=\n\n\xE2\x80\x94 example.org/audit "
+      "AAAAAA==\n";
+  checkpoint.set_note(note);
+  std::ostringstream out;
+  hoidla::vaultctl::PrintCheckpoint(checkpoint, out);
+  EXPECT_EQ(out.str(), note);  // byte for byte, so it can be saved
+  checkpoint.set_note("origin\x1b[2J\n1\n");
+  std::ostringstream escaped;
+  hoidla::vaultctl::PrintCheckpoint(checkpoint, escaped);
+  EXPECT_EQ(escaped.str(), "origin\\x1b[2J\n1\n");
+
+  v1::AuditPublicKeys keys;
+  keys.add_verifier_keys("a+00000000+AQ==");
+  keys.add_verifier_keys("a+00000001+AQ==");
+  std::ostringstream lines;
+  hoidla::vaultctl::PrintAuditPublicKeys(keys, lines);
+  EXPECT_EQ(lines.str(), "a+00000000+AQ==\na+00000001+AQ==\n");
 }
 
 TEST(VaultctlFormatTest, Memberships) {
