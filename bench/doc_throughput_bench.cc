@@ -209,10 +209,29 @@ int main(int argc, char** argv) {
     std::cerr << client.status() << "\n";
     return 1;
   }
-  auto& c = **client;
   v1::CreateOrganizationRequest oreq;
   oreq.mutable_organization()->set_name("Bench");
-  auto org = c.CreateOrganization(oreq);
+  auto org = (*client)->CreateOrganization(oreq);
+  // Client data needs an organisation role: a head of organisation.
+  v1::CreatePrincipalRequest pr;
+  pr.mutable_principal()->set_display_name("Head");
+  pr.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
+  pr.mutable_principal()->set_organization_id(org->id());
+  auto head = (*client)->CreatePrincipal(pr);
+  v1::AddMembershipRequest am;
+  am.set_principal_id(head->id());
+  am.mutable_membership()->set_organization_id(org->id());
+  am.mutable_membership()->set_role("head_of_organization");
+  if (!(*client)->AddMembership(am).ok()) return 1;
+  v1::IssueTokenRequest it;
+  it.set_principal_id(head->id());
+  it.set_ttl_seconds(3600);
+  auto head_token = (*client)->IssueToken(it);
+  if (!head_token.ok()) return 1;
+  opts.token = head_token->token();
+  client = hoidla::client::VaultClient::Connect(opts);
+  if (!client.ok()) return 1;
+  auto& c = **client;
   v1::CreateProjectRequest preq;
   preq.mutable_project()->set_organization_id(org->id());
   preq.mutable_project()->set_name("Bench");
