@@ -8,9 +8,10 @@
 //   2. offline verification speed of an exported bundle, entries per second.
 // Both vaults run in this process on RocksDB in temporary folders.
 //
-// Usage: audit_bench [--seconds S] [--clients N]   (defaults 3, 32)
+// Usage: audit_bench [--seconds S] [--clients N] [--rounds R]   (defaults 2, 32, 3)
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -196,25 +197,42 @@ double Throughput(int clients, double seconds, Op op) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  double seconds = 3;
+  double seconds = 2;
   int clients = 32;
+  int rounds = 3;
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::stod(argv[i + 1]);
     if (std::strcmp(argv[i], "--clients") == 0) clients = std::stoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::max(1, std::stoi(argv[i + 1]));
   }
   if (!hoidla::keys::InitCrypto().ok()) return 1;
   const std::string data(1024, 'x');
-  double write_qps[2], read_qps[2];
-  std::string audited_admin;
-  std::unique_ptr<Vault> audited_vault;
-  for (int audited = 0; audited < 2; ++audited) {
-    auto v = StartVault(audited == 1);
-    std::string id;
-    if (!Upload(*v, data, &id)) return 1;
-    write_qps[audited] = Throughput(clients, seconds, [&] { return Upload(*v, data, nullptr); });
-    read_qps[audited] = Throughput(clients, seconds, [&] { return Download(*v, id); });
-    if (audited == 1) audited_vault = std::move(v);
+  // Both vaults stay up; phases alternate (unaudited, audited) over several
+  // rounds and the medians of the per-round ratios are reported, so a noisy
+  // moment of the shared machine does not decide the figure.
+  std::unique_ptr<Vault> vaults[2] = {StartVault(false), StartVault(true)};
+  std::string ids[2];
+  for (int a = 0; a < 2; ++a) {
+    if (!Upload(*vaults[a], data, &ids[a])) return 1;
   }
+  std::vector<double> write_ratio, read_ratio, write_qps[2], read_qps[2];
+  for (int round = 0; round < rounds; ++round) {
+    double w[2], r[2];
+    for (int a = 0; a < 2; ++a) {
+      w[a] = Throughput(clients, seconds, [&] { return Upload(*vaults[a], data, nullptr); });
+      r[a] = Throughput(clients, seconds, [&] { return Download(*vaults[a], ids[a]); });
+      write_qps[a].push_back(w[a]);
+      read_qps[a].push_back(r[a]);
+    }
+    write_ratio.push_back(w[1] / w[0]);
+    read_ratio.push_back(r[1] / r[0]);
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  std::unique_ptr<Vault> audited_vault = std::move(vaults[1]);
+  vaults[0]->server->Shutdown(std::chrono::seconds(2));
 
   // Export the audited vault's log and verify it offline.
   auto& v = *audited_vault;
@@ -239,14 +257,15 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::printf("Hoidla audit log cost (%d concurrent clients, %.0f s per phase, RocksDB, fsync on)\n",
-              clients, seconds);
+  std::printf("Hoidla audit log cost (%d concurrent clients, %.0f s per phase, %d rounds, "
+              "RocksDB, fsync on; medians)\n",
+              clients, seconds, rounds);
   std::printf("  1 KiB upload:   audited %8.0f /s, unaudited %8.0f /s: %5.1f%% (target >= 70%%: %s)\n",
-              write_qps[1], write_qps[0], 100 * write_qps[1] / write_qps[0],
-              write_qps[1] / write_qps[0] >= 0.7 ? "met" : "NOT met");
+              median(write_qps[1]), median(write_qps[0]), 100 * median(write_ratio),
+              median(write_ratio) >= 0.7 ? "met" : "NOT met");
   std::printf("  1 KiB download: audited %8.0f /s, unaudited %8.0f /s: %5.1f%% (target >= 70%%: %s)\n",
-              read_qps[1], read_qps[0], 100 * read_qps[1] / read_qps[0],
-              read_qps[1] / read_qps[0] >= 0.7 ? "met" : "NOT met");
+              median(read_qps[1]), median(read_qps[0]), 100 * median(read_ratio),
+              median(read_ratio) >= 0.7 ? "met" : "NOT met");
   std::printf("  offline verification: %lu entries in %.3f s = %.0f entries/s\n",
               static_cast<unsigned long>(report->verified), verify_s,
               report->verified / verify_s);
