@@ -1082,6 +1082,13 @@ TEST_F(AuthorizationTable, WhoSawTheClientsDataListsEachAccessNewestFirst) {
   EXPECT_EQ(report.entries(1).actor(), w().principal(kPm));
   EXPECT_GT(report.entries(0).seq(), report.entries(1).seq());
   EXPECT_FALSE(report.next_page_token().empty());
+  // By action: only the case read.
+  req.set_action("read_case");
+  ASSERT_TRUE(
+      Call(stub(), &Stub::ListAuditEntries, w().token(kAuditor), req, &report).ok());
+  ASSERT_GE(report.entries_size(), 1);
+  for (const auto& e : report.entries()) EXPECT_EQ(e.action(), "read_case");
+  req.clear_action();
   // An auditor of organisation A sees nothing of organisation B.
   req.set_organization_id(w().org_b);
   EXPECT_EQ(Call(stub(), &Stub::ListAuditEntries, w().token(kAuditor), req, &report)

@@ -129,6 +129,7 @@ absl::StatusOr<v1::ListAuditEntriesResponse> AuditAccess::ListAuditEntries(
     if (!req.actor().empty() && e.actor() != req.actor()) continue;
     if (!req.project_id().empty() && e.project_id() != req.project_id()) continue;
     if (!req.method().empty() && e.method() != req.method()) continue;
+    if (!req.action().empty() && e.action() != req.action()) continue;
     if (e.time_micros() < from || e.time_micros() >= until) continue;
     *out.add_entries() = EntryToApi(e);
   }
