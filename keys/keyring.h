@@ -1,6 +1,6 @@
 // Keyring: Hoidla's key hierarchy, persisted in the kKeys space.
 //
-//   master key (keys/master_key.h; never stored by the keyring)
+//   master key (keys/master.h; never stored by the keyring)
 //     └─ key-encryption keys (KEK), versioned: kek/<version>, wrapped by master
 //          └─ one key per data subject: subj/<subject id>, wrapped by a KEK
 //               └─ a fresh data key per stored object version, wrapped by
@@ -33,7 +33,7 @@
 
 #include "absl/status/statusor.h"
 #include "keys/crypto.h"
-#include "keys/master_key.h"
+#include "keys/master.h"
 #include "vault/common/clock.h"
 #include "vault/storage/kv_store.h"
 

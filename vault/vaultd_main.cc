@@ -24,7 +24,7 @@
 #include <sstream>
 
 #include "keys/crypto.h"
-#include "keys/master_key.h"
+#include "keys/master.h"
 #include "vault/service/config.h"
 #include "vault/service/server.h"
 

@@ -33,7 +33,7 @@
 
 #include "hoidla/v1/vault.grpc.pb.h"
 #include "keys/crypto.h"
-#include "keys/master_key.h"
+#include "keys/master.h"
 #include "tests/integration/test_support.h"
 #include "vault/common/ids.h"
 #include "vault/common/strings.h"

@@ -8,7 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "keys/crypto.h"
-#include "keys/master_key.h"
+#include "keys/master.h"
 #include "tests/unit/test_util.h"
 
 namespace hoidla::keys {

@@ -1,4 +1,4 @@
-#include "keys/master_key.h"
+#include "keys/master.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

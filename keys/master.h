@@ -11,8 +11,8 @@
 //
 // Thread-safety: the functions are independent and safe to call concurrently
 // on different paths.
-#ifndef HOIDLA_KEYS_MASTER_KEY_H_
-#define HOIDLA_KEYS_MASTER_KEY_H_
+#ifndef HOIDLA_KEYS_MASTER_H_
+#define HOIDLA_KEYS_MASTER_H_
 
 #include <string>
 #include <string_view>
@@ -61,4 +61,4 @@ absl::StatusOr<SecureBuffer> LoadOrCreateDevKey(const std::string& path, bool* c
 
 }  // namespace hoidla::keys
 
-#endif  // HOIDLA_KEYS_MASTER_KEY_H_
+#endif  // HOIDLA_KEYS_MASTER_H_
