@@ -320,9 +320,11 @@ absl::StatusOr<std::unique_ptr<Download>> Documents::OpenDownload(
   if (req.offset() < 0) return FieldError("offset", "must not be negative");
   if (req.length() < 0) return FieldError("length", "must not be negative");
   auto r = LoadDocument(req.id());
-  Target target = registry_->LocationOf(req.id());
+  Target target;
   if (r.ok()) {
     HOIDLA_ASSIGN_OR_RETURN(target, DocumentTarget(*r));
+  } else {
+    target = registry_->LocationOf(req.id());  // only to answer DATA_LOSS or NOT_FOUND
   }
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kDownloadDocument, target));
   if (!r.ok()) return r.status();
@@ -376,9 +378,11 @@ absl::StatusOr<v1::Document> Documents::GetDocument(const RequestContext& ctx,
                                                     const v1::GetDocumentRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kDocument, "id"));
   auto r = LoadDocument(req.id());
-  Target target = registry_->LocationOf(req.id());
+  Target target;
   if (r.ok()) {
     HOIDLA_ASSIGN_OR_RETURN(target, DocumentTarget(*r));
+  } else {
+    target = registry_->LocationOf(req.id());  // only to answer DATA_LOSS or NOT_FOUND
   }
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadDocument, target));
   if (!r.ok()) return r.status();

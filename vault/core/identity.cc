@@ -494,17 +494,4 @@ absl::StatusOr<v1::RevokeTokenResponse> Identity::RevokeToken(const RequestConte
   return v1::RevokeTokenResponse();
 }
 
-absl::StatusOr<bool> Identity::HoldsProjectRole(std::string_view principal_id,
-                                                std::string_view project_id,
-                                                std::initializer_list<Role> roles) const {
-  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadPrincipal(principal_id));
-  for (const auto& m : PrincipalFromRecord(r).memberships) {
-    if (m.project_id != project_id) continue;
-    for (Role role : roles) {
-      if (m.role == role) return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace hoidla::core

@@ -82,11 +82,6 @@ class Identity {
   absl::StatusOr<v1::RevokeTokenResponse> RevokeToken(const RequestContext& ctx,
                                                       const v1::RevokeTokenRequest& req);
 
-  // Whether `principal_id` holds one of `roles` in project `project_id`.
-  // For case assignment. NOT_FOUND when there is no such principal.
-  absl::StatusOr<bool> HoldsProjectRole(std::string_view principal_id,
-                                        std::string_view project_id,
-                                        std::initializer_list<Role> roles) const;
 
  private:
   absl::StatusOr<rec::PrincipalRecord> LoadPrincipal(std::string_view id) const;

@@ -152,17 +152,6 @@ std::string_view ActionName(Action action) {
   return "unknown";
 }
 
-const std::vector<Action>& Policy::AllActions() {
-  static const auto* all = [] {
-    auto* v = new std::vector<Action>;
-    for (int a = 0; a <= static_cast<int>(A::kManageAuditKeys); ++a) {
-      v->push_back(static_cast<Action>(a));
-    }
-    return v;
-  }();
-  return *all;
-}
-
 bool Policy::Grants(Role role, Action action) {
   auto it = RoleTable().find(role);
   return it != RoleTable().end() && it->second.contains(action);

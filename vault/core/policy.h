@@ -107,8 +107,6 @@ class Policy {
 
   // Whether `role` grants `action` somewhere (the table, for tests and docs).
   static bool Grants(Role role, Action action);
-  // All actions, in declaration order.
-  static const std::vector<Action>& AllActions();
 };
 
 }  // namespace hoidla::core

@@ -40,8 +40,6 @@ std::optional<Role> ParseRole(std::string_view name);
 RoleScope ScopeOf(Role role);
 const std::vector<Role>& AllRoles();
 
-inline constexpr char kRoleSystemAdministrator[] = "system_administrator";
-
 struct Membership {
   Role role;
   std::string organization_id;  // empty for deployment-wide roles

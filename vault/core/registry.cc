@@ -664,9 +664,11 @@ absl::StatusOr<v1::Case> Registry::GetCase(const RequestContext& ctx,
                                            const v1::GetCaseRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kCase, "id"));
   auto r = LoadCase(req.id());
-  Target target = LocationOf(req.id());
+  Target target;
   if (r.ok()) {
     HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
+  } else {
+    target = LocationOf(req.id());  // only to answer DATA_LOSS or NOT_FOUND
   }
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadCase, target));
   if (!r.ok()) return r.status();
