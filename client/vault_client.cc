@@ -457,6 +457,16 @@ absl::StatusOr<hoidla::v1::AuditPublicKeys> VaultClient::GetAuditPublicKeys(
   return CallUnary(&Stub::GetAuditPublicKeys, request);
 }
 
+absl::StatusOr<hoidla::v1::ListAuditEntriesResponse> VaultClient::ListAuditEntries(
+    const hoidla::v1::ListAuditEntriesRequest& request) const {
+  return CallUnary(&Stub::ListAuditEntries, request);
+}
+
+absl::StatusOr<hoidla::v1::AccessReport> VaultClient::GetAccessReport(
+    const hoidla::v1::GetAccessReportRequest& request) const {
+  return CallUnary(&Stub::GetAccessReport, request);
+}
+
 absl::StatusOr<hoidla::v1::AuditPublicKeys> VaultClient::RotateAuditSigningKey(
     const hoidla::v1::RotateAuditSigningKeyRequest& request) const {
   return CallUnary(&Stub::RotateAuditSigningKey, request);

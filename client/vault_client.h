@@ -251,6 +251,16 @@ class VaultClient {
   absl::StatusOr<hoidla::v1::AuditPublicKeys> RotateAuditSigningKey(
       const hoidla::v1::RotateAuditSigningKeyRequest& request = {}) const;
 
+  // Audit entries matching every filter set in `request`, newest first
+  // (auditors and data protection officers of an organisation, system
+  // administrators).
+  absl::StatusOr<hoidla::v1::ListAuditEntriesResponse> ListAuditEntries(
+      const hoidla::v1::ListAuditEntriesRequest& request) const;
+  // A client's access report ("who saw my data"), newest first: for the data
+  // subject and data protection officers of the client's organisation.
+  absl::StatusOr<hoidla::v1::AccessReport> GetAccessReport(
+      const hoidla::v1::GetAccessReportRequest& request) const;
+
   // Audit export (streaming, no deadline).
 
   // Exports an audit bundle: writes each streamed AuditBundle part's

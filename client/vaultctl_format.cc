@@ -348,6 +348,37 @@ void PrintDocuments(const hoidla::v1::ListDocumentsResponse& list,
   NextPage(list.next_page_token(), note);
 }
 
+void PrintAuditEntries(const hoidla::v1::ListAuditEntriesResponse& list,
+                       std::ostream& out, std::ostream& note) {
+  for (const auto& e : list.entries()) {
+    Row(out, std::to_string(e.seq()), Time(e.time()),
+        e.actor().empty() ? "-" : e.actor(), e.action().empty() ? e.method() : e.action(),
+        e.allowed() ? "allowed" : "denied", e.status(),
+        StrCat(e.organization_id(), "/", e.project_id()), e.client_id(),
+        e.case_id(), e.object_id());
+  }
+  NextPage(list.next_page_token(), note);
+}
+
+void PrintAccessReport(const hoidla::v1::AccessReport& report,
+                       std::ostream& out, std::ostream& note) {
+  for (const auto& e : report.entries()) {
+    const auto& a = e.actor();
+    std::string who =
+        a.withheld()
+            ? std::string("withheld (protected third party)")
+            : StrCat(a.display_name().empty() ? a.principal_id() : a.display_name(),
+                     " (", PrincipalKindName(a.kind()), ", ",
+                     a.organization_name().empty() ? a.organization_id()
+                                                   : a.organization_name(),
+                     a.role().empty() ? "" : StrCat(", ", a.role()), ")");
+    Row(out, std::to_string(e.seq()), Time(e.time()), who, e.action(),
+        e.allowed() ? "allowed" : "denied", e.status(), e.case_id(),
+        e.object_id(), e.legal_basis());
+  }
+  NextPage(report.next_page_token(), note);
+}
+
 void PrintAuditPublicKeys(const hoidla::v1::AuditPublicKeys& keys,
                           std::ostream& out) {
   for (const std::string& key : keys.verifier_keys()) out << Escape(key) << '\n';

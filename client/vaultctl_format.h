@@ -72,6 +72,14 @@ void PrintCheckpoint(const hoidla::v1::Checkpoint& checkpoint,
 // items.
 // Principals: id, kind, display name, memberships (MembershipString joined
 // by ", ", or "-" when there are none).
+// One line per entry: seq, time, actor, action, decision, status,
+// organisation/project, client, case, object.
+void PrintAuditEntries(const hoidla::v1::ListAuditEntriesResponse& list,
+                       std::ostream& out, std::ostream& note);
+// One line per entry: seq, time, who (person, kind, organisation, role, or
+// "withheld"), action, allowed/denied, status, case, object, legal basis.
+void PrintAccessReport(const hoidla::v1::AccessReport& report,
+                       std::ostream& out, std::ostream& note);
 void PrintPrincipals(const hoidla::v1::ListPrincipalsResponse& list,
                      std::ostream& out, std::ostream& note);
 void PrintOrganizations(const hoidla::v1::ListOrganizationsResponse& list,

@@ -23,7 +23,7 @@
 //   org create|get|list          project create|get|list
 //   client create|get|find|list  case create|get|list|assign
 //   doc upload|download|get|list keys status|rotate|rewrap|retire
-//   audit public-keys|rotate-key|checkpoint|export|verify|watch
+//   audit public-keys|rotate-key|checkpoint|list|report|export|verify|watch
 //
 // `audit verify BUNDLE --public-key FILE` works offline: it never contacts a
 // server and needs no --server or token. Its exit status is 0 when the bundle
@@ -69,6 +69,8 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <tuple>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -78,6 +80,8 @@
 #include "client/vault_client.h"
 #include "client/vaultctl_audit.h"
 #include "client/vaultctl_format.h"
+#include "google/protobuf/util/time_util.h"
+#include "google/protobuf/util/time_util.h"
 #include "keys/crypto.h"
 #include "vault/common/strings.h"
 
@@ -154,6 +158,11 @@ struct Args {
   std::string state;
   int interval_seconds = 60;
   bool once = false;
+  std::string actor;
+  std::string method;
+  std::string action;
+  std::string from_time;
+  std::string until_time;
 };
 
 // What the selected subcommand does once connected.
@@ -279,6 +288,7 @@ hoidla::v1::PrincipalKind ParsePrincipalKind(const std::string& text) {
     return hoidla::v1::PRINCIPAL_KIND_PARTNER_WORKER;
   if (text == "service_account")
     return hoidla::v1::PRINCIPAL_KIND_SERVICE_ACCOUNT;
+  if (text == "data_subject") return hoidla::v1::PRINCIPAL_KIND_DATA_SUBJECT;
   return hoidla::v1::PRINCIPAL_KIND_UNSPECIFIED;
 }
 
@@ -464,13 +474,18 @@ void AddPrincipal(CLI::App* app, const Globals& g, Args& a, Action* selected) {
         req.mutable_principal()->set_kind(ParsePrincipalKind(a.principal_kind));
         req.mutable_principal()->set_organization_id(a.org);
         req.mutable_principal()->set_may_act_for_users(a.may_act_for_users);
+        req.mutable_principal()->set_client_id(a.client);
         return Show(g, vc.CreatePrincipal(req), &PrintPrincipal);
       });
-  create->add_option("--name", a.name, "Display name (a person's or system's)")
-      ->required();
+  create->add_option("--name", a.name,
+                     "Display name (a person's or system's; none for a data "
+                     "subject)");
   create->add_option("--kind", a.principal_kind, "What the principal is")
       ->required()
-      ->check(CLI::IsMember({"staff", "partner_worker", "service_account"}));
+      ->check(CLI::IsMember(
+          {"staff", "partner_worker", "service_account", "data_subject"}));
+  create->add_option("--client", a.client,
+                     "Data subjects: the client record they are (cli_...)");
   create->add_option("--org", a.org,
                      "Organisation the principal works for (org_...); "
                      "omit only for deployment-wide administrators");
@@ -1221,6 +1236,61 @@ void AddAudit(CLI::App* app, const Globals& g, Args& a, Action* selected,
   checkpoint->add_option("-o,--output", a.output,
                          "Write the note to this file instead (prints its "
                          "tree size and root)");
+
+  CLI::App* list = Leaf(
+      audit, "list",
+      "List audit entries matching every filter given, newest first",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::ListAuditEntriesRequest req;
+        req.set_organization_id(a.org);
+        req.set_project_id(a.project);
+        req.set_client_id(a.client);
+        req.set_actor(a.actor);
+        req.set_method(a.method);
+        req.set_action(a.action);
+        for (auto [text, field, name] :
+             {std::tuple{&a.from_time, req.mutable_from(), "--from-time"},
+              std::tuple{&a.until_time, req.mutable_until(), "--until-time"}}) {
+          if (text->empty()) continue;
+          if (!google::protobuf::util::TimeUtil::FromString(*text, field)) {
+            return UsageError(StrCat(name, ": not an RFC 3339 time"));
+          }
+        }
+        if (a.from_time.empty()) req.clear_from();
+        if (a.until_time.empty()) req.clear_until();
+        req.set_page_size(a.page_size);
+        req.set_page_token(a.page_token);
+        return ShowList(g, vc.ListAuditEntries(req), &PrintAuditEntries);
+      });
+  list->add_option("--org", a.org,
+                   "Organisation (org_...): required for an organisation's "
+                   "auditors and data protection officers");
+  list->add_option("--project", a.project, "Only entries of this project");
+  list->add_option("--client", a.client, "Only entries about this client");
+  list->add_option("--actor", a.actor, "Only entries by this principal");
+  list->add_option("--method", a.method, "Only calls of this RPC");
+  list->add_option("--action", a.action,
+                   "Only decisions on this policy action, e.g. "
+                   "download_document");
+  list->add_option("--from-time", a.from_time,
+                   "From this time on (RFC 3339, inclusive)");
+  list->add_option("--until-time", a.until_time,
+                   "Before this time (RFC 3339, exclusive)");
+  AddPaging(list, &a);
+
+  CLI::App* report = Leaf(
+      audit, "report",
+      "A client's access report (\"who saw my data\"), newest first; "
+      "protected third parties are withheld",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::GetAccessReportRequest req;
+        req.set_client_id(a.client);
+        req.set_page_size(a.page_size);
+        req.set_page_token(a.page_token);
+        return ShowList(g, vc.GetAccessReport(req), &PrintAccessReport);
+      });
+  report->add_option("--client", a.client, "Client id (cli_...)")->required();
+  AddPaging(report, &a);
 
   CLI::App* exp = Leaf(
       audit, "export",

@@ -295,5 +295,246 @@ TEST_F(AuditedServer, VerifyingAnExportNamesEveryKindOfTamperingWithStoredEntrie
   EXPECT_EQ(verdict(), "ok");
 }
 
+
+// Calls `method` with the bearer `token`.
+template <typename Req, typename Resp>
+grpc::Status CallAs(v1::Vault::Stub* stub,
+                    grpc::Status (v1::Vault::Stub::*method)(grpc::ClientContext*, const Req&,
+                                                            Resp*),
+                    const std::string& token, const Req& req, Resp* resp) {
+  grpc::ClientContext c;
+  c.AddMetadata("authorization", "Bearer " + token);
+  return (stub->*method)(&c, req, resp);
+}
+
+// A project with a head, two case workers (one in another project) and a data
+// protection officer, each with a token.
+struct Staff {
+  std::string org, p1, p2, head, cw, cw_other, dpo;
+  std::string head_token, cw_token, cw_other_token, dpo_token;
+};
+
+Staff MakeStaff(v1::Vault::Stub* stub, const std::string& admin) {
+  using S = v1::Vault::Stub;
+  Staff s;
+  v1::Organization org;
+  v1::CreateOrganizationRequest oreq;
+  oreq.mutable_organization()->set_name("Tugikeskus");
+  EXPECT_TRUE(CallAs(stub, &S::CreateOrganization, admin, oreq, &org).ok());
+  s.org = org.id();
+  for (std::string* id : {&s.p1, &s.p2}) {
+    v1::CreateProjectRequest preq;
+    preq.mutable_project()->set_organization_id(s.org);
+    preq.mutable_project()->set_name(id == &s.p1 ? "Tugiisik" : "Tööklubi");
+    v1::Project p;
+    EXPECT_TRUE(CallAs(stub, &S::CreateProject, admin, preq, &p).ok());
+    *id = p.id();
+  }
+  auto person = [&](const char* name, const char* role, const std::string& project,
+                    std::string* id, std::string* token) {
+    v1::CreatePrincipalRequest req;
+    req.mutable_principal()->set_display_name(name);
+    req.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
+    req.mutable_principal()->set_organization_id(s.org);
+    v1::Principal p;
+    EXPECT_TRUE(CallAs(stub, &S::CreatePrincipal, admin, req, &p).ok());
+    *id = p.id();
+    v1::AddMembershipRequest m;
+    m.set_principal_id(p.id());
+    m.mutable_membership()->set_role(role);
+    m.mutable_membership()->set_organization_id(s.org);
+    m.mutable_membership()->set_project_id(project);
+    EXPECT_TRUE(CallAs(stub, &S::AddMembership, admin, m, &p).ok());
+    v1::IssueTokenRequest t;
+    t.set_principal_id(p.id());
+    t.set_ttl_seconds(3600);
+    v1::IssueTokenResponse tok;
+    EXPECT_TRUE(CallAs(stub, &S::IssueToken, admin, t, &tok).ok());
+    *token = tok.token();
+  };
+  person("Juhataja", "head_of_organization", "", &s.head, &s.head_token);
+  person("Juhtumikorraldaja", "case_worker", s.p1, &s.cw, &s.cw_token);
+  person("Teise projekti töötaja", "case_worker", s.p2, &s.cw_other, &s.cw_other_token);
+  person("Andmekaitsespetsialist", "data_protection_officer", "", &s.dpo, &s.dpo_token);
+  return s;
+}
+
+// What the test expects of a report line.
+struct Seen {
+  std::string actor;
+  std::string action;
+  bool allowed;
+  bool operator==(const Seen&) const = default;
+};
+std::ostream& operator<<(std::ostream& os, const Seen& s) {
+  return os << "{" << s.actor << " " << s.action << " " << (s.allowed ? "allowed" : "denied")
+            << "}";
+}
+
+std::vector<Seen> Lines(const v1::AccessReport& report) {
+  std::vector<Seen> out;
+  for (const auto& e : report.entries()) {
+    out.push_back({e.actor().withheld() ? "withheld" : e.actor().principal_id(), e.action(),
+                   e.allowed()});
+  }
+  return out;
+}
+
+TEST_F(AuditedServer, WhoSawMyDataListsExactlyTheAccessesToTheClientNewestFirst) {
+  using S = v1::Vault::Stub;
+  Staff s = MakeStaff(stub_.get(), admin_);
+  // The head registers the client; a case worker opens a case and reads it;
+  // a worker of another project tries to read the client and is refused.
+  v1::CreateClientRequest creq;
+  creq.mutable_client()->set_organization_id(s.org);
+  creq.mutable_client()->add_project_ids(s.p1);
+  creq.mutable_client()->set_given_name("Mari");
+  creq.mutable_client()->set_family_name("Maasikas");
+  creq.mutable_client()->set_no_personal_code_reason("foreign national, no code");
+  v1::Client client;
+  ASSERT_TRUE(CallAs(stub_.get(), &S::CreateClient, s.head_token, creq, &client).ok());
+  // Another client's accesses must not appear.
+  creq.mutable_client()->set_given_name("Jüri");
+  v1::Client other;
+  ASSERT_TRUE(CallAs(stub_.get(), &S::CreateClient, s.head_token, creq, &other).ok());
+  v1::CreateCaseRequest kreq;
+  kreq.mutable_case_()->set_project_id(s.p1);
+  kreq.mutable_case_()->set_client_id(client.id());
+  kreq.mutable_case_()->set_title("Toetus");
+  v1::Case kase;
+  ASSERT_TRUE(CallAs(stub_.get(), &S::CreateCase, s.cw_token, kreq, &kase).ok());
+  v1::GetCaseRequest gcase;
+  gcase.set_id(kase.id());
+  v1::Case got_case;
+  ASSERT_TRUE(CallAs(stub_.get(), &S::GetCase, s.cw_token, gcase, &got_case).ok());
+  v1::GetClientRequest gclient;
+  gclient.set_id(client.id());
+  v1::Client got;
+  EXPECT_EQ(CallAs(stub_.get(), &S::GetClient, s.cw_other_token, gclient, &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  gclient.set_id(other.id());
+  ASSERT_TRUE(CallAs(stub_.get(), &S::GetClient, s.cw_token, gclient, &got).ok());
+
+  // The head gives the client an account of their own.
+  v1::CreatePrincipalRequest sreq;
+  sreq.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_DATA_SUBJECT);
+  sreq.mutable_principal()->set_client_id(client.id());
+  v1::Principal subject;
+  ASSERT_TRUE(CallAs(stub_.get(), &S::CreatePrincipal, s.head_token, sreq, &subject).ok());
+  EXPECT_EQ(subject.display_name().find("Mari"), std::string::npos);
+  v1::IssueTokenRequest treq;
+  treq.set_principal_id(subject.id());
+  treq.set_ttl_seconds(600);
+  v1::IssueTokenResponse subject_token;
+  EXPECT_EQ(CallAs(stub_.get(), &S::IssueToken, admin_, treq, &subject_token).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED)
+      << "administrators do not issue data subjects' tokens";
+  ASSERT_TRUE(CallAs(stub_.get(), &S::IssueToken, s.head_token, treq, &subject_token).ok());
+
+  v1::GetAccessReportRequest rreq;
+  rreq.set_client_id(client.id());
+  v1::AccessReport report;
+  ASSERT_TRUE(
+      CallAs(stub_.get(), &S::GetAccessReport, subject_token.token(), rreq, &report).ok());
+  const std::vector<Seen> expected = {
+      {s.head, "write_client", true},        // IssueToken for the subject
+      {s.head, "write_client", true},        // CreatePrincipal of the subject
+      {s.cw_other, "read_client", false},    // refused
+      {s.cw, "read_case", true},
+      {s.cw, "write_case", true},
+      {s.head, "write_client", true},        // CreateClient
+  };
+  EXPECT_EQ(Lines(report), expected);
+  ASSERT_EQ(report.entries_size(), 6);
+  EXPECT_EQ(report.entries(3).actor().display_name(), "Juhtumikorraldaja");
+  EXPECT_EQ(report.entries(3).actor().organization_name(), "Tugikeskus");
+  EXPECT_EQ(report.entries(3).actor().role(), "case_worker");
+  EXPECT_EQ(report.entries(3).case_id(), kase.id());
+  EXPECT_EQ(report.entries(2).status(), "NOT_FOUND");
+  for (int i = 1; i < report.entries_size(); ++i) {
+    EXPECT_LT(report.entries(i).seq(), report.entries(i - 1).seq());
+  }
+
+  // The subject's own calls are left out; the DPO's answer to a subject access
+  // request is an access like any other, and the subject sees it.
+  v1::AccessReport by_dpo;
+  ASSERT_TRUE(CallAs(stub_.get(), &S::GetAccessReport, s.dpo_token, rreq, &by_dpo).ok());
+  EXPECT_EQ(Lines(by_dpo), expected);
+  ASSERT_TRUE(
+      CallAs(stub_.get(), &S::GetAccessReport, subject_token.token(), rreq, &report).ok());
+  ASSERT_EQ(report.entries_size(), 7);
+  EXPECT_EQ(Lines(report)[0], (Seen{s.dpo, "read_access_report", true}));
+
+  // Pages of two, joined, are the whole report.
+  std::vector<Seen> paged;
+  rreq.set_page_size(2);
+  do {
+    ASSERT_TRUE(
+        CallAs(stub_.get(), &S::GetAccessReport, subject_token.token(), rreq, &report).ok());
+    for (auto& line : Lines(report)) paged.push_back(line);
+    rreq.set_page_token(report.next_page_token());
+  } while (!report.next_page_token().empty());
+  EXPECT_EQ(paged.size(), 7u);
+
+  // A data subject reads nothing else: not another client's report, not
+  // the client record.
+  rreq.set_page_token("");
+  rreq.set_client_id(other.id());
+  EXPECT_EQ(CallAs(stub_.get(), &S::GetAccessReport, subject_token.token(), rreq, &report)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  gclient.set_id(client.id());
+  EXPECT_EQ(CallAs(stub_.get(), &S::GetClient, subject_token.token(), gclient, &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(AuditedServer, AccessReportWithholdsAProtectedThirdPartysIdentity) {
+  using S = v1::Vault::Stub;
+  Staff s = MakeStaff(stub_.get(), admin_);
+  v1::CreateClientRequest creq;
+  creq.mutable_client()->set_organization_id(s.org);
+  creq.mutable_client()->add_project_ids(s.p1);
+  creq.mutable_client()->set_given_name("Mari");
+  creq.mutable_client()->set_family_name("Maasikas");
+  creq.mutable_client()->set_no_personal_code_reason("foreign national, no code");
+  v1::Client client;
+  ASSERT_TRUE(CallAs(stub_.get(), &S::CreateClient, s.head_token, creq, &client).ok());
+  // An entry whose actor the law protects (as the report of a concern writes
+  // it): the auditor sees who, the client does not.
+  audit::Entry e;
+  e.set_actor(s.cw_other);
+  e.set_method("ReportConcern");
+  e.set_action("report_concern");
+  e.set_organization_id(s.org);
+  e.set_client_id(client.id());
+  e.set_allowed(true);
+  e.set_status("OK");
+  e.set_actor_protected(true);
+  ASSERT_TRUE(server_->audit_log()->Commit(e).ok());
+
+  v1::GetAccessReportRequest rreq;
+  rreq.set_client_id(client.id());
+  v1::AccessReport report;
+  ASSERT_TRUE(CallAs(stub_.get(), &S::GetAccessReport, s.dpo_token, rreq, &report).ok());
+  ASSERT_EQ(report.entries_size(), 2);
+  const auto& withheld = report.entries(0);
+  EXPECT_TRUE(withheld.actor().withheld());
+  EXPECT_EQ(withheld.actor().principal_id(), "");
+  EXPECT_EQ(withheld.actor().display_name(), "");
+  EXPECT_EQ(withheld.actor().organization_id(), "");
+  EXPECT_EQ(withheld.action(), "report_concern");
+  EXPECT_EQ(report.SerializeAsString().find(s.cw_other), std::string::npos);
+  EXPECT_EQ(report.entries(1).actor().principal_id(), s.head);
+
+  v1::ListAuditEntriesRequest lreq;
+  lreq.set_organization_id(s.org);
+  lreq.set_client_id(client.id());
+  v1::ListAuditEntriesResponse listed;
+  ASSERT_TRUE(CallAs(stub_.get(), &S::ListAuditEntries, s.dpo_token, lreq, &listed).ok());
+  ASSERT_GE(listed.entries_size(), 2);
+  EXPECT_EQ(listed.entries(1).actor(), s.cw_other) << "auditors see who";
+  EXPECT_TRUE(listed.entries(1).actor_protected());
+}
+
 }  // namespace
 }  // namespace hoidla

@@ -321,6 +321,16 @@ class World {
         .id();
   }
 
+  // A data-subject principal for client `client_id`, created by the head of
+  // organisation A.
+  std::string NewDataSubject(const std::string& client_id) {
+    v1::CreatePrincipalRequest req;
+    req.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_DATA_SUBJECT);
+    req.mutable_principal()->set_client_id(client_id);
+    return Must(stub(), &Stub::CreatePrincipal, token(kHead), req, "CreatePrincipal subject")
+        .id();
+  }
+
   static v1::Membership MembershipOf(std::string_view role, const std::string& org,
                                      const std::string& project) {
     v1::Membership m;
@@ -631,6 +641,34 @@ std::vector<Row> BuildTable(World* w) {
         req.set_ca_pem(kCaPem);
         return req;
       }));
+  auto data_subject = [](std::string client) {
+    return [client] {
+      v1::CreatePrincipalRequest req;
+      req.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_DATA_SUBJECT);
+      req.mutable_principal()->set_client_id(client);
+      return req;
+    };
+  };
+  add("CreatePrincipal", "data subject, own_project client", "P O O O O P P P P P",
+      Unary(w, &Stub::CreatePrincipal, data_subject(x.c1)));
+  add("CreatePrincipal", "data subject, other_project client", "P O N N N P P P P P",
+      Unary(w, &Stub::CreatePrincipal, data_subject(x.c2)), "principal.client_id");
+  add("CreatePrincipal", "data subject, other_org client", "P N N N N P P P P P",
+      Unary(w, &Stub::CreatePrincipal, data_subject(x.cb)), "principal.client_id");
+  add("IssueToken", "data subject of own_project client", "P O O O O P P P P P",
+      Unary(w, &Stub::IssueToken, [w, c = x.c1] {
+        v1::IssueTokenRequest req;
+        req.set_principal_id(w->NewDataSubject(c));
+        req.set_ttl_seconds(60);
+        return req;
+      }));
+  add("IssueToken", "data subject of other_project client", "P O P P P P P P P P",
+      Unary(w, &Stub::IssueToken, [w, c = x.c2] {
+        v1::IssueTokenRequest req;
+        req.set_principal_id(w->NewDataSubject(c));
+        req.set_ttl_seconds(60);
+        return req;
+      }));
   add("IssueToken", "global",                         "O P P P P P P P P P",
       Unary(w, &Stub::IssueToken, [w] {
         v1::IssueTokenRequest req;
@@ -917,6 +955,19 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::ListAuditEntries, list_audit(x.org_a)));
   add("ListAuditEntries", "other_org",                "O P P P P P P N N P",
       Unary(w, &Stub::ListAuditEntries, list_audit(x.org_b)));
+  auto access_report = [](std::string client) {
+    return [client] {
+      v1::GetAccessReportRequest req;
+      req.set_client_id(client);
+      return req;
+    };
+  };
+  add("GetAccessReport", "own_org client",            "P P P P P P P P O P",
+      Unary(w, &Stub::GetAccessReport, access_report(x.c1)));
+  add("GetAccessReport", "other_org client",          "P P P P P P P P N P",
+      Unary(w, &Stub::GetAccessReport, access_report(x.cb)));
+  add("GetAccessReport", "nonexistent",               "P P P P P P P P N P",
+      Unary(w, &Stub::GetAccessReport, access_report(kNoClient)));
   add("ExportAudit", "global",                        "O P P P P P P O O P",
       ExportAuditCall(w));
   add("GetAuditPublicKeys", "global",                 "O P P P P P P O O P",

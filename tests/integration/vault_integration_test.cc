@@ -378,6 +378,50 @@ TEST(Foundation, DocumentsRoundTripAreSealedAtRestAndTamperingIsDataLoss) {
   EXPECT_EQ(vault.Stop(), 0);
 }
 
+TEST(DataSubject, VaultctlShowsAClientWhoSawTheirData) {
+  TempDir dir;
+  Vault vault(dir.path());
+  vault.Start();
+  Fixture f = CreateFixture(vault);  // as a head of organisation
+  ASSERT_FALSE(f.kase.empty());
+  auto get = vault.Ctl({"case", "get", f.kase});
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+
+  auto subject = vault.Ctl({"principal", "create", "--kind", "data_subject", "--client", f.client});
+  ASSERT_EQ(subject.exit_code, 0) << subject.err;
+  const std::string subject_id = IdFrom(subject);
+  auto issued = vault.Ctl({"token", "issue", subject_id, "--ttl", "1h"});
+  ASSERT_EQ(issued.exit_code, 0) << issued.err;
+  std::string token;
+  std::istringstream in(issued.out);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("token: ", 0) == 0) token = Trim(line.substr(7));
+  }
+  ASSERT_FALSE(token.empty());
+
+  auto report = vault.Ctl({"audit", "report", "--client", f.client}, token);
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  // Newest first: the token, the account, the case read, the case, the client.
+  std::vector<std::string> actions;
+  std::istringstream lines(report.out);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_NE(line.find("Staff member (staff, Tugikeskus MTÜ, head_of_organization)"),
+              std::string::npos)
+        << line;
+    for (const char* a : {"write_client", "write_case", "read_case"}) {
+      if (line.find(std::string("\t") + a + "\t") != std::string::npos) actions.push_back(a);
+    }
+  }
+  EXPECT_EQ(actions, (std::vector<std::string>{"write_client", "write_client", "read_case",
+                                               "write_case", "write_client"}))
+      << report.out;
+  EXPECT_EQ(report.out.find(kGivenName), std::string::npos);
+
+  // Nothing else is theirs to read.
+  auto denied = vault.Ctl({"client", "get", f.client}, token);
+  EXPECT_EQ(denied.exit_code, ExitFor(grpc::StatusCode::PERMISSION_DENIED)) << denied.err;
+}
+
 TEST(Foundation, MovedRecordCiphertextIsDataLoss) {
   TempDir dir;
   Vault vault(dir.path());

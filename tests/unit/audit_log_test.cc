@@ -172,3 +172,31 @@ TEST(AuditLog, CommitEffectWithoutALogWritesOnlyTheEffect) {
 
 }  // namespace
 }  // namespace hoidla::audit
+
+namespace hoidla::audit {
+namespace {
+
+TEST(AuditLog, IndexesFindAClientsAndAnActorsEntriesNewestFirst) {
+  storage::MemoryStore memory;
+  FakeClock clock(1);
+  auto log = AuditLog::Open(&memory, &clock);
+  ASSERT_TRUE(log.ok()) << log.status();
+  // 0..9: even entries about cli_a by prn_x, odd ones about cli_ab (an id
+  // with cli_a as a prefix) by prn_y.
+  for (int i = 0; i < 10; ++i) {
+    Entry e;
+    e.set_client_id(i % 2 == 0 ? "cli_a" : "cli_ab");
+    e.set_actor(i % 2 == 0 ? "prn_x" : "prn_y");
+    ASSERT_TRUE((*log)->Commit(e).ok());
+  }
+  using K = AuditLog::IndexKind;
+  EXPECT_EQ(*(*log)->Indexed(K::kClient, "cli_a", 10, 100), (std::vector<uint64_t>{8, 6, 4, 2, 0}));
+  EXPECT_EQ(*(*log)->Indexed(K::kClient, "cli_ab", 10, 2), (std::vector<uint64_t>{9, 7}));
+  EXPECT_EQ(*(*log)->Indexed(K::kClient, "cli_ab", 7, 100), (std::vector<uint64_t>{5, 3, 1}));
+  EXPECT_EQ(*(*log)->Indexed(K::kActor, "prn_x", 5, 100), (std::vector<uint64_t>{4, 2, 0}));
+  EXPECT_TRUE((*log)->Indexed(K::kActor, "prn_z", 10, 100)->empty());
+  EXPECT_TRUE((*log)->Indexed(K::kActor, "prn_x", 0, 100)->empty());
+}
+
+}  // namespace
+}  // namespace hoidla::audit

@@ -25,6 +25,31 @@ std::string AuditLog::NodeKey(uint64_t level, uint64_t index) {
   return k;
 }
 
+std::string AuditLog::IndexKey(IndexKind kind, std::string_view id, uint64_t seq) {
+  std::string k = kind == IndexKind::kClient ? "xc/" : "xa/";
+  k.append(id);
+  k.push_back('/');
+  PutFixed64BE(&k, ~seq);
+  return k;
+}
+
+absl::StatusOr<std::vector<uint64_t>> AuditLog::Indexed(IndexKind kind, std::string_view id,
+                                                        uint64_t before, size_t limit) const {
+  std::vector<uint64_t> out;
+  if (before == 0 || limit == 0) return out;
+  std::string prefix = IndexKey(kind, id, 0);
+  prefix.resize(prefix.size() - 8);
+  const std::string start = IndexKey(kind, id, before - 1);
+  auto it = store_->Scan(Space::kAudit, prefix, start);
+  for (; it->Valid() && out.size() < limit; it->Next()) {
+    std::string_view k = it->key();
+    if (k.size() != prefix.size() + 8) continue;
+    out.push_back(~DecodeFixed64BE(k.substr(prefix.size())));
+  }
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
 absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(storage::KvStore* store, Clock* clock) {
   CompactTree tree;
   auto raw = store->Get(Space::kAudit, kTreeKey);
@@ -79,6 +104,12 @@ absl::StatusOr<uint64_t> AuditLog::Commit(Entry entry, storage::WriteBatch effec
     tree.Append(LeafHash(leaf));
     batch.Append(*x->effect);
     batch.Put(Space::kAudit, EntryKey(x->seq), std::move(leaf));
+    if (!x->entry->client_id().empty()) {
+      batch.Put(Space::kAudit, IndexKey(IndexKind::kClient, x->entry->client_id(), x->seq), "");
+    }
+    if (!x->entry->actor().empty()) {
+      batch.Put(Space::kAudit, IndexKey(IndexKind::kActor, x->entry->actor(), x->seq), "");
+    }
   }
   batch.Put(Space::kAudit, kTreeKey, tree.Encode());
   absl::Status s = store_->Write(batch);
@@ -179,6 +210,14 @@ absl::StatusOr<std::string> AuditLog::StoreLeaves::LeafHashAt(uint64_t index) co
 }  // namespace hoidla::audit
 
 namespace hoidla::audit {
+
+void NoteTarget(AuditDraft* draft, std::string_view client_id, std::string_view case_id,
+                std::string_view object_id) {
+  if (draft == nullptr) return;
+  if (!client_id.empty()) draft->entry.set_client_id(std::string(client_id));
+  if (!case_id.empty()) draft->entry.set_case_id(std::string(case_id));
+  if (!object_id.empty()) draft->entry.set_object_id(std::string(object_id));
+}
 
 absl::Status CommitEffect(AuditDraft* draft, storage::KvStore* store,
                           storage::WriteBatch effect) {

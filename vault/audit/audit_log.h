@@ -21,6 +21,10 @@
 //   "n/" u8(level) u64be(index) -> hash of the perfect subtree of 2^level
 //                      leaves starting at leaf index * 2^level (level 0: the
 //                      leaf hash), written when the subtree completes
+//   "xc/" client_id "/" u64be(~seq) -> ""   entries about a client, and
+//   "xa/" actor "/" u64be(~seq) -> ""       entries by an actor, newest
+//                      first; written with the entry. Lookup aids only: the
+//                      entries themselves are what the tree proves.
 //
 // Thread-safety: safe for concurrent use.
 #ifndef HOIDLA_VAULT_AUDIT_AUDIT_LOG_H_
@@ -33,6 +37,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "hoidla/storage/v1/records.pb.h"
@@ -54,6 +59,13 @@ struct AuditDraft {
   bool committed = false;
   AuditLog* log = nullptr;  // where to commit; null: not audited
 };
+
+// Records in the call's entry the ids of what the call made (a new client,
+// case or document), which the policy's decision on the container did not
+// know yet; empty arguments leave their field as it is. No-op for a null
+// draft.
+void NoteTarget(AuditDraft* draft, std::string_view client_id, std::string_view case_id,
+                std::string_view object_id);
 
 // Makes `effect` durable as the effect of the call whose audit draft is
 // `draft`: with a log, the draft's entry (status "OK") and the effect in one
@@ -95,7 +107,16 @@ class AuditLog {
   // The leaf hashes of the committed log, read from the store, for proofs.
   const LeafHashSource& leaves() const { return leaves_; }
 
+  // Which index Indexed() reads.
+  enum class IndexKind { kClient, kActor };
+  // The sequence numbers of committed entries whose client_id (kClient) or
+  // actor (kActor) is `id` and that are below `before`, newest first, at
+  // most `limit`. An error of the store is returned as it is.
+  absl::StatusOr<std::vector<uint64_t>> Indexed(IndexKind kind, std::string_view id,
+                                                uint64_t before, size_t limit) const;
+
   static std::string EntryKey(uint64_t seq);
+  static std::string IndexKey(IndexKind kind, std::string_view id, uint64_t seq);
   static std::string NodeKey(uint64_t level, uint64_t index);
 
  private:

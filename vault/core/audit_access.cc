@@ -10,6 +10,9 @@
 #include "vault/common/ids.h"
 #include "absl/strings/numbers.h"
 
+#include <map>
+#include <optional>
+
 namespace hoidla::core {
 
 namespace v1 = ::hoidla::v1;
@@ -87,6 +90,7 @@ v1::AuditEntry EntryToApi(const audit::Entry& e) {
   out.set_request_id(e.request_id());
   out.set_peer(e.peer());
   out.set_legal_basis(e.legal_basis());
+  out.set_actor_protected(e.actor_protected());
   return out;
 }
 
@@ -119,21 +123,132 @@ absl::StatusOr<v1::ListAuditEntriesResponse> AuditAccess::ListAuditEntries(
   }
   const int64_t from = req.has_from() ? Micros(req.from()) : INT64_MIN;
   const int64_t until = req.has_until() ? Micros(req.until()) : INT64_MAX;
+  auto matches = [&](const audit::Entry& e) {
+    return (req.organization_id().empty() || e.organization_id() == req.organization_id()) &&
+           (req.client_id().empty() || e.client_id() == req.client_id()) &&
+           (req.actor().empty() || e.actor() == req.actor()) &&
+           (req.project_id().empty() || e.project_id() == req.project_id()) &&
+           (req.method().empty() || e.method() == req.method()) &&
+           (req.action().empty() || e.action() == req.action()) &&
+           e.time_micros() >= from && e.time_micros() < until;
+  };
   v1::ListAuditEntriesResponse out;
-  uint64_t seq = end;
-  while (seq > 0 && out.entries_size() < page_size) {
-    --seq;
-    HOIDLA_ASSIGN_OR_RETURN(audit::Entry e, log_->Get(seq));
-    if (!req.organization_id().empty() && e.organization_id() != req.organization_id()) continue;
-    if (!req.client_id().empty() && e.client_id() != req.client_id()) continue;
-    if (!req.actor().empty() && e.actor() != req.actor()) continue;
-    if (!req.project_id().empty() && e.project_id() != req.project_id()) continue;
-    if (!req.method().empty() && e.method() != req.method()) continue;
-    if (!req.action().empty() && e.action() != req.action()) continue;
-    if (e.time_micros() < from || e.time_micros() >= until) continue;
-    *out.add_entries() = EntryToApi(e);
+  HOIDLA_ASSIGN_OR_RETURN(
+      uint64_t next,
+      WalkNewestFirst(req.client_id(), req.actor(), end, [&](const audit::Entry& e) {
+        if (matches(e)) *out.add_entries() = EntryToApi(e);
+        return out.entries_size() < page_size;
+      }));
+  if (next > 0) out.set_next_page_token(std::to_string(next));
+  return out;
+}
+
+absl::StatusOr<uint64_t> AuditAccess::WalkNewestFirst(
+    std::string_view client_id, std::string_view actor, uint64_t before,
+    const std::function<bool(const audit::Entry&)>& visit) const {
+  constexpr size_t kBatch = 256;
+  if (client_id.empty() && actor.empty()) {
+    uint64_t seq = before;
+    while (seq > 0) {
+      HOIDLA_ASSIGN_OR_RETURN(audit::Entry e, log_->Get(seq - 1));
+      --seq;
+      if (!visit(e)) break;
+    }
+    return seq;
   }
-  if (seq > 0) out.set_next_page_token(std::to_string(seq));
+  const auto kind = client_id.empty() ? audit::AuditLog::IndexKind::kActor
+                                      : audit::AuditLog::IndexKind::kClient;
+  const std::string_view id = client_id.empty() ? actor : client_id;
+  uint64_t next = before;
+  while (next > 0) {
+    HOIDLA_ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, log_->Indexed(kind, id, next, kBatch));
+    if (seqs.empty()) return 0;
+    for (uint64_t seq : seqs) {
+      HOIDLA_ASSIGN_OR_RETURN(audit::Entry e, log_->Get(seq));
+      next = seq;
+      if (!visit(e)) return next;
+    }
+    if (seqs.size() < kBatch) return 0;
+  }
+  return next;
+}
+
+absl::StatusOr<v1::AccessReport> AuditAccess::GetAccessReport(
+    const RequestContext& ctx, const v1::GetAccessReportRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.client_id(), IdKind::kClient, "client_id"));
+  int32_t page_size = req.page_size();
+  HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
+  uint64_t end = log_->size();
+  if (!req.page_token().empty()) {
+    uint64_t token = 0;
+    if (!absl::SimpleAtoi(req.page_token(), &token) || token > end) {
+      return FieldError("page_token", "malformed");
+    }
+    end = token;
+  }
+  auto client = registry_->LoadClient(req.client_id());
+  Target target = client.ok() ? registry_->ClientTarget(*client)
+                              : registry_->LocationOf(req.client_id());
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadAccessReport, target));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "client_id"));
+
+  // Actors named in the report, looked up once each.
+  std::map<std::string, std::optional<Principal>> principals;
+  std::map<std::string, std::string> org_names;
+  auto principal = [&](const std::string& id) -> const std::optional<Principal>& {
+    auto [it, inserted] = principals.try_emplace(id);
+    if (inserted) {
+      auto p = identity_->LookupPrincipal(id);
+      if (p.ok()) it->second = std::move(*p);
+    }
+    return it->second;
+  };
+  auto org_name = [&](const std::string& id) -> const std::string& {
+    auto [it, inserted] = org_names.try_emplace(id);
+    if (inserted && !id.empty()) {
+      auto org = registry_->LoadOrganization(id);
+      if (org.ok()) it->second = org->name();
+    }
+    return it->second;
+  };
+
+  v1::AccessReport out;
+  out.set_client_id(req.client_id());
+  HOIDLA_ASSIGN_OR_RETURN(
+      uint64_t next,
+      WalkNewestFirst(req.client_id(), {}, end, [&](const audit::Entry& e) {
+        if (e.client_id() != req.client_id()) return true;
+        const auto& actor = principal(e.actor());
+        // The data subject's own calls: they know of them.
+        if (actor && actor->subject_client_id == req.client_id()) return true;
+        auto* r = out.add_entries();
+        r->set_seq(e.seq());
+        *r->mutable_time() = ToTimestamp(e.time_micros());
+        auto* who = r->mutable_actor();
+        if (e.actor_protected()) {
+          who->set_withheld(true);
+        } else if (actor) {
+          who->set_principal_id(actor->id);
+          who->set_display_name(actor->display_name);
+          who->set_kind(static_cast<v1::PrincipalKind>(actor->kind));
+          who->set_organization_id(actor->organization_id);
+          who->set_organization_name(org_name(actor->organization_id));
+          if (e.reason().starts_with("role:")) who->set_role(e.reason().substr(5));
+        } else {
+          who->set_principal_id(e.actor());
+        }
+        r->set_action(e.action());
+        r->set_method(e.method());
+        r->set_allowed(e.allowed());
+        r->set_status(e.status());
+        r->set_organization_id(e.organization_id());
+        r->set_project_id(e.project_id());
+        r->set_case_id(e.case_id());
+        r->set_object_id(e.object_id());
+        r->set_legal_basis(e.legal_basis());
+        return out.entries_size() < page_size;
+      }));
+  if (next > 0) out.set_next_page_token(std::to_string(next));
   return out;
 }
 

@@ -13,8 +13,10 @@
 #include "keys/keyring.h"
 #include "vault/audit/audit_log.h"
 #include "vault/audit/checkpoints.h"
+#include "vault/core/identity.h"
 #include "vault/core/policy.h"
 #include "vault/core/principal.h"
+#include "vault/core/registry.h"
 
 namespace hoidla::core {
 
@@ -22,8 +24,13 @@ class AuditAccess {
  public:
   // All pointers must outlive this object.
   AuditAccess(audit::AuditLog* log, audit::Checkpoints* checkpoints, keys::Keyring* keyring,
-              const Policy* policy)
-      : log_(log), checkpoints_(checkpoints), keyring_(keyring), policy_(policy) {}
+              const Policy* policy, const Registry* registry, const Identity* identity)
+      : log_(log),
+        checkpoints_(checkpoints),
+        keyring_(keyring),
+        policy_(policy),
+        registry_(registry),
+        identity_(identity) {}
 
   absl::StatusOr<::hoidla::v1::Checkpoint> GetCheckpoint(
       const RequestContext& ctx, const ::hoidla::v1::GetCheckpointRequest& req);
@@ -33,8 +40,9 @@ class AuditAccess {
   absl::StatusOr<::hoidla::v1::ConsistencyProof> GetConsistencyProof(
       const RequestContext& ctx, const ::hoidla::v1::GetConsistencyProofRequest& req);
   absl::StatusOr<::hoidla::v1::AuditPublicKeys> GetPublicKeys(const RequestContext& ctx);
-  // Scans from the newest entry back (O(entries scanned); an index per
-  // client and actor comes later). An organisation-scoped caller must name
+  // Newest first. With a client_id or actor filter it reads that index (cost
+  // proportional to the entries of that client or actor); otherwise it scans
+  // back from the newest entry. An organisation-scoped caller must name
   // their organisation (NOT_FOUND for another).
   absl::StatusOr<::hoidla::v1::ListAuditEntriesResponse> ListAuditEntries(
       const RequestContext& ctx, const ::hoidla::v1::ListAuditEntriesRequest& req);
@@ -46,12 +54,31 @@ class AuditAccess {
                            const std::function<absl::Status(const ::hoidla::v1::AuditBundle&)>& emit);
   absl::StatusOr<::hoidla::v1::AuditPublicKeys> RotateSigningKey(const RequestContext& ctx);
 
+  // The access report of client `req.client_id` ("who saw my data"): the
+  // entries about the client, newest first, each naming who acted (person,
+  // organisation, role) unless the entry marks the actor as a protected
+  // third party, whose identity is then withheld. The data subject's own
+  // calls are left out. For the data subject and data protection officers
+  // of the client's organisation; NOT_FOUND "client_id" for a client out of
+  // the caller's reach, INVALID_ARGUMENT naming a malformed field.
+  absl::StatusOr<::hoidla::v1::AccessReport> GetAccessReport(
+      const RequestContext& ctx, const ::hoidla::v1::GetAccessReportRequest& req);
+
  private:
   absl::StatusOr<::hoidla::v1::AuditPublicKeys> PublicKeys();
+  // Visits committed entries below `before`, newest first: those of
+  // `client_id` (else of `actor`) through their index, or every entry when
+  // both are empty, until `visit` returns false. Returns where to continue
+  // (0 when the walk reached the oldest entry).
+  absl::StatusOr<uint64_t> WalkNewestFirst(
+      std::string_view client_id, std::string_view actor, uint64_t before,
+      const std::function<bool(const audit::Entry&)>& visit) const;
   audit::AuditLog* log_;
   audit::Checkpoints* checkpoints_;
   keys::Keyring* keyring_;
   const Policy* policy_;
+  const Registry* registry_;
+  const Identity* identity_;
 };
 
 }  // namespace hoidla::core

@@ -134,6 +134,7 @@ absl::StatusOr<v1::Document> Upload::Commit() {
                            .client_id = record_.client_id(),
                            .case_id = record_.case_id()},
                           &batch);
+      audit::NoteTarget(audit_, record_.client_id(), record_.case_id(), record_.id());
       s = audit::CommitEffect(audit_, owner_->store_, std::move(batch));
     }
   }

@@ -51,12 +51,13 @@ v1::Principal PrincipalToApi(const rec::PrincipalRecord& r) {
   p.set_created_by(r.created_by());
   p.set_may_act_for_users(r.may_act_for_users());
   for (const auto& subject : r.certificate_subjects()) p.add_certificate_subjects(subject);
+  p.set_client_id(r.client_id());
   return p;
 }
 
 Principal PrincipalFromRecord(const rec::PrincipalRecord& r) {
   Principal p{r.id(), r.display_name(), r.kind(), r.organization_id(), {},
-              r.may_act_for_users()};
+              r.may_act_for_users(), r.client_id()};
   for (const auto& m : r.memberships()) {
     // An unknown role name (from a newer version) grants nothing.
     if (auto role = ParseRole(m.role())) {
@@ -84,6 +85,11 @@ absl::StatusOr<rec::PrincipalRecord> Identity::LoadPrincipal(std::string_view id
   HOIDLA_RETURN_IF_ERROR(records_.Get(kPrincipalKind, id, keys::kSystemSubject, &r));
   if (r.id() != id) return absl::DataLossError("stored principal does not match its key");
   return r;
+}
+
+absl::StatusOr<Principal> Identity::LookupPrincipal(std::string_view id) const {
+  HOIDLA_ASSIGN_OR_RETURN(rec::PrincipalRecord r, LoadPrincipal(id));
+  return PrincipalFromRecord(r);
 }
 
 Target Identity::PrincipalTarget(const rec::PrincipalRecord& p) const {
@@ -307,6 +313,49 @@ absl::Status Identity::CheckMembershipScope(const RequestContext& ctx, const v1:
   return absl::OkStatus();
 }
 
+absl::StatusOr<v1::Principal> Identity::CreateDataSubject(const RequestContext& ctx,
+                                                          const v1::Principal& p) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(p.client_id(), IdKind::kClient, "principal.client_id"));
+  // The display name would be the client's name: client data, which the
+  // administrators who list principals must not see.
+  if (!p.display_name().empty()) {
+    return FieldError("principal.display_name",
+                      "must be empty for a data subject (the vault names it by its client)");
+  }
+  if (p.may_act_for_users()) {
+    return FieldError("principal.may_act_for_users",
+                      "only a service account of an organisation may act for users");
+  }
+  auto client = registry_->LoadClient(p.client_id());
+  Target target = client.ok() ? registry_->ClientTarget(*client)
+                              : registry_->LocationOf(p.client_id());
+  // Staff who may write the client link an account to it; administrators may
+  // not (they would read the client's access report through it).
+  if (absl::Status s = policy_->Check(ctx, Action::kWriteClient, target); !s.ok()) {
+    if (s.code() == absl::StatusCode::kNotFound) {
+      return absl::NotFoundError("principal.client_id: not found");
+    }
+    return s;
+  }
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "principal.client_id"));
+  if (!p.organization_id().empty() && p.organization_id() != client->organization_id()) {
+    return FieldError("principal.organization_id", "must be the client's organisation");
+  }
+  rec::PrincipalRecord r;
+  r.set_id(NewId(IdKind::kPrincipal, *clock_));
+  r.set_display_name(StrCat("data subject ", p.client_id()));
+  r.set_kind(v1::PRINCIPAL_KIND_DATA_SUBJECT);
+  r.set_organization_id(client->organization_id());
+  r.set_client_id(p.client_id());
+  r.set_created_at_micros(clock_->NowMicros());
+  r.set_created_by(ctx.principal.id);
+  storage::WriteBatch batch;
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kPrincipalKind, r.id(), keys::kSystemSubject, r, &batch));
+  batch.Put(Space::kIndex, PrincipalOrgIndex(r.organization_id(), r.id()), "");
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
+  return PrincipalToApi(r);
+}
+
 absl::StatusOr<v1::Principal> Identity::CreatePrincipal(const RequestContext& ctx,
                                                         const v1::CreatePrincipalRequest& req) {
   if (!req.has_principal()) return FieldError("principal", "required");
@@ -315,10 +364,15 @@ absl::StatusOr<v1::Principal> Identity::CreatePrincipal(const RequestContext& ct
   HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("principal.memberships", p.memberships().empty()));
   HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("principal.created_at", !p.has_created_at()));
   HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("principal.created_by", p.created_by().empty()));
-  HOIDLA_RETURN_IF_ERROR(ValidateText("principal.display_name", p.display_name(), true, 200));
   if (p.kind() == v1::PRINCIPAL_KIND_UNSPECIFIED || !v1::PrincipalKind_IsValid(p.kind())) {
-    return FieldError("principal.kind", "required: staff, partner worker or service account");
+    return FieldError("principal.kind",
+                      "required: staff, partner worker, service account or data subject");
   }
+  if (p.kind() == v1::PRINCIPAL_KIND_DATA_SUBJECT) return CreateDataSubject(ctx, p);
+  if (!p.client_id().empty()) {
+    return FieldError("principal.client_id", "only data subjects are linked to a client");
+  }
+  HOIDLA_RETURN_IF_ERROR(ValidateText("principal.display_name", p.display_name(), true, 200));
   if (!p.organization_id().empty()) {
     HOIDLA_RETURN_IF_ERROR(
         ValidateId(p.organization_id(), IdKind::kOrganization, "principal.organization_id"));
@@ -403,6 +457,9 @@ absl::StatusOr<v1::Principal> Identity::AddMembership(const RequestContext& ctx,
   auto r = LoadVisiblePrincipal(ctx, Action::kReadPrincipals, req.principal_id());
   HOIDLA_RETURN_IF_ERROR(r.status());
   const auto& m = req.membership();
+  if (!r->client_id().empty()) {
+    return absl::FailedPreconditionError("principal_id: a data subject holds no roles");
+  }
   if (ScopeOf(*ParseRole(m.role())) != RoleScope::kDeployment &&
       m.organization_id() != r->organization_id()) {
     return FieldError("membership.organization_id",
@@ -456,10 +513,31 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::IssueToken(const RequestContext
   if (req.ttl_seconds() < 1 || req.ttl_seconds() > kMaxTokenTtlSeconds) {
     return FieldError("ttl_seconds", StrCat("must be 1 to ", kMaxTokenTtlSeconds));
   }
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManageTokens, {},
-                                        absl::StatusCode::kPermissionDenied));
-  auto r = LoadVisiblePrincipal(ctx, Action::kManageTokens, req.principal_id());
-  HOIDLA_RETURN_IF_ERROR(r.status());
+  absl::StatusOr<rec::PrincipalRecord> r;
+  if (policy_->Decide(ctx.principal, Action::kManageTokens, {}).allowed) {
+    HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManageTokens, {},
+                                          absl::StatusCode::kPermissionDenied));
+    r = LoadVisiblePrincipal(ctx, Action::kManageTokens, req.principal_id());
+    HOIDLA_RETURN_IF_ERROR(r.status());
+    if (!r->client_id().empty()) {
+      return absl::PermissionDeniedError(
+          "principal_id: a data subject's tokens are issued by staff who may write the client");
+    }
+  } else {
+    // Staff issue their clients' data-subject principals' tokens; to anyone
+    // else this is the administrators' action, denied.
+    r = LoadPrincipal(req.principal_id());
+    absl::StatusOr<rec::ClientRecord> client = absl::NotFoundError("");
+    if (r.ok() && !r->client_id().empty()) client = registry_->LoadClient(r->client_id());
+    if (!client.ok()) {
+      HOIDLA_RETURN_IF_ERROR(
+          policy_->Check(ctx, Action::kManageTokens, {}, absl::StatusCode::kPermissionDenied));
+      return absl::PermissionDeniedError("permission denied");
+    }
+    HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteClient,
+                                          registry_->ClientTarget(*client),
+                                          absl::StatusCode::kPermissionDenied));
+  }
   const int64_t expires = clock_->NowMicros() + req.ttl_seconds() * 1000000;
   storage::WriteBatch batch;
   v1::IssueTokenResponse out;

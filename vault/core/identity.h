@@ -54,6 +54,11 @@ class Identity {
   // does not exist or belongs to another organisation (one answer for all).
   absl::StatusOr<Principal> ActFor(const Principal& caller, std::string_view user_id) const;
 
+  // Returns principal `id` as stored, without a policy decision: for the
+  // core's own use (naming actors in access reports), never for a caller.
+  // NOT_FOUND when there is none.
+  absl::StatusOr<Principal> LookupPrincipal(std::string_view id) const;
+
   // When the store has no principal yet, creates a system administrator
   // named `display_name` with a token that never expires, and returns the
   // token. Returns std::nullopt when bootstrap already happened.
@@ -61,6 +66,10 @@ class Identity {
       std::string_view display_name);
 
   absl::StatusOr<v1::WhoAmIResponse> WhoAmI(const RequestContext& ctx);
+  // Staff, partner workers and service accounts: system administrators
+  // (kManagePrincipals). Data subjects (kind DATA_SUBJECT, client_id set,
+  // display_name empty): staff who may write that client; NOT_FOUND
+  // "principal.client_id" for a client the caller cannot see.
   absl::StatusOr<v1::Principal> CreatePrincipal(const RequestContext& ctx,
                                                 const v1::CreatePrincipalRequest& req);
   absl::StatusOr<v1::Principal> GetPrincipal(const RequestContext& ctx,
@@ -77,6 +86,8 @@ class Identity {
   // ALREADY_EXISTS when the subject is mapped (to anyone) already.
   absl::StatusOr<v1::Principal> MapCertificate(const RequestContext& ctx,
                                                const v1::MapCertificateRequest& req);
+  // System administrators issue tokens to anyone but data subjects; staff
+  // who may write a client issue its data-subject principals' tokens.
   absl::StatusOr<v1::IssueTokenResponse> IssueToken(const RequestContext& ctx,
                                                     const v1::IssueTokenRequest& req);
   absl::StatusOr<v1::RevokeTokenResponse> RevokeToken(const RequestContext& ctx,
@@ -84,6 +95,8 @@ class Identity {
 
 
  private:
+  absl::StatusOr<v1::Principal> CreateDataSubject(const RequestContext& ctx,
+                                                  const v1::Principal& p);
   absl::StatusOr<rec::PrincipalRecord> LoadPrincipal(std::string_view id) const;
   // Loads principal `id` for an operation `action` on it: NOT_FOUND
   // "principal_id: not found" when absent or outside the caller's reach.

@@ -54,7 +54,7 @@ const std::map<Role, std::set<Action>>& RoleTable() {
       // issues.
       {Role::kAuditor, {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries}},
       {Role::kDataProtectionOfficer,
-       {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries}},
+       {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries, A::kReadAccessReport}},
   };
   return *table;
 }
@@ -148,6 +148,7 @@ std::string_view ActionName(Action action) {
     case A::kReadAuditIntegrity: return "read_audit_integrity";
     case A::kManageAuditKeys: return "manage_audit_keys";
     case A::kReadAuditEntries: return "read_audit_entries";
+    case A::kReadAccessReport: return "read_access_report";
   }
   return "unknown";
 }
@@ -160,6 +161,14 @@ bool Policy::Grants(Role role, Action action) {
 Decision Policy::Decide(const Principal& principal, Action action, const Target& target) const {
   // Every authenticated principal may ask who it is.
   if (action == A::kWhoAmI) return {true, DenyReason::kNone, "self"};
+  // A data subject has the client's own rights over their own record only.
+  if (!principal.subject_client_id.empty()) {
+    if (action != A::kReadAccessReport) return {false, DenyReason::kNoRole, "no_role"};
+    if (target.client_id == principal.subject_client_id) {
+      return {true, DenyReason::kNone, "self:data_subject"};
+    }
+    return {false, DenyReason::kOutOfScope, "out_of_scope"};
+  }
   bool granted_somewhere = false;
   for (const auto& m : principal.memberships) {
     if (!Grants(m.role, action)) continue;

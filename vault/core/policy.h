@@ -58,6 +58,9 @@ enum class Action {
   kReadAuditIntegrity,  // checkpoints, proofs, public keys
   kReadAuditEntries,
   kManageAuditKeys,
+  // A client's access report ("who saw my data"): the data subject's own,
+  // or a data protection officer's answer to a subject access request.
+  kReadAccessReport,
 };
 std::string_view ActionName(Action action);
 

@@ -54,6 +54,10 @@ struct Principal {
   std::string organization_id;
   std::vector<Membership> memberships;
   bool may_act_for_users = false;
+  // Data-subject principals only: the client record they are. Such a
+  // principal holds no memberships; the policy grants it the client's own
+  // rights over that client alone.
+  std::string subject_client_id;
 
   bool Has(Role role) const {
     for (const auto& m : memberships) {

@@ -436,7 +436,7 @@ absl::StatusOr<v1::Client> Registry::CreateClient(const RequestContext& ctx,
   for (int i = 0; i < c.project_ids().size(); ++i) {
     std::string field = hoidla::StrCat("client.project_ids[", i, "]");
     absl::Status s = policy_->Check(
-        ctx.principal, Action::kWriteClient,
+        ctx, Action::kWriteClient,
         {.organization_id = c.organization_id(), .project_id = c.project_ids(i)});
     if (s.code() == absl::StatusCode::kNotFound) {
       return absl::NotFoundError(hoidla::StrCat(field, ": not found"));
@@ -497,6 +497,7 @@ absl::StatusOr<v1::Client> Registry::CreateClient(const RequestContext& ctx,
     if (existing.status().code() != absl::StatusCode::kNotFound) return existing.status();
     batch.Put(Space::kIndex, bkey, r.id());
   }
+  audit::NoteTarget(ctx.audit, r.id(), "", "");
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ClientToApi(r);
 }
@@ -639,6 +640,7 @@ absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
   batch.Put(Space::kIndex, IndexKey("cas-by-cli", r.client_id(), r.id()), "");
   batch.Put(Space::kIndex, IndexKey("cas-by-prj", r.project_id(), r.id()), "");
   PutLocation(r.id(), CaseLocation(r), &batch);
+  audit::NoteTarget(ctx.audit, r.client_id(), r.id(), "");
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(r);
 }

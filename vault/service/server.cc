@@ -65,7 +65,8 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
   s->checkpoints_ = std::make_unique<audit::Checkpoints>(s->audit_log_.get(), s->store_,
                                                         s->keyring_.get(), config.audit_origin);
   s->audit_access_ = std::make_unique<core::AuditAccess>(
-      s->audit_log_.get(), s->checkpoints_.get(), s->keyring_.get(), &s->policy_);
+      s->audit_log_.get(), s->checkpoints_.get(), s->keyring_.get(), &s->policy_,
+      s->registry_.get(), s->identity_.get());
   s->service_ = std::make_unique<VaultService>(s->identity_.get(), s->registry_.get(),
                                                s->documents_.get(), s->key_admin_.get(),
                                                s->audit_access_.get(), s->audit_log_.get());

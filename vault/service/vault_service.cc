@@ -306,6 +306,12 @@ grpc::Status VaultService::ListAuditEntries(grpc::ServerContext* c,
   return Unary(c, "ListAuditEntries", resp,
                [&](const auto& ctx) { return audit_access_->ListAuditEntries(ctx, *req); });
 }
+grpc::Status VaultService::GetAccessReport(grpc::ServerContext* c,
+                                           const v1::GetAccessReportRequest* req,
+                                           v1::AccessReport* resp) {
+  return Unary(c, "GetAccessReport", resp,
+               [&](const auto& ctx) { return audit_access_->GetAccessReport(ctx, *req); });
+}
 grpc::Status VaultService::ExportAudit(grpc::ServerContext* c, const v1::ExportAuditRequest* req,
                                        grpc::ServerWriter<v1::AuditBundle>* writer) {
   constexpr std::string_view kMethod = "ExportAudit";

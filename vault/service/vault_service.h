@@ -101,6 +101,8 @@ class VaultService final : public v1::Vault::Service {
                                    v1::ConsistencyProof* resp) override;
   grpc::Status ListAuditEntries(grpc::ServerContext* c, const v1::ListAuditEntriesRequest* req,
                                 v1::ListAuditEntriesResponse* resp) override;
+  grpc::Status GetAccessReport(grpc::ServerContext* c, const v1::GetAccessReportRequest* req,
+                               v1::AccessReport* resp) override;
   grpc::Status ExportAudit(grpc::ServerContext* c, const v1::ExportAuditRequest* req,
                            grpc::ServerWriter<v1::AuditBundle>* writer) override;
   grpc::Status GetAuditPublicKeys(grpc::ServerContext* c, const v1::GetAuditPublicKeysRequest* req,
