@@ -258,7 +258,12 @@ absl::StatusOr<std::vector<KekInfo>> Keyring::ListKeks() {
   return out;
 }
 
-absl::StatusOr<uint32_t> Keyring::RotateKek() {
+absl::Status Keyring::Commit(const CommitFn& commit, storage::WriteBatch batch) {
+  if (commit) return commit(std::move(batch));
+  return store_->Write(batch);
+}
+
+absl::StatusOr<uint32_t> Keyring::RotateKek(const CommitFn& commit) {
   std::unique_lock lock(mu_);
   uint32_t version = keks_.empty() ? 1 : keks_.rbegin()->first + 1;
   SecureBuffer kek = NewKey();
@@ -270,13 +275,13 @@ absl::StatusOr<uint32_t> Keyring::RotateKek() {
   std::string v;
   PutFixed32BE(&v, version);
   batch.Put(Space::kKeys, kActiveKey, v);
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  HOIDLA_RETURN_IF_ERROR(Commit(commit, std::move(batch)));
   keks_[version] = std::make_shared<const SecureBuffer>(std::move(kek));
   active_kek_ = version;
   return version;
 }
 
-absl::StatusOr<int64_t> Keyring::RewrapSubjectKeys() {
+absl::StatusOr<int64_t> Keyring::RewrapSubjectKeys(const CommitFn& commit) {
   uint32_t active;
   std::shared_ptr<const SecureBuffer> active_kek;
   {
@@ -292,8 +297,8 @@ absl::StatusOr<int64_t> Keyring::RewrapSubjectKeys() {
   };
   std::vector<Rewrapped> pending;
   int64_t done = 0;
-  auto flush = [&]() -> absl::Status {
-    if (pending.empty()) return absl::OkStatus();
+  auto flush = [&](bool last) -> absl::Status {
+    if (pending.empty() && !last) return absl::OkStatus();
     std::lock_guard write_lock(subject_write_mu_);
     storage::WriteBatch batch;
     for (auto& p : pending) {
@@ -305,6 +310,7 @@ absl::StatusOr<int64_t> Keyring::RewrapSubjectKeys() {
       ++done;
     }
     pending.clear();
+    if (last) return Commit(commit, std::move(batch));
     if (batch.empty()) return absl::OkStatus();
     return store_->Write(batch);
   };
@@ -320,14 +326,14 @@ absl::StatusOr<int64_t> Keyring::RewrapSubjectKeys() {
     pending.push_back({std::string(it->key()), std::string(it->value()),
                        SealKeyEnvelope(*active_kek, "kek", active, SubjectContext(subject),
                                        key.view())});
-    if (pending.size() >= 256) HOIDLA_RETURN_IF_ERROR(flush());
+    if (pending.size() >= 256) HOIDLA_RETURN_IF_ERROR(flush(false));
   }
   HOIDLA_RETURN_IF_ERROR(it->status());
-  HOIDLA_RETURN_IF_ERROR(flush());
+  HOIDLA_RETURN_IF_ERROR(flush(true));
   return done;
 }
 
-absl::Status Keyring::RetireKek(uint32_t version) {
+absl::Status Keyring::RetireKek(uint32_t version, const CommitFn& commit) {
   // No subject key wrapped under an old version may be in flight.
   std::unique_lock retire_lock(retire_mu_);
   {
@@ -348,7 +354,7 @@ absl::Status Keyring::RetireKek(uint32_t version) {
   }
   storage::WriteBatch batch;
   batch.Delete(Space::kKeys, KekKey(version));
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  HOIDLA_RETURN_IF_ERROR(Commit(commit, std::move(batch)));
   std::unique_lock lock(mu_);
   keks_.erase(version);
   return absl::OkStatus();

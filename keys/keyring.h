@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <functional>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -109,13 +110,23 @@ class Keyring {
 
   // Key administration.
   absl::StatusOr<std::vector<KekInfo>> ListKeks();
-  // Creates a new KEK version and makes it active. Returns its version.
-  absl::StatusOr<uint32_t> RotateKek();
-  // Re-wraps every subject key not under the active KEK. Returns how many.
-  absl::StatusOr<int64_t> RewrapSubjectKeys();
-  // Destroys KEK `version`. FAILED_PRECONDITION when it is active or still
-  // wraps subject keys; NOT_FOUND when there is no such version.
-  absl::Status RetireKek(uint32_t version);
+  // Writes a key change. The default writes the batch to the store; the
+  // service passes one that commits the change with the call's audit entry
+  // in one atomic write. On failure nothing of the batch may be applied.
+  using CommitFn = std::function<absl::Status(storage::WriteBatch)>;
+
+  // Creates a new KEK version and makes it active, written through `commit`
+  // (null: the store). Returns its version.
+  absl::StatusOr<uint32_t> RotateKek(const CommitFn& commit = nullptr);
+  // Re-wraps every subject key not under the active KEK, in batches of 256
+  // written to the store; the last write (an empty batch when nothing was
+  // left to re-wrap) goes through `commit`. Returns how many. Idempotent: an
+  // interrupted run leaves every key readable and the next run finishes it.
+  absl::StatusOr<int64_t> RewrapSubjectKeys(const CommitFn& commit = nullptr);
+  // Destroys KEK `version`, written through `commit`. FAILED_PRECONDITION
+  // when it is active or still wraps subject keys; NOT_FOUND when there is
+  // no such version.
+  absl::Status RetireKek(uint32_t version, const CommitFn& commit = nullptr);
 
   // The audit log's Ed25519 signing keys, versioned, each seed wrapped under
   // the master key (kKeys "sign/<version>"). ActiveSigningKey() creates
@@ -136,6 +147,7 @@ class Keyring {
   const SecureBuffer& token_key() const { return token_key_; }
 
  private:
+  absl::Status Commit(const CommitFn& commit, storage::WriteBatch batch);
   Keyring(storage::KvStore* store, SecureBuffer master, MasterKeyMode mode, Clock* clock);
   absl::Status Load();
   absl::StatusOr<std::shared_ptr<const SecureBuffer>> SubjectKey(std::string_view subject_id);

@@ -538,3 +538,38 @@ TEST_F(AuditedServer, AccessReportWithholdsAProtectedThirdPartysIdentity) {
 
 }  // namespace
 }  // namespace hoidla
+
+namespace hoidla {
+namespace {
+
+TEST_F(AuditedServer, KeyRotationIsCommittedWithItsEntryOrNotAtAll) {
+  using S = v1::Vault::Stub;
+  v1::KeyStatus before;
+  ASSERT_TRUE(CallAs(stub_.get(), &S::GetKeyStatus, admin_, v1::GetKeyStatusRequest(), &before)
+                  .ok());
+  const uint64_t size_before = server_->audit_log()->size();
+  faulty_.FailWritesAfter(0);
+  v1::KeyStatus rotated;
+  EXPECT_EQ(CallAs(stub_.get(), &S::RotateKeyEncryptionKey, admin_,
+                   v1::RotateKeyEncryptionKeyRequest(), &rotated)
+                .error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  faulty_.Heal();
+  EXPECT_EQ(server_->audit_log()->size(), size_before);
+  v1::KeyStatus after;
+  ASSERT_TRUE(CallAs(stub_.get(), &S::GetKeyStatus, admin_, v1::GetKeyStatusRequest(), &after)
+                  .ok());
+  EXPECT_EQ(after.versions_size(), before.versions_size()) << "no key without its entry";
+
+  ASSERT_TRUE(CallAs(stub_.get(), &S::RotateKeyEncryptionKey, admin_,
+                     v1::RotateKeyEncryptionKeyRequest(), &rotated)
+                  .ok());
+  EXPECT_EQ(rotated.versions_size(), before.versions_size() + 1);
+  audit::Entry e = Last();
+  EXPECT_EQ(e.method(), "RotateKeyEncryptionKey");
+  EXPECT_EQ(e.action(), "manage_keys");
+  EXPECT_EQ(e.status(), "OK");
+}
+
+}  // namespace
+}  // namespace hoidla

@@ -1,5 +1,6 @@
 #include "vault/core/key_admin.h"
 
+#include "vault/audit/audit_log.h"
 #include "vault/common/status_macros.h"
 #include "vault/core/paging.h"
 #include "vault/core/validation.h"
@@ -21,6 +22,12 @@ absl::StatusOr<::hoidla::v1::KeyStatus> KeyAdmin::BuildStatus() {
   return s;
 }
 
+keys::Keyring::CommitFn KeyAdmin::Audited(const RequestContext& ctx) {
+  return [this, draft = ctx.audit](storage::WriteBatch batch) {
+    return audit::CommitEffect(draft, store_, std::move(batch));
+  };
+}
+
 absl::StatusOr<::hoidla::v1::KeyStatus> KeyAdmin::Status(const RequestContext& ctx) {
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadKeyStatus, {}));
   return BuildStatus();
@@ -28,13 +35,13 @@ absl::StatusOr<::hoidla::v1::KeyStatus> KeyAdmin::Status(const RequestContext& c
 
 absl::StatusOr<::hoidla::v1::KeyStatus> KeyAdmin::Rotate(const RequestContext& ctx) {
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManageKeys, {}));
-  HOIDLA_RETURN_IF_ERROR(keyring_->RotateKek().status());
+  HOIDLA_RETURN_IF_ERROR(keyring_->RotateKek(Audited(ctx)).status());
   return BuildStatus();
 }
 
 absl::StatusOr<::hoidla::v1::RewrapKeysResponse> KeyAdmin::Rewrap(const RequestContext& ctx) {
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManageKeys, {}));
-  HOIDLA_ASSIGN_OR_RETURN(int64_t n, keyring_->RewrapSubjectKeys());
+  HOIDLA_ASSIGN_OR_RETURN(int64_t n, keyring_->RewrapSubjectKeys(Audited(ctx)));
   ::hoidla::v1::RewrapKeysResponse out;
   out.set_rewrapped(n);
   HOIDLA_ASSIGN_OR_RETURN(*out.mutable_status(), BuildStatus());
@@ -45,7 +52,7 @@ absl::StatusOr<::hoidla::v1::KeyStatus> KeyAdmin::Retire(
     const RequestContext& ctx, const ::hoidla::v1::RetireKeyEncryptionKeyRequest& req) {
   if (req.version() == 0) return FieldError("version", "required");
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManageKeys, {}));
-  HOIDLA_RETURN_IF_ERROR(keyring_->RetireKek(req.version()));
+  HOIDLA_RETURN_IF_ERROR(keyring_->RetireKek(req.version(), Audited(ctx)));
   return BuildStatus();
 }
 

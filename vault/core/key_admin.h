@@ -1,5 +1,8 @@
 // KeyAdmin: key administration behind the policy (rotation, rewrap,
-// retirement, status). No method ever returns key material.
+// retirement, status). No method ever returns key material. Each change is
+// committed in one atomic write with the call's audit entry (a rewrap's
+// last batch carries it; earlier batches only re-wrap keys, which changes
+// nothing a reader sees).
 // Thread-safety: safe for concurrent use.
 #ifndef HOIDLA_VAULT_CORE_KEY_ADMIN_H_
 #define HOIDLA_VAULT_CORE_KEY_ADMIN_H_
@@ -14,7 +17,9 @@ namespace hoidla::core {
 
 class KeyAdmin {
  public:
-  KeyAdmin(keys::Keyring* keyring, const Policy* policy) : keyring_(keyring), policy_(policy) {}
+  // All pointers must outlive this object; `store` is the keyring's.
+  KeyAdmin(keys::Keyring* keyring, storage::KvStore* store, const Policy* policy)
+      : keyring_(keyring), store_(store), policy_(policy) {}
 
   absl::StatusOr<::hoidla::v1::KeyStatus> Status(const RequestContext& ctx);
   // Creates and activates a new KEK version; returns the new status.
@@ -27,7 +32,9 @@ class KeyAdmin {
 
  private:
   absl::StatusOr<::hoidla::v1::KeyStatus> BuildStatus();
+  keys::Keyring::CommitFn Audited(const RequestContext& ctx);
   keys::Keyring* keyring_;
+  storage::KvStore* store_;
   const Policy* policy_;
 };
 

@@ -54,7 +54,7 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
                                                     s->keyring_.get(), clock,
                                                     &s->policy_, s->registry_.get(),
                                                     config.limits);
-  s->key_admin_ = std::make_unique<core::KeyAdmin>(s->keyring_.get(), &s->policy_);
+  s->key_admin_ = std::make_unique<core::KeyAdmin>(s->keyring_.get(), s->store_, &s->policy_);
   s->identity_ = std::make_unique<core::Identity>(s->store_, s->keyring_.get(), clock,
                                                   &s->policy_, s->registry_.get());
   HOIDLA_ASSIGN_OR_RETURN(int recovered, s->documents_->RecoverPendingUploads());
