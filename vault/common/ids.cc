@@ -17,6 +17,8 @@ std::string_view IdPrefix(IdKind kind) {
     case IdKind::kDocument: return "doc";
     case IdKind::kPrincipal: return "prn";
     case IdKind::kToken: return "tok";
+    case IdKind::kConsent: return "cns";
+    case IdKind::kDisclosure: return "dsc";
   }
   return "unk";
 }

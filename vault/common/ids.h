@@ -16,7 +16,17 @@
 
 namespace hoidla {
 
-enum class IdKind { kOrganization, kProject, kClient, kCase, kDocument, kPrincipal, kToken };
+enum class IdKind {
+  kOrganization,
+  kProject,
+  kClient,
+  kCase,
+  kDocument,
+  kPrincipal,
+  kToken,
+  kConsent,
+  kDisclosure,
+};
 
 // Returns the prefix for `kind`, for example "org".
 std::string_view IdPrefix(IdKind kind);
