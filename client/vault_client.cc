@@ -62,6 +62,14 @@ bool IsValidToken(const std::string& token) {
                      [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
+// A purpose is 1 to kMaxPurposeLength lowercase letters, digits and `_`.
+bool IsValidPurpose(const std::string& purpose) {
+  return !purpose.empty() && purpose.size() <= kMaxPurposeLength &&
+         std::all_of(purpose.begin(), purpose.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+         });
+}
+
 absl::Status ErrnoError(int err, const std::string& what) {
   return absl::ErrnoToStatus(err, what);
 }
@@ -197,6 +205,11 @@ absl::StatusOr<std::unique_ptr<VaultClient>> VaultClient::Connect(
         "token: contains whitespace or characters not allowed in gRPC "
         "metadata");
   }
+  if (!options.purpose.empty() && !IsValidPurpose(options.purpose)) {
+    return absl::InvalidArgumentError(
+        StrCat("purpose: expected lowercase letters, digits and _ (at most ",
+               kMaxPurposeLength, " characters), got '", options.purpose, "'"));
+  }
   const bool tls = !options.ca_cert_file.empty();
   if (options.client_cert_file.empty() != options.client_key_file.empty()) {
     return absl::InvalidArgumentError(
@@ -243,6 +256,7 @@ absl::StatusOr<std::unique_ptr<VaultClient>> VaultClient::Connect(
   auto client = std::unique_ptr<VaultClient>(new VaultClient(
       std::move(channel), options.token, options.unary_timeout));
   client->act_for_ = options.act_for;
+  client->purpose_ = options.purpose;
   return client;
 }
 
@@ -268,6 +282,7 @@ void VaultClient::PrepareContext(grpc::ClientContext* context,
   if (!authorization_.empty())
     context->AddMetadata("authorization", authorization_);
   if (!act_for_.empty()) context->AddMetadata("x-hoidla-act-for", act_for_);
+  if (!purpose_.empty()) context->AddMetadata("x-hoidla-purpose", purpose_);
   if (unary && unary_timeout_.count() > 0) {
     context->set_deadline(std::chrono::system_clock::now() + unary_timeout_);
   }
@@ -435,6 +450,53 @@ absl::StatusOr<hoidla::v1::RewrapKeysResponse> VaultClient::RewrapKeys(
 absl::StatusOr<hoidla::v1::KeyStatus> VaultClient::RetireKeyEncryptionKey(
     const hoidla::v1::RetireKeyEncryptionKeyRequest& request) const {
   return CallUnary(&Stub::RetireKeyEncryptionKey, request);
+}
+
+absl::StatusOr<hoidla::v1::ConsentReceipt> VaultClient::RecordConsent(
+    const hoidla::v1::RecordConsentRequest& request) const {
+  return CallUnary(&Stub::RecordConsent, request);
+}
+
+absl::StatusOr<hoidla::v1::ConsentReceipt> VaultClient::ReviseConsent(
+    const hoidla::v1::ReviseConsentRequest& request) const {
+  return CallUnary(&Stub::ReviseConsent, request);
+}
+
+absl::StatusOr<hoidla::v1::Consent> VaultClient::WithdrawConsent(
+    const hoidla::v1::WithdrawConsentRequest& request) const {
+  return CallUnary(&Stub::WithdrawConsent, request);
+}
+
+absl::StatusOr<hoidla::v1::Consent> VaultClient::GetConsent(
+    const hoidla::v1::GetConsentRequest& request) const {
+  return CallUnary(&Stub::GetConsent, request);
+}
+
+absl::StatusOr<hoidla::v1::ListConsentsResponse> VaultClient::ListConsents(
+    const hoidla::v1::ListConsentsRequest& request) const {
+  return CallUnary(&Stub::ListConsents, request);
+}
+
+absl::StatusOr<hoidla::v1::Disclosure> VaultClient::DiscloseWithoutConsent(
+    const hoidla::v1::DiscloseWithoutConsentRequest& request) const {
+  return CallUnary(&Stub::DiscloseWithoutConsent, request);
+}
+
+absl::StatusOr<hoidla::v1::ListDisclosuresResponse>
+VaultClient::ListDisclosures(
+    const hoidla::v1::ListDisclosuresRequest& request) const {
+  return CallUnary(&Stub::ListDisclosures, request);
+}
+
+absl::StatusOr<hoidla::v1::Disclosure> VaultClient::ReviewDisclosure(
+    const hoidla::v1::ReviewDisclosureRequest& request) const {
+  return CallUnary(&Stub::ReviewDisclosure, request);
+}
+
+absl::StatusOr<hoidla::v1::QueryRecordExistenceResponse>
+VaultClient::QueryRecordExistence(
+    const hoidla::v1::QueryRecordExistenceRequest& request) const {
+  return CallUnary(&Stub::QueryRecordExistence, request);
 }
 
 absl::StatusOr<hoidla::v1::Checkpoint> VaultClient::GetCheckpoint(

@@ -7,7 +7,8 @@
 //
 //   * Every call carries the credential as `authorization: Bearer <token>`
 //     metadata (nothing is sent when the token is empty, which the server
-//     answers with UNAUTHENTICATED).
+//     answers with UNAUTHENTICATED), and, when set, `x-hoidla-act-for` and
+//     `x-hoidla-purpose` (ConnectOptions::act_for and purpose).
 //   * Every unary call gets a deadline (ConnectOptions::unary_timeout, 30 s by
 //     default); the streaming calls (document transfers, the audit export)
 //     have none, because their duration depends on the amount of data.
@@ -87,7 +88,15 @@ struct ConnectOptions {
   // user every call is made for (sent as `x-hoidla-act-for`). Empty: the
   // token's own principal.
   std::string act_for;
+  // For partner agency workers: the purpose of every call (sent as
+  // `x-hoidla-purpose`), such as "employment_support": what a consent in
+  // force must release to the caller's organisation for. Lowercase letters,
+  // digits and `_`, at most 64 characters. Empty: no purpose is stated.
+  std::string purpose;
 };
+
+// Longest purpose ConnectOptions::purpose accepts.
+inline constexpr size_t kMaxPurposeLength = 64;
 
 // Converts a gRPC status to the absl::Status with the same code and message.
 // This is the only place the client converts between the two. Codes outside
@@ -101,9 +110,10 @@ class VaultClient {
   // and a server that cannot be reached makes the first call fail with
   // UNAVAILABLE. Returns the client on success; INVALID_ARGUMENT whose message
   // names the offending option (for example "ca_cert_file: cannot read
-  // '/x.pem': No such file or directory") when an option is empty, malformed,
-  // inconsistent or names an unreadable or empty file. Never includes the
-  // token in a message.
+  // '/x.pem': No such file or directory", or "purpose: ..." for a purpose
+  // that is not lowercase letters, digits and `_`) when an option is empty,
+  // malformed, inconsistent or names an unreadable or empty file. Never
+  // includes the token in a message.
   static absl::StatusOr<std::unique_ptr<VaultClient>> Connect(
       const ConnectOptions& options);
 
@@ -225,6 +235,75 @@ class VaultClient {
   absl::StatusOr<hoidla::v1::KeyStatus> RetireKeyEncryptionKey(
       const hoidla::v1::RetireKeyEncryptionKeyRequest& request) const;
 
+  // Consents (doc/consents.md): who may release what to whom. The calls send
+  // the purpose of ConnectOptions like every other call; partner workers
+  // need it for QueryRecordExistence and to read released documents.
+
+  // Records version 1 of a new consent (request.consent() without its
+  // output-only fields). On success returns the consent with its new id,
+  // version 1 and status, and the receipt: a C2SP signed note signed with the
+  // audit signing key (check it offline with `vaultctl consent verify`). On
+  // failure returns the server's status, for example INVALID_ARGUMENT naming
+  // a bad field, NOT_FOUND "consent.client_id" for a client the caller may
+  // not see, or PERMISSION_DENIED for a caller who may not record consents.
+  absl::StatusOr<hoidla::v1::ConsentReceipt> RecordConsent(
+      const hoidla::v1::RecordConsentRequest& request) const;
+  // Records a new version of a consent, superseding request.expected_version().
+  // On success returns the new version and its receipt. On failure returns
+  // the server's status: ABORTED when expected_version is no longer the
+  // current version (someone revised it meanwhile), FAILED_PRECONDITION when
+  // the consent was withdrawn, INVALID_ARGUMENT when the client or project
+  // changed, NOT_FOUND, ...
+  absl::StatusOr<hoidla::v1::ConsentReceipt> ReviseConsent(
+      const hoidla::v1::ReviseConsentRequest& request) const;
+  // Withdraws a consent from now on. On success returns the current version
+  // with its withdrawal (status withdrawn, withdrawn_at, withdrawn_by). On
+  // failure returns the server's status: FAILED_PRECONDITION when it was
+  // withdrawn already, NOT_FOUND when there is no such consent the caller may
+  // see.
+  absl::StatusOr<hoidla::v1::Consent> WithdrawConsent(
+      const hoidla::v1::WithdrawConsentRequest& request) const;
+  // On success returns one version of a consent (the current one when
+  // request.version() is 0); NOT_FOUND when there is no such consent or
+  // version the caller may see.
+  absl::StatusOr<hoidla::v1::Consent> GetConsent(
+      const hoidla::v1::GetConsentRequest& request) const;
+  // On success returns a client's consents in force at request.at() (now
+  // when unset), or with request.all_versions() every version, oldest first.
+  // On failure returns the server's status (NOT_FOUND for a client the caller
+  // may not see, ...).
+  absl::StatusOr<hoidla::v1::ListConsentsResponse> ListConsents(
+      const hoidla::v1::ListConsentsRequest& request) const;
+  // Releases named items of a client to a recipient organisation without
+  // consent, under a legal basis, for request.disclosure().valid_hours(). On
+  // success returns the disclosure with its id, valid_until and review
+  // pending (it is in the data protection officer's review queue from then
+  // on). On failure returns the server's status, for example
+  // INVALID_ARGUMENT naming a bad field or NOT_FOUND "disclosure.item_ids[i]"
+  // for an item the caller cannot read.
+  absl::StatusOr<hoidla::v1::Disclosure> DiscloseWithoutConsent(
+      const hoidla::v1::DiscloseWithoutConsentRequest& request) const;
+  // On success returns one page of an organisation's disclosures without
+  // consent, newest first (with request.pending_only(), the review queue),
+  // and the next page's token; the server's status otherwise.
+  absl::StatusOr<hoidla::v1::ListDisclosuresResponse> ListDisclosures(
+      const hoidla::v1::ListDisclosuresRequest& request) const;
+  // Records a data protection officer's review (upheld or rejected; a
+  // rejected release ends at once). On success returns the reviewed
+  // disclosure. On failure returns the server's status: FAILED_PRECONDITION
+  // when it was reviewed already, PERMISSION_DENIED for a caller who is not a
+  // data protection officer, ...
+  absl::StatusOr<hoidla::v1::Disclosure> ReviewDisclosure(
+      const hoidla::v1::ReviewDisclosureRequest& request) const;
+  // A partner worker's existence query for the stated purpose. On success
+  // returns whether a record or document of request.kind() exists where a
+  // consent in force lets the caller's organisation ask, with the owning
+  // organisations (and client ids where the kind is also released); "no"
+  // otherwise, never content. On failure returns the server's status, for
+  // example INVALID_ARGUMENT for a malformed personal code or kind.
+  absl::StatusOr<hoidla::v1::QueryRecordExistenceResponse> QueryRecordExistence(
+      const hoidla::v1::QueryRecordExistenceRequest& request) const;
+
   // Audit log integrity (system administrators, auditors and data protection
   // officers; see doc/audit.md). The responses are what the server says: a
   // caller that does not trust the server checks the signed note with a
@@ -333,8 +412,8 @@ class VaultClient {
   VaultClient(std::shared_ptr<grpc::Channel> channel, std::string token,
               std::chrono::milliseconds unary_timeout);
 
-  // Prepares `context` for a call: credential metadata, and the unary
-  // deadline when `unary` is true.
+  // Prepares `context` for a call: credential, act-for and purpose metadata,
+  // and the unary deadline when `unary` is true.
   void PrepareContext(grpc::ClientContext* context, bool unary) const;
 
   // Performs one unary call through `method` of the stub.
@@ -349,6 +428,7 @@ class VaultClient {
   std::string authorization_;  // "Bearer <token>", or empty for no credential
   std::chrono::milliseconds unary_timeout_;
   std::string act_for_;  // x-hoidla-act-for, or empty
+  std::string purpose_;  // x-hoidla-purpose, or empty
 };
 
 }  // namespace hoidla::client

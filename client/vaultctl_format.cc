@@ -47,6 +47,17 @@ std::string CaseStatusName(hoidla::v1::CaseStatus status) {
                   static_cast<int>(status));
 }
 
+// `list` joined by ", ".
+std::string Joined(
+    const google::protobuf::RepeatedPtrField<std::string>& list) {
+  std::string out;
+  for (const std::string& item : list) {
+    if (!out.empty()) out += ", ";
+    out += item;
+  }
+  return out;
+}
+
 // The memberships joined by ", ".
 std::string MembershipList(
     const google::protobuf::RepeatedPtrField<hoidla::v1::Membership>& list) {
@@ -67,6 +78,16 @@ void Line(std::ostream& out, std::string_view key, std::string_view value) {
 void OptionalLine(std::ostream& out, std::string_view key,
                   std::string_view value) {
   if (!value.empty()) Line(out, key, value);
+}
+
+// A "key: <RFC 3339>" line only when the time is set.
+void TimeLine(std::ostream& out, std::string_view key,
+              const google::protobuf::Timestamp& at) {
+  if (IsSet(at)) Line(out, key, Time(at));
+}
+
+void BoolLine(std::ostream& out, std::string_view key, bool value) {
+  Line(out, key, value ? "true" : "false");
 }
 
 void CreatedLines(std::ostream& out, const google::protobuf::Timestamp& at,
@@ -140,6 +161,53 @@ std::string PrincipalKindName(hoidla::v1::PrincipalKind kind) {
 std::string CaseVisibilityName(hoidla::v1::CaseVisibility visibility) {
   return EnumName(hoidla::v1::CaseVisibility_Name(visibility),
                   "CASE_VISIBILITY_", static_cast<int>(visibility));
+}
+
+std::string ConsentStatusName(hoidla::v1::ConsentStatus status) {
+  return EnumName(hoidla::v1::ConsentStatus_Name(status), "CONSENT_STATUS_",
+                  static_cast<int>(status));
+}
+
+std::string ConsentGiverKindName(hoidla::v1::ConsentGiverKind kind) {
+  return EnumName(hoidla::v1::ConsentGiverKind_Name(kind),
+                  "CONSENT_GIVER_KIND_", static_cast<int>(kind));
+}
+
+std::string ConsentFormName(hoidla::v1::ConsentForm form) {
+  return EnumName(hoidla::v1::ConsentForm_Name(form), "CONSENT_FORM_",
+                  static_cast<int>(form));
+}
+
+std::string LegalBasisName(hoidla::v1::LegalBasis basis) {
+  return EnumName(hoidla::v1::LegalBasis_Name(basis), "LEGAL_BASIS_",
+                  static_cast<int>(basis));
+}
+
+std::string DisclosureReviewName(hoidla::v1::DisclosureReview review) {
+  return EnumName(hoidla::v1::DisclosureReview_Name(review),
+                  "DISCLOSURE_REVIEW_", static_cast<int>(review));
+}
+
+std::string RecipientString(const hoidla::v1::ConsentRecipient& recipient) {
+  if (recipient.project_id().empty()) return recipient.organization_id();
+  return StrCat(recipient.organization_id(), "/", recipient.project_id());
+}
+
+std::string ProvisionString(const hoidla::v1::ConsentProvision& provision) {
+  std::string recipients;
+  for (const hoidla::v1::ConsentRecipient& r : provision.recipients()) {
+    if (!recipients.empty()) recipients += ", ";
+    recipients += RecipientString(r);
+  }
+  std::string out =
+      StrCat("recipients=", recipients, "; kinds=", Joined(provision.kinds()),
+             "; purposes=", Joined(provision.purposes()));
+  if (IsSet(provision.valid_from()))
+    out += StrCat("; valid_from=", Time(provision.valid_from()));
+  if (IsSet(provision.valid_until()))
+    out += StrCat("; valid_until=", Time(provision.valid_until()));
+  if (provision.existence_queries()) out += "; existence_queries";
+  return out;
 }
 
 absl::Status PrintJson(const google::protobuf::Message& message,
@@ -286,6 +354,113 @@ void PrintRewrapKeys(const hoidla::v1::RewrapKeysResponse& response,
                      std::ostream& out) {
   Line(out, "rewrapped", std::to_string(response.rewrapped()));
   PrintKeyStatus(response.status(), out);
+}
+
+void PrintConsent(const hoidla::v1::Consent& consent, std::ostream& out) {
+  Line(out, "id", consent.id());
+  Line(out, "version", std::to_string(consent.version()));
+  Line(out, "status", ConsentStatusName(consent.status()));
+  Line(out, "client_id", consent.client_id());
+  Line(out, "project_id", consent.project_id());
+  OptionalLine(out, "case_id", consent.case_id());
+  OptionalLine(out, "organization_id", consent.organization_id());
+  const hoidla::v1::ConsentGiver& giver = consent.given_by();
+  Line(out, "given_by", ConsentGiverKindName(giver.kind()));
+  OptionalLine(out, "given_by_name", giver.name());
+  OptionalLine(out, "given_by_personal_code", giver.personal_code());
+  OptionalLine(out, "given_by_authority_basis", giver.authority_basis());
+  TimeLine(out, "given_by_authority_valid_until",
+           giver.authority_valid_until());
+  BoolLine(out, "subject_participated", consent.subject_participated());
+  Line(out, "form", ConsentFormName(consent.form()));
+  OptionalLine(out, "scan_document_id", consent.scan_document_id());
+  OptionalLine(out, "signature_reference", consent.signature_reference());
+  OptionalLine(out, "witness", consent.witness());
+  OptionalLine(out, "note", consent.note());
+  BoolLine(out, "cooperation_agreed", consent.cooperation_agreed());
+  BoolLine(out, "processing_agreed", consent.processing_agreed());
+  BoolLine(out, "given_voluntarily", consent.given_voluntarily());
+  for (const hoidla::v1::ConsentProvision& p : consent.provisions())
+    Line(out, "provision", ProvisionString(p));
+  TimeLine(out, "given_at", consent.given_at());
+  TimeLine(out, "recorded_at", consent.recorded_at());
+  OptionalLine(out, "recorded_by", consent.recorded_by());
+  TimeLine(out, "superseded_at", consent.superseded_at());
+  TimeLine(out, "withdrawn_at", consent.withdrawn_at());
+  OptionalLine(out, "withdrawn_by", consent.withdrawn_by());
+  OptionalLine(out, "withdrawal_note", consent.withdrawal_note());
+}
+
+void PrintConsentReceipt(const hoidla::v1::ConsentReceipt& receipt,
+                         std::ostream& out) {
+  PrintConsent(receipt.consent(), out);
+  std::string_view note = receipt.receipt();
+  while (!note.empty()) {
+    const size_t end = note.find('\n');
+    Line(out, "receipt", note.substr(0, end));
+    note.remove_prefix(end == std::string_view::npos ? note.size() : end + 1);
+  }
+}
+
+void PrintDisclosure(const hoidla::v1::Disclosure& disclosure,
+                     std::ostream& out) {
+  Line(out, "id", disclosure.id());
+  Line(out, "client_id", disclosure.client_id());
+  OptionalLine(out, "case_id", disclosure.case_id());
+  OptionalLine(out, "organization_id", disclosure.organization_id());
+  OptionalLine(out, "project_id", disclosure.project_id());
+  Line(out, "recipient_organization_id",
+       disclosure.recipient_organization_id());
+  Line(out, "legal_basis", LegalBasisName(disclosure.legal_basis()));
+  OptionalLine(out, "justification", disclosure.justification());
+  for (const std::string& item : disclosure.item_ids())
+    Line(out, "item_id", item);
+  Line(out, "valid_hours", std::to_string(disclosure.valid_hours()));
+  TimeLine(out, "valid_until", disclosure.valid_until());
+  CreatedLines(out, disclosure.created_at(), disclosure.created_by());
+  if (disclosure.review() != hoidla::v1::DISCLOSURE_REVIEW_UNSPECIFIED)
+    Line(out, "review", DisclosureReviewName(disclosure.review()));
+  OptionalLine(out, "reviewed_by", disclosure.reviewed_by());
+  TimeLine(out, "reviewed_at", disclosure.reviewed_at());
+  OptionalLine(out, "review_note", disclosure.review_note());
+}
+
+void PrintRecordExistence(
+    const hoidla::v1::QueryRecordExistenceResponse& response,
+    std::ostream& out) {
+  BoolLine(out, "exists", response.exists());
+  for (const std::string& id : response.organization_ids())
+    Line(out, "organization_id", id);
+  for (const std::string& id : response.client_ids())
+    Line(out, "client_id", id);
+}
+
+void PrintReceiptFields(
+    const std::vector<std::pair<std::string, std::string>>& fields,
+    std::ostream& out) {
+  for (const auto& [key, value] : fields) Line(out, Escape(key), value);
+}
+
+void PrintConsents(const hoidla::v1::ListConsentsResponse& list,
+                   std::ostream& out, std::ostream& /*note*/) {
+  for (const auto& c : list.consents()) {
+    Row(out, c.id(), std::to_string(c.version()), ConsentStatusName(c.status()),
+        c.project_id(), c.case_id(), ConsentGiverKindName(c.given_by().kind()),
+        ConsentFormName(c.form()),
+        IsSet(c.given_at()) ? Time(c.given_at()) : std::string());
+  }
+}
+
+void PrintDisclosures(const hoidla::v1::ListDisclosuresResponse& list,
+                      std::ostream& out, std::ostream& note) {
+  for (const auto& d : list.disclosures()) {
+    Row(out, d.id(), DisclosureReviewName(d.review()),
+        LegalBasisName(d.legal_basis()), d.client_id(),
+        d.recipient_organization_id(), std::to_string(d.item_ids_size()),
+        IsSet(d.valid_until()) ? Time(d.valid_until()) : std::string(),
+        d.created_by());
+  }
+  NextPage(list.next_page_token(), note);
 }
 
 void PrintPrincipals(const hoidla::v1::ListPrincipalsResponse& list,

@@ -14,6 +14,8 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
@@ -32,6 +34,18 @@ std::string MembershipString(const hoidla::v1::Membership& membership);
 // lowercase ("staff", "whole_project"), or the number for an unknown value.
 std::string PrincipalKindName(hoidla::v1::PrincipalKind kind);
 std::string CaseVisibilityName(hoidla::v1::CaseVisibility visibility);
+std::string ConsentStatusName(hoidla::v1::ConsentStatus status);
+std::string ConsentGiverKindName(hoidla::v1::ConsentGiverKind kind);
+std::string ConsentFormName(hoidla::v1::ConsentForm form);
+std::string LegalBasisName(hoidla::v1::LegalBasis basis);
+std::string DisclosureReviewName(hoidla::v1::DisclosureReview review);
+
+// A consent recipient as "org" (a whole organisation) or "org/project".
+std::string RecipientString(const hoidla::v1::ConsentRecipient& recipient);
+// A consent provision on one line: "recipients=A, B/P; kinds=K1, K2;
+// purposes=P1; valid_from=<RFC 3339>; valid_until=<RFC 3339>", followed by
+// "; existence_queries" when the recipients may ask; not escaped.
+std::string ProvisionString(const hoidla::v1::ConsentProvision& provision);
 
 // Writes `message` as one JSON object (proto field names, default values
 // included, two-space indentation) followed by a newline. Returns INTERNAL
@@ -56,6 +70,34 @@ void PrintDocument(const hoidla::v1::Document& document, std::ostream& out);
 void PrintKeyStatus(const hoidla::v1::KeyStatus& status, std::ostream& out);
 void PrintRewrapKeys(const hoidla::v1::RewrapKeysResponse& response,
                      std::ostream& out);
+
+// A consent: id, version, status, client, project, case, organisation, who
+// gave it (given_by and given_by_* lines), subject_participated, form and
+// its evidence, the three declarations (true/false), one "provision: "
+// line per provision (ProvisionString), given_at, recorded_at, recorded_by,
+// and superseded_at or the withdrawal when there is one.
+void PrintConsent(const hoidla::v1::Consent& consent, std::ostream& out);
+// The consent (PrintConsent), then the receipt note line by line as
+// "receipt: <line>" (escaped; `consent record -o FILE` saves the note byte
+// for byte, which `consent verify` needs).
+void PrintConsentReceipt(const hoidla::v1::ConsentReceipt& receipt,
+                         std::ostream& out);
+// A disclosure without consent: id, client, case, organisation, project,
+// recipient_organization_id, legal_basis, justification, one "item_id: "
+// line per item, valid_hours, valid_until, created_*, review and its
+// reviewer, time and note.
+void PrintDisclosure(const hoidla::v1::Disclosure& disclosure,
+                     std::ostream& out);
+// "exists: true|false", then "organization_id: " and "client_id: " lines,
+// one per id.
+void PrintRecordExistence(
+    const hoidla::v1::QueryRecordExistenceResponse& response,
+    std::ostream& out);
+// A verified consent receipt's fields as "key: value" lines (escaped), in
+// the receipt's order.
+void PrintReceiptFields(
+    const std::vector<std::pair<std::string, std::string>>& fields,
+    std::ostream& out);
 
 // The verifier keys, one per line (escaped), oldest first: the format of a
 // `vaultctl audit verify --public-key` file.
@@ -92,6 +134,15 @@ void PrintCases(const hoidla::v1::ListCasesResponse& list, std::ostream& out,
                 std::ostream& note);
 void PrintDocuments(const hoidla::v1::ListDocumentsResponse& list,
                     std::ostream& out, std::ostream& note);
+// One line per consent (version): id, version, status, project, case, who
+// gave it (kind), form, given_at. The response has no pages; `note` is
+// unused.
+void PrintConsents(const hoidla::v1::ListConsentsResponse& list,
+                   std::ostream& out, std::ostream& note);
+// One line per disclosure: id, review, legal basis, client, recipient
+// organisation, number of items, valid_until, created_by.
+void PrintDisclosures(const hoidla::v1::ListDisclosuresResponse& list,
+                      std::ostream& out, std::ostream& note);
 
 }  // namespace hoidla::vaultctl
 

@@ -12,6 +12,9 @@
 //   --client-cert PATH, --client-key PATH   mutual TLS
 //   --server-name NAME verify the server certificate against NAME
 //   --timeout SECONDS  deadline of unary calls (default 30; 0 = none)
+//   --act-for PRN      service accounts: make the call for this user
+//   --purpose PURPOSE  partner agency workers: the purpose of the request
+//                      (sent as x-hoidla-purpose; lowercase letters, digits, _)
 //   --json             print the response as protobuf JSON (one object; for
 //                      list commands the whole response, including
 //                      next_page_token)
@@ -24,12 +27,24 @@
 //   client create|get|find|list  case create|get|list|assign
 //   doc upload|download|get|list keys status|rotate|rewrap|retire
 //   audit public-keys|rotate-key|checkpoint|list|report|export|verify|watch
+//   consent record|revise|withdraw|get|list|verify
+//   disclosure create|list|review
+//   exists
 //
 // `audit verify BUNDLE --public-key FILE` works offline: it never contacts a
 // server and needs no --server or token. Its exit status is 0 when the bundle
 // verifies, 25 (DATA_LOSS) naming the first entry that does not, 13
 // (INVALID_ARGUMENT) for a malformed bundle or key file, 1 for an unreadable
 // file. `audit watch` exits 25 when the log was rewritten.
+//
+// `consent verify RECEIPT_FILE --public-key FILE` is offline too: it checks a
+// consent receipt (a signed note from `consent record|revise -o FILE`) with
+// the same key files and prints the receipt's fields. Exit status 0 when it
+// verifies, 25 (DATA_LOSS) when it is malformed, not signed by a trusted key,
+// its signature does not verify or it is not a consent receipt, 13 for a
+// malformed key file, 1 for an unreadable file. `consent record|revise
+// --file FILE` read the consent (protobuf JSON) before connecting: a file
+// that cannot be read or parsed is a usage error (1) naming it.
 //
 // Output: "key: value" lines for one object, with "id: <id>" first (so a
 // script can capture a new object's id with `| head -1 | cut -d' ' -f2`);
@@ -51,6 +66,7 @@
 //            (writing the -o file, ...) is reported the same way with the
 //            matching code.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -60,16 +76,15 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <functional>
 #include <iostream>
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
-#include <tuple>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -79,8 +94,8 @@
 #include "absl/status/statusor.h"
 #include "client/vault_client.h"
 #include "client/vaultctl_audit.h"
+#include "client/vaultctl_consent.h"
 #include "client/vaultctl_format.h"
-#include "google/protobuf/util/time_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "keys/crypto.h"
 #include "vault/common/strings.h"
@@ -117,6 +132,7 @@ struct Globals {
   int timeout_seconds = 30;
   bool json = false;
   std::string act_for;
+  std::string purpose;
 };
 
 // Options of the subcommands; only one subcommand runs, so they share fields.
@@ -163,11 +179,27 @@ struct Args {
   std::string action;
   std::string from_time;
   std::string until_time;
+  // consent, disclosure, exists
+  hoidla::v1::Consent consent;  // read from --file before connecting
+  uint32_t expected_version = 0;
+  std::string note;
+  std::string at;
+  bool all_versions = false;
+  std::string recipient_org;
+  std::string legal_basis;
+  std::string justification;
+  std::vector<std::string> items;
+  int32_t valid_hours = 0;
+  bool pending_only = false;
+  std::string outcome;
 };
 
 // What the selected subcommand does once connected.
 using Action = std::function<int(const VaultClient&)>;
 // What a selected offline subcommand does (no connection, no credential).
+// Also the local preparation of an online subcommand (reading its input
+// files), run before the credential is read and the channel is created: it
+// returns 0 to go on, or the exit code of its failure.
 using OfflineAction = std::function<int()>;
 
 std::string CodeName(absl::StatusCode code) {
@@ -300,6 +332,25 @@ hoidla::v1::CaseVisibility ParseCaseVisibility(const std::string& text) {
   return hoidla::v1::CASE_VISIBILITY_UNSPECIFIED;
 }
 
+// Maps --legal-basis of `disclosure create` to the enum.
+hoidla::v1::LegalBasis ParseLegalBasis(const std::string& text) {
+  if (text == "danger_to_others")
+    return hoidla::v1::LEGAL_BASIS_DANGER_TO_OTHERS;
+  if (text == "crime") return hoidla::v1::LEGAL_BASIS_CRIME;
+  if (text == "danger_to_client")
+    return hoidla::v1::LEGAL_BASIS_DANGER_TO_CLIENT;
+  if (text == "court_or_prosecutor_request")
+    return hoidla::v1::LEGAL_BASIS_COURT_OR_PROSECUTOR_REQUEST;
+  return hoidla::v1::LEGAL_BASIS_UNSPECIFIED;
+}
+
+// Maps --outcome of `disclosure review` to the enum.
+hoidla::v1::DisclosureReview ParseReviewOutcome(const std::string& text) {
+  if (text == "upheld") return hoidla::v1::DISCLOSURE_REVIEW_UPHELD;
+  if (text == "rejected") return hoidla::v1::DISCLOSURE_REVIEW_REJECTED;
+  return hoidla::v1::DISCLOSURE_REVIEW_UNSPECIFIED;
+}
+
 // Guesses a MIME type from a file name's extension.
 std::string GuessContentType(const std::string& path) {
   static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
@@ -375,6 +426,7 @@ std::string FlagNames(std::string_view message) {
       {"client_cert_file", "--client-cert"},
       {"client_key_file", "--client-key"},
       {"server_name_override", "--server-name"},
+      {"purpose", "--purpose"},
   };
   const size_t colon = message.find(": ");
   if (colon == std::string_view::npos) return std::string(message);
@@ -1020,18 +1072,24 @@ absl::StatusOr<std::string> ReadWholeFile(std::string_view what,
   return contents;
 }
 
-// Writes `contents` to `path` atomically: a temporary file next to it,
-// synced and renamed over it.
+// Writes `contents` to `path` atomically: a temporary file next to it (with
+// permissions `mode`), synced and renamed over it.
 absl::Status WriteFileAtomically(std::string_view what, const std::string& path,
-                                 std::string_view contents) {
+                                 std::string_view contents,
+                                 mode_t mode = 0644) {
   const std::string tmp = StrCat(path, ".tmp");
   const int fd =
-      ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) {
     return absl::ErrnoToStatus(errno,
                                StrCat(what, ": cannot create '", tmp, "'"));
   }
   absl::Status status;
+  // The file may have existed with other permissions.
+  if (::fchmod(fd, mode) != 0) {
+    status = absl::ErrnoToStatus(
+        errno, StrCat(what, ": cannot set the mode of '", tmp, "'"));
+  }
   size_t done = 0;
   while (done < contents.size() && status.ok()) {
     const ssize_t w = ::write(fd, contents.data() + done, contents.size() - done);
@@ -1341,11 +1399,288 @@ void AddAudit(CLI::App* app, const Globals& g, Args& a, Action* selected,
   watch->add_flag("--once", a.once, "Do one round and exit");
 }
 
+// --- consent, disclosure, exists ------------------------------------------
+
+// Reads and parses the --file of `consent record|revise` into a.consent.
+// Prints the error and returns 1 when the file cannot be read or is not a
+// hoidla.v1.Consent in protobuf JSON; 0 on success.
+int LoadConsentFile(Args& a) {
+  absl::StatusOr<std::string> text = ReadWholeFile("--file", a.file);
+  if (!text.ok()) return UsageError(View(text.status().message()));
+  absl::StatusOr<hoidla::v1::Consent> consent = ParseConsentJson(*text);
+  if (!consent.ok()) {
+    return UsageError(
+        StrCat("--file: '", a.file, "': ", View(consent.status().message())));
+  }
+  a.consent = *std::move(consent);
+  return 0;
+}
+
+// Prints the result of `consent record|revise`; with -o, writes the receipt
+// note to that file (mode 0600) and prints "receipt_output: FILE" instead of
+// the note. The consent is printed even when writing the file fails (it was
+// recorded), followed by the error.
+int ShowConsentReceipt(
+    const Globals& g, const Args& a,
+    const absl::StatusOr<hoidla::v1::ConsentReceipt>& result) {
+  if (a.output.empty() || !result.ok()) {
+    return Show(g, result, &PrintConsentReceipt);
+  }
+  const absl::Status written = WriteFileAtomically("--receipt-output", a.output,
+                                                   result->receipt(), 0600);
+  if (g.json) {
+    if (absl::Status s = PrintJson(*result, std::cout); !s.ok())
+      return RpcError(s);
+  } else {
+    PrintConsent(result->consent(), std::cout);
+    if (written.ok())
+      std::cout << "receipt_output: " << Escape(a.output) << '\n';
+  }
+  if (!written.ok()) {
+    std::cout.flush();
+    return RpcError(written);
+  }
+  return Finish();
+}
+
+int RunConsentVerify(const Args& a) {
+  int exit_code = 0;
+  std::optional<std::vector<keys::NoteVerifier>> verifiers =
+      LoadVerifierKeys(a.public_key, &exit_code);
+  if (!verifiers) return exit_code;
+  absl::StatusOr<std::string> note = ReadWholeFile("RECEIPT_FILE", a.file);
+  if (!note.ok()) return UsageError(View(note.status().message()));
+  absl::StatusOr<std::vector<ReceiptField>> fields =
+      OpenConsentReceipt(*verifiers, *note);
+  if (!fields.ok()) return RpcError(fields.status());
+  PrintReceiptFields(*fields, std::cout);
+  return Finish();
+}
+
+void AddConsent(CLI::App* app, const Globals& g, Args& a, Action* selected,
+                OfflineAction* offline, OfflineAction* prepare) {
+  CLI::App* consent = app->add_subcommand(
+      "consent",
+      "Consents of clients: what is released to whom, for which purposes, "
+      "until when; signed receipts");
+  consent->require_subcommand(1);
+
+  constexpr char kFileHelp[] =
+      "File holding a hoidla.v1.Consent in the protobuf JSON mapping (without "
+      "its output-only fields)";
+  constexpr char kReceiptOutputHelp[] =
+      "Write the receipt (a signed note, for `consent verify`) to this file "
+      "instead of printing it";
+
+  CLI::App* record =
+      Leaf(consent, "record",
+           "Record a new consent (prints it, id first, and its signed receipt)",
+           selected, [&g, &a](const VaultClient& vc) {
+             hoidla::v1::RecordConsentRequest req;
+             *req.mutable_consent() = a.consent;
+             return ShowConsentReceipt(g, a, vc.RecordConsent(req));
+           });
+  record->add_option("--file", a.file, kFileHelp)->required();
+  record->add_option("-o,--receipt-output", a.output, kReceiptOutputHelp);
+
+  CLI::App* revise = Leaf(
+      consent, "revise",
+      "Record a new version of a consent, superseding the current one (exit "
+      "20 ABORTED when --expected-version is no longer current)",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::ReviseConsentRequest req;
+        req.set_consent_id(a.id);
+        req.set_expected_version(a.expected_version);
+        *req.mutable_consent() = a.consent;
+        return ShowConsentReceipt(g, a, vc.ReviseConsent(req));
+      });
+  revise->add_option("CONSENT_ID", a.id, "Consent id (cns_...)")->required();
+  revise
+      ->add_option("--expected-version", a.expected_version,
+                   "The version the new one replaces (the current version)")
+      ->required();
+  revise->add_option("--file", a.file, kFileHelp)->required();
+  revise->add_option("-o,--receipt-output", a.output, kReceiptOutputHelp);
+  for (CLI::App* sub : {record, revise}) {
+    // Read the file before connecting: a bad file sends nothing.
+    sub->preparse_callback([prepare, &a](size_t) {
+      *prepare = [&a] { return LoadConsentFile(a); };
+    });
+  }
+
+  CLI::App* withdraw =
+      Leaf(consent, "withdraw",
+           "Withdraw a consent from now on (prints it with the withdrawal)",
+           selected, [&g, &a](const VaultClient& vc) {
+             hoidla::v1::WithdrawConsentRequest req;
+             req.set_consent_id(a.id);
+             req.set_note(a.note);
+             return Show(g, vc.WithdrawConsent(req), &PrintConsent);
+           });
+  withdraw->add_option("CONSENT_ID", a.id, "Consent id (cns_...)")->required();
+  withdraw->add_option("--note", a.note,
+                       "How and by whom the withdrawal was expressed");
+
+  CLI::App* get = Leaf(consent, "get", "Show a version of a consent", selected,
+                       [&g, &a](const VaultClient& vc) {
+                         hoidla::v1::GetConsentRequest req;
+                         req.set_id(a.id);
+                         req.set_version(a.version);
+                         return Show(g, vc.GetConsent(req), &PrintConsent);
+                       });
+  get->add_option("CONSENT_ID", a.id, "Consent id (cns_...)")->required();
+  get->add_option("--version", a.version,
+                  "Version to show (default: the current one)");
+
+  CLI::App* list =
+      Leaf(consent, "list",
+           "List a client's consents in force: id, version, status, project, "
+           "case, given by, form, given at",
+           selected, [&g, &a](const VaultClient& vc) {
+             hoidla::v1::ListConsentsRequest req;
+             req.set_client_id(a.client);
+             req.set_all_versions(a.all_versions);
+             if (!a.at.empty() && !google::protobuf::util::TimeUtil::FromString(
+                                      a.at, req.mutable_at())) {
+               return UsageError("--at: not an RFC 3339 time");
+             }
+             return ShowList(g, vc.ListConsents(req), &PrintConsents);
+           });
+  list->add_option("--client", a.client, "Client id (cli_...)")->required();
+  CLI::Option* at = list->add_option(
+      "--at", a.at, "Consents in force at this time (RFC 3339; default: now)");
+  list->add_flag("--all-versions", a.all_versions,
+                 "Every version of every consent instead, oldest first")
+      ->excludes(at);
+
+  CLI::App* verify = consent->add_subcommand(
+      "verify",
+      "Verify a consent receipt offline (no server) and print its fields");
+  verify->callback(
+      [offline, &a] { *offline = [&a] { return RunConsentVerify(a); }; });
+  verify
+      ->add_option("RECEIPT_FILE", a.file,
+                   "Receipt file from `consent record|revise -o`")
+      ->required();
+  verify
+      ->add_option("--public-key", a.public_key,
+                   "File of trusted verifier keys, one per line (as `audit "
+                   "public-keys` prints them)")
+      ->required();
+}
+
+void AddDisclosure(CLI::App* app, const Globals& g, Args& a, Action* selected) {
+  CLI::App* disclosure = app->add_subcommand(
+      "disclosure",
+      "Disclosures without consent under a legal basis, and their review by "
+      "the data protection officer");
+  disclosure->require_subcommand(1);
+
+  CLI::App* create =
+      Leaf(disclosure, "create",
+           "Release named items of a client to an organisation without consent "
+           "(prints the disclosure, id first; it enters the review queue)",
+           selected, [&g, &a](const VaultClient& vc) {
+             hoidla::v1::DiscloseWithoutConsentRequest req;
+             hoidla::v1::Disclosure* d = req.mutable_disclosure();
+             d->set_client_id(a.client);
+             d->set_case_id(a.case_id);
+             d->set_recipient_organization_id(a.recipient_org);
+             d->set_legal_basis(ParseLegalBasis(a.legal_basis));
+             d->set_justification(a.justification);
+             for (const std::string& item : a.items) d->add_item_ids(item);
+             d->set_valid_hours(a.valid_hours);
+             return Show(g, vc.DiscloseWithoutConsent(req), &PrintDisclosure);
+           });
+  create->add_option("--client", a.client, "Client id (cli_...)")->required();
+  create->add_option("--case", a.case_id,
+                     "Case the items belong to (cas_...), optional");
+  create
+      ->add_option("--recipient-org", a.recipient_org,
+                   "Organisation that may fetch the items (org_...)")
+      ->required();
+  create->add_option("--legal-basis", a.legal_basis, "The legal basis")
+      ->required()
+      ->check(CLI::IsMember({"danger_to_others", "crime", "danger_to_client",
+                             "court_or_prosecutor_request"}));
+  create
+      ->add_option("--justification", a.justification,
+                   "Why the release is necessary (20-4000 characters)")
+      ->required();
+  create
+      ->add_option("--item", a.items,
+                   "Id of a document or record released; repeat for several")
+      ->required();
+  create
+      ->add_option("--valid-hours", a.valid_hours,
+                   "How long the release lasts, in hours (1 to 168)")
+      ->required();
+
+  CLI::App* list = Leaf(
+      disclosure, "list",
+      "List an organisation's disclosures, newest first: id, review, legal "
+      "basis, client, recipient, items, valid until, created by",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::ListDisclosuresRequest req;
+        req.set_organization_id(a.org);
+        req.set_pending_only(a.pending_only);
+        req.set_page_size(a.page_size);
+        req.set_page_token(a.page_token);
+        return ShowList(g, vc.ListDisclosures(req), &PrintDisclosures);
+      });
+  list->add_option("--org", a.org, "Organisation id (org_...)")->required();
+  list->add_flag("--pending-only", a.pending_only,
+                 "Only those not reviewed yet (the review queue)");
+  AddPaging(list, &a);
+
+  CLI::App* review =
+      Leaf(disclosure, "review",
+           "Record the data protection officer's review of a disclosure (a "
+           "rejected release ends at once)",
+           selected, [&g, &a](const VaultClient& vc) {
+             hoidla::v1::ReviewDisclosureRequest req;
+             req.set_disclosure_id(a.id);
+             req.set_review(ParseReviewOutcome(a.outcome));
+             req.set_note(a.note);
+             return Show(g, vc.ReviewDisclosure(req), &PrintDisclosure);
+           });
+  review->add_option("DISCLOSURE_ID", a.id, "Disclosure id (dsc_...)")
+      ->required();
+  review->add_option("--outcome", a.outcome, "upheld (lawful) or rejected")
+      ->required()
+      ->check(CLI::IsMember({"upheld", "rejected"}));
+  review->add_option("--note", a.note, "The reviewer's note");
+}
+
+void AddExists(CLI::App* app, const Globals& g, Args& a, Action* selected) {
+  CLI::App* exists = Leaf(
+      app, "exists",
+      "Ask whether a record or document of a kind exists for a person, where "
+      "a consent lets your organisation ask for --purpose (prints exists: "
+      "true|false and the organisation and client ids)",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::QueryRecordExistenceRequest req;
+        req.set_kind(a.kind);
+        req.set_personal_code(a.personal_code);
+        req.set_client_id(a.client);
+        return Show(g, vc.QueryRecordExistence(req), &PrintRecordExistence);
+      });
+  exists
+      ->add_option("--kind", a.kind, "Record or document kind, e.g. case_plan")
+      ->required();
+  CLI::Option_group* who = exists->add_option_group("person", "Exactly one of");
+  who->add_option("--personal-code", a.personal_code,
+                  "The person's Estonian personal code");
+  who->add_option("--client", a.client, "Client id (cli_...)");
+  who->require_option(1);
+}
+
 int Run(int argc, char** argv) {
   Globals globals;
   Args args;
   Action selected;
   OfflineAction offline;
+  OfflineAction prepare;
 
   CLI::App app("vaultctl: command-line client for the Hoidla records vault",
                "vaultctl");
@@ -1368,6 +1703,10 @@ int Run(int argc, char** argv) {
   app.add_option("--act-for", globals.act_for,
                  "Service accounts only: make the call for this user "
                  "(prn_...), with the user's rights");
+  app.add_option("--purpose", globals.purpose,
+                 "Partner agency workers: the purpose of the request, e.g. "
+                 "employment_support (lowercase letters, digits, _; sent as "
+                 "x-hoidla-purpose)");
   app.add_option("--ca-cert", globals.ca_cert,
                  "CA certificate(s), PEM; enables TLS (default: plaintext)");
   CLI::Option* cert = app.add_option("--client-cert", globals.client_cert,
@@ -1400,6 +1739,9 @@ int Run(int argc, char** argv) {
   AddDoc(&app, globals, args, &selected);
   AddKeys(&app, globals, args, &selected);
   AddAudit(&app, globals, args, &selected, &offline);
+  AddConsent(&app, globals, args, &selected, &offline, &prepare);
+  AddDisclosure(&app, globals, args, &selected);
+  AddExists(&app, globals, args, &selected);
   // Set last: subcommands keep the short footer above.
   app.footer(kExitCodesHelp);
 
@@ -1416,6 +1758,9 @@ int Run(int argc, char** argv) {
   // Offline commands need no server and no credential.
   if (offline) return offline();
   if (!selected) return UsageError("no command given");
+  if (prepare) {
+    if (int rc = prepare(); rc != 0) return rc;
+  }
 
   absl::StatusOr<std::string> resolved_token = ResolveToken(globals);
   if (!resolved_token.ok())
@@ -1429,6 +1774,7 @@ int Run(int argc, char** argv) {
   options.server_name_override = globals.server_name;
   options.unary_timeout = std::chrono::seconds(globals.timeout_seconds);
   options.act_for = globals.act_for;
+  options.purpose = globals.purpose;
   absl::StatusOr<std::unique_ptr<VaultClient>> vault =
       VaultClient::Connect(options);
   if (!vault.ok()) return UsageError(FlagNames(View(vault.status().message())));
