@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <ctime>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -274,6 +275,55 @@ class World {
     cb = NewClient(head_b_token, org_b, q1, code_b);
     kb = NewCase(head_b_token, q1, cb, "");
     db = NewDocument(head_b_token, q1, cb, kb);
+    // Consents: CN1 of C1 (P1) releasing case plans to org B; CNB of CB.
+    cn1 = NewConsent(token(kHead), c1, p1);
+    cnb = NewConsent(head_b_token, cb, q1);
+  }
+
+  // A consent of `client` in `project` (oral, given now) releasing case
+  // plans to organisation B for employment support.
+  static v1::Consent ConsentOf(const std::string& client, const std::string& project,
+                               const std::string& recipient_org) {
+    v1::Consent c;
+    c.set_client_id(client);
+    c.set_project_id(project);
+    c.mutable_given_by()->set_kind(v1::CONSENT_GIVER_KIND_DATA_SUBJECT);
+    c.set_form(v1::CONSENT_FORM_ORAL);
+    c.set_witness("case worker");
+    c.set_note("agreed at the first meeting");
+    const int64_t now = std::time(nullptr);
+    c.mutable_given_at()->set_seconds(now - 60);
+    auto* p = c.add_provisions();
+    auto* r = p->add_recipients();
+    r->set_kind(v1::RECIPIENT_KIND_ORGANIZATION);
+    r->set_organization_id(recipient_org);
+    p->add_kinds("case_plan");
+    p->add_purposes("employment_support");
+    p->mutable_valid_from()->set_seconds(now - 60);
+    p->mutable_valid_until()->set_seconds(now + 86400);
+    return c;
+  }
+  std::string NewConsent(const std::string& token, const std::string& client,
+                         const std::string& project) {
+    v1::RecordConsentRequest req;
+    *req.mutable_consent() = ConsentOf(client, project, org_b);
+    return Must(stub(), &Stub::RecordConsent, token, req, "RecordConsent").consent().id();
+  }
+  // A disclosure of D1 to organisation B, made by the head of A.
+  std::string NewDisclosure() {
+    v1::DiscloseWithoutConsentRequest req;
+    *req.mutable_disclosure() = DisclosureOf(c1, d1);
+    return Must(stub(), &Stub::DiscloseWithoutConsent, token(kHead), req, "Disclose").id();
+  }
+  v1::Disclosure DisclosureOf(const std::string& client, const std::string& item) const {
+    v1::Disclosure d;
+    d.set_client_id(client);
+    d.set_recipient_organization_id(org_b);
+    d.set_legal_basis(v1::LEGAL_BASIS_DANGER_TO_OTHERS);
+    d.set_justification("a third person's life is in danger");
+    d.add_item_ids(item);
+    d.set_valid_hours(24);
+    return d;
   }
 
   const std::string& token(Caller c) const { return tokens_[c]; }
@@ -436,6 +486,7 @@ class World {
   std::string org_a, org_b, p1, p2, q1;
   std::string head_b_token, cw_p2, cw_q1;
   std::string c1, cp1, c2, cb, code_p1, code_p2, code_b;
+  std::string cn1, cnb;
   std::string k1, k2, k3, kb, d1, d2, d3, db;
 
  private:
@@ -876,25 +927,25 @@ std::vector<Row> BuildTable(World* w) {
       UploadInto(w, x.q1, x.cb, x.kb), "header.project_id");
   add("UploadDocument", "nonexistent case (in P1)",   "P N N N N P P P P P",
       UploadInto(w, x.p1, x.c1, kNoCase), "header.case_id");
-  add("DownloadDocument", "own_project (D1 in K1)",   "P O O O N P P P P P",
+  add("DownloadDocument", "own_project (D1 in K1)",   "P O O O N P I P P P",
       DownloadOf(w, x.d1));
-  add("DownloadDocument", "unassigned_case (D2)",     "P O O N N P P P P P",
+  add("DownloadDocument", "unassigned_case (D2)",     "P O O N N P I P P P",
       DownloadOf(w, x.d2));
-  add("DownloadDocument", "other_project (D3)",       "P O N N N P P P P P",
+  add("DownloadDocument", "other_project (D3)",       "P O N N N P I P P P",
       DownloadOf(w, x.d3));
-  add("DownloadDocument", "other_org (DB)",           "P N N N N P P P P P",
+  add("DownloadDocument", "other_org (DB)",           "P N N N N P I P P P",
       DownloadOf(w, x.db));
-  add("DownloadDocument", "nonexistent",              "P N N N N P P P P P",
+  add("DownloadDocument", "nonexistent",              "P N N N N P I P P P",
       DownloadOf(w, kNoDocument));
-  add("GetDocument", "own_project (D1 in K1)",        "P O O O N P P P P P",
+  add("GetDocument", "own_project (D1 in K1)",        "P O O O N P I P P P",
       Unary(w, &Stub::GetDocument, [id = x.d1] { return WithId<v1::GetDocumentRequest>(id); }));
-  add("GetDocument", "unassigned_case (D2)",          "P O O N N P P P P P",
+  add("GetDocument", "unassigned_case (D2)",          "P O O N N P I P P P",
       Unary(w, &Stub::GetDocument, [id = x.d2] { return WithId<v1::GetDocumentRequest>(id); }));
-  add("GetDocument", "other_project (D3)",            "P O N N N P P P P P",
+  add("GetDocument", "other_project (D3)",            "P O N N N P I P P P",
       Unary(w, &Stub::GetDocument, [id = x.d3] { return WithId<v1::GetDocumentRequest>(id); }));
-  add("GetDocument", "other_org (DB)",                "P N N N N P P P P P",
+  add("GetDocument", "other_org (DB)",                "P N N N N P I P P P",
       Unary(w, &Stub::GetDocument, [id = x.db] { return WithId<v1::GetDocumentRequest>(id); }));
-  add("GetDocument", "nonexistent",                   "P N N N N P P P P P",
+  add("GetDocument", "nonexistent",                   "P N N N N P I P P P",
       Unary(w, &Stub::GetDocument,
             [id = kNoDocument] { return WithId<v1::GetDocumentRequest>(id); }));
   auto list_documents = [](std::string client, std::string case_id) {
@@ -905,22 +956,118 @@ std::vector<Row> BuildTable(World* w) {
       return req;
     };
   };
-  add("ListDocuments", "own_project (by client C1)",  "P O O O O P P P P P",
+  add("ListDocuments", "own_project (by client C1)",  "P O O O O P I P P P",
       Unary(w, &Stub::ListDocuments, list_documents(x.c1, "")));
-  add("ListDocuments", "own_project (by case K1)",    "P O O O N P P P P P",
+  add("ListDocuments", "own_project (by case K1)",    "P O O O N P I P P P",
       Unary(w, &Stub::ListDocuments, list_documents("", x.k1)));
-  add("ListDocuments", "unassigned_case (by case K2)", "P O O N N P P P P P",
+  add("ListDocuments", "unassigned_case (by case K2)", "P O O N N P I P P P",
       Unary(w, &Stub::ListDocuments, list_documents("", x.k2)));
-  add("ListDocuments", "other_project (by client C2)", "P O N N N P P P P P",
+  add("ListDocuments", "other_project (by client C2)", "P O N N N P I P P P",
       Unary(w, &Stub::ListDocuments, list_documents(x.c2, "")));
-  add("ListDocuments", "other_project (by case K3)",  "P O N N N P P P P P",
+  add("ListDocuments", "other_project (by case K3)",  "P O N N N P I P P P",
       Unary(w, &Stub::ListDocuments, list_documents("", x.k3)));
-  add("ListDocuments", "other_org (by client CB)",    "P N N N N P P P P P",
+  add("ListDocuments", "other_org (by client CB)",    "P N N N N P I P P P",
       Unary(w, &Stub::ListDocuments, list_documents(x.cb, "")));
-  add("ListDocuments", "nonexistent (by client)",     "P N N N N P P P P P",
+  add("ListDocuments", "nonexistent (by client)",     "P N N N N P I P P P",
       Unary(w, &Stub::ListDocuments, list_documents(kNoClient, "")));
-  add("ListDocuments", "nonexistent (by case)",       "P N N N N P P P P P",
+  add("ListDocuments", "nonexistent (by case)",       "P N N N N P I P P P",
       Unary(w, &Stub::ListDocuments, list_documents("", kNoCase)));
+
+  // ---- Consents
+  auto record_consent = [w](std::string client, std::string project) {
+    return [w, client, project] {
+      v1::RecordConsentRequest req;
+      *req.mutable_consent() = World::ConsentOf(client, project, w->org_b);
+      return req;
+    };
+  };
+  add("RecordConsent", "own_project",                 "P O O O O P P P P P",
+      Unary(w, &Stub::RecordConsent, record_consent(x.c1, x.p1)));
+  add("RecordConsent", "other_project",               "P O N N N P P P P P",
+      Unary(w, &Stub::RecordConsent, record_consent(x.c2, x.p2)), "consent.client_id");
+  add("RecordConsent", "other_org",                   "P N N N N P P P P P",
+      Unary(w, &Stub::RecordConsent, record_consent(x.cb, x.q1)), "consent.client_id");
+  add("ReviseConsent", "own_project",                 "P O O O O P P P P P",
+      Unary(w, &Stub::ReviseConsent, [w] {
+        v1::ReviseConsentRequest req;
+        req.set_consent_id(w->NewConsent(w->token(kHead), w->c1, w->p1));
+        req.set_expected_version(1);
+        *req.mutable_consent() = World::ConsentOf(w->c1, w->p1, w->org_b);
+        return req;
+      }));
+  add("ReviseConsent", "other_org",                   "P N N N N P P P P P",
+      Unary(w, &Stub::ReviseConsent, [w, id = x.cnb] {
+        v1::ReviseConsentRequest req;
+        req.set_consent_id(id);
+        req.set_expected_version(1);
+        *req.mutable_consent() = World::ConsentOf(w->cb, w->q1, w->org_b);
+        return req;
+      }));
+  add("WithdrawConsent", "own_project",               "P O O O O P P P P P",
+      Unary(w, &Stub::WithdrawConsent, [w] {
+        v1::WithdrawConsentRequest req;
+        req.set_consent_id(w->NewConsent(w->token(kHead), w->c1, w->p1));
+        return req;
+      }));
+  add("WithdrawConsent", "other_org",                 "P N N N N P P P P P",
+      Unary(w, &Stub::WithdrawConsent, [id = x.cnb] {
+        v1::WithdrawConsentRequest req;
+        req.set_consent_id(id);
+        return req;
+      }));
+  add("GetConsent", "own_project",                    "P O O O O P P O O P",
+      Unary(w, &Stub::GetConsent, [id = x.cn1] { return WithId<v1::GetConsentRequest>(id); }));
+  add("GetConsent", "other_org",                      "P N N N N P P N N P",
+      Unary(w, &Stub::GetConsent, [id = x.cnb] { return WithId<v1::GetConsentRequest>(id); }));
+  auto list_consents = [](std::string client) {
+    return [client] {
+      v1::ListConsentsRequest req;
+      req.set_client_id(client);
+      return req;
+    };
+  };
+  add("ListConsents", "own_project",                  "P O O O O P P O O P",
+      Unary(w, &Stub::ListConsents, list_consents(x.c1)));
+  add("ListConsents", "other_org",                    "P N N N N P P N N P",
+      Unary(w, &Stub::ListConsents, list_consents(x.cb)));
+  add("DiscloseWithoutConsent", "own case document",  "P O O O N P P P P P",
+      Unary(w, &Stub::DiscloseWithoutConsent, [w] {
+        v1::DiscloseWithoutConsentRequest req;
+        *req.mutable_disclosure() = w->DisclosureOf(w->c1, w->d1);
+        return req;
+      }), "disclosure.item_ids[0]");
+  add("DiscloseWithoutConsent", "other_org",          "P N N N N P P P P P",
+      Unary(w, &Stub::DiscloseWithoutConsent, [w] {
+        v1::DiscloseWithoutConsentRequest req;
+        *req.mutable_disclosure() = w->DisclosureOf(w->cb, w->db);
+        return req;
+      }), "disclosure.client_id");
+  auto list_disclosures = [](std::string org) {
+    return [org] {
+      v1::ListDisclosuresRequest req;
+      req.set_organization_id(org);
+      return req;
+    };
+  };
+  add("ListDisclosures", "own_org",                   "P O P P P P P O O P",
+      Unary(w, &Stub::ListDisclosures, list_disclosures(x.org_a)));
+  add("ListDisclosures", "other_org",                 "P N P P P P P N N P",
+      Unary(w, &Stub::ListDisclosures, list_disclosures(x.org_b)));
+  add("ReviewDisclosure", "own_org",                  "P P P P P P P P O P",
+      Unary(w, &Stub::ReviewDisclosure, [w] {
+        v1::ReviewDisclosureRequest req;
+        req.set_disclosure_id(w->NewDisclosure());
+        req.set_review(v1::DISCLOSURE_REVIEW_UPHELD);
+        return req;
+      }));
+  // A partner's request must state a purpose; this one does not.
+  add("QueryRecordExistence", "by client, no purpose", "P P P P P P I P P P",
+      Unary(w, &Stub::QueryRecordExistence, [id = x.c1] {
+        v1::QueryRecordExistenceRequest req;
+        req.set_client_id(id);
+        req.set_kind("case_plan");
+        return req;
+      }), "x-hoidla-purpose");
 
   // ---- Audit log integrity
   add("GetCheckpoint", "global",                      "O P P P P P P O O P",

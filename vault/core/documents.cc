@@ -210,6 +210,47 @@ absl::StatusOr<rec::DocumentRecord> Documents::LoadDocument(std::string_view id)
   return r;
 }
 
+absl::Status Documents::Authorize(const RequestContext& ctx, Action action, Target* target,
+                                  std::string_view kind, std::string_view item_id) const {
+  if (releases_ != nullptr && !policy_->Decide(ctx.principal, action, *target).allowed) {
+    HOIDLA_ASSIGN_OR_RETURN(
+        target->release,
+        releases_->ReleaseFor(ctx.principal, ctx.purpose,
+                              {target->client_id, std::string(kind), std::string(item_id)}));
+  }
+  return policy_->Check(ctx, action, *target);
+}
+
+absl::Status Documents::AuthorizeList(const RequestContext& ctx, Action container_action,
+                                      Target* target) const {
+  if (releases_ == nullptr || policy_->Decide(ctx.principal, container_action, *target).allowed) {
+    return policy_->Check(ctx, container_action, *target);
+  }
+  // A caller who cannot read the container lists only through a release of
+  // some item of the client; the items are then decided one by one.
+  HOIDLA_ASSIGN_OR_RETURN(target->release,
+                          releases_->ReleaseFor(ctx.principal, ctx.purpose,
+                                                {target->client_id, "", ""}));
+  if (!target->release &&
+      policy_->Decide(ctx.principal, Action::kListDocuments, *target).allowed) {
+    // Their roles list the container's kind, not this one: deny as reading it.
+    return policy_->Check(ctx, container_action, *target);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Documents::ClientHasKind(std::string_view client_id,
+                                              std::string_view kind) const {
+  const std::string prefix = hoidla::StrCat("doc-by-cli/", client_id, "/");
+  auto it = store_->Scan(Space::kIndex, prefix);
+  for (; it->Valid(); it->Next()) {
+    HOIDLA_ASSIGN_OR_RETURN(auto r, LoadDocument(it->key().substr(prefix.size())));
+    if (r.kind() == kind) return true;
+  }
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  return false;
+}
+
 absl::StatusOr<Target> Documents::DocumentTarget(const rec::DocumentRecord& r) const {
   Target t;
   if (!r.case_id().empty()) {
@@ -327,7 +368,8 @@ absl::StatusOr<std::unique_ptr<Download>> Documents::OpenDownload(
   } else {
     target = registry_->LocationOf(req.id());  // only to answer DATA_LOSS or NOT_FOUND
   }
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kDownloadDocument, target));
+  HOIDLA_RETURN_IF_ERROR(Authorize(ctx, Action::kDownloadDocument, &target,
+                                   r.ok() ? r->kind() : "", req.id()));
   if (!r.ok()) return r.status();
   if (req.offset() > r->size()) {
     return absl::OutOfRangeError("offset: past the end of the document");
@@ -385,7 +427,8 @@ absl::StatusOr<v1::Document> Documents::GetDocument(const RequestContext& ctx,
   } else {
     target = registry_->LocationOf(req.id());  // only to answer DATA_LOSS or NOT_FOUND
   }
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadDocument, target));
+  HOIDLA_RETURN_IF_ERROR(
+      Authorize(ctx, Action::kReadDocument, &target, r.ok() ? r->kind() : "", req.id()));
   if (!r.ok()) return r.status();
   return ToApi(*r);
 }
@@ -407,10 +450,10 @@ absl::StatusOr<v1::ListDocumentsResponse> Documents::ListDocuments(
     auto c = registry_->LoadCase(req.case_id());
     if (c.ok()) {
       HOIDLA_ASSIGN_OR_RETURN(target, registry_->CaseTarget(*c));
-      HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadCase, target));
     } else if (c.status().code() != absl::StatusCode::kNotFound) {
       return c.status();
     }
+    HOIDLA_RETURN_IF_ERROR(AuthorizeList(ctx, Action::kReadCase, &target));
   } else {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.client_id(), IdKind::kClient, "client_id"));
     HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
@@ -419,10 +462,10 @@ absl::StatusOr<v1::ListDocumentsResponse> Documents::ListDocuments(
     auto c = registry_->LoadClient(req.client_id());
     if (c.ok()) {
       target = registry_->ClientTarget(*c);
-      HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadClient, target));
     } else if (c.status().code() != absl::StatusCode::kNotFound) {
       return c.status();
     }
+    HOIDLA_RETURN_IF_ERROR(AuthorizeList(ctx, Action::kReadClient, &target));
   }
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kListDocuments, target));
   v1::ListDocumentsResponse out;
@@ -433,7 +476,13 @@ absl::StatusOr<v1::ListDocumentsResponse> Documents::ListDocuments(
                  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadDocument(id));
                  HOIDLA_ASSIGN_OR_RETURN(Target t, DocumentTarget(r));
                  if (!policy_->Decide(ctx.principal, Action::kReadDocument, t).allowed) {
-                   return false;
+                   if (releases_ == nullptr) return false;
+                   HOIDLA_ASSIGN_OR_RETURN(
+                       t.release, releases_->ReleaseFor(ctx.principal, ctx.purpose,
+                                                        {r.client_id(), r.kind(), r.id()}));
+                   if (!policy_->Decide(ctx.principal, Action::kReadDocument, t).allowed) {
+                     return false;
+                   }
                  }
                  *out.add_documents() = ToApi(r);
                  return true;

@@ -33,6 +33,7 @@
 #include "vault/core/policy.h"
 #include "vault/core/principal.h"
 #include "vault/core/registry.h"
+#include "vault/core/release.h"
 #include "vault/core/sealed_records.h"
 #include "vault/storage/blob_store.h"
 #include "vault/storage/kv_store.h"
@@ -134,12 +135,33 @@ class Documents {
 
   const Limits& limits() const { return limits_; }
 
- private:
-  friend class Upload;
+  // For the core's own use (no policy decision): the stored record of
+  // document `id`; NOT_FOUND when absent, DATA_LOSS when it fails to open.
   absl::StatusOr<rec::DocumentRecord> LoadDocument(std::string_view id) const;
+  // Whether client `client_id` has a document of `kind`, without a policy
+  // decision: for the core's own use (existence queries).
+  absl::StatusOr<bool> ClientHasKind(std::string_view client_id, std::string_view kind) const;
+  // Lets partner workers and other recipients read what a consent or
+  // disclosure releases to them. Set once, before serving; may be null.
+  void SetReleaseSource(const ReleaseSource* releases) { releases_ = releases; }
   // The policy target of a document (its case's assignment and its
   // project's case visibility included).
   absl::StatusOr<Target> DocumentTarget(const rec::DocumentRecord& r) const;
+
+ private:
+  friend class Upload;
+  // Decides `action` on `target` for the call (recording the decision);
+  // when the caller's own roles do not reach the target, first asks the
+  // release source for a release of item `item_id` of `kind` (both empty:
+  // any item of the target's client).
+  absl::Status Authorize(const RequestContext& ctx, Action action, Target* target,
+                         std::string_view kind, std::string_view item_id) const;
+  // For a list over a container (a client or a case): decides reading the
+  // container (`container_action`); a caller who may not read it gets, when
+  // a release of some item of the client names them, target->release set to
+  // it instead (the list is then decided with it, and its items one by one).
+  absl::Status AuthorizeList(const RequestContext& ctx, Action container_action,
+                             Target* target) const;
   absl::Status DeleteContent(std::string_view document_id);
 
   storage::KvStore* store_;
@@ -148,6 +170,7 @@ class Documents {
   Clock* clock_;
   const Policy* policy_;
   const Registry* registry_;
+  const ReleaseSource* releases_ = nullptr;
   Limits limits_;
   SealedRecords records_;
 };

@@ -30,31 +30,38 @@ const std::map<Role, std::set<Action>>& RoleTable() {
         A::kWriteProject, A::kListProjects, A::kReadClient, A::kWriteClient, A::kListClients,
         A::kFindClient, A::kReadCase, A::kWriteCase, A::kListCases, A::kAssignCase,
         A::kReadDocument, A::kWriteDocument, A::kListDocuments, A::kDownloadDocument,
-        A::kReadPrincipals, A::kManageMemberships}},
+        A::kReadPrincipals, A::kManageMemberships, A::kWriteConsent, A::kReadConsent,
+        A::kDiscloseWithoutConsent, A::kReadDisclosures}},
       // Manages the project's team, clients and cases; sees all its records.
       {Role::kProjectManager,
        {A::kWhoAmI, A::kReadOrganization, A::kListOrganizations, A::kReadProject,
         A::kListProjects, A::kReadClient, A::kWriteClient, A::kListClients, A::kFindClient,
         A::kReadCase, A::kWriteCase, A::kListCases, A::kAssignCase, A::kReadDocument,
         A::kWriteDocument, A::kListDocuments, A::kDownloadDocument, A::kReadPrincipals,
-        A::kManageMemberships}},
+        A::kManageMemberships, A::kWriteConsent, A::kReadConsent, A::kDiscloseWithoutConsent}},
       // Works on the cases assigned to them.
       {Role::kCaseWorker,
        {A::kWhoAmI, A::kReadOrganization, A::kListOrganizations, A::kReadProject,
         A::kListProjects, A::kReadClient, A::kWriteClient, A::kListClients, A::kFindClient,
         A::kReadCase, A::kWriteCase, A::kListCases, A::kReadDocument, A::kWriteDocument,
-        A::kListDocuments, A::kDownloadDocument}},
+        A::kListDocuments, A::kDownloadDocument, A::kWriteConsent, A::kReadConsent,
+        A::kDiscloseWithoutConsent}},
       // Adds notes to plan items assigned to it and reads nothing else of a
       // case; plan items arrive with assessment records.
       {Role::kServiceProvider, {A::kWhoAmI}},
-      // Fetches what a consent releases; consents arrive with their issue.
-      {Role::kPartnerWorker, {A::kWhoAmI}},
-      // Read the audit log and consent history, never contents. The log's
-      // integrity (checkpoints, proofs) now; entries and consents with their
-      // issues.
-      {Role::kAuditor, {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries}},
+      // Fetches what a consent in force (or a disclosure) releases to its
+      // organisation, and nothing else: its document actions are in scope
+      // only through Target::release.
+      {Role::kPartnerWorker,
+       {A::kWhoAmI, A::kReadDocument, A::kListDocuments, A::kDownloadDocument,
+        A::kQueryExistence}},
+      // Read the audit log and consent history, never contents.
+      {Role::kAuditor,
+       {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries, A::kReadConsent,
+        A::kReadDisclosures}},
       {Role::kDataProtectionOfficer,
-       {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries, A::kReadAccessReport}},
+       {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries, A::kReadAccessReport,
+        A::kReadConsent, A::kReadDisclosures, A::kReviewDisclosures}},
   };
   return *table;
 }
@@ -62,6 +69,21 @@ const std::map<Role, std::set<Action>>& RoleTable() {
 bool CaseBound(Action a) {
   return a == A::kReadCase || a == A::kWriteCase || a == A::kReadDocument ||
          a == A::kWriteDocument || a == A::kDownloadDocument;
+}
+
+// The actions a release lets its recipient perform.
+bool Released(Action a) {
+  return a == A::kReadDocument || a == A::kListDocuments || a == A::kDownloadDocument;
+}
+
+// Whether membership `m` is a recipient the release names: a partner worker
+// of the organisation, or a project manager or case worker of the project.
+bool IsRecipient(const Membership& m, const Release& r) {
+  if (r.recipient_project_id.empty()) {
+    return m.role == Role::kPartnerWorker && m.organization_id == r.recipient_organization_id;
+  }
+  return (m.role == Role::kProjectManager || m.role == Role::kCaseWorker) &&
+         m.project_id == r.recipient_project_id;
 }
 
 bool Contains(const std::vector<std::string>& v, const std::string& x) {
@@ -75,6 +97,12 @@ bool IsContainerOnly(const Target& t) {
 
 // Whether membership `m` covers `target` for `action`.
 bool InScope(const Principal& p, const Membership& m, Action action, const Target& t) {
+  if (m.role == Role::kPartnerWorker) {
+    // Client data only through a release; existence queries are decided
+    // per answer by the consents module.
+    if (Released(action)) return t.release && IsRecipient(m, *t.release);
+    if (action == A::kQueryExistence) return true;
+  }
   switch (ScopeOf(m.role)) {
     case RoleScope::kDeployment:
       return true;
@@ -149,6 +177,12 @@ std::string_view ActionName(Action action) {
     case A::kManageAuditKeys: return "manage_audit_keys";
     case A::kReadAuditEntries: return "read_audit_entries";
     case A::kReadAccessReport: return "read_access_report";
+    case A::kWriteConsent: return "write_consent";
+    case A::kReadConsent: return "read_consent";
+    case A::kDiscloseWithoutConsent: return "disclose_without_consent";
+    case A::kReadDisclosures: return "read_disclosures";
+    case A::kReviewDisclosures: return "review_disclosures";
+    case A::kQueryExistence: return "query_existence";
   }
   return "unknown";
 }
@@ -174,7 +208,18 @@ Decision Policy::Decide(const Principal& principal, Action action, const Target&
     if (!Grants(m.role, action)) continue;
     granted_somewhere = true;
     if (InScope(principal, m, action, target)) {
-      return {true, DenyReason::kNone, StrCat("role:", RoleName(m.role))};
+      return {true, DenyReason::kNone, StrCat("role:", RoleName(m.role)),
+              m.role == Role::kPartnerWorker && Released(action)};
+    }
+  }
+  // A project member outside the target's project, reached by a release
+  // naming their project.
+  if (granted_somewhere && target.release && Released(action)) {
+    for (const auto& m : principal.memberships) {
+      if (Grants(m.role, action) && m.role != Role::kPartnerWorker &&
+          IsRecipient(m, *target.release)) {
+        return {true, DenyReason::kNone, StrCat("role:", RoleName(m.role)), true};
+      }
     }
   }
   if (granted_somewhere) return {false, DenyReason::kOutOfScope, "out_of_scope"};
@@ -206,6 +251,7 @@ absl::Status Policy::Check(const RequestContext& ctx, Action action, const Targe
     e.set_object_id(target.object_id);
     e.set_allowed(d.allowed);
     e.set_reason(d.reason);
+    if (d.via_release) e.set_legal_basis(target.release->basis);
   }
   return Check(ctx.principal, action, target, out_of_scope_as);
 }

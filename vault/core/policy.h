@@ -20,12 +20,14 @@
 #ifndef HOIDLA_VAULT_CORE_POLICY_H_
 #define HOIDLA_VAULT_CORE_POLICY_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "vault/core/principal.h"
+#include "vault/core/release.h"
 
 namespace hoidla::core {
 
@@ -61,6 +63,14 @@ enum class Action {
   // A client's access report ("who saw my data"): the data subject's own,
   // or a data protection officer's answer to a subject access request.
   kReadAccessReport,
+  // Consents and disclosures without consent (rules.md section 3).
+  kWriteConsent,
+  kReadConsent,
+  kDiscloseWithoutConsent,
+  kReadDisclosures,
+  kReviewDisclosures,
+  // A partner's "does a record of kind K exist for this person?".
+  kQueryExistence,
 };
 std::string_view ActionName(Action action);
 
@@ -79,6 +89,11 @@ struct Target {
   std::string object_id;
   // For kManageMemberships: the scope of the role being granted or removed.
   RoleScope granted_scope = RoleScope::kProject;
+  // A consent in force or a disclosure that releases the target to a
+  // recipient (ReleaseSource). For the released actions (reading, listing
+  // and downloading documents) a membership the release names is in scope;
+  // it is the only way a partner worker reaches client data.
+  std::optional<Release> release;
 };
 
 enum class DenyReason { kNone, kNoRole, kOutOfScope };
@@ -88,6 +103,8 @@ struct Decision {
   DenyReason deny = DenyReason::kNoRole;
   // Machine-readable: "role:<name>", "no_role", "out_of_scope".
   std::string reason;
+  // Allowed through Target::release (its basis goes into the audit entry).
+  bool via_release = false;
 };
 
 class Policy {

@@ -77,6 +77,9 @@ struct RequestContext {
   std::string acting_through;
   std::string request_id;  // caller-supplied or generated, for correlation
   std::string peer;        // transport address, for the audit trail
+  // Why the caller asks (the x-hoidla-purpose header), as a consent's
+  // purposes name it; required for what only a release reaches.
+  std::string purpose;
   // The audit entry of this call, or null where nothing is audited (unit
   // tests of single modules). Filled by the policy; committed with the
   // call's effect (see Effects).

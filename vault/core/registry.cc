@@ -513,6 +513,24 @@ absl::StatusOr<v1::Client> Registry::GetClient(const RequestContext& ctx,
   return ClientToApi(*r);
 }
 
+absl::StatusOr<std::vector<std::string>> Registry::ClientsWithPersonalCode(
+    std::string_view code) const {
+  std::vector<std::string> orgs;
+  {
+    auto it = store_->Scan(Space::kMeta, "org/");
+    for (; it->Valid(); it->Next()) orgs.emplace_back(it->key().substr(4));
+    HOIDLA_RETURN_IF_ERROR(it->status());
+  }
+  std::vector<std::string> out;
+  for (const auto& org : orgs) {
+    auto id = store_->Get(Space::kIndex, BlindIndexKey(*keyring_, org, code));
+    if (id.status().code() == absl::StatusCode::kNotFound) continue;
+    HOIDLA_RETURN_IF_ERROR(id.status());
+    out.push_back(std::move(*id));
+  }
+  return out;
+}
+
 absl::StatusOr<v1::Client> Registry::FindClientByPersonalCode(
     const RequestContext& ctx, const v1::FindClientByPersonalCodeRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));

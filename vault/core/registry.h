@@ -85,6 +85,10 @@ class Registry {
   absl::StatusOr<rec::ClientRecord> LoadClient(std::string_view id) const;
   absl::StatusOr<rec::CaseRecord> LoadCase(std::string_view id) const;
   absl::StatusOr<rec::OrganizationRecord> LoadOrganization(std::string_view id) const;
+  // The clients with personal code `code` in every organisation (through
+  // each organisation's blind index), without a policy decision: for the
+  // core's own use. The code must be valid.
+  absl::StatusOr<std::vector<std::string>> ClientsWithPersonalCode(std::string_view code) const;
 
   // Where an object sits (organisation, projects, client, case, assignee):
   // a plain, ids-only index written with the object. It answers only one

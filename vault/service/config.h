@@ -7,11 +7,16 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "vault/common/clock.h"
 #include "vault/core/limits.h"
 
 namespace hoidla::service {
 
 struct ServerConfig {
+  // Tests only (never from a file or flag): the clock the vault reads; null
+  // for the system clock.
+  Clock* clock = nullptr;
+
   // host:port. Plaintext is allowed only when the host is a loopback
   // address; anything else needs tls_cert_file and tls_key_file.
   std::string listen = "127.0.0.1:7443";

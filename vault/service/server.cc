@@ -44,10 +44,10 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
     s->store_ = s->owned_store_.get();
   }
   HOIDLA_ASSIGN_OR_RETURN(s->blobs_, storage::FileBlobStore::Open(config.data_dir + "/blobs"));
-  HOIDLA_ASSIGN_OR_RETURN(s->audit_log_, audit::AuditLog::Open(s->store_, Clock::System()));
-  HOIDLA_ASSIGN_OR_RETURN(s->keyring_, keys::Keyring::Open(s->store_, std::move(master),
-                                                           mode, Clock::System()));
-  Clock* clock = Clock::System();
+  Clock* clock = config.clock != nullptr ? config.clock : Clock::System();
+  HOIDLA_ASSIGN_OR_RETURN(s->audit_log_, audit::AuditLog::Open(s->store_, clock));
+  HOIDLA_ASSIGN_OR_RETURN(s->keyring_,
+                          keys::Keyring::Open(s->store_, std::move(master), mode, clock));
   s->registry_ = std::make_unique<core::Registry>(s->store_, s->keyring_.get(), clock,
                                                   &s->policy_, config.limits);
   s->documents_ = std::make_unique<core::Documents>(s->store_, s->blobs_.get(),
@@ -67,9 +67,13 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
   s->audit_access_ = std::make_unique<core::AuditAccess>(
       s->audit_log_.get(), s->checkpoints_.get(), s->keyring_.get(), &s->policy_,
       s->registry_.get(), s->identity_.get());
-  s->service_ = std::make_unique<VaultService>(s->identity_.get(), s->registry_.get(),
-                                               s->documents_.get(), s->key_admin_.get(),
-                                               s->audit_access_.get(), s->audit_log_.get());
+  s->consents_ = std::make_unique<core::Consents>(
+      s->store_, s->keyring_.get(), clock, &s->policy_, s->registry_.get(),
+      s->documents_.get(), config.audit_origin);
+  s->documents_->SetReleaseSource(s->consents_.get());
+  s->service_ = std::make_unique<VaultService>(
+      s->identity_.get(), s->registry_.get(), s->documents_.get(), s->key_admin_.get(),
+      s->audit_access_.get(), s->consents_.get(), s->audit_log_.get());
   grpc::EnableDefaultHealthCheckService(true);
   if (config.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

@@ -31,6 +31,7 @@
 #include "vault/audit/audit_log.h"
 #include "vault/audit/checkpoints.h"
 #include "vault/core/audit_access.h"
+#include "vault/core/consents.h"
 #include "vault/core/documents.h"
 #include "vault/core/identity.h"
 #include "vault/core/key_admin.h"
@@ -79,6 +80,7 @@ class VaultServer {
   std::unique_ptr<audit::AuditLog> audit_log_;
   std::unique_ptr<audit::Checkpoints> checkpoints_;
   std::unique_ptr<core::AuditAccess> audit_access_;
+  std::unique_ptr<core::Consents> consents_;
   std::unique_ptr<keys::Keyring> keyring_;
   core::Policy policy_;
   std::unique_ptr<core::Registry> registry_;

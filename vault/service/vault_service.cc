@@ -1,5 +1,7 @@
 #include "vault/service/vault_service.h"
 
+#include "vault/core/validation.h"
+
 #include <malloc.h>
 #include <spdlog/spdlog.h>
 
@@ -42,12 +44,14 @@ std::string PeerCertificate(grpc::ServerContext* c) {
 
 VaultService::VaultService(core::Identity* identity, core::Registry* registry,
                            core::Documents* documents, core::KeyAdmin* key_admin,
-                           core::AuditAccess* audit_access, audit::AuditLog* audit_log)
+                           core::AuditAccess* audit_access, core::Consents* consents,
+                           audit::AuditLog* audit_log)
     : identity_(identity),
       registry_(registry),
       documents_(documents),
       key_admin_(key_admin),
       audit_access_(audit_access),
+      consents_(consents),
       audit_log_(audit_log) {}
 
 audit::AuditDraft VaultService::NewDraft(grpc::ServerContext* c, std::string_view method) const {
@@ -84,6 +88,11 @@ absl::StatusOr<core::RequestContext> VaultService::Authenticate(
     if (!user.ok()) return user.status();
     ctx.acting_through = ctx.principal.id;
     ctx.principal = std::move(*user);
+  }
+  if (std::string_view purpose = Metadata(c, "x-hoidla-purpose"); !purpose.empty()) {
+    HOIDLA_RETURN_IF_ERROR(core::ValidateSlug("x-hoidla-purpose", purpose, 64));
+    ctx.purpose = std::string(purpose);
+    draft->entry.set_purpose(ctx.purpose);
   }
   ctx.request_id = draft->entry.request_id();
   ctx.peer = c->peer();
@@ -305,6 +314,51 @@ grpc::Status VaultService::ListAuditEntries(grpc::ServerContext* c,
                                             v1::ListAuditEntriesResponse* resp) {
   return Unary(c, "ListAuditEntries", resp,
                [&](const auto& ctx) { return audit_access_->ListAuditEntries(ctx, *req); });
+}
+grpc::Status VaultService::RecordConsent(grpc::ServerContext* c, const v1::RecordConsentRequest* req,
+                                 v1::ConsentReceipt* resp) {
+  return Unary(c, "RecordConsent", resp,
+               [&](const auto& ctx) { return consents_->RecordConsent(ctx, *req); });
+}
+grpc::Status VaultService::ReviseConsent(grpc::ServerContext* c, const v1::ReviseConsentRequest* req,
+                                 v1::ConsentReceipt* resp) {
+  return Unary(c, "ReviseConsent", resp,
+               [&](const auto& ctx) { return consents_->ReviseConsent(ctx, *req); });
+}
+grpc::Status VaultService::WithdrawConsent(grpc::ServerContext* c, const v1::WithdrawConsentRequest* req,
+                                 v1::Consent* resp) {
+  return Unary(c, "WithdrawConsent", resp,
+               [&](const auto& ctx) { return consents_->WithdrawConsent(ctx, *req); });
+}
+grpc::Status VaultService::GetConsent(grpc::ServerContext* c, const v1::GetConsentRequest* req,
+                                 v1::Consent* resp) {
+  return Unary(c, "GetConsent", resp,
+               [&](const auto& ctx) { return consents_->GetConsent(ctx, *req); });
+}
+grpc::Status VaultService::ListConsents(grpc::ServerContext* c, const v1::ListConsentsRequest* req,
+                                 v1::ListConsentsResponse* resp) {
+  return Unary(c, "ListConsents", resp,
+               [&](const auto& ctx) { return consents_->ListConsents(ctx, *req); });
+}
+grpc::Status VaultService::DiscloseWithoutConsent(grpc::ServerContext* c, const v1::DiscloseWithoutConsentRequest* req,
+                                 v1::Disclosure* resp) {
+  return Unary(c, "DiscloseWithoutConsent", resp,
+               [&](const auto& ctx) { return consents_->DiscloseWithoutConsent(ctx, *req); });
+}
+grpc::Status VaultService::ListDisclosures(grpc::ServerContext* c, const v1::ListDisclosuresRequest* req,
+                                 v1::ListDisclosuresResponse* resp) {
+  return Unary(c, "ListDisclosures", resp,
+               [&](const auto& ctx) { return consents_->ListDisclosures(ctx, *req); });
+}
+grpc::Status VaultService::ReviewDisclosure(grpc::ServerContext* c, const v1::ReviewDisclosureRequest* req,
+                                 v1::Disclosure* resp) {
+  return Unary(c, "ReviewDisclosure", resp,
+               [&](const auto& ctx) { return consents_->ReviewDisclosure(ctx, *req); });
+}
+grpc::Status VaultService::QueryRecordExistence(grpc::ServerContext* c, const v1::QueryRecordExistenceRequest* req,
+                                 v1::QueryRecordExistenceResponse* resp) {
+  return Unary(c, "QueryRecordExistence", resp,
+               [&](const auto& ctx) { return consents_->QueryRecordExistence(ctx, *req); });
 }
 grpc::Status VaultService::GetAccessReport(grpc::ServerContext* c,
                                            const v1::GetAccessReportRequest* req,

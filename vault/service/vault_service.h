@@ -15,6 +15,7 @@
 #include "vault/core/identity.h"
 #include "vault/audit/audit_log.h"
 #include "vault/core/audit_access.h"
+#include "vault/core/consents.h"
 #include "vault/core/documents.h"
 #include "vault/core/key_admin.h"
 #include "vault/core/registry.h"
@@ -29,7 +30,7 @@ class VaultService final : public v1::Vault::Service {
   // `audit_log` may be null only in tests of the adapter itself.
   VaultService(core::Identity* identity, core::Registry* registry, core::Documents* documents,
                core::KeyAdmin* key_admin, core::AuditAccess* audit_access,
-               audit::AuditLog* audit_log);
+               core::Consents* consents, audit::AuditLog* audit_log);
 
   grpc::Status WhoAmI(grpc::ServerContext* c, const v1::WhoAmIRequest* req,
                       v1::WhoAmIResponse* resp) override;
@@ -101,6 +102,24 @@ class VaultService final : public v1::Vault::Service {
                                    v1::ConsistencyProof* resp) override;
   grpc::Status ListAuditEntries(grpc::ServerContext* c, const v1::ListAuditEntriesRequest* req,
                                 v1::ListAuditEntriesResponse* resp) override;
+  grpc::Status RecordConsent(grpc::ServerContext* c, const v1::RecordConsentRequest* req,
+                      v1::ConsentReceipt* resp) override;
+  grpc::Status ReviseConsent(grpc::ServerContext* c, const v1::ReviseConsentRequest* req,
+                      v1::ConsentReceipt* resp) override;
+  grpc::Status WithdrawConsent(grpc::ServerContext* c, const v1::WithdrawConsentRequest* req,
+                      v1::Consent* resp) override;
+  grpc::Status GetConsent(grpc::ServerContext* c, const v1::GetConsentRequest* req,
+                      v1::Consent* resp) override;
+  grpc::Status ListConsents(grpc::ServerContext* c, const v1::ListConsentsRequest* req,
+                      v1::ListConsentsResponse* resp) override;
+  grpc::Status DiscloseWithoutConsent(grpc::ServerContext* c, const v1::DiscloseWithoutConsentRequest* req,
+                      v1::Disclosure* resp) override;
+  grpc::Status ListDisclosures(grpc::ServerContext* c, const v1::ListDisclosuresRequest* req,
+                      v1::ListDisclosuresResponse* resp) override;
+  grpc::Status ReviewDisclosure(grpc::ServerContext* c, const v1::ReviewDisclosureRequest* req,
+                      v1::Disclosure* resp) override;
+  grpc::Status QueryRecordExistence(grpc::ServerContext* c, const v1::QueryRecordExistenceRequest* req,
+                      v1::QueryRecordExistenceResponse* resp) override;
   grpc::Status GetAccessReport(grpc::ServerContext* c, const v1::GetAccessReportRequest* req,
                                v1::AccessReport* resp) override;
   grpc::Status ExportAudit(grpc::ServerContext* c, const v1::ExportAuditRequest* req,
@@ -143,6 +162,7 @@ class VaultService final : public v1::Vault::Service {
   core::Documents* documents_;
   core::KeyAdmin* key_admin_;
   core::AuditAccess* audit_access_;
+  core::Consents* consents_;
   audit::AuditLog* audit_log_;
 };
 

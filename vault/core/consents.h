@@ -1,0 +1,149 @@
+// Consents: what each client agreed to share, with whom, for what, and when;
+// disclosures without consent; and the release decisions built on both
+// (rules.md section 3, doc/consents.md).
+//
+// A consent is a chain of versions (never edited): RecordConsent makes
+// version 1, ReviseConsent a new version that supersedes the current one,
+// WithdrawConsent an event that ends the chain. Each version is sealed under
+// the client's key. Every change also rewrites the client's release state
+// (the compiled grants of every version and disclosure, sealed too) in the
+// same atomic write as the change and its audit entry, so a decision reads
+// one record, and a withdrawal or a rejected disclosure holds for the very
+// next call.
+//
+// When a release holds (doc/consents.md, "Deciding a release"):
+//  * a consent version's provision releases an item to a caller at time T
+//    when the version is in force at T (recorded at or before T, not
+//    superseded or withdrawn at or before T, the giver's authority not ended
+//    by T), T lies in the provision's [valid_from, valid_until), the item's
+//    kind is one of the provision's kinds, the stated purpose one of its
+//    purposes, and a recipient matches one of the caller's memberships
+//    (an ORGANIZATION recipient: a partner worker of that organisation; a
+//    PROJECT recipient: a project manager or case worker of that project);
+//  * a disclosure without consent releases the items it names, for any
+//    purpose, to partner workers of its recipient organisation, from its
+//    creation until valid_until, unless its review rejected it.
+//
+// Thread-safety: safe for concurrent use.
+#ifndef HOIDLA_VAULT_CORE_CONSENTS_H_
+#define HOIDLA_VAULT_CORE_CONSENTS_H_
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "hoidla/storage/v1/records.pb.h"
+#include "hoidla/v1/vault.pb.h"
+#include "keys/keyring.h"
+#include "vault/common/clock.h"
+#include "vault/core/documents.h"
+#include "vault/core/policy.h"
+#include "vault/core/principal.h"
+#include "vault/core/registry.h"
+#include "vault/core/release.h"
+#include "vault/core/sealed_records.h"
+#include "vault/storage/kv_store.h"
+
+namespace hoidla::core {
+
+class Consents : public ReleaseSource {
+ public:
+  // All pointers must outlive this object. Receipts are signed with the
+  // keyring's audit signing key under the note name `receipt_origin` (the
+  // audit log's origin, so GetAuditPublicKeys' keys verify them).
+  Consents(storage::KvStore* store, keys::Keyring* keyring, Clock* clock, const Policy* policy,
+           const Registry* registry, const Documents* documents, std::string receipt_origin);
+
+  // Records version 1. Returns it with a signed receipt. INVALID_ARGUMENT
+  // naming the field for bad input (a consent given in the future, a
+  // guardian without authority_valid_until, a legal representative of an
+  // adult, a scan that is not the client's document); NOT_FOUND
+  // "consent.client_id" / "consent.project_id" for what the caller cannot
+  // see; PERMISSION_DENIED without a role that writes consents.
+  absl::StatusOr<v1::ConsentReceipt> RecordConsent(const RequestContext& ctx,
+                                                   const v1::RecordConsentRequest& req);
+  // Records a new version superseding the current one. ABORTED when
+  // expected_version is not the current version; FAILED_PRECONDITION when
+  // the consent was withdrawn; INVALID_ARGUMENT when client or project
+  // changed.
+  absl::StatusOr<v1::ConsentReceipt> ReviseConsent(const RequestContext& ctx,
+                                                   const v1::ReviseConsentRequest& req);
+  // Withdraws the consent now. FAILED_PRECONDITION when already withdrawn.
+  absl::StatusOr<v1::Consent> WithdrawConsent(const RequestContext& ctx,
+                                              const v1::WithdrawConsentRequest& req);
+  absl::StatusOr<v1::Consent> GetConsent(const RequestContext& ctx,
+                                         const v1::GetConsentRequest& req);
+  absl::StatusOr<v1::ListConsentsResponse> ListConsents(const RequestContext& ctx,
+                                                        const v1::ListConsentsRequest& req);
+
+  // Disclosure without consent: the named items of one client to one
+  // organisation under a legal basis, for valid_hours. INVALID_ARGUMENT
+  // naming the field; NOT_FOUND "disclosure.item_ids[i]" for an item the
+  // caller cannot read or that is not the client's.
+  absl::StatusOr<v1::Disclosure> DiscloseWithoutConsent(
+      const RequestContext& ctx, const v1::DiscloseWithoutConsentRequest& req);
+  absl::StatusOr<v1::ListDisclosuresResponse> ListDisclosures(
+      const RequestContext& ctx, const v1::ListDisclosuresRequest& req);
+  // FAILED_PRECONDITION when already reviewed.
+  absl::StatusOr<v1::Disclosure> ReviewDisclosure(const RequestContext& ctx,
+                                                  const v1::ReviewDisclosureRequest& req);
+
+  absl::StatusOr<v1::QueryRecordExistenceResponse> QueryRecordExistence(
+      const RequestContext& ctx, const v1::QueryRecordExistenceRequest& req);
+
+  // ReleaseSource.
+  absl::StatusOr<std::optional<Release>> ReleaseFor(const Principal& principal,
+                                                    std::string_view purpose,
+                                                    const ReleaseQuery& query) const override;
+
+  // The decision of ReleaseFor against an explicit state and moment (for
+  // tests that compare it with a reference evaluator).
+  static std::optional<Release> Decide(const rec::ReleaseState& state, const Principal& principal,
+                                       std::string_view purpose, const ReleaseQuery& query,
+                                       int64_t now_micros);
+
+ private:
+  struct Chain;  // every version of one consent
+  absl::StatusOr<Chain> LoadChain(std::string_view consent_id) const;
+  absl::StatusOr<std::vector<Chain>> LoadChains(std::string_view client_id) const;
+  // The client's release state, from the cache or the store.
+  absl::StatusOr<std::shared_ptr<const rec::ReleaseState>> State(
+      const std::string& client_id) const;
+  // Rebuilds the client's release state from `chains` and `disclosures` into
+  // `batch`.
+  absl::Status PutState(const std::string& client_id, const std::vector<Chain>& chains,
+                        const std::vector<rec::DisclosureRecord>& disclosures,
+                        storage::WriteBatch* batch);
+  absl::StatusOr<std::vector<rec::DisclosureRecord>> LoadDisclosures(
+      std::string_view client_id) const;
+  // Validates `c` and fills `r` (everything but ids, version and times).
+  absl::Status FromApi(const RequestContext& ctx, const v1::Consent& c,
+                       const rec::ClientRecord& client, rec::ConsentRecord* r) const;
+  v1::Consent ToApi(const rec::ConsentRecord& r, const Chain& chain) const;
+  absl::StatusOr<std::string> Receipt(const rec::ConsentRecord& r) const;
+  // Commits `batch` with the call's audit entry and drops the client's
+  // cached state; holds write_mu_ (taken by the caller).
+  absl::Status CommitChange(const RequestContext& ctx, const std::string& client_id,
+                            storage::WriteBatch batch);
+
+  storage::KvStore* store_;
+  keys::Keyring* keyring_;
+  Clock* clock_;
+  const Policy* policy_;
+  const Registry* registry_;
+  const Documents* documents_;
+  std::string receipt_origin_;
+  SealedRecords records_;
+
+  // Serialises changes (version numbers, release states) and cache fills.
+  mutable std::mutex write_mu_;
+  mutable std::map<std::string, std::shared_ptr<const rec::ReleaseState>> cache_;
+};
+
+}  // namespace hoidla::core
+
+#endif  // HOIDLA_VAULT_CORE_CONSENTS_H_
