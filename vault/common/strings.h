@@ -17,17 +17,25 @@ namespace strings_internal {
 
 inline void AppendPiece(std::string* out, std::string_view s) { out->append(s); }
 inline void AppendPiece(std::string* out, const std::string& s) { out->append(s); }
+// A literal or a buffer: up to its first NUL.
 template <size_t N>
 void AppendPiece(std::string* out, const char (&s)[N]) {
-  out->append(s, N - 1);
+  const char* end = std::char_traits<char>::find(s, N, '\0');
+  out->append(s, end != nullptr ? static_cast<size_t>(end - s) : N);
 }
+inline void AppendPiece(std::string* out, const char* s) { out->append(s); }
 inline void AppendPiece(std::string* out, char c) { out->push_back(c); }
 template <typename T>
   requires(std::integral<T> && !std::same_as<T, char> && !std::same_as<T, bool>)
 void AppendPiece(std::string* out, T v) {
   out->append(std::to_string(v));
 }
-inline void AppendPiece(std::string* out, bool v) { out->append(v ? "true" : "false"); }
+// Only a real bool (a pointer must not become "true").
+template <typename T>
+  requires std::same_as<T, bool>
+void AppendPiece(std::string* out, T v) {
+  out->append(v ? "true" : "false");
+}
 
 }  // namespace strings_internal
 

@@ -38,7 +38,7 @@ int64_t EndOr(int64_t micros) { return micros == 0 ? INT64_MAX : micros; }
 std::string VersionId(std::string_view consent_id, uint32_t version) {
   char buf[16];
   std::snprintf(buf, sizeof(buf), "%010u", version);
-  return StrCat(consent_id, "/", std::string_view(buf));
+  return StrCat(consent_id, "/", buf);
 }
 
 std::string_view LegalBasisName(int basis) {
@@ -187,20 +187,31 @@ absl::Status Consents::PutState(const std::string& client_id, const std::vector<
 
 absl::StatusOr<std::shared_ptr<const rec::ReleaseState>> Consents::State(
     const std::string& client_id) const {
-  std::lock_guard lock(write_mu_);
-  if (auto it = cache_.find(client_id); it != cache_.end()) return it->second;
+  uint64_t generation;
+  {
+    std::lock_guard lock(cache_mu_);
+    if (auto it = cache_.find(client_id); it != cache_.end()) return it->second;
+    generation = generation_;
+  }
   auto state = std::make_shared<rec::ReleaseState>();
   absl::Status s = records_.Get(kRel, client_id, client_id, state.get());
   if (!s.ok() && s.code() != absl::StatusCode::kNotFound) return s;
-  if (cache_.size() >= kMaxCachedStates) cache_.clear();
-  cache_[client_id] = state;
+  std::lock_guard lock(cache_mu_);
+  // A change committed meanwhile may have made what was read stale: serve it
+  // to this call (which overlapped the change) but do not keep it.
+  if (generation == generation_) {
+    if (cache_.size() >= kMaxCachedStates) cache_.clear();
+    cache_[client_id] = state;
+  }
   return std::shared_ptr<const rec::ReleaseState>(state);
 }
 
 absl::Status Consents::CommitChange(const RequestContext& ctx, const std::string& client_id,
                                     storage::WriteBatch batch) {
   absl::Status s = audit::CommitEffect(ctx.audit, store_, std::move(batch));
+  std::lock_guard lock(cache_mu_);
   cache_.erase(client_id);
+  ++generation_;
   return s;
 }
 
@@ -503,7 +514,7 @@ absl::StatusOr<std::string> Consents::Receipt(const rec::ConsentRecord& r) const
   j["given_by"] = v1::ConsentGiverKind_Name(static_cast<v1::ConsentGiverKind>(r.giver_kind()));
   if (!r.authority_basis().empty()) j["authority_basis"] = r.authority_basis();
   if (r.authority_ends_micros() != 0) {
-    j["authority_ends"] = absl::FormatTime(absl::RFC3339_sec,
+    j["authority_ends"] = absl::FormatTime("%Y-%m-%d%ET%H:%M:%SZ",
                                            absl::FromUnixMicros(r.authority_ends_micros()),
                                            absl::UTCTimeZone());
   }
@@ -513,7 +524,8 @@ absl::StatusOr<std::string> Consents::Receipt(const rec::ConsentRecord& r) const
   j["processing_agreed"] = r.processing_agreed();
   j["given_voluntarily"] = r.given_voluntarily();
   auto time = [](int64_t micros) {
-    return absl::FormatTime(absl::RFC3339_full, absl::FromUnixMicros(micros), absl::UTCTimeZone());
+    return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", absl::FromUnixMicros(micros),
+                            absl::UTCTimeZone());
   };
   j["given_at"] = time(r.given_at_micros());
   j["recorded_at"] = time(r.recorded_at_micros());
@@ -647,7 +659,7 @@ absl::StatusOr<v1::ConsentReceipt> Consents::ReviseConsent(const RequestContext&
   }
   HOIDLA_RETURN_IF_ERROR(chain.status());
   HOIDLA_RETURN_IF_ERROR(client.status());
-  const rec::ConsentRecord& cur = chain->current();
+  const rec::ConsentRecord cur = chain->current();  // a copy: versions grows below
   if ((!c.client_id().empty() && c.client_id() != cur.client_id())) {
     return FieldError("consent.client_id", "a revision keeps the client");
   }

@@ -126,7 +126,7 @@ class Consents : public ReleaseSource {
   v1::Consent ToApi(const rec::ConsentRecord& r, const Chain& chain) const;
   absl::StatusOr<std::string> Receipt(const rec::ConsentRecord& r) const;
   // Commits `batch` with the call's audit entry and drops the client's
-  // cached state; holds write_mu_ (taken by the caller).
+  // cached state. The caller holds write_mu_.
   absl::Status CommitChange(const RequestContext& ctx, const std::string& client_id,
                             storage::WriteBatch batch);
 
@@ -139,9 +139,14 @@ class Consents : public ReleaseSource {
   std::string receipt_origin_;
   SealedRecords records_;
 
-  // Serialises changes (version numbers, release states) and cache fills.
+  // Serialises changes (version numbers, release states).
   mutable std::mutex write_mu_;
+  // Decoded release states by client. A change erases its client's entry
+  // and bumps generation_ after it commits, so a call that starts after a
+  // change returns never sees the state from before it.
+  mutable std::mutex cache_mu_;
   mutable std::map<std::string, std::shared_ptr<const rec::ReleaseState>> cache_;
+  mutable uint64_t generation_ = 0;
 };
 
 }  // namespace hoidla::core
