@@ -20,6 +20,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "keys/crypto.h"
 #include "tests/integration/test_support.h"
+#include "vault/common/strings.h"
 #include "vault/core/documents.h"
 #include "vault/storage/rocksdb_store.h"
 
@@ -420,6 +421,83 @@ TEST(DataSubject, VaultctlShowsAClientWhoSawTheirData) {
   // Nothing else is theirs to read.
   auto denied = vault.Ctl({"client", "get", f.client}, token);
   EXPECT_EQ(denied.exit_code, ExitFor(grpc::StatusCode::PERMISSION_DENIED)) << denied.err;
+}
+
+TEST(ConsentCli, RecordFromJsonPartnerFetchAndOfflineReceiptVerification) {
+  TempDir dir;
+  Vault vault(dir.path());
+  vault.Start();
+  Fixture f = CreateFixture(vault);  // as a head of organisation
+  ASSERT_FALSE(f.kase.empty());
+  v1::Document h = Header(f, "Juhtumiplaan");
+  h.set_kind("case_plan");
+  std::istringstream plan_content("plan");
+  auto plan = vault.client().UploadDocument(h, plan_content);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+
+  // A labour office with a partner worker (made by the administrator).
+  auto labour = vault.Ctl({"org", "create", "--name", "Töötukassa"}, vault.admin_token());
+  ASSERT_EQ(labour.exit_code, 0) << labour.err;
+  const std::string labour_org = IdFrom(labour);
+  auto worker = vault.Ctl({"principal", "create", "--name", "Töövahendaja", "--kind",
+                           "partner_worker", "--org", labour_org},
+                          vault.admin_token());
+  ASSERT_EQ(worker.exit_code, 0) << worker.err;
+  const std::string worker_id = IdFrom(worker);
+  ASSERT_EQ(vault.Ctl({"principal", "add-role", worker_id, "--role", "partner_worker", "--org",
+                       labour_org},
+                      vault.admin_token())
+                .exit_code,
+            0);
+  auto issued = vault.Ctl({"token", "issue", worker_id, "--ttl", "1h"}, vault.admin_token());
+  ASSERT_EQ(issued.exit_code, 0) << issued.err;
+  std::string worker_token;
+  std::istringstream lines(issued.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("token: ", 0) == 0) worker_token = Trim(line.substr(7));
+  }
+
+  // The consent, in the protobuf JSON mapping (doc/consents.md).
+  const std::string json = StrCat(R"({
+    "clientId": ")", f.client, R"(", "projectId": ")", f.project, R"(",
+    "givenBy": {"kind": "CONSENT_GIVER_KIND_DATA_SUBJECT"},
+    "form": "CONSENT_FORM_DIGITAL_SIGNATURE",
+    "signatureReference": "asice:sha256:0f3a",
+    "cooperationAgreed": true, "processingAgreed": true, "givenVoluntarily": true,
+    "givenAt": "2026-01-01T00:00:00Z",
+    "provisions": [{
+      "recipients": [{"kind": "RECIPIENT_KIND_ORGANIZATION", "organizationId": ")",
+                                  labour_org, R"("}],
+      "kinds": ["case_plan"], "purposes": ["employment_support"],
+      "validFrom": "2026-01-01T00:00:00Z", "validUntil": "2099-01-01T00:00:00Z"}]})");
+  WriteFileOrDie(dir.path() + "/consent.json", json);
+  auto recorded = vault.Ctl({"consent", "record", "--file", dir.path() + "/consent.json", "-o",
+                             dir.path() + "/receipt.note"});
+  ASSERT_EQ(recorded.exit_code, 0) << recorded.err << recorded.out;
+  EXPECT_EQ(IdFrom(recorded).rfind("cns_", 0), 0u) << recorded.out;
+
+  // The partner fetches the plan for the stated purpose, and not without one.
+  auto fetched = vault.Ctl({"--purpose", "employment_support", "doc", "get", plan->id()},
+                           worker_token);
+  EXPECT_EQ(fetched.exit_code, 0) << fetched.err;
+  auto no_purpose = vault.Ctl({"doc", "get", plan->id()}, worker_token);
+  EXPECT_EQ(no_purpose.exit_code, ExitFor(grpc::StatusCode::INVALID_ARGUMENT)) << no_purpose.err;
+
+  // The receipt verifies offline with the exported key; an edited one does not.
+  auto keys = vault.Ctl({"audit", "public-keys"}, vault.admin_token());
+  ASSERT_EQ(keys.exit_code, 0) << keys.err;
+  WriteFileOrDie(dir.path() + "/vault.pub", keys.out);
+  vault.process().Stop();
+  auto verified = ::hoidla::testing::Run({VAULTCTL_PATH, "consent", "verify", dir.path() + "/receipt.note",
+                       "--public-key", dir.path() + "/vault.pub"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.err;
+  EXPECT_NE(verified.out.find(IdFrom(recorded)), std::string::npos) << verified.out;
+  std::string note = ReadFileOrDie(dir.path() + "/receipt.note");
+  note.replace(note.find("employment_support"), 18, "debt_collection___");
+  WriteFileOrDie(dir.path() + "/forged.note", note);
+  auto forged = ::hoidla::testing::Run({VAULTCTL_PATH, "consent", "verify", dir.path() + "/forged.note",
+                     "--public-key", dir.path() + "/vault.pub"});
+  EXPECT_EQ(forged.exit_code, ExitFor(grpc::StatusCode::DATA_LOSS)) << forged.out;
 }
 
 TEST(Foundation, MovedRecordCiphertextIsDataLoss) {
