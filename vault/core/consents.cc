@@ -129,59 +129,51 @@ absl::StatusOr<std::vector<Consents::Chain>> Consents::LoadChains(
   return out;
 }
 
-absl::StatusOr<std::vector<rec::DisclosureRecord>> Consents::LoadDisclosures(
-    std::string_view client_id) const {
-  std::vector<std::string> ids;
-  const std::string prefix = StrCat("dsc-by-cli/", client_id, "/");
-  auto it = store_->Scan(Space::kIndex, prefix);
-  for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
-  HOIDLA_RETURN_IF_ERROR(it->status());
-  std::vector<rec::DisclosureRecord> out;
-  for (const auto& id : ids) {
-    rec::DisclosureRecord r;
-    HOIDLA_RETURN_IF_ERROR(records_.Get(kDsc, id, client_id, &r));
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-// Release state
-
-absl::Status Consents::PutState(const std::string& client_id, const std::vector<Chain>& chains,
-                                const std::vector<rec::DisclosureRecord>& disclosures,
-                                storage::WriteBatch* batch) {
-  rec::ReleaseState state;
-  for (const Chain& chain : chains) {
-    for (size_t i = 0; i < chain.versions.size(); ++i) {
-      const auto& v = chain.versions[i];
-      const int64_t end = chain.EndOf(i);
-      for (const auto& p : v.provisions()) {
-        const int64_t from = std::max(v.recorded_at_micros(), p.valid_from_micros());
-        const int64_t until = std::min(end, p.valid_until_micros());
-        if (from >= until) continue;
-        auto* g = state.add_grants();
-        g->set_basis(StrCat("consent:", v.id(), "/", v.version()));
-        *g->mutable_recipients() = p.recipients();
-        *g->mutable_kinds() = p.kinds();
-        *g->mutable_purposes() = p.purposes();
-        g->set_from_micros(from);
-        g->set_until_micros(until);
-        g->set_existence_queries(p.existence_queries());
-      }
+void Consents::AppendGrants(const Chain& chain, rec::ReleaseState* state) {
+  for (size_t i = 0; i < chain.versions.size(); ++i) {
+    const auto& v = chain.versions[i];
+    const int64_t end = chain.EndOf(i);
+    for (const auto& p : v.provisions()) {
+      const int64_t from = std::max(v.recorded_at_micros(), p.valid_from_micros());
+      const int64_t until = std::min(end, p.valid_until_micros());
+      if (from >= until) continue;
+      auto* g = state->add_grants();
+      g->set_basis(StrCat("consent:", v.id(), "/", v.version()));
+      *g->mutable_recipients() = p.recipients();
+      *g->mutable_kinds() = p.kinds();
+      *g->mutable_purposes() = p.purposes();
+      g->set_from_micros(from);
+      g->set_until_micros(until);
+      g->set_existence_queries(p.existence_queries());
     }
   }
-  for (const auto& d : disclosures) {
-    if (d.review() == v1::DISCLOSURE_REVIEW_REJECTED) continue;
-    auto* g = state.add_grants();
-    g->set_basis(StrCat("disclosure:", d.id(), ":", LegalBasisName(d.legal_basis())));
-    auto* r = g->add_recipients();
-    r->set_kind(v1::RECIPIENT_KIND_ORGANIZATION);
-    r->set_organization_id(d.recipient_organization_id());
-    *g->mutable_item_ids() = d.item_ids();
-    g->set_from_micros(d.created_at_micros());
-    g->set_until_micros(d.valid_until_micros());
+}
+
+void Consents::AppendGrant(const rec::DisclosureRecord& d, rec::ReleaseState* state) {
+  if (d.review() == v1::DISCLOSURE_REVIEW_REJECTED) return;
+  auto* g = state->add_grants();
+  g->set_basis(StrCat("disclosure:", d.id(), ":", LegalBasisName(d.legal_basis())));
+  auto* r = g->add_recipients();
+  r->set_kind(v1::RECIPIENT_KIND_ORGANIZATION);
+  r->set_organization_id(d.recipient_organization_id());
+  *g->mutable_item_ids() = d.item_ids();
+  g->set_from_micros(d.created_at_micros());
+  g->set_until_micros(d.valid_until_micros());
+}
+
+absl::Status Consents::UpdateState(const std::string& client_id, std::string_view drop_prefix,
+                                   const std::function<void(rec::ReleaseState*)>& add,
+                                   storage::WriteBatch* batch) {
+  rec::ReleaseState old;
+  absl::Status s = records_.Get(kRel, client_id, client_id, &old);
+  if (!s.ok() && s.code() != absl::StatusCode::kNotFound) return s;
+  rec::ReleaseState state;
+  for (auto& g : *old.mutable_grants()) {
+    if (!std::string_view(g.basis()).starts_with(drop_prefix)) {
+      *state.add_grants() = std::move(g);
+    }
   }
+  add(&state);
   return records_.Put(kRel, client_id, client_id, state, batch);
 }
 
@@ -613,9 +605,6 @@ absl::StatusOr<v1::ConsentReceipt> Consents::RecordConsent(const RequestContext&
   r.set_recorded_at_micros(clock_->NowMicros());
   Chain chain;
   chain.versions.push_back(r);
-  HOIDLA_ASSIGN_OR_RETURN(std::vector<Chain> chains, LoadChains(c.client_id()));
-  chains.push_back(chain);
-  HOIDLA_ASSIGN_OR_RETURN(auto disclosures, LoadDisclosures(c.client_id()));
   HOIDLA_ASSIGN_OR_RETURN(std::string receipt, Receipt(r));
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kCns, VersionId(r.id(), 1), r.client_id(), r, &batch));
@@ -625,7 +614,9 @@ absl::StatusOr<v1::ConsentReceipt> Consents::RecordConsent(const RequestContext&
   where.project_id = r.project_id();
   where.case_id = r.case_id();
   Registry::PutLocation(r.id(), where, &batch);
-  HOIDLA_RETURN_IF_ERROR(PutState(r.client_id(), chains, disclosures, &batch));
+  HOIDLA_RETURN_IF_ERROR(UpdateState(
+      r.client_id(), StrCat("consent:", r.id(), "/"),
+      [&](rec::ReleaseState* state) { AppendGrants(chain, state); }, &batch));
   audit::NoteTarget(ctx.audit, r.client_id(), r.case_id(), r.id());
   HOIDLA_RETURN_IF_ERROR(CommitChange(ctx, r.client_id(), std::move(batch)));
   v1::ConsentReceipt out;
@@ -685,16 +676,13 @@ absl::StatusOr<v1::ConsentReceipt> Consents::ReviseConsent(const RequestContext&
   r.set_recorded_by(ctx.principal.id);
   r.set_recorded_at_micros(std::max(clock_->NowMicros(), cur.recorded_at_micros() + 1));
   chain->versions.push_back(r);
-  HOIDLA_ASSIGN_OR_RETURN(std::vector<Chain> chains, LoadChains(cur.client_id()));
-  for (auto& other : chains) {
-    if (other.current().id() == r.id()) other = *chain;
-  }
-  HOIDLA_ASSIGN_OR_RETURN(auto disclosures, LoadDisclosures(r.client_id()));
   HOIDLA_ASSIGN_OR_RETURN(std::string receipt, Receipt(r));
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(
       records_.Put(kCns, VersionId(r.id(), r.version()), r.client_id(), r, &batch));
-  HOIDLA_RETURN_IF_ERROR(PutState(r.client_id(), chains, disclosures, &batch));
+  HOIDLA_RETURN_IF_ERROR(UpdateState(
+      r.client_id(), StrCat("consent:", r.id(), "/"),
+      [&](rec::ReleaseState* state) { AppendGrants(*chain, state); }, &batch));
   audit::NoteTarget(ctx.audit, r.client_id(), r.case_id(), r.id());
   HOIDLA_RETURN_IF_ERROR(CommitChange(ctx, r.client_id(), std::move(batch)));
   v1::ConsentReceipt out;
@@ -731,14 +719,11 @@ absl::StatusOr<v1::Consent> Consents::WithdrawConsent(const RequestContext& ctx,
   w.set_withdrawn_at_micros(std::max(clock_->NowMicros(), cur.recorded_at_micros() + 1));
   w.set_withdrawn_by(ctx.principal.id);
   w.set_withdrawal_note(req.note());
-  HOIDLA_ASSIGN_OR_RETURN(std::vector<Chain> chains, LoadChains(cur.client_id()));
-  for (auto& other : chains) {
-    if (other.current().id() == cur.id()) other = *chain;
-  }
-  HOIDLA_ASSIGN_OR_RETURN(auto disclosures, LoadDisclosures(cur.client_id()));
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kCnw, cur.id(), cur.client_id(), w, &batch));
-  HOIDLA_RETURN_IF_ERROR(PutState(cur.client_id(), chains, disclosures, &batch));
+  HOIDLA_RETURN_IF_ERROR(UpdateState(
+      cur.client_id(), StrCat("consent:", cur.id(), "/"),
+      [&](rec::ReleaseState* state) { AppendGrants(*chain, state); }, &batch));
   audit::NoteTarget(ctx.audit, cur.client_id(), cur.case_id(), cur.id());
   HOIDLA_RETURN_IF_ERROR(CommitChange(ctx, cur.client_id(), std::move(batch)));
   return ToApi(cur, *chain);
@@ -908,9 +893,6 @@ absl::StatusOr<v1::Disclosure> Consents::DiscloseWithoutConsent(
   r.set_review(v1::DISCLOSURE_REVIEW_PENDING);
 
   std::lock_guard lock(write_mu_);
-  HOIDLA_ASSIGN_OR_RETURN(std::vector<Chain> chains, LoadChains(r.client_id()));
-  HOIDLA_ASSIGN_OR_RETURN(auto disclosures, LoadDisclosures(r.client_id()));
-  disclosures.push_back(r);
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kDsc, r.id(), r.client_id(), r, &batch));
   batch.Put(Space::kIndex, StrCat("dsc-by-cli/", r.client_id(), "/", r.id()), "");
@@ -921,7 +903,9 @@ absl::StatusOr<v1::Disclosure> Consents::DiscloseWithoutConsent(
   Target where = registry_->ClientTarget(*client);
   where.project_id = project_id;
   Registry::PutLocation(r.id(), where, &batch);
-  HOIDLA_RETURN_IF_ERROR(PutState(r.client_id(), chains, disclosures, &batch));
+  HOIDLA_RETURN_IF_ERROR(UpdateState(
+      r.client_id(), StrCat("disclosure:", r.id(), ":"),
+      [&](rec::ReleaseState* state) { AppendGrant(r, state); }, &batch));
   if (ctx.audit != nullptr) {
     ctx.audit->entry.set_legal_basis(
         StrCat("disclosure:", r.id(), ":", LegalBasisName(r.legal_basis())));
@@ -983,15 +967,12 @@ absl::StatusOr<v1::Disclosure> Consents::ReviewDisclosure(const RequestContext& 
   r.set_reviewed_by(ctx.principal.id);
   r.set_reviewed_at_micros(clock_->NowMicros());
   r.set_review_note(req.note());
-  HOIDLA_ASSIGN_OR_RETURN(std::vector<Chain> chains, LoadChains(r.client_id()));
-  HOIDLA_ASSIGN_OR_RETURN(auto disclosures, LoadDisclosures(r.client_id()));
-  for (auto& other : disclosures) {
-    if (other.id() == r.id()) other = r;
-  }
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kDsc, r.id(), r.client_id(), r, &batch));
   batch.Delete(Space::kIndex, StrCat("dsc-pending/", r.organization_id(), "/", r.id()));
-  HOIDLA_RETURN_IF_ERROR(PutState(r.client_id(), chains, disclosures, &batch));
+  HOIDLA_RETURN_IF_ERROR(UpdateState(
+      r.client_id(), StrCat("disclosure:", r.id(), ":"),
+      [&](rec::ReleaseState* state) { AppendGrant(r, state); }, &batch));
   HOIDLA_RETURN_IF_ERROR(CommitChange(ctx, r.client_id(), std::move(batch)));
   return DisclosureToApi(r);
 }

@@ -28,6 +28,7 @@
 #ifndef HOIDLA_VAULT_CORE_CONSENTS_H_
 #define HOIDLA_VAULT_CORE_CONSENTS_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -113,13 +114,17 @@ class Consents : public ReleaseSource {
   // The client's release state, from the cache or the store.
   absl::StatusOr<std::shared_ptr<const rec::ReleaseState>> State(
       const std::string& client_id) const;
-  // Rebuilds the client's release state from `chains` and `disclosures` into
-  // `batch`.
-  absl::Status PutState(const std::string& client_id, const std::vector<Chain>& chains,
-                        const std::vector<rec::DisclosureRecord>& disclosures,
-                        storage::WriteBatch* batch);
-  absl::StatusOr<std::vector<rec::DisclosureRecord>> LoadDisclosures(
-      std::string_view client_id) const;
+  // The grants of every version of `chain` (doc/consents.md).
+  static void AppendGrants(const Chain& chain, rec::ReleaseState* state);
+  // The grant of disclosure `d` (none when its review rejected it).
+  static void AppendGrant(const rec::DisclosureRecord& d, rec::ReleaseState* state);
+  // Puts into `batch` the client's release state as stored, without the
+  // grants whose basis starts with `drop_prefix` (those of the consent or
+  // disclosure being changed), plus what `add` appends. Reads one record,
+  // whatever the number of consents. The caller holds write_mu_.
+  absl::Status UpdateState(const std::string& client_id, std::string_view drop_prefix,
+                           const std::function<void(rec::ReleaseState*)>& add,
+                           storage::WriteBatch* batch);
   // Validates `c` and fills `r` (everything but ids, version and times).
   absl::Status FromApi(const RequestContext& ctx, const v1::Consent& c,
                        const rec::ClientRecord& client, rec::ConsentRecord* r) const;
