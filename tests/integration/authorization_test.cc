@@ -278,6 +278,39 @@ class World {
     // Consents: CN1 of C1 (P1) releasing case plans to org B; CNB of CB.
     cn1 = NewConsent(token(kHead), c1, p1);
     cnb = NewConsent(head_b_token, cb, q1);
+    // Records: R1 in K1 (assigned to cw), R2 in K2 (unassigned), RB in KB.
+    r1 = NewRecord(token(kPm), k1);
+    r2 = NewRecord(token(kPm), k2);
+    rb = NewRecord(head_b_token, kb);
+  }
+
+  // An initial decision (form part A1) for a record of `case_id`.
+  static v1::RecordContent Decision() {
+    v1::RecordContent c;
+    auto* d = c.mutable_initial_decision();
+    d->set_client_name("Mari Maasikas");
+    d->set_needs("toimetulek");
+    auto* a = d->add_actions();
+    a->set_action("nõustamine");
+    a->mutable_scheduled_on()->set_year(2026);
+    a->mutable_scheduled_on()->set_month(12);
+    a->mutable_scheduled_on()->set_day(1);
+    a->set_provider("juhtumikorraldaja");
+    d->mutable_decided_on()->set_year(2026);
+    d->mutable_decided_on()->set_month(1);
+    d->mutable_decided_on()->set_day(5);
+    return c;
+  }
+  std::string NewRecord(const std::string& token, const std::string& case_id) {
+    v1::CreateRecordRequest req;
+    req.mutable_record()->set_case_id(case_id);
+    *req.mutable_record()->mutable_content() = Decision();
+    return Must(stub(), &Stub::CreateRecord, token, req, "CreateRecord").id();
+  }
+  // A fresh client's case in P1 assigned to cw (to close and reopen: a
+  // client with a closed case gets no unlinked new one).
+  std::string FreshCase() {
+    return NewCase(token(kPm), p1, NewClient(token(kHead), org_a, p1, ""), principal(kCw));
   }
 
   // A consent of `client` in `project` (oral, given now) releasing case
@@ -487,6 +520,7 @@ class World {
   std::string head_b_token, cw_p2, cw_q1;
   std::string c1, cp1, c2, cb, code_p1, code_p2, code_b;
   std::string cn1, cnb;
+  std::string r1, r2, rb;
   std::string k1, k2, k3, kb, d1, d2, d3, db;
 
  private:
@@ -972,6 +1006,100 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::ListDocuments, list_documents(kNoClient, "")));
   add("ListDocuments", "nonexistent (by case)",       "P N N N N P I P P P",
       Unary(w, &Stub::ListDocuments, list_documents("", kNoCase)));
+
+  // ---- Assessment records and the case lifecycle
+  auto create_record = [](std::string case_id) {
+    return [case_id] {
+      v1::CreateRecordRequest req;
+      req.mutable_record()->set_case_id(case_id);
+      *req.mutable_record()->mutable_content() = World::Decision();
+      return req;
+    };
+  };
+  add("CreateRecord", "own_project (K1)",             "P O O O N P P P P P",
+      Unary(w, &Stub::CreateRecord, create_record(x.k1)), "record.case_id");
+  add("CreateRecord", "unassigned_case (K2)",         "P O O N N P P P P P",
+      Unary(w, &Stub::CreateRecord, create_record(x.k2)), "record.case_id");
+  add("CreateRecord", "other_org (KB)",               "P N N N N P P P P P",
+      Unary(w, &Stub::CreateRecord, create_record(x.kb)), "record.case_id");
+  add("UpdateRecord", "own_project (fresh in K1)",    "P O O O N P P P P P",
+      Unary(w, &Stub::UpdateRecord, [w] {
+        v1::UpdateRecordRequest req;
+        req.set_record_id(w->NewRecord(w->token(kPm), w->k1));
+        req.set_expected_version(1);
+        *req.mutable_content() = World::Decision();
+        return req;
+      }));
+  add("UpdateRecord", "other_org (RB)",               "P N N N N P P P P P",
+      Unary(w, &Stub::UpdateRecord, [id = x.rb] {
+        v1::UpdateRecordRequest req;
+        req.set_record_id(id);
+        req.set_expected_version(1);
+        *req.mutable_content() = World::Decision();
+        return req;
+      }));
+  add("GetRecord", "own_project (R1 in K1)",          "P O O O N P I P P P",
+      Unary(w, &Stub::GetRecord, [id = x.r1] { return WithId<v1::GetRecordRequest>(id); }));
+  add("GetRecord", "unassigned_case (R2)",            "P O O N N P I P P P",
+      Unary(w, &Stub::GetRecord, [id = x.r2] { return WithId<v1::GetRecordRequest>(id); }));
+  add("GetRecord", "other_org (RB)",                  "P N N N N P I P P P",
+      Unary(w, &Stub::GetRecord, [id = x.rb] { return WithId<v1::GetRecordRequest>(id); }));
+  add("ListRecordVersions", "own_project (R1)",       "P O O O N P I P P P",
+      Unary(w, &Stub::ListRecordVersions, [id = x.r1] {
+        v1::ListRecordVersionsRequest req;
+        req.set_record_id(id);
+        return req;
+      }));
+  auto list_records = [](std::string client, std::string case_id) {
+    return [client, case_id] {
+      v1::ListRecordsRequest req;
+      req.set_client_id(client);
+      req.set_case_id(case_id);
+      return req;
+    };
+  };
+  add("ListRecords", "own_project (by case K1)",      "P O O O N P I P P P",
+      Unary(w, &Stub::ListRecords, list_records("", x.k1)));
+  add("ListRecords", "own_project (by client C1)",    "P O O O O P I P P P",
+      Unary(w, &Stub::ListRecords, list_records(x.c1, "")));
+  add("ListRecords", "other_org (by client CB)",      "P N N N N P I P P P",
+      Unary(w, &Stub::ListRecords, list_records(x.cb, "")));
+  add("SignRecord", "own_project (fresh in K1)",      "P O O O N P P P P P",
+      Unary(w, &Stub::SignRecord, [w] {
+        v1::SignRecordRequest req;
+        req.set_record_id(w->NewRecord(w->token(kPm), w->k1));
+        req.set_version(1);
+        req.mutable_signature()->set_role("client");
+        req.mutable_signature()->set_signer_name("Mari Maasikas");
+        req.mutable_signature()->set_method(v1::SIGNATURE_METHOD_DIGITAL);
+        req.mutable_signature()->set_signature_reference("asice:1");
+        return req;
+      }));
+  add("CloseCase", "own_project (fresh, assigned)",  "P O O O N P P P P P",
+      Unary(w, &Stub::CloseCase, [w] {
+        v1::CloseCaseRequest req;
+        req.set_case_id(w->FreshCase());
+        req.set_reason(v1::CLOSING_REASON_GOALS_MET);
+        return req;
+      }), "case_id");
+  add("CloseCase", "other_org (KB)",                  "P N N N N P P P P P",
+      Unary(w, &Stub::CloseCase, [id = x.kb] {
+        v1::CloseCaseRequest req;
+        req.set_case_id(id);
+        req.set_reason(v1::CLOSING_REASON_GOALS_MET);
+        return req;
+      }), "case_id");
+  add("ReopenCase", "own_project (fresh, closed)",    "P O O O N P P P P P",
+      Unary(w, &Stub::ReopenCase, [w] {
+        const std::string id = w->FreshCase();
+        v1::CloseCaseRequest close;
+        close.set_case_id(id);
+        close.set_reason(v1::CLOSING_REASON_GOALS_MET);
+        Must(w->stub(), &Stub::CloseCase, w->token(kPm), close, "CloseCase");
+        v1::ReopenCaseRequest req;
+        req.set_case_id(id);
+        return req;
+      }), "case_id");
 
   // ---- Consents
   auto record_consent = [w](std::string client, std::string project) {

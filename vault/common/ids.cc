@@ -19,6 +19,7 @@ std::string_view IdPrefix(IdKind kind) {
     case IdKind::kToken: return "tok";
     case IdKind::kConsent: return "cns";
     case IdKind::kDisclosure: return "dsc";
+    case IdKind::kRecord: return "rec";
   }
   return "unk";
 }

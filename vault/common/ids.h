@@ -26,6 +26,7 @@ enum class IdKind {
   kToken,
   kConsent,
   kDisclosure,
+  kRecord,
 };
 
 // Returns the prefix for `kind`, for example "org".

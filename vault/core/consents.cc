@@ -786,6 +786,26 @@ absl::StatusOr<v1::ListConsentsResponse> Consents::ListConsents(
   return out;
 }
 
+absl::StatusOr<bool> Consents::HasSignedConsentInForce(const rec::CaseRecord& kase) const {
+  HOIDLA_ASSIGN_OR_RETURN(std::vector<Chain> chains, LoadChains(kase.client_id()));
+  const int64_t now = clock_->NowMicros();
+  for (const Chain& chain : chains) {
+    for (size_t i = 0; i < chain.versions.size(); ++i) {
+      const auto& v = chain.versions[i];
+      if (now < v.recorded_at_micros() || now >= chain.EndOf(i)) continue;
+      if (v.form() != v1::CONSENT_FORM_WRITTEN_SIGNED &&
+          v.form() != v1::CONSENT_FORM_DIGITAL_SIGNATURE) {
+        continue;
+      }
+      if (v.project_id() != kase.project_id()) continue;
+      if (!v.case_id().empty() && v.case_id() != kase.id()) continue;
+      if (!v.cooperation_agreed()) continue;
+      return true;
+    }
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------
 // Disclosures without consent
 

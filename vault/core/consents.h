@@ -96,6 +96,11 @@ class Consents : public ReleaseSource {
   absl::StatusOr<v1::QueryRecordExistenceResponse> QueryRecordExistence(
       const RequestContext& ctx, const v1::QueryRecordExistenceRequest& req);
 
+  // Whether a signed (written or digital) consent of the case's client is in
+  // force now for the case: recorded in its project, for the case or for no
+  // particular case (the cooperation agreement, form part A2).
+  absl::StatusOr<bool> HasSignedConsentInForce(const rec::CaseRecord& kase) const;
+
   // ReleaseSource.
   absl::StatusOr<std::optional<Release>> ReleaseFor(const Principal& principal,
                                                     std::string_view purpose,

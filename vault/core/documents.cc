@@ -212,13 +212,7 @@ absl::StatusOr<rec::DocumentRecord> Documents::LoadDocument(std::string_view id)
 
 absl::Status Documents::Authorize(const RequestContext& ctx, Action action, Target* target,
                                   std::string_view kind, std::string_view item_id) const {
-  if (releases_ != nullptr && !policy_->Decide(ctx.principal, action, *target).allowed) {
-    HOIDLA_ASSIGN_OR_RETURN(
-        target->release,
-        releases_->ReleaseFor(ctx.principal, ctx.purpose,
-                              {target->client_id, std::string(kind), std::string(item_id)}));
-  }
-  return policy_->Check(ctx, action, *target);
+  return DecideWithRelease(*policy_, releases_, ctx, action, target, kind, item_id);
 }
 
 absl::Status Documents::AuthorizeList(const RequestContext& ctx, Action container_action,
@@ -318,6 +312,13 @@ absl::StatusOr<std::unique_ptr<Upload>> Documents::BeginUpload(const RequestCont
   }
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteDocument, target,
                                         absl::StatusCode::kPermissionDenied));
+  if (!h.case_id().empty()) {
+    HOIDLA_ASSIGN_OR_RETURN(auto c, registry_->LoadCase(h.case_id()));
+    if (c.status() == v1::CASE_STATUS_CLOSED) {
+      return absl::FailedPreconditionError(
+          "header.case_id: the case is closed and read-only; reopen it first");
+    }
+  }
 
   rec::DocumentRecord r;
   r.set_id(NewId(IdKind::kDocument, *clock_));

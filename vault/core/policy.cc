@@ -31,21 +31,23 @@ const std::map<Role, std::set<Action>>& RoleTable() {
         A::kFindClient, A::kReadCase, A::kWriteCase, A::kListCases, A::kAssignCase,
         A::kReadDocument, A::kWriteDocument, A::kListDocuments, A::kDownloadDocument,
         A::kReadPrincipals, A::kManageMemberships, A::kWriteConsent, A::kReadConsent,
-        A::kDiscloseWithoutConsent, A::kReadDisclosures}},
+        A::kDiscloseWithoutConsent, A::kReadDisclosures, A::kReadRecord, A::kWriteRecord,
+        A::kListRecords}},
       // Manages the project's team, clients and cases; sees all its records.
       {Role::kProjectManager,
        {A::kWhoAmI, A::kReadOrganization, A::kListOrganizations, A::kReadProject,
         A::kListProjects, A::kReadClient, A::kWriteClient, A::kListClients, A::kFindClient,
         A::kReadCase, A::kWriteCase, A::kListCases, A::kAssignCase, A::kReadDocument,
         A::kWriteDocument, A::kListDocuments, A::kDownloadDocument, A::kReadPrincipals,
-        A::kManageMemberships, A::kWriteConsent, A::kReadConsent, A::kDiscloseWithoutConsent}},
+        A::kManageMemberships, A::kWriteConsent, A::kReadConsent, A::kDiscloseWithoutConsent,
+        A::kReadRecord, A::kWriteRecord, A::kListRecords}},
       // Works on the cases assigned to them.
       {Role::kCaseWorker,
        {A::kWhoAmI, A::kReadOrganization, A::kListOrganizations, A::kReadProject,
         A::kListProjects, A::kReadClient, A::kWriteClient, A::kListClients, A::kFindClient,
         A::kReadCase, A::kWriteCase, A::kListCases, A::kReadDocument, A::kWriteDocument,
         A::kListDocuments, A::kDownloadDocument, A::kWriteConsent, A::kReadConsent,
-        A::kDiscloseWithoutConsent}},
+        A::kDiscloseWithoutConsent, A::kReadRecord, A::kWriteRecord, A::kListRecords}},
       // Adds notes to plan items assigned to it and reads nothing else of a
       // case; plan items arrive with assessment records.
       {Role::kServiceProvider, {A::kWhoAmI}},
@@ -54,7 +56,7 @@ const std::map<Role, std::set<Action>>& RoleTable() {
       // only through Target::release.
       {Role::kPartnerWorker,
        {A::kWhoAmI, A::kReadDocument, A::kListDocuments, A::kDownloadDocument,
-        A::kQueryExistence}},
+        A::kQueryExistence, A::kReadRecord, A::kListRecords}},
       // Read the audit log and consent history, never contents.
       {Role::kAuditor,
        {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries, A::kReadConsent,
@@ -68,12 +70,14 @@ const std::map<Role, std::set<Action>>& RoleTable() {
 
 bool CaseBound(Action a) {
   return a == A::kReadCase || a == A::kWriteCase || a == A::kReadDocument ||
-         a == A::kWriteDocument || a == A::kDownloadDocument;
+         a == A::kWriteDocument || a == A::kDownloadDocument || a == A::kReadRecord ||
+         a == A::kWriteRecord;
 }
 
 // The actions a release lets its recipient perform.
 bool Released(Action a) {
-  return a == A::kReadDocument || a == A::kListDocuments || a == A::kDownloadDocument;
+  return a == A::kReadDocument || a == A::kListDocuments || a == A::kDownloadDocument ||
+         a == A::kReadRecord || a == A::kListRecords;
 }
 
 // Whether membership `m` is a recipient the release names: a partner worker
@@ -183,6 +187,9 @@ std::string_view ActionName(Action action) {
     case A::kReadDisclosures: return "read_disclosures";
     case A::kReviewDisclosures: return "review_disclosures";
     case A::kQueryExistence: return "query_existence";
+    case A::kReadRecord: return "read_record";
+    case A::kWriteRecord: return "write_record";
+    case A::kListRecords: return "list_records";
   }
   return "unknown";
 }

@@ -71,6 +71,10 @@ enum class Action {
   kReviewDisclosures,
   // A partner's "does a record of kind K exist for this person?".
   kQueryExistence,
+  // Assessment records (signing is writing).
+  kReadRecord,
+  kWriteRecord,
+  kListRecords,
 };
 std::string_view ActionName(Action action);
 

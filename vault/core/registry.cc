@@ -64,6 +64,24 @@ v1::Case ToApi(const rec::CaseRecord& r) {
   *c.mutable_created_at() = ToTimestamp(r.created_at_micros());
   c.set_created_by(r.created_by());
   c.set_assigned_worker_id(r.assigned_worker_id());
+  c.set_origin(r.origin() == 0 ? v1::CASE_ORIGIN_APPLICATION
+                               : static_cast<v1::CaseOrigin>(r.origin()));
+  c.set_reporter_name(r.reporter_name());
+  c.set_reporter_contact(r.reporter_contact());
+  c.set_linked_case_id(r.linked_case_id());
+  for (const auto& e : r.events()) {
+    auto* o = c.add_events();
+    o->set_kind(static_cast<v1::CaseEvent::Kind>(e.kind()));
+    *o->mutable_at() = ToTimestamp(e.at_micros());
+    o->set_by(e.by());
+    o->set_reason(static_cast<v1::ClosingReason>(e.reason()));
+    o->set_referred_to_organization_id(e.referred_to_organization_id());
+    o->set_follow_up_record_id(e.follow_up_record_id());
+    o->set_note(e.note());
+  }
+  if (r.retention_clock_started_micros() != 0) {
+    *c.mutable_retention_clock_started_at() = ToTimestamp(r.retention_clock_started_micros());
+  }
   return c;
 }
 
@@ -605,6 +623,18 @@ absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
         ValidateId(c.assigned_worker_id(), IdKind::kPrincipal, "case.assigned_worker_id"));
   }
   HOIDLA_RETURN_IF_ERROR(ValidateText("case.title", c.title(), true, limits_.max_name_bytes));
+  HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("case.events", c.events().empty()));
+  if (!v1::CaseOrigin_IsValid(c.origin())) return FieldError("case.origin", "unknown value");
+  if (c.origin() == v1::CASE_ORIGIN_THIRD_PARTY_REPORT) {
+    HOIDLA_RETURN_IF_ERROR(ValidateText("case.reporter_name", c.reporter_name(), true, 200));
+    HOIDLA_RETURN_IF_ERROR(
+        ValidateText("case.reporter_contact", c.reporter_contact(), false, 200));
+  } else if (!c.reporter_name().empty() || !c.reporter_contact().empty()) {
+    return FieldError("case.reporter_name", "only for a case opened from a third party's report");
+  }
+  if (!c.linked_case_id().empty()) {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(c.linked_case_id(), IdKind::kCase, "case.linked_case_id"));
+  }
 
   // The project and the client must be visible to the caller.
   auto project = LoadProject(c.project_id());
@@ -643,6 +673,39 @@ absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
     HOIDLA_RETURN_IF_ERROR(CheckWorker(assignee, c.project_id(), "case.assigned_worker_id"));
   }
 
+  // Never a duplicate: a client with a closed case in the project gets a new
+  // one only linked to it (or the old one reopened).
+  std::string closed_case;
+  {
+    auto it = store_->Scan(Space::kIndex, IndexKey("cas-by-cli", c.client_id(), ""));
+    std::vector<std::string> ids;
+    for (; it->Valid(); it->Next()) {
+      ids.emplace_back(it->key().substr(it->key().rfind('/') + 1));
+    }
+    HOIDLA_RETURN_IF_ERROR(it->status());
+    for (const auto& id : ids) {
+      HOIDLA_ASSIGN_OR_RETURN(auto other, LoadCase(id));
+      if (other.project_id() == c.project_id() && other.status() == v1::CASE_STATUS_CLOSED) {
+        closed_case = other.id();
+      }
+      if (other.id() == c.linked_case_id() && other.client_id() != c.client_id()) {
+        return absl::NotFoundError("case.linked_case_id: not a case of the client");
+      }
+    }
+  }
+  if (!c.linked_case_id().empty()) {
+    auto linked = LoadCase(c.linked_case_id());
+    if (linked.status().code() == absl::StatusCode::kNotFound ||
+        (linked.ok() && linked->client_id() != c.client_id())) {
+      return absl::NotFoundError("case.linked_case_id: not a case of the client");
+    }
+    HOIDLA_RETURN_IF_ERROR(linked.status());
+  } else if (!closed_case.empty()) {
+    return absl::FailedPreconditionError(
+        StrCat("case.linked_case_id: the client has a closed case in this project (",
+               closed_case, "): reopen it, or link the new case to it"));
+  }
+
   rec::CaseRecord r;
   r.set_id(NewId(IdKind::kCase));
   r.set_project_id(c.project_id());
@@ -653,6 +716,11 @@ absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
   r.set_created_at_micros(clock_->NowMicros());
   r.set_created_by(ctx.principal.id);
   r.set_assigned_worker_id(assignee);
+  r.set_origin(c.origin() == v1::CASE_ORIGIN_UNSPECIFIED ? v1::CASE_ORIGIN_APPLICATION
+                                                         : c.origin());
+  r.set_reporter_name(c.reporter_name());
+  r.set_reporter_contact(c.reporter_contact());
+  r.set_linked_case_id(c.linked_case_id());
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r.id(), r.client_id(), r, &batch));
   batch.Put(Space::kIndex, IndexKey("cas-by-cli", r.client_id(), r.id()), "");
@@ -758,6 +826,95 @@ absl::StatusOr<v1::Case> Registry::AssignCase(const RequestContext& ctx,
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r->id(), r->client_id(), *r, &batch));
   PutLocation(r->id(), CaseLocation(*r), &batch);
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
+  return ToApi(*r);
+}
+
+absl::StatusOr<v1::Case> Registry::CloseCase(const RequestContext& ctx,
+                                             const v1::CloseCaseRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.case_id(), IdKind::kCase, "case_id"));
+  if (req.reason() == v1::CLOSING_REASON_UNSPECIFIED || !v1::ClosingReason_IsValid(req.reason())) {
+    return FieldError("reason", "required: how the case closed");
+  }
+  if (req.reason() == v1::CLOSING_REASON_REFERRAL) {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(req.referred_to_organization_id(), IdKind::kOrganization,
+                                      "referred_to_organization_id"));
+  } else if (!req.referred_to_organization_id().empty()) {
+    return FieldError("referred_to_organization_id", "only for a referral");
+  }
+  if (!req.follow_up_record_id().empty()) {
+    HOIDLA_RETURN_IF_ERROR(
+        ValidateId(req.follow_up_record_id(), IdKind::kRecord, "follow_up_record_id"));
+  }
+  HOIDLA_RETURN_IF_ERROR(ValidateText("note", req.note(), false, 2000));
+  std::lock_guard lock(assign_mu_);
+  auto r = LoadCase(req.case_id());
+  Target target{.case_id = req.case_id()};
+  if (r.ok()) {
+    HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
+  }
+  HOIDLA_RETURN_IF_ERROR(
+      ReferencedField(policy_->Check(ctx, Action::kWriteCase, target), "case_id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "case_id"));
+  if (r->status() == v1::CASE_STATUS_CLOSED) {
+    return absl::FailedPreconditionError("case_id: closed already");
+  }
+  if (req.reason() == v1::CLOSING_REASON_REFERRAL) {
+    HOIDLA_RETURN_IF_ERROR(ReferencedField(
+        LoadOrganization(req.referred_to_organization_id()).status(),
+        "referred_to_organization_id"));
+  }
+  if (!req.follow_up_record_id().empty()) {
+    auto where = store_->Get(Space::kIndex,
+                             IndexKey("rec-by-cas", r->id(), req.follow_up_record_id()));
+    if (!where.ok() || *where != "plan_evaluation") {
+      return absl::NotFoundError(
+          "follow_up_record_id: not a plan evaluation (B1) of the case");
+    }
+  }
+  const int64_t now = clock_->NowMicros();
+  r->set_status(v1::CASE_STATUS_CLOSED);
+  r->set_retention_clock_started_micros(now);
+  auto* e = r->add_events();
+  e->set_kind(v1::CaseEvent::KIND_CLOSED);
+  e->set_at_micros(now);
+  e->set_by(ctx.principal.id);
+  e->set_reason(req.reason());
+  e->set_referred_to_organization_id(req.referred_to_organization_id());
+  e->set_follow_up_record_id(req.follow_up_record_id());
+  e->set_note(req.note());
+  storage::WriteBatch batch;
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r->id(), r->client_id(), *r, &batch));
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
+  return ToApi(*r);
+}
+
+absl::StatusOr<v1::Case> Registry::ReopenCase(const RequestContext& ctx,
+                                              const v1::ReopenCaseRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.case_id(), IdKind::kCase, "case_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateText("note", req.note(), false, 2000));
+  std::lock_guard lock(assign_mu_);
+  auto r = LoadCase(req.case_id());
+  Target target{.case_id = req.case_id()};
+  if (r.ok()) {
+    HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
+  }
+  HOIDLA_RETURN_IF_ERROR(
+      ReferencedField(policy_->Check(ctx, Action::kWriteCase, target), "case_id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "case_id"));
+  if (r->status() != v1::CASE_STATUS_CLOSED) {
+    return absl::FailedPreconditionError("case_id: the case is open");
+  }
+  const int64_t now = clock_->NowMicros();
+  r->set_status(v1::CASE_STATUS_OPEN);
+  r->set_retention_clock_started_micros(0);
+  auto* e = r->add_events();
+  e->set_kind(v1::CaseEvent::KIND_REOPENED);
+  e->set_at_micros(now);
+  e->set_by(ctx.principal.id);
+  e->set_note(req.note());
+  storage::WriteBatch batch;
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r->id(), r->client_id(), *r, &batch));
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(*r);
 }

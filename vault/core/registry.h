@@ -78,6 +78,15 @@ class Registry {
   // worker holds no case_worker or project_manager role in the project.
   absl::StatusOr<v1::Case> AssignCase(const RequestContext& ctx,
                                       const v1::AssignCaseRequest& req);
+  // Closes an open case (read-only from then on; its retention clock
+  // starts). Project managers, heads and the assigned case worker.
+  // FAILED_PRECONDITION when closed already; NOT_FOUND "follow_up_record_id"
+  // unless it names a plan evaluation of the case.
+  absl::StatusOr<v1::Case> CloseCase(const RequestContext& ctx, const v1::CloseCaseRequest& req);
+  // Reopens a closed case (its retention clock stops). FAILED_PRECONDITION
+  // when it is open.
+  absl::StatusOr<v1::Case> ReopenCase(const RequestContext& ctx,
+                                      const v1::ReopenCaseRequest& req);
 
   // Internal lookups for other core modules (no policy check; callers check).
   // NOT_FOUND when absent; DATA_LOSS when stored bytes fail authentication.

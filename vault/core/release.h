@@ -57,6 +57,20 @@ class ReleaseSource {
                                                             const ReleaseQuery& query) const = 0;
 };
 
+class Policy;
+enum class Action;
+struct Target;
+
+// Decides `action` on `target` for the call `ctx` (recording the decision in
+// its audit entry). When the caller's own roles do not reach the target and
+// `releases` is not null, first asks it for a release of item `item_id` of
+// `kind` (both empty: any item of the target's client) and decides with it:
+// target->release is set when one was found. Returns the policy's answer;
+// errors of the release source (a partner's missing purpose) as they are.
+absl::Status DecideWithRelease(const Policy& policy, const ReleaseSource* releases,
+                               const RequestContext& ctx, Action action, Target* target,
+                               std::string_view kind, std::string_view item_id);
+
 }  // namespace hoidla::core
 
 #endif  // HOIDLA_VAULT_CORE_RELEASE_H_

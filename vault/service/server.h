@@ -32,6 +32,7 @@
 #include "vault/audit/checkpoints.h"
 #include "vault/core/audit_access.h"
 #include "vault/core/consents.h"
+#include "vault/core/records.h"
 #include "vault/core/documents.h"
 #include "vault/core/identity.h"
 #include "vault/core/key_admin.h"
@@ -81,6 +82,7 @@ class VaultServer {
   std::unique_ptr<audit::Checkpoints> checkpoints_;
   std::unique_ptr<core::AuditAccess> audit_access_;
   std::unique_ptr<core::Consents> consents_;
+  std::unique_ptr<core::Records> records_;
   std::unique_ptr<keys::Keyring> keyring_;
   core::Policy policy_;
   std::unique_ptr<core::Registry> registry_;

@@ -45,13 +45,14 @@ std::string PeerCertificate(grpc::ServerContext* c) {
 VaultService::VaultService(core::Identity* identity, core::Registry* registry,
                            core::Documents* documents, core::KeyAdmin* key_admin,
                            core::AuditAccess* audit_access, core::Consents* consents,
-                           audit::AuditLog* audit_log)
+                           core::Records* records, audit::AuditLog* audit_log)
     : identity_(identity),
       registry_(registry),
       documents_(documents),
       key_admin_(key_admin),
       audit_access_(audit_access),
       consents_(consents),
+      records_(records),
       audit_log_(audit_log) {}
 
 audit::AuditDraft VaultService::NewDraft(grpc::ServerContext* c, std::string_view method) const {
@@ -359,6 +360,38 @@ grpc::Status VaultService::QueryRecordExistence(grpc::ServerContext* c, const v1
                                  v1::QueryRecordExistenceResponse* resp) {
   return Unary(c, "QueryRecordExistence", resp,
                [&](const auto& ctx) { return consents_->QueryRecordExistence(ctx, *req); });
+}
+grpc::Status VaultService::CreateRecord(grpc::ServerContext* c, const v1::CreateRecordRequest* req,
+                                 v1::Record* resp) {
+  return Unary(c, "CreateRecord", resp, [&](const auto& ctx) { return records_->CreateRecord(ctx, *req); });
+}
+grpc::Status VaultService::UpdateRecord(grpc::ServerContext* c, const v1::UpdateRecordRequest* req,
+                                 v1::Record* resp) {
+  return Unary(c, "UpdateRecord", resp, [&](const auto& ctx) { return records_->UpdateRecord(ctx, *req); });
+}
+grpc::Status VaultService::GetRecord(grpc::ServerContext* c, const v1::GetRecordRequest* req,
+                                 v1::Record* resp) {
+  return Unary(c, "GetRecord", resp, [&](const auto& ctx) { return records_->GetRecord(ctx, *req); });
+}
+grpc::Status VaultService::ListRecordVersions(grpc::ServerContext* c, const v1::ListRecordVersionsRequest* req,
+                                 v1::ListRecordVersionsResponse* resp) {
+  return Unary(c, "ListRecordVersions", resp, [&](const auto& ctx) { return records_->ListRecordVersions(ctx, *req); });
+}
+grpc::Status VaultService::ListRecords(grpc::ServerContext* c, const v1::ListRecordsRequest* req,
+                                 v1::ListRecordsResponse* resp) {
+  return Unary(c, "ListRecords", resp, [&](const auto& ctx) { return records_->ListRecords(ctx, *req); });
+}
+grpc::Status VaultService::SignRecord(grpc::ServerContext* c, const v1::SignRecordRequest* req,
+                                 v1::Record* resp) {
+  return Unary(c, "SignRecord", resp, [&](const auto& ctx) { return records_->SignRecord(ctx, *req); });
+}
+grpc::Status VaultService::CloseCase(grpc::ServerContext* c, const v1::CloseCaseRequest* req,
+                                 v1::Case* resp) {
+  return Unary(c, "CloseCase", resp, [&](const auto& ctx) { return registry_->CloseCase(ctx, *req); });
+}
+grpc::Status VaultService::ReopenCase(grpc::ServerContext* c, const v1::ReopenCaseRequest* req,
+                                 v1::Case* resp) {
+  return Unary(c, "ReopenCase", resp, [&](const auto& ctx) { return registry_->ReopenCase(ctx, *req); });
 }
 grpc::Status VaultService::GetAccessReport(grpc::ServerContext* c,
                                            const v1::GetAccessReportRequest* req,

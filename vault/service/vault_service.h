@@ -16,6 +16,7 @@
 #include "vault/audit/audit_log.h"
 #include "vault/core/audit_access.h"
 #include "vault/core/consents.h"
+#include "vault/core/records.h"
 #include "vault/core/documents.h"
 #include "vault/core/key_admin.h"
 #include "vault/core/registry.h"
@@ -30,7 +31,8 @@ class VaultService final : public v1::Vault::Service {
   // `audit_log` may be null only in tests of the adapter itself.
   VaultService(core::Identity* identity, core::Registry* registry, core::Documents* documents,
                core::KeyAdmin* key_admin, core::AuditAccess* audit_access,
-               core::Consents* consents, audit::AuditLog* audit_log);
+               core::Consents* consents, core::Records* records,
+               audit::AuditLog* audit_log);
 
   grpc::Status WhoAmI(grpc::ServerContext* c, const v1::WhoAmIRequest* req,
                       v1::WhoAmIResponse* resp) override;
@@ -120,6 +122,22 @@ class VaultService final : public v1::Vault::Service {
                       v1::Disclosure* resp) override;
   grpc::Status QueryRecordExistence(grpc::ServerContext* c, const v1::QueryRecordExistenceRequest* req,
                       v1::QueryRecordExistenceResponse* resp) override;
+  grpc::Status CreateRecord(grpc::ServerContext* c, const v1::CreateRecordRequest* req,
+                      v1::Record* resp) override;
+  grpc::Status UpdateRecord(grpc::ServerContext* c, const v1::UpdateRecordRequest* req,
+                      v1::Record* resp) override;
+  grpc::Status GetRecord(grpc::ServerContext* c, const v1::GetRecordRequest* req,
+                      v1::Record* resp) override;
+  grpc::Status ListRecordVersions(grpc::ServerContext* c, const v1::ListRecordVersionsRequest* req,
+                      v1::ListRecordVersionsResponse* resp) override;
+  grpc::Status ListRecords(grpc::ServerContext* c, const v1::ListRecordsRequest* req,
+                      v1::ListRecordsResponse* resp) override;
+  grpc::Status SignRecord(grpc::ServerContext* c, const v1::SignRecordRequest* req,
+                      v1::Record* resp) override;
+  grpc::Status CloseCase(grpc::ServerContext* c, const v1::CloseCaseRequest* req,
+                      v1::Case* resp) override;
+  grpc::Status ReopenCase(grpc::ServerContext* c, const v1::ReopenCaseRequest* req,
+                      v1::Case* resp) override;
   grpc::Status GetAccessReport(grpc::ServerContext* c, const v1::GetAccessReportRequest* req,
                                v1::AccessReport* resp) override;
   grpc::Status ExportAudit(grpc::ServerContext* c, const v1::ExportAuditRequest* req,
@@ -163,6 +181,7 @@ class VaultService final : public v1::Vault::Service {
   core::KeyAdmin* key_admin_;
   core::AuditAccess* audit_access_;
   core::Consents* consents_;
+  core::Records* records_;
   audit::AuditLog* audit_log_;
 };
 

@@ -1,0 +1,102 @@
+// Records: the assessment records of a case (form parts and instruments,
+// proto/hoidla/v1/forms.proto), versioned, signed and sealed.
+//
+// A record is a chain of versions 1, 2, ... under one id, each sealed under
+// the client's key and never changed; UpdateRecord adds a version (the
+// writer names the version it edited: ABORTED on a conflict). Signature
+// events attach to a version. Rules (rules.md sections 5-6, doc/records.md):
+//  * content is checked by ValidateRecordContent (required fields, enums,
+//    dates) and across records: a case plan needs an initial decision and a
+//    signed consent in force for the case once the first assessment chose
+//    case management; evaluation sequence numbers increase;
+//  * activity log entries are append-only: a correction is a new entry
+//    naming the entry it corrects;
+//  * meeting minutes lock once the minute-taker and every present
+//    participant have signed a version; a correction is a new version that
+//    says why (change_note), and the signed version stays as it was;
+//  * a closed case is read-only;
+//  * partner workers (and members of other projects) read what a consent in
+//    force or a disclosure releases (the record's kind), with third parties
+//    withheld (MaskThirdParties).
+//
+// Thread-safety: safe for concurrent use.
+#ifndef HOIDLA_VAULT_CORE_RECORDS_H_
+#define HOIDLA_VAULT_CORE_RECORDS_H_
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "hoidla/storage/v1/records.pb.h"
+#include "hoidla/v1/vault.pb.h"
+#include "keys/keyring.h"
+#include "vault/common/clock.h"
+#include "vault/core/consents.h"
+#include "vault/core/policy.h"
+#include "vault/core/principal.h"
+#include "vault/core/registry.h"
+#include "vault/core/release.h"
+#include "vault/core/sealed_records.h"
+#include "vault/storage/kv_store.h"
+
+namespace hoidla::core {
+
+class Records {
+ public:
+  // All pointers must outlive this object.
+  Records(storage::KvStore* store, keys::Keyring* keyring, Clock* clock, const Policy* policy,
+          const Registry* registry, const Consents* consents);
+
+  // Creates version 1. INVALID_ARGUMENT naming the field; NOT_FOUND
+  // "record.case_id" for a case the caller cannot write; FAILED_PRECONDITION
+  // for a closed case or a case plan whose preconditions are missing.
+  absl::StatusOr<v1::Record> CreateRecord(const RequestContext& ctx,
+                                          const v1::CreateRecordRequest& req);
+  // Adds a version. ABORTED when expected_version is not the current one;
+  // FAILED_PRECONDITION for an activity log entry (append-only), locked
+  // minutes without a change_note, or a closed case.
+  absl::StatusOr<v1::Record> UpdateRecord(const RequestContext& ctx,
+                                          const v1::UpdateRecordRequest& req);
+  absl::StatusOr<v1::Record> GetRecord(const RequestContext& ctx, const v1::GetRecordRequest& req);
+  absl::StatusOr<v1::ListRecordVersionsResponse> ListRecordVersions(
+      const RequestContext& ctx, const v1::ListRecordVersionsRequest& req);
+  absl::StatusOr<v1::ListRecordsResponse> ListRecords(const RequestContext& ctx,
+                                                      const v1::ListRecordsRequest& req);
+  // ABORTED when `version` is not the current one; FAILED_PRECONDITION for a
+  // kind the form does not sign, locked minutes or a closed case.
+  absl::StatusOr<v1::Record> SignRecord(const RequestContext& ctx,
+                                        const v1::SignRecordRequest& req);
+
+ private:
+  struct Chain {
+    std::vector<rec::AssessmentRecord> versions;  // oldest first
+    const rec::AssessmentRecord& current() const { return versions.back(); }
+  };
+  absl::StatusOr<Chain> LoadChain(std::string_view record_id) const;
+  absl::StatusOr<rec::RecordSignatures> LoadSignatures(const rec::AssessmentRecord& r) const;
+  // The current versions of a case's records (of `kind` when not empty).
+  absl::StatusOr<std::vector<rec::AssessmentRecord>> CaseRecords(std::string_view case_id,
+                                                                 std::string_view kind) const;
+  // The target of a record's case; NOT_FOUND when the case is gone.
+  absl::StatusOr<Target> CaseTargetOf(std::string_view case_id) const;
+  absl::Status CheckCaseOpen(std::string_view case_id, std::string_view field) const;
+  // The rules across records for `content` about to be stored in `case_id`.
+  absl::Status CheckAcrossRecords(const rec::CaseRecord& kase, const v1::RecordContent& content,
+                                  std::string_view own_id) const;
+  absl::StatusOr<v1::Record> ToApi(const rec::AssessmentRecord& r, bool mask) const;
+
+  storage::KvStore* store_;
+  keys::Keyring* keyring_;
+  Clock* clock_;
+  const Policy* policy_;
+  const Registry* registry_;
+  const Consents* consents_;
+  SealedRecords records_;
+  // Serialises changes (version numbers, signatures).
+  std::mutex write_mu_;
+};
+
+}  // namespace hoidla::core
+
+#endif  // HOIDLA_VAULT_CORE_RECORDS_H_
