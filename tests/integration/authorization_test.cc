@@ -1075,6 +1075,17 @@ std::vector<Row> BuildTable(World* w) {
         req.mutable_signature()->set_signature_reference("asice:1");
         return req;
       }));
+  auto deadlines = [](std::string project) {
+    return [project] {
+      v1::ListDeadlinesRequest req;
+      req.set_project_id(project);
+      return req;
+    };
+  };
+  add("ListDeadlines", "own_project (P1)",            "P O O O O P P P P P",
+      Unary(w, &Stub::ListDeadlines, deadlines(x.p1)), "project_id");
+  add("ListDeadlines", "other_org (Q1)",              "P N N N N P P P P P",
+      Unary(w, &Stub::ListDeadlines, deadlines(x.q1)), "project_id");
   add("CloseCase", "own_project (fresh, assigned)",  "P O O O N P P P P P",
       Unary(w, &Stub::CloseCase, [w] {
         v1::CloseCaseRequest req;

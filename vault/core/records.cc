@@ -61,6 +61,29 @@ bool Locked(const v1::RecordContent& content, const rec::RecordSignatures& sigs)
   return true;
 }
 
+int32_t DateNumber(const v1::Date& d) { return d.year() * 10000 + d.month() * 100 + d.day(); }
+
+v1::Date FromCivil(absl::CivilDay d) {
+  v1::Date out;
+  out.set_year(static_cast<int32_t>(d.year()));
+  out.set_month(d.month());
+  out.set_day(d.day());
+  return out;
+}
+
+absl::CivilDay ToCivil(const v1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
+
+// `days` working days (Monday to Friday) after `from`.
+absl::CivilDay AddWorkingDays(absl::CivilDay from, int days) {
+  absl::CivilDay d = from;
+  while (days > 0) {
+    ++d;
+    const absl::Weekday w = absl::GetWeekday(d);
+    if (w != absl::Weekday::saturday && w != absl::Weekday::sunday) --days;
+  }
+  return d;
+}
+
 }  // namespace
 
 Records::Records(storage::KvStore* store, keys::Keyring* keyring, Clock* clock,
@@ -563,6 +586,119 @@ absl::StatusOr<v1::Record> Records::SignRecord(const RequestContext& ctx,
   audit::NoteTarget(ctx.audit, cur.client_id(), cur.case_id(), cur.id());
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(cur, false);
+}
+
+absl::Status Records::CaseDeadlines(const rec::CaseRecord& kase, int32_t today,
+                                    int32_t horizon, v1::ListDeadlinesResponse* out) const {
+  auto add = [&](v1::DeadlineKind kind, const std::string& record_id, const v1::Date& due,
+                 const std::string& detail) {
+    const int32_t n = DateNumber(due);
+    if (n > horizon) return;
+    auto* d = out->add_deadlines();
+    d->set_kind(kind);
+    d->set_case_id(kase.id());
+    d->set_record_id(record_id);
+    *d->mutable_due_on() = due;
+    d->set_overdue(n < today);
+    d->set_detail(detail);
+  };
+  HOIDLA_ASSIGN_OR_RETURN(auto records, CaseRecords(kase.id(), ""));
+  bool probation = false, has_plan = false;
+  for (const auto& r : records) {
+    v1::RecordContent c;
+    if (!c.ParseFromString(r.content())) return absl::DataLossError("stored record is corrupt");
+    if (c.has_meeting_minutes()) {
+      HOIDLA_ASSIGN_OR_RETURN(rec::RecordSignatures sigs, LoadSignatures(r));
+      const auto& m = c.meeting_minutes();
+      if (!Locked(c, sigs) && m.meeting_date().year() != 0) {
+        add(v1::DEADLINE_KIND_MINUTES_UNSIGNED, r.id(),
+            FromCivil(AddWorkingDays(ToCivil(m.meeting_date()), 7)),
+            StrCat("meeting ", m.meeting_number(), " minutes unsigned"));
+      }
+      for (const auto& d : m.decisions()) {
+        if (d.due_on().year() != 0) {
+          add(v1::DEADLINE_KIND_ACTION_DUE, r.id(), d.due_on(), d.decision());
+        }
+      }
+    }
+    if (c.has_initial_decision()) {
+      for (const auto& a : c.initial_decision().actions()) {
+        if (a.scheduled_on().year() != 0) {
+          add(v1::DEADLINE_KIND_ACTION_DUE, r.id(), a.scheduled_on(), a.action());
+        }
+      }
+    }
+    if (c.has_care_need_assessment() && c.care_need_assessment().valid_until().year() != 0) {
+      add(v1::DEADLINE_KIND_ASSESSMENT_VALIDITY_ENDS, r.id(),
+          c.care_need_assessment().valid_until(), "care-need assessment expires");
+    }
+    if (c.has_intake_assessment()) {
+      for (const auto& p : c.intake_assessment().client().previous_assessments()) {
+        probation |= p.kind() == v1::PREVIOUS_ASSESSMENT_KIND_PROBATION_RISK;
+      }
+    }
+    if (c.has_probation_supervision_plan()) has_plan = true;
+  }
+  if (probation && !has_plan) {
+    const absl::CivilDay opened = absl::ToCivilDay(
+        absl::FromUnixMicros(kase.created_at_micros()), absl::UTCTimeZone());
+    add(v1::DEADLINE_KIND_PROBATION_RISK_ASSESSMENT, "", FromCivil(opened + 42),
+        "probation risk assessment and supervision plan");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ListDeadlinesResponse> Records::ListDeadlines(
+    const RequestContext& ctx, const v1::ListDeadlinesRequest& req) {
+  if (req.project_id().empty() == req.case_id().empty()) {
+    return FieldError("project_id", "give exactly one of project_id and case_id");
+  }
+  int32_t within = req.within_days() == 0 ? 14 : req.within_days();
+  if (within < 0 || within > 366) return FieldError("within_days", "0 to 366");
+  const absl::CivilDay today = absl::ToCivilDay(absl::FromUnixMicros(clock_->NowMicros()),
+                                                absl::UTCTimeZone());
+  const int32_t today_n = DateNumber(FromCivil(today));
+  const int32_t horizon = DateNumber(FromCivil(today + within));
+  std::vector<rec::CaseRecord> cases;
+  if (!req.case_id().empty()) {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(req.case_id(), IdKind::kCase, "case_id"));
+    auto c = registry_->LoadCase(req.case_id());
+    Target target = registry_->LocationOf(req.case_id());
+    if (c.ok()) {
+      HOIDLA_ASSIGN_OR_RETURN(target, registry_->CaseTarget(*c));
+    }
+    HOIDLA_RETURN_IF_ERROR(ReferencedField(policy_->Check(ctx, Action::kReadCase, target),
+                                           "case_id"));
+    HOIDLA_RETURN_IF_ERROR(ReferencedField(c.status(), "case_id"));
+    cases.push_back(std::move(*c));
+  } else {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(req.project_id(), IdKind::kProject, "project_id"));
+    HOIDLA_ASSIGN_OR_RETURN(Target container, registry_->ProjectContainer(req.project_id()));
+    HOIDLA_RETURN_IF_ERROR(ReferencedField(
+        policy_->Check(ctx, Action::kListCases, container), "project_id"));
+    const std::string prefix = StrCat("cas-by-prj/", req.project_id(), "/");
+    std::vector<std::string> ids;
+    auto it = store_->Scan(Space::kIndex, prefix);
+    for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
+    HOIDLA_RETURN_IF_ERROR(it->status());
+    for (const auto& id : ids) {
+      HOIDLA_ASSIGN_OR_RETURN(rec::CaseRecord c, registry_->LoadCase(id));
+      HOIDLA_ASSIGN_OR_RETURN(Target t, registry_->CaseTarget(c));
+      if (policy_->Decide(ctx.principal, Action::kReadCase, t).allowed) {
+        cases.push_back(std::move(c));
+      }
+    }
+  }
+  v1::ListDeadlinesResponse out;
+  for (const auto& c : cases) {
+    if (c.status() == v1::CASE_STATUS_CLOSED) continue;
+    HOIDLA_RETURN_IF_ERROR(CaseDeadlines(c, today_n, horizon, &out));
+  }
+  std::stable_sort(out.mutable_deadlines()->begin(), out.mutable_deadlines()->end(),
+                   [](const v1::Deadline& a, const v1::Deadline& b) {
+                     return DateNumber(a.due_on()) < DateNumber(b.due_on());
+                   });
+  return out;
 }
 
 }  // namespace hoidla::core

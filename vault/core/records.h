@@ -67,6 +67,10 @@ class Records {
   // kind the form does not sign, locked minutes or a closed case.
   absl::StatusOr<v1::Record> SignRecord(const RequestContext& ctx,
                                         const v1::SignRecordRequest& req);
+  // What is overdue or due within req.within_days in the open cases of a
+  // project (those the caller may read) or in one case, soonest first.
+  absl::StatusOr<v1::ListDeadlinesResponse> ListDeadlines(const RequestContext& ctx,
+                                                          const v1::ListDeadlinesRequest& req);
 
  private:
   struct Chain {
@@ -85,6 +89,9 @@ class Records {
   absl::Status CheckAcrossRecords(const rec::CaseRecord& kase, const v1::RecordContent& content,
                                   std::string_view own_id) const;
   absl::StatusOr<v1::Record> ToApi(const rec::AssessmentRecord& r, bool mask) const;
+  // The deadlines of one open case, due by `horizon` (yyyymmdd).
+  absl::Status CaseDeadlines(const rec::CaseRecord& kase, int32_t today, int32_t horizon,
+                             v1::ListDeadlinesResponse* out) const;
 
   storage::KvStore* store_;
   keys::Keyring* keyring_;

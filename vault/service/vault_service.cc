@@ -393,6 +393,12 @@ grpc::Status VaultService::ReopenCase(grpc::ServerContext* c, const v1::ReopenCa
                                  v1::Case* resp) {
   return Unary(c, "ReopenCase", resp, [&](const auto& ctx) { return registry_->ReopenCase(ctx, *req); });
 }
+grpc::Status VaultService::ListDeadlines(grpc::ServerContext* c,
+                                         const v1::ListDeadlinesRequest* req,
+                                         v1::ListDeadlinesResponse* resp) {
+  return Unary(c, "ListDeadlines", resp,
+               [&](const auto& ctx) { return records_->ListDeadlines(ctx, *req); });
+}
 grpc::Status VaultService::GetAccessReport(grpc::ServerContext* c,
                                            const v1::GetAccessReportRequest* req,
                                            v1::AccessReport* resp) {

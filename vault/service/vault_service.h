@@ -138,6 +138,8 @@ class VaultService final : public v1::Vault::Service {
                       v1::Case* resp) override;
   grpc::Status ReopenCase(grpc::ServerContext* c, const v1::ReopenCaseRequest* req,
                       v1::Case* resp) override;
+  grpc::Status ListDeadlines(grpc::ServerContext* c, const v1::ListDeadlinesRequest* req,
+                             v1::ListDeadlinesResponse* resp) override;
   grpc::Status GetAccessReport(grpc::ServerContext* c, const v1::GetAccessReportRequest* req,
                                v1::AccessReport* resp) override;
   grpc::Status ExportAudit(grpc::ServerContext* c, const v1::ExportAuditRequest* req,
