@@ -1,5 +1,7 @@
 #include "vault/core/registry.h"
 
+#include <cctype>
+
 #include <optional>
 
 #include "vault/common/strings.h"
@@ -384,6 +386,39 @@ absl::StatusOr<v1::Client> Registry::ClientToApi(const rec::ClientRecord& r) con
 }
 
 namespace {
+// Lower case for ASCII and the Estonian letters (Õ Ä Ö Ü Š Ž in UTF-8), for
+// name searches.
+std::string FoldCase(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(std::tolower(c)));
+      continue;
+    }
+    if (i + 1 < s.size()) {
+      const unsigned char d = static_cast<unsigned char>(s[i + 1]);
+      // Latin-1 capitals U+00C0-U+00DE (but U+00D7): C3 80-9E -> C3 A0-BE.
+      if (c == 0xC3 && d >= 0x80 && d <= 0x9E && d != 0x97) {
+        out.push_back(static_cast<char>(c));
+        out.push_back(static_cast<char>(d + 0x20));
+        ++i;
+        continue;
+      }
+      // Š U+0160 -> š U+0161, Ž U+017D -> ž U+017E (C5 A0/BD).
+      if (c == 0xC5 && (d == 0xA0 || d == 0xBD)) {
+        out.push_back(static_cast<char>(c));
+        out.push_back(static_cast<char>(d + 1));
+        ++i;
+        continue;
+      }
+    }
+    out.push_back(static_cast<char>(c));
+  }
+  return out;
+}
+
 std::string BlindIndexKey(const keys::Keyring& keyring, std::string_view org,
                           std::string_view code) {
   std::string h = keys::KeyedHash(keyring.blind_index_key(), hoidla::StrCat("isikukood|", org, "|", code));
@@ -586,8 +621,15 @@ absl::StatusOr<v1::ListClientsResponse> Registry::ListClients(const RequestConte
   }
   int32_t page_size = req.page_size();
   HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
-  HOIDLA_RETURN_IF_ERROR(
-      policy_->Check(ctx, Action::kListClients, target, absl::StatusCode::kNotFound));
+  std::string needle;
+  if (!req.name().empty()) {
+    HOIDLA_RETURN_IF_ERROR(ValidateText("name", req.name(), true, 200));
+    needle = FoldCase(req.name());
+    if (needle.size() < 2) return FieldError("name", "at least 2 characters");
+  }
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, needle.empty() ? Action::kListClients
+                                                            : Action::kFindClient,
+                                        target, absl::StatusCode::kNotFound));
   v1::ListClientsResponse out;
   HOIDLA_ASSIGN_OR_RETURN(
       std::string next,
@@ -596,6 +638,13 @@ absl::StatusOr<v1::ListClientsResponse> Registry::ListClients(const RequestConte
                  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadClient(id));
                  if (!policy_->Decide(ctx.principal, Action::kReadClient, ClientTarget(r))
                           .allowed) {
+                   return false;
+                 }
+                 if (!needle.empty() &&
+                     FoldCase(r.given_name()).find(needle) == std::string::npos &&
+                     FoldCase(r.family_name()).find(needle) == std::string::npos &&
+                     FoldCase(StrCat(r.given_name(), " ", r.family_name())).find(needle) ==
+                         std::string::npos) {
                    return false;
                  }
                  HOIDLA_ASSIGN_OR_RETURN(*out.add_clients(), ClientToApi(r));
