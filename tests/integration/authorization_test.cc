@@ -1248,6 +1248,17 @@ std::vector<Row> BuildTable(World* w) {
       return req;
     };
   };
+  auto export_subject = [](std::string client) {
+    return [client] {
+      v1::ExportSubjectDataRequest req;
+      req.set_client_id(client);
+      return req;
+    };
+  };
+  add("ExportSubjectData", "own_org client",          "P P P P P P P P O P",
+      Unary(w, &Stub::ExportSubjectData, export_subject(x.c1)), "client_id");
+  add("ExportSubjectData", "other_org client",        "P P P P P P P P N P",
+      Unary(w, &Stub::ExportSubjectData, export_subject(x.cb)), "client_id");
   add("GetAccessReport", "own_org client",            "P P P P P P P P O P",
       Unary(w, &Stub::GetAccessReport, access_report(x.c1)));
   add("GetAccessReport", "other_org client",          "P P P P P P P P N P",

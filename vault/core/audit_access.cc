@@ -173,25 +173,9 @@ absl::StatusOr<uint64_t> AuditAccess::WalkNewestFirst(
   return next;
 }
 
-absl::StatusOr<v1::AccessReport> AuditAccess::GetAccessReport(
-    const RequestContext& ctx, const v1::GetAccessReportRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.client_id(), IdKind::kClient, "client_id"));
-  int32_t page_size = req.page_size();
-  HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
-  uint64_t end = log_->size();
-  if (!req.page_token().empty()) {
-    uint64_t token = 0;
-    if (!absl::SimpleAtoi(req.page_token(), &token) || token > end) {
-      return FieldError("page_token", "malformed");
-    }
-    end = token;
-  }
-  auto client = registry_->LoadClient(req.client_id());
-  Target target = client.ok() ? registry_->ClientTarget(*client)
-                              : registry_->LocationOf(req.client_id());
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadAccessReport, target));
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "client_id"));
-
+absl::StatusOr<uint64_t> AuditAccess::ReportEntries(const std::string& client_id,
+                                                   uint64_t before, size_t limit,
+                                                   v1::AccessReport* out) const {
   // Actors named in the report, looked up once each.
   std::map<std::string, std::optional<Principal>> principals;
   std::map<std::string, std::string> org_names;
@@ -212,16 +196,14 @@ absl::StatusOr<v1::AccessReport> AuditAccess::GetAccessReport(
     return it->second;
   };
 
-  v1::AccessReport out;
-  out.set_client_id(req.client_id());
   HOIDLA_ASSIGN_OR_RETURN(
       uint64_t next,
-      WalkNewestFirst(req.client_id(), {}, end, [&](const audit::Entry& e) {
-        if (e.client_id() != req.client_id()) return true;
+      WalkNewestFirst(client_id, {}, before, [&](const audit::Entry& e) {
+        if (e.client_id() != client_id) return true;
         const auto& actor = principal(e.actor());
         // The data subject's own calls: they know of them.
-        if (actor && actor->subject_client_id == req.client_id()) return true;
-        auto* r = out.add_entries();
+        if (actor && actor->subject_client_id == client_id) return true;
+        auto* r = out->add_entries();
         r->set_seq(e.seq());
         *r->mutable_time() = ToTimestamp(e.time_micros());
         auto* who = r->mutable_actor();
@@ -246,8 +228,34 @@ absl::StatusOr<v1::AccessReport> AuditAccess::GetAccessReport(
         r->set_case_id(e.case_id());
         r->set_object_id(e.object_id());
         r->set_legal_basis(e.legal_basis());
-        return out.entries_size() < page_size;
+        return static_cast<size_t>(out->entries_size()) < limit;
       }));
+  return next;
+}
+
+absl::StatusOr<v1::AccessReport> AuditAccess::GetAccessReport(
+    const RequestContext& ctx, const v1::GetAccessReportRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.client_id(), IdKind::kClient, "client_id"));
+  int32_t page_size = req.page_size();
+  HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
+  uint64_t end = log_->size();
+  if (!req.page_token().empty()) {
+    uint64_t token = 0;
+    if (!absl::SimpleAtoi(req.page_token(), &token) || token > end) {
+      return FieldError("page_token", "malformed");
+    }
+    end = token;
+  }
+  auto client = registry_->LoadClient(req.client_id());
+  Target target = client.ok() ? registry_->ClientTarget(*client)
+                              : registry_->LocationOf(req.client_id());
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadAccessReport, target));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "client_id"));
+
+  v1::AccessReport out;
+  out.set_client_id(req.client_id());
+  HOIDLA_ASSIGN_OR_RETURN(uint64_t next,
+                          ReportEntries(req.client_id(), end, page_size, &out));
   if (next > 0) out.set_next_page_token(std::to_string(next));
   return out;
 }

@@ -63,6 +63,13 @@ class AuditAccess {
   // the caller's reach, INVALID_ARGUMENT naming a malformed field.
   absl::StatusOr<::hoidla::v1::AccessReport> GetAccessReport(
       const RequestContext& ctx, const ::hoidla::v1::GetAccessReportRequest& req);
+  // For the core's own use: appends to `out` up to `limit` report entries of
+  // `client_id` below sequence number `before`, newest first, as
+  // GetAccessReport shows them (no policy decision). Returns where to go on
+  // (0 at the oldest entry).
+  absl::StatusOr<uint64_t> ReportEntries(const std::string& client_id, uint64_t before,
+                                         size_t limit, ::hoidla::v1::AccessReport* out) const;
+  uint64_t log_size() const { return log_->size(); }
 
  private:
   absl::StatusOr<::hoidla::v1::AuditPublicKeys> PublicKeys();

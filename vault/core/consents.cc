@@ -1051,4 +1051,34 @@ absl::StatusOr<v1::QueryRecordExistenceResponse> Consents::QueryRecordExistence(
   return out;
 }
 
+absl::StatusOr<std::vector<v1::Consent>> Consents::ConsentHistory(
+    std::string_view client_id) const {
+  HOIDLA_ASSIGN_OR_RETURN(std::vector<Chain> chains, LoadChains(client_id));
+  std::vector<std::pair<int64_t, v1::Consent>> found;
+  for (const Chain& chain : chains) {
+    for (const auto& v : chain.versions) found.emplace_back(v.recorded_at_micros(), ToApi(v, chain));
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<v1::Consent> out;
+  for (auto& [t, c] : found) out.push_back(std::move(c));
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::Disclosure>> Consents::DisclosuresOf(
+    std::string_view client_id) const {
+  std::vector<std::string> ids;
+  const std::string prefix = StrCat("dsc-by-cli/", client_id, "/");
+  auto it = store_->Scan(Space::kIndex, prefix);
+  for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  std::vector<v1::Disclosure> out;
+  for (const auto& id : ids) {
+    rec::DisclosureRecord r;
+    HOIDLA_RETURN_IF_ERROR(records_.Get(kDsc, id, client_id, &r));
+    out.push_back(DisclosureToApi(r));
+  }
+  return out;
+}
+
 }  // namespace hoidla::core

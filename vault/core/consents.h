@@ -96,6 +96,12 @@ class Consents : public ReleaseSource {
   absl::StatusOr<v1::QueryRecordExistenceResponse> QueryRecordExistence(
       const RequestContext& ctx, const v1::QueryRecordExistenceRequest& req);
 
+  // For the core's own use (a subject access export): every version of
+  // every consent of the client, oldest first, and its disclosures without
+  // consent.
+  absl::StatusOr<std::vector<v1::Consent>> ConsentHistory(std::string_view client_id) const;
+  absl::StatusOr<std::vector<v1::Disclosure>> DisclosuresOf(std::string_view client_id) const;
+
   // Whether a signed (written or digital) consent of the case's client is in
   // force now for the case: recorded in its project, for the case or for no
   // particular case (the cooperation agreement, form part A2).

@@ -233,6 +233,21 @@ absl::Status Documents::AuthorizeList(const RequestContext& ctx, Action containe
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<v1::Document>> Documents::DocumentsOfClient(
+    std::string_view client_id) const {
+  const std::string prefix = hoidla::StrCat("doc-by-cli/", client_id, "/");
+  std::vector<std::string> ids;
+  auto it = store_->Scan(Space::kIndex, prefix);
+  for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  std::vector<v1::Document> out;
+  for (const auto& id : ids) {
+    HOIDLA_ASSIGN_OR_RETURN(auto r, LoadDocument(id));
+    out.push_back(ToApi(r));
+  }
+  return out;
+}
+
 absl::StatusOr<bool> Documents::ClientHasKind(std::string_view client_id,
                                               std::string_view kind) const {
   const std::string prefix = hoidla::StrCat("doc-by-cli/", client_id, "/");

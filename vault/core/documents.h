@@ -141,6 +141,9 @@ class Documents {
   // Whether client `client_id` has a document of `kind`, without a policy
   // decision: for the core's own use (existence queries).
   absl::StatusOr<bool> ClientHasKind(std::string_view client_id, std::string_view kind) const;
+  // For the core's own use (a subject access export): the metadata of every
+  // document of the client.
+  absl::StatusOr<std::vector<v1::Document>> DocumentsOfClient(std::string_view client_id) const;
   // Lets partner workers and other recipients read what a consent or
   // disclosure releases to them. Set once, before serving; may be null.
   void SetReleaseSource(const ReleaseSource* releases) { releases_ = releases; }

@@ -63,7 +63,7 @@ const std::map<Role, std::set<Action>>& RoleTable() {
         A::kReadDisclosures}},
       {Role::kDataProtectionOfficer,
        {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries, A::kReadAccessReport,
-        A::kReadConsent, A::kReadDisclosures, A::kReviewDisclosures}},
+        A::kReadConsent, A::kReadDisclosures, A::kReviewDisclosures, A::kExportSubjectData}},
   };
   return *table;
 }
@@ -190,6 +190,7 @@ std::string_view ActionName(Action action) {
     case A::kReadRecord: return "read_record";
     case A::kWriteRecord: return "write_record";
     case A::kListRecords: return "list_records";
+    case A::kExportSubjectData: return "export_subject_data";
   }
   return "unknown";
 }
@@ -204,7 +205,9 @@ Decision Policy::Decide(const Principal& principal, Action action, const Target&
   if (action == A::kWhoAmI) return {true, DenyReason::kNone, "self"};
   // A data subject has the client's own rights over their own record only.
   if (!principal.subject_client_id.empty()) {
-    if (action != A::kReadAccessReport) return {false, DenyReason::kNoRole, "no_role"};
+    if (action != A::kReadAccessReport && action != A::kExportSubjectData) {
+      return {false, DenyReason::kNoRole, "no_role"};
+    }
     if (target.client_id == principal.subject_client_id) {
       return {true, DenyReason::kNone, "self:data_subject"};
     }

@@ -75,6 +75,8 @@ enum class Action {
   kReadRecord,
   kWriteRecord,
   kListRecords,
+  // Everything held on a client (a subject access request).
+  kExportSubjectData,
 };
 std::string_view ActionName(Action action);
 

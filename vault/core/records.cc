@@ -701,4 +701,22 @@ absl::StatusOr<v1::ListDeadlinesResponse> Records::ListDeadlines(
   return out;
 }
 
+absl::StatusOr<std::vector<v1::Record>> Records::RecordsOfClient(
+    std::string_view client_id) const {
+  std::vector<std::string> ids;
+  const std::string prefix = StrCat("rec-by-cli/", client_id, "/");
+  auto it = store_->Scan(Space::kIndex, prefix);
+  for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  std::vector<v1::Record> out;
+  for (const auto& id : ids) {
+    HOIDLA_ASSIGN_OR_RETURN(Chain chain, LoadChain(id));
+    for (const auto& v : chain.versions) {
+      HOIDLA_ASSIGN_OR_RETURN(v1::Record r, ToApi(v, true));
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
 }  // namespace hoidla::core

@@ -71,6 +71,9 @@ class Records {
   // project (those the caller may read) or in one case, soonest first.
   absl::StatusOr<v1::ListDeadlinesResponse> ListDeadlines(const RequestContext& ctx,
                                                           const v1::ListDeadlinesRequest& req);
+  // For the core's own use (a subject access export): every version of
+  // every record of the client, with third parties withheld.
+  absl::StatusOr<std::vector<v1::Record>> RecordsOfClient(std::string_view client_id) const;
 
  private:
   struct Chain {

@@ -584,6 +584,24 @@ absl::StatusOr<std::vector<std::string>> Registry::ClientsWithPersonalCode(
   return out;
 }
 
+absl::StatusOr<std::vector<v1::Case>> Registry::CasesOfClient(
+    std::string_view client_id) const {
+  std::vector<std::string> ids;
+  const std::string prefix = IndexPrefix("cas-by-cli", client_id);
+  auto it = store_->Scan(Space::kIndex, prefix);
+  for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  std::vector<v1::Case> out;
+  for (const auto& id : ids) {
+    HOIDLA_ASSIGN_OR_RETURN(rec::CaseRecord r, LoadCase(id));
+    v1::Case c = ToApi(r);
+    if (!c.reporter_name().empty()) c.set_reporter_name("[withheld]");
+    c.clear_reporter_contact();
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 absl::StatusOr<v1::Client> Registry::FindClientByPersonalCode(
     const RequestContext& ctx, const v1::FindClientByPersonalCodeRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));

@@ -98,6 +98,11 @@ class Registry {
   // each organisation's blind index), without a policy decision: for the
   // core's own use. The code must be valid.
   absl::StatusOr<std::vector<std::string>> ClientsWithPersonalCode(std::string_view code) const;
+  // For the core's own use (a subject access export, decided once for the
+  // client): the client as the API shows it, and every case of the client
+  // (closed ones included) with the reporter of a concern withheld.
+  absl::StatusOr<v1::Client> ClientToApi(const rec::ClientRecord& r) const;
+  absl::StatusOr<std::vector<v1::Case>> CasesOfClient(std::string_view client_id) const;
 
   // Where an object sits (organisation, projects, client, case, assignee):
   // a plain, ids-only index written with the object. It answers only one
@@ -125,7 +130,6 @@ class Registry {
   // INVALID_ARGUMENT naming `field` otherwise.
   absl::Status CheckWorker(std::string_view worker_id, std::string_view project_id,
                            std::string_view field) const;
-  absl::StatusOr<v1::Client> ClientToApi(const rec::ClientRecord& r) const;
 
   storage::KvStore* store_;
   keys::Keyring* keyring_;

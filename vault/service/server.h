@@ -33,6 +33,7 @@
 #include "vault/core/audit_access.h"
 #include "vault/core/consents.h"
 #include "vault/core/records.h"
+#include "vault/core/subject_access.h"
 #include "vault/core/documents.h"
 #include "vault/core/identity.h"
 #include "vault/core/key_admin.h"
@@ -83,6 +84,7 @@ class VaultServer {
   std::unique_ptr<core::AuditAccess> audit_access_;
   std::unique_ptr<core::Consents> consents_;
   std::unique_ptr<core::Records> records_;
+  std::unique_ptr<core::SubjectAccess> subject_access_;
   std::unique_ptr<keys::Keyring> keyring_;
   core::Policy policy_;
   std::unique_ptr<core::Registry> registry_;

@@ -45,7 +45,8 @@ std::string PeerCertificate(grpc::ServerContext* c) {
 VaultService::VaultService(core::Identity* identity, core::Registry* registry,
                            core::Documents* documents, core::KeyAdmin* key_admin,
                            core::AuditAccess* audit_access, core::Consents* consents,
-                           core::Records* records, audit::AuditLog* audit_log)
+                           core::Records* records, core::SubjectAccess* subject_access,
+                           audit::AuditLog* audit_log)
     : identity_(identity),
       registry_(registry),
       documents_(documents),
@@ -53,6 +54,7 @@ VaultService::VaultService(core::Identity* identity, core::Registry* registry,
       audit_access_(audit_access),
       consents_(consents),
       records_(records),
+      subject_access_(subject_access),
       audit_log_(audit_log) {}
 
 audit::AuditDraft VaultService::NewDraft(grpc::ServerContext* c, std::string_view method) const {
@@ -398,6 +400,12 @@ grpc::Status VaultService::ListDeadlines(grpc::ServerContext* c,
                                          v1::ListDeadlinesResponse* resp) {
   return Unary(c, "ListDeadlines", resp,
                [&](const auto& ctx) { return records_->ListDeadlines(ctx, *req); });
+}
+grpc::Status VaultService::ExportSubjectData(grpc::ServerContext* c,
+                                             const v1::ExportSubjectDataRequest* req,
+                                             v1::SubjectDataExport* resp) {
+  return Unary(c, "ExportSubjectData", resp,
+               [&](const auto& ctx) { return subject_access_->Export(ctx, *req); });
 }
 grpc::Status VaultService::GetAccessReport(grpc::ServerContext* c,
                                            const v1::GetAccessReportRequest* req,

@@ -17,6 +17,7 @@
 #include "vault/core/audit_access.h"
 #include "vault/core/consents.h"
 #include "vault/core/records.h"
+#include "vault/core/subject_access.h"
 #include "vault/core/documents.h"
 #include "vault/core/key_admin.h"
 #include "vault/core/registry.h"
@@ -32,7 +33,7 @@ class VaultService final : public v1::Vault::Service {
   VaultService(core::Identity* identity, core::Registry* registry, core::Documents* documents,
                core::KeyAdmin* key_admin, core::AuditAccess* audit_access,
                core::Consents* consents, core::Records* records,
-               audit::AuditLog* audit_log);
+               core::SubjectAccess* subject_access, audit::AuditLog* audit_log);
 
   grpc::Status WhoAmI(grpc::ServerContext* c, const v1::WhoAmIRequest* req,
                       v1::WhoAmIResponse* resp) override;
@@ -140,6 +141,8 @@ class VaultService final : public v1::Vault::Service {
                       v1::Case* resp) override;
   grpc::Status ListDeadlines(grpc::ServerContext* c, const v1::ListDeadlinesRequest* req,
                              v1::ListDeadlinesResponse* resp) override;
+  grpc::Status ExportSubjectData(grpc::ServerContext* c, const v1::ExportSubjectDataRequest* req,
+                                 v1::SubjectDataExport* resp) override;
   grpc::Status GetAccessReport(grpc::ServerContext* c, const v1::GetAccessReportRequest* req,
                                v1::AccessReport* resp) override;
   grpc::Status ExportAudit(grpc::ServerContext* c, const v1::ExportAuditRequest* req,
@@ -184,6 +187,7 @@ class VaultService final : public v1::Vault::Service {
   core::AuditAccess* audit_access_;
   core::Consents* consents_;
   core::Records* records_;
+  core::SubjectAccess* subject_access_;
   audit::AuditLog* audit_log_;
 };
 
