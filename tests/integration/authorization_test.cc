@@ -279,6 +279,8 @@ class World {
     cn1 = NewConsent(token(kHead), c1, p1);
     cnb = NewConsent(head_b_token, cb, q1);
     // Records: R1 in K1 (assigned to cw), R2 in K2 (unassigned), RB in KB.
+    ins_a = NewInstrument(token(kHead), org_a);
+    ins_b = NewInstrument(head_b_token, org_b);
     r1 = NewRecord(token(kPm), k1);
     r2 = NewRecord(token(kPm), k2);
     rb = NewRecord(head_b_token, kb);
@@ -307,6 +309,22 @@ class World {
     *req.mutable_record()->mutable_content() = Decision();
     return Must(stub(), &Stub::CreateRecord, token, req, "CreateRecord").id();
   }
+  static v1::Instrument InstrumentOf(const std::string& org) {
+    v1::Instrument i;
+    i.set_organization_id(org);
+    i.set_name("care_action_plan");
+    auto* f = i.add_fields();
+    f->set_name("goal");
+    f->set_type(v1::INSTRUMENT_FIELD_TYPE_TEXT);
+    f->set_required(true);
+    return i;
+  }
+  std::string NewInstrument(const std::string& token, const std::string& org) {
+    v1::RegisterInstrumentRequest req;
+    *req.mutable_instrument() = InstrumentOf(org);
+    return Must(stub(), &Stub::RegisterInstrument, token, req, "RegisterInstrument").id();
+  }
+
   // A fresh client's case in P1 assigned to cw (to close and reopen: a
   // client with a closed case gets no unlinked new one).
   std::string FreshCase() {
@@ -520,7 +538,7 @@ class World {
   std::string head_b_token, cw_p2, cw_q1;
   std::string c1, cp1, c2, cb, code_p1, code_p2, code_b;
   std::string cn1, cnb;
-  std::string r1, r2, rb;
+  std::string r1, r2, rb, ins_a, ins_b;
   std::string k1, k2, k3, kb, d1, d2, d3, db;
 
  private:
@@ -1073,6 +1091,28 @@ std::vector<Row> BuildTable(World* w) {
         req.mutable_signature()->set_signer_name("Mari Maasikas");
         req.mutable_signature()->set_method(v1::SIGNATURE_METHOD_DIGITAL);
         req.mutable_signature()->set_signature_reference("asice:1");
+        return req;
+      }));
+  auto register_instrument = [](std::string org) {
+    return [org] {
+      v1::RegisterInstrumentRequest req;
+      *req.mutable_instrument() = World::InstrumentOf(org);
+      return req;
+    };
+  };
+  add("RegisterInstrument", "own_org",                "P O P P P P P P P P",
+      Unary(w, &Stub::RegisterInstrument, register_instrument(x.org_a)));
+  add("RegisterInstrument", "other_org",              "P N P P P P P P P P",
+      Unary(w, &Stub::RegisterInstrument, register_instrument(x.org_b)),
+      "instrument.organization_id");
+  add("GetInstrument", "own_org",                     "P O O O O P P P P P",
+      Unary(w, &Stub::GetInstrument, [id = x.ins_a] { return WithId<v1::GetInstrumentRequest>(id); }));
+  add("GetInstrument", "other_org",                   "P N N N N P P P P P",
+      Unary(w, &Stub::GetInstrument, [id = x.ins_b] { return WithId<v1::GetInstrumentRequest>(id); }));
+  add("ListInstruments", "own_org",                   "P O O O O P P P P P",
+      Unary(w, &Stub::ListInstruments, [org = x.org_a] {
+        v1::ListInstrumentsRequest req;
+        req.set_organization_id(org);
         return req;
       }));
   auto deadlines = [](std::string project) {

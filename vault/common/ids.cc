@@ -20,6 +20,7 @@ std::string_view IdPrefix(IdKind kind) {
     case IdKind::kConsent: return "cns";
     case IdKind::kDisclosure: return "dsc";
     case IdKind::kRecord: return "rec";
+    case IdKind::kInstrument: return "ins";
   }
   return "unk";
 }

@@ -27,6 +27,7 @@ enum class IdKind {
   kConsent,
   kDisclosure,
   kRecord,
+  kInstrument,
 };
 
 // Returns the prefix for `kind`, for example "org".

@@ -32,7 +32,7 @@ const std::map<Role, std::set<Action>>& RoleTable() {
         A::kReadDocument, A::kWriteDocument, A::kListDocuments, A::kDownloadDocument,
         A::kReadPrincipals, A::kManageMemberships, A::kWriteConsent, A::kReadConsent,
         A::kDiscloseWithoutConsent, A::kReadDisclosures, A::kReadRecord, A::kWriteRecord,
-        A::kListRecords}},
+        A::kListRecords, A::kManageInstruments, A::kReadInstruments}},
       // Manages the project's team, clients and cases; sees all its records.
       {Role::kProjectManager,
        {A::kWhoAmI, A::kReadOrganization, A::kListOrganizations, A::kReadProject,
@@ -40,14 +40,15 @@ const std::map<Role, std::set<Action>>& RoleTable() {
         A::kReadCase, A::kWriteCase, A::kListCases, A::kAssignCase, A::kReadDocument,
         A::kWriteDocument, A::kListDocuments, A::kDownloadDocument, A::kReadPrincipals,
         A::kManageMemberships, A::kWriteConsent, A::kReadConsent, A::kDiscloseWithoutConsent,
-        A::kReadRecord, A::kWriteRecord, A::kListRecords}},
+        A::kReadRecord, A::kWriteRecord, A::kListRecords, A::kReadInstruments}},
       // Works on the cases assigned to them.
       {Role::kCaseWorker,
        {A::kWhoAmI, A::kReadOrganization, A::kListOrganizations, A::kReadProject,
         A::kListProjects, A::kReadClient, A::kWriteClient, A::kListClients, A::kFindClient,
         A::kReadCase, A::kWriteCase, A::kListCases, A::kReadDocument, A::kWriteDocument,
         A::kListDocuments, A::kDownloadDocument, A::kWriteConsent, A::kReadConsent,
-        A::kDiscloseWithoutConsent, A::kReadRecord, A::kWriteRecord, A::kListRecords}},
+        A::kDiscloseWithoutConsent, A::kReadRecord, A::kWriteRecord, A::kListRecords,
+        A::kReadInstruments}},
       // Adds notes to plan items assigned to it and reads nothing else of a
       // case; plan items arrive with assessment records.
       {Role::kServiceProvider, {A::kWhoAmI}},
@@ -191,6 +192,8 @@ std::string_view ActionName(Action action) {
     case A::kWriteRecord: return "write_record";
     case A::kListRecords: return "list_records";
     case A::kExportSubjectData: return "export_subject_data";
+    case A::kManageInstruments: return "manage_instruments";
+    case A::kReadInstruments: return "read_instruments";
   }
   return "unknown";
 }

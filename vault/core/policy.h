@@ -77,6 +77,9 @@ enum class Action {
   kListRecords,
   // Everything held on a client (a subject access request).
   kExportSubjectData,
+  // An organisation's own instruments (custom record schemas).
+  kManageInstruments,
+  kReadInstruments,
 };
 std::string_view ActionName(Action action);
 

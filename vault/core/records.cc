@@ -87,14 +87,27 @@ absl::CivilDay AddWorkingDays(absl::CivilDay from, int days) {
 }  // namespace
 
 Records::Records(storage::KvStore* store, keys::Keyring* keyring, Clock* clock,
-                 const Policy* policy, const Registry* registry, const Consents* consents)
+                 const Policy* policy, const Registry* registry, const Consents* consents,
+                 const Instruments* instruments)
     : store_(store),
       keyring_(keyring),
       clock_(clock),
       policy_(policy),
       registry_(registry),
       consents_(consents),
+      instruments_(instruments),
       records_(store, keyring) {}
+
+absl::StatusOr<std::string> Records::CheckContent(const v1::RecordContent& content,
+                                                  std::string_view organization_id,
+                                                  std::string_view prefix) const {
+  if (content.has_custom()) {
+    return instruments_->CheckRecord(content.custom(), organization_id,
+                                     StrCat(prefix, ".custom"));
+  }
+  HOIDLA_RETURN_IF_ERROR(ValidateRecordContent(content, prefix, Today(*clock_)));
+  return std::string(RecordKind(content));
+}
 
 absl::StatusOr<Records::Chain> Records::LoadChain(std::string_view record_id) const {
   HOIDLA_ASSIGN_OR_RETURN(std::string client_id,
@@ -264,14 +277,13 @@ absl::StatusOr<v1::Record> Records::CreateRecord(const RequestContext& ctx,
   HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("record.signatures", in.signatures().empty()));
   HOIDLA_RETURN_IF_ERROR(ValidateId(in.case_id(), IdKind::kCase, "record.case_id"));
   if (!in.has_content()) return FieldError("record.content", "required");
-  const std::string kind(RecordKind(in.content()));
-  if (kind.empty()) return FieldError("record.content", "required: one part of the form");
-  if (kind == "custom") {
-    return FieldError("record.content.custom",
-                      "no instrument is registered for this organisation");
+  if (RecordKind(in.content()).empty()) {
+    return FieldError("record.content", "required: one part of the form");
   }
   HOIDLA_RETURN_IF_ERROR(ValidateText("record.change_note", in.change_note(), false, 2000));
-  HOIDLA_RETURN_IF_ERROR(ValidateRecordContent(in.content(), "record.content", Today(*clock_)));
+  if (!in.content().has_custom()) {
+    HOIDLA_RETURN_IF_ERROR(ValidateRecordContent(in.content(), "record.content", Today(*clock_)));
+  }
   auto kase = registry_->LoadCase(in.case_id());
   Target target = registry_->LocationOf(in.case_id());
   if (kase.ok()) {
@@ -288,6 +300,11 @@ absl::StatusOr<v1::Record> Records::CreateRecord(const RequestContext& ctx,
     return absl::FailedPreconditionError(
         "record.case_id: the case is closed and read-only; reopen it first");
   }
+  HOIDLA_ASSIGN_OR_RETURN(
+      const std::string kind,
+      in.content().has_custom()
+          ? CheckContent(in.content(), kase->organization_id(), "record.content")
+          : absl::StatusOr<std::string>(std::string(RecordKind(in.content()))));
   std::lock_guard lock(write_mu_);
   HOIDLA_RETURN_IF_ERROR(CheckAcrossRecords(*kase, in.content(), ""));
   rec::AssessmentRecord r;
@@ -336,7 +353,7 @@ absl::StatusOr<v1::Record> Records::UpdateRecord(const RequestContext& ctx,
   }
   HOIDLA_RETURN_IF_ERROR(chain.status());
   const rec::AssessmentRecord cur = chain->current();
-  if (RecordKind(req.content()) != cur.kind()) {
+  if (RecordKind(req.content()) != std::string_view(cur.kind()).substr(0, cur.kind().find('.'))) {
     return FieldError("content", StrCat("must stay a ", cur.kind()));
   }
   if (cur.kind() == "activity_log_entry") {
@@ -354,7 +371,9 @@ absl::StatusOr<v1::Record> Records::UpdateRecord(const RequestContext& ctx,
     return absl::FailedPreconditionError(
         "change_note: the minutes are signed and locked; a correction must say why");
   }
-  HOIDLA_RETURN_IF_ERROR(ValidateRecordContent(req.content(), "content", Today(*clock_)));
+  HOIDLA_ASSIGN_OR_RETURN(const std::string kind,
+                          CheckContent(req.content(), cur.organization_id(), "content"));
+  if (kind != cur.kind()) return FieldError("content", StrCat("must stay a ", cur.kind()));
   HOIDLA_ASSIGN_OR_RETURN(rec::CaseRecord kase, registry_->LoadCase(cur.case_id()));
   HOIDLA_RETURN_IF_ERROR(CheckAcrossRecords(kase, req.content(), cur.id()));
   rec::AssessmentRecord r = cur;

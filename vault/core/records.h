@@ -33,6 +33,7 @@
 #include "keys/keyring.h"
 #include "vault/common/clock.h"
 #include "vault/core/consents.h"
+#include "vault/core/instruments.h"
 #include "vault/core/policy.h"
 #include "vault/core/principal.h"
 #include "vault/core/registry.h"
@@ -46,7 +47,7 @@ class Records {
  public:
   // All pointers must outlive this object.
   Records(storage::KvStore* store, keys::Keyring* keyring, Clock* clock, const Policy* policy,
-          const Registry* registry, const Consents* consents);
+          const Registry* registry, const Consents* consents, const Instruments* instruments);
 
   // Creates version 1. INVALID_ARGUMENT naming the field; NOT_FOUND
   // "record.case_id" for a case the caller cannot write; FAILED_PRECONDITION
@@ -92,6 +93,11 @@ class Records {
   absl::Status CheckAcrossRecords(const rec::CaseRecord& kase, const v1::RecordContent& content,
                                   std::string_view own_id) const;
   absl::StatusOr<v1::Record> ToApi(const rec::AssessmentRecord& r, bool mask) const;
+  // The checks of one record's content on its own (form rules, or the
+  // instrument of a custom record). Returns its kind.
+  absl::StatusOr<std::string> CheckContent(const v1::RecordContent& content,
+                                           std::string_view organization_id,
+                                           std::string_view prefix) const;
   // The deadlines of one open case, due by `horizon` (yyyymmdd).
   absl::Status CaseDeadlines(const rec::CaseRecord& kase, int32_t today, int32_t horizon,
                              v1::ListDeadlinesResponse* out) const;
@@ -102,6 +108,7 @@ class Records {
   const Policy* policy_;
   const Registry* registry_;
   const Consents* consents_;
+  const Instruments* instruments_;
   SealedRecords records_;
   // Serialises changes (version numbers, signatures).
   std::mutex write_mu_;

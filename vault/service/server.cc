@@ -71,15 +71,18 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
       s->store_, s->keyring_.get(), clock, &s->policy_, s->registry_.get(),
       s->documents_.get(), config.audit_origin);
   s->documents_->SetReleaseSource(s->consents_.get());
+  s->instruments_ = std::make_unique<core::Instruments>(s->store_, s->keyring_.get(), clock,
+                                                        &s->policy_, s->registry_.get());
   s->records_ = std::make_unique<core::Records>(s->store_, s->keyring_.get(), clock, &s->policy_,
-                                                s->registry_.get(), s->consents_.get());
+                                                s->registry_.get(), s->consents_.get(),
+                                                s->instruments_.get());
   s->subject_access_ = std::make_unique<core::SubjectAccess>(
       clock, &s->policy_, s->registry_.get(), s->documents_.get(), s->records_.get(),
       s->consents_.get(), s->audit_access_.get());
   s->service_ = std::make_unique<VaultService>(
       s->identity_.get(), s->registry_.get(), s->documents_.get(), s->key_admin_.get(),
       s->audit_access_.get(), s->consents_.get(), s->records_.get(), s->subject_access_.get(),
-      s->audit_log_.get());
+      s->instruments_.get(), s->audit_log_.get());
   grpc::EnableDefaultHealthCheckService(true);
   if (config.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

@@ -83,6 +83,7 @@ class VaultServer {
   std::unique_ptr<audit::Checkpoints> checkpoints_;
   std::unique_ptr<core::AuditAccess> audit_access_;
   std::unique_ptr<core::Consents> consents_;
+  std::unique_ptr<core::Instruments> instruments_;
   std::unique_ptr<core::Records> records_;
   std::unique_ptr<core::SubjectAccess> subject_access_;
   std::unique_ptr<keys::Keyring> keyring_;

@@ -46,7 +46,7 @@ VaultService::VaultService(core::Identity* identity, core::Registry* registry,
                            core::Documents* documents, core::KeyAdmin* key_admin,
                            core::AuditAccess* audit_access, core::Consents* consents,
                            core::Records* records, core::SubjectAccess* subject_access,
-                           audit::AuditLog* audit_log)
+                           core::Instruments* instruments, audit::AuditLog* audit_log)
     : identity_(identity),
       registry_(registry),
       documents_(documents),
@@ -55,6 +55,7 @@ VaultService::VaultService(core::Identity* identity, core::Registry* registry,
       consents_(consents),
       records_(records),
       subject_access_(subject_access),
+      instruments_(instruments),
       audit_log_(audit_log) {}
 
 audit::AuditDraft VaultService::NewDraft(grpc::ServerContext* c, std::string_view method) const {
@@ -406,6 +407,18 @@ grpc::Status VaultService::ExportSubjectData(grpc::ServerContext* c,
                                              v1::SubjectDataExport* resp) {
   return Unary(c, "ExportSubjectData", resp,
                [&](const auto& ctx) { return subject_access_->Export(ctx, *req); });
+}
+grpc::Status VaultService::RegisterInstrument(grpc::ServerContext* c, const v1::RegisterInstrumentRequest* req,
+                                 v1::Instrument* resp) {
+  return Unary(c, "RegisterInstrument", resp, [&](const auto& ctx) { return instruments_->Register(ctx, *req); });
+}
+grpc::Status VaultService::GetInstrument(grpc::ServerContext* c, const v1::GetInstrumentRequest* req,
+                                 v1::Instrument* resp) {
+  return Unary(c, "GetInstrument", resp, [&](const auto& ctx) { return instruments_->Get(ctx, *req); });
+}
+grpc::Status VaultService::ListInstruments(grpc::ServerContext* c, const v1::ListInstrumentsRequest* req,
+                                 v1::ListInstrumentsResponse* resp) {
+  return Unary(c, "ListInstruments", resp, [&](const auto& ctx) { return instruments_->List(ctx, *req); });
 }
 grpc::Status VaultService::GetAccessReport(grpc::ServerContext* c,
                                            const v1::GetAccessReportRequest* req,

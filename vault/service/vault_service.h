@@ -33,7 +33,8 @@ class VaultService final : public v1::Vault::Service {
   VaultService(core::Identity* identity, core::Registry* registry, core::Documents* documents,
                core::KeyAdmin* key_admin, core::AuditAccess* audit_access,
                core::Consents* consents, core::Records* records,
-               core::SubjectAccess* subject_access, audit::AuditLog* audit_log);
+               core::SubjectAccess* subject_access, core::Instruments* instruments,
+               audit::AuditLog* audit_log);
 
   grpc::Status WhoAmI(grpc::ServerContext* c, const v1::WhoAmIRequest* req,
                       v1::WhoAmIResponse* resp) override;
@@ -143,6 +144,12 @@ class VaultService final : public v1::Vault::Service {
                              v1::ListDeadlinesResponse* resp) override;
   grpc::Status ExportSubjectData(grpc::ServerContext* c, const v1::ExportSubjectDataRequest* req,
                                  v1::SubjectDataExport* resp) override;
+  grpc::Status RegisterInstrument(grpc::ServerContext* c, const v1::RegisterInstrumentRequest* req,
+                      v1::Instrument* resp) override;
+  grpc::Status GetInstrument(grpc::ServerContext* c, const v1::GetInstrumentRequest* req,
+                      v1::Instrument* resp) override;
+  grpc::Status ListInstruments(grpc::ServerContext* c, const v1::ListInstrumentsRequest* req,
+                      v1::ListInstrumentsResponse* resp) override;
   grpc::Status GetAccessReport(grpc::ServerContext* c, const v1::GetAccessReportRequest* req,
                                v1::AccessReport* resp) override;
   grpc::Status ExportAudit(grpc::ServerContext* c, const v1::ExportAuditRequest* req,
@@ -188,6 +195,7 @@ class VaultService final : public v1::Vault::Service {
   core::Consents* consents_;
   core::Records* records_;
   core::SubjectAccess* subject_access_;
+  core::Instruments* instruments_;
   audit::AuditLog* audit_log_;
 };
 
