@@ -412,6 +412,16 @@ absl::StatusOr<hoidla::v1::Case> VaultClient::AssignCase(
   return CallUnary(&Stub::AssignCase, request);
 }
 
+absl::StatusOr<hoidla::v1::Case> VaultClient::CloseCase(
+    const hoidla::v1::CloseCaseRequest& request) const {
+  return CallUnary(&Stub::CloseCase, request);
+}
+
+absl::StatusOr<hoidla::v1::Case> VaultClient::ReopenCase(
+    const hoidla::v1::ReopenCaseRequest& request) const {
+  return CallUnary(&Stub::ReopenCase, request);
+}
+
 absl::StatusOr<hoidla::v1::Organization> VaultClient::SetOrganizationClientCa(
     const hoidla::v1::SetOrganizationClientCaRequest& request) const {
   return CallUnary(&Stub::SetOrganizationClientCa, request);
@@ -497,6 +507,37 @@ absl::StatusOr<hoidla::v1::QueryRecordExistenceResponse>
 VaultClient::QueryRecordExistence(
     const hoidla::v1::QueryRecordExistenceRequest& request) const {
   return CallUnary(&Stub::QueryRecordExistence, request);
+}
+
+absl::StatusOr<hoidla::v1::Record> VaultClient::CreateRecord(
+    const hoidla::v1::CreateRecordRequest& request) const {
+  return CallUnary(&Stub::CreateRecord, request);
+}
+
+absl::StatusOr<hoidla::v1::Record> VaultClient::UpdateRecord(
+    const hoidla::v1::UpdateRecordRequest& request) const {
+  return CallUnary(&Stub::UpdateRecord, request);
+}
+
+absl::StatusOr<hoidla::v1::Record> VaultClient::GetRecord(
+    const hoidla::v1::GetRecordRequest& request) const {
+  return CallUnary(&Stub::GetRecord, request);
+}
+
+absl::StatusOr<hoidla::v1::ListRecordVersionsResponse>
+VaultClient::ListRecordVersions(
+    const hoidla::v1::ListRecordVersionsRequest& request) const {
+  return CallUnary(&Stub::ListRecordVersions, request);
+}
+
+absl::StatusOr<hoidla::v1::ListRecordsResponse> VaultClient::ListRecords(
+    const hoidla::v1::ListRecordsRequest& request) const {
+  return CallUnary(&Stub::ListRecords, request);
+}
+
+absl::StatusOr<hoidla::v1::Record> VaultClient::SignRecord(
+    const hoidla::v1::SignRecordRequest& request) const {
+  return CallUnary(&Stub::SignRecord, request);
 }
 
 absl::StatusOr<hoidla::v1::Checkpoint> VaultClient::GetCheckpoint(

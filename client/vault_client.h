@@ -212,6 +212,23 @@ class VaultClient {
   // PERMISSION_DENIED for a caller who may not assign cases.
   absl::StatusOr<hoidla::v1::Case> AssignCase(
       const hoidla::v1::AssignCaseRequest& request) const;
+  // Closes a case with a reason (a referral names the organisation referred
+  // to; a follow-up names a plan_evaluation record of the case). The case is
+  // read-only from then on and its retention clock starts. On success
+  // returns the case with status closed, its new closing event and
+  // retention_clock_started_at. On failure returns the server's status:
+  // FAILED_PRECONDITION when it is closed already, INVALID_ARGUMENT naming a
+  // bad field (no reason, a referral without its organisation, ...),
+  // NOT_FOUND for a case, organisation or follow-up record the caller may
+  // not see.
+  absl::StatusOr<hoidla::v1::Case> CloseCase(
+      const hoidla::v1::CloseCaseRequest& request) const;
+  // Reopens a closed case (the client returned; the retention clock stops).
+  // On success returns the case, open, with its new reopening event. On
+  // failure returns the server's status: FAILED_PRECONDITION when it is
+  // open, NOT_FOUND when there is no such case the caller may see, ...
+  absl::StatusOr<hoidla::v1::Case> ReopenCase(
+      const hoidla::v1::ReopenCaseRequest& request) const;
   // Sets an organisation's client certificate authority. Returns the
   // organisation; the server's status otherwise.
   absl::StatusOr<hoidla::v1::Organization> SetOrganizationClientCa(
@@ -303,6 +320,59 @@ class VaultClient {
   // example INVALID_ARGUMENT for a malformed personal code or kind.
   absl::StatusOr<hoidla::v1::QueryRecordExistenceResponse> QueryRecordExistence(
       const hoidla::v1::QueryRecordExistenceRequest& request) const;
+
+  // Assessment records (doc/records.md, doc/records-forms.md): versioned
+  // form parts and instruments of a case, sealed under the client's key.
+
+  // Creates version 1 of a record in request.record().case_id() with
+  // request.record().content() (and an optional change note; the other
+  // fields are output only). On success returns the record with its new id,
+  // version 1, kind, creation time and author. On failure returns the
+  // server's status: INVALID_ARGUMENT naming a bad field of the content
+  // ("record.content.intake_assessment.client.personal_code: ..."),
+  // FAILED_PRECONDITION when the case is closed or a rule across the case's
+  // records refuses it (a case plan before the initial decision, ...),
+  // NOT_FOUND for a case the caller may not see, PERMISSION_DENIED for a
+  // caller who may not write records.
+  absl::StatusOr<hoidla::v1::Record> CreateRecord(
+      const hoidla::v1::CreateRecordRequest& request) const;
+  // Records a new version of a record with new content of the same kind,
+  // replacing request.expected_version(). On success returns the new
+  // version. On failure returns the server's status: ABORTED when
+  // expected_version is no longer the current version (someone changed it
+  // meanwhile), FAILED_PRECONDITION for an activity log entry (append-only),
+  // locked minutes without a change note or a closed case,
+  // INVALID_ARGUMENT naming a bad field, NOT_FOUND, ...
+  absl::StatusOr<hoidla::v1::Record> UpdateRecord(
+      const hoidla::v1::UpdateRecordRequest& request) const;
+  // On success returns one version of a record (the current one when
+  // request.version() is 0), third parties withheld where the caller reads
+  // through a consent; NOT_FOUND when there is no such record or version
+  // the caller may see.
+  absl::StatusOr<hoidla::v1::Record> GetRecord(
+      const hoidla::v1::GetRecordRequest& request) const;
+  // On success returns every version of a record, oldest first; NOT_FOUND
+  // when there is no such record the caller may see.
+  absl::StatusOr<hoidla::v1::ListRecordVersionsResponse> ListRecordVersions(
+      const hoidla::v1::ListRecordVersionsRequest& request) const;
+  // On success returns one page of a case's or a client's records (current
+  // versions; exactly one of case_id and client_id), optionally of one kind
+  // and created in [created_from, created_until), and the next page's
+  // token. On failure returns the server's status (INVALID_ARGUMENT when
+  // both or neither scope is given, NOT_FOUND for a case or client the
+  // caller may not see, ...).
+  absl::StatusOr<hoidla::v1::ListRecordsResponse> ListRecords(
+      const hoidla::v1::ListRecordsRequest& request) const;
+  // Records a signature event (who signed, in which role, on paper with a
+  // scan or digitally with a container reference) on request.version(),
+  // which must be the current version. On success returns the record with
+  // its signatures (and locked, for minutes every required signer has
+  // signed). On failure returns the server's status: ABORTED when the
+  // version is not the current one, FAILED_PRECONDITION for locked minutes
+  // or a closed case, INVALID_ARGUMENT naming a bad field of the signature,
+  // NOT_FOUND, ...
+  absl::StatusOr<hoidla::v1::Record> SignRecord(
+      const hoidla::v1::SignRecordRequest& request) const;
 
   // Audit log integrity (system administrators, auditors and data protection
   // officers; see doc/audit.md). The responses are what the server says: a

@@ -188,6 +188,96 @@ std::string DisclosureReviewName(hoidla::v1::DisclosureReview review) {
                   "DISCLOSURE_REVIEW_", static_cast<int>(review));
 }
 
+std::string CaseOriginName(hoidla::v1::CaseOrigin origin) {
+  return EnumName(hoidla::v1::CaseOrigin_Name(origin), "CASE_ORIGIN_",
+                  static_cast<int>(origin));
+}
+
+std::string ClosingReasonName(hoidla::v1::ClosingReason reason) {
+  return EnumName(hoidla::v1::ClosingReason_Name(reason), "CLOSING_REASON_",
+                  static_cast<int>(reason));
+}
+
+std::string CaseEventKindName(hoidla::v1::CaseEvent::Kind kind) {
+  return EnumName(hoidla::v1::CaseEvent::Kind_Name(kind), "KIND_",
+                  static_cast<int>(kind));
+}
+
+std::string SignatureMethodName(hoidla::v1::SignatureMethod method) {
+  return EnumName(hoidla::v1::SignatureMethod_Name(method),
+                  "SIGNATURE_METHOD_", static_cast<int>(method));
+}
+
+std::string CaseEventString(const hoidla::v1::CaseEvent& event) {
+  std::string out = CaseEventKindName(event.kind());
+  if (IsSet(event.at())) out += StrCat(" at=", Time(event.at()));
+  if (!event.by().empty()) out += StrCat("; by=", event.by());
+  if (event.reason() != hoidla::v1::CLOSING_REASON_UNSPECIFIED)
+    out += StrCat("; reason=", ClosingReasonName(event.reason()));
+  if (!event.referred_to_organization_id().empty())
+    out += StrCat("; referred_to=", event.referred_to_organization_id());
+  if (!event.follow_up_record_id().empty())
+    out += StrCat("; follow_up=", event.follow_up_record_id());
+  if (!event.note().empty()) out += StrCat("; note=", event.note());
+  return out;
+}
+
+std::string SignatureString(const hoidla::v1::Signature& signature) {
+  std::string out = StrCat("role=", signature.role(),
+                           "; signer_name=", signature.signer_name());
+  if (!signature.participant_id().empty())
+    out += StrCat("; participant_id=", signature.participant_id());
+  if (signature.method() != hoidla::v1::SIGNATURE_METHOD_UNSPECIFIED)
+    out += StrCat("; method=", SignatureMethodName(signature.method()));
+  if (!signature.scan_document_id().empty())
+    out += StrCat("; scan_document_id=", signature.scan_document_id());
+  if (!signature.signature_reference().empty())
+    out += StrCat("; signature_reference=", signature.signature_reference());
+  if (IsSet(signature.signed_at()))
+    out += StrCat("; signed_at=", Time(signature.signed_at()));
+  if (!signature.recorded_by().empty())
+    out += StrCat("; recorded_by=", signature.recorded_by());
+  return out;
+}
+
+absl::StatusOr<std::string> RecordContentJson(
+    const hoidla::v1::RecordContent& content) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  const auto status =
+      google::protobuf::util::MessageToJsonString(content, &json, options);
+  if (!status.ok()) {
+    return absl::InternalError(
+        StrCat("cannot convert the content to JSON: ", status.ToString()));
+  }
+  const nlohmann::ordered_json parsed =
+      nlohmann::ordered_json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_discarded()) {
+    // One line; C0 controls become JSON escapes here.
+    json = parsed.dump(-1, ' ', /*ensure_ascii=*/false,
+                       nlohmann::ordered_json::error_handler_t::replace);
+  }
+  // Raw control characters can only be inside strings (JSON syntax has
+  // none outside them), where a \u escape means the same character.
+  std::string out;
+  out.reserve(json.size());
+  for (size_t i = 0; i < json.size(); ++i) {
+    const auto c = static_cast<unsigned char>(json[i]);
+    if (c < 0x20 || c == 0x7f) {
+      out += StrCat("\\u00", Hex2(c));
+    } else if (c == 0xc2 && i + 1 < json.size() &&
+               static_cast<unsigned char>(json[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(json[i + 1]) <= 0x9f) {
+      out += StrCat("\\u00", Hex2(static_cast<unsigned char>(json[i + 1])));
+      ++i;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
 std::string RecipientString(const hoidla::v1::ConsentRecipient& recipient) {
   if (recipient.project_id().empty()) return recipient.organization_id();
   return StrCat(recipient.organization_id(), "/", recipient.project_id());
@@ -320,8 +410,42 @@ void PrintCase(const hoidla::v1::Case& c, std::ostream& out) {
   Line(out, "client_id", c.client_id());
   Line(out, "title", c.title());
   Line(out, "status", CaseStatusName(c.status()));
+  if (c.origin() != hoidla::v1::CASE_ORIGIN_UNSPECIFIED)
+    Line(out, "origin", CaseOriginName(c.origin()));
+  OptionalLine(out, "reporter_name", c.reporter_name());
+  OptionalLine(out, "reporter_contact", c.reporter_contact());
+  OptionalLine(out, "linked_case_id", c.linked_case_id());
   OptionalLine(out, "assigned_worker_id", c.assigned_worker_id());
   CreatedLines(out, c.created_at(), c.created_by());
+  for (const hoidla::v1::CaseEvent& e : c.events())
+    Line(out, "event", CaseEventString(e));
+  TimeLine(out, "retention_clock_started_at", c.retention_clock_started_at());
+}
+
+void PrintRecord(const hoidla::v1::Record& record, std::ostream& out) {
+  Line(out, "id", record.id());
+  Line(out, "version", std::to_string(record.version()));
+  Line(out, "kind", record.kind());
+  Line(out, "case_id", record.case_id());
+  OptionalLine(out, "client_id", record.client_id());
+  OptionalLine(out, "project_id", record.project_id());
+  OptionalLine(out, "organization_id", record.organization_id());
+  BoolLine(out, "locked", record.locked());
+  if (record.third_parties_withheld())
+    BoolLine(out, "third_parties_withheld", true);
+  OptionalLine(out, "change_note", record.change_note());
+  CreatedLines(out, record.created_at(), record.created_by());
+  TimeLine(out, "updated_at", record.updated_at());
+  OptionalLine(out, "updated_by", record.updated_by());
+  for (const hoidla::v1::Signature& s : record.signatures())
+    Line(out, "signature", SignatureString(s));
+  absl::StatusOr<std::string> json = RecordContentJson(record.content());
+  // Already free of control characters; Escape would double its
+  // backslashes and break the JSON.
+  out << "content: "
+      << (json.ok() ? *json
+                    : Escape(std::string(json.status().message())))
+      << '\n';
 }
 
 void PrintDocument(const hoidla::v1::Document& document, std::ostream& out) {
@@ -448,6 +572,27 @@ void PrintConsents(const hoidla::v1::ListConsentsResponse& list,
         c.project_id(), c.case_id(), ConsentGiverKindName(c.given_by().kind()),
         ConsentFormName(c.form()),
         IsSet(c.given_at()) ? Time(c.given_at()) : std::string());
+  }
+}
+
+void PrintRecords(const hoidla::v1::ListRecordsResponse& list,
+                  std::ostream& out, std::ostream& note) {
+  for (const auto& r : list.records()) {
+    Row(out, r.id(), r.kind(), std::to_string(r.version()), r.case_id(),
+        IsSet(r.created_at()) ? Time(r.created_at()) : std::string(),
+        IsSet(r.updated_at()) ? Time(r.updated_at()) : std::string(),
+        r.updated_by(), r.locked() ? "locked" : "");
+  }
+  NextPage(list.next_page_token(), note);
+}
+
+void PrintRecordVersions(const hoidla::v1::ListRecordVersionsResponse& list,
+                         std::ostream& out, std::ostream& /*note*/) {
+  for (const auto& r : list.versions()) {
+    Row(out, r.id(), std::to_string(r.version()),
+        IsSet(r.updated_at()) ? Time(r.updated_at()) : std::string(),
+        r.updated_by(), std::to_string(r.signatures_size()),
+        r.locked() ? "locked" : "", r.change_note());
   }
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
 #include "hoidla/v1/vault.pb.h"
 
@@ -39,6 +40,10 @@ std::string ConsentGiverKindName(hoidla::v1::ConsentGiverKind kind);
 std::string ConsentFormName(hoidla::v1::ConsentForm form);
 std::string LegalBasisName(hoidla::v1::LegalBasis basis);
 std::string DisclosureReviewName(hoidla::v1::DisclosureReview review);
+std::string CaseOriginName(hoidla::v1::CaseOrigin origin);
+std::string ClosingReasonName(hoidla::v1::ClosingReason reason);
+std::string CaseEventKindName(hoidla::v1::CaseEvent::Kind kind);
+std::string SignatureMethodName(hoidla::v1::SignatureMethod method);
 
 // A consent recipient as "org" (a whole organisation) or "org/project".
 std::string RecipientString(const hoidla::v1::ConsentRecipient& recipient);
@@ -46,6 +51,21 @@ std::string RecipientString(const hoidla::v1::ConsentRecipient& recipient);
 // purposes=P1; valid_from=<RFC 3339>; valid_until=<RFC 3339>", followed by
 // "; existence_queries" when the recipients may ask; not escaped.
 std::string ProvisionString(const hoidla::v1::ConsentProvision& provision);
+// A case event on one line: "<kind> at=<RFC 3339>; by=P", then for a
+// closing "; reason=R", "; referred_to=ORG", "; follow_up=REC" when set,
+// and "; note=TEXT" when there is a note; not escaped.
+std::string CaseEventString(const hoidla::v1::CaseEvent& event);
+// A signature event on one line: "role=R; signer_name=N", then
+// "; participant_id=P", "; method=M", "; scan_document_id=D",
+// "; signature_reference=S", "; signed_at=<RFC 3339>", "; recorded_by=P"
+// for those set; not escaped.
+std::string SignatureString(const hoidla::v1::Signature& signature);
+// A record's content as one line of JSON (proto field names, only the
+// fields set): what `record create --file` reads back. Control characters
+// (C0, DEL and C1) inside strings are JSON escapes, so the line is safe to
+// print as is. INTERNAL when it cannot be converted (it never should).
+absl::StatusOr<std::string> RecordContentJson(
+    const hoidla::v1::RecordContent& content);
 
 // Writes `message` as one JSON object (proto field names, default values
 // included, two-space indentation) followed by a newline. Returns INTERNAL
@@ -65,6 +85,11 @@ void PrintIssueToken(const hoidla::v1::IssueTokenResponse& response,
 void PrintOrganization(const hoidla::v1::Organization& org, std::ostream& out);
 void PrintProject(const hoidla::v1::Project& project, std::ostream& out);
 void PrintClient(const hoidla::v1::Client& client, std::ostream& out);
+// A case: id, project, client, title, status, origin (when set), the
+// reporter's name and contact and the linked case (when set), assigned
+// worker, created_*, one "event: " line per closing or reopening
+// (CaseEventString, oldest first) and retention_clock_started_at while it
+// is closed.
 void PrintCase(const hoidla::v1::Case& c, std::ostream& out);
 void PrintDocument(const hoidla::v1::Document& document, std::ostream& out);
 void PrintKeyStatus(const hoidla::v1::KeyStatus& status, std::ostream& out);
@@ -82,6 +107,13 @@ void PrintConsent(const hoidla::v1::Consent& consent, std::ostream& out);
 // for byte, which `consent verify` needs).
 void PrintConsentReceipt(const hoidla::v1::ConsentReceipt& receipt,
                          std::ostream& out);
+// A record: id, version, kind, case_id, client_id, project_id,
+// organization_id, locked (true/false), third_parties_withheld (when true),
+// change_note (when set), created_*, updated_*, one "signature: " line per
+// signature event (SignatureString), and last "content: " with the content
+// as one line of JSON (RecordContentJson; "content: <error>" should it not
+// convert).
+void PrintRecord(const hoidla::v1::Record& record, std::ostream& out);
 // A disclosure without consent: id, client, case, organisation, project,
 // recipient_organization_id, legal_basis, justification, one "item_id: "
 // line per item, valid_hours, valid_until, created_*, review and its
@@ -139,6 +171,15 @@ void PrintDocuments(const hoidla::v1::ListDocumentsResponse& list,
 // unused.
 void PrintConsents(const hoidla::v1::ListConsentsResponse& list,
                    std::ostream& out, std::ostream& note);
+// One line per record (current version): id, kind, version, case, created
+// at, updated at, updated by, locked or "-".
+void PrintRecords(const hoidla::v1::ListRecordsResponse& list,
+                  std::ostream& out, std::ostream& note);
+// One line per version, oldest first: id, version, updated at, updated by,
+// number of signatures, locked or "-", change note. The response has no
+// pages; `note` is unused.
+void PrintRecordVersions(const hoidla::v1::ListRecordVersionsResponse& list,
+                         std::ostream& out, std::ostream& note);
 // One line per disclosure: id, review, legal basis, client, recipient
 // organisation, number of items, valid_until, created_by.
 void PrintDisclosures(const hoidla::v1::ListDisclosuresResponse& list,

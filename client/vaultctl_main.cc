@@ -24,9 +24,11 @@
 //   principal create|get|list|add-role|remove-role
 //   token issue|revoke
 //   org create|get|list          project create|get|list
-//   client create|get|find|list  case create|get|list|assign
+//   client create|get|find|list
+//   case create|get|list|assign|close|reopen
 //   doc upload|download|get|list keys status|rotate|rewrap|retire
 //   audit public-keys|rotate-key|checkpoint|list|report|export|verify|watch
+//   record create|update|get|versions|list|sign
 //   consent record|revise|withdraw|get|list|verify
 //   disclosure create|list|review
 //   exists
@@ -45,6 +47,12 @@
 // malformed key file, 1 for an unreadable file. `consent record|revise
 // --file FILE` read the consent (protobuf JSON) before connecting: a file
 // that cannot be read or parsed is a usage error (1) naming it.
+//
+// `record create|update --file FILE` likewise read the record's content, a
+// hoidla.v1.RecordContent in protobuf JSON (doc/records-forms.md has an
+// example of every kind), before connecting. A record prints its fields, id
+// first, and its content as one `content: <JSON>` line; with --json the
+// whole Record.
 //
 // Output: "key: value" lines for one object, with "id: <id>" first (so a
 // script can capture a new object's id with `| head -1 | cut -d' ' -f2`);
@@ -96,6 +104,7 @@
 #include "client/vaultctl_audit.h"
 #include "client/vaultctl_consent.h"
 #include "client/vaultctl_format.h"
+#include "client/vaultctl_record.h"
 #include "google/protobuf/util/time_util.h"
 #include "keys/crypto.h"
 #include "vault/common/strings.h"
@@ -192,6 +201,20 @@ struct Args {
   int32_t valid_hours = 0;
   bool pending_only = false;
   std::string outcome;
+  // record, case close|reopen|create
+  hoidla::v1::RecordContent content;  // read from --file before connecting
+  std::string change_note;
+  std::string signer_name;
+  std::string scan_document;
+  std::string signature_reference;
+  std::string participant_id;
+  std::string reason;
+  std::string referred_to;
+  std::string follow_up;
+  std::string origin;
+  std::string reporter_name;
+  std::string reporter_contact;
+  std::string linked_case;
 };
 
 // What the selected subcommand does once connected.
@@ -856,6 +879,10 @@ void AddCase(CLI::App* app, const Globals& g, Args& a, Action* selected) {
              req.mutable_case_()->set_client_id(a.client);
              req.mutable_case_()->set_title(a.title);
              req.mutable_case_()->set_assigned_worker_id(a.worker);
+             req.mutable_case_()->set_origin(ParseCaseOrigin(a.origin));
+             req.mutable_case_()->set_reporter_name(a.reporter_name);
+             req.mutable_case_()->set_reporter_contact(a.reporter_contact);
+             req.mutable_case_()->set_linked_case_id(a.linked_case);
              return Show(g, vc.CreateCase(req), &PrintCase);
            });
   create->add_option("--project", a.project, "Project id (prj_...)")
@@ -865,6 +892,19 @@ void AddCase(CLI::App* app, const Globals& g, Args& a, Action* selected) {
   create->add_option("--assigned-worker", a.worker,
                      "Assign the case to this case worker (prn_...); default: "
                      "the creator if a case worker, else unassigned");
+  create
+      ->add_option("--origin", a.origin,
+                   "How the case came: application (default) or "
+                   "third_party_report (someone reported a concern)")
+      ->check(CLI::IsMember({"application", "third_party_report"}));
+  create->add_option("--reporter-name", a.reporter_name,
+                     "third_party_report: who reported the concern (withheld "
+                     "from the client and partner agencies)");
+  create->add_option("--reporter-contact", a.reporter_contact,
+                     "third_party_report: how to reach the reporter");
+  create->add_option("--linked-case", a.linked_case,
+                     "The client's earlier, closed case in the project that "
+                     "this one continues (cas_...)");
 
   CLI::App* get = Leaf(cases, "get", "Show a case", selected,
                        [&g, &a](const VaultClient& vc) {
@@ -890,6 +930,44 @@ void AddCase(CLI::App* app, const Globals& g, Args& a, Action* selected) {
                    "Principal id (prn_...) of a case worker or project "
                    "manager of the case's project")
       ->required();
+
+  CLI::App* close = Leaf(
+      cases, "close",
+      "Close a case (read-only from then on; the retention clock starts; "
+      "exit 19 FAILED_PRECONDITION when it is closed already)",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::CloseCaseRequest req;
+        req.set_case_id(a.id);
+        req.set_reason(ParseClosingReason(a.reason));
+        req.set_referred_to_organization_id(a.referred_to);
+        req.set_follow_up_record_id(a.follow_up);
+        req.set_note(a.note);
+        return Show(g, vc.CloseCase(req), &PrintCase);
+      });
+  close->add_option("CASE_ID", a.id, "Case id (cas_...)")->required();
+  close->add_option("--reason", a.reason, "How the case closed")
+      ->required()
+      ->check(CLI::IsMember({"referral", "transfer", "terminated_by_client",
+                             "time_limit", "goals_met", "impossible"}));
+  close->add_option("--referred-to", a.referred_to,
+                    "referral: the organisation referred to (org_...)");
+  close->add_option("--follow-up", a.follow_up,
+                    "The follow-up evaluation, a plan_evaluation record of "
+                    "the case (rec_...)");
+  close->add_option("--note", a.note, "A note on the closing");
+
+  CLI::App* reopen = Leaf(
+      cases, "reopen",
+      "Reopen a closed case when the client returns (the retention clock "
+      "stops; exit 19 FAILED_PRECONDITION when it is open)",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::ReopenCaseRequest req;
+        req.set_case_id(a.id);
+        req.set_note(a.note);
+        return Show(g, vc.ReopenCase(req), &PrintCase);
+      });
+  reopen->add_option("CASE_ID", a.id, "Case id (cas_...)")->required();
+  reopen->add_option("--note", a.note, "A note on the reopening");
 
   CLI::App* list = Leaf(
       cases, "list", "List cases: id, status, client, title, assigned worker",
@@ -1399,6 +1477,181 @@ void AddAudit(CLI::App* app, const Globals& g, Args& a, Action* selected,
   watch->add_flag("--once", a.once, "Do one round and exit");
 }
 
+// --- record ----------------------------------------------------------------
+
+// Reads and parses the --file of `record create|update` into a.content.
+// Prints the error and returns 1 when the file cannot be read or is not a
+// hoidla.v1.RecordContent in protobuf JSON; 0 on success.
+int LoadRecordFile(Args& a) {
+  absl::StatusOr<std::string> text = ReadWholeFile("--file", a.file);
+  if (!text.ok()) return UsageError(View(text.status().message()));
+  absl::StatusOr<hoidla::v1::RecordContent> content =
+      ParseRecordContentJson(*text);
+  if (!content.ok()) {
+    return UsageError(
+        StrCat("--file: '", a.file, "': ", View(content.status().message())));
+  }
+  a.content = *std::move(content);
+  return 0;
+}
+
+void AddRecord(CLI::App* app, const Globals& g, Args& a, Action* selected,
+               OfflineAction* prepare) {
+  CLI::App* record = app->add_subcommand(
+      "record",
+      "Assessment records of a case: form parts and instruments, versioned, "
+      "with signature events");
+  record->require_subcommand(1);
+
+  constexpr char kFileHelp[] =
+      "File holding the content, a hoidla.v1.RecordContent in the protobuf "
+      "JSON mapping (one form part, e.g. {\"casePlan\": {...}}; see "
+      "doc/records-forms.md)";
+  constexpr char kChangeNoteHelp[] =
+      "Why this version was made (required to correct signed minutes)";
+
+  CLI::App* create = Leaf(
+      record, "create",
+      "Create a record in a case (prints it, id first, with its content)",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::CreateRecordRequest req;
+        req.mutable_record()->set_case_id(a.case_id);
+        *req.mutable_record()->mutable_content() = a.content;
+        req.mutable_record()->set_change_note(a.change_note);
+        return Show(g, vc.CreateRecord(req), &PrintRecord);
+      });
+  create->add_option("--case", a.case_id, "Case id (cas_...)")->required();
+  create->add_option("--file", a.file, kFileHelp)->required();
+  create->add_option("--change-note", a.change_note, kChangeNoteHelp);
+
+  CLI::App* update = Leaf(
+      record, "update",
+      "Record a new version with new content of the same kind (exit 20 "
+      "ABORTED when --expected-version is no longer current)",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::UpdateRecordRequest req;
+        req.set_record_id(a.id);
+        req.set_expected_version(a.expected_version);
+        *req.mutable_content() = a.content;
+        req.set_change_note(a.change_note);
+        return Show(g, vc.UpdateRecord(req), &PrintRecord);
+      });
+  update->add_option("RECORD_ID", a.id, "Record id (rec_...)")->required();
+  update
+      ->add_option("--expected-version", a.expected_version,
+                   "The version the new one replaces (the current version)")
+      ->required();
+  update->add_option("--file", a.file, kFileHelp)->required();
+  update->add_option("--change-note", a.change_note, kChangeNoteHelp);
+  for (CLI::App* sub : {create, update}) {
+    // Read the file before connecting: a bad file sends nothing.
+    sub->preparse_callback([prepare, &a](size_t) {
+      *prepare = [&a] { return LoadRecordFile(a); };
+    });
+  }
+
+  CLI::App* get = Leaf(record, "get", "Show a version of a record", selected,
+                       [&g, &a](const VaultClient& vc) {
+                         hoidla::v1::GetRecordRequest req;
+                         req.set_id(a.id);
+                         req.set_version(a.version);
+                         return Show(g, vc.GetRecord(req), &PrintRecord);
+                       });
+  get->add_option("RECORD_ID", a.id, "Record id (rec_...)")->required();
+  get->add_option("--version", a.version,
+                  "Version to show (default: the current one)");
+
+  CLI::App* versions = Leaf(
+      record, "versions",
+      "List every version of a record, oldest first: id, version, updated "
+      "at, updated by, signatures, locked, change note",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::ListRecordVersionsRequest req;
+        req.set_record_id(a.id);
+        return ShowList(g, vc.ListRecordVersions(req), &PrintRecordVersions);
+      });
+  versions->add_option("RECORD_ID", a.id, "Record id (rec_...)")->required();
+
+  CLI::App* list = Leaf(
+      record, "list",
+      "List a case's or a client's records (current versions): id, kind, "
+      "version, case, created at, updated at, updated by, locked",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::ListRecordsRequest req;
+        req.set_case_id(a.case_id);
+        req.set_client_id(a.client);
+        req.set_kind(a.kind);
+        for (auto [text, field, name] :
+             {std::tuple{&a.from_time, req.mutable_created_from(), "--from"},
+              std::tuple{&a.until_time, req.mutable_created_until(),
+                         "--until"}}) {
+          if (text->empty()) continue;
+          if (!google::protobuf::util::TimeUtil::FromString(*text, field)) {
+            return UsageError(StrCat(name, ": not an RFC 3339 time"));
+          }
+        }
+        if (a.from_time.empty()) req.clear_created_from();
+        if (a.until_time.empty()) req.clear_created_until();
+        req.set_page_size(a.page_size);
+        req.set_page_token(a.page_token);
+        return ShowList(g, vc.ListRecords(req), &PrintRecords);
+      });
+  CLI::Option_group* scope = list->add_option_group("scope", "Exactly one of");
+  scope->add_option("--case", a.case_id, "Records of this case (cas_...)");
+  scope->add_option("--client", a.client, "Records of this client (cli_...)");
+  scope->require_option(1);
+  list->add_option("--kind", a.kind, "Only records of this kind, e.g. case_plan");
+  list->add_option("--from", a.from_time,
+                   "Only records created from this time on (RFC 3339, "
+                   "inclusive)");
+  list->add_option("--until", a.until_time,
+                   "Only records created before this time (RFC 3339, "
+                   "exclusive)");
+  AddPaging(list, &a);
+
+  CLI::App* sign = Leaf(
+      record, "sign",
+      "Record a signature event on the current version (prints the record "
+      "with its signatures; exit 20 ABORTED when --version is not current)",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::SignRecordRequest req;
+        req.set_record_id(a.id);
+        req.set_version(a.version);
+        hoidla::v1::Signature* s = req.mutable_signature();
+        s->set_role(a.role);
+        s->set_signer_name(a.signer_name);
+        s->set_participant_id(a.participant_id);
+        if (!a.scan_document.empty()) {
+          s->set_method(hoidla::v1::SIGNATURE_METHOD_PAPER);
+          s->set_scan_document_id(a.scan_document);
+        } else {
+          s->set_method(hoidla::v1::SIGNATURE_METHOD_DIGITAL);
+          s->set_signature_reference(a.signature_reference);
+        }
+        return Show(g, vc.SignRecord(req), &PrintRecord);
+      });
+  sign->add_option("RECORD_ID", a.id, "Record id (rec_...)")->required();
+  sign->add_option("--version", a.version,
+                   "The version signed (the current one)")
+      ->required();
+  sign->add_option("--role", a.role,
+                   "Who signed, as the form names them: client, "
+                   "case_manager, network_member, minute_taker, participant")
+      ->required();
+  sign->add_option("--signer-name", a.signer_name, "The signer's name")
+      ->required();
+  CLI::Option_group* how = sign->add_option_group("method", "Exactly one of");
+  how->add_option("--scan-document", a.scan_document,
+                  "Signed on paper: the scan, a document of the client "
+                  "(doc_...)");
+  how->add_option("--signature-reference", a.signature_reference,
+                  "Signed digitally: the signed container's reference");
+  how->require_option(1);
+  sign->add_option("--participant-id", a.participant_id,
+                   "Meeting minutes: the participant_id of the minute-taker "
+                   "or participant who signed");
+}
+
 // --- consent, disclosure, exists ------------------------------------------
 
 // Reads and parses the --file of `consent record|revise` into a.consent.
@@ -1739,6 +1992,7 @@ int Run(int argc, char** argv) {
   AddDoc(&app, globals, args, &selected);
   AddKeys(&app, globals, args, &selected);
   AddAudit(&app, globals, args, &selected, &offline);
+  AddRecord(&app, globals, args, &selected, &prepare);
   AddConsent(&app, globals, args, &selected, &offline, &prepare);
   AddDisclosure(&app, globals, args, &selected);
   AddExists(&app, globals, args, &selected);
