@@ -540,6 +540,26 @@ absl::StatusOr<hoidla::v1::Record> VaultClient::SignRecord(
   return CallUnary(&Stub::SignRecord, request);
 }
 
+absl::StatusOr<hoidla::v1::Instrument> VaultClient::RegisterInstrument(
+    const hoidla::v1::RegisterInstrumentRequest& request) const {
+  return CallUnary(&Stub::RegisterInstrument, request);
+}
+
+absl::StatusOr<hoidla::v1::Instrument> VaultClient::GetInstrument(
+    const hoidla::v1::GetInstrumentRequest& request) const {
+  return CallUnary(&Stub::GetInstrument, request);
+}
+
+absl::StatusOr<hoidla::v1::ListInstrumentsResponse> VaultClient::ListInstruments(
+    const hoidla::v1::ListInstrumentsRequest& request) const {
+  return CallUnary(&Stub::ListInstruments, request);
+}
+
+absl::StatusOr<hoidla::v1::ListDeadlinesResponse> VaultClient::ListDeadlines(
+    const hoidla::v1::ListDeadlinesRequest& request) const {
+  return CallUnary(&Stub::ListDeadlines, request);
+}
+
 absl::StatusOr<hoidla::v1::Checkpoint> VaultClient::GetCheckpoint(
     const hoidla::v1::GetCheckpointRequest& request) const {
   return CallUnary(&Stub::GetCheckpoint, request);
@@ -568,6 +588,11 @@ absl::StatusOr<hoidla::v1::ListAuditEntriesResponse> VaultClient::ListAuditEntri
 absl::StatusOr<hoidla::v1::AccessReport> VaultClient::GetAccessReport(
     const hoidla::v1::GetAccessReportRequest& request) const {
   return CallUnary(&Stub::GetAccessReport, request);
+}
+
+absl::StatusOr<hoidla::v1::SubjectDataExport> VaultClient::ExportSubjectData(
+    const hoidla::v1::ExportSubjectDataRequest& request) const {
+  return CallUnary(&Stub::ExportSubjectData, request);
 }
 
 absl::StatusOr<hoidla::v1::AuditPublicKeys> VaultClient::RotateAuditSigningKey(

@@ -374,6 +374,41 @@ class VaultClient {
   absl::StatusOr<hoidla::v1::Record> SignRecord(
       const hoidla::v1::SignRecordRequest& request) const;
 
+  // Instruments (doc/records.md): an organisation's own assessment
+  // instruments, registered as versioned schemas that custom records are
+  // checked against.
+
+  // Registers request.instrument() (organisation, name, description and
+  // fields; without its output-only fields): version 1 of a new instrument,
+  // or the next version when the organisation has one of that name. On success returns the version registered with its id (the same
+  // for every version), version number, creation time and author. On
+  // failure returns the server's status: INVALID_ARGUMENT naming a bad field
+  // ("instrument.fields[2].options: ...", "instrument.id" when an output-only
+  // field is set), NOT_FOUND for an organisation the
+  // caller may not see, PERMISSION_DENIED for a caller who is not a head of
+  // the organisation.
+  absl::StatusOr<hoidla::v1::Instrument> RegisterInstrument(
+      const hoidla::v1::RegisterInstrumentRequest& request) const;
+  // On success returns one version of an instrument (the newest when
+  // request.version() is 0); NOT_FOUND when there is no such instrument or
+  // version the caller may see.
+  absl::StatusOr<hoidla::v1::Instrument> GetInstrument(
+      const hoidla::v1::GetInstrumentRequest& request) const;
+  // On success returns the newest version of each instrument of
+  // request.organization_id(). On failure returns the server's status
+  // (NOT_FOUND for an organisation the caller may not see, ...).
+  absl::StatusOr<hoidla::v1::ListInstrumentsResponse> ListInstruments(
+      const hoidla::v1::ListInstrumentsRequest& request) const;
+
+  // On success returns what is overdue or due within request.within_days()
+  // (14 when 0) in the open cases of request.project_id(), or in the case
+  // request.case_id() (exactly one), that the caller may read, soonest
+  // first. On failure returns the server's status: INVALID_ARGUMENT when
+  // both or neither scope is given or within_days is outside 0 to 366,
+  // NOT_FOUND for a project or case the caller may not see, ...
+  absl::StatusOr<hoidla::v1::ListDeadlinesResponse> ListDeadlines(
+      const hoidla::v1::ListDeadlinesRequest& request) const;
+
   // Audit log integrity (system administrators, auditors and data protection
   // officers; see doc/audit.md). The responses are what the server says: a
   // caller that does not trust the server checks the signed note with a
@@ -409,6 +444,18 @@ class VaultClient {
   // subject and data protection officers of the client's organisation.
   absl::StatusOr<hoidla::v1::AccessReport> GetAccessReport(
       const hoidla::v1::GetAccessReportRequest& request) const;
+  // A subject access request: everything held on request.client_id(),
+  // closed cases included (the client record, cases with the reporter of a
+  // concern withheld, every version of every record with third parties
+  // withheld, document metadata, the consent history, disclosures without
+  // consent and the access report). On success returns the export; it may
+  // be large, and the caller must treat it as the client's personal data.
+  // On failure returns the server's status: NOT_FOUND for a client the
+  // caller may not see, PERMISSION_DENIED for a caller who is neither the
+  // data subject nor a data protection officer of the client's
+  // organisation, ...
+  absl::StatusOr<hoidla::v1::SubjectDataExport> ExportSubjectData(
+      const hoidla::v1::ExportSubjectDataRequest& request) const;
 
   // Audit export (streaming, no deadline).
 

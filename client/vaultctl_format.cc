@@ -208,6 +208,29 @@ std::string SignatureMethodName(hoidla::v1::SignatureMethod method) {
                   "SIGNATURE_METHOD_", static_cast<int>(method));
 }
 
+std::string DeadlineKindName(hoidla::v1::DeadlineKind kind) {
+  return EnumName(hoidla::v1::DeadlineKind_Name(kind), "DEADLINE_KIND_",
+                  static_cast<int>(kind));
+}
+
+std::string InstrumentFieldTypeName(hoidla::v1::InstrumentFieldType type) {
+  return EnumName(hoidla::v1::InstrumentFieldType_Name(type),
+                  "INSTRUMENT_FIELD_TYPE_", static_cast<int>(type));
+}
+
+std::string InstrumentFieldString(const hoidla::v1::InstrumentField& field) {
+  std::string out =
+      StrCat(field.name(), " type=", InstrumentFieldTypeName(field.type()));
+  if (field.required()) out += "; required";
+  if (field.max_length() != 0)
+    out += StrCat("; max_length=", field.max_length());
+  if (field.options_size() > 0)
+    out += StrCat("; options=", Joined(field.options()));
+  if (!field.description().empty())
+    out += StrCat("; description=", field.description());
+  return out;
+}
+
 std::string CaseEventString(const hoidla::v1::CaseEvent& event) {
   std::string out = CaseEventKindName(event.kind());
   if (IsSet(event.at())) out += StrCat(" at=", Time(event.at()));
@@ -526,6 +549,30 @@ void PrintConsentReceipt(const hoidla::v1::ConsentReceipt& receipt,
   }
 }
 
+void PrintInstrument(const hoidla::v1::Instrument& instrument,
+                     std::ostream& out) {
+  Line(out, "id", instrument.id());
+  Line(out, "organization_id", instrument.organization_id());
+  Line(out, "name", instrument.name());
+  Line(out, "version", std::to_string(instrument.version()));
+  OptionalLine(out, "description", instrument.description());
+  for (const hoidla::v1::InstrumentField& f : instrument.fields())
+    Line(out, "field", InstrumentFieldString(f));
+  CreatedLines(out, instrument.created_at(), instrument.created_by());
+}
+
+void PrintSubjectDataExportSummary(const hoidla::v1::SubjectDataExport& data,
+                                   std::ostream& out) {
+  Line(out, "client_id", data.client().id());
+  TimeLine(out, "exported_at", data.exported_at());
+  Line(out, "cases", std::to_string(data.cases_size()));
+  Line(out, "records", std::to_string(data.records_size()));
+  Line(out, "documents", std::to_string(data.documents_size()));
+  Line(out, "consents", std::to_string(data.consents_size()));
+  Line(out, "disclosures", std::to_string(data.disclosures_size()));
+  Line(out, "accesses", std::to_string(data.accesses_size()));
+}
+
 void PrintDisclosure(const hoidla::v1::Disclosure& disclosure,
                      std::ostream& out) {
   Line(out, "id", disclosure.id());
@@ -593,6 +640,25 @@ void PrintRecordVersions(const hoidla::v1::ListRecordVersionsResponse& list,
         IsSet(r.updated_at()) ? Time(r.updated_at()) : std::string(),
         r.updated_by(), std::to_string(r.signatures_size()),
         r.locked() ? "locked" : "", r.change_note());
+  }
+}
+
+void PrintDeadlines(const hoidla::v1::ListDeadlinesResponse& list,
+                    std::ostream& out, std::ostream& /*note*/) {
+  for (const auto& d : list.deadlines()) {
+    Row(out, d.has_due_on() ? DateString(d.due_on()) : std::string(),
+        DeadlineKindName(d.kind()), d.overdue() ? "overdue" : "due",
+        d.case_id(), d.record_id(), d.detail());
+  }
+}
+
+void PrintInstruments(const hoidla::v1::ListInstrumentsResponse& list,
+                      std::ostream& out, std::ostream& /*note*/) {
+  for (const auto& i : list.instruments()) {
+    Row(out, i.id(), i.name(), std::to_string(i.version()),
+        std::to_string(i.fields_size()),
+        IsSet(i.created_at()) ? Time(i.created_at()) : std::string(),
+        i.description());
   }
 }
 

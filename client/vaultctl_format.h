@@ -44,6 +44,8 @@ std::string CaseOriginName(hoidla::v1::CaseOrigin origin);
 std::string ClosingReasonName(hoidla::v1::ClosingReason reason);
 std::string CaseEventKindName(hoidla::v1::CaseEvent::Kind kind);
 std::string SignatureMethodName(hoidla::v1::SignatureMethod method);
+std::string DeadlineKindName(hoidla::v1::DeadlineKind kind);
+std::string InstrumentFieldTypeName(hoidla::v1::InstrumentFieldType type);
 
 // A consent recipient as "org" (a whole organisation) or "org/project".
 std::string RecipientString(const hoidla::v1::ConsentRecipient& recipient);
@@ -60,6 +62,10 @@ std::string CaseEventString(const hoidla::v1::CaseEvent& event);
 // "; signature_reference=S", "; signed_at=<RFC 3339>", "; recorded_by=P"
 // for those set; not escaped.
 std::string SignatureString(const hoidla::v1::Signature& signature);
+// An instrument field on one line: "NAME type=T", then "; required",
+// "; max_length=N", "; options=A, B" and "; description=D" for those set;
+// not escaped.
+std::string InstrumentFieldString(const hoidla::v1::InstrumentField& field);
 // A record's content as one line of JSON (proto field names, only the
 // fields set): what `record create --file` reads back. Control characters
 // (C0, DEL and C1) inside strings are JSON escapes, so the line is safe to
@@ -114,6 +120,17 @@ void PrintConsentReceipt(const hoidla::v1::ConsentReceipt& receipt,
 // as one line of JSON (RecordContentJson; "content: <error>" should it not
 // convert).
 void PrintRecord(const hoidla::v1::Record& record, std::ostream& out);
+// An instrument version: id, organization_id, name, version, description
+// (when set), one "field: " line per field (InstrumentFieldString), in
+// order, and created_*.
+void PrintInstrument(const hoidla::v1::Instrument& instrument,
+                     std::ostream& out);
+// The summary of a subject access export (`client export -o FILE`):
+// client_id, exported_at, then the number of cases, records (versions),
+// documents, consents (versions), disclosures and accesses, one
+// "key: N" line each.
+void PrintSubjectDataExportSummary(const hoidla::v1::SubjectDataExport& data,
+                                   std::ostream& out);
 // A disclosure without consent: id, client, case, organisation, project,
 // recipient_organization_id, legal_basis, justification, one "item_id: "
 // line per item, valid_hours, valid_until, created_*, review and its
@@ -180,6 +197,18 @@ void PrintRecords(const hoidla::v1::ListRecordsResponse& list,
 // pages; `note` is unused.
 void PrintRecordVersions(const hoidla::v1::ListRecordVersionsResponse& list,
                          std::ostream& out, std::ostream& note);
+// One line per deadline, soonest first: due date (YYYY-MM-DD), kind
+// (DeadlineKindName: minutes_unsigned, probation_risk_assessment,
+// action_due, assessment_validity_ends), "overdue" or "due", case, record
+// ("-" for a missing record), detail. The response has no pages; `note` is
+// unused.
+void PrintDeadlines(const hoidla::v1::ListDeadlinesResponse& list,
+                    std::ostream& out, std::ostream& note);
+// One line per instrument (its newest version): id, name, version, number
+// of fields, created at, description. The response has no pages; `note` is
+// unused.
+void PrintInstruments(const hoidla::v1::ListInstrumentsResponse& list,
+                      std::ostream& out, std::ostream& note);
 // One line per disclosure: id, review, legal basis, client, recipient
 // organisation, number of items, valid_until, created_by.
 void PrintDisclosures(const hoidla::v1::ListDisclosuresResponse& list,

@@ -24,11 +24,12 @@
 //   principal create|get|list|add-role|remove-role
 //   token issue|revoke
 //   org create|get|list          project create|get|list
-//   client create|get|find|list
-//   case create|get|list|assign|close|reopen
+//   client create|get|find|list|export
+//   case create|get|list|assign|close|reopen|deadlines
 //   doc upload|download|get|list keys status|rotate|rewrap|retire
 //   audit public-keys|rotate-key|checkpoint|list|report|export|verify|watch
 //   record create|update|get|versions|list|sign
+//   instrument register|get|list
 //   consent record|revise|withdraw|get|list|verify
 //   disclosure create|list|review
 //   exists
@@ -53,6 +54,19 @@
 // example of every kind), before connecting. A record prints its fields, id
 // first, and its content as one `content: <JSON>` line; with --json the
 // whole Record.
+//
+// `instrument register --file FILE` reads the instrument, a
+// hoidla.v1.Instrument in protobuf JSON without its output-only fields,
+// before connecting in the same way. `case deadlines` prints one line per
+// deadline, soonest first: due date, kind, overdue or due, case, record,
+// detail.
+//
+// `client export CLI` answers a subject access request: it prints the
+// client's SubjectDataExport as protobuf JSON (with or without --json), or
+// with -o FILE writes that JSON to FILE (mode 0600, through a temporary file
+// renamed over FILE, so FILE never holds a partial export) and prints a
+// summary instead: client_id, exported_at, the number of cases, records,
+// documents, consents, disclosures and accesses, and output.
 //
 // Output: "key: value" lines for one object, with "id: <id>" first (so a
 // script can capture a new object's id with `| head -1 | cut -d' ' -f2`);
@@ -215,6 +229,9 @@ struct Args {
   std::string reporter_name;
   std::string reporter_contact;
   std::string linked_case;
+  // case deadlines, instrument
+  int32_t within_days = 0;
+  hoidla::v1::Instrument instrument;  // read from --file before connecting
 };
 
 // What the selected subcommand does once connected.
@@ -788,6 +805,9 @@ void AddProject(CLI::App* app, const Globals& g, Args& a, Action* selected) {
   AddPaging(list, &a);
 }
 
+// `client export` (below, with the output file helpers).
+int RunClientExport(const Globals& g, const Args& a, const VaultClient& vc);
+
 void AddClient(CLI::App* app, const Globals& g, Args& a, Action* selected) {
   CLI::App* client = app->add_subcommand("client", "Clients (data subjects)");
   client->require_subcommand(1);
@@ -864,6 +884,20 @@ void AddClient(CLI::App* app, const Globals& g, Args& a, Action* selected) {
                     "Clients of this project (prj_...)");
   scope->require_option(1);
   AddPaging(list, &a);
+
+  CLI::App* exported = Leaf(
+      client, "export",
+      "Answer a subject access request: everything held on a client, closed "
+      "cases included, as protobuf JSON (with -o, written to the file and "
+      "summarised: the number of cases, records, documents, consents, "
+      "disclosures and accesses)",
+      selected, [&g, &a](const VaultClient& vc) {
+        return RunClientExport(g, a, vc);
+      });
+  exported->add_option("CLIENT_ID", a.id, "Client id (cli_...)")->required();
+  exported->add_option("-o,--output", a.output,
+                       "Write the export to this file (mode 0600) instead "
+                       "of standard output (\"-\": standard output)");
 }
 
 void AddCase(CLI::App* app, const Globals& g, Args& a, Action* selected) {
@@ -984,6 +1018,27 @@ void AddCase(CLI::App* app, const Globals& g, Args& a, Action* selected) {
   scope->add_option("--project", a.project, "Cases in this project (prj_...)");
   scope->require_option(1);
   AddPaging(list, &a);
+
+  CLI::App* deadlines = Leaf(
+      cases, "deadlines",
+      "List what is overdue or due soon in the open cases of a project, or "
+      "in one case, soonest first: due date, kind, overdue or due, case, "
+      "record, detail",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::ListDeadlinesRequest req;
+        req.set_project_id(a.project);
+        req.set_case_id(a.case_id);
+        req.set_within_days(a.within_days);
+        return ShowList(g, vc.ListDeadlines(req), &PrintDeadlines);
+      });
+  CLI::Option_group* in = deadlines->add_option_group("scope", "Exactly one of");
+  in->add_option("--project", a.project,
+                 "The open cases of this project (prj_...)");
+  in->add_option("--case", a.case_id, "This case (cas_...)");
+  in->require_option(1);
+  deadlines->add_option("--within-days", a.within_days,
+                        "How far ahead \"due soon\" reaches, in days (0 to "
+                        "366; default 14)");
 }
 
 int RunUpload(const Globals& g, const Args& a, const VaultClient& vc) {
@@ -1245,6 +1300,32 @@ int RunAuditExport(const Args& a, const VaultClient& vc) {
   if (!entries.ok()) return RpcError(entries.status());
   std::cout << "entries: " << *entries << '\n'
             << "tree_size: " << header.tree_size() << '\n';
+  return Finish();
+}
+
+int RunClientExport(const Globals& /*g*/, const Args& a,
+                    const VaultClient& vc) {
+  hoidla::v1::ExportSubjectDataRequest req;
+  req.set_client_id(a.id);
+  absl::StatusOr<hoidla::v1::SubjectDataExport> data =
+      vc.ExportSubjectData(req);
+  if (!data.ok()) return RpcError(data.status());
+  // The export is protobuf JSON with or without --json.
+  if (a.output.empty() || a.output == "-") {
+    if (absl::Status s = PrintJson(*data, std::cout); !s.ok())
+      return RpcError(s);
+    return Finish();
+  }
+  std::ostringstream json;
+  if (absl::Status s = PrintJson(*data, json); !s.ok()) return RpcError(s);
+  // The client's personal data: readable by the owner only.
+  if (absl::Status s =
+          WriteFileAtomically("--output", a.output, json.str(), 0600);
+      !s.ok()) {
+    return RpcError(s);
+  }
+  PrintSubjectDataExportSummary(*data, std::cout);
+  std::cout << "output: " << Escape(a.output) << '\n';
   return Finish();
 }
 
@@ -1652,6 +1733,76 @@ void AddRecord(CLI::App* app, const Globals& g, Args& a, Action* selected,
                    "or participant who signed");
 }
 
+// --- instrument ------------------------------------------------------------
+
+// Reads and parses the --file of `instrument register` into a.instrument.
+// Prints the error and returns 1 when the file cannot be read or is not a
+// hoidla.v1.Instrument in protobuf JSON; 0 on success.
+int LoadInstrumentFile(Args& a) {
+  absl::StatusOr<std::string> text = ReadWholeFile("--file", a.file);
+  if (!text.ok()) return UsageError(View(text.status().message()));
+  absl::StatusOr<hoidla::v1::Instrument> instrument =
+      ParseInstrumentJson(*text);
+  if (!instrument.ok()) {
+    return UsageError(StrCat("--file: '", a.file, "': ",
+                             View(instrument.status().message())));
+  }
+  a.instrument = *std::move(instrument);
+  return 0;
+}
+
+void AddInstrument(CLI::App* app, const Globals& g, Args& a, Action* selected,
+                   OfflineAction* prepare) {
+  CLI::App* instrument = app->add_subcommand(
+      "instrument",
+      "An organisation's own assessment instruments: versioned schemas that "
+      "custom records are checked against");
+  instrument->require_subcommand(1);
+
+  CLI::App* reg = Leaf(
+      instrument, "register",
+      "Register an instrument, or a new version of the organisation's "
+      "instrument of that name (prints it, id first)",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::RegisterInstrumentRequest req;
+        *req.mutable_instrument() = a.instrument;
+        return Show(g, vc.RegisterInstrument(req), &PrintInstrument);
+      });
+  reg->add_option("--file", a.file,
+                  "File holding a hoidla.v1.Instrument in the protobuf JSON "
+                  "mapping (organizationId, name, description, fields; "
+                  "without its output-only fields)")
+      ->required();
+  // Read the file before connecting: a bad file sends nothing.
+  reg->preparse_callback([prepare, &a](size_t) {
+    *prepare = [&a] { return LoadInstrumentFile(a); };
+  });
+
+  CLI::App* get = Leaf(instrument, "get", "Show a version of an instrument",
+                       selected, [&g, &a](const VaultClient& vc) {
+                         hoidla::v1::GetInstrumentRequest req;
+                         req.set_id(a.id);
+                         req.set_version(a.version);
+                         return Show(g, vc.GetInstrument(req),
+                                     &PrintInstrument);
+                       });
+  get->add_option("INSTRUMENT_ID", a.id, "Instrument id (ins_...)")
+      ->required();
+  get->add_option("--version", a.version,
+                  "Version to show (default: the newest)");
+
+  CLI::App* list = Leaf(
+      instrument, "list",
+      "List an organisation's instruments (newest versions): id, name, "
+      "version, number of fields, created at, description",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::ListInstrumentsRequest req;
+        req.set_organization_id(a.org);
+        return ShowList(g, vc.ListInstruments(req), &PrintInstruments);
+      });
+  list->add_option("--org", a.org, "Organisation id (org_...)")->required();
+}
+
 // --- consent, disclosure, exists ------------------------------------------
 
 // Reads and parses the --file of `consent record|revise` into a.consent.
@@ -1993,6 +2144,7 @@ int Run(int argc, char** argv) {
   AddKeys(&app, globals, args, &selected);
   AddAudit(&app, globals, args, &selected, &offline);
   AddRecord(&app, globals, args, &selected, &prepare);
+  AddInstrument(&app, globals, args, &selected, &prepare);
   AddConsent(&app, globals, args, &selected, &offline, &prepare);
   AddDisclosure(&app, globals, args, &selected);
   AddExists(&app, globals, args, &selected);

@@ -1,28 +1,42 @@
 #include "client/vaultctl_record.h"
 
+#include <string>
 #include <utility>
 
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
 #include "vault/common/strings.h"
 
 namespace hoidla::vaultctl {
 
-absl::StatusOr<hoidla::v1::RecordContent> ParseRecordContentJson(
-    std::string_view json) {
-  hoidla::v1::RecordContent content;
+namespace {
+
+// Parses `json` into `message` (unknown fields are an error).
+// INVALID_ARGUMENT "not a <full name> in protobuf JSON: " and the first line
+// of the parser's message when it does not parse.
+absl::Status ParseJsonMessage(std::string_view json,
+                              google::protobuf::Message* message) {
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
   const auto status = google::protobuf::util::JsonStringToMessage(
-      std::string(json), &content, options);
-  if (!status.ok()) {
-    // The parser's message may go on with a quote of the input on further
-    // lines; its first line says what is wrong.
-    std::string_view message(status.message().data(), status.message().size());
-    message = message.substr(0, message.find('\n'));
-    return absl::InvalidArgumentError(
-        StrCat("not a hoidla.v1.RecordContent in protobuf JSON: ", message));
-  }
+      std::string(json), message, options);
+  if (status.ok()) return absl::OkStatus();
+  // The parser's message may go on with a quote of the input on further
+  // lines; its first line says what is wrong.
+  std::string_view text(status.message().data(), status.message().size());
+  text = text.substr(0, text.find('\n'));
+  return absl::InvalidArgumentError(
+      StrCat("not a ", std::string(message->GetDescriptor()->full_name()),
+             " in protobuf JSON: ", text));
+}
+
+}  // namespace
+
+absl::StatusOr<hoidla::v1::RecordContent> ParseRecordContentJson(
+    std::string_view json) {
+  hoidla::v1::RecordContent content;
+  if (absl::Status s = ParseJsonMessage(json, &content); !s.ok()) return s;
   if (content.part_case() == hoidla::v1::RecordContent::PART_NOT_SET) {
     std::string parts;
     const google::protobuf::OneofDescriptor* oneof =
@@ -35,6 +49,13 @@ absl::StatusOr<hoidla::v1::RecordContent> ParseRecordContentJson(
         StrCat("no form part: expected one of ", parts));
   }
   return content;
+}
+
+absl::StatusOr<hoidla::v1::Instrument> ParseInstrumentJson(
+    std::string_view json) {
+  hoidla::v1::Instrument instrument;
+  if (absl::Status s = ParseJsonMessage(json, &instrument); !s.ok()) return s;
+  return instrument;
 }
 
 hoidla::v1::ClosingReason ParseClosingReason(std::string_view text) {

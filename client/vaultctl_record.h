@@ -1,7 +1,8 @@
-// The local parts of `vaultctl record ...` and `vaultctl case close|create`:
-// reading a record's content from its protobuf JSON file (`record
-// create|update --file`) and mapping the enumeration options to the API's
-// values, without a server.
+// The local parts of `vaultctl record ...`, `vaultctl instrument register`
+// and `vaultctl case close|create`: reading a record's content or an
+// instrument from its protobuf JSON file (`record create|update --file`,
+// `instrument register --file`) and mapping the enumeration options to the
+// API's values, without a server.
 //
 //  * A record file holds one hoidla.v1.RecordContent (proto/hoidla/v1/
 //    forms.proto) in the protobuf JSON mapping: one form part, such as
@@ -9,9 +10,15 @@
 //    enums by name, dates as {"year", "month", "day"});
 //    doc/records-forms.md has an example of every kind. Unknown fields are
 //    an error.
+//  * An instrument file holds one hoidla.v1.Instrument (proto/hoidla/v1/
+//    vault.proto) in the protobuf JSON mapping, without its output-only
+//    fields: {"organizationId": "org_...", "name": "care_action_plan",
+//    "fields": [{"name": "goal", "type": "INSTRUMENT_FIELD_TYPE_TEXT",
+//    "required": true}, ...]}. Unknown fields are an error; the server
+//    checks the rest.
 //
 // Status conventions: INVALID_ARGUMENT for a file that does not parse or
-// holds no form part.
+// (a record's content) holds no form part.
 //
 // Thread-safety: pure functions.
 #ifndef HOIDLA_CLIENT_VAULTCTL_RECORD_H_
@@ -33,6 +40,13 @@ namespace hoidla::vaultctl {
 // INVALID_ARGUMENT "no form part: expected one of intakeAssessment, ..."
 // when it parses but holds none (`{}`).
 absl::StatusOr<hoidla::v1::RecordContent> ParseRecordContentJson(
+    std::string_view json);
+
+// Parses `json` as a hoidla.v1.Instrument in the protobuf JSON mapping.
+// INVALID_ARGUMENT "not a hoidla.v1.Instrument in protobuf JSON: " and the
+// first line of the parser's message when it is not one (malformed JSON, an
+// unknown field or enum value, a value of the wrong type, ...).
+absl::StatusOr<hoidla::v1::Instrument> ParseInstrumentJson(
     std::string_view json);
 
 // The values of `case close --reason`: "referral", "transfer",
