@@ -412,6 +412,11 @@ absl::StatusOr<hoidla::v1::Case> VaultClient::AssignCase(
   return CallUnary(&Stub::AssignCase, request);
 }
 
+absl::StatusOr<hoidla::v1::Case> VaultClient::UpdateCaseNetwork(
+    const hoidla::v1::UpdateCaseNetworkRequest& request) const {
+  return CallUnary(&Stub::UpdateCaseNetwork, request);
+}
+
 absl::StatusOr<hoidla::v1::Case> VaultClient::CloseCase(
     const hoidla::v1::CloseCaseRequest& request) const {
   return CallUnary(&Stub::CloseCase, request);

@@ -212,6 +212,11 @@ class VaultClient {
   // PERMISSION_DENIED for a caller who may not assign cases.
   absl::StatusOr<hoidla::v1::Case> AssignCase(
       const hoidla::v1::AssignCaseRequest& request) const;
+  // Adds partner workers to, or removes principals from, a case's network;
+  // returns the case with its network. NOT_FOUND / INVALID_ARGUMENT naming
+  // the member field; FAILED_PRECONDITION for a closed case.
+  absl::StatusOr<hoidla::v1::Case> UpdateCaseNetwork(
+      const hoidla::v1::UpdateCaseNetworkRequest& request) const;
   // Closes a case with a reason (a referral names the organisation referred
   // to; a follow-up names a plan_evaluation record of the case). The case is
   // read-only from then on and its retention clock starts. On success

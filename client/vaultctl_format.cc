@@ -443,6 +443,7 @@ void PrintCase(const hoidla::v1::Case& c, std::ostream& out) {
   for (const hoidla::v1::CaseEvent& e : c.events())
     Line(out, "event", CaseEventString(e));
   TimeLine(out, "retention_clock_started_at", c.retention_clock_started_at());
+  for (const std::string& member : c.network_member_ids()) Line(out, "network_member", member);
 }
 
 void PrintRecord(const hoidla::v1::Record& record, std::ostream& out) {

@@ -160,6 +160,8 @@ struct Globals {
 
 // Options of the subcommands; only one subcommand runs, so they share fields.
 struct Args {
+  std::vector<std::string> network_add;
+  std::vector<std::string> network_remove;
   std::string id;
   std::string name;
   std::string registry_code;
@@ -1002,6 +1004,21 @@ void AddCase(CLI::App* app, const Globals& g, Args& a, Action* selected) {
       });
   reopen->add_option("CASE_ID", a.id, "Case id (cas_...)")->required();
   reopen->add_option("--note", a.note, "A note on the reopening");
+
+  CLI::App* network = Leaf(
+      cases, "network",
+      "Add partner workers to, or remove principals from, a case's network "
+      "(whom case-network consents release to); prints the case",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::UpdateCaseNetworkRequest req;
+        req.set_case_id(a.id);
+        for (const auto& id : a.network_add) req.add_add_member_ids(id);
+        for (const auto& id : a.network_remove) req.add_remove_member_ids(id);
+        return Show(g, vc.UpdateCaseNetwork(req), &PrintCase);
+      });
+  network->add_option("CASE_ID", a.id, "Case id (cas_...)")->required();
+  network->add_option("--add", a.network_add, "Partner worker to add (prn_...), repeatable");
+  network->add_option("--remove", a.network_remove, "Principal to remove (prn_...), repeatable");
 
   CLI::App* list = Leaf(
       cases, "list", "List cases: id, status, client, title, assigned worker",

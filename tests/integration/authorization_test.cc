@@ -1115,6 +1115,18 @@ std::vector<Row> BuildTable(World* w) {
         req.set_organization_id(org);
         return req;
       }));
+  auto network = [w](std::string case_id) {
+    return [w, case_id] {
+      v1::UpdateCaseNetworkRequest req;
+      req.set_case_id(case_id);
+      req.add_add_member_ids(w->principal(kPartner));
+      return req;
+    };
+  };
+  add("UpdateCaseNetwork", "own_project (K1)",        "P O O O N P P P P P",
+      Unary(w, &Stub::UpdateCaseNetwork, network(x.k1)), "case_id");
+  add("UpdateCaseNetwork", "other_org (KB)",          "P N N N N P P P P P",
+      Unary(w, &Stub::UpdateCaseNetwork, network(x.kb)), "case_id");
   auto deadlines = [](std::string project) {
     return [project] {
       v1::ListDeadlinesRequest req;

@@ -560,6 +560,43 @@ TEST_F(Consents, ALegalRepresentativeConsentsForAMinorWhoIsRecordedAsTakingPart)
       << refused.status();
 }
 
+TEST_F(Consents, ACaseNetworkConsentReleasesToTheCasesNetworkMembersWhileTheyAreMembers) {
+  v1::Consent c = PlanToOrg(client_, labour_);
+  c.set_case_id(case_);
+  c.mutable_provisions(0)->clear_recipients();
+  c.mutable_provisions(0)->add_recipients()->set_kind(v1::RECIPIENT_KIND_CASE_NETWORK);
+  v1::Consent without_case = c;
+  without_case.clear_case_id();
+  v1::RecordConsentRequest bad;
+  *bad.mutable_consent() = without_case;
+  auto refused = cw_.As(this)->RecordConsent(bad);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(StartsWith(refused.status().message(), "consent.provisions[0].recipients[0].kind"));
+  Record(c);
+  Tick();
+  EXPECT_EQ(Get(labour_worker_, "employment_support", plan_), absl::StatusCode::kNotFound)
+      << "not a member of the network yet";
+  v1::UpdateCaseNetworkRequest add;
+  add.set_case_id(case_);
+  add.add_add_member_ids(labour_worker_.id);
+  auto updated = cw_.As(this)->UpdateCaseNetwork(add);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->network_member_ids_size(), 1);
+  EXPECT_EQ(Get(labour_worker_, "employment_support", plan_), absl::StatusCode::kOk);
+  EXPECT_EQ(Get(probation_officer_, "employment_support", plan_), absl::StatusCode::kNotFound)
+      << "another partner of no network";
+  v1::UpdateCaseNetworkRequest remove;
+  remove.set_case_id(case_);
+  remove.add_remove_member_ids(labour_worker_.id);
+  ASSERT_TRUE(cw_.As(this)->UpdateCaseNetwork(remove).ok());
+  EXPECT_EQ(Get(labour_worker_, "employment_support", plan_), absl::StatusCode::kNotFound);
+  v1::UpdateCaseNetworkRequest staff;
+  staff.set_case_id(case_);
+  staff.add_add_member_ids(head_.id);
+  EXPECT_EQ(cw_.As(this)->UpdateCaseNetwork(staff).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(Consents, AnExistenceQueryAnswersYesOnlyWhereTheClientAllowedIt) {
   v1::Consent c = PlanToOrg(client_, labour_);
   c.mutable_provisions(0)->set_existence_queries(true);

@@ -209,7 +209,8 @@ absl::Status Consents::CommitChange(const RequestContext& ctx, const std::string
 
 std::optional<Release> Consents::Decide(const rec::ReleaseState& state,
                                         const Principal& principal, std::string_view purpose,
-                                        const ReleaseQuery& query, int64_t now_micros) {
+                                        const ReleaseQuery& query, int64_t now_micros,
+                                        const NetworkCheck& in_network) {
   auto contains = [](const auto& list, std::string_view x) {
     return std::find(list.begin(), list.end(), x) != list.end();
   };
@@ -224,6 +225,13 @@ std::optional<Release> Consents::Decide(const rec::ReleaseState& state,
       if (query.kind.empty() && !query.item_id.empty()) continue;  // an item of unknown kind
     }
     for (const auto& r : g.recipients()) {
+      if (r.kind() == v1::RECIPIENT_KIND_CASE_NETWORK) {
+        if (principal.Has(Role::kPartnerWorker) && in_network &&
+            in_network(r.case_id(), principal.id)) {
+          return Release{g.basis(), "", "", principal.id};
+        }
+        continue;
+      }
       for (const auto& m : principal.memberships) {
         const bool match =
             r.kind() == v1::RECIPIENT_KIND_ORGANIZATION
@@ -240,6 +248,15 @@ std::optional<Release> Consents::Decide(const rec::ReleaseState& state,
   return std::nullopt;
 }
 
+Consents::NetworkCheck Consents::InNetwork() const {
+  return [this](std::string_view case_id, std::string_view principal_id) {
+    auto kase = registry_->LoadCase(case_id);
+    if (!kase.ok()) return false;
+    const auto& ids = kase->network_member_ids();
+    return std::find(ids.begin(), ids.end(), principal_id) != ids.end();
+  };
+}
+
 absl::StatusOr<std::optional<Release>> Consents::ReleaseFor(const Principal& principal,
                                                             std::string_view purpose,
                                                             const ReleaseQuery& query) const {
@@ -252,7 +269,7 @@ absl::StatusOr<std::optional<Release>> Consents::ReleaseFor(const Principal& pri
   }
   if (query.client_id.empty()) return std::nullopt;
   HOIDLA_ASSIGN_OR_RETURN(auto state, State(query.client_id));
-  return Decide(*state, principal, purpose, query, clock_->NowMicros());
+  return Decide(*state, principal, purpose, query, clock_->NowMicros(), InNetwork());
 }
 
 // ---------------------------------------------------------------------------
@@ -380,6 +397,18 @@ absl::Status Consents::FromApi(const RequestContext& ctx, const v1::Consent& c,
     for (int j = 0; j < p.recipients_size(); ++j) {
       const auto& rc = p.recipients(j);
       const std::string rf = StrCat(f, ".recipients[", j, "]");
+      if (rc.kind() == v1::RECIPIENT_KIND_CASE_NETWORK) {
+        if (c.case_id().empty()) {
+          return FieldError(StrCat(rf, ".kind"), "a case network needs consent.case_id");
+        }
+        if (!rc.organization_id().empty() || !rc.project_id().empty()) {
+          return FieldError(StrCat(rf, ".organization_id"), "not for a case network");
+        }
+        auto* ro = out->add_recipients();
+        ro->set_kind(rc.kind());
+        ro->set_case_id(c.case_id());
+        continue;
+      }
       HOIDLA_RETURN_IF_ERROR(
           ValidateId(rc.organization_id(), IdKind::kOrganization, StrCat(rf, ".organization_id")));
       HOIDLA_RETURN_IF_ERROR(ReferencedField(registry_->LoadOrganization(rc.organization_id()).status(),
@@ -401,7 +430,7 @@ absl::Status Consents::FromApi(const RequestContext& ctx, const v1::Consent& c,
           return FieldError(StrCat(rf, ".project_id"), "only for a project recipient");
         }
       } else {
-        return FieldError(StrCat(rf, ".kind"), "required: organization or project");
+        return FieldError(StrCat(rf, ".kind"), "required: organization, project or case network");
       }
     }
     if (p.kinds().empty() || p.kinds_size() > 100) {
@@ -528,8 +557,9 @@ absl::StatusOr<std::string> Consents::Receipt(const rec::ConsentRecord& r) const
     nlohmann::ordered_json recipients = nlohmann::ordered_json::array();
     for (const auto& rc : p.recipients()) {
       nlohmann::ordered_json rj;
-      rj["organization_id"] = rc.organization_id();
+      if (!rc.organization_id().empty()) rj["organization_id"] = rc.organization_id();
       if (!rc.project_id().empty()) rj["project_id"] = rc.project_id();
+      if (!rc.case_id().empty()) rj["case_network"] = rc.case_id();
       recipients.push_back(rj);
     }
     pj["recipients"] = recipients;
@@ -1036,7 +1066,7 @@ absl::StatusOr<v1::QueryRecordExistenceResponse> Consents::QueryRecordExistence(
       if (g.existence_queries()) *askable.add_grants() = g;
     }
     auto release = Decide(askable, ctx.principal, ctx.purpose,
-                          {client_id, req.kind(), ""}, now);
+                          {client_id, req.kind(), ""}, now, InNetwork());
     if (!release) continue;
     HOIDLA_ASSIGN_OR_RETURN(bool has, documents_->ClientHasKind(client_id, req.kind()));
     if (!has) continue;

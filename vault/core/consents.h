@@ -19,7 +19,9 @@
 //    kind is one of the provision's kinds, the stated purpose one of its
 //    purposes, and a recipient matches one of the caller's memberships
 //    (an ORGANIZATION recipient: a partner worker of that organisation; a
-//    PROJECT recipient: a project manager or case worker of that project);
+//    PROJECT recipient: a project manager or case worker of that project; a
+//    CASE_NETWORK recipient: a partner worker in the consent's case's
+//    network at that moment);
 //  * a disclosure without consent releases the items it names, for any
 //    purpose, to partner workers of its recipient organisation, from its
 //    creation until valid_until, unless its review rejected it.
@@ -112,15 +114,21 @@ class Consents : public ReleaseSource {
                                                     std::string_view purpose,
                                                     const ReleaseQuery& query) const override;
 
+  // Whether principal `principal_id` is in the network of case `case_id`.
+  using NetworkCheck =
+      std::function<bool(std::string_view case_id, std::string_view principal_id)>;
   // The decision of ReleaseFor against an explicit state and moment (for
-  // tests that compare it with a reference evaluator).
+  // tests that compare it with a reference evaluator). Without
+  // `in_network`, case-network recipients match nobody.
   static std::optional<Release> Decide(const rec::ReleaseState& state, const Principal& principal,
                                        std::string_view purpose, const ReleaseQuery& query,
-                                       int64_t now_micros);
+                                       int64_t now_micros, const NetworkCheck& in_network = {});
 
  private:
   struct Chain;  // every version of one consent
   absl::StatusOr<Chain> LoadChain(std::string_view consent_id) const;
+  // Reads a case's network from the registry.
+  NetworkCheck InNetwork() const;
   absl::StatusOr<std::vector<Chain>> LoadChains(std::string_view client_id) const;
   // The client's release state, from the cache or the store.
   absl::StatusOr<std::shared_ptr<const rec::ReleaseState>> State(

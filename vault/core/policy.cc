@@ -83,7 +83,10 @@ bool Released(Action a) {
 
 // Whether membership `m` is a recipient the release names: a partner worker
 // of the organisation, or a project manager or case worker of the project.
-bool IsRecipient(const Membership& m, const Release& r) {
+bool IsRecipient(const Principal& p, const Membership& m, const Release& r) {
+  if (!r.recipient_principal_id.empty()) {
+    return m.role == Role::kPartnerWorker && p.id == r.recipient_principal_id;
+  }
   if (r.recipient_project_id.empty()) {
     return m.role == Role::kPartnerWorker && m.organization_id == r.recipient_organization_id;
   }
@@ -105,7 +108,7 @@ bool InScope(const Principal& p, const Membership& m, Action action, const Targe
   if (m.role == Role::kPartnerWorker) {
     // Client data only through a release; existence queries are decided
     // per answer by the consents module.
-    if (Released(action)) return t.release && IsRecipient(m, *t.release);
+    if (Released(action)) return t.release && IsRecipient(p, m, *t.release);
     if (action == A::kQueryExistence) return true;
   }
   switch (ScopeOf(m.role)) {
@@ -230,7 +233,7 @@ Decision Policy::Decide(const Principal& principal, Action action, const Target&
   if (granted_somewhere && target.release && Released(action)) {
     for (const auto& m : principal.memberships) {
       if (Grants(m.role, action) && m.role != Role::kPartnerWorker &&
-          IsRecipient(m, *target.release)) {
+          IsRecipient(principal, m, *target.release)) {
         return {true, DenyReason::kNone, StrCat("role:", RoleName(m.role)), true};
       }
     }

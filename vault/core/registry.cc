@@ -84,6 +84,7 @@ v1::Case ToApi(const rec::CaseRecord& r) {
   if (r.retention_clock_started_micros() != 0) {
     *c.mutable_retention_clock_started_at() = ToTimestamp(r.retention_clock_started_micros());
   }
+  *c.mutable_network_member_ids() = r.network_member_ids();
   return c;
 }
 
@@ -980,6 +981,59 @@ absl::StatusOr<v1::Case> Registry::ReopenCase(const RequestContext& ctx,
   e->set_at_micros(now);
   e->set_by(ctx.principal.id);
   e->set_note(req.note());
+  storage::WriteBatch batch;
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r->id(), r->client_id(), *r, &batch));
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
+  return ToApi(*r);
+}
+
+absl::StatusOr<v1::Case> Registry::UpdateCaseNetwork(const RequestContext& ctx,
+                                                     const v1::UpdateCaseNetworkRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.case_id(), IdKind::kCase, "case_id"));
+  if (req.add_member_ids().empty() && req.remove_member_ids().empty()) {
+    return FieldError("add_member_ids", "add or remove at least one member");
+  }
+  for (int i = 0; i < req.add_member_ids_size(); ++i) {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(req.add_member_ids(i), IdKind::kPrincipal,
+                                      StrCat("add_member_ids[", i, "]")));
+  }
+  for (int i = 0; i < req.remove_member_ids_size(); ++i) {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(req.remove_member_ids(i), IdKind::kPrincipal,
+                                      StrCat("remove_member_ids[", i, "]")));
+  }
+  std::lock_guard lock(assign_mu_);
+  auto r = LoadCase(req.case_id());
+  Target target{.case_id = req.case_id()};
+  if (r.ok()) {
+    HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
+  }
+  HOIDLA_RETURN_IF_ERROR(
+      ReferencedField(policy_->Check(ctx, Action::kWriteCase, target), "case_id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "case_id"));
+  if (r->status() == v1::CASE_STATUS_CLOSED) {
+    return absl::FailedPreconditionError("case_id: the case is closed and read-only");
+  }
+  std::vector<std::string> members(r->network_member_ids().begin(),
+                                   r->network_member_ids().end());
+  for (int i = 0; i < req.add_member_ids_size(); ++i) {
+    const std::string& id = req.add_member_ids(i);
+    const std::string field = StrCat("add_member_ids[", i, "]");
+    // Only existence and kind: network members belong to other
+    // organisations, which the caller need not see.
+    rec::PrincipalRecord p;
+    absl::Status s = records_.Get("prn", id, keys::kSystemSubject, &p);
+    if (s.code() == absl::StatusCode::kNotFound) return absl::NotFoundError(StrCat(field, ": not found"));
+    HOIDLA_RETURN_IF_ERROR(s);
+    if (p.kind() != v1::PRINCIPAL_KIND_PARTNER_WORKER) {
+      return FieldError(field, "a case network member is a partner agency worker");
+    }
+    if (std::find(members.begin(), members.end(), id) == members.end()) members.push_back(id);
+  }
+  for (const auto& id : req.remove_member_ids()) {
+    members.erase(std::remove(members.begin(), members.end(), id), members.end());
+  }
+  r->clear_network_member_ids();
+  for (auto& id : members) r->add_network_member_ids(std::move(id));
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r->id(), r->client_id(), *r, &batch));
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));

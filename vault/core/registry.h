@@ -78,6 +78,12 @@ class Registry {
   // worker holds no case_worker or project_manager role in the project.
   absl::StatusOr<v1::Case> AssignCase(const RequestContext& ctx,
                                       const v1::AssignCaseRequest& req);
+  // Adds partner workers to, or removes principals from, the case's network
+  // (who case-network consents release to). NOT_FOUND
+  // "add_member_ids[i]" for an unknown principal, INVALID_ARGUMENT for one
+  // who is not a partner worker; FAILED_PRECONDITION for a closed case.
+  absl::StatusOr<v1::Case> UpdateCaseNetwork(const RequestContext& ctx,
+                                             const v1::UpdateCaseNetworkRequest& req);
   // Closes an open case (read-only from then on; its retention clock
   // starts). Project managers, heads and the assigned case worker.
   // FAILED_PRECONDITION when closed already; NOT_FOUND "follow_up_record_id"

@@ -31,6 +31,9 @@ struct Release {
   // project (its members).
   std::string recipient_organization_id;
   std::string recipient_project_id;
+  // A case-network release: the principal it was found for (a member of
+  // the case's network), who alone it names.
+  std::string recipient_principal_id;
 };
 
 // An item a caller asks for. `kind` and `item_id` empty: any item of the

@@ -420,6 +420,12 @@ grpc::Status VaultService::ListInstruments(grpc::ServerContext* c, const v1::Lis
                                  v1::ListInstrumentsResponse* resp) {
   return Unary(c, "ListInstruments", resp, [&](const auto& ctx) { return instruments_->List(ctx, *req); });
 }
+grpc::Status VaultService::UpdateCaseNetwork(grpc::ServerContext* c,
+                                             const v1::UpdateCaseNetworkRequest* req,
+                                             v1::Case* resp) {
+  return Unary(c, "UpdateCaseNetwork", resp,
+               [&](const auto& ctx) { return registry_->UpdateCaseNetwork(ctx, *req); });
+}
 grpc::Status VaultService::GetAccessReport(grpc::ServerContext* c,
                                            const v1::GetAccessReportRequest* req,
                                            v1::AccessReport* resp) {

@@ -150,6 +150,8 @@ class VaultService final : public v1::Vault::Service {
                       v1::Instrument* resp) override;
   grpc::Status ListInstruments(grpc::ServerContext* c, const v1::ListInstrumentsRequest* req,
                       v1::ListInstrumentsResponse* resp) override;
+  grpc::Status UpdateCaseNetwork(grpc::ServerContext* c, const v1::UpdateCaseNetworkRequest* req,
+                                 v1::Case* resp) override;
   grpc::Status GetAccessReport(grpc::ServerContext* c, const v1::GetAccessReportRequest* req,
                                v1::AccessReport* resp) override;
   grpc::Status ExportAudit(grpc::ServerContext* c, const v1::ExportAuditRequest* req,
