@@ -140,17 +140,17 @@ absl::StatusOr<rec::RecordSignatures> Records::LoadSignatures(
 
 absl::StatusOr<std::vector<rec::AssessmentRecord>> Records::CaseRecords(
     std::string_view case_id, std::string_view kind) const {
+  // The index holds ids only (a kind in plaintext would say what is known
+  // about the client): the kind is read from the sealed record.
   std::vector<std::string> ids;
   const std::string prefix = StrCat("rec-by-cas/", case_id, "/");
   auto it = store_->Scan(Space::kIndex, prefix);
-  for (; it->Valid(); it->Next()) {
-    if (kind.empty() || it->value() == kind) ids.emplace_back(it->key().substr(prefix.size()));
-  }
+  for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
   HOIDLA_RETURN_IF_ERROR(it->status());
   std::vector<rec::AssessmentRecord> out;
   for (const auto& id : ids) {
     HOIDLA_ASSIGN_OR_RETURN(Chain c, LoadChain(id));
-    out.push_back(c.current());
+    if (kind.empty() || c.current().kind() == kind) out.push_back(c.current());
   }
   return out;
 }
@@ -324,8 +324,8 @@ absl::StatusOr<v1::Record> Records::CreateRecord(const RequestContext& ctx,
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kRec, VersionId(r.id(), 1), r.client_id(), r, &batch));
   batch.Put(Space::kIndex, StrCat("rec-cli/", r.id()), r.client_id());
-  batch.Put(Space::kIndex, StrCat("rec-by-cas/", r.case_id(), "/", r.id()), kind);
-  batch.Put(Space::kIndex, StrCat("rec-by-cli/", r.client_id(), "/", r.id()), kind);
+  batch.Put(Space::kIndex, StrCat("rec-by-cas/", r.case_id(), "/", r.id()), "");
+  batch.Put(Space::kIndex, StrCat("rec-by-cli/", r.client_id(), "/", r.id()), "");
   Target where = target;
   where.object_id = r.id();
   Registry::PutLocation(r.id(), where, &batch);

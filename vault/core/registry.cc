@@ -935,10 +935,10 @@ absl::StatusOr<v1::Case> Registry::CloseCase(const RequestContext& ctx,
   if (!req.follow_up_record_id().empty()) {
     auto where = store_->Get(Space::kIndex,
                              IndexKey("rec-by-cas", r->id(), req.follow_up_record_id()));
-    if (!where.ok() || *where != "plan_evaluation") {
-      return absl::NotFoundError(
-          "follow_up_record_id: not a plan evaluation (B1) of the case");
+    if (where.status().code() == absl::StatusCode::kNotFound) {
+      return absl::NotFoundError("follow_up_record_id: not a record of the case");
     }
+    HOIDLA_RETURN_IF_ERROR(where.status());
   }
   const int64_t now = clock_->NowMicros();
   r->set_status(v1::CASE_STATUS_CLOSED);

@@ -87,7 +87,7 @@ class Registry {
   // Closes an open case (read-only from then on; its retention clock
   // starts). Project managers, heads and the assigned case worker.
   // FAILED_PRECONDITION when closed already; NOT_FOUND "follow_up_record_id"
-  // unless it names a plan evaluation of the case.
+  // unless it names a record of the case (its follow-up evaluation).
   absl::StatusOr<v1::Case> CloseCase(const RequestContext& ctx, const v1::CloseCaseRequest& req);
   // Reopens a closed case (its retention clock stops). FAILED_PRECONDITION
   // when it is open.
