@@ -1115,6 +1115,17 @@ std::vector<Row> BuildTable(World* w) {
         req.set_organization_id(org);
         return req;
       }));
+  add("ReportConcern", "to own_org's P1",            "P P P P P P O P P P",
+      Unary(w, &Stub::ReportConcern, [w] {
+        v1::ReportConcernRequest req;
+        req.set_organization_id(w->org_a);
+        req.set_project_id(w->p1);
+        req.set_given_name("Mari");
+        req.set_family_name("Murelik");
+        req.set_no_personal_code_reason("not known to the reporter");
+        req.set_concern("Laps puudub koolist");
+        return req;
+      }));
   auto network = [w](std::string case_id) {
     return [w, case_id] {
       v1::UpdateCaseNetworkRequest req;

@@ -716,6 +716,82 @@ TEST_F(Records, ACustomRecordFollowsTheInstrumentVersionItNames) {
   EXPECT_EQ(Must(cw_->GetRecord(get)).content().custom().instrument_version(), 1u);
 }
 
+TEST_F(Records, AReportedConcernOpensACaseWhoseReporterTheClientNeverSees) {
+  auto stub = v1::Vault::NewStub(
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  v1::ReportConcernRequest report;
+  report.set_organization_id(org_);
+  report.set_project_id(project_);
+  report.set_given_name("Jaan");
+  report.set_family_name("Jõgi");
+  report.set_personal_code("38001085718");
+  report.set_concern("Lapsed on üksi kodus");
+  report.set_reporter_contact("kool@example.ee");
+  v1::ReportConcernResponse opened;
+  {
+    grpc::ClientContext c;
+    c.AddMetadata("authorization", "Bearer " + partner_token_);
+    ASSERT_TRUE(stub->ReportConcern(&c, report, &opened).ok());
+  }
+  // Staff see the case and who reported.
+  v1::GetCaseRequest get;
+  get.set_id(opened.report_id());
+  auto kase = Connect(head_)->GetCase(get);
+  ASSERT_TRUE(kase.ok()) << kase.status();
+  EXPECT_EQ(kase->origin(), v1::CASE_ORIGIN_THIRD_PARTY_REPORT);
+  EXPECT_EQ(kase->reporter_name(), "partner_worker (Töötukassa)");
+  EXPECT_EQ(kase->reporter_contact(), "kool@example.ee");
+  // A second report about the same person finds the same client.
+  {
+    grpc::ClientContext c;
+    c.AddMetadata("authorization", "Bearer " + partner_token_);
+    v1::ReportConcernResponse again;
+    ASSERT_TRUE(stub->ReportConcern(&c, report, &again).ok());
+    get.set_id(again.report_id());
+    EXPECT_EQ(Connect(head_)->GetCase(get)->client_id(), kase->client_id());
+  }
+  // Staff cannot report; the reporter reads nothing of the client.
+  {
+    grpc::ClientContext c;
+    c.AddMetadata("authorization", "Bearer " + head_);
+    v1::ReportConcernResponse none;
+    EXPECT_EQ(stub->ReportConcern(&c, report, &none).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  // The client's report and export withhold the reporter.
+  v1::CreatePrincipalRequest sreq;
+  sreq.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_DATA_SUBJECT);
+  sreq.mutable_principal()->set_client_id(kase->client_id());
+  auto subject = Connect(head_)->CreatePrincipal(sreq);
+  ASSERT_TRUE(subject.ok()) << subject.status();
+  v1::IssueTokenRequest treq;
+  treq.set_principal_id(subject->id());
+  treq.set_ttl_seconds(3600);
+  auto token = Connect(head_)->IssueToken(treq);
+  ASSERT_TRUE(token.ok());
+  grpc::ClientContext c;
+  c.AddMetadata("authorization", "Bearer " + token->token());
+  v1::ExportSubjectDataRequest ereq;
+  ereq.set_client_id(kase->client_id());
+  v1::SubjectDataExport out;
+  ASSERT_TRUE(stub->ExportSubjectData(&c, ereq, &out).ok());
+  int withheld = 0;
+  for (const auto& e : out.accesses()) {
+    if (e.action() == "report_concern") {
+      EXPECT_TRUE(e.actor().withheld());
+      EXPECT_EQ(e.actor().principal_id(), "");
+      ++withheld;
+    }
+  }
+  EXPECT_EQ(withheld, 2);
+  const std::string bytes = out.SerializeAsString();
+  EXPECT_EQ(bytes.find("Töötukassa"), std::string::npos);
+  EXPECT_EQ(bytes.find("kool@example.ee"), std::string::npos);
+  get.set_id(opened.report_id());
+  EXPECT_EQ(Connect(partner_token_, "child_protection")->GetCase(get).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
 TEST_F(Records, ACaseOpenedFromAReportKeepsTheReporterForStaff) {
   v1::CreateCaseRequest req;
   req.mutable_case_()->set_project_id(project_);

@@ -57,7 +57,7 @@ const std::map<Role, std::set<Action>>& RoleTable() {
       // only through Target::release.
       {Role::kPartnerWorker,
        {A::kWhoAmI, A::kReadDocument, A::kListDocuments, A::kDownloadDocument,
-        A::kQueryExistence, A::kReadRecord, A::kListRecords}},
+        A::kQueryExistence, A::kReadRecord, A::kListRecords, A::kReportConcern}},
       // Read the audit log and consent history, never contents.
       {Role::kAuditor,
        {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries, A::kReadConsent,
@@ -110,6 +110,8 @@ bool InScope(const Principal& p, const Membership& m, Action action, const Targe
     // per answer by the consents module.
     if (Released(action)) return t.release && IsRecipient(p, m, *t.release);
     if (action == A::kQueryExistence) return true;
+    // To any organisation: reporting reads nothing.
+    if (action == A::kReportConcern) return true;
   }
   switch (ScopeOf(m.role)) {
     case RoleScope::kDeployment:
@@ -197,6 +199,7 @@ std::string_view ActionName(Action action) {
     case A::kExportSubjectData: return "export_subject_data";
     case A::kManageInstruments: return "manage_instruments";
     case A::kReadInstruments: return "read_instruments";
+    case A::kReportConcern: return "report_concern";
   }
   return "unknown";
 }

@@ -80,6 +80,8 @@ enum class Action {
   // An organisation's own instruments (custom record schemas).
   kManageInstruments,
   kReadInstruments,
+  // A partner agency worker's report of a concern to an organisation.
+  kReportConcern,
 };
 std::string_view ActionName(Action action);
 

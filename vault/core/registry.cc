@@ -532,13 +532,7 @@ absl::StatusOr<v1::Client> Registry::CreateClient(const RequestContext& ctx,
 
   storage::WriteBatch batch;
   auto kek_guard = keyring_->HoldKeks();  // until the batch is committed
-  HOIDLA_RETURN_IF_ERROR(keyring_->AddSubjectKey(r.id(), &batch));
-  HOIDLA_RETURN_IF_ERROR(records_.Put(kCli, r.id(), r.id(), r, &batch));
-  batch.Put(Space::kIndex, IndexKey("cli-by-org", r.organization_id(), r.id()), "");
-  PutLocation(r.id(), ClientTarget(r), &batch);
-  for (const auto& p : r.project_ids()) {
-    batch.Put(Space::kIndex, IndexKey("cli-by-prj", p, r.id()), "");
-  }
+  HOIDLA_RETURN_IF_ERROR(PutNewClient(r, &batch));
   std::unique_lock<std::mutex> lock(personal_code_mu_, std::defer_lock);
   if (!r.personal_code().empty()) {
     std::string bkey = BlindIndexKey(*keyring_, r.organization_id(), r.personal_code());
@@ -554,6 +548,124 @@ absl::StatusOr<v1::Client> Registry::CreateClient(const RequestContext& ctx,
   audit::NoteTarget(ctx.audit, r.id(), "", "");
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ClientToApi(r);
+}
+
+absl::Status Registry::PutNewClient(const rec::ClientRecord& r, storage::WriteBatch* batch) {
+  HOIDLA_RETURN_IF_ERROR(keyring_->AddSubjectKey(r.id(), batch));
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kCli, r.id(), r.id(), r, batch));
+  batch->Put(Space::kIndex, IndexKey("cli-by-org", r.organization_id(), r.id()), "");
+  PutLocation(r.id(), ClientTarget(r), batch);
+  for (const auto& p : r.project_ids()) {
+    batch->Put(Space::kIndex, IndexKey("cli-by-prj", p, r.id()), "");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ReportConcernResponse> Registry::ReportConcern(
+    const RequestContext& ctx, const v1::ReportConcernRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(
+      ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.project_id(), IdKind::kProject, "project_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateText("given_name", req.given_name(), true, limits_.max_name_bytes));
+  HOIDLA_RETURN_IF_ERROR(
+      ValidateText("family_name", req.family_name(), true, limits_.max_name_bytes));
+  std::optional<CivilDate> birth;
+  if (!req.personal_code().empty()) {
+    HOIDLA_ASSIGN_OR_RETURN(birth, ValidatePersonalCode(req.personal_code(), "personal_code"));
+    HOIDLA_RETURN_IF_ERROR(ValidateOutputOnlyEmpty("no_personal_code_reason",
+                                                   req.no_personal_code_reason().empty()));
+  } else {
+    HOIDLA_RETURN_IF_ERROR(ValidateText("no_personal_code_reason", req.no_personal_code_reason(),
+                                        true, limits_.max_name_bytes));
+  }
+  HOIDLA_RETURN_IF_ERROR(ValidateText("concern", req.concern(), true, limits_.max_name_bytes));
+  HOIDLA_RETURN_IF_ERROR(ValidateText("reporter_contact", req.reporter_contact(), false, 200));
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReportConcern,
+                                        {.organization_id = req.organization_id()},
+                                        absl::StatusCode::kPermissionDenied));
+  // The reporter is protected: the entry says so before anything else.
+  if (ctx.audit != nullptr) ctx.audit->entry.set_actor_protected(true);
+  auto project = LoadProject(req.project_id());
+  if (project.status().code() == absl::StatusCode::kNotFound ||
+      (project.ok() && project->organization_id() != req.organization_id())) {
+    return absl::NotFoundError("project_id: not found in the organisation");
+  }
+  HOIDLA_RETURN_IF_ERROR(project.status());
+  HOIDLA_ASSIGN_OR_RETURN(auto org, LoadOrganization(req.organization_id()));
+  auto reporter_org = LoadOrganization(ctx.principal.organization_id);
+
+  storage::WriteBatch batch;
+  auto kek_guard = keyring_->HoldKeks();
+  std::lock_guard lock(personal_code_mu_);
+  // The organisation's client with this personal code, or a new one.
+  rec::ClientRecord client;
+  bool known = false;
+  if (!req.personal_code().empty()) {
+    const std::string bkey = BlindIndexKey(*keyring_, org.id(), req.personal_code());
+    auto existing = store_->Get(Space::kIndex, bkey);
+    if (existing.ok()) {
+      HOIDLA_ASSIGN_OR_RETURN(client, LoadClient(*existing));
+      known = true;
+    } else if (existing.status().code() != absl::StatusCode::kNotFound) {
+      return existing.status();
+    }
+  }
+  if (known) {
+    bool in_project = false;
+    for (const auto& p : client.project_ids()) in_project |= p == req.project_id();
+    if (!in_project) {
+      client.add_project_ids(req.project_id());
+      HOIDLA_RETURN_IF_ERROR(records_.Put(kCli, client.id(), client.id(), client, &batch));
+      batch.Put(Space::kIndex, IndexKey("cli-by-prj", req.project_id(), client.id()), "");
+      PutLocation(client.id(), ClientTarget(client), &batch);
+    }
+  } else {
+    client.set_id(NewId(IdKind::kClient));
+    client.set_organization_id(org.id());
+    client.add_project_ids(req.project_id());
+    client.set_given_name(req.given_name());
+    client.set_family_name(req.family_name());
+    client.set_personal_code(req.personal_code());
+    client.set_no_personal_code_reason(req.no_personal_code_reason());
+    if (birth) {
+      client.mutable_date_of_birth()->set_year(birth->year);
+      client.mutable_date_of_birth()->set_month(birth->month);
+      client.mutable_date_of_birth()->set_day(birth->day);
+    }
+    client.set_created_at_micros(clock_->NowMicros());
+    client.set_created_by(ctx.principal.id);
+    HOIDLA_RETURN_IF_ERROR(PutNewClient(client, &batch));
+    if (!req.personal_code().empty()) {
+      batch.Put(Space::kIndex, BlindIndexKey(*keyring_, org.id(), req.personal_code()),
+                client.id());
+    }
+  }
+  rec::CaseRecord r;
+  r.set_id(NewId(IdKind::kCase));
+  r.set_project_id(req.project_id());
+  r.set_client_id(client.id());
+  r.set_organization_id(org.id());
+  r.set_title(req.concern());
+  r.set_status(v1::CASE_STATUS_OPEN);
+  r.set_created_at_micros(clock_->NowMicros());
+  r.set_created_by(ctx.principal.id);
+  r.set_origin(v1::CASE_ORIGIN_THIRD_PARTY_REPORT);
+  r.set_reporter_name(StrCat(ctx.principal.display_name, " (",
+                             reporter_org.ok() ? reporter_org->name() : "partner agency", ")"));
+  r.set_reporter_contact(req.reporter_contact());
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r.id(), r.client_id(), r, &batch));
+  batch.Put(Space::kIndex, IndexKey("cas-by-cli", r.client_id(), r.id()), "");
+  batch.Put(Space::kIndex, IndexKey("cas-by-prj", r.project_id(), r.id()), "");
+  PutLocation(r.id(), CaseLocation(r), &batch);
+  audit::NoteTarget(ctx.audit, client.id(), r.id(), "");
+  if (ctx.audit != nullptr) {
+    ctx.audit->entry.set_organization_id(org.id());
+    ctx.audit->entry.set_project_id(r.project_id());
+  }
+  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
+  v1::ReportConcernResponse out;
+  out.set_report_id(r.id());
+  return out;
 }
 
 absl::StatusOr<v1::Client> Registry::GetClient(const RequestContext& ctx,

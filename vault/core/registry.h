@@ -78,6 +78,14 @@ class Registry {
   // worker holds no case_worker or project_manager role in the project.
   absl::StatusOr<v1::Case> AssignCase(const RequestContext& ctx,
                                       const v1::AssignCaseRequest& req);
+  // A partner worker's report of a concern: opens a case from a third
+  // party's report in the project (registering the person unless the
+  // organisation has a client with the personal code), with the reporter
+  // protected (the audit entry is marked actor_protected). INVALID_ARGUMENT
+  // naming the field; NOT_FOUND "project_id" for a project not of the
+  // organisation; PERMISSION_DENIED for anyone but partner workers.
+  absl::StatusOr<v1::ReportConcernResponse> ReportConcern(const RequestContext& ctx,
+                                                          const v1::ReportConcernRequest& req);
   // Adds partner workers to, or removes principals from, the case's network
   // (who case-network consents release to). NOT_FOUND
   // "add_member_ids[i]" for an unknown principal, INVALID_ARGUMENT for one
@@ -132,6 +140,9 @@ class Registry {
 
  private:
   std::string NewId(IdKind kind) const;
+  // Adds a new client's subject key, record and indexes to `batch` (not its
+  // blind index, which needs personal_code_mu_).
+  absl::Status PutNewClient(const rec::ClientRecord& r, storage::WriteBatch* batch);
   // OK when `worker_id` holds case_worker or project_manager in the project;
   // INVALID_ARGUMENT naming `field` otherwise.
   absl::Status CheckWorker(std::string_view worker_id, std::string_view project_id,

@@ -426,6 +426,12 @@ grpc::Status VaultService::UpdateCaseNetwork(grpc::ServerContext* c,
   return Unary(c, "UpdateCaseNetwork", resp,
                [&](const auto& ctx) { return registry_->UpdateCaseNetwork(ctx, *req); });
 }
+grpc::Status VaultService::ReportConcern(grpc::ServerContext* c,
+                                         const v1::ReportConcernRequest* req,
+                                         v1::ReportConcernResponse* resp) {
+  return Unary(c, "ReportConcern", resp,
+               [&](const auto& ctx) { return registry_->ReportConcern(ctx, *req); });
+}
 grpc::Status VaultService::GetAccessReport(grpc::ServerContext* c,
                                            const v1::GetAccessReportRequest* req,
                                            v1::AccessReport* resp) {

@@ -152,6 +152,8 @@ class VaultService final : public v1::Vault::Service {
                       v1::ListInstrumentsResponse* resp) override;
   grpc::Status UpdateCaseNetwork(grpc::ServerContext* c, const v1::UpdateCaseNetworkRequest* req,
                                  v1::Case* resp) override;
+  grpc::Status ReportConcern(grpc::ServerContext* c, const v1::ReportConcernRequest* req,
+                             v1::ReportConcernResponse* resp) override;
   grpc::Status GetAccessReport(grpc::ServerContext* c, const v1::GetAccessReportRequest* req,
                                v1::AccessReport* resp) override;
   grpc::Status ExportAudit(grpc::ServerContext* c, const v1::ExportAuditRequest* req,
