@@ -514,21 +514,10 @@ absl::StatusOr<v1::Client> Registry::CreateClient(const RequestContext& ctx,
     }
   }
 
-  rec::ClientRecord r;
-  r.set_id(NewId(IdKind::kClient));
-  r.set_organization_id(c.organization_id());
+  rec::ClientRecord r =
+      NewClientRecord(c.organization_id(), c.given_name(), c.family_name(), c.personal_code(),
+                      c.no_personal_code_reason(), birth, ctx.principal.id);
   for (const auto& p : c.project_ids()) r.add_project_ids(p);
-  r.set_given_name(c.given_name());
-  r.set_family_name(c.family_name());
-  r.set_personal_code(c.personal_code());
-  r.set_no_personal_code_reason(c.no_personal_code_reason());
-  if (birth) {
-    r.mutable_date_of_birth()->set_year(birth->year);
-    r.mutable_date_of_birth()->set_month(birth->month);
-    r.mutable_date_of_birth()->set_day(birth->day);
-  }
-  r.set_created_at_micros(clock_->NowMicros());
-  r.set_created_by(ctx.principal.id);
 
   storage::WriteBatch batch;
   auto kek_guard = keyring_->HoldKeks();  // until the batch is committed
@@ -548,6 +537,36 @@ absl::StatusOr<v1::Client> Registry::CreateClient(const RequestContext& ctx,
   audit::NoteTarget(ctx.audit, r.id(), "", "");
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ClientToApi(r);
+}
+
+rec::ClientRecord Registry::NewClientRecord(std::string_view org, std::string_view given,
+                                           std::string_view family, std::string_view code,
+                                           std::string_view no_code_reason,
+                                           const std::optional<CivilDate>& birth,
+                                           std::string_view created_by) const {
+  rec::ClientRecord r;
+  r.set_id(NewId(IdKind::kClient));
+  r.set_organization_id(std::string(org));
+  r.set_given_name(std::string(given));
+  r.set_family_name(std::string(family));
+  r.set_personal_code(std::string(code));
+  r.set_no_personal_code_reason(std::string(no_code_reason));
+  if (birth) {
+    r.mutable_date_of_birth()->set_year(birth->year);
+    r.mutable_date_of_birth()->set_month(birth->month);
+    r.mutable_date_of_birth()->set_day(birth->day);
+  }
+  r.set_created_at_micros(clock_->NowMicros());
+  r.set_created_by(std::string(created_by));
+  return r;
+}
+
+absl::Status Registry::PutNewCase(const rec::CaseRecord& r, storage::WriteBatch* batch) {
+  HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r.id(), r.client_id(), r, batch));
+  batch->Put(Space::kIndex, IndexKey("cas-by-cli", r.client_id(), r.id()), "");
+  batch->Put(Space::kIndex, IndexKey("cas-by-prj", r.project_id(), r.id()), "");
+  PutLocation(r.id(), CaseLocation(r), batch);
+  return absl::OkStatus();
 }
 
 absl::Status Registry::PutNewClient(const rec::ClientRecord& r, storage::WriteBatch* batch) {
@@ -620,20 +639,9 @@ absl::StatusOr<v1::ReportConcernResponse> Registry::ReportConcern(
       PutLocation(client.id(), ClientTarget(client), &batch);
     }
   } else {
-    client.set_id(NewId(IdKind::kClient));
-    client.set_organization_id(org.id());
+    client = NewClientRecord(org.id(), req.given_name(), req.family_name(), req.personal_code(),
+                             req.no_personal_code_reason(), birth, ctx.principal.id);
     client.add_project_ids(req.project_id());
-    client.set_given_name(req.given_name());
-    client.set_family_name(req.family_name());
-    client.set_personal_code(req.personal_code());
-    client.set_no_personal_code_reason(req.no_personal_code_reason());
-    if (birth) {
-      client.mutable_date_of_birth()->set_year(birth->year);
-      client.mutable_date_of_birth()->set_month(birth->month);
-      client.mutable_date_of_birth()->set_day(birth->day);
-    }
-    client.set_created_at_micros(clock_->NowMicros());
-    client.set_created_by(ctx.principal.id);
     HOIDLA_RETURN_IF_ERROR(PutNewClient(client, &batch));
     if (!req.personal_code().empty()) {
       batch.Put(Space::kIndex, BlindIndexKey(*keyring_, org.id(), req.personal_code()),
@@ -653,10 +661,7 @@ absl::StatusOr<v1::ReportConcernResponse> Registry::ReportConcern(
   r.set_reporter_name(StrCat(ctx.principal.display_name, " (",
                              reporter_org.ok() ? reporter_org->name() : "partner agency", ")"));
   r.set_reporter_contact(req.reporter_contact());
-  HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r.id(), r.client_id(), r, &batch));
-  batch.Put(Space::kIndex, IndexKey("cas-by-cli", r.client_id(), r.id()), "");
-  batch.Put(Space::kIndex, IndexKey("cas-by-prj", r.project_id(), r.id()), "");
-  PutLocation(r.id(), CaseLocation(r), &batch);
+  HOIDLA_RETURN_IF_ERROR(PutNewCase(r, &batch));
   audit::NoteTarget(ctx.audit, client.id(), r.id(), "");
   if (ctx.audit != nullptr) {
     ctx.audit->entry.set_organization_id(org.id());
@@ -902,10 +907,7 @@ absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
   r.set_reporter_contact(c.reporter_contact());
   r.set_linked_case_id(c.linked_case_id());
   storage::WriteBatch batch;
-  HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r.id(), r.client_id(), r, &batch));
-  batch.Put(Space::kIndex, IndexKey("cas-by-cli", r.client_id(), r.id()), "");
-  batch.Put(Space::kIndex, IndexKey("cas-by-prj", r.project_id(), r.id()), "");
-  PutLocation(r.id(), CaseLocation(r), &batch);
+  HOIDLA_RETURN_IF_ERROR(PutNewCase(r, &batch));
   audit::NoteTarget(ctx.audit, r.client_id(), r.id(), "");
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(r);

@@ -14,6 +14,7 @@
 #define HOIDLA_VAULT_CORE_REGISTRY_H_
 
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -23,6 +24,7 @@
 #include "vault/common/clock.h"
 #include "vault/common/ids.h"
 #include "vault/core/limits.h"
+#include "vault/core/isikukood.h"
 #include "vault/core/policy.h"
 #include "vault/core/principal.h"
 #include "vault/core/sealed_records.h"
@@ -143,6 +145,15 @@ class Registry {
   // Adds a new client's subject key, record and indexes to `batch` (not its
   // blind index, which needs personal_code_mu_).
   absl::Status PutNewClient(const rec::ClientRecord& r, storage::WriteBatch* batch);
+  // A new client record (id, names, code or the reason for none, birth date,
+  // creation stamp); the caller adds its projects.
+  rec::ClientRecord NewClientRecord(std::string_view org, std::string_view given,
+                                    std::string_view family, std::string_view code,
+                                    std::string_view no_code_reason,
+                                    const std::optional<CivilDate>& birth,
+                                    std::string_view created_by) const;
+  // Adds a new case's record and indexes to `batch`.
+  absl::Status PutNewCase(const rec::CaseRecord& r, storage::WriteBatch* batch);
   // OK when `worker_id` holds case_worker or project_manager in the project;
   // INVALID_ARGUMENT naming `field` otherwise.
   absl::Status CheckWorker(std::string_view worker_id, std::string_view project_id,
