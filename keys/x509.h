@@ -27,6 +27,16 @@ absl::Status ValidateCaCertificate(std::string_view pem, std::string_view field)
 absl::Status VerifyIssuedBy(std::string_view cert_pem, std::string_view ca_pem,
                             int64_t now_seconds);
 
+// VerifyIssuedBy, and when `crl_pem` is not empty, the certificate must not
+// be revoked by those CRLs (one of its issuer, current at `now_seconds`: a
+// list past its nextUpdate fails closed). UNAUTHENTICATED otherwise.
+absl::Status VerifyIssuedBy(std::string_view cert_pem, std::string_view ca_pem,
+                            std::string_view crl_pem, int64_t now_seconds);
+
+// OK when `crl_pem` holds at least one PEM X.509 CRL; INVALID_ARGUMENT
+// naming `field` otherwise.
+absl::Status ValidateCrl(std::string_view crl_pem, std::string_view field);
+
 }  // namespace hoidla::keys
 
 #endif  // HOIDLA_KEYS_X509_H_

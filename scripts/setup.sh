@@ -10,6 +10,7 @@ PACKAGES=(
   librocksdb-dev libsodium-dev libssl-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libspdlog-dev
+  libcjose-dev libjansson-dev
   openssl
 )
 

@@ -18,7 +18,11 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -27,6 +31,8 @@
 #include "keys/master.h"
 #include "vault/service/config.h"
 #include "vault/service/server.h"
+#include "keys/jwt.h"
+#include "vault/service/dev_idp.h"
 
 namespace {
 
@@ -127,6 +133,27 @@ int main(int argc, char** argv) {
   change->add_option("--new-passphrase-file", mk_new_pass_file, "file holding the new passphrase");
   change->add_option("--strength", strength, "Argon2id cost: interactive, moderate, sensitive");
 
+  auto* idp = app.add_subcommand(
+      "dev-idp", "development identity provider: sign ID tokens with the data folder's dev key");
+  idp->require_subcommand(1);
+  std::string idp_dir = "var/data", idp_issuer, idp_audience(hoidla::service::kDevAudience),
+              idp_subject;
+  std::vector<std::string> idp_claims;
+  int64_t idp_ttl = 3600;
+  auto* idp_jwks = idp->add_subcommand("jwks", "print the public JWKS (for an organisation's "
+                                               "identity provider setting)");
+  idp_jwks->add_option("--data-dir", idp_dir, "data folder (default var/data)");
+  auto* idp_token = idp->add_subcommand("token", "print a signed ID token");
+  idp_token->add_option("--data-dir", idp_dir, "data folder (default var/data)");
+  idp_token->add_option("--issuer", idp_issuer,
+                        "iss (default: the data subjects' development issuer)");
+  idp_token->add_option("--audience", idp_audience, "aud (default hoidla)");
+  idp_token->add_option("--subject", idp_subject,
+                        "sub: a principal id (staff) or EE + personal code (a data subject)")
+      ->required();
+  idp_token->add_option("--claim", idp_claims, "extra string claim name=value (repeatable)");
+  idp_token->add_option("--ttl", idp_ttl, "lifetime in seconds (default 3600)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -163,6 +190,39 @@ int main(int argc, char** argv) {
     auto s = hoidla::keys::ChangeMasterKeyPassphrase(mk_file, *old_pass, *new_pass, *st);
     if (!s.ok()) return Fail(s.code() == absl::StatusCode::kPermissionDenied ? 2 : 1, s);
     std::cout << "passphrase changed\n";
+    return 0;
+  }
+
+  if (idp_jwks->parsed() || idp_token->parsed()) {
+    std::cerr << "WARNING: development identity provider; its key is in plaintext in the data "
+                 "folder. Never use it with real data.\n";
+    auto key = hoidla::service::LoadOrCreateDevIdpKey(idp_dir);
+    if (!key.ok()) return Fail(1, key.status());
+    if (idp_jwks->parsed()) {
+      std::cout << key->public_jwks_json << "\n";
+      return 0;
+    }
+    if (idp_ttl < 1 || idp_ttl > 24 * 3600) {
+      return Fail(1, absl::InvalidArgumentError("--ttl: must be 1 to 86400"));
+    }
+    nlohmann::json claims = {
+        {"iss", idp_issuer.empty() ? std::string(hoidla::service::kDevSubjectIssuer) : idp_issuer},
+        {"aud", idp_audience},
+        {"sub", idp_subject}};
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    claims["iat"] = now;
+    claims["nbf"] = now;
+    claims["exp"] = now + idp_ttl;
+    for (const auto& c : idp_claims) {
+      size_t eq = c.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return Fail(1, absl::InvalidArgumentError("--claim: name=value"));
+      }
+      claims[c.substr(0, eq)] = c.substr(eq + 1);
+    }
+    auto jwt = hoidla::keys::SignJwt(*key, claims.dump());
+    if (!jwt.ok()) return Fail(1, jwt.status());
+    std::cout << *jwt << "\n";
     return 0;
   }
 

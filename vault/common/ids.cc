@@ -21,6 +21,7 @@ std::string_view IdPrefix(IdKind kind) {
     case IdKind::kDisclosure: return "dsc";
     case IdKind::kRecord: return "rec";
     case IdKind::kInstrument: return "ins";
+    case IdKind::kGrantRequest: return "grq";
   }
   return "unk";
 }

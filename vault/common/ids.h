@@ -28,6 +28,7 @@ enum class IdKind {
   kDisclosure,
   kRecord,
   kInstrument,
+  kGrantRequest,
 };
 
 // Returns the prefix for `kind`, for example "org".

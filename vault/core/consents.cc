@@ -137,9 +137,23 @@ void Consents::AppendGrants(const Chain& chain, rec::ReleaseState* state) {
       const int64_t from = std::max(v.recorded_at_micros(), p.valid_from_micros());
       const int64_t until = std::min(end, p.valid_until_micros());
       if (from >= until) continue;
+      // A recipient project of the consent's own organisation receives
+      // nothing until the holding project's manager confirmed the version.
+      const bool unconfirmed =
+          v.release_confirmation_required() && v.release_confirmed_by().empty();
+      google::protobuf::RepeatedPtrField<rec::ConsentRecipientRecord> recipients;
+      for (const auto& r : p.recipients()) {
+        if (unconfirmed && r.kind() == v1::RECIPIENT_KIND_PROJECT &&
+            r.organization_id() == v.organization_id()) {
+          continue;
+        }
+        *recipients.Add() = r;
+      }
+      if (recipients.empty()) continue;
       auto* g = state->add_grants();
       g->set_basis(StrCat("consent:", v.id(), "/", v.version()));
-      *g->mutable_recipients() = p.recipients();
+      g->set_holding_project_id(v.project_id());
+      *g->mutable_recipients() = std::move(recipients);
       *g->mutable_kinds() = p.kinds();
       *g->mutable_purposes() = p.purposes();
       g->set_from_micros(from);
@@ -223,6 +237,9 @@ std::optional<Release> Consents::Decide(const rec::ReleaseState& state,
       if (!contains(g.purposes(), purpose)) continue;
       if (!query.kind.empty() && !contains(g.kinds(), query.kind)) continue;
       if (query.kind.empty() && !query.item_id.empty()) continue;  // an item of unknown kind
+      // Only what the consent's own project holds.
+      if (g.holding_project_id().empty()) continue;
+      if (!query.item_id.empty() && query.project_id != g.holding_project_id()) continue;
     }
     for (const auto& r : g.recipients()) {
       if (r.kind() == v1::RECIPIENT_KIND_CASE_NETWORK) {
@@ -468,6 +485,14 @@ v1::Consent Consents::ToApi(const rec::ConsentRecord& r, const Chain& chain) con
   c.set_project_id(r.project_id());
   c.set_case_id(r.case_id());
   c.set_organization_id(r.organization_id());
+  if (r.release_confirmation_required()) {
+    auto* rc = c.mutable_release_confirmation();
+    rc->set_required(true);
+    rc->set_confirmed_by(r.release_confirmed_by());
+    if (!r.release_confirmed_by().empty()) {
+      *rc->mutable_confirmed_at() = ToTimestamp(r.release_confirmed_at_micros());
+    }
+  }
   auto* g = c.mutable_given_by();
   g->set_kind(static_cast<v1::ConsentGiverKind>(r.giver_kind()));
   g->set_name(r.giver_name());
@@ -623,6 +648,9 @@ absl::StatusOr<v1::ConsentReceipt> Consents::RecordConsent(const RequestContext&
   }
   rec::ConsentRecord r;
   HOIDLA_RETURN_IF_ERROR(FromApi(ctx, c, *client, &r));
+  r.set_organization_id(client->organization_id());
+  r.set_case_id(c.case_id());
+  HOIDLA_RETURN_IF_ERROR(CheckRecorderReach(ctx, &r));
   r.set_id(NewId(IdKind::kConsent, *clock_));
   r.set_version(1);
   r.set_client_id(c.client_id());
@@ -703,6 +731,7 @@ absl::StatusOr<v1::ConsentReceipt> Consents::ReviseConsent(const RequestContext&
   r.set_case_id(c.case_id().empty() ? cur.case_id() : c.case_id());
   if (r.case_id() != cur.case_id()) return FieldError("consent.case_id", "a revision keeps the case");
   r.set_organization_id(cur.organization_id());
+  HOIDLA_RETURN_IF_ERROR(CheckRecorderReach(ctx, &r));
   r.set_recorded_by(ctx.principal.id);
   r.set_recorded_at_micros(std::max(clock_->NowMicros(), cur.recorded_at_micros() + 1));
   chain->versions.push_back(r);
@@ -719,6 +748,119 @@ absl::StatusOr<v1::ConsentReceipt> Consents::ReviseConsent(const RequestContext&
   *out.mutable_consent() = ToApi(r, *chain);
   out.set_receipt(std::move(receipt));
   return out;
+}
+
+absl::Status Consents::CheckRecorderReach(const RequestContext& ctx,
+                                          rec::ConsentRecord* r) const {
+  const Principal& who = ctx.principal;
+  auto member_of_org = [&](std::string_view org) {
+    for (const auto& m : who.memberships) {
+      if (m.organization_id == org) return true;
+    }
+    return false;
+  };
+  auto member_of_project = [&](std::string_view prj) {
+    for (const auto& m : who.memberships) {
+      if (!m.project_id.empty() && m.project_id == prj) return true;
+    }
+    return false;
+  };
+  bool confirmation = false;
+  for (int i = 0; i < r->provisions_size(); ++i) {
+    const auto& p = r->provisions(i);
+    for (int j = 0; j < p.recipients_size(); ++j) {
+      const auto& rc = p.recipients(j);
+      const std::string field = StrCat("consent.provisions[", i, "].recipients[", j, "]");
+      switch (rc.kind()) {
+        case v1::RECIPIENT_KIND_ORGANIZATION:
+          if (member_of_org(rc.organization_id())) {
+            return absl::PermissionDeniedError(
+                StrCat(field, ": the recorder works for this recipient; a consent never widens "
+                              "its recorder's reach"));
+          }
+          break;
+        case v1::RECIPIENT_KIND_PROJECT:
+          if (member_of_project(rc.project_id())) {
+            return absl::PermissionDeniedError(
+                StrCat(field, ": the recorder works in this recipient project; a consent never "
+                              "widens its recorder's reach"));
+          }
+          if (rc.organization_id() == r->organization_id()) confirmation = true;
+          break;
+        case v1::RECIPIENT_KIND_CASE_NETWORK: {
+          auto kase = registry_->LoadCase(rc.case_id().empty() ? r->case_id() : rc.case_id());
+          if (kase.ok()) {
+            const auto& ids = kase->network_member_ids();
+            if (std::find(ids.begin(), ids.end(), who.id) != ids.end()) {
+              return absl::PermissionDeniedError(
+                  StrCat(field, ": the recorder belongs to this case network; a consent never "
+                                "widens its recorder's reach"));
+            }
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+  r->set_release_confirmation_required(confirmation);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Consent> Consents::ConfirmConsentRelease(
+    const RequestContext& ctx, const v1::ConfirmConsentReleaseRequest& req) {
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.consent_id(), IdKind::kConsent, "consent_id"));
+  if (req.version() == 0) return FieldError("version", "required");
+  std::lock_guard lock(write_mu_);
+  auto chain = LoadChain(req.consent_id());
+  Target target = registry_->LocationOf(req.consent_id());
+  if (chain.ok()) {
+    auto client = registry_->LoadClient(chain->current().client_id());
+    if (client.ok()) target = registry_->ClientTarget(*client);
+    target.project_id = chain->current().project_id();
+  }
+  target.object_id = req.consent_id();
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteConsent, target));
+  if (chain.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError("consent_id: not found");
+  }
+  HOIDLA_RETURN_IF_ERROR(chain.status());
+  rec::ConsentRecord& cur = chain->versions.back();
+  if (req.version() != cur.version()) {
+    return absl::AbortedError(StrCat("version: the current version is ", cur.version()));
+  }
+  bool manager = false;
+  for (const auto& m : ctx.principal.memberships) {
+    manager |= (m.role == Role::kProjectManager && m.project_id == cur.project_id()) ||
+               (m.role == Role::kHeadOfOrganization && m.organization_id == cur.organization_id());
+  }
+  if (!manager || !ctx.acting_through.empty()) {
+    return absl::PermissionDeniedError(
+        "consent_id: only a project manager of the consent's project confirms a release");
+  }
+  if (cur.recorded_by() == ctx.principal.id) {
+    return absl::PermissionDeniedError(
+        "consent_id: the recorder of the version may not confirm its release");
+  }
+  if (!cur.release_confirmation_required() || !cur.release_confirmed_by().empty()) {
+    return absl::FailedPreconditionError(
+        "version: needs no confirmation or is confirmed already");
+  }
+  if (chain->withdrawal.withdrawn_at_micros() != 0) {
+    return absl::FailedPreconditionError("consent_id: the consent was withdrawn");
+  }
+  cur.set_release_confirmed_by(ctx.principal.id);
+  cur.set_release_confirmed_at_micros(clock_->NowMicros());
+  storage::WriteBatch batch;
+  HOIDLA_RETURN_IF_ERROR(
+      records_.Put(kCns, VersionId(cur.id(), cur.version()), cur.client_id(), cur, &batch));
+  HOIDLA_RETURN_IF_ERROR(UpdateState(
+      cur.client_id(), StrCat("consent:", cur.id(), "/"),
+      [&](rec::ReleaseState* state) { AppendGrants(*chain, state); }, &batch));
+  audit::NoteTarget(ctx.audit, cur.client_id(), cur.case_id(), cur.id());
+  HOIDLA_RETURN_IF_ERROR(CommitChange(ctx, cur.client_id(), std::move(batch)));
+  return ToApi(cur, *chain);
 }
 
 absl::StatusOr<v1::Consent> Consents::WithdrawConsent(const RequestContext& ctx,

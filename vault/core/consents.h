@@ -76,6 +76,9 @@ class Consents : public ReleaseSource {
   absl::StatusOr<v1::ConsentReceipt> ReviseConsent(const RequestContext& ctx,
                                                    const v1::ReviseConsentRequest& req);
   // Withdraws the consent now. FAILED_PRECONDITION when already withdrawn.
+  // ConfirmConsentRelease (vault.proto).
+  absl::StatusOr<v1::Consent> ConfirmConsentRelease(const RequestContext& ctx,
+                                                    const v1::ConfirmConsentReleaseRequest& req);
   absl::StatusOr<v1::Consent> WithdrawConsent(const RequestContext& ctx,
                                               const v1::WithdrawConsentRequest& req);
   absl::StatusOr<v1::Consent> GetConsent(const RequestContext& ctx,
@@ -125,6 +128,12 @@ class Consents : public ReleaseSource {
                                        int64_t now_micros, const NetworkCheck& in_network = {});
 
  private:
+  // A consent never widens its recorder's reach: PERMISSION_DENIED naming
+  // the recipient when it is the recorder (an organisation or project they
+  // work in, a case network they belong to). Marks `r` as needing the
+  // holding project's manager's confirmation when it names a project of its
+  // own organisation. `r` has its organisation and case set.
+  absl::Status CheckRecorderReach(const RequestContext& ctx, rec::ConsentRecord* r) const;
   struct Chain;  // every version of one consent
   absl::StatusOr<Chain> LoadChain(std::string_view consent_id) const;
   // Reads a case's network from the registry.

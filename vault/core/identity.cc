@@ -32,7 +32,9 @@ std::string CertificateKey(std::string_view subject) {
 std::string PrincipalOrgIndex(std::string_view org, std::string_view id) {
   return StrCat("prn-by-org/", org, "/", id);
 }
-
+std::string TokenPrincipalIndex(std::string_view prn, std::string_view token_id) {
+  return StrCat("tok-by-prn/", prn, "/", token_id);
+}
 }  // namespace
 
 v1::Principal PrincipalToApi(const rec::PrincipalRecord& r) {
@@ -52,12 +54,15 @@ v1::Principal PrincipalToApi(const rec::PrincipalRecord& r) {
   p.set_may_act_for_users(r.may_act_for_users());
   for (const auto& subject : r.certificate_subjects()) p.add_certificate_subjects(subject);
   p.set_client_id(r.client_id());
+  p.set_disabled(r.disabled());
+  if (r.disabled()) *p.mutable_disabled_at() = ToTimestamp(r.disabled_at_micros());
+  p.set_disabled_by(r.disabled_by());
   return p;
 }
 
 Principal PrincipalFromRecord(const rec::PrincipalRecord& r) {
-  Principal p{r.id(), r.display_name(), r.kind(), r.organization_id(), {},
-              r.may_act_for_users(), r.client_id()};
+  Principal p{r.id(),   r.display_name(),        r.kind(),      r.organization_id(), {},
+              r.may_act_for_users(), r.client_id(), r.disabled()};
   for (const auto& m : r.memberships()) {
     // An unknown role name (from a newer version) grants nothing.
     if (auto role = ParseRole(m.role())) {
@@ -108,7 +113,8 @@ absl::StatusOr<rec::PrincipalRecord> Identity::LoadVisiblePrincipal(const Reques
   return r;
 }
 
-absl::StatusOr<Principal> Identity::Authenticate(std::string_view token) const {
+absl::StatusOr<Principal> Identity::Authenticate(std::string_view token,
+                                                 Credential* credential) const {
   if (!token.starts_with(kTokenPrefix) || token.size() != kTokenPrefix.size() + 43) {
     return Unauthenticated();
   }
@@ -117,17 +123,23 @@ absl::StatusOr<Principal> Identity::Authenticate(std::string_view token) const {
   if (!raw.ok()) return absl::UnavailableError("credential store unavailable");
   rec::TokenRecord tok;
   if (!tok.ParseFromString(*raw)) return absl::DataLossError("stored token record is corrupt");
-  if (tok.revoked()) return Unauthenticated();
+  if (tok.revoked() || !tok.pending_grant_id().empty()) return Unauthenticated();
   if (tok.expires_at_micros() != 0 && tok.expires_at_micros() <= clock_->NowMicros()) {
     return Unauthenticated();
   }
   auto prn = LoadPrincipal(tok.principal_id());
   if (prn.status().code() == absl::StatusCode::kNotFound) return Unauthenticated();
   if (!prn.ok()) return prn.status();
+  if (prn->disabled()) return Unauthenticated();
+  if (credential != nullptr) {
+    credential->token_id = tok.token_id();
+    credential->expires_at_micros = tok.expires_at_micros();
+  }
   return PrincipalFromRecord(*prn);
 }
 
-void Identity::AddToken(std::string_view principal_id, int64_t expires_at_micros,
+void Identity::AddToken(std::string_view principal_id, int64_t expires_at_micros, int kind,
+                        std::string_view issued_by, std::string_view pending_grant_id,
                         storage::WriteBatch* batch, std::string* token,
                         std::string* token_id) {
   std::string raw = keys::RandomString(32);
@@ -139,9 +151,32 @@ void Identity::AddToken(std::string_view principal_id, int64_t expires_at_micros
   rec.set_created_at_micros(clock_->NowMicros());
   rec.set_expires_at_micros(expires_at_micros);
   rec.set_token_id(*token_id);
+  rec.set_kind(kind);
+  rec.set_issued_by(std::string(issued_by));
+  rec.set_pending_grant_id(std::string(pending_grant_id));
   std::string key = TokenKey(*token);
   batch->Put(Space::kMeta, key, rec.SerializeAsString());
   batch->Put(Space::kIndex, TokenIdKey(*token_id), key);
+  batch->Put(Space::kIndex, TokenPrincipalIndex(principal_id, *token_id), key);
+}
+
+absl::StatusOr<std::pair<std::string, rec::TokenRecord>> Identity::LoadTokenById(
+    std::string_view token_id) const {
+  auto key = store_->Get(Space::kIndex, TokenIdKey(token_id));
+  if (key.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError("token_id: not found");
+  }
+  HOIDLA_RETURN_IF_ERROR(key.status());
+  auto raw = store_->Get(Space::kMeta, *key);
+  if (raw.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError("token_id: not found");
+  }
+  HOIDLA_RETURN_IF_ERROR(raw.status());
+  rec::TokenRecord tok;
+  if (!tok.ParseFromString(*raw) || tok.token_id() != token_id) {
+    return absl::DataLossError("stored token record is corrupt");
+  }
+  return std::make_pair(std::move(*key), std::move(tok));
 }
 
 absl::StatusOr<Principal> Identity::AuthenticateCertificate(std::string_view pem) const {
@@ -154,36 +189,12 @@ absl::StatusOr<Principal> Identity::AuthenticateCertificate(std::string_view pem
   if (!prn.ok()) return Unauthenticated();
   bool mapped = false;
   for (const auto& s : prn->certificate_subjects()) mapped |= (s == *subject);
-  if (!mapped || prn->organization_id().empty()) return Unauthenticated();
+  if (!mapped || prn->organization_id().empty() || prn->disabled()) return Unauthenticated();
   auto org = registry_->LoadOrganization(prn->organization_id());
   if (!org.ok() || org->client_ca_pem().empty()) return Unauthenticated();
-  HOIDLA_RETURN_IF_ERROR(keys::VerifyIssuedBy(pem, org->client_ca_pem(),
+  HOIDLA_RETURN_IF_ERROR(keys::VerifyIssuedBy(pem, org->client_ca_pem(), org->crl_pem(),
                                               clock_->NowMicros() / 1000000));
   return PrincipalFromRecord(*prn);
-}
-
-absl::StatusOr<v1::Principal> Identity::MapCertificate(const RequestContext& ctx,
-                                                       const v1::MapCertificateRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.principal_id(), IdKind::kPrincipal, "principal_id"));
-  HOIDLA_RETURN_IF_ERROR(ValidateText("subject", req.subject(), true, 1024));
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManagePrincipals, {},
-                                        absl::StatusCode::kPermissionDenied));
-  std::lock_guard lock(membership_mu_);
-  auto r = LoadVisiblePrincipal(ctx, Action::kManagePrincipals, req.principal_id());
-  HOIDLA_RETURN_IF_ERROR(r.status());
-  if (r->organization_id().empty()) {
-    return FieldError("principal_id", "only principals of an organisation use certificates");
-  }
-  const std::string key = CertificateKey(req.subject());
-  auto existing = store_->Get(Space::kIndex, key);
-  if (existing.ok()) return absl::AlreadyExistsError("subject: mapped already");
-  if (existing.status().code() != absl::StatusCode::kNotFound) return existing.status();
-  r->add_certificate_subjects(req.subject());
-  storage::WriteBatch batch;
-  HOIDLA_RETURN_IF_ERROR(records_.Put(kPrincipalKind, r->id(), keys::kSystemSubject, *r, &batch));
-  batch.Put(Space::kIndex, key, r->id());
-  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
-  return PrincipalToApi(*r);
 }
 
 absl::StatusOr<Principal> Identity::ActFor(const Principal& caller,
@@ -202,14 +213,19 @@ absl::StatusOr<Principal> Identity::ActFor(const Principal& caller,
   // Users of the service account's own organisation, never another service
   // account (no chains).
   if (user->organization_id() != caller.organization_id ||
-      user->kind() == v1::PRINCIPAL_KIND_SERVICE_ACCOUNT) {
+      user->kind() == v1::PRINCIPAL_KIND_SERVICE_ACCOUNT || user->disabled() ||
+      !user->client_id().empty()) {
     return denied();
   }
   return PrincipalFromRecord(*user);
 }
 
 absl::StatusOr<std::optional<std::string>> Identity::CreateBootstrapAdministrator(
-    std::string_view display_name) {
+    std::string_view display_name, int64_t ttl_seconds, audit::AuditLog* log) {
+  if (ttl_seconds < 1 || ttl_seconds > kMaxTokenTtlSeconds) {
+    return absl::InvalidArgumentError(
+        StrCat("bootstrap token ttl: must be 1 to ", kMaxTokenTtlSeconds, " seconds"));
+  }
   auto done = store_->Get(Space::kMeta, kBootstrapKey);
   if (done.ok()) return std::optional<std::string>();
   if (done.status().code() != absl::StatusCode::kNotFound) return done.status();
@@ -222,9 +238,28 @@ absl::StatusOr<std::optional<std::string>> Identity::CreateBootstrapAdministrato
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kPrincipalKind, prn.id(), keys::kSystemSubject, prn, &batch));
   std::string token, token_id;
-  AddToken(prn.id(), 0, &batch, &token, &token_id);
+  AddToken(prn.id(), clock_->NowMicros() + ttl_seconds * 1000000, v1::TOKEN_KIND_BOOTSTRAP, "",
+           "", &batch, &token, &token_id);
   batch.Put(Space::kMeta, kBootstrapKey, prn.id());
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  if (log == nullptr) {
+    HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  } else {
+    // The first administrator's credential is on the record like any other.
+    audit::Entry e;
+    e.set_method("Bootstrap");
+    e.set_action("bootstrap");
+    e.set_object_id(prn.id());
+    e.set_allowed(true);
+    e.set_reason("first_start");
+    e.set_status("OK");
+    auto* g = e.mutable_grant();
+    g->set_kind("bootstrap_token");
+    g->set_principal_id(prn.id());
+    g->set_role(std::string(RoleName(Role::kSystemAdministrator)));
+    g->set_token_id(token_id);
+    g->set_state("issued");
+    HOIDLA_RETURN_IF_ERROR(log->Commit(std::move(e), std::move(batch)).status());
+  }
   return std::optional<std::string>(std::move(token));
 }
 
@@ -273,10 +308,10 @@ absl::Status Identity::CheckMembershipScope(const RequestContext& ctx, const v1:
                 .project_id = m.project_id(),
                 .granted_scope = scope};
   Decision d = policy_->Decide(ctx.principal, Action::kManageMemberships, target);
+  // Recorded in the call's entry whatever the outcome.
+  absl::Status checked = policy_->Check(ctx, Action::kManageMemberships, target);
   if (!d.allowed) {
-    if (d.deny == DenyReason::kNoRole) {
-      return policy_->Check(ctx, Action::kManageMemberships, target);
-    }
+    if (d.deny == DenyReason::kNoRole) return checked;
     // A role that manages memberships, but never of this breadth (a project
     // manager granting an organisation role): PERMISSION_DENIED.
     bool could_grant = false;
@@ -313,49 +348,6 @@ absl::Status Identity::CheckMembershipScope(const RequestContext& ctx, const v1:
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Principal> Identity::CreateDataSubject(const RequestContext& ctx,
-                                                          const v1::Principal& p) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(p.client_id(), IdKind::kClient, "principal.client_id"));
-  // The display name would be the client's name: client data, which the
-  // administrators who list principals must not see.
-  if (!p.display_name().empty()) {
-    return FieldError("principal.display_name",
-                      "must be empty for a data subject (the vault names it by its client)");
-  }
-  if (p.may_act_for_users()) {
-    return FieldError("principal.may_act_for_users",
-                      "only a service account of an organisation may act for users");
-  }
-  auto client = registry_->LoadClient(p.client_id());
-  Target target = client.ok() ? registry_->ClientTarget(*client)
-                              : registry_->LocationOf(p.client_id());
-  // Staff who may write the client link an account to it; administrators may
-  // not (they would read the client's access report through it).
-  if (absl::Status s = policy_->Check(ctx, Action::kWriteClient, target); !s.ok()) {
-    if (s.code() == absl::StatusCode::kNotFound) {
-      return absl::NotFoundError("principal.client_id: not found");
-    }
-    return s;
-  }
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "principal.client_id"));
-  if (!p.organization_id().empty() && p.organization_id() != client->organization_id()) {
-    return FieldError("principal.organization_id", "must be the client's organisation");
-  }
-  rec::PrincipalRecord r;
-  r.set_id(NewId(IdKind::kPrincipal, *clock_));
-  r.set_display_name(StrCat("data subject ", p.client_id()));
-  r.set_kind(v1::PRINCIPAL_KIND_DATA_SUBJECT);
-  r.set_organization_id(client->organization_id());
-  r.set_client_id(p.client_id());
-  r.set_created_at_micros(clock_->NowMicros());
-  r.set_created_by(ctx.principal.id);
-  storage::WriteBatch batch;
-  HOIDLA_RETURN_IF_ERROR(records_.Put(kPrincipalKind, r.id(), keys::kSystemSubject, r, &batch));
-  batch.Put(Space::kIndex, PrincipalOrgIndex(r.organization_id(), r.id()), "");
-  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
-  return PrincipalToApi(r);
-}
-
 absl::StatusOr<v1::Principal> Identity::CreatePrincipal(const RequestContext& ctx,
                                                         const v1::CreatePrincipalRequest& req) {
   if (!req.has_principal()) return FieldError("principal", "required");
@@ -368,9 +360,17 @@ absl::StatusOr<v1::Principal> Identity::CreatePrincipal(const RequestContext& ct
     return FieldError("principal.kind",
                       "required: staff, partner worker, service account or data subject");
   }
-  if (p.kind() == v1::PRINCIPAL_KIND_DATA_SUBJECT) return CreateDataSubject(ctx, p);
+  if (p.kind() == v1::PRINCIPAL_KIND_DATA_SUBJECT) {
+    // Nobody creates an account that acts as a client: the client signs in
+    // with an identity assertion they control (ExchangeIdToken).
+    HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManagePrincipals, {},
+                                          absl::StatusCode::kPermissionDenied));
+    return absl::PermissionDeniedError(
+        "principal.kind: a data subject signs in with their own identity provider; no "
+        "account acting as a client can be created");
+  }
   if (!p.client_id().empty()) {
-    return FieldError("principal.client_id", "only data subjects are linked to a client");
+    return FieldError("principal.client_id", "output only");
   }
   HOIDLA_RETURN_IF_ERROR(ValidateText("principal.display_name", p.display_name(), true, 200));
   if (!p.organization_id().empty()) {
@@ -388,6 +388,20 @@ absl::StatusOr<v1::Principal> Identity::CreatePrincipal(const RequestContext& ct
   if (!p.organization_id().empty()) {
     HOIDLA_RETURN_IF_ERROR(ReferencedField(
         registry_->LoadOrganization(p.organization_id()).status(), "principal.organization_id"));
+  }
+  if (p.may_act_for_users()) {
+    // Acting for users is a grant: at once only while the organisation is
+    // being enrolled.
+    v1::GrantRequest g;
+    g.set_organization_id(p.organization_id());
+    g.mutable_act_for();
+    HOIDLA_ASSIGN_OR_RETURN(bool needs, NeedsApproval(g, {p.organization_id(), ""},
+                                                      "principal.may_act_for_users"));
+    if (needs) {
+      return absl::FailedPreconditionError(
+          "principal.may_act_for_users: needs a second person's approval: create the account "
+          "without it, then request act_for with CreateGrantRequest");
+    }
   }
   rec::PrincipalRecord r;
   r.set_id(NewId(IdKind::kPrincipal, *clock_));
@@ -449,36 +463,19 @@ absl::StatusOr<v1::ListPrincipalsResponse> Identity::ListPrincipals(
 
 absl::StatusOr<v1::Principal> Identity::AddMembership(const RequestContext& ctx,
                                                       const v1::AddMembershipRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.principal_id(), IdKind::kPrincipal, "principal_id"));
-  if (!req.has_membership()) return FieldError("membership", "required");
-  HOIDLA_RETURN_IF_ERROR(ValidateMembership(req.membership(), "membership"));
-  HOIDLA_RETURN_IF_ERROR(CheckMembershipScope(ctx, req.membership(), "membership"));
-  std::lock_guard lock(membership_mu_);
-  auto r = LoadVisiblePrincipal(ctx, Action::kReadPrincipals, req.principal_id());
-  HOIDLA_RETURN_IF_ERROR(r.status());
-  const auto& m = req.membership();
-  if (!r->client_id().empty()) {
-    return absl::FailedPreconditionError("principal_id: a data subject holds no roles");
+  v1::GrantRequest g;
+  g.mutable_membership()->set_principal_id(req.principal_id());
+  if (req.has_membership()) *g.mutable_membership()->mutable_membership() = req.membership();
+  GrantScope scope;
+  HOIDLA_RETURN_IF_ERROR(ValidateGrant(ctx, g, &scope));
+  HOIDLA_ASSIGN_OR_RETURN(bool needs, NeedsApproval(g, scope, "membership"));
+  if (needs) {
+    return absl::FailedPreconditionError(
+        "membership: needs a second person's approval: request it with CreateGrantRequest");
   }
-  if (ScopeOf(*ParseRole(m.role())) != RoleScope::kDeployment &&
-      m.organization_id() != r->organization_id()) {
-    return FieldError("membership.organization_id",
-                      "the principal works for another organisation");
-  }
-  for (const auto& have : r->memberships()) {
-    if (have.role() == m.role() && have.organization_id() == m.organization_id() &&
-        have.project_id() == m.project_id()) {
-      return absl::AlreadyExistsError("membership: the principal holds it already");
-    }
-  }
-  auto* added = r->add_memberships();
-  added->set_organization_id(m.organization_id());
-  added->set_project_id(m.project_id());
-  added->set_role(m.role());
-  storage::WriteBatch batch;
-  HOIDLA_RETURN_IF_ERROR(records_.Put(kPrincipalKind, r->id(), keys::kSystemSubject, *r, &batch));
-  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
-  return PrincipalToApi(*r);
+  HOIDLA_RETURN_IF_ERROR(ApplyNow(ctx, g, scope, {}));
+  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadPrincipal(req.principal_id()));
+  return PrincipalToApi(r);
 }
 
 absl::StatusOr<v1::Principal> Identity::RemoveMembership(
@@ -487,10 +484,20 @@ absl::StatusOr<v1::Principal> Identity::RemoveMembership(
   if (!req.has_membership()) return FieldError("membership", "required");
   HOIDLA_RETURN_IF_ERROR(ValidateMembership(req.membership(), "membership"));
   HOIDLA_RETURN_IF_ERROR(CheckMembershipScope(ctx, req.membership(), "membership"));
-  std::lock_guard lock(membership_mu_);
+  absl::MutexLock lock(&membership_mu_);
   auto r = LoadVisiblePrincipal(ctx, Action::kReadPrincipals, req.principal_id());
   HOIDLA_RETURN_IF_ERROR(r.status());
   const auto& m = req.membership();
+  if (ctx.audit != nullptr) {
+    auto* g = ctx.audit->entry.mutable_grant();
+    g->set_kind("membership_removed");
+    g->set_principal_id(r->id());
+    g->set_role(m.role());
+    g->set_organization_id(m.organization_id());
+    g->set_project_id(m.project_id());
+    g->set_requested_by(ctx.principal.id);
+    g->set_state("applied");
+  }
   auto* ms = r->mutable_memberships();
   for (int i = 0; i < ms->size(); ++i) {
     const auto& have = ms->Get(i);
@@ -505,71 +512,6 @@ absl::StatusOr<v1::Principal> Identity::RemoveMembership(
     }
   }
   return absl::NotFoundError("membership: the principal does not hold it");
-}
-
-absl::StatusOr<v1::IssueTokenResponse> Identity::IssueToken(const RequestContext& ctx,
-                                                            const v1::IssueTokenRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.principal_id(), IdKind::kPrincipal, "principal_id"));
-  if (req.ttl_seconds() < 1 || req.ttl_seconds() > kMaxTokenTtlSeconds) {
-    return FieldError("ttl_seconds", StrCat("must be 1 to ", kMaxTokenTtlSeconds));
-  }
-  absl::StatusOr<rec::PrincipalRecord> r;
-  if (policy_->Decide(ctx.principal, Action::kManageTokens, {}).allowed) {
-    HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManageTokens, {},
-                                          absl::StatusCode::kPermissionDenied));
-    r = LoadVisiblePrincipal(ctx, Action::kManageTokens, req.principal_id());
-    HOIDLA_RETURN_IF_ERROR(r.status());
-    if (!r->client_id().empty()) {
-      return absl::PermissionDeniedError(
-          "principal_id: a data subject's tokens are issued by staff who may write the client");
-    }
-  } else {
-    // Staff issue their clients' data-subject principals' tokens; to anyone
-    // else this is the administrators' action, denied.
-    r = LoadPrincipal(req.principal_id());
-    absl::StatusOr<rec::ClientRecord> client = absl::NotFoundError("");
-    if (r.ok() && !r->client_id().empty()) client = registry_->LoadClient(r->client_id());
-    if (!client.ok()) {
-      HOIDLA_RETURN_IF_ERROR(
-          policy_->Check(ctx, Action::kManageTokens, {}, absl::StatusCode::kPermissionDenied));
-      return absl::PermissionDeniedError("permission denied");
-    }
-    HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteClient,
-                                          registry_->ClientTarget(*client),
-                                          absl::StatusCode::kPermissionDenied));
-  }
-  const int64_t expires = clock_->NowMicros() + req.ttl_seconds() * 1000000;
-  storage::WriteBatch batch;
-  v1::IssueTokenResponse out;
-  AddToken(r->id(), expires, &batch, out.mutable_token(), out.mutable_token_id());
-  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
-  *out.mutable_expires_at() = ToTimestamp(expires);
-  return out;
-}
-
-absl::StatusOr<v1::RevokeTokenResponse> Identity::RevokeToken(const RequestContext& ctx,
-                                                              const v1::RevokeTokenRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.token_id(), IdKind::kToken, "token_id"));
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManageTokens, {},
-                                        absl::StatusCode::kPermissionDenied));
-  auto key = store_->Get(Space::kIndex, TokenIdKey(req.token_id()));
-  if (key.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("token_id: not found");
-  }
-  HOIDLA_RETURN_IF_ERROR(key.status());
-  HOIDLA_ASSIGN_OR_RETURN(std::string raw, store_->Get(Space::kMeta, *key));
-  rec::TokenRecord tok;
-  if (!tok.ParseFromString(raw)) return absl::DataLossError("stored token record is corrupt");
-  auto owner = LoadPrincipal(tok.principal_id());
-  if (owner.ok() &&
-      !policy_->Decide(ctx.principal, Action::kManageTokens, PrincipalTarget(*owner)).allowed) {
-    return absl::NotFoundError("token_id: not found");
-  }
-  tok.set_revoked(true);
-  storage::WriteBatch batch;
-  batch.Put(Space::kMeta, *key, tok.SerializeAsString());
-  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
-  return v1::RevokeTokenResponse();
 }
 
 }  // namespace hoidla::core

@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "hoidla/storage/v1/records.pb.h"
 #include "hoidla/v1/vault.pb.h"
 #include "keys/keyring.h"
@@ -28,7 +29,28 @@
 #include "vault/core/sealed_records.h"
 #include "vault/storage/kv_store.h"
 
+namespace hoidla::audit {
+class AuditLog;
+}  // namespace hoidla::audit
+
 namespace hoidla::core {
+
+// What the presented credential was.
+struct Credential {
+  std::string token_id;        // a vault token's id; empty otherwise
+  int64_t expires_at_micros = 0;
+};
+
+// The deployment's public identity provider for data subjects (the
+// Estonian state authentication service works this way): its ID tokens name
+// the person's personal code in `personal_code_claim`, optionally prefixed
+// with a country code ("EE39001010000"). Empty issuer: none configured.
+struct SubjectIdentityProvider {
+  std::string issuer;
+  std::string audience;
+  std::string jwks_json;
+  std::string personal_code_claim = "sub";
+};
 
 class Identity {
  public:
@@ -38,9 +60,11 @@ class Identity {
 
   // Returns the principal a bearer token belongs to, with its current
   // memberships. UNAUTHENTICATED when the token is malformed, unknown,
-  // expired or revoked (one message for all); UNAVAILABLE when the store
-  // fails.
-  absl::StatusOr<Principal> Authenticate(std::string_view token) const;
+  // expired, revoked, pending approval, or its principal is disabled (one
+  // message for all); UNAVAILABLE when the store fails. `credential`, when
+  // not null, receives the token's id and expiry.
+  absl::StatusOr<Principal> Authenticate(std::string_view token,
+                                         Credential* credential = nullptr) const;
 
   // Returns the principal a TLS client certificate (PEM, as the TLS layer
   // received it) belongs to: its subject must be mapped to a principal, and
@@ -60,16 +84,52 @@ class Identity {
   absl::StatusOr<Principal> LookupPrincipal(std::string_view id) const;
 
   // When the store has no principal yet, creates a system administrator
-  // named `display_name` with a token that never expires, and returns the
-  // token. Returns std::nullopt when bootstrap already happened.
+  // named `display_name` with a revocable token that expires after
+  // `ttl_seconds`, commits both with an audit entry through `log` (may be
+  // null in unit tests), and returns the token. Returns std::nullopt when
+  // bootstrap already happened.
   absl::StatusOr<std::optional<std::string>> CreateBootstrapAdministrator(
-      std::string_view display_name);
+      std::string_view display_name, int64_t ttl_seconds, audit::AuditLog* log);
+
+  // Identity providers the deployment trusts besides organisations' own:
+  // the public one for data subjects (personal-code claim). Set once at
+  // start; not thread-safe against concurrent calls.
+  void SetSubjectIdentityProvider(SubjectIdentityProvider idp);
+
+  // ExchangeIdToken (vault.proto). Fills ctx->principal with the signed-in
+  // principal when the token verifies (for the audit entry); UNAUTHENTICATED
+  // for every failure.
+  absl::StatusOr<v1::IssueTokenResponse> ExchangeIdToken(RequestContext* ctx,
+                                                         const v1::ExchangeIdTokenRequest& req);
+  absl::StatusOr<v1::ListTokensResponse> ListTokens(const RequestContext& ctx,
+                                                    const v1::ListTokensRequest& req);
+  absl::StatusOr<v1::Principal> DisablePrincipal(const RequestContext& ctx,
+                                                 const v1::DisablePrincipalRequest& req);
+  absl::StatusOr<v1::Principal> RemoveCertificateMapping(
+      const RequestContext& ctx, const v1::RemoveCertificateMappingRequest& req);
+  absl::StatusOr<v1::Organization> SetOrganizationClientCa(
+      const RequestContext& ctx, const v1::SetOrganizationClientCaRequest& req);
+  absl::StatusOr<v1::Organization> SetOrganizationIdentityProvider(
+      const RequestContext& ctx, const v1::SetOrganizationIdentityProviderRequest& req);
+  absl::StatusOr<v1::Organization> SetOrganizationCrl(const RequestContext& ctx,
+                                                      const v1::SetOrganizationCrlRequest& req);
+
+  // Grant requests (four eyes), as vault.proto describes them.
+  absl::StatusOr<v1::CreateGrantRequestResponse> CreateGrantRequest(
+      const RequestContext& ctx, const v1::CreateGrantRequestRequest& req);
+  absl::StatusOr<v1::GrantRequest> GetGrantRequest(const RequestContext& ctx,
+                                                   const v1::GetGrantRequestRequest& req);
+  absl::StatusOr<v1::ListGrantRequestsResponse> ListGrantRequests(
+      const RequestContext& ctx, const v1::ListGrantRequestsRequest& req);
+  absl::StatusOr<v1::GrantRequest> ApproveGrantRequest(const RequestContext& ctx,
+                                                       const v1::ApproveGrantRequestRequest& req);
+  absl::StatusOr<v1::GrantRequest> DenyGrantRequest(const RequestContext& ctx,
+                                                    const v1::DenyGrantRequestRequest& req);
 
   absl::StatusOr<v1::WhoAmIResponse> WhoAmI(const RequestContext& ctx);
   // Staff, partner workers and service accounts: system administrators
-  // (kManagePrincipals). Data subjects (kind DATA_SUBJECT, client_id set,
-  // display_name empty): staff who may write that client; NOT_FOUND
-  // "principal.client_id" for a client the caller cannot see.
+  // (kManagePrincipals). Data subjects: PERMISSION_DENIED (they sign in
+  // with their own identity provider, ExchangeIdToken).
   absl::StatusOr<v1::Principal> CreatePrincipal(const RequestContext& ctx,
                                                 const v1::CreatePrincipalRequest& req);
   absl::StatusOr<v1::Principal> GetPrincipal(const RequestContext& ctx,
@@ -77,7 +137,8 @@ class Identity {
   absl::StatusOr<v1::ListPrincipalsResponse> ListPrincipals(
       const RequestContext& ctx, const v1::ListPrincipalsRequest& req);
   // ALREADY_EXISTS when held already; INVALID_ARGUMENT when the scope does
-  // not fit the role or names objects that do not belong together.
+  // not fit the role or names objects that do not belong together;
+  // FAILED_PRECONDITION when it needs a second person's approval.
   absl::StatusOr<v1::Principal> AddMembership(const RequestContext& ctx,
                                               const v1::AddMembershipRequest& req);
   // NOT_FOUND when the principal does not hold it.
@@ -86,8 +147,9 @@ class Identity {
   // ALREADY_EXISTS when the subject is mapped (to anyone) already.
   absl::StatusOr<v1::Principal> MapCertificate(const RequestContext& ctx,
                                                const v1::MapCertificateRequest& req);
-  // System administrators issue tokens to anyone but data subjects; staff
-  // who may write a client issue its data-subject principals' tokens.
+  // A session for the caller itself, or a service account's token (system
+  // administrators, four eyes where the organisation needs them); nobody
+  // issues a token for another person (PERMISSION_DENIED).
   absl::StatusOr<v1::IssueTokenResponse> IssueToken(const RequestContext& ctx,
                                                     const v1::IssueTokenRequest& req);
   absl::StatusOr<v1::RevokeTokenResponse> RevokeToken(const RequestContext& ctx,
@@ -95,8 +157,48 @@ class Identity {
 
 
  private:
-  absl::StatusOr<v1::Principal> CreateDataSubject(const RequestContext& ctx,
-                                                  const v1::Principal& p);
+  // What a validated grant request is about.
+  struct GrantScope {
+    std::string organization_id;
+    std::string principal_id;
+  };
+  // Checks the request's shape and the caller's authority to ask for it
+  // (the rights of the direct call); fills `scope`.
+  absl::Status ValidateGrant(const RequestContext& ctx, const v1::GrantRequest& g,
+                             GrantScope* scope) const;
+  // Whether a grant in `org` needs a second person: the organisation has a
+  // head of organisation or holds client data. FAILED_PRECONDITION (naming
+  // `field`) for a grant that an organisation being enrolled cannot take at
+  // once (any role but its first head).
+  absl::StatusOr<bool> NeedsApproval(const v1::GrantRequest& g, const GrantScope& scope,
+                                     std::string_view field) const;
+  // Applies grant `g` to `batch` (re-checking what may have changed since
+  // it was requested). ALREADY_EXISTS / FAILED_PRECONDITION as the direct
+  // calls.
+  absl::Status ApplyGrant(const v1::GrantRequest& g, storage::WriteBatch* batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(membership_mu_);
+  // Applies `g` at once (no approval needed) and commits it with the call's
+  // audit entry.
+  absl::Status ApplyNow(const RequestContext& ctx, const v1::GrantRequest& g,
+                        const GrantScope& scope, storage::WriteBatch batch);
+  // Ids of the heads of organisation `org` who are not disabled.
+  absl::StatusOr<std::vector<std::string>> HeadsOf(std::string_view org) const;
+  absl::StatusOr<v1::GrantRequest> LoadGrantRequest(std::string_view id) const;
+  absl::Status PutGrantRequest(const v1::GrantRequest& g, storage::WriteBatch* batch) const;
+  // Whether the caller may see grant request `g`.
+  bool MaySeeGrantRequest(const RequestContext& ctx, const v1::GrantRequest& g) const;
+  // Marks a pending request past its expiry EXPIRED (in memory).
+  void ExpireIfDue(v1::GrantRequest* g) const;
+  // Records grant facts in the call's audit entry.
+  static void NoteGrant(const RequestContext& ctx, const v1::GrantRequest& g,
+                        std::string_view state);
+  // Whether the caller may administer principal `p`'s credentials (disable,
+  // revoke, list, unmap): system administrators, heads of its organisation.
+  bool MayAdministerCredentials(const RequestContext& ctx, const rec::PrincipalRecord& p) const;
+  // The data-subject principal for client `client_id`, created on first
+  // sign-in (by the vault, on a verified assertion).
+  absl::StatusOr<rec::PrincipalRecord> SubjectPrincipal(const rec::ClientRecord& client,
+                                                        storage::WriteBatch* batch);
   absl::StatusOr<rec::PrincipalRecord> LoadPrincipal(std::string_view id) const;
   // Loads principal `id` for an operation `action` on it: NOT_FOUND
   // "principal_id: not found" when absent or outside the caller's reach.
@@ -115,8 +217,13 @@ class Identity {
                                     std::string_view field) const;
   std::string TokenKey(std::string_view token) const;
   // Adds a new token for `principal_id` to `batch`; returns it and its id.
-  void AddToken(std::string_view principal_id, int64_t expires_at_micros,
+  void AddToken(std::string_view principal_id, int64_t expires_at_micros, int kind,
+                std::string_view issued_by, std::string_view pending_grant_id,
                 storage::WriteBatch* batch, std::string* token, std::string* token_id);
+  // The token record with id `token_id` and its storage key. NOT_FOUND
+  // "token_id: not found".
+  absl::StatusOr<std::pair<std::string, rec::TokenRecord>> LoadTokenById(
+      std::string_view token_id) const;
 
   storage::KvStore* store_;
   keys::Keyring* keyring_;
@@ -124,7 +231,10 @@ class Identity {
   const Policy* policy_;
   const Registry* registry_;
   SealedRecords records_;
-  std::mutex membership_mu_;  // serialises read-modify-write of principals
+  SubjectIdentityProvider subject_idp_;
+  // Serialises read-modify-write of principals, organisations' trust
+  // anchors, tokens and grant requests.
+  mutable absl::Mutex membership_mu_;
 };
 
 // Converts a stored principal to its API form and to the core form.

@@ -23,7 +23,7 @@ const std::map<Role, std::set<Action>>& RoleTable() {
         A::kReadProject, A::kWriteProject, A::kListProjects, A::kReadKeyStatus,
         A::kManageKeys, A::kReadPrincipals, A::kManagePrincipals, A::kManageMemberships,
         A::kManageTokens, A::kReadAuditIntegrity, A::kManageAuditKeys,
-        A::kReadAuditEntries}},
+        A::kReadAuditEntries, A::kReadGrantRequests, A::kAdministerCredentials}},
       // Sees every project of the organisation.
       {Role::kHeadOfOrganization,
        {A::kWhoAmI, A::kReadOrganization, A::kListOrganizations, A::kReadProject,
@@ -32,7 +32,8 @@ const std::map<Role, std::set<Action>>& RoleTable() {
         A::kReadDocument, A::kWriteDocument, A::kListDocuments, A::kDownloadDocument,
         A::kReadPrincipals, A::kManageMemberships, A::kWriteConsent, A::kReadConsent,
         A::kDiscloseWithoutConsent, A::kReadDisclosures, A::kReadRecord, A::kWriteRecord,
-        A::kListRecords, A::kManageInstruments, A::kReadInstruments}},
+        A::kListRecords, A::kManageInstruments, A::kReadInstruments, A::kApproveGrants,
+        A::kReadGrantRequests, A::kAdministerCredentials}},
       // Manages the project's team, clients and cases; sees all its records.
       {Role::kProjectManager,
        {A::kWhoAmI, A::kReadOrganization, A::kListOrganizations, A::kReadProject,
@@ -61,10 +62,11 @@ const std::map<Role, std::set<Action>>& RoleTable() {
       // Read the audit log and consent history, never contents.
       {Role::kAuditor,
        {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries, A::kReadConsent,
-        A::kReadDisclosures}},
+        A::kReadDisclosures, A::kReadGrantRequests}},
       {Role::kDataProtectionOfficer,
        {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries, A::kReadAccessReport,
-        A::kReadConsent, A::kReadDisclosures, A::kReviewDisclosures, A::kExportSubjectData}},
+        A::kReadConsent, A::kReadDisclosures, A::kReviewDisclosures, A::kExportSubjectData,
+        A::kReadGrantRequests}},
   };
   return *table;
 }
@@ -200,6 +202,10 @@ std::string_view ActionName(Action action) {
     case A::kManageInstruments: return "manage_instruments";
     case A::kReadInstruments: return "read_instruments";
     case A::kReportConcern: return "report_concern";
+    case A::kApproveGrants: return "approve_grants";
+    case A::kReadGrantRequests: return "read_grant_requests";
+    case A::kAdministerCredentials: return "administer_credentials";
+    case A::kIssueSession: return "issue_session";
   }
   return "unknown";
 }
@@ -211,7 +217,9 @@ bool Policy::Grants(Role role, Action action) {
 
 Decision Policy::Decide(const Principal& principal, Action action, const Target& target) const {
   // Every authenticated principal may ask who it is.
-  if (action == A::kWhoAmI) return {true, DenyReason::kNone, "self"};
+  if (action == A::kWhoAmI || action == A::kIssueSession) {
+    return {true, DenyReason::kNone, "self"};
+  }
   // A data subject has the client's own rights over their own record only.
   if (!principal.subject_client_id.empty()) {
     if (action != A::kReadAccessReport && action != A::kExportSubjectData) {

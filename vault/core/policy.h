@@ -82,6 +82,15 @@ enum class Action {
   kReadInstruments,
   // A partner agency worker's report of a concern to an organisation.
   kReportConcern,
+  // Four eyes: approving or denying another person's grant request, and
+  // reading grant requests.
+  kApproveGrants,
+  kReadGrantRequests,
+  // Narrowing an account's access: disabling it, revoking and listing its
+  // tokens, removing certificate mappings, setting revocation lists.
+  kAdministerCredentials,
+  // A session token for oneself (every authenticated principal).
+  kIssueSession,
 };
 std::string_view ActionName(Action action);
 

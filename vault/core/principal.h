@@ -3,6 +3,7 @@
 #ifndef HOIDLA_VAULT_CORE_PRINCIPAL_H_
 #define HOIDLA_VAULT_CORE_PRINCIPAL_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,6 +59,7 @@ struct Principal {
   // principal holds no memberships; the policy grants it the client's own
   // rights over that client alone.
   std::string subject_client_id;
+  bool disabled = false;
 
   bool Has(Role role) const {
     for (const auto& m : memberships) {
@@ -75,6 +77,10 @@ struct RequestContext {
   // The service account that made the call for `principal`; empty when the
   // principal called directly.
   std::string acting_through;
+  // The vault token the call was made with (empty for a certificate) and
+  // its expiry: a session issued from it never outlives it.
+  std::string credential_token_id;
+  int64_t credential_expires_at_micros = 0;
   std::string request_id;  // caller-supplied or generated, for correlation
   std::string peer;        // transport address, for the audit trail
   // Why the caller asks (the x-hoidla-purpose header), as a consent's

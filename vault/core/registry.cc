@@ -31,16 +31,7 @@ std::string IndexPrefix(std::string_view index, std::string_view parent) {
   return hoidla::StrCat(index, "/", parent, "/");
 }
 
-v1::Organization ToApi(const rec::OrganizationRecord& r) {
-  v1::Organization o;
-  o.set_id(r.id());
-  o.set_name(r.name());
-  o.set_registry_code(r.registry_code());
-  *o.mutable_created_at() = ToTimestamp(r.created_at_micros());
-  o.set_created_by(r.created_by());
-  o.set_has_client_ca(!r.client_ca_pem().empty());
-  return o;
-}
+v1::Organization ToApi(const rec::OrganizationRecord& r) { return OrganizationToApi(r); }
 
 v1::Project ToApi(const rec::ProjectRecord& r) {
   v1::Project p;
@@ -89,6 +80,31 @@ v1::Case ToApi(const rec::CaseRecord& r) {
 }
 
 }  // namespace
+
+v1::Organization OrganizationToApi(const rec::OrganizationRecord& r) {
+  v1::Organization o;
+  o.set_id(r.id());
+  o.set_name(r.name());
+  o.set_registry_code(r.registry_code());
+  *o.mutable_created_at() = ToTimestamp(r.created_at_micros());
+  o.set_created_by(r.created_by());
+  o.set_has_client_ca(!r.client_ca_pem().empty());
+  o.set_has_crl(!r.crl_pem().empty());
+  o.set_identity_provider_issuer(r.idp_issuer());
+  return o;
+}
+
+absl::Status Registry::PutOrganization(const rec::OrganizationRecord& r,
+                                       storage::WriteBatch* batch) const {
+  return records_.Put(kOrg, r.id(), keys::kSystemSubject, r, batch);
+}
+
+absl::StatusOr<bool> Registry::HoldsClientData(std::string_view org) const {
+  auto it = store_->Scan(Space::kIndex, IndexPrefix("cli-by-org", org));
+  const bool any = it->Valid();
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  return any;
+}
 
 Registry::Registry(storage::KvStore* store, keys::Keyring* keyring, Clock* clock,
                    const Policy* policy, Limits limits)
@@ -262,26 +278,6 @@ absl::StatusOr<v1::ListOrganizationsResponse> Registry::ListOrganizations(
                }));
   out.set_next_page_token(next);
   return out;
-}
-
-absl::StatusOr<v1::Organization> Registry::SetOrganizationClientCa(
-    const RequestContext& ctx, const v1::SetOrganizationClientCaRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
-  if (req.ca_pem().empty()) return FieldError("ca_pem", "required");
-  if (req.ca_pem().size() > 64 * 1024) return FieldError("ca_pem", "longer than 65536 bytes");
-  HOIDLA_RETURN_IF_ERROR(keys::ValidateCaCertificate(req.ca_pem(), "ca_pem"));
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(
-      policy_->Check(ctx, Action::kWriteOrganization,
-                     {.organization_id = req.organization_id()}),
-      "organization_id"));
-  std::lock_guard lock(assign_mu_);
-  auto r = LoadOrganization(req.organization_id());
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "organization_id"));
-  r->set_client_ca_pem(req.ca_pem());
-  storage::WriteBatch batch;
-  HOIDLA_RETURN_IF_ERROR(records_.Put(kOrg, r->id(), keys::kSystemSubject, *r, &batch));
-  HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
-  return ToApi(*r);
 }
 
 // ---------------------------------------------------------------------------

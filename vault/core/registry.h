@@ -49,10 +49,6 @@ class Registry {
   absl::StatusOr<v1::ListOrganizationsResponse> ListOrganizations(
       const RequestContext& ctx, const v1::ListOrganizationsRequest& req);
 
-  // INVALID_ARGUMENT "ca_pem: ..." when it is not a CA certificate.
-  absl::StatusOr<v1::Organization> SetOrganizationClientCa(
-      const RequestContext& ctx, const v1::SetOrganizationClientCaRequest& req);
-
   absl::StatusOr<v1::Project> CreateProject(const RequestContext& ctx,
                                             const v1::CreateProjectRequest& req);
   absl::StatusOr<v1::Project> GetProject(const RequestContext& ctx,
@@ -110,6 +106,11 @@ class Registry {
   absl::StatusOr<rec::ClientRecord> LoadClient(std::string_view id) const;
   absl::StatusOr<rec::CaseRecord> LoadCase(std::string_view id) const;
   absl::StatusOr<rec::OrganizationRecord> LoadOrganization(std::string_view id) const;
+  // Seals `r` into `batch` (the identity module sets trust anchors).
+  absl::Status PutOrganization(const rec::OrganizationRecord& r, storage::WriteBatch* batch) const;
+  // Whether organisation `org` holds any client. UNAVAILABLE when the store
+  // fails.
+  absl::StatusOr<bool> HoldsClientData(std::string_view org) const;
   // The clients with personal code `code` in every organisation (through
   // each organisation's blind index), without a policy decision: for the
   // core's own use. The code must be valid.
@@ -168,6 +169,9 @@ class Registry {
   std::mutex personal_code_mu_;  // serialises uniqueness check + insert
   std::mutex assign_mu_;  // serialises read-modify-write of cases, organisations
 };
+
+// An organisation as the API shows it.
+v1::Organization OrganizationToApi(const rec::OrganizationRecord& r);
 
 }  // namespace hoidla::core
 

@@ -12,7 +12,8 @@ absl::Status DecideWithRelease(const Policy& policy, const ReleaseSource* releas
     HOIDLA_ASSIGN_OR_RETURN(
         target->release,
         releases->ReleaseFor(ctx.principal, ctx.purpose,
-                             {target->client_id, std::string(kind), std::string(item_id)}));
+                             {target->client_id, std::string(kind), std::string(item_id),
+                              item_id.empty() ? std::string() : target->project_id}));
   }
   return policy.Check(ctx, action, *target);
 }

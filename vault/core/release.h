@@ -43,6 +43,9 @@ struct ReleaseQuery {
   std::string client_id;
   std::string kind;
   std::string item_id;
+  // The project holding the item (empty for a list over the client): a
+  // consent releases only what its own project holds.
+  std::string project_id;
 };
 
 class ReleaseSource {

@@ -57,7 +57,28 @@ absl::StatusOr<ServerConfig> ParseConfig(const std::string& text) {
   HOIDLA_RETURN_IF_ERROR(CheckKeys(j, "", {"listen", "data_dir", "tls", "master_key",
                                            "bootstrap_token_file", "shutdown_grace_seconds",
                                            "reflection", "limits", "audit_origin",
-                                           "checkpoint_interval_seconds"}));
+                                           "checkpoint_interval_seconds",
+                                           "bootstrap_token_ttl_seconds",
+                                           "subject_identity_provider"}));
+  HOIDLA_RETURN_IF_ERROR(Read(j, "bootstrap_token_ttl_seconds", "bootstrap_token_ttl_seconds",
+                              &c.bootstrap_token_ttl_seconds));
+  if (c.bootstrap_token_ttl_seconds < 1 || c.bootstrap_token_ttl_seconds > 365LL * 24 * 3600) {
+    return Bad("bootstrap_token_ttl_seconds", "must be 1 to 31536000");
+  }
+  if (auto it = j.find("subject_identity_provider"); it != j.end()) {
+    if (!it->is_object()) return Bad("subject_identity_provider", "must be an object");
+    HOIDLA_RETURN_IF_ERROR(CheckKeys(*it, "subject_identity_provider",
+                                     {"issuer", "audience", "jwks_file", "personal_code_claim"}));
+    HOIDLA_RETURN_IF_ERROR(
+        Read(*it, "issuer", "subject_identity_provider.issuer", &c.subject_idp_issuer));
+    HOIDLA_RETURN_IF_ERROR(
+        Read(*it, "audience", "subject_identity_provider.audience", &c.subject_idp_audience));
+    HOIDLA_RETURN_IF_ERROR(
+        Read(*it, "jwks_file", "subject_identity_provider.jwks_file", &c.subject_idp_jwks_file));
+    HOIDLA_RETURN_IF_ERROR(Read(*it, "personal_code_claim",
+                                "subject_identity_provider.personal_code_claim",
+                                &c.subject_idp_personal_code_claim));
+  }
   HOIDLA_RETURN_IF_ERROR(Read(j, "listen", "listen", &c.listen));
   HOIDLA_RETURN_IF_ERROR(Read(j, "data_dir", "data_dir", &c.data_dir));
   HOIDLA_RETURN_IF_ERROR(Read(j, "bootstrap_token_file", "bootstrap_token_file", &c.bootstrap_token_file));

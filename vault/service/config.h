@@ -4,6 +4,7 @@
 #ifndef HOIDLA_VAULT_SERVICE_CONFIG_H_
 #define HOIDLA_VAULT_SERVICE_CONFIG_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -34,6 +35,18 @@ struct ServerConfig {
   std::string passphrase_file;
   // When set, the first administrator's token is also written here (0600).
   std::string bootstrap_token_file;
+  // The first administrator's token expires this long after first start
+  // (1 second to a year); it is revocable like any token.
+  int64_t bootstrap_token_ttl_seconds = 7 * 24 * 3600;
+  // The public identity provider data subjects sign in with
+  // (ExchangeIdToken): its issuer, the audience its tokens name for this
+  // vault, a file holding its JWKS, and the claim holding the personal
+  // code. Empty issuer: none, except in development mode, where the
+  // development identity provider stands in (dev_idp.h).
+  std::string subject_idp_issuer;
+  std::string subject_idp_audience;
+  std::string subject_idp_jwks_file;
+  std::string subject_idp_personal_code_claim = "sub";
   int shutdown_grace_seconds = 30;
   // Server reflection (the public API schema only; no data) for generic
   // gRPC tools.

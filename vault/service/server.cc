@@ -9,7 +9,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "keys/jwt.h"
 #include "vault/common/status_macros.h"
+#include "vault/service/dev_idp.h"
 #include "vault/common/strings.h"
 #include "vault/storage/rocksdb_store.h"
 
@@ -59,8 +61,32 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
                                                   &s->policy_, s->registry_.get());
   HOIDLA_ASSIGN_OR_RETURN(int recovered, s->documents_->RecoverPendingUploads());
   if (recovered > 0) spdlog::warn("removed {} uploads interrupted by a crash", recovered);
-  HOIDLA_ASSIGN_OR_RETURN(s->bootstrap_token_,
-                          s->identity_->CreateBootstrapAdministrator("administrator"));
+  HOIDLA_ASSIGN_OR_RETURN(s->bootstrap_token_, s->identity_->CreateBootstrapAdministrator(
+                                                 "administrator", config.bootstrap_token_ttl_seconds,
+                                                 s->audit_log_.get()));
+  if (!config.subject_idp_issuer.empty()) {
+    HOIDLA_ASSIGN_OR_RETURN(std::string jwks, ReadFile(config.subject_idp_jwks_file,
+                                                       "subject_identity_provider.jwks_file"));
+    HOIDLA_RETURN_IF_ERROR(keys::ValidateJwks(jwks, "subject_identity_provider.jwks_file"));
+    if (config.subject_idp_audience.empty()) {
+      return absl::FailedPreconditionError("subject_identity_provider.audience: required");
+    }
+    s->identity_->SetSubjectIdentityProvider({config.subject_idp_issuer,
+                                              config.subject_idp_audience, std::move(jwks),
+                                              config.subject_idp_personal_code_claim});
+  } else if (mode == keys::MasterKeyMode::kDev) {
+    // Development only: the vault stands in as the data subjects' identity
+    // provider (vaultd dev-idp token), with the development master key's
+    // warning.
+    HOIDLA_ASSIGN_OR_RETURN(auto dev_key, LoadOrCreateDevIdpKey(config.data_dir));
+    s->identity_->SetSubjectIdentityProvider({std::string(kDevSubjectIssuer),
+                                              std::string(kDevAudience), dev_key.public_jwks_json,
+                                              "sub"});
+    spdlog::warn(
+        "DEVELOPMENT IDENTITY PROVIDER: anyone who can read {}/dev-idp.jwk can sign in as "
+        "anyone; never use it with real data",
+        config.data_dir);
+  }
 
   s->checkpoints_ = std::make_unique<audit::Checkpoints>(s->audit_log_.get(), s->store_,
                                                         s->keyring_.get(), config.audit_origin);

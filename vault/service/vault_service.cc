@@ -74,8 +74,9 @@ absl::StatusOr<core::RequestContext> VaultService::Authenticate(
     grpc::ServerContext* c, audit::AuditDraft* draft) const {
   std::string_view auth = Metadata(c, "authorization");
   absl::StatusOr<core::Principal> principal;
+  core::Credential credential;
   if (auth.starts_with(kBearer)) {
-    principal = identity_->Authenticate(auth.substr(kBearer.size()));
+    principal = identity_->Authenticate(auth.substr(kBearer.size()), &credential);
   } else if (std::string pem = PeerCertificate(c); !pem.empty()) {
     principal = identity_->AuthenticateCertificate(pem);
   } else {
@@ -85,6 +86,8 @@ absl::StatusOr<core::RequestContext> VaultService::Authenticate(
   if (!principal.ok()) return principal.status();
   core::RequestContext ctx;
   ctx.principal = std::move(*principal);
+  ctx.credential_token_id = credential.token_id;
+  ctx.credential_expires_at_micros = credential.expires_at_micros;
   std::string_view act_for = Metadata(c, "x-hoidla-act-for");
   if (!act_for.empty()) {
     draft->entry.set_acting_through(ctx.principal.id);
@@ -197,13 +200,50 @@ grpc::Status VaultService::SetOrganizationClientCa(grpc::ServerContext* c,
                                                    const v1::SetOrganizationClientCaRequest* req,
                                                    v1::Organization* resp) {
   return Unary(c, "SetOrganizationClientCa", resp,
-               [&](const auto& ctx) { return registry_->SetOrganizationClientCa(ctx, *req); });
+               [&](const auto& ctx) { return identity_->SetOrganizationClientCa(ctx, *req); });
 }
 grpc::Status VaultService::IssueToken(grpc::ServerContext* c, const v1::IssueTokenRequest* req,
                                       v1::IssueTokenResponse* resp) {
   return Unary(c, "IssueToken", resp,
                [&](const auto& ctx) { return identity_->IssueToken(ctx, *req); });
 }
+#define HOIDLA_UNARY(Method, Req, Resp, target)                                    \
+  grpc::Status VaultService::Method(grpc::ServerContext* c, const v1::Req* req,     \
+                                    v1::Resp* resp) {                               \
+    return Unary(c, #Method, resp,                                                  \
+                 [&](const auto& ctx) { return target->Method(ctx, *req); });       \
+  }
+HOIDLA_UNARY(ListTokens, ListTokensRequest, ListTokensResponse, identity_)
+HOIDLA_UNARY(DisablePrincipal, DisablePrincipalRequest, Principal, identity_)
+HOIDLA_UNARY(RemoveCertificateMapping, RemoveCertificateMappingRequest, Principal, identity_)
+HOIDLA_UNARY(SetOrganizationCrl, SetOrganizationCrlRequest, Organization, identity_)
+HOIDLA_UNARY(SetOrganizationIdentityProvider, SetOrganizationIdentityProviderRequest,
+             Organization, identity_)
+HOIDLA_UNARY(CreateGrantRequest, CreateGrantRequestRequest, CreateGrantRequestResponse,
+             identity_)
+HOIDLA_UNARY(GetGrantRequest, GetGrantRequestRequest, GrantRequest, identity_)
+HOIDLA_UNARY(ListGrantRequests, ListGrantRequestsRequest, ListGrantRequestsResponse, identity_)
+HOIDLA_UNARY(ApproveGrantRequest, ApproveGrantRequestRequest, GrantRequest, identity_)
+HOIDLA_UNARY(DenyGrantRequest, DenyGrantRequestRequest, GrantRequest, identity_)
+HOIDLA_UNARY(ConfirmConsentRelease, ConfirmConsentReleaseRequest, Consent, consents_)
+#undef HOIDLA_UNARY
+
+grpc::Status VaultService::ExchangeIdToken(grpc::ServerContext* c,
+                                           const v1::ExchangeIdTokenRequest* req,
+                                           v1::IssueTokenResponse* resp) {
+  // The one call made without a credential: the ID token is the credential.
+  audit::AuditDraft draft = NewDraft(c, "ExchangeIdToken");
+  core::RequestContext ctx;
+  ctx.request_id = draft.entry.request_id();
+  ctx.peer = c->peer();
+  ctx.audit = &draft;
+  auto result = identity_->ExchangeIdToken(&ctx, *req);
+  grpc::Status out = Finish("ExchangeIdToken", &ctx, &draft,
+                            result.ok() ? absl::OkStatus() : result.status());
+  if (out.ok()) *resp = std::move(*result);
+  return out;
+}
+
 grpc::Status VaultService::RevokeToken(grpc::ServerContext* c, const v1::RevokeTokenRequest* req,
                                        v1::RevokeTokenResponse* resp) {
   return Unary(c, "RevokeToken", resp,

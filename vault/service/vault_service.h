@@ -57,6 +57,37 @@ class VaultService final : public v1::Vault::Service {
                           v1::IssueTokenResponse* resp) override;
   grpc::Status RevokeToken(grpc::ServerContext* c, const v1::RevokeTokenRequest* req,
                            v1::RevokeTokenResponse* resp) override;
+  grpc::Status ListTokens(grpc::ServerContext* c, const v1::ListTokensRequest* req,
+                          v1::ListTokensResponse* resp) override;
+  grpc::Status DisablePrincipal(grpc::ServerContext* c, const v1::DisablePrincipalRequest* req,
+                                v1::Principal* resp) override;
+  grpc::Status RemoveCertificateMapping(grpc::ServerContext* c,
+                                        const v1::RemoveCertificateMappingRequest* req,
+                                        v1::Principal* resp) override;
+  grpc::Status SetOrganizationCrl(grpc::ServerContext* c,
+                                  const v1::SetOrganizationCrlRequest* req,
+                                  v1::Organization* resp) override;
+  grpc::Status SetOrganizationIdentityProvider(
+      grpc::ServerContext* c, const v1::SetOrganizationIdentityProviderRequest* req,
+      v1::Organization* resp) override;
+  grpc::Status ExchangeIdToken(grpc::ServerContext* c, const v1::ExchangeIdTokenRequest* req,
+                               v1::IssueTokenResponse* resp) override;
+  grpc::Status CreateGrantRequest(grpc::ServerContext* c,
+                                  const v1::CreateGrantRequestRequest* req,
+                                  v1::CreateGrantRequestResponse* resp) override;
+  grpc::Status GetGrantRequest(grpc::ServerContext* c, const v1::GetGrantRequestRequest* req,
+                               v1::GrantRequest* resp) override;
+  grpc::Status ListGrantRequests(grpc::ServerContext* c,
+                                 const v1::ListGrantRequestsRequest* req,
+                                 v1::ListGrantRequestsResponse* resp) override;
+  grpc::Status ApproveGrantRequest(grpc::ServerContext* c,
+                                   const v1::ApproveGrantRequestRequest* req,
+                                   v1::GrantRequest* resp) override;
+  grpc::Status DenyGrantRequest(grpc::ServerContext* c, const v1::DenyGrantRequestRequest* req,
+                                v1::GrantRequest* resp) override;
+  grpc::Status ConfirmConsentRelease(grpc::ServerContext* c,
+                                     const v1::ConfirmConsentReleaseRequest* req,
+                                     v1::Consent* resp) override;
   grpc::Status AssignCase(grpc::ServerContext* c, const v1::AssignCaseRequest* req,
                           v1::Case* resp) override;
   grpc::Status CreateOrganization(grpc::ServerContext* c,
