@@ -341,6 +341,66 @@ absl::StatusOr<hoidla::v1::RevokeTokenResponse> VaultClient::RevokeToken(
   return CallUnary(&Stub::RevokeToken, request);
 }
 
+absl::StatusOr<hoidla::v1::ListTokensResponse> VaultClient::ListTokens(
+    const hoidla::v1::ListTokensRequest& request) const {
+  return CallUnary(&Stub::ListTokens, request);
+}
+
+absl::StatusOr<hoidla::v1::Principal> VaultClient::DisablePrincipal(
+    const hoidla::v1::DisablePrincipalRequest& request) const {
+  return CallUnary(&Stub::DisablePrincipal, request);
+}
+
+absl::StatusOr<hoidla::v1::Principal> VaultClient::RemoveCertificateMapping(
+    const hoidla::v1::RemoveCertificateMappingRequest& request) const {
+  return CallUnary(&Stub::RemoveCertificateMapping, request);
+}
+
+absl::StatusOr<hoidla::v1::IssueTokenResponse> VaultClient::ExchangeIdToken(
+    const hoidla::v1::ExchangeIdTokenRequest& request) const {
+  return CallUnary(&Stub::ExchangeIdToken, request);
+}
+
+absl::StatusOr<hoidla::v1::CreateGrantRequestResponse> VaultClient::CreateGrantRequest(
+    const hoidla::v1::CreateGrantRequestRequest& request) const {
+  return CallUnary(&Stub::CreateGrantRequest, request);
+}
+
+absl::StatusOr<hoidla::v1::GrantRequest> VaultClient::GetGrantRequest(
+    const hoidla::v1::GetGrantRequestRequest& request) const {
+  return CallUnary(&Stub::GetGrantRequest, request);
+}
+
+absl::StatusOr<hoidla::v1::ListGrantRequestsResponse> VaultClient::ListGrantRequests(
+    const hoidla::v1::ListGrantRequestsRequest& request) const {
+  return CallUnary(&Stub::ListGrantRequests, request);
+}
+
+absl::StatusOr<hoidla::v1::GrantRequest> VaultClient::ApproveGrantRequest(
+    const hoidla::v1::ApproveGrantRequestRequest& request) const {
+  return CallUnary(&Stub::ApproveGrantRequest, request);
+}
+
+absl::StatusOr<hoidla::v1::GrantRequest> VaultClient::DenyGrantRequest(
+    const hoidla::v1::DenyGrantRequestRequest& request) const {
+  return CallUnary(&Stub::DenyGrantRequest, request);
+}
+
+absl::StatusOr<hoidla::v1::Organization> VaultClient::SetOrganizationCrl(
+    const hoidla::v1::SetOrganizationCrlRequest& request) const {
+  return CallUnary(&Stub::SetOrganizationCrl, request);
+}
+
+absl::StatusOr<hoidla::v1::Organization> VaultClient::SetOrganizationIdentityProvider(
+    const hoidla::v1::SetOrganizationIdentityProviderRequest& request) const {
+  return CallUnary(&Stub::SetOrganizationIdentityProvider, request);
+}
+
+absl::StatusOr<hoidla::v1::Consent> VaultClient::ConfirmConsentRelease(
+    const hoidla::v1::ConfirmConsentReleaseRequest& request) const {
+  return CallUnary(&Stub::ConfirmConsentRelease, request);
+}
+
 absl::StatusOr<hoidla::v1::Organization> VaultClient::CreateOrganization(
     const hoidla::v1::CreateOrganizationRequest& request) const {
   return CallUnary(&Stub::CreateOrganization, request);

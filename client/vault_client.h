@@ -164,8 +164,9 @@ class VaultClient {
   absl::StatusOr<hoidla::v1::Principal> RemoveMembership(
       const hoidla::v1::RemoveMembershipRequest& request) const;
 
-  // Issues an API token for a principal. On success the response holds the
-  // bearer token itself, which the vault cannot show again (the caller must
+  // Issues an API token: a session for the caller (request.principal_id()
+  // empty or the caller's own) or a service account's token. On success the
+  // response holds the bearer token itself, which the vault cannot show again (the caller must
   // hand it on or store it, and must not log it; this library never does),
   // its id and its expiry. On failure returns the server's status, for
   // example INVALID_ARGUMENT for a ttl_seconds outside 1 to 31536000.
@@ -176,6 +177,54 @@ class VaultClient {
   // when there is no such token the caller may see.
   absl::StatusOr<hoidla::v1::RevokeTokenResponse> RevokeToken(
       const hoidla::v1::RevokeTokenRequest& request) const;
+  // On success returns one page of a principal's tokens (ids, kinds, times
+  // and state, never the tokens) and the next page's token; NOT_FOUND for a
+  // principal the caller may not see.
+  absl::StatusOr<hoidla::v1::ListTokensResponse> ListTokens(
+      const hoidla::v1::ListTokensRequest& request) const;
+  // Disables an account: every credential of it is refused from its very
+  // next call. On success returns the principal (disabled); the server's
+  // status otherwise (PERMISSION_DENIED, NOT_FOUND, ...).
+  absl::StatusOr<hoidla::v1::Principal> DisablePrincipal(
+      const hoidla::v1::DisablePrincipalRequest& request) const;
+  // Removes a certificate mapping; returns the principal without it.
+  // NOT_FOUND "subject: not mapped to this principal" otherwise.
+  absl::StatusOr<hoidla::v1::Principal> RemoveCertificateMapping(
+      const hoidla::v1::RemoveCertificateMappingRequest& request) const;
+
+  // Signing in: exchanges an OpenID Connect ID token for a vault session
+  // token. Needs no credential (a client made with an empty token will do).
+  // On success the response holds the session token (shown once), its id
+  // and expiry. On failure returns the server's status: UNAUTHENTICATED, with
+  // one message, for every ID token the vault does not accept;
+  // FAILED_PRECONDITION naming client_organization_id for a data subject
+  // who is a client of several organisations.
+  absl::StatusOr<hoidla::v1::IssueTokenResponse> ExchangeIdToken(
+      const hoidla::v1::ExchangeIdTokenRequest& request) const;
+
+  // Grant requests (four eyes). Creates a request; on success returns it
+  // (APPLIED when no approval was needed, PENDING otherwise) and, for a
+  // service-account token, the token itself (shown once; refused until the
+  // request is approved).
+  absl::StatusOr<hoidla::v1::CreateGrantRequestResponse> CreateGrantRequest(
+      const hoidla::v1::CreateGrantRequestRequest& request) const;
+  // On success returns the request; NOT_FOUND for one the caller may not see.
+  absl::StatusOr<hoidla::v1::GrantRequest> GetGrantRequest(
+      const hoidla::v1::GetGrantRequestRequest& request) const;
+  // On success returns one page of an organisation's requests, newest first
+  // (optionally of one state), and the next page's token.
+  absl::StatusOr<hoidla::v1::ListGrantRequestsResponse> ListGrantRequests(
+      const hoidla::v1::ListGrantRequestsRequest& request) const;
+  // Approves and applies a pending request; returns it, APPROVED. On failure
+  // returns the server's status: PERMISSION_DENIED for its requester, the
+  // account it is for or anyone but a head of its organisation,
+  // FAILED_PRECONDITION when it is no longer pending, ...
+  absl::StatusOr<hoidla::v1::GrantRequest> ApproveGrantRequest(
+      const hoidla::v1::ApproveGrantRequestRequest& request) const;
+  // Denies a pending request (an approver) or withdraws it (its requester);
+  // returns it, DENIED or WITHDRAWN.
+  absl::StatusOr<hoidla::v1::GrantRequest> DenyGrantRequest(
+      const hoidla::v1::DenyGrantRequestRequest& request) const;
 
   absl::StatusOr<hoidla::v1::Organization> CreateOrganization(
       const hoidla::v1::CreateOrganizationRequest& request) const;
@@ -238,6 +287,16 @@ class VaultClient {
   // organisation; the server's status otherwise.
   absl::StatusOr<hoidla::v1::Organization> SetOrganizationClientCa(
       const hoidla::v1::SetOrganizationClientCaRequest& request) const;
+  // Sets (or, with an empty crl_pem, removes) an organisation's certificate
+  // revocation lists. Returns the organisation; the server's status
+  // otherwise.
+  absl::StatusOr<hoidla::v1::Organization> SetOrganizationCrl(
+      const hoidla::v1::SetOrganizationCrlRequest& request) const;
+  // Sets an organisation's OpenID Connect identity provider. Returns the
+  // organisation; FAILED_PRECONDITION once it has a head (use
+  // CreateGrantRequest), the server's status otherwise.
+  absl::StatusOr<hoidla::v1::Organization> SetOrganizationIdentityProvider(
+      const hoidla::v1::SetOrganizationIdentityProviderRequest& request) const;
   // Maps a certificate subject to a principal. Returns the principal; the
   // server's status otherwise.
   absl::StatusOr<hoidla::v1::Principal> MapCertificate(
@@ -285,6 +344,15 @@ class VaultClient {
   // see.
   absl::StatusOr<hoidla::v1::Consent> WithdrawConsent(
       const hoidla::v1::WithdrawConsentRequest& request) const;
+  // Confirms the in-organisation release of a consent's current version
+  // (request.version()). On success returns the consent with its
+  // release_confirmation. On failure returns the server's status:
+  // PERMISSION_DENIED for its recorder or anyone but a project manager or
+  // head of the consent's project, FAILED_PRECONDITION when the version
+  // needs no confirmation or is confirmed already, ABORTED when it is not
+  // the current version, ...
+  absl::StatusOr<hoidla::v1::Consent> ConfirmConsentRelease(
+      const hoidla::v1::ConfirmConsentReleaseRequest& request) const;
   // On success returns one version of a consent (the current one when
   // request.version() is 0); NOT_FOUND when there is no such consent or
   // version the caller may see.

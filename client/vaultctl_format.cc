@@ -183,6 +183,69 @@ std::string LegalBasisName(hoidla::v1::LegalBasis basis) {
                   static_cast<int>(basis));
 }
 
+std::string GrantRequestStateName(hoidla::v1::GrantRequestState state) {
+  return EnumName(hoidla::v1::GrantRequestState_Name(state),
+                  "GRANT_REQUEST_STATE_", static_cast<int>(state));
+}
+
+std::string TokenKindName(hoidla::v1::TokenKind kind) {
+  return EnumName(hoidla::v1::TokenKind_Name(kind), "TOKEN_KIND_",
+                  static_cast<int>(kind));
+}
+
+std::string GrantKindName(const hoidla::v1::GrantRequest& request) {
+  switch (request.grant_case()) {
+    case hoidla::v1::GrantRequest::kMembership:
+      return "membership";
+    case hoidla::v1::GrantRequest::kCertificate:
+      return "certificate";
+    case hoidla::v1::GrantRequest::kClientCa:
+      return "client_ca";
+    case hoidla::v1::GrantRequest::kIdentityProvider:
+      return "identity_provider";
+    case hoidla::v1::GrantRequest::kActFor:
+      return "act_for";
+    case hoidla::v1::GrantRequest::kServiceToken:
+      return "service_token";
+    case hoidla::v1::GrantRequest::GRANT_NOT_SET:
+      break;
+  }
+  return "none";
+}
+
+std::string GrantString(const hoidla::v1::GrantRequest& request) {
+  switch (request.grant_case()) {
+    case hoidla::v1::GrantRequest::kMembership:
+      return StrCat("principal_id=", request.membership().principal_id(),
+                    "; role=", MembershipString(request.membership().membership()));
+    case hoidla::v1::GrantRequest::kCertificate:
+      return StrCat("principal_id=", request.certificate().principal_id(),
+                    "; subject=", request.certificate().subject());
+    case hoidla::v1::GrantRequest::kClientCa:
+      return StrCat("ca_pem_bytes=", request.client_ca().ca_pem().size());
+    case hoidla::v1::GrantRequest::kIdentityProvider: {
+      const hoidla::v1::IdentityProvider& p = request.identity_provider();
+      std::string out = StrCat("issuer=", p.issuer(), "; audience=", p.audience());
+      if (!p.principal_id_claim().empty())
+        out += StrCat("; principal_id_claim=", p.principal_id_claim());
+      return out;
+    }
+    case hoidla::v1::GrantRequest::kActFor:
+      return StrCat("principal_id=", request.act_for().principal_id());
+    case hoidla::v1::GrantRequest::kServiceToken: {
+      std::string out =
+          StrCat("principal_id=", request.service_token().principal_id(),
+                 "; ttl_seconds=", request.service_token().ttl_seconds());
+      if (!request.service_token().token_id().empty())
+        out += StrCat("; token_id=", request.service_token().token_id());
+      return out;
+    }
+    case hoidla::v1::GrantRequest::GRANT_NOT_SET:
+      break;
+  }
+  return "";
+}
+
 std::string DisclosureReviewName(hoidla::v1::DisclosureReview review) {
   return EnumName(hoidla::v1::DisclosureReview_Name(review),
                   "DISCLOSURE_REVIEW_", static_cast<int>(review));
@@ -378,7 +441,13 @@ void PrintPrincipal(const hoidla::v1::Principal& principal, std::ostream& out) {
   if (principal.may_act_for_users()) Line(out, "may_act_for_users", "true");
   for (const std::string& subject : principal.certificate_subjects())
     Line(out, "certificate_subject", subject);
+  OptionalLine(out, "client_id", principal.client_id());
   CreatedLines(out, principal.created_at(), principal.created_by());
+  if (principal.disabled()) {
+    Line(out, "disabled", "true");
+    TimeLine(out, "disabled_at", principal.disabled_at());
+    OptionalLine(out, "disabled_by", principal.disabled_by());
+  }
 }
 
 void PrintIssueToken(const hoidla::v1::IssueTokenResponse& response,
@@ -394,6 +463,8 @@ void PrintOrganization(const hoidla::v1::Organization& org, std::ostream& out) {
   Line(out, "name", org.name());
   OptionalLine(out, "registry_code", org.registry_code());
   if (org.has_client_ca()) Line(out, "client_ca", "configured");
+  if (org.has_crl()) Line(out, "crl", "configured");
+  OptionalLine(out, "identity_provider_issuer", org.identity_provider_issuer());
   CreatedLines(out, org.created_at(), org.created_by());
 }
 
@@ -537,6 +608,57 @@ void PrintConsent(const hoidla::v1::Consent& consent, std::ostream& out) {
   TimeLine(out, "withdrawn_at", consent.withdrawn_at());
   OptionalLine(out, "withdrawn_by", consent.withdrawn_by());
   OptionalLine(out, "withdrawal_note", consent.withdrawal_note());
+  if (consent.release_confirmation().required()) {
+    const hoidla::v1::ReleaseConfirmation& c = consent.release_confirmation();
+    Line(out, "release_confirmation",
+         c.confirmed_by().empty() ? "required" : "confirmed");
+    OptionalLine(out, "release_confirmed_by", c.confirmed_by());
+    TimeLine(out, "release_confirmed_at", c.confirmed_at());
+  }
+}
+
+void PrintGrantRequest(const hoidla::v1::GrantRequest& request,
+                       std::ostream& out) {
+  Line(out, "id", request.id());
+  Line(out, "state", GrantRequestStateName(request.state()));
+  Line(out, "organization_id", request.organization_id());
+  Line(out, "grant", GrantKindName(request));
+  switch (request.grant_case()) {
+    case hoidla::v1::GrantRequest::kMembership:
+      Line(out, "membership",
+           MembershipString(request.membership().membership()));
+      break;
+    case hoidla::v1::GrantRequest::kCertificate:
+      Line(out, "subject", request.certificate().subject());
+      break;
+    case hoidla::v1::GrantRequest::kIdentityProvider:
+      Line(out, "issuer", request.identity_provider().issuer());
+      Line(out, "audience", request.identity_provider().audience());
+      OptionalLine(out, "principal_id_claim",
+                   request.identity_provider().principal_id_claim());
+      break;
+    case hoidla::v1::GrantRequest::kServiceToken:
+      Line(out, "ttl_seconds",
+           std::to_string(request.service_token().ttl_seconds()));
+      OptionalLine(out, "token_id", request.service_token().token_id());
+      break;
+    default:
+      break;
+  }
+  OptionalLine(out, "principal_id", request.principal_id());
+  OptionalLine(out, "justification", request.justification());
+  OptionalLine(out, "requested_by", request.requested_by());
+  TimeLine(out, "requested_at", request.requested_at());
+  OptionalLine(out, "decided_by", request.decided_by());
+  TimeLine(out, "decided_at", request.decided_at());
+  OptionalLine(out, "decision_note", request.decision_note());
+  TimeLine(out, "expires_at", request.expires_at());
+}
+
+void PrintCreateGrantRequest(
+    const hoidla::v1::CreateGrantRequestResponse& response, std::ostream& out) {
+  PrintGrantRequest(response.grant_request(), out);
+  OptionalLine(out, "token", response.token());
 }
 
 void PrintConsentReceipt(const hoidla::v1::ConsentReceipt& receipt,
@@ -671,6 +793,29 @@ void PrintDisclosures(const hoidla::v1::ListDisclosuresResponse& list,
         d.recipient_organization_id(), std::to_string(d.item_ids_size()),
         IsSet(d.valid_until()) ? Time(d.valid_until()) : std::string(),
         d.created_by());
+  }
+  NextPage(list.next_page_token(), note);
+}
+
+void PrintGrantRequests(const hoidla::v1::ListGrantRequestsResponse& list,
+                        std::ostream& out, std::ostream& note) {
+  for (const auto& g : list.grant_requests()) {
+    Row(out, g.id(), GrantRequestStateName(g.state()), GrantKindName(g),
+        g.principal_id(), GrantString(g), g.requested_by(),
+        IsSet(g.requested_at()) ? Time(g.requested_at()) : std::string());
+  }
+  NextPage(list.next_page_token(), note);
+}
+
+void PrintTokens(const hoidla::v1::ListTokensResponse& list, std::ostream& out,
+                 std::ostream& note) {
+  for (const auto& t : list.tokens()) {
+    const std::string state =
+        t.revoked() ? "revoked" : (t.pending() ? "pending" : "active");
+    Row(out, t.token_id(), TokenKindName(t.kind()), state,
+        IsSet(t.created_at()) ? Time(t.created_at()) : std::string(),
+        IsSet(t.expires_at()) ? Time(t.expires_at()) : std::string(),
+        t.issued_by(), t.grant_request_id());
   }
   NextPage(list.next_page_token(), note);
 }

@@ -40,6 +40,19 @@ std::string ConsentGiverKindName(hoidla::v1::ConsentGiverKind kind);
 std::string ConsentFormName(hoidla::v1::ConsentForm form);
 std::string LegalBasisName(hoidla::v1::LegalBasis basis);
 std::string DisclosureReviewName(hoidla::v1::DisclosureReview review);
+std::string GrantRequestStateName(hoidla::v1::GrantRequestState state);
+std::string TokenKindName(hoidla::v1::TokenKind kind);
+
+// What a grant request grants: "membership", "certificate", "client_ca",
+// "identity_provider", "act_for", "service_token" (or "none").
+std::string GrantKindName(const hoidla::v1::GrantRequest& request);
+// A grant request's grant on one line: "principal_id=P; role=R@O/P"
+// (membership), "principal_id=P; subject=S" (certificate),
+// "ca_pem_bytes=N" (client CA), "issuer=I; audience=A" and
+// "; principal_id_claim=C" when set (identity provider), "principal_id=P"
+// (act for), "principal_id=P; ttl_seconds=N" and "; token_id=T" when set
+// (service token); not escaped.
+std::string GrantString(const hoidla::v1::GrantRequest& request);
 std::string CaseOriginName(hoidla::v1::CaseOrigin origin);
 std::string ClosingReasonName(hoidla::v1::ClosingReason reason);
 std::string CaseEventKindName(hoidla::v1::CaseEvent::Kind kind);
@@ -82,13 +95,31 @@ absl::Status PrintJson(const google::protobuf::Message& message,
 // Single objects, as "key: value" lines with "id: ..." first. Memberships are
 // printed one per "membership: <MembershipString>" line.
 void PrintWhoAmI(const hoidla::v1::WhoAmIResponse& who, std::ostream& out);
+// A principal: id, display_name, kind, organization_id, one "membership:"
+// line per role, may_act_for_users, certificate_subject lines, client_id,
+// created_*, and "disabled: true" with disabled_at and disabled_by for a
+// disabled account.
 void PrintPrincipal(const hoidla::v1::Principal& principal, std::ostream& out);
 // The issued token as "token: hdl_...", "token_id: tok_..." and
-// "expires_at: <RFC 3339>" lines. This is the only output that contains a
-// token.
+// "expires_at: <RFC 3339>" lines (`token issue`, `login`). With
+// PrintCreateGrantRequest, the only output that contains a token.
 void PrintIssueToken(const hoidla::v1::IssueTokenResponse& response,
                      std::ostream& out);
+// An organisation: id, name, registry_code, "client_ca: configured",
+// "crl: configured" and identity_provider_issuer (when set), created_*.
 void PrintOrganization(const hoidla::v1::Organization& org, std::ostream& out);
+// A grant request: id, state (GrantRequestStateName), organization_id,
+// grant (GrantKindName), then the grant's details (membership:
+// MembershipString; subject; issuer, audience, principal_id_claim;
+// ttl_seconds, token_id), principal_id, justification, requested_*,
+// decided_*, decision_note and expires_at, those set.
+void PrintGrantRequest(const hoidla::v1::GrantRequest& request,
+                       std::ostream& out);
+// The created request (PrintGrantRequest), then "token: hdl_..." for a
+// service-account token (shown once; it works once the request is
+// approved).
+void PrintCreateGrantRequest(
+    const hoidla::v1::CreateGrantRequestResponse& response, std::ostream& out);
 void PrintProject(const hoidla::v1::Project& project, std::ostream& out);
 void PrintClient(const hoidla::v1::Client& client, std::ostream& out);
 // A case: id, project, client, title, status, origin (when set), the
@@ -173,6 +204,15 @@ void PrintAccessReport(const hoidla::v1::AccessReport& report,
                        std::ostream& out, std::ostream& note);
 void PrintPrincipals(const hoidla::v1::ListPrincipalsResponse& list,
                      std::ostream& out, std::ostream& note);
+// One line per grant request, newest first: id, state, grant kind,
+// principal, grant (GrantString), requested by, requested at.
+void PrintGrantRequests(const hoidla::v1::ListGrantRequestsResponse& list,
+                        std::ostream& out, std::ostream& note);
+// One line per token: token id, kind (bootstrap, session, service), state
+// (active, pending, revoked), created at, expires at, issued by, grant
+// request.
+void PrintTokens(const hoidla::v1::ListTokensResponse& list, std::ostream& out,
+                 std::ostream& note);
 void PrintOrganizations(const hoidla::v1::ListOrganizationsResponse& list,
                         std::ostream& out, std::ostream& note);
 void PrintProjects(const hoidla::v1::ListProjectsResponse& list,

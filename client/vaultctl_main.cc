@@ -21,16 +21,19 @@
 //
 // Commands, one per RPC of hoidla.v1.Vault:
 //   whoami
-//   principal create|get|list|add-role|remove-role
-//   token issue|revoke
-//   org create|get|list          project create|get|list
+//   login                        (--id-token|--id-token-file: needs no token)
+//   principal create|get|list|add-role|remove-role|map-cert|unmap-cert|disable
+//   token issue|list|revoke
+//   grant request|approve|deny|get|list
+//   org create|get|list|set-client-ca|set-crl|set-idp
+//   project create|get|list
 //   client create|get|find|list|export
 //   case create|get|list|assign|close|reopen|deadlines
 //   doc upload|download|get|list keys status|rotate|rewrap|retire
 //   audit public-keys|rotate-key|checkpoint|list|report|export|verify|watch
 //   record create|update|get|versions|list|sign
 //   instrument register|get|list
-//   consent record|revise|withdraw|get|list|verify
+//   consent record|revise|confirm|withdraw|get|list|verify
 //   disclosure create|list|review
 //   exists
 //
@@ -73,8 +76,15 @@
 // lists print one tab-separated line per item, id first, and the next page
 // token, if any, on stderr. Text from the server is escaped (control
 // characters as \n, \xNN, ...). The token vaultctl authenticates with is
-// never printed; `token issue` prints the token it issues (that is its
-// purpose), and nothing else does.
+// never printed; `token issue` and `login` print the token they obtain, and
+// `grant request --service-token` the service-account token it requests
+// (that is their purpose), and nothing else does.
+//
+// `login --id-token TOKEN | --id-token-file FILE` exchanges an OpenID
+// Connect ID token for a session token (ExchangeIdToken) and sends no other
+// credential, so it needs no HOIDLA_TOKEN. Files given to `login`, `org
+// set-idp|set-crl` and `grant request` are read before connecting (a file
+// that cannot be read is a usage error, 1); "-" reads standard input.
 //
 // Errors go to stderr as `error: <CODE_NAME>: <message>`. Exit status:
 //   0        success
@@ -234,6 +244,26 @@ struct Args {
   // case deadlines, instrument
   int32_t within_days = 0;
   hoidla::v1::Instrument instrument;  // read from --file before connecting
+  // login, grant, org set-crl|set-idp
+  std::string id_token;
+  std::string id_token_file;
+  std::string client_org;
+  bool session = false;
+  bool anonymous = false;  // login with an ID token: send no credential
+  std::string issuer;
+  std::string audience;
+  std::string principal_id_claim;
+  std::string jwks_file;
+  std::string ca_file;
+  std::string crl_file;
+  // grant request: which grant (--membership, --certificate, ...) and its
+  // target (a principal or an organisation)
+  std::string grant_kind;
+  std::string grant_target;
+  // file contents read before connecting
+  std::string jwks_json;
+  std::string ca_pem;
+  std::string crl_pem;
 };
 
 // What the selected subcommand does once connected.
@@ -533,6 +563,59 @@ CLI::App* Leaf(CLI::App* parent, const std::string& name,
   return sub;
 }
 
+// Reads the whole file at `path` (defined with the audit commands below).
+absl::StatusOr<std::string> ReadWholeFile(std::string_view what,
+                                          const std::string& path);
+
+// Reads file option `flag` at `path` into `*out`; "-" reads standard input.
+// Prints the error and returns 1 when it cannot be read; 0 on success.
+int LoadFileArg(std::string_view flag, const std::string& path,
+                std::string* out) {
+  if (path == "-") {
+    out->assign(std::istreambuf_iterator<char>(std::cin),
+                std::istreambuf_iterator<char>());
+    if (std::cin.bad())
+      return UsageError(StrCat(flag, ": error reading standard input"));
+    return 0;
+  }
+  absl::StatusOr<std::string> text = ReadWholeFile(flag, path);
+  if (!text.ok()) return UsageError(View(text.status().message()));
+  *out = *std::move(text);
+  return 0;
+}
+
+// `text` without trailing whitespace (a token pasted or piped with its
+// newline).
+std::string TrimmedRight(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' ||
+                           text.back() == ' ' || text.back() == '\t')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+// Checks a --ttl value at parse time (ParseTtl).
+CLI::Validator TtlValidator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        absl::StatusOr<int64_t> ttl = ParseTtl(text);
+        return ttl.ok() ? std::string()
+                        : std::string(View(ttl.status().message()));
+      },
+      "DURATION");
+}
+
+// The lifetime of --ttl in seconds, or `fallback` when it was not given.
+// ParseTtl's error (prefixed with "--ttl: ") otherwise.
+absl::StatusOr<int64_t> TtlArg(const Args& a, int64_t fallback) {
+  if (a.ttl.empty()) return fallback;
+  absl::StatusOr<int64_t> ttl = ParseTtl(a.ttl);
+  if (!ttl.ok())
+    return absl::InvalidArgumentError(
+        StrCat("--ttl: ", View(ttl.status().message())));
+  return ttl;
+}
+
 void AddWhoAmI(CLI::App* app, const Globals& g, Action* selected) {
   Leaf(app, "whoami", "Show who the presented token belongs to", selected,
        [&g](const VaultClient& vc) {
@@ -610,7 +693,11 @@ void AddPrincipal(CLI::App* app, const Globals& g, Args& a, Action* selected) {
 
   CLI::App* add =
       Leaf(principal, "add-role",
-           "Grant a role in a scope (prints the principal with its roles)",
+           "Grant a role in a scope at once where no second person's "
+           "approval is needed: a deployment-wide role, or the first head of "
+           "an organisation with no head and no client data (otherwise exit "
+           "19 FAILED_PRECONDITION: use `grant request`); prints the "
+           "principal with its roles",
            selected, [&g, &a](const VaultClient& vc) {
              hoidla::v1::AddMembershipRequest req;
              req.set_principal_id(a.id);
@@ -629,7 +716,10 @@ void AddPrincipal(CLI::App* app, const Globals& g, Args& a, Action* selected) {
       });
   CLI::App* map_cert = Leaf(
       principal, "map-cert",
-      "Map a client certificate subject (RFC 2253) to the principal", selected,
+      "Map a client certificate subject (RFC 2253) to the principal, at "
+      "once only in an organisation without a head (otherwise use `grant "
+      "request --certificate`)",
+      selected,
       [&g, &a](const VaultClient& vc) {
         hoidla::v1::MapCertificateRequest req;
         req.set_principal_id(a.id);
@@ -641,6 +731,36 @@ void AddPrincipal(CLI::App* app, const Globals& g, Args& a, Action* selected) {
                        "As `openssl x509 -noout -subject -nameopt RFC2253` "
                        "prints it, without \"subject=\"")
       ->required();
+  CLI::App* unmap_cert = Leaf(
+      principal, "unmap-cert",
+      "Remove a certificate subject's mapping (effective for its next use; "
+      "prints the principal)",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::RemoveCertificateMappingRequest req;
+        req.set_principal_id(a.id);
+        req.set_subject(a.subject);
+        return Show(g, vc.RemoveCertificateMapping(req), &PrintPrincipal);
+      });
+  unmap_cert->add_option("PRINCIPAL_ID", a.id, "Principal id (prn_...)")
+      ->required();
+  unmap_cert
+      ->add_option("--subject", a.subject,
+                   "The mapped subject, as given to map-cert")
+      ->required();
+
+  CLI::App* disable = Leaf(
+      principal, "disable",
+      "Disable an account: every token, certificate and sign-in of it is "
+      "refused from its next call; there is no re-enabling (prints the "
+      "principal)",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::DisablePrincipalRequest req;
+        req.set_id(a.id);
+        return Show(g, vc.DisablePrincipal(req), &PrintPrincipal);
+      });
+  disable->add_option("PRINCIPAL_ID", a.id, "Principal id (prn_...)")
+      ->required();
+
   for (CLI::App* sub : {add, remove}) {
     sub->add_option("PRINCIPAL_ID", a.id, "Principal id (prn_...)")->required();
     sub->add_option("--role", a.role, kRolesHelp)->required();
@@ -678,25 +798,40 @@ void AddToken(CLI::App* app, const Globals& g, Args& a, Action* selected) {
   CLI::App* token = app->add_subcommand("token", "API tokens of principals");
   token->require_subcommand(1);
 
-  CLI::App* issue =
-      Leaf(token, "issue",
-           "Issue a token for a principal; prints token: (shown once, keep it "
-           "secret), token_id: (for revoke) and expires_at:",
-           selected,
-           [&g, &a](const VaultClient& vc) { return RunIssueToken(g, a, vc); });
-  issue->add_option("PRINCIPAL_ID", a.id, "Principal id (prn_...)")->required();
+  CLI::App* issue = Leaf(
+      token, "issue",
+      "Issue a token: a session for yourself (no PRINCIPAL_ID, at most 12h, "
+      "never outliving the token you call with) or a service account's token "
+      "(at once only in an organisation without a head; otherwise use `grant "
+      "request --service-token`). Nobody issues a token for another person. "
+      "Prints token: (shown once, keep it secret), token_id: (for revoke) and "
+      "expires_at:",
+      selected,
+      [&g, &a](const VaultClient& vc) { return RunIssueToken(g, a, vc); });
+  issue->add_option("PRINCIPAL_ID", a.id,
+                    "A service account (prn_...); omit for your own session");
   issue
       ->add_option("--ttl", a.ttl,
                    "Lifetime: seconds, or a number with suffix s, m, h or d "
-                   "(for example 30d; at most a year)")
+                   "(for example 30d; a session at most 12h, a service "
+                   "account's token at most a year)")
       ->required()
-      ->check(CLI::Validator(
-          [](std::string& text) -> std::string {
-            absl::StatusOr<int64_t> ttl = ParseTtl(text);
-            return ttl.ok() ? std::string()
-                            : std::string(View(ttl.status().message()));
-          },
-          "DURATION"));
+      ->check(TtlValidator());
+
+  CLI::App* list = Leaf(
+      token, "list",
+      "List a principal's tokens: token id, kind, state (active, pending, "
+      "revoked), created at, expires at, issued by, grant request; never the "
+      "tokens themselves",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::ListTokensRequest req;
+        req.set_principal_id(a.id);
+        req.set_page_size(a.page_size);
+        req.set_page_token(a.page_token);
+        return ShowList(g, vc.ListTokens(req), &PrintTokens);
+      });
+  list->add_option("PRINCIPAL_ID", a.id, "Principal id (prn_...)")->required();
+  AddPaging(list, &a);
 
   CLI::App* revoke = Leaf(
       token, "revoke", "Revoke a token by its id (effective for its next use)",
@@ -706,7 +841,316 @@ void AddToken(CLI::App* app, const Globals& g, Args& a, Action* selected) {
       ->required();
 }
 
-void AddOrg(CLI::App* app, const Globals& g, Args& a, Action* selected) {
+// --- login ------------------------------------------------------------------
+
+// `login`: an ID token exchanged for a session (no credential sent), or a
+// session of the caller's own (IssueToken with no principal).
+int RunLogin(const Globals& g, const Args& a, const VaultClient& vc) {
+  if (a.session) {
+    absl::StatusOr<int64_t> ttl = TtlArg(a, 3600);
+    if (!ttl.ok()) return UsageError(View(ttl.status().message()));
+    hoidla::v1::IssueTokenRequest req;
+    req.set_ttl_seconds(*ttl);
+    return Show(g, vc.IssueToken(req), &PrintIssueToken);
+  }
+  absl::StatusOr<int64_t> ttl = TtlArg(a, 0);
+  if (!ttl.ok()) return UsageError(View(ttl.status().message()));
+  hoidla::v1::ExchangeIdTokenRequest req;
+  req.set_id_token(a.id_token);
+  req.set_ttl_seconds(*ttl);
+  req.set_client_organization_id(a.client_org);
+  return Show(g, vc.ExchangeIdToken(req), &PrintIssueToken);
+}
+
+void AddLogin(CLI::App* app, const Globals& g, Args& a, Action* selected,
+              OfflineAction* prepare) {
+  CLI::App* login = app->add_subcommand(
+      "login",
+      "Sign in: exchange an OpenID Connect ID token from your organisation's "
+      "identity provider (or, for a data subject, the public one) for a vault "
+      "session token, sending no other credential; or, with --session, issue "
+      "a session of your own with the token you have. Prints token: (shown "
+      "once, keep it secret), token_id: and expires_at:");
+  CLI::Option_group* how =
+      login->add_option_group("credential", "Exactly one of");
+  how->add_option("--id-token", a.id_token,
+                  "The ID token (a compact JWT); prefer --id-token-file, as "
+                  "arguments are visible to other users");
+  how->add_option("--id-token-file", a.id_token_file,
+                  "Read the ID token from this file (- for standard input; "
+                  "trailing whitespace ignored)");
+  CLI::Option* session = how->add_flag(
+      "--session", a.session,
+      "Issue a session token for yourself with the token you have "
+      "($HOIDLA_TOKEN, --token, a certificate)");
+  how->require_option(1);
+  login
+      ->add_option("--ttl", a.ttl,
+                   "Session lifetime: seconds, or a number with suffix s, m, h "
+                   "or d, at most 12h (default 1h)")
+      ->check(TtlValidator());
+  login
+      ->add_option("--client-org", a.client_org,
+                   "Data subjects who are clients of several organisations: "
+                   "the organisation whose records to read (org_...)")
+      ->excludes(session);
+  login->callback([selected, prepare, &g, &a] {
+    *selected = [&g, &a](const VaultClient& vc) { return RunLogin(g, a, vc); };
+    a.anonymous = !a.session;
+    *prepare = [&a] {
+      if (!a.id_token_file.empty()) {
+        if (int rc = LoadFileArg("--id-token-file", a.id_token_file,
+                                 &a.id_token);
+            rc != 0) {
+          return rc;
+        }
+      }
+      if (a.session) return 0;
+      a.id_token = TrimmedRight(std::move(a.id_token));
+      if (a.id_token.empty())
+        return UsageError(a.id_token_file.empty()
+                              ? "--id-token: empty"
+                              : StrCat("--id-token-file: '", a.id_token_file,
+                                       "' is empty"));
+      return 0;
+    };
+  });
+}
+
+// --- grant requests -----------------------------------------------------------
+
+// Maps --state of `grant list` to the enum (empty: unset).
+hoidla::v1::GrantRequestState ParseGrantRequestState(const std::string& text) {
+  if (text == "pending") return hoidla::v1::GRANT_REQUEST_STATE_PENDING;
+  if (text == "approved") return hoidla::v1::GRANT_REQUEST_STATE_APPROVED;
+  if (text == "applied") return hoidla::v1::GRANT_REQUEST_STATE_APPLIED;
+  if (text == "denied") return hoidla::v1::GRANT_REQUEST_STATE_DENIED;
+  if (text == "withdrawn") return hoidla::v1::GRANT_REQUEST_STATE_WITHDRAWN;
+  if (text == "expired") return hoidla::v1::GRANT_REQUEST_STATE_EXPIRED;
+  return hoidla::v1::GRANT_REQUEST_STATE_UNSPECIFIED;
+}
+
+// Builds the grant request `grant request` asks for from its options. Prints
+// the error and returns 1 for a missing or misplaced option; 0 on success.
+int GrantRequestArg(const Args& a, hoidla::v1::GrantRequest* g) {
+  const std::string& k = a.grant_kind;
+  // The options each grant takes, beyond its own.
+  struct Needs {
+    std::string_view option;
+    bool given;
+    bool wanted;
+  };
+  const Needs options[] = {
+      {"--role", !a.role.empty(), k == "membership"},
+      {"--org", !a.org.empty(), false},
+      {"--project", !a.project.empty(), false},
+      {"--subject", !a.subject.empty(), k == "certificate"},
+      {"--ca-file", !a.ca_file.empty(), k == "client-ca"},
+      {"--issuer", !a.issuer.empty(), k == "identity-provider"},
+      {"--audience", !a.audience.empty(), k == "identity-provider"},
+      {"--jwks-file", !a.jwks_file.empty(), k == "identity-provider"},
+      {"--ttl", !a.ttl.empty(), k == "service-token"},
+  };
+  for (const Needs& n : options) {
+    if (n.wanted && !n.given)
+      return UsageError(StrCat(n.option, ": required with --", k));
+    const bool allowed =
+        n.wanted || (k == "membership" &&
+                     (n.option == "--org" || n.option == "--project"));
+    if (n.given && !allowed)
+      return UsageError(StrCat(n.option, ": not used with --", k));
+  }
+  if (!a.principal_id_claim.empty() && k != "identity-provider")
+    return UsageError(StrCat("--principal-id-claim: not used with --", k));
+
+  g->set_justification(a.justification);
+  if (k == "membership") {
+    g->mutable_membership()->set_principal_id(a.grant_target);
+    *g->mutable_membership()->mutable_membership() = MembershipArg(a);
+  } else if (k == "certificate") {
+    g->mutable_certificate()->set_principal_id(a.grant_target);
+    g->mutable_certificate()->set_subject(a.subject);
+  } else if (k == "client-ca") {
+    g->set_organization_id(a.grant_target);
+    g->mutable_client_ca()->set_ca_pem(a.ca_pem);
+  } else if (k == "identity-provider") {
+    g->set_organization_id(a.grant_target);
+    hoidla::v1::IdentityProvider* p = g->mutable_identity_provider();
+    p->set_issuer(a.issuer);
+    p->set_audience(a.audience);
+    p->set_jwks_json(a.jwks_json);
+    p->set_principal_id_claim(a.principal_id_claim);
+  } else if (k == "act-for") {
+    g->mutable_act_for()->set_principal_id(a.grant_target);
+  } else if (k == "service-token") {
+    absl::StatusOr<int64_t> ttl = ParseTtl(a.ttl);
+    if (!ttl.ok())
+      return UsageError(StrCat("--ttl: ", View(ttl.status().message())));
+    g->mutable_service_token()->set_principal_id(a.grant_target);
+    g->mutable_service_token()->set_ttl_seconds(*ttl);
+  } else {
+    return UsageError("one of --membership, --certificate, --client-ca, "
+                      "--identity-provider, --act-for, --service-token is "
+                      "required");
+  }
+  return 0;
+}
+
+void AddGrant(CLI::App* app, const Globals& g, Args& a, Action* selected,
+              OfflineAction* prepare) {
+  CLI::App* grant = app->add_subcommand(
+      "grant",
+      "Grant requests (four eyes): a role, certificate mapping, client CA, "
+      "identity provider, act-for right or service-account token takes effect "
+      "once a head of the organisation other than the requester and the "
+      "account approves it (at once while the organisation has no head and "
+      "no client data)");
+  grant->require_subcommand(1);
+
+  CLI::App* request = Leaf(
+      grant, "request",
+      "Request a grant (prints the request, id first, with its state: "
+      "applied when no approval was needed, pending otherwise; and token: "
+      "for a service-account token, shown once, working once approved)",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::CreateGrantRequestRequest req;
+        if (int rc = GrantRequestArg(a, req.mutable_grant_request()); rc != 0)
+          return rc;
+        return Show(g, vc.CreateGrantRequest(req), &PrintCreateGrantRequest);
+      });
+  CLI::Option_group* what =
+      request->add_option_group("grant", "Exactly one of");
+  struct Kind {
+    const char* flag;
+    const char* name;
+    const char* help;
+  };
+  static constexpr Kind kKinds[] = {
+      {"--membership", "membership",
+       "A role for this principal (prn_...): with --role, and --org and "
+       "--project as its scope needs"},
+      {"--certificate", "certificate",
+       "Map a certificate subject to this principal (prn_...): with "
+       "--subject"},
+      {"--client-ca", "client-ca",
+       "Set this organisation's (org_...) client CA: with --ca-file"},
+      {"--identity-provider", "identity-provider",
+       "Set this organisation's (org_...) identity provider: with --issuer, "
+       "--audience and --jwks-file"},
+      {"--act-for", "act-for",
+       "Let this service account (prn_...) act for users of its "
+       "organisation"},
+      {"--service-token", "service-token",
+       "A token for this service account (prn_...): with --ttl"},
+  };
+  for (const Kind& kind : kKinds) {
+    what->add_option(kind.flag, a.grant_target, kind.help)
+        ->each([&a, name = std::string(kind.name)](const std::string&) {
+          a.grant_kind = name;
+        });
+  }
+  what->require_option(1);
+  request->add_option("--role", a.role, kRolesHelp);
+  request->add_option("--org", a.org,
+                      "--membership: organisation of the scope (org_...)");
+  request->add_option("--project", a.project,
+                      "--membership: project of the scope (prj_...)");
+  request->add_option("--subject", a.subject,
+                      "--certificate: the subject in RFC 2253 form");
+  request->add_option("--ca-file", a.ca_file,
+                      "--client-ca: CA certificate(s), PEM");
+  request->add_option("--issuer", a.issuer,
+                      "--identity-provider: the exact iss of its ID tokens");
+  request->add_option("--audience", a.audience,
+                      "--identity-provider: the aud they name (this vault's "
+                      "client id at the provider)");
+  request->add_option("--jwks-file", a.jwks_file,
+                      "--identity-provider: the provider's JWKS (from its "
+                      "jwks_uri)");
+  request->add_option("--principal-id-claim", a.principal_id_claim,
+                      "--identity-provider: the claim naming the Hoidla "
+                      "principal id (default sub)");
+  request
+      ->add_option("--ttl", a.ttl,
+                   "--service-token: lifetime, seconds or a number with "
+                   "suffix s, m, h or d (at most a year)")
+      ->check(TtlValidator());
+  request->add_option("--justification", a.justification,
+                      "Why (shown to the approver; no client data), at most "
+                      "500 characters");
+  request->preparse_callback([prepare, &a](size_t) {
+    *prepare = [&a] {
+      if (!a.ca_file.empty()) {
+        if (int rc = LoadFileArg("--ca-file", a.ca_file, &a.ca_pem); rc != 0)
+          return rc;
+      }
+      if (!a.jwks_file.empty()) {
+        if (int rc = LoadFileArg("--jwks-file", a.jwks_file, &a.jwks_json);
+            rc != 0) {
+          return rc;
+        }
+      }
+      hoidla::v1::GrantRequest unused;
+      return GrantRequestArg(a, &unused);
+    };
+  });
+
+  CLI::App* approve = Leaf(
+      grant, "approve",
+      "Approve and apply a pending request (a head of its organisation who "
+      "is neither its requester nor the account it is for); prints it",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::ApproveGrantRequestRequest req;
+        req.set_id(a.id);
+        return Show(g, vc.ApproveGrantRequest(req), &PrintGrantRequest);
+      });
+  approve->add_option("ID", a.id, "Grant request id (grq_...)")->required();
+
+  CLI::App* deny = Leaf(
+      grant, "deny",
+      "Deny a pending request (an approver), or withdraw your own; a denied "
+      "service-account token is revoked. Prints the request",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::DenyGrantRequestRequest req;
+        req.set_id(a.id);
+        req.set_note(a.note);
+        return Show(g, vc.DenyGrantRequest(req), &PrintGrantRequest);
+      });
+  deny->add_option("ID", a.id, "Grant request id (grq_...)")->required();
+  deny->add_option("--note", a.note, "Why, at most 500 characters");
+
+  CLI::App* get = Leaf(grant, "get", "Show a grant request", selected,
+                       [&g, &a](const VaultClient& vc) {
+                         hoidla::v1::GetGrantRequestRequest req;
+                         req.set_id(a.id);
+                         return Show(g, vc.GetGrantRequest(req),
+                                     &PrintGrantRequest);
+                       });
+  get->add_option("ID", a.id, "Grant request id (grq_...)")->required();
+
+  CLI::App* list = Leaf(
+      grant, "list",
+      "List an organisation's grant requests, newest first: id, state, "
+      "grant, principal, details, requested by, requested at",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::ListGrantRequestsRequest req;
+        req.set_organization_id(a.org);
+        req.set_state(ParseGrantRequestState(a.state));
+        req.set_page_size(a.page_size);
+        req.set_page_token(a.page_token);
+        return ShowList(g, vc.ListGrantRequests(req), &PrintGrantRequests);
+      });
+  list->add_option("--org", a.org, "Organisation id (org_...)")->required();
+  list->add_option("--state", a.state,
+                   "Only requests in this state (pending: what awaits "
+                   "approval)")
+      ->check(CLI::IsMember({"pending", "approved", "applied", "denied",
+                             "withdrawn", "expired"}));
+  AddPaging(list, &a);
+}
+
+void AddOrg(CLI::App* app, const Globals& g, Args& a, Action* selected,
+            OfflineAction* prepare) {
   CLI::App* org = app->add_subcommand("org", "Organisations");
   org->require_subcommand(1);
 
@@ -734,7 +1178,8 @@ void AddOrg(CLI::App* app, const Globals& g, Args& a, Action* selected) {
   CLI::App* set_ca = Leaf(
       org, "set-client-ca",
       "Set the CA whose client certificates identify the organisation's "
-      "principals",
+      "principals (at once only while it has no head, otherwise use `grant "
+      "request --client-ca`)",
       selected, [&g, &a](const VaultClient& vc) {
         std::ifstream in(a.file, std::ios::binary);
         if (!in) return UsageError(StrCat("--ca-file: cannot read '", a.file, "'"));
@@ -747,6 +1192,66 @@ void AddOrg(CLI::App* app, const Globals& g, Args& a, Action* selected) {
       });
   set_ca->add_option("ID", a.id, "Organisation id (org_...)")->required();
   set_ca->add_option("--ca-file", a.file, "CA certificate(s), PEM")->required();
+
+  CLI::App* set_crl = Leaf(
+      org, "set-crl",
+      "Set the organisation's certificate revocation lists (PEM; an empty "
+      "file removes them). Narrows access, so it applies at once",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::SetOrganizationCrlRequest req;
+        req.set_organization_id(a.id);
+        req.set_crl_pem(a.crl_pem);
+        return Show(g, vc.SetOrganizationCrl(req), &PrintOrganization);
+      });
+  set_crl->add_option("ID", a.id, "Organisation id (org_...)")->required();
+  set_crl
+      ->add_option("--crl-file", a.crl_file,
+                   "CRL(s) issued by the organisation's client CA, PEM (- for "
+                   "standard input; empty: remove)")
+      ->required();
+  set_crl->preparse_callback([prepare, &a](size_t) {
+    *prepare = [&a] { return LoadFileArg("--crl-file", a.crl_file, &a.crl_pem); };
+  });
+
+  CLI::App* set_idp = Leaf(
+      org, "set-idp",
+      "Set the OpenID Connect identity provider the organisation's people "
+      "sign in with (`vaultctl login`); at once only while the organisation "
+      "has no head, otherwise use `grant request --identity-provider`",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::SetOrganizationIdentityProviderRequest req;
+        req.set_organization_id(a.id);
+        hoidla::v1::IdentityProvider* p = req.mutable_identity_provider();
+        p->set_issuer(a.issuer);
+        p->set_audience(a.audience);
+        p->set_jwks_json(a.jwks_json);
+        p->set_principal_id_claim(a.principal_id_claim);
+        return Show(g, vc.SetOrganizationIdentityProvider(req),
+                    &PrintOrganization);
+      });
+  set_idp->add_option("ID", a.id, "Organisation id (org_...)")->required();
+  set_idp
+      ->add_option("--issuer", a.issuer,
+                   "The exact iss of the provider's ID tokens (an https URL)")
+      ->required();
+  set_idp
+      ->add_option("--audience", a.audience,
+                   "The aud the tokens must name: this vault's client id at "
+                   "the provider")
+      ->required();
+  set_idp
+      ->add_option("--jwks-file", a.jwks_file,
+                   "The provider's JWKS (public keys; copy it from its "
+                   "jwks_uri; - for standard input)")
+      ->required();
+  set_idp->add_option("--principal-id-claim", a.principal_id_claim,
+                      "The claim carrying the person's Hoidla principal id "
+                      "(default sub)");
+  set_idp->preparse_callback([prepare, &a](size_t) {
+    *prepare = [&a] {
+      return LoadFileArg("--jwks-file", a.jwks_file, &a.jwks_json);
+    };
+  });
 
   CLI::App* list =
       Leaf(org, "list", "List organisations: id, name, registry code", selected,
@@ -1942,6 +2447,23 @@ void AddConsent(CLI::App* app, const Globals& g, Args& a, Action* selected,
   withdraw->add_option("--note", a.note,
                        "How and by whom the withdrawal was expressed");
 
+  CLI::App* confirm = Leaf(
+      consent, "confirm",
+      "Confirm the release of a consent's current version to a project of "
+      "the same organisation (a project manager or head of the consent's "
+      "project who did not record it); prints the consent",
+      selected, [&g, &a](const VaultClient& vc) {
+        hoidla::v1::ConfirmConsentReleaseRequest req;
+        req.set_consent_id(a.id);
+        req.set_version(a.version);
+        return Show(g, vc.ConfirmConsentRelease(req), &PrintConsent);
+      });
+  confirm->add_option("CONSENT_ID", a.id, "Consent id (cns_...)")->required();
+  confirm
+      ->add_option("--version", a.version,
+                   "The current version (exit 20 ABORTED otherwise)")
+      ->required();
+
   CLI::App* get = Leaf(consent, "get", "Show a version of a consent", selected,
                        [&g, &a](const VaultClient& vc) {
                          hoidla::v1::GetConsentRequest req;
@@ -2153,7 +2675,9 @@ int Run(int argc, char** argv) {
   AddWhoAmI(&app, globals, &selected);
   AddPrincipal(&app, globals, args, &selected);
   AddToken(&app, globals, args, &selected);
-  AddOrg(&app, globals, args, &selected);
+  AddLogin(&app, globals, args, &selected, &prepare);
+  AddGrant(&app, globals, args, &selected, &prepare);
+  AddOrg(&app, globals, args, &selected, &prepare);
   AddProject(&app, globals, args, &selected);
   AddClient(&app, globals, args, &selected);
   AddCase(&app, globals, args, &selected);
@@ -2185,12 +2709,15 @@ int Run(int argc, char** argv) {
     if (int rc = prepare(); rc != 0) return rc;
   }
 
-  absl::StatusOr<std::string> resolved_token = ResolveToken(globals);
-  if (!resolved_token.ok())
-    return UsageError(View(resolved_token.status().message()));
   client::ConnectOptions options;
   options.address = globals.server;
-  options.token = *std::move(resolved_token);
+  // `login` with an ID token sends no other credential.
+  if (!args.anonymous) {
+    absl::StatusOr<std::string> resolved_token = ResolveToken(globals);
+    if (!resolved_token.ok())
+      return UsageError(View(resolved_token.status().message()));
+    options.token = *std::move(resolved_token);
+  }
   options.ca_cert_file = globals.ca_cert;
   options.client_cert_file = globals.client_cert;
   options.client_key_file = globals.client_key;

@@ -73,16 +73,23 @@ absl::Status VerifyIssuedBy(std::string_view cert_pem, std::string_view ca_pem,
 absl::Status ValidateCrl(std::string_view crl_pem, std::string_view field) {
   std::unique_ptr<BIO, BioFree> bio(
       BIO_new_mem_buf(crl_pem.data(), static_cast<int>(crl_pem.size())));
+  if (!bio) return absl::InternalError(StrCat(field, ": out of memory"));
   int count = 0;
+  bool missing_next_update = false;
   while (X509_CRL* crl =
              PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) {
     ++count;
+    missing_next_update |= X509_CRL_get0_nextUpdate(crl) == nullptr;
     X509_CRL_free(crl);
   }
   ERR_clear_error();
   if (count == 0) {
     return absl::InvalidArgumentError(
-        std::string(field) + ": holds no PEM certificate revocation list");
+        StrCat(field, ": holds no PEM certificate revocation list"));
+  }
+  if (missing_next_update) {
+    return absl::InvalidArgumentError(
+        StrCat(field, ": a revocation list has no nextUpdate"));
   }
   return absl::OkStatus();
 }
@@ -102,15 +109,25 @@ absl::Status VerifyIssuedBy(std::string_view cert_pem, std::string_view ca_pem,
   ERR_clear_error();
   if (added == 0) return Unauthenticated();
   if (!crl_pem.empty()) {
-    // Revocation: every certificate of the chain is checked against a CRL
-    // of its issuer; a missing or stale (past nextUpdate) list fails.
+    // Revocation (X509_V_FLAG_CRL_CHECK): the certificate needs a CRL of its
+    // issuer, signed by it and current at now_seconds; OpenSSL fails when
+    // there is none, when it is past its nextUpdate or not yet valid, and
+    // when it lists the certificate. A CRL without nextUpdate would never go
+    // stale, so it fails here.
     std::unique_ptr<BIO, BioFree> crl_bio(
         BIO_new_mem_buf(crl_pem.data(), static_cast<int>(crl_pem.size())));
+    if (!crl_bio) return Unauthenticated();
     int crls = 0;
     while (X509_CRL* crl = PEM_read_bio_X509_CRL(crl_bio.get(), nullptr,
                                                  nullptr, nullptr)) {
-      crls += X509_STORE_add_crl(store.get(), crl) == 1;
+      const bool dated = X509_CRL_get0_nextUpdate(crl) != nullptr;
+      const bool stored = dated && X509_STORE_add_crl(store.get(), crl) == 1;
       X509_CRL_free(crl);
+      if (!stored) {
+        ERR_clear_error();
+        return Unauthenticated();
+      }
+      ++crls;
     }
     ERR_clear_error();
     if (crls == 0) return Unauthenticated();

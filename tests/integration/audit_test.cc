@@ -9,6 +9,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "hoidla/v1/vault.grpc.pb.h"
 #include "keys/crypto.h"
+#include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 #include "keys/signed_note.h"
 #include "vault/audit/audit_log.h"
@@ -26,13 +27,21 @@ namespace {
 namespace v1 = ::hoidla::v1;
 using grpc::health::v1::HealthCheckResponse;
 
+// The deployment's public identity provider for data subjects.
+constexpr char kCitizens[] = "https://citizens.test";
+
 class AuditedServer : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(keys::InitCrypto().ok());
+    const std::string jwks = dir_.path() + "/citizens.jwks";
+    testing::WriteFileOrDie(jwks, idp_.jwks());
     service::ServerConfig config;
     config.listen = "127.0.0.1:0";
     config.data_dir = dir_.path() + "/data";
+    config.subject_idp_issuer = kCitizens;
+    config.subject_idp_audience = "hoidla";
+    config.subject_idp_jwks_file = jwks;
     auto s = service::VaultServer::Start(config, keys::NewKey(), keys::MasterKeyMode::kDev,
                                          &faulty_);
     ASSERT_TRUE(s.ok()) << s.status();
@@ -42,6 +51,7 @@ class AuditedServer : public ::testing::Test {
                                        grpc::InsecureChannelCredentials());
     stub_ = v1::Vault::NewStub(channel);
     health_ = grpc::health::v1::Health::NewStub(channel);
+    enrol_ = std::make_unique<testing::Enrolment>(stub_.get(), admin_, &idp_);
   }
   void TearDown() override {
     if (server_) server_->Shutdown(std::chrono::seconds(2));
@@ -77,12 +87,14 @@ class AuditedServer : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestIdentityProvider idp_;
   storage::MemoryStore memory_;
   storage::FaultInjectingStore faulty_{&memory_};
   std::unique_ptr<service::VaultServer> server_;
   std::string admin_;
   std::unique_ptr<v1::Vault::Stub> stub_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+  std::unique_ptr<testing::Enrolment> enrol_;
 };
 
 TEST_F(AuditedServer, UnwritableLogRefusesCallsReportsNotServingAndRecovers) {
@@ -308,13 +320,14 @@ grpc::Status CallAs(v1::Vault::Stub* stub,
 }
 
 // A project with a head, two case workers (one in another project) and a data
-// protection officer, each with a token.
+// protection officer, each signed in (the head's grant applies at once, the
+// others are approved by the head).
 struct Staff {
   std::string org, p1, p2, head, cw, cw_other, dpo;
   std::string head_token, cw_token, cw_other_token, dpo_token;
 };
 
-Staff MakeStaff(v1::Vault::Stub* stub, const std::string& admin) {
+Staff MakeStaff(v1::Vault::Stub* stub, const std::string& admin, testing::Enrolment* enrol) {
   using S = v1::Vault::Stub;
   Staff s;
   v1::Organization org;
@@ -322,6 +335,7 @@ Staff MakeStaff(v1::Vault::Stub* stub, const std::string& admin) {
   oreq.mutable_organization()->set_name("Tugikeskus");
   EXPECT_TRUE(CallAs(stub, &S::CreateOrganization, admin, oreq, &org).ok());
   s.org = org.id();
+  enrol->TrustIdentityProvider(s.org);
   for (std::string* id : {&s.p1, &s.p2}) {
     v1::CreateProjectRequest preq;
     preq.mutable_project()->set_organization_id(s.org);
@@ -339,18 +353,8 @@ Staff MakeStaff(v1::Vault::Stub* stub, const std::string& admin) {
     v1::Principal p;
     EXPECT_TRUE(CallAs(stub, &S::CreatePrincipal, admin, req, &p).ok());
     *id = p.id();
-    v1::AddMembershipRequest m;
-    m.set_principal_id(p.id());
-    m.mutable_membership()->set_role(role);
-    m.mutable_membership()->set_organization_id(s.org);
-    m.mutable_membership()->set_project_id(project);
-    EXPECT_TRUE(CallAs(stub, &S::AddMembership, admin, m, &p).ok());
-    v1::IssueTokenRequest t;
-    t.set_principal_id(p.id());
-    t.set_ttl_seconds(3600);
-    v1::IssueTokenResponse tok;
-    EXPECT_TRUE(CallAs(stub, &S::IssueToken, admin, t, &tok).ok());
-    *token = tok.token();
+    enrol->Grant(p.id(), role, s.org, project);
+    *token = enrol->Login(p.id());
   };
   person("Juhataja", "head_of_organization", "", &s.head, &s.head_token);
   person("Juhtumikorraldaja", "case_worker", s.p1, &s.cw, &s.cw_token);
@@ -382,7 +386,7 @@ std::vector<Seen> Lines(const v1::AccessReport& report) {
 
 TEST_F(AuditedServer, WhoSawMyDataListsExactlyTheAccessesToTheClientNewestFirst) {
   using S = v1::Vault::Stub;
-  Staff s = MakeStaff(stub_.get(), admin_);
+  Staff s = MakeStaff(stub_.get(), admin_, enrol_.get());
   // The head registers the client; a case worker opens a case and reads it;
   // a worker of another project tries to read the client and is refused.
   v1::CreateClientRequest creq;
@@ -390,11 +394,17 @@ TEST_F(AuditedServer, WhoSawMyDataListsExactlyTheAccessesToTheClientNewestFirst)
   creq.mutable_client()->add_project_ids(s.p1);
   creq.mutable_client()->set_given_name("Mari");
   creq.mutable_client()->set_family_name("Maasikas");
-  creq.mutable_client()->set_no_personal_code_reason("foreign national, no code");
+  // A personal code, with which the client signs in (below).
+  creq.mutable_client()->set_personal_code("38503150013");
   v1::Client client;
-  ASSERT_TRUE(CallAs(stub_.get(), &S::CreateClient, s.head_token, creq, &client).ok());
+  {
+    grpc::Status st = CallAs(stub_.get(), &S::CreateClient, s.head_token, creq, &client);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
   // Another client's accesses must not appear.
   creq.mutable_client()->set_given_name("Jüri");
+  creq.mutable_client()->clear_personal_code();
+  creq.mutable_client()->set_no_personal_code_reason("foreign national, no code");
   v1::Client other;
   ASSERT_TRUE(CallAs(stub_.get(), &S::CreateClient, s.head_token, creq, &other).ok());
   v1::CreateCaseRequest kreq;
@@ -415,42 +425,60 @@ TEST_F(AuditedServer, WhoSawMyDataListsExactlyTheAccessesToTheClientNewestFirst)
   gclient.set_id(other.id());
   ASSERT_TRUE(CallAs(stub_.get(), &S::GetClient, s.cw_token, gclient, &got).ok());
 
-  // The head gives the client an account of their own.
+  // Staff no longer give the client an account, nor anyone a token for
+  // it: the client signs in with the public identity provider.
   v1::CreatePrincipalRequest sreq;
   sreq.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_DATA_SUBJECT);
   sreq.mutable_principal()->set_client_id(client.id());
-  v1::Principal subject;
-  ASSERT_TRUE(CallAs(stub_.get(), &S::CreatePrincipal, s.head_token, sreq, &subject).ok());
+  v1::Principal refused;
+  EXPECT_EQ(CallAs(stub_.get(), &S::CreatePrincipal, s.head_token, sreq, &refused).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ExchangeIdTokenRequest xreq;
+  xreq.set_id_token(idp_.Token(kCitizens, "EE38503150013"));
+  xreq.set_ttl_seconds(600);
+  v1::IssueTokenResponse subject_token;
+  {
+    grpc::ClientContext c;
+    ASSERT_TRUE(stub_->ExchangeIdToken(&c, xreq, &subject_token).ok());
+  }
+  v1::WhoAmIResponse subject;
+  ASSERT_TRUE(CallAs(stub_.get(), &S::WhoAmI, subject_token.token(), v1::WhoAmIRequest(),
+                     &subject)
+                  .ok());
+  EXPECT_EQ(subject.principal().kind(), v1::PRINCIPAL_KIND_DATA_SUBJECT);
   EXPECT_EQ(subject.display_name().find("Mari"), std::string::npos);
   v1::IssueTokenRequest treq;
-  treq.set_principal_id(subject.id());
+  treq.set_principal_id(subject.principal_id());
   treq.set_ttl_seconds(600);
-  v1::IssueTokenResponse subject_token;
-  EXPECT_EQ(CallAs(stub_.get(), &S::IssueToken, admin_, treq, &subject_token).error_code(),
+  v1::IssueTokenResponse issued;
+  EXPECT_EQ(CallAs(stub_.get(), &S::IssueToken, admin_, treq, &issued).error_code(),
             grpc::StatusCode::PERMISSION_DENIED)
       << "administrators do not issue data subjects' tokens";
-  ASSERT_TRUE(CallAs(stub_.get(), &S::IssueToken, s.head_token, treq, &subject_token).ok());
+  EXPECT_EQ(CallAs(stub_.get(), &S::IssueToken, s.head_token, treq, &issued).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED)
+      << "nor do heads: nobody issues a token for another person";
 
   v1::GetAccessReportRequest rreq;
   rreq.set_client_id(client.id());
   v1::AccessReport report;
   ASSERT_TRUE(
       CallAs(stub_.get(), &S::GetAccessReport, subject_token.token(), rreq, &report).ok());
+  // The head no longer writes the client for an account and a token (the
+  // new rules: the client's own sign-in made the account), so those two
+  // lines are gone; the refused attempts above touch no client data.
   const std::vector<Seen> expected = {
-      {s.head, "write_client", true},        // IssueToken for the subject
-      {s.head, "write_client", true},        // CreatePrincipal of the subject
       {s.cw_other, "read_client", false},    // refused
       {s.cw, "read_case", true},
       {s.cw, "write_case", true},
       {s.head, "write_client", true},        // CreateClient
   };
   EXPECT_EQ(Lines(report), expected);
-  ASSERT_EQ(report.entries_size(), 6);
-  EXPECT_EQ(report.entries(3).actor().display_name(), "Juhtumikorraldaja");
-  EXPECT_EQ(report.entries(3).actor().organization_name(), "Tugikeskus");
-  EXPECT_EQ(report.entries(3).actor().role(), "case_worker");
-  EXPECT_EQ(report.entries(3).case_id(), kase.id());
-  EXPECT_EQ(report.entries(2).status(), "NOT_FOUND");
+  ASSERT_EQ(report.entries_size(), 4);
+  EXPECT_EQ(report.entries(1).actor().display_name(), "Juhtumikorraldaja");
+  EXPECT_EQ(report.entries(1).actor().organization_name(), "Tugikeskus");
+  EXPECT_EQ(report.entries(1).actor().role(), "case_worker");
+  EXPECT_EQ(report.entries(1).case_id(), kase.id());
+  EXPECT_EQ(report.entries(0).status(), "NOT_FOUND");
   for (int i = 1; i < report.entries_size(); ++i) {
     EXPECT_LT(report.entries(i).seq(), report.entries(i - 1).seq());
   }
@@ -462,7 +490,7 @@ TEST_F(AuditedServer, WhoSawMyDataListsExactlyTheAccessesToTheClientNewestFirst)
   EXPECT_EQ(Lines(by_dpo), expected);
   ASSERT_TRUE(
       CallAs(stub_.get(), &S::GetAccessReport, subject_token.token(), rreq, &report).ok());
-  ASSERT_EQ(report.entries_size(), 7);
+  ASSERT_EQ(report.entries_size(), 5);
   EXPECT_EQ(Lines(report)[0], (Seen{s.dpo, "read_access_report", true}));
 
   // Pages of two, joined, are the whole report.
@@ -474,7 +502,7 @@ TEST_F(AuditedServer, WhoSawMyDataListsExactlyTheAccessesToTheClientNewestFirst)
     for (auto& line : Lines(report)) paged.push_back(line);
     rreq.set_page_token(report.next_page_token());
   } while (!report.next_page_token().empty());
-  EXPECT_EQ(paged.size(), 7u);
+  EXPECT_EQ(paged.size(), 5u);
 
   // A data subject reads nothing else: not another client's report, not
   // the client record.
@@ -490,7 +518,7 @@ TEST_F(AuditedServer, WhoSawMyDataListsExactlyTheAccessesToTheClientNewestFirst)
 
 TEST_F(AuditedServer, AccessReportWithholdsAProtectedThirdPartysIdentity) {
   using S = v1::Vault::Stub;
-  Staff s = MakeStaff(stub_.get(), admin_);
+  Staff s = MakeStaff(stub_.get(), admin_, enrol_.get());
   v1::CreateClientRequest creq;
   creq.mutable_client()->set_organization_id(s.org);
   creq.mutable_client()->add_project_ids(s.p1);

@@ -5,8 +5,16 @@
 // gRPC. Each row names the status every caller must get; a guard fails when
 // an RPC of the service has no row.
 //
+// People are enrolled the way a deployment enrols them (enrol.h): every
+// organisation trusts a test identity provider, grants go through four eyes
+// (the administrator requests, a head approves), people sign in with
+// ExchangeIdToken, and data subjects with the deployment's public identity
+// provider (issuer "https://citizens.test", subject "EE" + personal code).
+//
 // The contract (vault.proto, vault/core/policy.h):
-//  * no credential: UNAUTHENTICATED;
+//  * no credential: UNAUTHENTICATED (ExchangeIdToken needs none: its ID
+//    token is the credential, and a bad one is UNAUTHENTICATED whatever
+//    else the call carries);
 //  * a role that never grants the action: PERMISSION_DENIED;
 //  * a role that grants it, but not for this target: NOT_FOUND, exactly as
 //    for a nonexistent object (writes into an invisible container: NOT_FOUND
@@ -35,6 +43,7 @@
 #include "hoidla/v1/vault.grpc.pb.h"
 #include "keys/crypto.h"
 #include "keys/master.h"
+#include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 #include "vault/common/ids.h"
 #include "vault/common/strings.h"
@@ -218,6 +227,12 @@ class World {
     config.listen = "127.0.0.1:0";
     config.data_dir = StrCat(dir_.path(), "/data");
     config.reflection = false;
+    // The data subjects' identity provider.
+    const std::string jwks_path = StrCat(dir_.path(), "/citizens.jwks");
+    testing::WriteFileOrDie(jwks_path, idp.jwks());
+    config.subject_idp_issuer = kCitizens;
+    config.subject_idp_audience = "hoidla";
+    config.subject_idp_jwks_file = jwks_path;
     auto server = service::VaultServer::Start(config, keys::NewKey(), keys::MasterKeyMode::kDev);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -225,6 +240,7 @@ class World {
     tokens_[kAdmin] = *server_->bootstrap_token();
     stub_ = Vault::NewStub(grpc::CreateChannel(StrCat("127.0.0.1:", server_->port()),
                                                grpc::InsecureChannelCredentials()));
+    enrol_ = std::make_unique<testing::Enrolment>(stub_.get(), admin(), &idp);
 
     // Organisations and projects.
     org_a = NewOrganization("Org A");
@@ -233,9 +249,14 @@ class World {
     p2 = NewProject(org_a, "A/P2", v1::CASE_VISIBILITY_ASSIGNED_CASES);
     q1 = NewProject(org_b, "B/Q1", v1::CASE_VISIBILITY_UNSPECIFIED);
 
-    // The callers.
+    // The callers. The first head of each organisation first: it is granted
+    // at once and approves every later grant there.
     const auto kStaff = v1::PRINCIPAL_KIND_STAFF;
     NewCaller(kHead, kStaff, org_a, "head_of_organization", org_a, "");
+    // Not a caller: the head of B creates B's data.
+    std::string head_b = NewPrincipal(kStaff, org_b, "head@B");
+    Grant(head_b, "head_of_organization", org_b, "");
+    head_b_token = IssueToken(head_b);
     NewCaller(kPm, kStaff, org_a, "project_manager", org_a, p1);
     NewCaller(kCw, kStaff, org_a, "case_worker", org_a, p1);
     NewCaller(kCw2, kStaff, org_a, "case_worker", org_a, p1);
@@ -246,11 +267,7 @@ class World {
     NewCaller(kNone, kStaff, org_a, "", "", "");
     principals_[kAdmin] =
         Must(stub(), &Stub::WhoAmI, admin(), v1::WhoAmIRequest(), "WhoAmI admin").principal_id();
-    // Not callers: head of B creates B's data; workers of P2 and Q1 receive
-    // assignments.
-    std::string head_b = NewPrincipal(kStaff, org_b, "head@B");
-    Grant(head_b, "head_of_organization", org_b, "");
-    head_b_token = IssueToken(head_b);
+    // Not callers: workers of P2 and Q1 receive assignments.
     cw_p2 = NewPrincipal(kStaff, org_a, "cw@A/P2");
     Grant(cw_p2, "case_worker", org_a, p2);
     cw_q1 = NewPrincipal(kStaff, org_b, "cw@B/Q1");
@@ -389,11 +406,16 @@ class World {
 
   // A fresh label, unique within the run.
   std::string Fresh(std::string_view what) { return StrCat(what, " #", ++serial_); }
+  std::string FreshSlug() { return std::to_string(++serial_); }
 
+  // A new organisation trusting the test identity provider, without a head
+  // (it is being enrolled).
   std::string NewOrganization(std::string_view name) {
     v1::CreateOrganizationRequest req;
     req.mutable_organization()->set_name(std::string(name));
-    return Must(stub(), &Stub::CreateOrganization, admin(), req, name).id();
+    const std::string id = Must(stub(), &Stub::CreateOrganization, admin(), req, name).id();
+    enrol_->TrustIdentityProvider(id);
+    return id;
   }
 
   std::string NewProject(const std::string& org, std::string_view name,
@@ -422,14 +444,26 @@ class World {
         .id();
   }
 
-  // A data-subject principal for client `client_id`, created by the head of
-  // organisation A.
-  std::string NewDataSubject(const std::string& client_id) {
-    v1::CreatePrincipalRequest req;
-    req.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_DATA_SUBJECT);
-    req.mutable_principal()->set_client_id(client_id);
-    return Must(stub(), &Stub::CreatePrincipal, token(kHead), req, "CreatePrincipal subject")
-        .id();
+  // An ID token of the data subjects' identity provider for the person with
+  // `personal_code`.
+  std::string SubjectIdToken(const std::string& personal_code, int64_t ttl_seconds = 600) const {
+    return idp.Token(kCitizens, StrCat("EE", personal_code), ttl_seconds);
+  }
+  // The data subject with `personal_code` signs in (the vault creates their
+  // principal on the first sign-in); returns the principal's id.
+  std::string NewDataSubject(const std::string& personal_code) {
+    v1::ExchangeIdTokenRequest req;
+    req.set_id_token(SubjectIdToken(personal_code));
+    const std::string token =
+        Must(stub(), &Stub::ExchangeIdToken, std::string(), req, "ExchangeIdToken subject")
+            .token();
+    return Must(stub(), &Stub::WhoAmI, token, v1::WhoAmIRequest(), "WhoAmI subject")
+        .principal_id();
+  }
+  // An ID token of `org`'s identity provider naming `principal`.
+  std::string StaffIdToken(const std::string& org, const std::string& principal,
+                           int64_t ttl_seconds = 600) const {
+    return idp.Token(testing::TestIdentityProvider::IssuerFor(org), principal, ttl_seconds);
   }
 
   static v1::Membership MembershipOf(std::string_view role, const std::string& org,
@@ -441,22 +475,35 @@ class World {
     return m;
   }
 
+  // Grants under four eyes: at once for an organisation's first head,
+  // otherwise requested by the administrator and approved by a head.
   void Grant(const std::string& principal_id, std::string_view role, const std::string& org,
              const std::string& project) {
-    v1::AddMembershipRequest req;
-    req.set_principal_id(principal_id);
-    *req.mutable_membership() = MembershipOf(role, org, project);
-    Must(stub(), &Stub::AddMembership, admin(), req, StrCat("AddMembership ", role));
+    enrol_->Grant(principal_id, std::string(role), org, project);
   }
 
-  v1::IssueTokenResponse IssueTokenFull(const std::string& principal_id) {
-    v1::IssueTokenRequest req;
-    req.set_principal_id(principal_id);
+  // `principal` (of `org`) signs in; the session with its id.
+  v1::IssueTokenResponse IssueTokenFull(const std::string& principal_id,
+                                        const std::string& org) {
+    v1::ExchangeIdTokenRequest req;
+    req.set_id_token(StaffIdToken(org, principal_id));
     req.set_ttl_seconds(3600);
-    return Must(stub(), &Stub::IssueToken, admin(), req, "IssueToken");
+    return Must(stub(), &Stub::ExchangeIdToken, std::string(), req, "ExchangeIdToken");
   }
+  // `principal` signs in; the session token.
   std::string IssueToken(const std::string& principal_id) {
-    return IssueTokenFull(principal_id).token();
+    return enrol_->Login(principal_id);
+  }
+  // A head of `org` other than `not_principal`, to approve a grant request.
+  std::string ApproverFor(const std::string& org, const std::string& not_principal = "") const {
+    return enrol_->ApproverFor(org, not_principal);
+  }
+  // The caller whose token `token` is (kCallerCount for none).
+  Caller CallerOf(const std::string& token) const {
+    for (int c = 0; c < kCallerCount; ++c) {
+      if (tokens_[c] == token) return static_cast<Caller>(c);
+    }
+    return kCallerCount;
   }
 
   // A fresh staff principal of `org` holding `role` in `org`/`project`.
@@ -533,6 +580,10 @@ class World {
   }
 
   static constexpr char kContent[] = "the content of a document";
+  static constexpr char kCitizens[] = "https://citizens.test";
+
+  // Signs ID tokens for every organisation and for the data subjects.
+  testing::TestIdentityProvider idp;
 
   std::string org_a, org_b, p1, p2, q1;
   std::string head_b_token, cw_p2, cw_q1;
@@ -545,6 +596,7 @@ class World {
   testing::TempDir dir_;
   std::unique_ptr<service::VaultServer> server_;
   std::unique_ptr<Stub> stub_;
+  std::unique_ptr<testing::Enrolment> enrol_;
   std::array<std::string, kCallerCount> tokens_;
   std::array<std::string, kCallerCount> principals_;
   int serial_ = 0;
@@ -571,6 +623,9 @@ struct Row {
   // "<field>: " (empty: not checked).
   std::string not_found_field;
   CallFn call;  // builds a fresh request and makes the call with a token
+  // The call needs no credential and ignores the caller's (ExchangeIdToken):
+  // its audit entry names the principal signed in, or no one.
+  bool credential_free = false;
 };
 
 // A unary call whose request `build()` makes afresh for every call.
@@ -626,6 +681,10 @@ std::vector<Row> BuildTable(World* w) {
     rows.push_back({std::move(rpc), std::move(scope), std::move(expect),
                     std::move(not_found_field), std::move(call)});
   };
+  auto add_free = [&rows](std::string rpc, std::string scope, std::string expect, CallFn call) {
+    rows.push_back({std::move(rpc), std::move(scope), std::move(expect), "", std::move(call),
+                    /*credential_free=*/true});
+  };
   const World& x = *w;
   constexpr auto kStaff = v1::PRINCIPAL_KIND_STAFF;
   // Well-formed ids of objects that do not exist.
@@ -669,6 +728,35 @@ std::vector<Row> BuildTable(World* w) {
         req.set_organization_id(org);
         return req;
       }));
+  // A CA certificate (public, no key): only its shape matters here.
+  static const char kCaPem[] =
+      "-----BEGIN CERTIFICATE-----\n"
+      "MIIBtjCCAV2gAwIBAgIUe6N2wqdEJgIWSJ3TsqsZoPEVRMkwCgYIKoZIzj0EAwIw\n"
+      "MDEXMBUGA1UEAwwOSG9pZGxhIFRlc3QgQ0ExFTATBgNVBAoMDEhvaWRsYSBUZXN0\n"
+      "czAgFw0yNjExMjIxOTMwNTNaGA8yMTI2MTAyOTE5MzA1M1owMDEXMBUGA1UEAwwO\n"
+      "SG9pZGxhIFRlc3QgQ0ExFTATBgNVBAoMDEhvaWRsYSBUZXN0czBZMBMGByqGSM49\n"
+      "AgEGCCqGSM49AwEHA0IABFIgSl7oqoI7idIBYVjjjK3fzNjnfLkXuQv4eZd1SV+6\n"
+      "63SeRBR+hsQPOWo1pF4NYN1jc7MRAF23WK6UShqaw0WjUzBRMB0GA1UdDgQWBBS0\n"
+      "YLAubUzP8KmcyHES5x2CGWz0PjAfBgNVHSMEGDAWgBS0YLAubUzP8KmcyHES5x2C\n"
+      "GWz0PjAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIH3QPhbHsdRe\n"
+      "ZALwCrlJN/3ZuIucvzKN4AVv13RRHRKEAiBUjcPQsZKwu/RnLbfRseIF5JD4UOy9\n"
+      "soKS4RiSPAeqSw==\n"
+      "-----END CERTIFICATE-----\n";
+  // A CRL (any issuer, next update in 2126): only its shape matters here.
+  static const char kCrlPem[] =
+      "-----BEGIN X509 CRL-----\n"
+      "MIGyMFoCAQEwCgYIKoZIzj0EAwIwGTEXMBUGA1UEAwwOSG9pZGxhIFRlc3QgQ0EX\n"
+      "DTI2MTIwMzEyMjkwN1oYDzIxMjYxMTA5MTIyOTA3WqAOMAwwCgYDVR0UBAMCAQEw\n"
+      "CgYIKoZIzj0EAwIDSAAwRQIhAPAeHS9E1a+1+GaOC+fPsJRuFP6raZD/tDh0zytE\n"
+      "isCeAiAbFqBMWNSpLaMIZsoSb23XL07jaPLuBvFsecXTVCDMKA==\n"
+      "-----END X509 CRL-----\n";
+  const std::string kNoGrantRequest = MakeId(IdKind::kGrantRequest, 1, {});
+  const std::string kNoToken = MakeId(IdKind::kToken, 1, {});
+
+  // Grants apply at once only for the first head of an organisation that
+  // has none and holds no client data; A and B have heads, so every other
+  // membership is FAILED_PRECONDITION (request it with CreateGrantRequest)
+  // for whoever may grant it, before anything is written.
   // A fresh principal (created by the administrator) gets a fresh
   // project-scoped role.
   auto add_membership = [w](std::string org, std::string project) {
@@ -679,12 +767,12 @@ std::vector<Row> BuildTable(World* w) {
       return req;
     };
   };
-  add("AddMembership", "own_project",                 "O O O P P P P P P P",
+  add("AddMembership", "own_project",                 "F F F P P P P P P P",
       Unary(w, &Stub::AddMembership, add_membership(x.org_a, x.p1)));
-  add("AddMembership", "other_project",               "O O N P P P P P P P",
-      Unary(w, &Stub::AddMembership, add_membership(x.org_a, x.p2)));
-  add("AddMembership", "other_org",                   "O N N P P P P P P P",
-      Unary(w, &Stub::AddMembership, add_membership(x.org_b, x.q1)));
+  add("AddMembership", "other_project",               "F F N P P P P P P P",
+      Unary(w, &Stub::AddMembership, add_membership(x.org_a, x.p2)), "membership.project_id");
+  add("AddMembership", "other_org",                   "F N N P P P P P P P",
+      Unary(w, &Stub::AddMembership, add_membership(x.org_b, x.q1)), "membership.project_id");
   add("AddMembership", "nonexistent project",         "N N N P P P P P P P",
       Unary(w, &Stub::AddMembership, [w, id = kNoProject] {
         v1::AddMembershipRequest req;
@@ -701,6 +789,23 @@ std::vector<Row> BuildTable(World* w) {
         *req.mutable_membership() = World::MembershipOf("case_worker", w->org_a, w->q1);
         return req;
       }), "membership.project_id");
+  add("AddMembership", "second head of own_org",      "F F P P P P P P P P",
+      Unary(w, &Stub::AddMembership, [w] {
+        v1::AddMembershipRequest req;
+        req.set_principal_id(w->NewPrincipal(v1::PRINCIPAL_KIND_STAFF, w->org_a, "head"));
+        *req.mutable_membership() = World::MembershipOf("head_of_organization", w->org_a, "");
+        return req;
+      }));
+  // A fresh organisation being enrolled (no head, no client data): its first
+  // head at once.
+  add("AddMembership", "first head of an org being enrolled", "O N P P P P P P P P",
+      Unary(w, &Stub::AddMembership, [w] {
+        const std::string org = w->NewOrganization(w->Fresh("enrolling"));
+        v1::AddMembershipRequest req;
+        req.set_principal_id(w->NewPrincipal(v1::PRINCIPAL_KIND_STAFF, org, "first head"));
+        *req.mutable_membership() = World::MembershipOf("head_of_organization", org, "");
+        return req;
+      }), "membership.organization_id");
   // A fresh principal holding the role to remove.
   auto remove_membership = [w](std::string org, std::string project) {
     return [w, org, project] {
@@ -716,76 +821,452 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::RemoveMembership, remove_membership(x.org_a, x.p2)));
   add("RemoveMembership", "other_org",                "O N N P P P P P P P",
       Unary(w, &Stub::RemoveMembership, remove_membership(x.org_b, x.q1)));
-  add("MapCertificate", "global",                     "O P P P P P P P P P",
-      Unary(w, &Stub::MapCertificate, [w] {
-        v1::MapCertificateRequest req;
-        req.set_principal_id(w->NewPrincipal(kStaff, w->org_a, "certificate holder"));
-        req.set_subject(StrCat("CN=", w->Fresh("worker"), ",O=Tugikeskus"));
-        return req;
-      }));
-  add("SetOrganizationClientCa", "own_org",           "O P P P P P P P P P",
-      Unary(w, &Stub::SetOrganizationClientCa, [org = x.org_a] {
-        // A CA certificate (public, no key): only its shape matters here.
-        static const char kCaPem[] =
-    "-----BEGIN CERTIFICATE-----\n"
-    "MIIBtjCCAV2gAwIBAgIUe6N2wqdEJgIWSJ3TsqsZoPEVRMkwCgYIKoZIzj0EAwIw\n"
-    "MDEXMBUGA1UEAwwOSG9pZGxhIFRlc3QgQ0ExFTATBgNVBAoMDEhvaWRsYSBUZXN0\n"
-    "czAgFw0yNjExMjIxOTMwNTNaGA8yMTI2MTAyOTE5MzA1M1owMDEXMBUGA1UEAwwO\n"
-    "SG9pZGxhIFRlc3QgQ0ExFTATBgNVBAoMDEhvaWRsYSBUZXN0czBZMBMGByqGSM49\n"
-    "AgEGCCqGSM49AwEHA0IABFIgSl7oqoI7idIBYVjjjK3fzNjnfLkXuQv4eZd1SV+6\n"
-    "63SeRBR+hsQPOWo1pF4NYN1jc7MRAF23WK6UShqaw0WjUzBRMB0GA1UdDgQWBBS0\n"
-    "YLAubUzP8KmcyHES5x2CGWz0PjAfBgNVHSMEGDAWgBS0YLAubUzP8KmcyHES5x2C\n"
-    "GWz0PjAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIH3QPhbHsdRe\n"
-    "ZALwCrlJN/3ZuIucvzKN4AVv13RRHRKEAiBUjcPQsZKwu/RnLbfRseIF5JD4UOy9\n"
-    "soKS4RiSPAeqSw==\n"
-    "-----END CERTIFICATE-----\n";
-        v1::SetOrganizationClientCaRequest req;
-        req.set_organization_id(org);
-        req.set_ca_pem(kCaPem);
-        return req;
-      }));
-  auto data_subject = [](std::string client) {
-    return [client] {
-      v1::CreatePrincipalRequest req;
-      req.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_DATA_SUBJECT);
-      req.mutable_principal()->set_client_id(client);
+  auto map_certificate = [w](bool enrolling) {
+    return [w, enrolling] {
+      const std::string org = enrolling ? w->NewOrganization(w->Fresh("enrolling")) : w->org_a;
+      v1::MapCertificateRequest req;
+      req.set_principal_id(w->NewPrincipal(v1::PRINCIPAL_KIND_STAFF, org, "certificate holder"));
+      req.set_subject(StrCat("CN=", w->Fresh("worker"), ",O=Tugikeskus"));
       return req;
     };
   };
-  add("CreatePrincipal", "data subject, own_project client", "P O O O O P P P P P",
-      Unary(w, &Stub::CreatePrincipal, data_subject(x.c1)));
-  add("CreatePrincipal", "data subject, other_project client", "P O N N N P P P P P",
-      Unary(w, &Stub::CreatePrincipal, data_subject(x.c2)), "principal.client_id");
-  add("CreatePrincipal", "data subject, other_org client", "P N N N N P P P P P",
-      Unary(w, &Stub::CreatePrincipal, data_subject(x.cb)), "principal.client_id");
-  add("IssueToken", "data subject of own_project client", "P O O O O P P P P P",
-      Unary(w, &Stub::IssueToken, [w, c = x.c1] {
+  add("MapCertificate", "own_org (has a head)",       "F P P P P P P P P P",
+      Unary(w, &Stub::MapCertificate, map_certificate(false)), "subject");
+  add("MapCertificate", "an org being enrolled",      "O P P P P P P P P P",
+      Unary(w, &Stub::MapCertificate, map_certificate(true)));
+  // A principal of `org` with a mapped certificate (requested by the
+  // administrator, approved by a head of `org`), and the subject.
+  auto remove_certificate = [w](bool a, bool mapped) {
+    return [w, a, mapped] {
+      const std::string org = a ? w->org_a : w->org_b;
+      const std::string prn = w->NewPrincipal(v1::PRINCIPAL_KIND_STAFF, org, "cert holder");
+      const std::string subject = StrCat("CN=", w->Fresh("mapped"), ",O=Tugikeskus");
+      if (mapped) {
+        v1::CreateGrantRequestRequest g;
+        g.mutable_grant_request()->mutable_certificate()->set_principal_id(prn);
+        g.mutable_grant_request()->mutable_certificate()->set_subject(subject);
+        auto created = Must(w->stub(), &Stub::CreateGrantRequest, w->admin(), g,
+                            "CreateGrantRequest certificate");
+        v1::ApproveGrantRequestRequest approve;
+        approve.set_id(created.grant_request().id());
+        Must(w->stub(), &Stub::ApproveGrantRequest, w->ApproverFor(org), approve,
+             "ApproveGrantRequest certificate");
+      }
+      v1::RemoveCertificateMappingRequest req;
+      req.set_principal_id(prn);
+      req.set_subject(subject);
+      return req;
+    };
+  };
+  add("RemoveCertificateMapping", "own_org",          "O O P P P P P P P P",
+      Unary(w, &Stub::RemoveCertificateMapping, remove_certificate(true, true)));
+  add("RemoveCertificateMapping", "other_org",        "O N P P P P P P P P",
+      Unary(w, &Stub::RemoveCertificateMapping, remove_certificate(false, true)),
+      "principal_id");
+  add("RemoveCertificateMapping", "own_org, subject not mapped", "N N P P P P P P P P",
+      Unary(w, &Stub::RemoveCertificateMapping, remove_certificate(true, false)), "subject");
+  add("RemoveCertificateMapping", "nonexistent principal", "N N P P P P P P P P",
+      Unary(w, &Stub::RemoveCertificateMapping, [id = kNoPrincipal] {
+        v1::RemoveCertificateMappingRequest req;
+        req.set_principal_id(id);
+        req.set_subject("CN=nobody,O=Tugikeskus");
+        return req;
+      }), "principal_id");
+  auto client_ca = [w](bool enrolling) {
+    return [w, enrolling] {
+      v1::SetOrganizationClientCaRequest req;
+      req.set_organization_id(enrolling ? w->NewOrganization(w->Fresh("enrolling")) : w->org_a);
+      req.set_ca_pem(kCaPem);
+      return req;
+    };
+  };
+  add("SetOrganizationClientCa", "own_org (has a head)", "F P P P P P P P P P",
+      Unary(w, &Stub::SetOrganizationClientCa, client_ca(false)), "ca_pem");
+  add("SetOrganizationClientCa", "an org being enrolled", "O P P P P P P P P P",
+      Unary(w, &Stub::SetOrganizationClientCa, client_ca(true)));
+  // Revocation lists narrow access only: the administrator and the
+  // organisation's heads, at once. (Only a list is set here: removing one,
+  // an empty crl_pem, is not in the table; see the report.)
+  auto crl = [](std::string org) {
+    return [org] {
+      v1::SetOrganizationCrlRequest req;
+      req.set_organization_id(org);
+      req.set_crl_pem(kCrlPem);
+      return req;
+    };
+  };
+  add("SetOrganizationCrl", "own_org",                "O O P P P P P P P P",
+      Unary(w, &Stub::SetOrganizationCrl, crl(x.org_a)));
+  add("SetOrganizationCrl", "other_org",              "O N P P P P P P P P",
+      Unary(w, &Stub::SetOrganizationCrl, crl(x.org_b)), "organization_id");
+  add("SetOrganizationCrl", "nonexistent",            "N N P P P P P P P P",
+      Unary(w, &Stub::SetOrganizationCrl, crl(kNoOrg)), "organization_id");
+  auto identity_provider = [w](bool enrolling) {
+    return [w, enrolling] {
+      v1::SetOrganizationIdentityProviderRequest req;
+      req.set_organization_id(enrolling ? w->NewOrganization(w->Fresh("enrolling")) : w->org_a);
+      auto* p = req.mutable_identity_provider();
+      p->set_issuer(StrCat("https://idp.test/other-", w->FreshSlug()));
+      p->set_audience("hoidla");
+      p->set_jwks_json(w->idp.jwks());
+      return req;
+    };
+  };
+  add("SetOrganizationIdentityProvider", "own_org (has a head)", "F P P P P P P P P P",
+      Unary(w, &Stub::SetOrganizationIdentityProvider, identity_provider(false)),
+      "identity_provider");
+  add("SetOrganizationIdentityProvider", "an org being enrolled", "O P P P P P P P P P",
+      Unary(w, &Stub::SetOrganizationIdentityProvider, identity_provider(true)));
+  // Nobody creates a data subject's account: it comes from the client's
+  // own sign-in (ExchangeIdToken).
+  add("CreatePrincipal", "data subject, own_project client", "P P P P P P P P P P",
+      Unary(w, &Stub::CreatePrincipal, [c = x.cp1] {
+        v1::CreatePrincipalRequest req;
+        req.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_DATA_SUBJECT);
+        req.mutable_principal()->set_client_id(c);
+        return req;
+      }));
+  // Nobody issues a token for another person: not for a data subject, not
+  // for staff.
+  add("IssueToken", "data subject of own_project client", "P P P P P P P P P P",
+      Unary(w, &Stub::IssueToken, [w, code = x.code_p1] {
         v1::IssueTokenRequest req;
-        req.set_principal_id(w->NewDataSubject(c));
+        req.set_principal_id(w->NewDataSubject(code));
         req.set_ttl_seconds(60);
         return req;
       }));
-  add("IssueToken", "data subject of other_project client", "P O P P P P P P P P",
-      Unary(w, &Stub::IssueToken, [w, c = x.c2] {
+  add("IssueToken", "data subject of other_org client", "P P P P P P P P P P",
+      Unary(w, &Stub::IssueToken, [w, code = x.code_b] {
         v1::IssueTokenRequest req;
-        req.set_principal_id(w->NewDataSubject(c));
+        req.set_principal_id(w->NewDataSubject(code));
         req.set_ttl_seconds(60);
         return req;
       }));
-  add("IssueToken", "global",                         "O P P P P P P P P P",
+  add("IssueToken", "staff of own_org",               "P P P P P P P P P P",
       Unary(w, &Stub::IssueToken, [w] {
         v1::IssueTokenRequest req;
         req.set_principal_id(w->NewPrincipal(kStaff, w->org_a, "token holder"));
         req.set_ttl_seconds(3600);
         return req;
-      }));
-  add("RevokeToken", "global",                        "O P P P P P P P P P",
-      Unary(w, &Stub::RevokeToken, [w] {
-        v1::RevokeTokenRequest req;
-        req.set_token_id(
-            w->IssueTokenFull(w->NewPrincipal(kStaff, w->org_a, "token holder")).token_id());
+      }), "principal_id");
+  add("IssueToken", "a head of own_org (the head for themselves: own session)",
+                                                      "P O P P P P P P P P",
+      Unary(w, &Stub::IssueToken, [id = x.principal(kHead)] {
+        v1::IssueTokenRequest req;
+        req.set_principal_id(id);
+        req.set_ttl_seconds(60);
         return req;
       }));
+  // Every authenticated caller opens a session of their own.
+  add("IssueToken", "own session",                    "O O O O O O O O O O",
+      Unary(w, &Stub::IssueToken, [] {
+        v1::IssueTokenRequest req;
+        req.set_ttl_seconds(60);
+        return req;
+      }));
+  auto service_account = [w](std::string org) {
+    v1::CreatePrincipalRequest req;
+    req.mutable_principal()->set_display_name(w->Fresh("service account"));
+    req.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_SERVICE_ACCOUNT);
+    req.mutable_principal()->set_organization_id(org);
+    return Must(w->stub(), &Stub::CreatePrincipal, w->admin(), req, "CreatePrincipal service")
+        .id();
+  };
+  add("IssueToken", "service account of own_org (has a head)", "F P P P P P P P P P",
+      Unary(w, &Stub::IssueToken, [w, service_account] {
+        v1::IssueTokenRequest req;
+        req.set_principal_id(service_account(w->org_a));
+        req.set_ttl_seconds(3600);
+        return req;
+      }), "principal_id");
+  add("IssueToken", "service account of no organisation", "O P P P P P P P P P",
+      Unary(w, &Stub::IssueToken, [service_account] {
+        v1::IssueTokenRequest req;
+        req.set_principal_id(service_account(""));
+        req.set_ttl_seconds(3600);
+        return req;
+      }));
+  // A fresh session of a fresh staff member of `org`.
+  auto fresh_session = [w](std::string org) {
+    return w->IssueTokenFull(w->NewPrincipal(kStaff, org, "token holder"), org);
+  };
+  add("RevokeToken", "own_org staff's",               "O O P P P P P P P P",
+      Unary(w, &Stub::RevokeToken, [w, fresh_session] {
+        v1::RevokeTokenRequest req;
+        req.set_token_id(fresh_session(w->org_a).token_id());
+        return req;
+      }), "token_id");
+  add("RevokeToken", "other_org staff's",             "O N P P P P P P P P",
+      Unary(w, &Stub::RevokeToken, [w, fresh_session] {
+        v1::RevokeTokenRequest req;
+        req.set_token_id(fresh_session(w->org_b).token_id());
+        return req;
+      }), "token_id");
+  add("RevokeToken", "nonexistent",                   "N N P P P P P P P P",
+      Unary(w, &Stub::RevokeToken, [id = kNoToken] {
+        v1::RevokeTokenRequest req;
+        req.set_token_id(id);
+        return req;
+      }), "token_id");
+  // The caller's own second session, opened with the caller's token.
+  add("RevokeToken", "own",                           "O O O O O O O O O O",
+      [w](const std::string& token) {
+        v1::IssueTokenRequest issue;
+        issue.set_ttl_seconds(60);
+        const auto own = Must(w->stub(), &Stub::IssueToken, token, issue, "IssueToken own");
+        v1::RevokeTokenRequest req;
+        req.set_token_id(own.token_id());
+        v1::RevokeTokenResponse resp;
+        return Call(w->stub(), &Stub::RevokeToken, token, req, &resp);
+      });
+  auto list_tokens = [](std::string principal) {
+    return [principal] {
+      v1::ListTokensRequest req;
+      req.set_principal_id(principal);
+      return req;
+    };
+  };
+  add("ListTokens", "own_org staff's",                "O O P P P P P P P P",
+      Unary(w, &Stub::ListTokens, [w] {
+        const std::string prn = w->NewPrincipal(kStaff, w->org_a, "token holder");
+        w->IssueTokenFull(prn, w->org_a);
+        v1::ListTokensRequest req;
+        req.set_principal_id(prn);
+        return req;
+      }), "principal_id");
+  add("ListTokens", "other_org (partner's)",          "O N P P P P O P P P",
+      Unary(w, &Stub::ListTokens, list_tokens(x.principal(kPartner))), "principal_id");
+  add("ListTokens", "nonexistent",                    "N N P P P P P P P P",
+      Unary(w, &Stub::ListTokens, list_tokens(kNoPrincipal)), "principal_id");
+  add("ListTokens", "own",                            "O O O O O O O O O O",
+      [w](const std::string& token) {
+        v1::ListTokensRequest req;
+        const Caller c = w->CallerOf(token);
+        if (c != kCallerCount) req.set_principal_id(w->principal(c));
+        v1::ListTokensResponse resp;
+        return Call(w->stub(), &Stub::ListTokens, token, req, &resp);
+      });
+  auto disable = [w](std::string org) {
+    return [w, org] {
+      return WithId<v1::DisablePrincipalRequest>(
+          w->NewPrincipal(v1::PRINCIPAL_KIND_STAFF, org, "to disable"));
+    };
+  };
+  add("DisablePrincipal", "own_org",                  "O O P P P P P P P P",
+      Unary(w, &Stub::DisablePrincipal, disable(x.org_a)), "id");
+  add("DisablePrincipal", "other_org",                "O N P P P P P P P P",
+      Unary(w, &Stub::DisablePrincipal, disable(x.org_b)), "id");
+  add("DisablePrincipal", "nonexistent",              "N N P P P P P P P P",
+      Unary(w, &Stub::DisablePrincipal,
+            [id = kNoPrincipal] { return WithId<v1::DisablePrincipalRequest>(id); }),
+      "id");
+
+  // ---- Signing in (no credential: the ID token is the credential)
+  auto exchange = [](std::function<std::string()> id_token) {
+    return [id_token] {
+      v1::ExchangeIdTokenRequest req;
+      req.set_id_token(id_token());
+      req.set_ttl_seconds(60);
+      return req;
+    };
+  };
+  // First: the row the no-credential test calls.
+  add_free("ExchangeIdToken", "an id token signed by an unknown key", "U U U U U U U U U U",
+           Unary(w, &Stub::ExchangeIdToken, exchange([w] {
+             testing::TestIdentityProvider stranger;
+             return stranger.Token(testing::TestIdentityProvider::IssuerFor(w->org_a),
+                                   w->principal(kCw));
+           })));
+  add_free("ExchangeIdToken", "own_org staff",       "O O O O O O O O O O",
+           Unary(w, &Stub::ExchangeIdToken, exchange([w] {
+             return w->StaffIdToken(w->org_a, w->principal(kCw));
+           })));
+  add_free("ExchangeIdToken", "data subject (citizens' provider)", "O O O O O O O O O O",
+           Unary(w, &Stub::ExchangeIdToken,
+                 exchange([w] { return w->SubjectIdToken(w->code_p1); })));
+  add_free("ExchangeIdToken", "own_org's provider naming other_org staff", "U U U U U U U U U U",
+           Unary(w, &Stub::ExchangeIdToken, exchange([w] {
+             return w->StaffIdToken(w->org_a, w->principal(kPartner));
+           })));
+  add_free("ExchangeIdToken", "expired",             "U U U U U U U U U U",
+           Unary(w, &Stub::ExchangeIdToken, exchange([w] {
+             return w->StaffIdToken(w->org_a, w->principal(kCw), -120);
+           })));
+  add_free("ExchangeIdToken", "another audience",    "U U U U U U U U U U",
+           Unary(w, &Stub::ExchangeIdToken, exchange([w] {
+             return w->idp.Token(testing::TestIdentityProvider::IssuerFor(w->org_a),
+                                 w->principal(kCw), 600, "someone-else");
+           })));
+  add_free("ExchangeIdToken", "citizens' provider, no client with the code",
+                                                     "U U U U U U U U U U",
+           Unary(w, &Stub::ExchangeIdToken,
+                 exchange([w] { return w->SubjectIdToken(PersonalCode(998)); })));
+
+  // ---- Grant requests (four eyes)
+  auto membership_request = [w](std::string org, std::string project, std::string role) {
+    return [w, org, project, role] {
+      v1::CreateGrantRequestRequest req;
+      auto* g = req.mutable_grant_request()->mutable_membership();
+      g->set_principal_id(w->NewPrincipal(v1::PRINCIPAL_KIND_STAFF, org, "grantee"));
+      *g->mutable_membership() = World::MembershipOf(role, org, project);
+      return req;
+    };
+  };
+  add("CreateGrantRequest", "membership, own_project", "O O O P P P P P P P",
+      Unary(w, &Stub::CreateGrantRequest, membership_request(x.org_a, x.p1, "case_worker")));
+  add("CreateGrantRequest", "membership, other_project", "O O N P P P P P P P",
+      Unary(w, &Stub::CreateGrantRequest, membership_request(x.org_a, x.p2, "case_worker")),
+      "membership.project_id");
+  add("CreateGrantRequest", "membership, other_org", "O N N P P P P P P P",
+      Unary(w, &Stub::CreateGrantRequest, membership_request(x.org_b, x.q1, "case_worker")),
+      "membership.project_id");
+  add("CreateGrantRequest", "membership, head of own_org", "O O P P P P P P P P",
+      Unary(w, &Stub::CreateGrantRequest,
+            membership_request(x.org_a, "", "head_of_organization")));
+  // A deployment-wide role needs no approval: AddMembership.
+  add("CreateGrantRequest", "membership, deployment role", "I P P P P P P P P P",
+      Unary(w, &Stub::CreateGrantRequest, [w] {
+        v1::CreateGrantRequestRequest req;
+        auto* g = req.mutable_grant_request()->mutable_membership();
+        g->set_principal_id(w->NewPrincipal(v1::PRINCIPAL_KIND_STAFF, w->org_a, "grantee"));
+        *g->mutable_membership() = World::MembershipOf("system_administrator", "", "");
+        return req;
+      }), "grant_request");
+  add("CreateGrantRequest", "certificate, own_org",  "O P P P P P P P P P",
+      Unary(w, &Stub::CreateGrantRequest, [w] {
+        v1::CreateGrantRequestRequest req;
+        auto* g = req.mutable_grant_request()->mutable_certificate();
+        g->set_principal_id(w->NewPrincipal(v1::PRINCIPAL_KIND_STAFF, w->org_a, "holder"));
+        g->set_subject(StrCat("CN=", w->Fresh("requested"), ",O=Tugikeskus"));
+        return req;
+      }));
+  add("CreateGrantRequest", "client CA, own_org",    "O P P P P P P P P P",
+      Unary(w, &Stub::CreateGrantRequest, [org = x.org_a] {
+        v1::CreateGrantRequestRequest req;
+        req.mutable_grant_request()->set_organization_id(org);
+        req.mutable_grant_request()->mutable_client_ca()->set_ca_pem(kCaPem);
+        return req;
+      }));
+  add("CreateGrantRequest", "identity provider, own_org", "O P P P P P P P P P",
+      Unary(w, &Stub::CreateGrantRequest, [w] {
+        v1::CreateGrantRequestRequest req;
+        req.mutable_grant_request()->set_organization_id(w->org_a);
+        auto* p = req.mutable_grant_request()->mutable_identity_provider();
+        p->set_issuer(StrCat("https://idp.test/requested-", w->FreshSlug()));
+        p->set_audience("hoidla");
+        p->set_jwks_json(w->idp.jwks());
+        return req;
+      }));
+  add("CreateGrantRequest", "act_for, own_org service account", "O P P P P P P P P P",
+      Unary(w, &Stub::CreateGrantRequest, [w, service_account] {
+        v1::CreateGrantRequestRequest req;
+        req.mutable_grant_request()->mutable_act_for()->set_principal_id(
+            service_account(w->org_a));
+        return req;
+      }));
+  add("CreateGrantRequest", "service token, own_org service account", "O P P P P P P P P P",
+      Unary(w, &Stub::CreateGrantRequest, [w, service_account] {
+        v1::CreateGrantRequestRequest req;
+        auto* g = req.mutable_grant_request()->mutable_service_token();
+        g->set_principal_id(service_account(w->org_a));
+        g->set_ttl_seconds(3600);
+        return req;
+      }));
+  // Nobody issues a token for a person, with or without a second person.
+  add("CreateGrantRequest", "service token for own_org staff", "P P P P P P P P P P",
+      Unary(w, &Stub::CreateGrantRequest, [w] {
+        v1::CreateGrantRequestRequest req;
+        auto* g = req.mutable_grant_request()->mutable_service_token();
+        g->set_principal_id(w->NewPrincipal(v1::PRINCIPAL_KIND_STAFF, w->org_a, "person"));
+        g->set_ttl_seconds(3600);
+        return req;
+      }), "principal_id");
+  // A pending request for a fresh case worker of `org`'s first project,
+  // requested by `requester` (a token).
+  auto pending = [w](std::string requester, std::string org, std::string project,
+                     std::string grantee) {
+    v1::CreateGrantRequestRequest req;
+    auto* g = req.mutable_grant_request()->mutable_membership();
+    g->set_principal_id(grantee.empty() ? w->NewPrincipal(kStaff, org, "grantee") : grantee);
+    *g->mutable_membership() = World::MembershipOf(
+        grantee.empty() ? "case_worker" : "project_manager", org, project);
+    return Must(w->stub(), &Stub::CreateGrantRequest, requester, req, "CreateGrantRequest")
+        .grant_request()
+        .id();
+  };
+  add("GetGrantRequest", "own_org, requested by the administrator", "O O P P P P P O O P",
+      Unary(w, &Stub::GetGrantRequest, [w, pending] {
+        return WithId<v1::GetGrantRequestRequest>(pending(w->admin(), w->org_a, w->p1, ""));
+      }), "id");
+  add("GetGrantRequest", "own_org, requested by the project manager", "O O O P P P P O O P",
+      Unary(w, &Stub::GetGrantRequest, [w, pending] {
+        return WithId<v1::GetGrantRequestRequest>(pending(w->token(kPm), w->org_a, w->p1, ""));
+      }), "id");
+  add("GetGrantRequest", "other_org",                "O N P P P P P N N P",
+      Unary(w, &Stub::GetGrantRequest, [w, pending] {
+        return WithId<v1::GetGrantRequestRequest>(pending(w->admin(), w->org_b, w->q1, ""));
+      }), "id");
+  add("GetGrantRequest", "nonexistent",              "N N P P P P P N N P",
+      Unary(w, &Stub::GetGrantRequest,
+            [id = kNoGrantRequest] { return WithId<v1::GetGrantRequestRequest>(id); }),
+      "id");
+  auto list_grants = [](std::string org) {
+    return [org] {
+      v1::ListGrantRequestsRequest req;
+      req.set_organization_id(org);
+      req.set_state(v1::GRANT_REQUEST_STATE_PENDING);
+      return req;
+    };
+  };
+  add("ListGrantRequests", "own_org",                "O O P P P P P O O P",
+      Unary(w, &Stub::ListGrantRequests, list_grants(x.org_a)));
+  add("ListGrantRequests", "other_org",              "O N P P P P P N N P",
+      Unary(w, &Stub::ListGrantRequests, list_grants(x.org_b)), "organization_id");
+  add("ListGrantRequests", "nonexistent",            "O N P P P P P N N P",
+      Unary(w, &Stub::ListGrantRequests, list_grants(kNoOrg)), "organization_id");
+  // Only a head of the request's organisation who is neither its requester
+  // nor the account it is for approves.
+  add("ApproveGrantRequest", "own_org, requested by the administrator", "P O P P P P P P P P",
+      Unary(w, &Stub::ApproveGrantRequest, [w, pending] {
+        return WithId<v1::ApproveGrantRequestRequest>(
+            pending(w->admin(), w->org_a, w->p1, ""));
+      }), "id");
+  add("ApproveGrantRequest", "own_org, requested by the head", "P P P P P P P P P P",
+      Unary(w, &Stub::ApproveGrantRequest, [w, pending] {
+        return WithId<v1::ApproveGrantRequestRequest>(
+            pending(w->token(kHead), w->org_a, w->p1, ""));
+      }), "id");
+  add("ApproveGrantRequest", "own_org, for the head themselves", "P P P P P P P P P P",
+      Unary(w, &Stub::ApproveGrantRequest, [w, pending] {
+        return WithId<v1::ApproveGrantRequestRequest>(
+            pending(w->admin(), w->org_a, w->p2, w->principal(kHead)));
+      }), "id");
+  add("ApproveGrantRequest", "other_org",            "P N P P P P P P P P",
+      Unary(w, &Stub::ApproveGrantRequest, [w, pending] {
+        return WithId<v1::ApproveGrantRequestRequest>(
+            pending(w->admin(), w->org_b, w->q1, ""));
+      }), "id");
+  add("ApproveGrantRequest", "nonexistent",          "P N P P P P P P P P",
+      Unary(w, &Stub::ApproveGrantRequest,
+            [id = kNoGrantRequest] { return WithId<v1::ApproveGrantRequestRequest>(id); }),
+      "id");
+  // Its requester withdraws it; a head of its organisation denies it.
+  add("DenyGrantRequest", "own_org, requested by the administrator", "O O P P P P P P P P",
+      Unary(w, &Stub::DenyGrantRequest, [w, pending] {
+        return WithId<v1::DenyGrantRequestRequest>(pending(w->admin(), w->org_a, w->p1, ""));
+      }), "id");
+  add("DenyGrantRequest", "own_org, requested by the project manager", "P O O P P P P P P P",
+      Unary(w, &Stub::DenyGrantRequest, [w, pending] {
+        return WithId<v1::DenyGrantRequestRequest>(pending(w->token(kPm), w->org_a, w->p1, ""));
+      }), "id");
+  add("DenyGrantRequest", "other_org",               "O N P P P P P P P P",
+      Unary(w, &Stub::DenyGrantRequest, [w, pending] {
+        return WithId<v1::DenyGrantRequestRequest>(pending(w->admin(), w->org_b, w->q1, ""));
+      }), "id");
+  add("DenyGrantRequest", "nonexistent",             "P N P P P P P P P P",
+      Unary(w, &Stub::DenyGrantRequest,
+            [id = kNoGrantRequest] { return WithId<v1::DenyGrantRequestRequest>(id); }),
+      "id");
 
   // ---- Organisations and projects
   add("CreateOrganization", "global",                 "O P P P P P P P P P",
@@ -1189,6 +1670,56 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::RecordConsent, record_consent(x.c2, x.p2)), "consent.client_id");
   add("RecordConsent", "other_org",                   "P N N N N P P P P P",
       Unary(w, &Stub::RecordConsent, record_consent(x.cb, x.q1)), "consent.client_id");
+  // A consent never widens its recorder's reach.
+  auto consent_to = [w](v1::RecipientKind kind, std::string org, std::string project) {
+    return [w, kind, org, project] {
+      v1::RecordConsentRequest req;
+      *req.mutable_consent() = World::ConsentOf(w->c1, w->p1, w->org_b);
+      auto* r = req.mutable_consent()->mutable_provisions(0)->mutable_recipients(0);
+      r->set_kind(kind);
+      r->set_organization_id(org);
+      r->set_project_id(project);
+      return req;
+    };
+  };
+  add("RecordConsent", "own_project, naming own_org", "P P P P P P P P P P",
+      Unary(w, &Stub::RecordConsent, consent_to(v1::RECIPIENT_KIND_ORGANIZATION, x.org_a, "")));
+  add("RecordConsent", "own_project, naming own_project", "P O P P P P P P P P",
+      Unary(w, &Stub::RecordConsent, consent_to(v1::RECIPIENT_KIND_PROJECT, x.org_a, x.p1)));
+  add("RecordConsent", "own_project, naming other_project", "P O O O O P P P P P",
+      Unary(w, &Stub::RecordConsent, consent_to(v1::RECIPIENT_KIND_PROJECT, x.org_a, x.p2)));
+  // A release to another project of the organisation waits for a project
+  // manager (or head) of the consent's project who did not record it.
+  auto consent_to_p2 = [w, consent_to](std::string recorder) {
+    const v1::RecordConsentRequest req =
+        consent_to(v1::RECIPIENT_KIND_PROJECT, w->org_a, w->p2)();
+    v1::ConfirmConsentReleaseRequest confirm;
+    confirm.set_consent_id(
+        Must(w->stub(), &Stub::RecordConsent, recorder, req, "RecordConsent").consent().id());
+    confirm.set_version(1);
+    return confirm;
+  };
+  add("ConfirmConsentRelease", "own_project, recorded by the head", "P P O P P P P P P P",
+      Unary(w, &Stub::ConfirmConsentRelease,
+            [w, consent_to_p2] { return consent_to_p2(w->token(kHead)); }));
+  add("ConfirmConsentRelease", "own_project, recorded by the project manager",
+                                                      "P O P P P P P P P P",
+      Unary(w, &Stub::ConfirmConsentRelease,
+            [w, consent_to_p2] { return consent_to_p2(w->token(kPm)); }));
+  add("ConfirmConsentRelease", "own_project, needing none (CN1)", "P P F P P P P P P P",
+      Unary(w, &Stub::ConfirmConsentRelease, [id = x.cn1] {
+        v1::ConfirmConsentReleaseRequest req;
+        req.set_consent_id(id);
+        req.set_version(1);
+        return req;
+      }));
+  add("ConfirmConsentRelease", "other_org (CNB)",    "P N N N N P P P P P",
+      Unary(w, &Stub::ConfirmConsentRelease, [id = x.cnb] {
+        v1::ConfirmConsentReleaseRequest req;
+        req.set_consent_id(id);
+        req.set_version(1);
+        return req;
+      }));
   add("ReviseConsent", "own_project",                 "P O O O O P P P P P",
       Unary(w, &Stub::ReviseConsent, [w] {
         v1::ReviseConsentRequest req;
@@ -1430,7 +1961,12 @@ TEST_F(AuthorizationTable, EveryRoleGetsExactlyTheExpectedStatus) {
                                         << kCallerNames[c] << " left no audit entry";
       EXPECT_EQ(last.status(), CodeName(got.error_code()))
           << row.rpc << " [" << row.scope << "] as " << kCallerNames[c];
-      if (c != kAdmin && !w().principal(static_cast<Caller>(c)).empty()) {
+      if (row.credential_free) {
+        if (!got.ok()) {
+          EXPECT_EQ(last.actor(), "") << row.rpc << " [" << row.scope << "] as "
+                                      << kCallerNames[c];
+        }
+      } else if (c != kAdmin && !w().principal(static_cast<Caller>(c)).empty()) {
         EXPECT_EQ(last.actor(), w().principal(static_cast<Caller>(c)))
             << row.rpc << " [" << row.scope << "] as " << kCallerNames[c];
       }
@@ -1721,8 +2257,8 @@ TEST_F(AuthorizationTable, AdministratorReadingADocumentIsPermissionDenied) {
 
 TEST_F(AuthorizationTable, RevokedTokenIsUnauthenticatedOnTheNextCall) {
   const std::string worker = w().NewMember(w().org_a, "case_worker", w().p1);
-  const v1::IssueTokenResponse revoked = w().IssueTokenFull(worker);
-  const v1::IssueTokenResponse kept = w().IssueTokenFull(worker);
+  const v1::IssueTokenResponse revoked = w().IssueTokenFull(worker, w().org_a);
+  const v1::IssueTokenResponse kept = w().IssueTokenFull(worker, w().org_a);
   v1::Client client;
   const auto get_c1 = WithId<v1::GetClientRequest>(w().c1);
   ASSERT_TRUE(Call(stub(), &Stub::GetClient, revoked.token(), get_c1, &client).ok());

@@ -3,15 +3,21 @@
 // 8 of ../shared/domain/scenarios.md, through the C++ client library.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <grpcpp/grpcpp.h>
+
 #include "client/vault_client.h"
+#include "hoidla/v1/vault.grpc.pb.h"
 #include "hoidla/v1/vault.pb.h"
 #include "keys/crypto.h"
+#include "keys/jwt.h"
 #include "keys/signed_note.h"
+#include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 #include "vault/common/clock.h"
 #include "vault/common/strings.h"
@@ -27,6 +33,10 @@ constexpr int64_t kSecond = 1000000;
 constexpr int64_t kDay = 86400 * kSecond;
 // 2026-11-22T12:00:00Z.
 constexpr int64_t kStart = 1'795'348'800 * kSecond;
+// The deployment's public identity provider for data subjects.
+constexpr char kCitizens[] = "https://citizens.test";
+// The longest session ExchangeIdToken grants.
+constexpr int64_t kSessionSeconds = 12 * 3600;
 
 google::protobuf::Timestamp At(int64_t micros) {
   google::protobuf::Timestamp t;
@@ -61,21 +71,32 @@ class Consents : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(keys::InitCrypto().ok());
+    const std::string jwks = dir_.path() + "/citizens.jwks";
+    testing::WriteFileOrDie(jwks, idp_.jwks());
     service::ServerConfig config;
     config.listen = "127.0.0.1:0";
     config.data_dir = dir_.path() + "/data";
     config.reflection = false;
     config.clock = &clock_;
+    config.subject_idp_issuer = kCitizens;
+    config.subject_idp_audience = "hoidla";
+    config.subject_idp_jwks_file = jwks;
     auto s = service::VaultServer::Start(config, keys::NewKey(), keys::MasterKeyMode::kDev);
     ASSERT_TRUE(s.ok()) << s.status();
     server_ = std::move(*s);
     address_ = StrCat("127.0.0.1:", server_->port());
     admin_ = Connect(*server_->bootstrap_token());
+    stub_ = v1::Vault::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+    enrol_ = std::make_unique<testing::Enrolment>(stub_.get(), *server_->bootstrap_token(), &idp_);
 
     org_ = Must(Org("Tugikeskus")).id();
     labour_ = Must(Org("Töötukassa")).id();
     probation_ = Must(Org("Kriminaalhooldus")).id();
     police_ = Must(Org("Politsei")).id();
+    // Grants in the partner organisations are approved by their own heads.
+    for (const std::string* partner : {&labour_, &probation_, &police_}) {
+      Person(v1::PRINCIPAL_KIND_STAFF, *partner, "head_of_organization", "");
+    }
     v1::CreateProjectRequest preq;
     preq.mutable_project()->set_organization_id(org_);
     preq.mutable_project()->set_name("Juhtumikorraldus");
@@ -119,15 +140,17 @@ class Consents : public ::testing::Test {
   absl::StatusOr<v1::Organization> Org(const std::string& name) {
     v1::CreateOrganizationRequest req;
     req.mutable_organization()->set_name(name);
-    return admin_->CreateOrganization(req);
+    auto org = admin_->CreateOrganization(req);
+    if (org.ok()) enrol_->TrustIdentityProvider(org->id());
+    return org;
   }
 
   struct Someone {
     std::string id;
-    std::string token;
-    // A client for this person stating `purpose`.
+    // A client for this person stating `purpose`, signed in (again, once
+    // the fake clock has run past the last session) as needed.
     std::unique_ptr<VaultClient> As(Consents* t, const std::string& purpose = "") const {
-      return t->Connect(token, purpose);
+      return t->Connect(t->Session(id), purpose);
     }
   };
 
@@ -139,20 +162,55 @@ class Consents : public ::testing::Test {
     req.mutable_principal()->set_organization_id(org);
     Someone s;
     s.id = Must(admin_->CreatePrincipal(req)).id();
-    v1::AddMembershipRequest m;
-    m.set_principal_id(s.id);
-    m.mutable_membership()->set_role(role);
-    m.mutable_membership()->set_organization_id(org);
-    m.mutable_membership()->set_project_id(project);
-    Must(admin_->AddMembership(m));
-    s.token = Token(s.id);
+    org_of_[s.id] = org;
+    if (role == "head_of_organization" && enrol_->ApproverFor(org, "").empty()) {
+      // The first head of an organisation being enrolled: applied at once.
+      // (Not enrol_->Grant: its sign-in is timed by the real clock, the
+      // server's is fake.)
+      v1::AddMembershipRequest m;
+      m.set_principal_id(s.id);
+      m.mutable_membership()->set_role(role);
+      m.mutable_membership()->set_organization_id(org);
+      m.mutable_membership()->set_project_id(project);
+      Must(admin_->AddMembership(m));
+      enrol_->AddApprover(org, s.id, Session(s.id));
+    } else {
+      // Requested by the administrator, approved by a head of `org`.
+      enrol_->Grant(s.id, role, org, project);
+    }
     return s;
   }
-  std::string Token(const std::string& principal_id) {
-    v1::IssueTokenRequest t;
-    t.set_principal_id(principal_id);
-    t.set_ttl_seconds(365LL * 86400);
-    return Must(admin_->IssueToken(t)).token();
+  // An ID token of the test identity provider, timed by the fake clock.
+  std::string IdToken(const std::string& issuer, const std::string& subject) {
+    const int64_t now = clock_.NowMicros() / kSecond;
+    auto jwt = keys::SignJwt(idp_.key(), StrCat("{\"iss\":\"", issuer, "\",\"sub\":\"", subject,
+                                                "\",\"aud\":\"hoidla\",\"iat\":", now,
+                                                ",\"nbf\":", now, ",\"exp\":", now + 600, "}"));
+    EXPECT_TRUE(jwt.ok()) << jwt.status();
+    return jwt.ok() ? *jwt : "";
+  }
+  // Signs in with `id_token` (ExchangeIdToken) for the longest session.
+  std::string SignIn(const std::string& id_token) {
+    v1::ExchangeIdTokenRequest req;
+    req.set_id_token(id_token);
+    req.set_ttl_seconds(kSessionSeconds);
+    v1::IssueTokenResponse resp;
+    grpc::ClientContext ctx;
+    grpc::Status s = stub_->ExchangeIdToken(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.token();
+  }
+  // A session token of `principal_id`: nobody issues tokens for others any
+  // more, people sign in with their organisation's identity provider.
+  // Sessions last 12 hours; a new one is made once the fake clock passes it.
+  std::string Session(const std::string& principal_id) {
+    auto& [token, expires] = sessions_[principal_id];
+    if (token.empty() || clock_.NowMicros() + 60 * kSecond >= expires) {
+      token = SignIn(IdToken(testing::TestIdentityProvider::IssuerFor(org_of_[principal_id]),
+                             principal_id));
+      expires = clock_.NowMicros() + kSessionSeconds * kSecond;
+    }
+    return token;
   }
 
   std::string NewClient(const std::string& personal_code, const v1::Date* birth) {
@@ -238,9 +296,14 @@ class Consents : public ::testing::Test {
 
   testing::TempDir dir_;
   FakeClock clock_{kStart};
+  testing::TestIdentityProvider idp_;
   std::unique_ptr<service::VaultServer> server_;
   std::string address_;
   std::unique_ptr<VaultClient> admin_;
+  std::unique_ptr<v1::Vault::Stub> stub_;
+  std::unique_ptr<testing::Enrolment> enrol_;
+  std::map<std::string, std::string> org_of_;                          // principal -> org
+  std::map<std::string, std::pair<std::string, int64_t>> sessions_;    // -> token, expiry
   std::string org_, labour_, probation_, police_, project_;
   Someone head_, cw_, dpo_, labour_worker_, probation_officer_, police_officer_;
   std::string client_, case_, plan_, notes_, recording_;
@@ -480,21 +543,14 @@ TEST_F(Consents, DisclosureWithoutConsentIsBasedLimitedReviewedAndShownToTheClie
   EXPECT_EQ(dpo_.As(this)->ReviewDisclosure(review).status().code(),
             absl::StatusCode::kFailedPrecondition);
 
-  // The client later sees it in their own report.
-  v1::CreatePrincipalRequest sreq;
-  sreq.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_DATA_SUBJECT);
-  sreq.mutable_principal()->set_client_id(client_);
-  auto subject = head_.As(this)->CreatePrincipal(sreq);
-  ASSERT_TRUE(subject.ok()) << subject.status();
-  v1::IssueTokenRequest treq;
-  treq.set_principal_id(subject->id());
-  treq.set_ttl_seconds(3600);
-  auto token = head_.As(this)->IssueToken(treq);
-  ASSERT_TRUE(token.ok()) << token.status();
+  // The client later sees it in their own report, signed in with the
+  // public identity provider (staff no longer make data subjects' accounts).
+  const std::string subject_token = SignIn(IdToken(kCitizens, "EE" + PersonalCode(1)));
+  ASSERT_FALSE(subject_token.empty());
   v1::GetAccessReportRequest rreq;
   rreq.set_client_id(client_);
   rreq.set_page_size(1000);
-  auto report = Connect(token->token())->GetAccessReport(rreq);
+  auto report = Connect(subject_token)->GetAccessReport(rreq);
   ASSERT_TRUE(report.ok()) << report.status();
   int police_reads = 0, disclosures = 0;
   for (const auto& e : report->entries()) {
@@ -537,8 +593,7 @@ TEST_F(Consents, ALegalRepresentativeConsentsForAMinorWhoIsRecordedAsTakingPart)
   // The parent's authority ends when the child turns 18, and the consent
   // with it.
   clock_.Set(kStart + 4 * 365 * kDay + 2 * kDay);
-  labour_worker_.token = Token(labour_worker_.id);  // tokens last a year at most
-  cw_.token = Token(cw_.id);
+  // Sessions last 12 hours at most: As() signs the workers in again.
   EXPECT_EQ(Get(labour_worker_, "employment_support", child_plan), absl::StatusCode::kNotFound);
   v1::GetConsentRequest g;
   g.set_id(r.consent().id());

@@ -18,6 +18,8 @@
 #include "hoidla/v1/vault.grpc.pb.h"
 #include <grpcpp/grpcpp.h>
 #include "keys/crypto.h"
+#include "keys/jwt.h"
+#include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 #include "vault/common/clock.h"
 #include "vault/common/strings.h"
@@ -33,6 +35,13 @@ constexpr int64_t kSecond = 1000000;
 constexpr int64_t kDay = 86400 * kSecond;
 // 2026-11-22T12:00:00Z.
 constexpr int64_t kStart = 1'795'348'800 * kSecond;
+// The deployment's public identity provider for data subjects.
+constexpr char kCitizens[] = "https://citizens.test";
+// The longest session ExchangeIdToken grants.
+constexpr int64_t kSessionSeconds = 12 * 3600;
+// The personal code of the client of every test (the client of the
+// examples of doc/records-forms.md), so that they can sign in themselves.
+constexpr char kClientCode[] = "37605030299";
 
 bool StartsWith(absl::string_view s, std::string_view prefix) {
   return std::string_view(s.data(), s.size()).starts_with(prefix);
@@ -70,27 +79,36 @@ class Records : public ::testing::Test {
     ASSERT_GE(examples_.size(), 12u);
     // The documented entry corrects another; a first entry corrects nothing.
     examples_["activity_log_entry"].mutable_activity_log_entry()->clear_corrects_record_id();
+    const std::string jwks = dir_.path() + "/citizens.jwks";
+    testing::WriteFileOrDie(jwks, idp_.jwks());
     service::ServerConfig config;
     config.listen = "127.0.0.1:0";
     config.data_dir = dir_.path() + "/data";
     config.reflection = false;
     config.clock = &clock_;
+    config.subject_idp_issuer = kCitizens;
+    config.subject_idp_audience = "hoidla";
+    config.subject_idp_jwks_file = jwks;
     auto s = service::VaultServer::Start(config, keys::NewKey(), keys::MasterKeyMode::kDev);
     ASSERT_TRUE(s.ok()) << s.status();
     server_ = std::move(*s);
     address_ = StrCat("127.0.0.1:", server_->port());
     admin_ = Connect(*server_->bootstrap_token());
+    stub_ = v1::Vault::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+    enrol_ = std::make_unique<testing::Enrolment>(stub_.get(), *server_->bootstrap_token(), &idp_);
     org_ = NewOrg("Tugikeskus");
     labour_ = NewOrg("Töötukassa");
+    // The labour office's own head approves its partner worker's grant.
+    Person(v1::PRINCIPAL_KIND_STAFF, labour_, "head_of_organization", "");
     v1::CreateProjectRequest preq;
     preq.mutable_project()->set_organization_id(org_);
     preq.mutable_project()->set_name("Juhtumikorraldus");
     project_ = Must(admin_->CreateProject(preq)).id();
-    head_ = Token(Person(v1::PRINCIPAL_KIND_STAFF, org_, "head_of_organization", ""));
+    head_id_ = Person(v1::PRINCIPAL_KIND_STAFF, org_, "head_of_organization", "");
     cw_id_ = Person(v1::PRINCIPAL_KIND_STAFF, org_, "case_worker", project_);
-    cw_ = Connect(Token(cw_id_));
-    partner_token_ = Token(Person(v1::PRINCIPAL_KIND_PARTNER_WORKER, labour_, "partner_worker", ""));
-    client_ = NewClient();
+    partner_id_ = Person(v1::PRINCIPAL_KIND_PARTNER_WORKER, labour_, "partner_worker", "");
+    RenewSessions();
+    client_ = NewClient(kClientCode);
     case_ = NewCase(client_, "");
   }
   void TearDown() override {
@@ -114,7 +132,9 @@ class Records : public ::testing::Test {
   std::string NewOrg(const std::string& name) {
     v1::CreateOrganizationRequest req;
     req.mutable_organization()->set_name(name);
-    return Must(admin_->CreateOrganization(req)).id();
+    const std::string id = Must(admin_->CreateOrganization(req)).id();
+    enrol_->TrustIdentityProvider(id);
+    return id;
   }
   std::string Person(v1::PrincipalKind kind, const std::string& org, const std::string& role,
                      const std::string& project) {
@@ -123,27 +143,74 @@ class Records : public ::testing::Test {
     req.mutable_principal()->set_kind(kind);
     req.mutable_principal()->set_organization_id(org);
     const std::string id = Must(admin_->CreatePrincipal(req)).id();
-    v1::AddMembershipRequest m;
-    m.set_principal_id(id);
-    m.mutable_membership()->set_role(role);
-    m.mutable_membership()->set_organization_id(org);
-    m.mutable_membership()->set_project_id(project);
-    Must(admin_->AddMembership(m));
+    org_of_[id] = org;
+    if (role == "head_of_organization" && enrol_->ApproverFor(org, "").empty()) {
+      // The first head of an organisation being enrolled: applied at once.
+      // (Not enrol_->Grant: its sign-in is timed by the real clock, the
+      // server's is fake.)
+      v1::AddMembershipRequest m;
+      m.set_principal_id(id);
+      m.mutable_membership()->set_role(role);
+      m.mutable_membership()->set_organization_id(org);
+      m.mutable_membership()->set_project_id(project);
+      Must(admin_->AddMembership(m));
+      enrol_->AddApprover(org, id, Token(id));
+    } else {
+      // Requested by the administrator, approved by a head of `org`.
+      enrol_->Grant(id, role, org, project);
+    }
     return id;
   }
-  std::string Token(const std::string& principal_id) {
-    v1::IssueTokenRequest t;
-    t.set_principal_id(principal_id);
-    t.set_ttl_seconds(365LL * 86400);
-    return Must(admin_->IssueToken(t)).token();
+  // An ID token of the test identity provider, timed by the fake clock.
+  std::string IdToken(const std::string& issuer, const std::string& subject) {
+    const int64_t now = clock_.NowMicros() / kSecond;
+    auto jwt = keys::SignJwt(idp_.key(), StrCat("{\"iss\":\"", issuer, "\",\"sub\":\"", subject,
+                                                "\",\"aud\":\"hoidla\",\"iat\":", now,
+                                                ",\"nbf\":", now, ",\"exp\":", now + 600, "}"));
+    EXPECT_TRUE(jwt.ok()) << jwt.status();
+    return jwt.ok() ? *jwt : "";
   }
-  std::string NewClient() {
+  // Signs in with `id_token` (ExchangeIdToken) for the longest session.
+  std::string SignIn(const std::string& id_token) {
+    v1::ExchangeIdTokenRequest req;
+    req.set_id_token(id_token);
+    req.set_ttl_seconds(kSessionSeconds);
+    v1::IssueTokenResponse resp;
+    grpc::ClientContext ctx;
+    grpc::Status s = stub_->ExchangeIdToken(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.token();
+  }
+  // A session of `principal_id`: nobody issues tokens for others any more,
+  // people sign in with their organisation's identity provider.
+  std::string Token(const std::string& principal_id) {
+    return SignIn(IdToken(testing::TestIdentityProvider::IssuerFor(org_of_[principal_id]),
+                          principal_id));
+  }
+  // The data subject `personal_code` signed in with the public provider
+  // (staff no longer make data subjects' accounts or tokens).
+  std::string SubjectToken(const std::string& personal_code) {
+    return SignIn(IdToken(kCitizens, StrCat("EE", personal_code)));
+  }
+  // Sessions last 12 hours at most: the head, the case worker and the
+  // partner sign in again.
+  void RenewSessions() {
+    head_ = Token(head_id_);
+    cw_ = Connect(Token(cw_id_));
+    partner_token_ = Token(partner_id_);
+    sessions_until_ = clock_.NowMicros() + (kSessionSeconds - 60) * kSecond;
+  }
+  std::string NewClient(const std::string& personal_code = "") {
     v1::CreateClientRequest req;
     req.mutable_client()->set_organization_id(org_);
     req.mutable_client()->add_project_ids(project_);
     req.mutable_client()->set_given_name("Mari");
     req.mutable_client()->set_family_name("Maasikas");
-    req.mutable_client()->set_no_personal_code_reason("not yet known");
+    if (personal_code.empty()) {
+      req.mutable_client()->set_no_personal_code_reason("not yet known");
+    } else {
+      req.mutable_client()->set_personal_code(personal_code);
+    }
     return Must(Connect(head_)->CreateClient(req)).id();
   }
   absl::StatusOr<v1::Case> CreateCase(const std::string& client_id, const std::string& linked) {
@@ -197,15 +264,24 @@ class Records : public ::testing::Test {
     p->mutable_valid_until()->set_seconds(clock_.NowMicros() / kSecond + 30 * 86400);
     return c;
   }
-  void Tick(int64_t micros = kSecond) { clock_.Advance(micros); }
+  void Tick(int64_t micros = kSecond) {
+    clock_.Advance(micros);
+    if (clock_.NowMicros() >= sessions_until_) RenewSessions();
+  }
 
   testing::TempDir dir_;
   FakeClock clock_{kStart};
+  testing::TestIdentityProvider idp_;
   std::map<std::string, v1::RecordContent> examples_;
   std::unique_ptr<service::VaultServer> server_;
   std::string address_;
   std::unique_ptr<VaultClient> admin_, cw_;
+  std::unique_ptr<v1::Vault::Stub> stub_;
+  std::unique_ptr<testing::Enrolment> enrol_;
+  std::map<std::string, std::string> org_of_;  // principal -> organisation
+  int64_t sessions_until_ = 0;
   std::string org_, labour_, project_, head_, cw_id_, partner_token_, client_, case_;
+  std::string head_id_, partner_id_;
 };
 
 // Scenario 1.
@@ -592,22 +668,15 @@ TEST_F(Records, ASubjectAccessExportHoldsEverythingButWhatTheLawProtects) {
   close.set_reason(v1::CLOSING_REASON_TERMINATED_BY_CLIENT);
   ASSERT_TRUE(cw_->CloseCase(close).ok());
 
-  // The client's own account.
-  v1::CreatePrincipalRequest sreq;
-  sreq.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_DATA_SUBJECT);
-  sreq.mutable_principal()->set_client_id(client_);
-  auto subject = cw_->CreatePrincipal(sreq);
-  ASSERT_TRUE(subject.ok()) << subject.status();
-  v1::IssueTokenRequest treq;
-  treq.set_principal_id(subject->id());
-  treq.set_ttl_seconds(3600);
-  auto token = cw_->IssueToken(treq);
-  ASSERT_TRUE(token.ok()) << token.status();
+  // The client's own account: the client signs in with the public
+  // identity provider.
+  const std::string token = SubjectToken(kClientCode);
+  ASSERT_FALSE(token.empty());
 
   auto stub = v1::Vault::NewStub(
       grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
   grpc::ClientContext c;
-  c.AddMetadata("authorization", "Bearer " + token->token());
+  c.AddMetadata("authorization", "Bearer " + token);
   v1::ExportSubjectDataRequest req;
   req.set_client_id(client_);
   v1::SubjectDataExport out;
@@ -641,7 +710,7 @@ TEST_F(Records, ASubjectAccessExportHoldsEverythingButWhatTheLawProtects) {
   }
   // Another client's data is not theirs to export.
   grpc::ClientContext c2;
-  c2.AddMetadata("authorization", "Bearer " + token->token());
+  c2.AddMetadata("authorization", "Bearer " + token);
   req.set_client_id(NewClient());
   EXPECT_EQ(stub->ExportSubjectData(&c2, req, &out).error_code(), grpc::StatusCode::NOT_FOUND);
 }
@@ -758,19 +827,13 @@ TEST_F(Records, AReportedConcernOpensACaseWhoseReporterTheClientNeverSees) {
     EXPECT_EQ(stub->ReportConcern(&c, report, &none).error_code(),
               grpc::StatusCode::PERMISSION_DENIED);
   }
-  // The client's report and export withhold the reporter.
-  v1::CreatePrincipalRequest sreq;
-  sreq.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_DATA_SUBJECT);
-  sreq.mutable_principal()->set_client_id(kase->client_id());
-  auto subject = Connect(head_)->CreatePrincipal(sreq);
-  ASSERT_TRUE(subject.ok()) << subject.status();
-  v1::IssueTokenRequest treq;
-  treq.set_principal_id(subject->id());
-  treq.set_ttl_seconds(3600);
-  auto token = Connect(head_)->IssueToken(treq);
-  ASSERT_TRUE(token.ok());
+  // The client's report and export withhold the reporter. The client (the
+  // one the report opened, by the reported personal code) signs in with the
+  // public identity provider.
+  const std::string token = SubjectToken(report.personal_code());
+  ASSERT_FALSE(token.empty());
   grpc::ClientContext c;
-  c.AddMetadata("authorization", "Bearer " + token->token());
+  c.AddMetadata("authorization", "Bearer " + token);
   v1::ExportSubjectDataRequest ereq;
   ereq.set_client_id(kase->client_id());
   v1::SubjectDataExport out;

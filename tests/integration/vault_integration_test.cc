@@ -102,38 +102,77 @@ class Vault {
     Connect();
   }
 
-  // Creates a staff member of `org` holding `role` there (an organisation
-  // role) and makes their token the one calls use. Client data needs such a
-  // role: the administrator sees none.
-  void BecomeStaff(const std::string& org, const std::string& role = "head_of_organization") {
-    auto channel = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
-    auto stub = v1::Vault::NewStub(channel);
-    auto call = [&](auto method, const auto& req, auto* resp) {
-      grpc::ClientContext ctx;
-      ctx.AddMetadata("authorization", "Bearer " + admin_token_);
-      grpc::Status s = ((*stub).*method)(&ctx, req, resp);
-      ASSERT_TRUE(s.ok()) << s.error_message();
-    };
-    v1::CreatePrincipalRequest cp;
-    cp.mutable_principal()->set_display_name("Staff member");
-    cp.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
-    cp.mutable_principal()->set_organization_id(org);
-    v1::Principal p;
-    call(&v1::Vault::Stub::CreatePrincipal, cp, &p);
-    v1::AddMembershipRequest am;
-    am.set_principal_id(p.id());
-    am.mutable_membership()->set_organization_id(org);
-    am.mutable_membership()->set_role(role);
-    v1::Principal with_role;
-    call(&v1::Vault::Stub::AddMembership, am, &with_role);
-    v1::IssueTokenRequest it;
-    it.set_principal_id(p.id());
-    it.set_ttl_seconds(3600);
-    v1::IssueTokenResponse token;
-    call(&v1::Vault::Stub::IssueToken, it, &token);
-    token_ = token.token();
+  // The issuer under which organisation `org` trusts the development
+  // identity provider (`vaultd dev-idp`).
+  static std::string IssuerFor(const std::string& org) {
+    return "https://dev-idp.hoidla.invalid/" + org;
+  }
+
+  // Makes `org` trust the development identity provider, the way the README
+  // does: `vaultctl org set-idp` with the JWKS `vaultd dev-idp jwks` prints.
+  // Applied at once only while `org` has no head, so call it right after
+  // creating the organisation.
+  void TrustDevIdp(const std::string& org) {
+    auto jwks = Run({VAULTD_PATH, "dev-idp", "jwks", "--data-dir", data_dir()});
+    ASSERT_EQ(jwks.exit_code, 0) << jwks.err;
+    const std::string file = dir_ + "/dev-idp.jwks";
+    WriteFileOrDie(file, jwks.out);
+    auto set = Ctl({"org", "set-idp", org, "--issuer", IssuerFor(org), "--audience", "hoidla",
+                    "--jwks-file", file},
+                   admin_token_);
+    ASSERT_EQ(set.exit_code, 0) << set.err;
+  }
+
+  // An ID token from the development identity provider: for a principal of
+  // `org` (its id as the subject) or, with `org` empty, for a data subject
+  // ("EE" and a personal code, the data subjects' development issuer).
+  std::string DevIdToken(const std::string& subject, const std::string& org = "") {
+    std::vector<std::string> argv{VAULTD_PATH, "dev-idp", "token", "--data-dir", data_dir(),
+                                  "--subject", subject};
+    if (!org.empty()) argv.insert(argv.end(), {"--issuer", IssuerFor(org)});
+    auto token = Run(argv);
+    EXPECT_EQ(token.exit_code, 0) << token.err;
+    return Trim(token.out);
+  }
+
+  // Signs in with `id_token` through `vaultctl login` (no other credential)
+  // and returns the session token, or "" (a test failure).
+  std::string Login(const std::string& id_token) {
+    auto login = Ctl({"login", "--id-token", id_token, "--ttl", "1h"}, "");
+    EXPECT_EQ(login.exit_code, 0) << login.err;
+    return TokenFrom(login);
+  }
+
+  // The value of the "token: ..." line of vaultctl's output.
+  static std::string TokenFrom(const CommandResult& r) {
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("token: ", 0) == 0) return Trim(line.substr(7));
+    }
+    return "";
+  }
+
+  // Creates the first head of `org` (which must trust the development
+  // identity provider and have no head and no clients yet: the one grant
+  // that needs no second person), signs them in and makes their session the
+  // token calls use. Client data needs such a role: the administrator sees
+  // none.
+  void BecomeStaff(const std::string& org) {
+    auto head = Ctl({"principal", "create", "--name", "Staff member", "--kind", "staff", "--org",
+                     org},
+                    admin_token_);
+    ASSERT_EQ(head.exit_code, 0) << head.err;
+    head_id_ = IdFrom(head);
+    auto role = Ctl({"principal", "add-role", head_id_, "--role", "head_of_organization",
+                     "--org", org},
+                    admin_token_);
+    ASSERT_EQ(role.exit_code, 0) << role.err;
+    token_ = Login(DevIdToken(head_id_, org));
+    ASSERT_FALSE(token_.empty());
     Connect();
   }
+  // The head BecomeStaff made.
+  const std::string& head_id() const { return head_id_; }
 
   // A client library connection with the administrator's token.
   std::unique_ptr<client::VaultClient> Admin() {
@@ -173,6 +212,7 @@ class Vault {
   int port_;
   std::string token_;
   std::string admin_token_;
+  std::string head_id_;
   VaultdProcess process_;
   std::unique_ptr<client::VaultClient> client_;
 };
@@ -186,6 +226,9 @@ Fixture CreateFixture(Vault& vault) {
   auto org = vault.Ctl({"org", "create", "--name", "Tugikeskus MTÜ"});
   EXPECT_EQ(org.exit_code, 0) << org.err;
   f.org = IdFrom(org);
+  // People sign in with the organisation's identity provider; it is set
+  // before the organisation has a head (afterwards it needs four eyes).
+  vault.TrustDevIdp(f.org);
   vault.BecomeStaff(f.org);
   auto prj = vault.Ctl({"project", "create", "--org", f.org, "--name", "Tugiisikuteenus"});
   EXPECT_EQ(prj.exit_code, 0) << prj.err;
@@ -391,21 +434,19 @@ TEST(DataSubject, VaultctlShowsAClientWhoSawTheirData) {
   auto get = vault.Ctl({"case", "get", f.kase});
   ASSERT_EQ(get.exit_code, 0) << get.err;
 
-  auto subject = vault.Ctl({"principal", "create", "--kind", "data_subject", "--client", f.client});
-  ASSERT_EQ(subject.exit_code, 0) << subject.err;
-  const std::string subject_id = IdFrom(subject);
-  auto issued = vault.Ctl({"token", "issue", subject_id, "--ttl", "1h"});
-  ASSERT_EQ(issued.exit_code, 0) << issued.err;
-  std::string token;
-  std::istringstream in(issued.out);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("token: ", 0) == 0) token = Trim(line.substr(7));
-  }
+  // The client signs in with the public identity provider (in dev mode the
+  // vault's development one): an ID token naming their personal code. Staff
+  // no longer create data-subject accounts or issue their tokens; the
+  // account is made at the client's first sign-in.
+  const std::string token = vault.Login(vault.DevIdToken(StrCat("EE", kPersonalCode)));
   ASSERT_FALSE(token.empty());
+  auto who = vault.Ctl({"whoami"}, token);
+  ASSERT_EQ(who.exit_code, 0) << who.err;
+  EXPECT_NE(who.out.find("kind: data_subject"), std::string::npos) << who.out;
 
   auto report = vault.Ctl({"audit", "report", "--client", f.client}, token);
   ASSERT_EQ(report.exit_code, 0) << report.err;
-  // Newest first: the token, the account, the case read, the case, the client.
+  // Newest first: the case read, the case, the client.
   std::vector<std::string> actions;
   std::istringstream lines(report.out);
   for (std::string line; std::getline(lines, line);) {
@@ -416,8 +457,10 @@ TEST(DataSubject, VaultctlShowsAClientWhoSawTheirData) {
       if (line.find(std::string("\t") + a + "\t") != std::string::npos) actions.push_back(a);
     }
   }
-  EXPECT_EQ(actions, (std::vector<std::string>{"write_client", "write_client", "read_case",
-                                               "write_case", "write_client"}))
+  // Staff used to create the client's account and issue its token (two
+  // more write_client entries, newest first); the client now signs in
+  // themselves, which is no one else's access to their data.
+  EXPECT_EQ(actions, (std::vector<std::string>{"read_case", "write_case", "write_client"}))
       << report.out;
   EXPECT_EQ(report.out.find(kGivenName), std::string::npos);
 
@@ -442,23 +485,41 @@ TEST(ConsentCli, RecordFromJsonPartnerFetchAndOfflineReceiptVerification) {
   auto labour = vault.Ctl({"org", "create", "--name", "Töötukassa"}, vault.admin_token());
   ASSERT_EQ(labour.exit_code, 0) << labour.err;
   const std::string labour_org = IdFrom(labour);
+  // Its people sign in with its identity provider, set before it has a head.
+  vault.TrustDevIdp(labour_org);
+  // Its first head is granted at once; every later role goes through four
+  // eyes: the administrator requests it, that head approves it.
+  auto labour_head = vault.Ctl({"principal", "create", "--name", "Osakonnajuhataja", "--kind",
+                                "staff", "--org", labour_org},
+                               vault.admin_token());
+  ASSERT_EQ(labour_head.exit_code, 0) << labour_head.err;
+  const std::string labour_head_id = IdFrom(labour_head);
+  ASSERT_EQ(vault.Ctl({"principal", "add-role", labour_head_id, "--role", "head_of_organization",
+                       "--org", labour_org},
+                      vault.admin_token())
+                .exit_code,
+            0);
+  const std::string labour_head_token =
+      vault.Login(vault.DevIdToken(labour_head_id, labour_org));
+  ASSERT_FALSE(labour_head_token.empty());
   auto worker = vault.Ctl({"principal", "create", "--name", "Töövahendaja", "--kind",
                            "partner_worker", "--org", labour_org},
                           vault.admin_token());
   ASSERT_EQ(worker.exit_code, 0) << worker.err;
   const std::string worker_id = IdFrom(worker);
-  ASSERT_EQ(vault.Ctl({"principal", "add-role", worker_id, "--role", "partner_worker", "--org",
-                       labour_org},
-                      vault.admin_token())
-                .exit_code,
-            0);
-  auto issued = vault.Ctl({"token", "issue", worker_id, "--ttl", "1h"}, vault.admin_token());
-  ASSERT_EQ(issued.exit_code, 0) << issued.err;
-  std::string worker_token;
-  std::istringstream lines(issued.out);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("token: ", 0) == 0) worker_token = Trim(line.substr(7));
-  }
+  auto requested = vault.Ctl({"grant", "request", "--membership", worker_id, "--role",
+                              "partner_worker", "--org", labour_org, "--justification",
+                              "employment support"},
+                             vault.admin_token());
+  ASSERT_EQ(requested.exit_code, 0) << requested.err;
+  EXPECT_NE(requested.out.find("\nstate: pending\n"), std::string::npos) << requested.out;
+  auto approved = vault.Ctl({"grant", "approve", IdFrom(requested)}, labour_head_token);
+  ASSERT_EQ(approved.exit_code, 0) << approved.err;
+  EXPECT_NE(approved.out.find("\nstate: approved\n"), std::string::npos) << approved.out;
+  // The administrator cannot issue a person's token any more: the worker
+  // signs in.
+  const std::string worker_token = vault.Login(vault.DevIdToken(worker_id, labour_org));
+  ASSERT_FALSE(worker_token.empty());
 
   // The consent, in the protobuf JSON mapping (doc/consents.md).
   const std::string json = StrCat(R"({
@@ -952,6 +1013,7 @@ TEST(MutualTls, MappedCertificateFromTheOrganisationsCaAuthenticates) {
   MakeClientCert(d + "/worker", "/CN=worker1/O=Tootukassa", d + "/orgca", d);
   MakeClientCert(d + "/forged", "/CN=worker1/O=Tootukassa", d + "/rogue", d);
   MakeClientCert(d + "/stranger", "/CN=stranger/O=Tootukassa", d + "/orgca", d);
+  MakeClientCert(d + "/head", "/CN=head1/O=Tootukassa", d + "/orgca", d);
   auto mk = hoidla::testing::Run({VAULTD_PATH, "master-key", "create-file", "--file",
                                   d + "/master.key"});
   ASSERT_EQ(mk.exit_code, 0) << mk.err;
@@ -985,15 +1047,45 @@ TEST(MutualTls, MappedCertificateFromTheOrganisationsCaAuthenticates) {
                  admin);
   ASSERT_EQ(prn.exit_code, 0) << prn.err;
   const std::string prn_id = IdFrom(prn);
-  auto subject = hoidla::testing::Run({"/usr/bin/openssl", "x509", "-in", d + "/worker.pem",
-                                       "-noout", "-subject", "-nameopt", "RFC2253"});
-  ASSERT_EQ(subject.exit_code, 0);
-  const std::string rfc2253 = Trim(subject.out.substr(std::string("subject=").size()));
+  auto subject_of = [&](const std::string& cert) {
+    auto subject = hoidla::testing::Run({"/usr/bin/openssl", "x509", "-in", cert + ".pem",
+                                         "-noout", "-subject", "-nameopt", "RFC2253"});
+    EXPECT_EQ(subject.exit_code, 0);
+    return Trim(subject.out.substr(std::string("subject=").size()));
+  };
+  const std::string rfc2253 = subject_of(d + "/worker");
+  // The organisation has no head yet: mappings apply at once. Its head-to-be
+  // gets a certificate too (this vault has no identity provider) and
+  // approves the worker's role below.
   auto mapped = ctl({"principal", "map-cert", prn_id, "--subject", rfc2253}, admin);
   ASSERT_EQ(mapped.exit_code, 0) << mapped.err;
-  auto role = ctl({"principal", "add-role", prn_id, "--role", "partner_worker", "--org", org_id},
+  auto head = ctl({"principal", "create", "--name", "Head of office", "--kind", "staff", "--org",
+                   org_id},
+                  admin);
+  ASSERT_EQ(head.exit_code, 0) << head.err;
+  const std::string head_id = IdFrom(head);
+  auto head_mapped =
+      ctl({"principal", "map-cert", head_id, "--subject", subject_of(d + "/head")}, admin);
+  ASSERT_EQ(head_mapped.exit_code, 0) << head_mapped.err;
+  auto head_role = ctl({"principal", "add-role", head_id, "--role", "head_of_organization",
+                        "--org", org_id},
+                       admin);
+  ASSERT_EQ(head_role.exit_code, 0) << head_role.err;
+  // With a head, a mapping needs a second person's approval.
+  auto late = ctl({"principal", "map-cert", prn_id, "--subject", subject_of(d + "/stranger")},
+                  admin);
+  EXPECT_EQ(late.exit_code, ExitFor(grpc::StatusCode::FAILED_PRECONDITION)) << late.err;
+  // Only the first head is granted with add-role; the worker's role is
+  // requested by the administrator and approved by the head (with the
+  // head's certificate alone).
+  auto role = ctl({"grant", "request", "--membership", prn_id, "--role", "partner_worker",
+                   "--org", org_id},
                   admin);
   ASSERT_EQ(role.exit_code, 0) << role.err;
+  EXPECT_NE(role.out.find("\nstate: pending\n"), std::string::npos) << role.out;
+  auto approved = ctl({"grant", "approve", IdFrom(role)}, "", d + "/head");
+  ASSERT_EQ(approved.exit_code, 0) << approved.err;
+  EXPECT_NE(approved.out.find("\nstate: approved\n"), std::string::npos) << approved.out;
 
   // The certificate alone (no token) authenticates as the principal.
   auto who = ctl({"whoami"}, "", d + "/worker");

@@ -6,7 +6,17 @@
 // outside and at the exact edges of every period and version change) are
 // decided both by Consents::ReleaseFor, with the FakeClock set to the
 // moment, and by a small evaluator written here from the rules in
-// vault/core/consents.h, over the model alone.
+// vault/core/consents.h and vault.proto, over the model alone.
+//
+// A consent never widens its recorder's reach: the history is recorded by a
+// head of the client's organisation, who works for no recipient, and a
+// consent releases only items its own project holds. A recipient project of
+// the client's own organisation receives nothing until a project manager of
+// the consent's project (not its recorder) confirms the version
+// (ConfirmConsentRelease); the history confirms some versions. Decisions at
+// a moment before a confirmation count it as given: the vault compiles the
+// confirmed version's windows whole, and every real decision is made at the
+// present moment, never before what has already happened.
 #include <algorithm>
 #include <climits>
 #include <cstdint>
@@ -19,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "tests/unit/core_fixture.h"
@@ -113,6 +124,9 @@ struct ProvisionM {
 struct VersionM {
   int64_t recorded_at = 0;  // the clock when the call was made
   int64_t authority_end = kNever;
+  // Names a recipient project of the client's own organisation.
+  bool needs_confirmation = false;
+  bool confirmed = false;
   std::string giver;  // for messages
   std::vector<ProvisionM> provisions;
 };
@@ -120,6 +134,7 @@ struct VersionM {
 struct ConsentM {
   std::string id;
   int client = 0;
+  std::string project_id;  // the consent's (holding) project
   std::vector<VersionM> versions;
   int64_t withdrawn_at = kNever;
 };
@@ -160,6 +175,8 @@ struct Request {
   int client = 0;
   std::string kind;
   std::string item_id;
+  // The project holding the item (empty for a list over the client).
+  std::string project_id;
   int64_t at = 0;
 };
 
@@ -169,7 +186,7 @@ std::string Describe(const Request& q, const std::vector<ClientM>& clients) {
   std::ostringstream o;
   o << "at " << TimeText(q.at) << ", purpose \"" << q.purpose << "\", client "
     << clients[q.client].id << ", kind \"" << q.kind << "\", item \"" << q.item_id
-    << "\", memberships:";
+    << "\" held by \"" << q.project_id << "\", memberships:";
   for (const auto& m : q.principal.memberships) {
     o << " " << RoleText(m.role) << "(" << m.organization_id
       << (m.project_id.empty() ? "" : "/" + m.project_id) << ")";
@@ -180,7 +197,8 @@ std::string Describe(const Request& q, const std::vector<ClientM>& clients) {
 // The reference evaluator: every (basis, recipient) that releases `q`, from
 // the model alone, following the rules stated in vault/core/consents.h.
 std::set<Answer> Reference(const std::vector<ConsentM>& consents,
-                           const std::vector<DisclosureM>& disclosures, const Request& q) {
+                           const std::vector<DisclosureM>& disclosures,
+                           const std::string& home_org, const Request& q) {
   std::set<Answer> out;
   if (q.purpose.empty()) return out;
   const bool list = q.kind.empty() && q.item_id.empty();
@@ -201,6 +219,9 @@ std::set<Answer> Reference(const std::vector<ConsentM>& consents,
   };
   for (const ConsentM& c : consents) {
     if (c.client != q.client) continue;
+    // Only what the consent's own project holds (a list over the client
+    // names no item).
+    if (!q.item_id.empty() && q.project_id != c.project_id) continue;
     for (size_t i = 0; i < c.versions.size(); ++i) {
       const VersionM& v = c.versions[i];
       // In force: recorded at or before T; not superseded, withdrawn or out
@@ -214,6 +235,8 @@ std::set<Answer> Reference(const std::vector<ConsentM>& consents,
         if (!p.purposes.contains(q.purpose)) continue;
         if (!list && !p.kinds.contains(q.kind)) continue;
         for (const RecipientM& r : p.recipients) {
+          // A project of the client's own organisation: only once confirmed.
+          if (r.project && r.org == home_org && v.needs_confirmation && !v.confirmed) continue;
           if (r.project ? project_member(r.project_id) : org_member(r.org)) {
             out.insert({"consent:" + c.id + "/" + std::to_string(i + 1), r.org,
                         r.project ? r.project_id : ""});
@@ -316,6 +339,8 @@ class ConsentDecisions : public CoreTest {
     *expect_ok = true;
     model->recorded_at = now;
     model->authority_end = kNever;
+    model->needs_confirmation = false;
+    model->confirmed = false;
     auto* g = c.mutable_given_by();
     const int giver = Uniform(0, 9);
     if (giver < 4) {
@@ -363,6 +388,7 @@ class ConsentDecisions : public CoreTest {
         rc->set_kind(r.project ? v1::RECIPIENT_KIND_PROJECT : v1::RECIPIENT_KIND_ORGANIZATION);
         rc->set_organization_id(r.org);
         if (r.project) rc->set_project_id(r.project_id);
+        if (r.project && r.org == home_org_) model->needs_confirmation = true;
         pm.recipients.push_back(r);
       }
       for (const auto& k : Subset(kKinds, 3)) {
@@ -390,16 +416,18 @@ class ConsentDecisions : public CoreTest {
     bool expect_ok;
     v1::RecordConsentRequest req;
     *req.mutable_consent() = RandomConsent(ci, now, &v, &expect_ok);
-    auto r = consents_->RecordConsent(admin_, req);
+    auto r = consents_->RecordConsent(recorder_, req);
     if (!expect_ok) {
       EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument)
           << r.status() << " for a " << v.giver << " of " << clients_[ci].id;
       return;
     }
     ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->consent().release_confirmation().required(), v.needs_confirmation);
     ConsentM c;
     c.id = r->consent().id();
     c.client = ci;
+    c.project_id = clients_[ci].project_id;
     c.versions.push_back(std::move(v));
     model_consents_.push_back(std::move(c));
     ++recorded_;
@@ -415,7 +443,7 @@ class ConsentDecisions : public CoreTest {
     const bool stale = c.versions.size() > 1 && Chance(0.1);
     req.set_expected_version(stale ? c.versions.size() - 1 : c.versions.size());
     *req.mutable_consent() = RandomConsent(c.client, now, &v, &expect_ok);
-    auto r = consents_->ReviseConsent(admin_, req);
+    auto r = consents_->ReviseConsent(recorder_, req);
     if (c.withdrawn_at != kNever) {
       EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
       return;
@@ -440,7 +468,7 @@ class ConsentDecisions : public CoreTest {
     ConsentM& c = model_consents_[Uniform(0, model_consents_.size() - 1)];
     v1::WithdrawConsentRequest req;
     req.set_consent_id(c.id);
-    auto r = consents_->WithdrawConsent(admin_, req);
+    auto r = consents_->WithdrawConsent(recorder_, req);
     if (c.withdrawn_at != kNever) {
       EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
       return;
@@ -448,6 +476,37 @@ class ConsentDecisions : public CoreTest {
     ASSERT_TRUE(r.ok()) << r.status();
     c.withdrawn_at = now;
     ++withdrawn_;
+  }
+
+  // Confirms the current version of a consent that needs it (the project
+  // manager); sometimes first tries who may not, or what needs nothing.
+  void ConfirmOne() {
+    if (model_consents_.empty()) return;
+    ConsentM& c = model_consents_[Uniform(0, model_consents_.size() - 1)];
+    VersionM& v = c.versions.back();
+    v1::ConfirmConsentReleaseRequest req;
+    req.set_consent_id(c.id);
+    req.set_version(c.versions.size());
+    if (Chance(0.2)) {
+      // The recorder (a head of the organisation) of the version may not.
+      auto r = consents_->ConfirmConsentRelease(recorder_, req);
+      EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied) << r.status();
+    }
+    if (Chance(0.1)) {
+      // A case worker of the project is no project manager.
+      auto r = consents_->ConfirmConsentRelease(worker_, req);
+      EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied) << r.status();
+    }
+    auto r = consents_->ConfirmConsentRelease(confirmer_, req);
+    if (!v.needs_confirmation || v.confirmed || c.withdrawn_at != kNever) {
+      EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
+      return;
+    }
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_TRUE(r->release_confirmation().required());
+    EXPECT_EQ(r->release_confirmation().confirmed_by(), confirmer_.principal.id);
+    v.confirmed = true;
+    ++confirmed_;
   }
 
   void DiscloseOne(int64_t now) {
@@ -637,9 +696,20 @@ class ConsentDecisions : public CoreTest {
     }
     for (int i = 0; i < extra; ++i) q.principal.memberships.push_back(RandomMembership());
     std::shuffle(q.principal.memberships.begin(), q.principal.memberships.end(), rng_);
+    // The project holding the item: the project of the client whose document
+    // it is; sometimes another project of the organisation (an item the
+    // client has in another project).
+    q.project_id = Pick(home_projects_);
+    for (const auto& cl : clients_) {
+      for (const auto& d : cl.docs) {
+        if (d.id == q.item_id) q.project_id = cl.project_id;
+      }
+    }
+    if (Chance(0.15)) q.project_id = Pick(home_projects_);
     if (Chance(0.05)) {
       q.kind.clear();  // a list over the client
       q.item_id.clear();
+      q.project_id.clear();
     }
     if (Chance(0.01)) q.purpose.clear();
     return q;
@@ -649,8 +719,9 @@ class ConsentDecisions : public CoreTest {
   void Check(const Request& q) {
     clock_.Set(q.at);
     auto got = consents_->ReleaseFor(q.principal, q.purpose,
-                                     {clients_[q.client].id, q.kind, q.item_id});
-    const std::set<Answer> want = Reference(model_consents_, model_disclosures_, q);
+                                     {clients_[q.client].id, q.kind, q.item_id, q.project_id});
+    const std::set<Answer> want =
+        Reference(model_consents_, model_disclosures_, home_org_, q);
     ++cases_;
     std::string problem;
     if (q.purpose.empty()) {
@@ -709,11 +780,14 @@ class ConsentDecisions : public CoreTest {
       << (cl.adult_at ? TimeText(*cl.adult_at) : "unknown") << "\n";
     for (const auto& c : model_consents_) {
       if (c.client != ci) continue;
-      o << "  consent " << c.id << " withdrawn " << TimeText(c.withdrawn_at) << "\n";
+      o << "  consent " << c.id << " of project " << c.project_id << " withdrawn "
+        << TimeText(c.withdrawn_at) << "\n";
       for (size_t i = 0; i < c.versions.size(); ++i) {
         const VersionM& v = c.versions[i];
         o << "    v" << i + 1 << " recorded " << TimeText(v.recorded_at) << " by " << v.giver
-          << ", authority ends " << TimeText(v.authority_end) << "\n";
+          << ", authority ends " << TimeText(v.authority_end)
+          << (v.needs_confirmation ? (v.confirmed ? ", confirmed" : ", unconfirmed") : "")
+          << "\n";
         for (const auto& p : v.provisions) {
           o << "      [" << TimeText(p.from) << ", " << TimeText(p.until) << ") to";
           for (const auto& r : p.recipients) {
@@ -741,6 +815,15 @@ class ConsentDecisions : public CoreTest {
   std::mt19937 rng_{20240115};
   std::unique_ptr<Consents> consents_;
   RequestContext dpo_;
+  // Records the history: a head of the client's organisation only (so that
+  // no recipient is the recorder).
+  RequestContext recorder_;
+  // Confirms in-organisation releases: a project manager of both projects.
+  RequestContext confirmer_;
+  // A case worker of both projects (no confirmer).
+  RequestContext worker_;
+  std::string home_org_;
+  std::vector<std::string> home_projects_;
   std::vector<ClientM> clients_;
   std::vector<RecipientM> recipients_;  // what consents name
   std::vector<RecipientM> projects_;    // every project a membership may name
@@ -748,7 +831,7 @@ class ConsentDecisions : public CoreTest {
   std::vector<ConsentM> model_consents_;
   std::vector<DisclosureM> model_disclosures_;
   std::set<std::string> reviewed_;
-  int recorded_ = 0, revised_ = 0, withdrawn_ = 0, rejected_ = 0;
+  int recorded_ = 0, revised_ = 0, withdrawn_ = 0, rejected_ = 0, confirmed_ = 0;
   int64_t cases_ = 0, allowed_ = 0, denied_ = 0, disagreements_ = 0;
   std::vector<std::string> reports_;
 };
@@ -762,6 +845,22 @@ TEST_F(ConsentDecisions, VaultAgreesWithTheReferenceEvaluatorOnRandomRequests) {
                     .display_name = "dpo",
                     .memberships = {{Role::kDataProtectionOfficer, home.id(), ""}}};
   dpo_.request_id = "req-dpo";
+  home_org_ = home.id();
+  home_projects_ = {home_a.id(), home_b.id()};
+  recorder_.principal = {.id = "prn_0000000000000000000000000r",
+                         .display_name = "recorder",
+                         .memberships = {{Role::kHeadOfOrganization, home.id(), ""}}};
+  recorder_.request_id = "req-recorder";
+  confirmer_.principal = {.id = "prn_0000000000000000000000000m",
+                          .display_name = "project manager",
+                          .memberships = {{Role::kProjectManager, home.id(), home_a.id()},
+                                          {Role::kProjectManager, home.id(), home_b.id()}}};
+  confirmer_.request_id = "req-confirmer";
+  worker_.principal = {.id = "prn_0000000000000000000000000w",
+                       .display_name = "case worker",
+                       .memberships = {{Role::kCaseWorker, home.id(), home_a.id()},
+                                       {Role::kCaseWorker, home.id(), home_b.id()}}};
+  worker_.request_id = "req-worker";
   // Recipients: three partner organisations with two projects each, and the
   // home organisation's second project; a fourth organisation no consent
   // names.
@@ -835,9 +934,11 @@ TEST_F(ConsentDecisions, VaultAgreesWithTheReferenceEvaluatorOnRandomRequests) {
       RecordOne(now);
     } else if (op < 65) {
       ReviseOne(now);
-    } else if (op < 77) {
+    } else if (op < 75) {
       WithdrawOne(now);
-    } else if (op < 87) {
+    } else if (op < 80) {
+      ConfirmOne();
+    } else if (op < 88) {
       DiscloseOne(now);
     } else if (op < 93) {
       ReviewOne();
@@ -854,7 +955,7 @@ TEST_F(ConsentDecisions, VaultAgreesWithTheReferenceEvaluatorOnRandomRequests) {
 
   std::ostringstream summary;
   summary << recorded_ << " consents, " << revised_ << " revisions, " << withdrawn_
-          << " withdrawals, " << model_disclosures_.size() << " disclosures (" << rejected_
+          << " withdrawals, " << confirmed_ << " confirmations, " << model_disclosures_.size() << " disclosures (" << rejected_
           << " rejected); " << cases_ << " requests: " << allowed_ << " released, " << denied_
           << " denied, " << disagreements_ << " disagreements; history from "
           << TimeText(start) << " to " << TimeText(end);
@@ -868,6 +969,7 @@ TEST_F(ConsentDecisions, VaultAgreesWithTheReferenceEvaluatorOnRandomRequests) {
   EXPECT_GE(revised_, 20);
   EXPECT_GE(withdrawn_, 5);
   EXPECT_GE(rejected_, 1);
+  EXPECT_GE(confirmed_, 3);
 }
 
 // The smallest history in which the randomised test above found the vault
@@ -878,6 +980,11 @@ TEST_F(ConsentDecisions, RevisingOneConsentKeepsEveryConsentOfTheClientReleasing
   const v1::Project project = MakeProject(home.id());
   const v1::Organization partner = MakeOrg("Töötukassa");
   const v1::Client client = MakeClient(home.id(), project.id());
+  // Recorded by a head of the client's organisation, who works for no
+  // recipient.
+  RequestContext recorder;
+  recorder.principal = {.id = "prn_0000000000000000000000000r",
+                        .memberships = {{Role::kHeadOfOrganization, home.id(), ""}}};
   auto consent = [&](const std::string& kind) {
     v1::Consent c;
     c.set_client_id(client.id());
@@ -899,35 +1006,177 @@ TEST_F(ConsentDecisions, RevisingOneConsentKeepsEveryConsentOfTheClientReleasing
   Tick();
   v1::RecordConsentRequest first;
   *first.mutable_consent() = consent("case_plan");
-  auto a = consents_->RecordConsent(admin_, first);
+  auto a = consents_->RecordConsent(recorder, first);
   ASSERT_TRUE(a.ok()) << a.status();
   Tick();
   v1::RecordConsentRequest second;
   *second.mutable_consent() = consent("income_statement");
-  auto b = consents_->RecordConsent(admin_, second);
+  auto b = consents_->RecordConsent(recorder, second);
   ASSERT_TRUE(b.ok()) << b.status();
   Tick();
   v1::ReviseConsentRequest revise;
   revise.set_consent_id(b->consent().id());
   revise.set_expected_version(1);
   *revise.mutable_consent() = consent("income_statement");
-  auto b2 = consents_->ReviseConsent(admin_, revise);
+  auto b2 = consents_->ReviseConsent(recorder, revise);
   ASSERT_TRUE(b2.ok()) << b2.status();
   Tick();
 
   Principal worker{.id = "prn_0000000000000000000000000p",
                    .memberships = {{Role::kPartnerWorker, partner.id(), ""}}};
   auto by_a = consents_->ReleaseFor(worker, "employment_support",
-                                    {client.id(), "case_plan", "doc_00000000000000000000000001"});
+                                    {client.id(), "case_plan", "doc_00000000000000000000000001",
+                                     project.id()});
   ASSERT_TRUE(by_a.ok()) << by_a.status();
   ASSERT_TRUE(by_a->has_value()) << "the unrevised consent no longer releases";
   EXPECT_EQ((*by_a)->basis, "consent:" + a->consent().id() + "/1");
   auto by_b = consents_->ReleaseFor(
       worker, "employment_support",
-      {client.id(), "income_statement", "doc_00000000000000000000000002"});
+      {client.id(), "income_statement", "doc_00000000000000000000000002", project.id()});
   ASSERT_TRUE(by_b.ok()) << by_b.status();
   ASSERT_TRUE(by_b->has_value()) << "the new version does not release";
   EXPECT_EQ((*by_b)->basis, "consent:" + b->consent().id() + "/2");
+}
+
+
+// A consent of one project, naming partner organisation `partner` or
+// project `project_recipient` as its recipient, given now by the client.
+v1::Consent ConsentIn(const std::string& client, const std::string& project,
+                      const std::string& org, const std::string& project_recipient,
+                      int64_t now) {
+  v1::Consent c;
+  c.set_client_id(client);
+  c.set_project_id(project);
+  c.mutable_given_by()->set_kind(v1::CONSENT_GIVER_KIND_DATA_SUBJECT);
+  c.set_form(v1::CONSENT_FORM_DIGITAL_SIGNATURE);
+  c.set_signature_reference("asice:container-1");
+  *c.mutable_given_at() = TimestampOf(now);
+  auto* p = c.add_provisions();
+  auto* r = p->add_recipients();
+  r->set_kind(project_recipient.empty() ? v1::RECIPIENT_KIND_ORGANIZATION
+                                        : v1::RECIPIENT_KIND_PROJECT);
+  r->set_organization_id(org);
+  if (!project_recipient.empty()) r->set_project_id(project_recipient);
+  p->add_kinds("case_plan");
+  p->add_purposes("employment_support");
+  *p->mutable_valid_from() = TimestampOf(now - kDay);
+  *p->mutable_valid_until() = TimestampOf(now + 30 * kDay);
+  return c;
+}
+
+TEST_F(ConsentDecisions, AConsentReleasesOnlyWhatItsOwnProjectHolds) {
+  const v1::Organization home = MakeOrg();
+  const v1::Project project = MakeProject(home.id());
+  const v1::Project other = MakeProject(home.id(), "Teine");
+  const v1::Organization partner = MakeOrg("Töötukassa");
+  const v1::Client client = MakeClient(home.id(), project.id());
+  RequestContext recorder;
+  recorder.principal = {.id = "prn_0000000000000000000000000r",
+                        .memberships = {{Role::kHeadOfOrganization, home.id(), ""}}};
+  Tick();
+  v1::RecordConsentRequest req;
+  *req.mutable_consent() =
+      ConsentIn(client.id(), project.id(), partner.id(), "", clock_.NowMicros());
+  HOIDLA_ASSERT_OK(consents_->RecordConsent(recorder, req));
+  Tick();
+  Principal worker{.id = "prn_0000000000000000000000000p",
+                   .memberships = {{Role::kPartnerWorker, partner.id(), ""}}};
+  const std::string item = "doc_00000000000000000000000001";
+  auto held = consents_->ReleaseFor(worker, "employment_support",
+                                    {client.id(), "case_plan", item, project.id()});
+  HOIDLA_ASSERT_OK(held);
+  EXPECT_TRUE(held->has_value());
+  auto elsewhere = consents_->ReleaseFor(worker, "employment_support",
+                                         {client.id(), "case_plan", item, other.id()});
+  HOIDLA_ASSERT_OK(elsewhere);
+  EXPECT_FALSE(elsewhere->has_value()) << "an item another project holds";
+  auto unknown = consents_->ReleaseFor(worker, "employment_support",
+                                       {client.id(), "case_plan", item, ""});
+  HOIDLA_ASSERT_OK(unknown);
+  EXPECT_FALSE(unknown->has_value()) << "an item whose holding project is not known";
+}
+
+TEST_F(ConsentDecisions, AConsentNeverNamesItsRecorderAsRecipient) {
+  const v1::Organization home = MakeOrg();
+  const v1::Project project = MakeProject(home.id());
+  const v1::Project other = MakeProject(home.id(), "Teine");
+  const v1::Organization partner = MakeOrg("Töötukassa");
+  const v1::Client client = MakeClient(home.id(), project.id());
+  // admin_ is head of every organisation MakeOrg made, the partner's too.
+  v1::RecordConsentRequest req;
+  *req.mutable_consent() =
+      ConsentIn(client.id(), project.id(), partner.id(), "", clock_.NowMicros());
+  auto r = consents_->RecordConsent(admin_, req);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied) << r.status();
+  EXPECT_TRUE(absl::StartsWith(r.status().message(), "consent.provisions[0].recipients[0]: "))
+      << r.status();
+  // A case worker of the recipient project.
+  RequestContext worker;
+  worker.principal = {.id = "prn_0000000000000000000000000w",
+                      .memberships = {{Role::kCaseWorker, home.id(), project.id()},
+                                      {Role::kCaseWorker, home.id(), other.id()}}};
+  *req.mutable_consent() =
+      ConsentIn(client.id(), project.id(), home.id(), other.id(), clock_.NowMicros());
+  r = consents_->RecordConsent(worker, req);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied) << r.status();
+}
+
+TEST_F(ConsentDecisions, AProjectOfTheSameOrganisationReceivesOnlyOnceAManagerConfirms) {
+  const v1::Organization home = MakeOrg();
+  const v1::Project project = MakeProject(home.id());
+  const v1::Project other = MakeProject(home.id(), "Teine");
+  const v1::Client client = MakeClient(home.id(), project.id());
+  RequestContext recorder;
+  recorder.principal = {.id = "prn_0000000000000000000000000r",
+                        .memberships = {{Role::kCaseWorker, home.id(), project.id()}}};
+  RequestContext manager;
+  manager.principal = {.id = "prn_0000000000000000000000000m",
+                       .memberships = {{Role::kProjectManager, home.id(), project.id()}}};
+  RequestContext other_manager;
+  other_manager.principal = {.id = "prn_0000000000000000000000000n",
+                             .memberships = {{Role::kProjectManager, home.id(), other.id()}}};
+  Tick();
+  v1::RecordConsentRequest req;
+  *req.mutable_consent() =
+      ConsentIn(client.id(), project.id(), home.id(), other.id(), clock_.NowMicros());
+  auto recorded = consents_->RecordConsent(recorder, req);
+  HOIDLA_ASSERT_OK(recorded);
+  EXPECT_TRUE(recorded->consent().release_confirmation().required());
+  EXPECT_TRUE(recorded->consent().release_confirmation().confirmed_by().empty());
+  Tick();
+  Principal colleague{.id = "prn_0000000000000000000000000c",
+                      .memberships = {{Role::kCaseWorker, home.id(), other.id()}}};
+  const ReleaseQuery query{client.id(), "case_plan", "doc_00000000000000000000000001",
+                           project.id()};
+  auto before = consents_->ReleaseFor(colleague, "employment_support", query);
+  HOIDLA_ASSERT_OK(before);
+  EXPECT_FALSE(before->has_value()) << "released before a manager confirmed it";
+
+  v1::ConfirmConsentReleaseRequest confirm;
+  confirm.set_consent_id(recorded->consent().id());
+  confirm.set_version(1);
+  EXPECT_EQ(consents_->ConfirmConsentRelease(recorder, confirm).status().code(),
+            absl::StatusCode::kPermissionDenied)
+      << "a case worker is no project manager";
+  EXPECT_EQ(consents_->ConfirmConsentRelease(other_manager, confirm).status().code(),
+            absl::StatusCode::kNotFound)
+      << "the recipient project's manager does not see the consent";
+  confirm.set_version(2);
+  EXPECT_EQ(consents_->ConfirmConsentRelease(manager, confirm).status().code(),
+            absl::StatusCode::kAborted);
+  confirm.set_version(1);
+  auto confirmed = consents_->ConfirmConsentRelease(manager, confirm);
+  HOIDLA_ASSERT_OK(confirmed);
+  EXPECT_EQ(confirmed->release_confirmation().confirmed_by(), manager.principal.id);
+  EXPECT_EQ(consents_->ConfirmConsentRelease(manager, confirm).status().code(),
+            absl::StatusCode::kFailedPrecondition)
+      << "confirmed already";
+  Tick();
+  auto after = consents_->ReleaseFor(colleague, "employment_support", query);
+  HOIDLA_ASSERT_OK(after);
+  ASSERT_TRUE(after->has_value());
+  EXPECT_EQ((*after)->basis, "consent:" + recorded->consent().id() + "/1");
+  EXPECT_EQ((*after)->recipient_project_id, other.id());
 }
 
 }  // namespace

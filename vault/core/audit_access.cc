@@ -1,31 +1,33 @@
 #include "vault/core/audit_access.h"
 
+#include <map>
+#include <optional>
+
+#include "absl/strings/numbers.h"
 #include "keys/signed_note.h"
 #include "vault/audit/bundle.h"
 #include "vault/audit/merkle.h"
+#include "vault/common/ids.h"
 #include "vault/common/status_macros.h"
 #include "vault/common/strings.h"
 #include "vault/core/paging.h"
 #include "vault/core/validation.h"
-#include "vault/common/ids.h"
-#include "absl/strings/numbers.h"
-
-#include <map>
-#include <optional>
 
 namespace hoidla::core {
 
 namespace v1 = ::hoidla::v1;
 
-absl::StatusOr<v1::Checkpoint> AuditAccess::GetCheckpoint(const RequestContext& ctx,
-                                                          const v1::GetCheckpointRequest& req) {
+absl::StatusOr<v1::Checkpoint> AuditAccess::GetCheckpoint(
+    const RequestContext& ctx, const v1::GetCheckpointRequest& req) {
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadAuditIntegrity, {}));
-  HOIDLA_ASSIGN_OR_RETURN(std::string note,
-                          req.fresh() ? checkpoints_->Sign() : checkpoints_->Latest());
+  HOIDLA_ASSIGN_OR_RETURN(std::string note, req.fresh()
+                                                ? checkpoints_->Sign()
+                                                : checkpoints_->Latest());
   std::string_view text(note);
   text = text.substr(0, text.rfind("\n\n") + 1);
-  HOIDLA_ASSIGN_OR_RETURN(audit::TreeHead head,
-                          audit::ParseCheckpointBody(text, checkpoints_->origin()));
+  HOIDLA_ASSIGN_OR_RETURN(
+      audit::TreeHead head,
+      audit::ParseCheckpointBody(text, checkpoints_->origin()));
   v1::Checkpoint out;
   out.set_note(note);
   out.set_tree_size(head.size);
@@ -38,10 +40,12 @@ absl::StatusOr<v1::InclusionProof> AuditAccess::GetInclusionProof(
   if (req.tree_size() == 0 || req.tree_size() > log_->size()) {
     return FieldError("tree_size", "must be 1 to the log's size");
   }
-  if (req.seq() >= req.tree_size()) return FieldError("seq", "must be below tree_size");
+  if (req.seq() >= req.tree_size())
+    return FieldError("seq", "must be below tree_size");
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadAuditIntegrity, {}));
-  HOIDLA_ASSIGN_OR_RETURN(auto hashes,
-                          audit::InclusionProof(log_->leaves(), req.seq(), req.tree_size()));
+  HOIDLA_ASSIGN_OR_RETURN(
+      auto hashes,
+      audit::InclusionProof(log_->leaves(), req.seq(), req.tree_size()));
   HOIDLA_ASSIGN_OR_RETURN(audit::Entry entry, log_->Get(req.seq()));
   v1::InclusionProof out;
   out.set_seq(req.seq());
@@ -53,11 +57,14 @@ absl::StatusOr<v1::InclusionProof> AuditAccess::GetInclusionProof(
 
 absl::StatusOr<v1::ConsistencyProof> AuditAccess::GetConsistencyProof(
     const RequestContext& ctx, const v1::GetConsistencyProofRequest& req) {
-  if (req.new_size() > log_->size()) return FieldError("new_size", "beyond the log's size");
-  if (req.old_size() > req.new_size()) return FieldError("old_size", "must not exceed new_size");
+  if (req.new_size() > log_->size())
+    return FieldError("new_size", "beyond the log's size");
+  if (req.old_size() > req.new_size())
+    return FieldError("old_size", "must not exceed new_size");
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadAuditIntegrity, {}));
-  HOIDLA_ASSIGN_OR_RETURN(auto hashes, audit::ConsistencyProof(log_->leaves(), req.old_size(),
-                                                               req.new_size()));
+  HOIDLA_ASSIGN_OR_RETURN(
+      auto hashes,
+      audit::ConsistencyProof(log_->leaves(), req.old_size(), req.new_size()));
   v1::ConsistencyProof out;
   out.set_old_size(req.old_size());
   out.set_new_size(req.new_size());
@@ -91,6 +98,10 @@ v1::AuditEntry EntryToApi(const audit::Entry& e) {
   out.set_peer(e.peer());
   out.set_legal_basis(e.legal_basis());
   out.set_actor_protected(e.actor_protected());
+  if (e.has_grant()) {
+    // The same fields, field for field: parse the one into the other.
+    out.mutable_grant()->ParseFromString(e.grant().SerializeAsString());
+  }
   return out;
 }
 
@@ -101,8 +112,8 @@ absl::StatusOr<v1::ListAuditEntriesResponse> AuditAccess::ListAuditEntries(
   int32_t page_size = req.page_size();
   HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
   if (!req.organization_id().empty()) {
-    HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization,
-                                      "organization_id"));
+    HOIDLA_RETURN_IF_ERROR(ValidateId(
+        req.organization_id(), IdKind::kOrganization, "organization_id"));
   }
   uint64_t end = log_->size();  // exclusive
   if (!req.page_token().empty()) {
@@ -114,17 +125,21 @@ absl::StatusOr<v1::ListAuditEntriesResponse> AuditAccess::ListAuditEntries(
   }
   // The container: the named organisation (an organisation role must name
   // its own), or the whole log (deployment roles).
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadAuditEntries,
-                                        {.organization_id = req.organization_id()}));
-  const Decision whole_log = policy_->Decide(ctx.principal, Action::kReadAuditEntries,
-                                             {.organization_id = "", .object_id = "log"});
+  HOIDLA_RETURN_IF_ERROR(
+      policy_->Check(ctx, Action::kReadAuditEntries,
+                     {.organization_id = req.organization_id()}));
+  const Decision whole_log =
+      policy_->Decide(ctx.principal, Action::kReadAuditEntries,
+                      {.organization_id = "", .object_id = "log"});
   if (req.organization_id().empty() && !whole_log.allowed) {
-    return FieldError("organization_id", "required for an organisation's auditor");
+    return FieldError("organization_id",
+                      "required for an organisation's auditor");
   }
   const int64_t from = req.has_from() ? Micros(req.from()) : INT64_MIN;
   const int64_t until = req.has_until() ? Micros(req.until()) : INT64_MAX;
   auto matches = [&](const audit::Entry& e) {
-    return (req.organization_id().empty() || e.organization_id() == req.organization_id()) &&
+    return (req.organization_id().empty() ||
+            e.organization_id() == req.organization_id()) &&
            (req.client_id().empty() || e.client_id() == req.client_id()) &&
            (req.actor().empty() || e.actor() == req.actor()) &&
            (req.project_id().empty() || e.project_id() == req.project_id()) &&
@@ -134,11 +149,12 @@ absl::StatusOr<v1::ListAuditEntriesResponse> AuditAccess::ListAuditEntries(
   };
   v1::ListAuditEntriesResponse out;
   HOIDLA_ASSIGN_OR_RETURN(
-      uint64_t next,
-      WalkNewestFirst(req.client_id(), req.actor(), end, [&](const audit::Entry& e) {
-        if (matches(e)) *out.add_entries() = EntryToApi(e);
-        return out.entries_size() < page_size;
-      }));
+      uint64_t next, WalkNewestFirst(req.client_id(), req.actor(), end,
+                                     [&](const audit::Entry& e) {
+                                       if (matches(e))
+                                         *out.add_entries() = EntryToApi(e);
+                                       return out.entries_size() < page_size;
+                                     }));
   if (next > 0) out.set_next_page_token(std::to_string(next));
   return out;
 }
@@ -161,7 +177,8 @@ absl::StatusOr<uint64_t> AuditAccess::WalkNewestFirst(
   const std::string_view id = client_id.empty() ? actor : client_id;
   uint64_t next = before;
   while (next > 0) {
-    HOIDLA_ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, log_->Indexed(kind, id, next, kBatch));
+    HOIDLA_ASSIGN_OR_RETURN(std::vector<uint64_t> seqs,
+                            log_->Indexed(kind, id, next, kBatch));
     if (seqs.empty()) return 0;
     for (uint64_t seq : seqs) {
       HOIDLA_ASSIGN_OR_RETURN(audit::Entry e, log_->Get(seq));
@@ -173,13 +190,14 @@ absl::StatusOr<uint64_t> AuditAccess::WalkNewestFirst(
   return next;
 }
 
-absl::StatusOr<uint64_t> AuditAccess::ReportEntries(const std::string& client_id,
-                                                   uint64_t before, size_t limit,
-                                                   v1::AccessReport* out) const {
+absl::StatusOr<uint64_t> AuditAccess::ReportEntries(
+    const std::string& client_id, uint64_t before, size_t limit,
+    v1::AccessReport* out) const {
   // Actors named in the report, looked up once each.
   std::map<std::string, std::optional<Principal>> principals;
   std::map<std::string, std::string> org_names;
-  auto principal = [&](const std::string& id) -> const std::optional<Principal>& {
+  auto principal =
+      [&](const std::string& id) -> const std::optional<Principal>& {
     auto [it, inserted] = principals.try_emplace(id);
     if (inserted) {
       auto p = identity_->LookupPrincipal(id);
@@ -215,7 +233,8 @@ absl::StatusOr<uint64_t> AuditAccess::ReportEntries(const std::string& client_id
           who->set_kind(static_cast<v1::PrincipalKind>(actor->kind));
           who->set_organization_id(actor->organization_id);
           who->set_organization_name(org_name(actor->organization_id));
-          if (e.reason().starts_with("role:")) who->set_role(e.reason().substr(5));
+          if (e.reason().starts_with("role:"))
+            who->set_role(e.reason().substr(5));
         } else {
           who->set_principal_id(e.actor());
         }
@@ -235,7 +254,8 @@ absl::StatusOr<uint64_t> AuditAccess::ReportEntries(const std::string& client_id
 
 absl::StatusOr<v1::AccessReport> AuditAccess::GetAccessReport(
     const RequestContext& ctx, const v1::GetAccessReportRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.client_id(), IdKind::kClient, "client_id"));
+  HOIDLA_RETURN_IF_ERROR(
+      ValidateId(req.client_id(), IdKind::kClient, "client_id"));
   int32_t page_size = req.page_size();
   HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
   uint64_t end = log_->size();
@@ -249,7 +269,8 @@ absl::StatusOr<v1::AccessReport> AuditAccess::GetAccessReport(
   auto client = registry_->LoadClient(req.client_id());
   Target target = client.ok() ? registry_->ClientTarget(*client)
                               : registry_->LocationOf(req.client_id());
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadAccessReport, target));
+  HOIDLA_RETURN_IF_ERROR(
+      policy_->Check(ctx, Action::kReadAccessReport, target));
   HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "client_id"));
 
   v1::AccessReport out;
@@ -270,7 +291,8 @@ absl::StatusOr<v1::AuditPublicKeys> AuditAccess::PublicKeys() {
   return out;
 }
 
-absl::StatusOr<v1::AuditPublicKeys> AuditAccess::GetPublicKeys(const RequestContext& ctx) {
+absl::StatusOr<v1::AuditPublicKeys> AuditAccess::GetPublicKeys(
+    const RequestContext& ctx) {
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadAuditIntegrity, {}));
   return PublicKeys();
 }
@@ -279,13 +301,16 @@ absl::Status AuditAccess::ExportAudit(
     const RequestContext& ctx, const v1::ExportAuditRequest& req,
     const std::function<absl::Status(const v1::AuditBundle&)>& emit) {
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadAuditIntegrity, {}));
-  HOIDLA_ASSIGN_OR_RETURN(std::string note, req.fresh_checkpoint() ? checkpoints_->Sign()
-                                                                   : checkpoints_->Latest());
+  HOIDLA_ASSIGN_OR_RETURN(std::string note, req.fresh_checkpoint()
+                                                ? checkpoints_->Sign()
+                                                : checkpoints_->Latest());
   std::string_view text(note);
   text = text.substr(0, text.rfind("\n\n") + 1);
-  HOIDLA_ASSIGN_OR_RETURN(audit::TreeHead head,
-                          audit::ParseCheckpointBody(text, checkpoints_->origin()));
-  if (req.first_seq() > head.size) return FieldError("first_seq", "beyond the checkpoint");
+  HOIDLA_ASSIGN_OR_RETURN(
+      audit::TreeHead head,
+      audit::ParseCheckpointBody(text, checkpoints_->origin()));
+  if (req.first_seq() > head.size)
+    return FieldError("first_seq", "beyond the checkpoint");
   HOIDLA_ASSIGN_OR_RETURN(v1::AuditPublicKeys keys, PublicKeys());
   v1::AuditBundle part;
   part.set_format(audit::kBundleFormat);
@@ -310,11 +335,13 @@ absl::Status AuditAccess::ExportAudit(
     }
   }
   // The last part (or the only one: the header, when there are no entries).
-  if (part.entries_size() > 0 || !part.format().empty()) HOIDLA_RETURN_IF_ERROR(emit(part));
+  if (part.entries_size() > 0 || !part.format().empty())
+    HOIDLA_RETURN_IF_ERROR(emit(part));
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::AuditPublicKeys> AuditAccess::RotateSigningKey(const RequestContext& ctx) {
+absl::StatusOr<v1::AuditPublicKeys> AuditAccess::RotateSigningKey(
+    const RequestContext& ctx) {
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManageAuditKeys, {}));
   HOIDLA_RETURN_IF_ERROR(keyring_->RotateSigningKey().status());
   return PublicKeys();

@@ -1,0 +1,1013 @@
+// No one alone manufactures access. From each starting role, an attacker
+// who knows every id in the vault and holds an identity provider key and a
+// certificate authority of their own tries every grant-type call (create an
+// account, issue a token, add a membership, request and approve grants, map
+// a certificate, set an organisation's CA or identity provider, act for a
+// user, record a consent, report a concern, sign in), keeping every
+// credential any success yields, for three rounds (so every sequence of up
+// to three such calls, in every order, is covered), then tries every read
+// RPC with every credential held. A marker planted in a client's document
+// and record must be reached only by the roles whose rules say so (the
+// client's organisation's head and the project's manager; the data
+// protection officer sees records through a subject access export).
+//
+// A guard fails when the service has a method that this file classifies
+// neither as a grant-type call it explores, a read it tries, nor a call
+// that grants nothing.
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "hoidla/v1/vault.grpc.pb.h"
+#include "keys/crypto.h"
+#include "keys/master.h"
+#include "tests/integration/enrol.h"
+#include "tests/integration/test_support.h"
+#include "vault/common/strings.h"
+#include "vault/service/config.h"
+#include "vault/service/server.h"
+
+namespace hoidla {
+namespace {
+
+using Stub = v1::Vault::Stub;
+constexpr char kCitizens[] = "https://citizens.test";
+
+// Grant-type calls: each is explored below.
+const std::set<std::string> kGrantCalls = {"CreatePrincipal",
+                                           "AddMembership",
+                                           "IssueToken",
+                                           "MapCertificate",
+                                           "SetOrganizationClientCa",
+                                           "SetOrganizationIdentityProvider",
+                                           "CreateGrantRequest",
+                                           "ApproveGrantRequest",
+                                           "RecordConsent",
+                                           "ReviseConsent",
+                                           "ConfirmConsentRelease",
+                                           "ReportConcern",
+                                           "ExchangeIdToken",
+                                           "UpdateCaseNetwork",
+                                           "AssignCase",
+                                           "DiscloseWithoutConsent"};
+// Reads of client data: each is tried with every credential held.
+const std::set<std::string> kReads = {"DownloadDocument",
+                                      "GetDocument",
+                                      "ListDocuments",
+                                      "GetRecord",
+                                      "ListRecords",
+                                      "ListRecordVersions",
+                                      "ExportSubjectData",
+                                      "GetClient",
+                                      "ListClients",
+                                      "GetCase",
+                                      "ListCases",
+                                      "GetAccessReport",
+                                      "FindClientByPersonalCode",
+                                      "ListAuditEntries",
+                                      "ListConsents",
+                                      "GetConsent"};
+// Calls that grant nothing: they narrow access, write client data the
+// caller may already write, or read no client data.
+const std::set<std::string> kNeither = {"WhoAmI",
+                                        "GetPrincipal",
+                                        "ListPrincipals",
+                                        "RemoveMembership",
+                                        "RevokeToken",
+                                        "ListTokens",
+                                        "DisablePrincipal",
+                                        "RemoveCertificateMapping",
+                                        "CreateOrganization",
+                                        "GetOrganization",
+                                        "ListOrganizations",
+                                        "SetOrganizationCrl",
+                                        "CreateProject",
+                                        "GetProject",
+                                        "ListProjects",
+                                        "CreateClient",
+                                        "CreateCase",
+                                        "UploadDocument",
+                                        "CloseCase",
+                                        "ReopenCase",
+                                        "CreateRecord",
+                                        "UpdateRecord",
+                                        "SignRecord",
+                                        "RegisterInstrument",
+                                        "GetInstrument",
+                                        "ListInstruments",
+                                        "ListDeadlines",
+                                        "WithdrawConsent",
+                                        "ListDisclosures",
+                                        "ReviewDisclosure",
+                                        "QueryRecordExistence",
+                                        "GetCheckpoint",
+                                        "GetInclusionProof",
+                                        "GetConsistencyProof",
+                                        "ExportAudit",
+                                        "GetAuditPublicKeys",
+                                        "RotateAuditSigningKey",
+                                        "GetKeyStatus",
+                                        "RotateKeyEncryptionKey",
+                                        "RewrapKeys",
+                                        "RetireKeyEncryptionKey",
+                                        "GetGrantRequest",
+                                        "ListGrantRequests",
+                                        "DenyGrantRequest"};
+
+// A valid isikukood (1985-03-15, male) with serial `serial` (0-999).
+std::string PersonalCode(int serial) {
+  std::string code = StrCat("3850315", static_cast<char>('0' + serial / 100),
+                            static_cast<char>('0' + serial / 10 % 10),
+                            static_cast<char>('0' + serial % 10));
+  static const int kW1[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1};
+  static const int kW2[] = {3, 4, 5, 6, 7, 8, 9, 1, 2, 3};
+  int sum = 0;
+  for (int i = 0; i < 10; ++i) sum += (code[i] - '0') * kW1[i];
+  int check = sum % 11;
+  if (check == 10) {
+    sum = 0;
+    for (int i = 0; i < 10; ++i) sum += (code[i] - '0') * kW2[i];
+    check = sum % 11;
+    if (check == 10) check = 0;
+  }
+  return StrCat(code, static_cast<char>('0' + check));
+}
+
+TEST(EscalationGuard, EveryMethodIsClassified) {
+  const auto* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          "hoidla.v1.Vault");
+  for (int i = 0; i < service->method_count(); ++i) {
+    const std::string name = service->method(i)->name();
+    EXPECT_TRUE(kGrantCalls.contains(name) || kReads.contains(name) ||
+                kNeither.contains(name))
+        << name
+        << " is not classified: explore it as a grant-type call or say why not";
+  }
+}
+
+// A credential the attacker holds: a token, optionally used to act for a
+// user.
+struct Credential {
+  std::string token;
+  std::string act_for;
+  bool operator<(const Credential& o) const {
+    return std::tie(token, act_for) < std::tie(o.token, o.act_for);
+  }
+};
+
+class Escalation : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(keys::InitCrypto().ok());
+    testing::WriteFileOrDie(jwks_path(), idp_.jwks());
+    service::ServerConfig config;
+    config.listen = "127.0.0.1:0";
+    config.data_dir = StrCat(dir_.path(), "/data");
+    config.reflection = false;
+    config.subject_idp_issuer = kCitizens;
+    config.subject_idp_audience = "hoidla";
+    config.subject_idp_jwks_file = jwks_path();
+    auto server = service::VaultServer::Start(config, keys::NewKey(),
+                                              keys::MasterKeyMode::kDev);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    admin_ = *server_->bootstrap_token();
+    stub_ = v1::Vault::NewStub(
+        grpc::CreateChannel(StrCat("127.0.0.1:", server_->port()),
+                            grpc::InsecureChannelCredentials()));
+    enrol_ = std::make_unique<testing::Enrolment>(stub_.get(), admin_, &idp_);
+    Build();
+  }
+
+  std::string jwks_path() const {
+    return StrCat(dir_.path(), "/citizens.jwks");
+  }
+
+  template <typename Req, typename Resp>
+  grpc::Status Call(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&,
+                                              Resp*),
+                    const Credential& c, const Req& req, Resp* resp,
+                    const std::string& purpose = "") {
+    grpc::ClientContext ctx;
+    if (!c.token.empty())
+      ctx.AddMetadata("authorization", StrCat("Bearer ", c.token));
+    if (!c.act_for.empty()) ctx.AddMetadata("x-hoidla-act-for", c.act_for);
+    if (!purpose.empty()) ctx.AddMetadata("x-hoidla-purpose", purpose);
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
+    return (stub_.get()->*rpc)(&ctx, req, resp);
+  }
+  template <typename Req, typename Resp>
+  Resp Must(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
+            const std::string& token, const Req& req) {
+    Resp resp;
+    grpc::Status s = Call(rpc, {token, ""}, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp;
+  }
+
+  std::string NewOrg(const std::string& name) {
+    v1::CreateOrganizationRequest req;
+    req.mutable_organization()->set_name(name);
+    std::string id = Must(&Stub::CreateOrganization, admin_, req).id();
+    enrol_->TrustIdentityProvider(id);
+    orgs_.push_back(id);
+    return id;
+  }
+  std::string NewProject(const std::string& org) {
+    v1::CreateProjectRequest req;
+    req.mutable_project()->set_organization_id(org);
+    req.mutable_project()->set_name(StrCat("project ", projects_.size()));
+    std::string id = Must(&Stub::CreateProject, admin_, req).id();
+    projects_[id] = org;
+    return id;
+  }
+  std::string NewPerson(const std::string& org, v1::PrincipalKind kind,
+                        const std::string& role, const std::string& role_org,
+                        const std::string& project, bool act_for = false) {
+    v1::CreatePrincipalRequest req;
+    req.mutable_principal()->set_display_name(
+        StrCat("person ", principals_.size()));
+    req.mutable_principal()->set_kind(kind);
+    req.mutable_principal()->set_organization_id(org);
+    std::string id = Must(&Stub::CreatePrincipal, admin_, req).id();
+    principals_.push_back(id);
+    if (!role.empty()) enrol_->Grant(id, role, role_org, project);
+    if (act_for) {
+      v1::CreateGrantRequestRequest g;
+      g.mutable_grant_request()->mutable_act_for()->set_principal_id(id);
+      auto created = Must(&Stub::CreateGrantRequest, admin_, g);
+      v1::ApproveGrantRequestRequest a;
+      a.set_id(created.grant_request().id());
+      Must(&Stub::ApproveGrantRequest, enrol_->ApproverFor(org, ""), a);
+    }
+    return id;
+  }
+
+  // The world: organisation A (two heads, projects P1 and P2, every role,
+  // a service account that acts for users), partner organisation B, and
+  // the marked client C in P1 with a second, unmarked client D.
+  void Build() {
+    org_a_ = NewOrg("A");
+    org_b_ = NewOrg("B");
+    p1_ = NewProject(org_a_);
+    p2_ = NewProject(org_a_);
+    q1_ = NewProject(org_b_);
+    const auto kStaff = v1::PRINCIPAL_KIND_STAFF;
+    head_ = NewPerson(org_a_, kStaff, "head_of_organization", org_a_, "");
+    head2_ = NewPerson(org_a_, kStaff, "head_of_organization", org_a_, "");
+    head_b_ = NewPerson(org_b_, kStaff, "head_of_organization", org_b_, "");
+    roles_["admin"] = {admin_, ""};
+    roles_["head"] = {enrol_->Login(head_), ""};
+    roles_["pm"] = {
+        Login(NewPerson(org_a_, kStaff, "project_manager", org_a_, p1_)), ""};
+    pm_id_ = principals_.back();
+    roles_["case_worker"] = {
+        Login(NewPerson(org_a_, kStaff, "case_worker", org_a_, p1_)), ""};
+    cw_id_ = principals_.back();
+    roles_["case_worker_p2"] = {
+        Login(NewPerson(org_a_, kStaff, "case_worker", org_a_, p2_)), ""};
+    roles_["pm_p2"] = {
+        Login(NewPerson(org_a_, kStaff, "project_manager", org_a_, p2_)), ""};
+    roles_["service_provider"] = {
+        Login(NewPerson(org_a_, kStaff, "service_provider", org_a_, p1_)), ""};
+    roles_["partner"] = {
+        Login(NewPerson(org_b_, v1::PRINCIPAL_KIND_PARTNER_WORKER,
+                        "partner_worker", org_b_, "")),
+        ""};
+    partner_id_ = principals_.back();
+    roles_["auditor"] = {
+        Login(NewPerson(org_a_, kStaff, "auditor", org_a_, "")), ""};
+    roles_["dpo"] = {
+        Login(NewPerson(org_a_, kStaff, "data_protection_officer", org_a_, "")),
+        ""};
+    // A service account of A acting for users (approved by a head); its
+    // token is approved too.
+    sa_ = NewPerson(org_a_, v1::PRINCIPAL_KIND_SERVICE_ACCOUNT, "", "", "",
+                    /*act_for=*/true);
+    {
+      v1::CreateGrantRequestRequest g;
+      g.mutable_grant_request()->mutable_service_token()->set_principal_id(sa_);
+      g.mutable_grant_request()->mutable_service_token()->set_ttl_seconds(3600);
+      auto created = Must(&Stub::CreateGrantRequest, admin_, g);
+      v1::ApproveGrantRequestRequest a;
+      a.set_id(created.grant_request().id());
+      Must(&Stub::ApproveGrantRequest, roles_["head"].token, a);
+      roles_["service_account"] = {created.token(), ""};
+    }
+    // Clients: C (marked) with an unassigned case in P1; D in P2.
+    code_c_ = PersonalCode(1);
+    code_d_ = PersonalCode(2);
+    client_c_ = NewClient(p1_, code_c_);
+    client_d_ = NewClient(p2_, code_d_);
+    v1::CreateCaseRequest cr;
+    cr.mutable_case_()->set_project_id(p1_);
+    cr.mutable_case_()->set_client_id(client_c_);
+    cr.mutable_case_()->set_title("case");
+    case_c_ = Must(&Stub::CreateCase, roles_["head"].token, cr).id();
+    cr.mutable_case_()->set_project_id(p2_);
+    cr.mutable_case_()->set_client_id(client_d_);
+    case_d_ = Must(&Stub::CreateCase, roles_["head"].token, cr).id();
+    doc_c_ = Upload(roles_["head"].token, p1_, client_c_, case_c_);
+    v1::CreateRecordRequest rr;
+    rr.mutable_record()->set_case_id(case_c_);
+    auto* d =
+        rr.mutable_record()->mutable_content()->mutable_initial_decision();
+    d->set_client_name("Mari");
+    d->set_needs(marker_);
+    auto* act = d->add_actions();
+    act->set_action("counselling");
+    act->mutable_scheduled_on()->set_year(2026);
+    act->mutable_scheduled_on()->set_month(12);
+    act->mutable_scheduled_on()->set_day(1);
+    act->set_provider("case manager");
+    d->mutable_decided_on()->set_year(2026);
+    d->mutable_decided_on()->set_month(1);
+    d->mutable_decided_on()->set_day(5);
+    record_c_ = Must(&Stub::CreateRecord, roles_["head"].token, rr).id();
+    // The data subject D (not C) signed in through the citizens' provider.
+    v1::ExchangeIdTokenRequest x;
+    x.set_id_token(idp_.Token(kCitizens, StrCat("EE", code_d_)));
+    v1::IssueTokenResponse subject;
+    ASSERT_TRUE(Call(&Stub::ExchangeIdToken, {}, x, &subject).ok());
+    roles_["data_subject_of_another_client"] = {subject.token(), ""};
+  }
+  std::string Login(const std::string& id) { return enrol_->Login(id); }
+  std::string NewClient(const std::string& project, const std::string& code) {
+    v1::CreateClientRequest req;
+    req.mutable_client()->set_organization_id(org_a_);
+    req.mutable_client()->add_project_ids(project);
+    req.mutable_client()->set_given_name("Mari");
+    req.mutable_client()->set_family_name("Maasikas");
+    req.mutable_client()->set_personal_code(code);
+    return Must(&Stub::CreateClient, roles_["head"].token, req).id();
+  }
+  std::string Upload(const std::string& token, const std::string& project,
+                     const std::string& client, const std::string& kase) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", StrCat("Bearer ", token));
+    v1::Document out;
+    auto writer = stub_->UploadDocument(&ctx, &out);
+    v1::UploadDocumentRequest msg;
+    auto* h = msg.mutable_header();
+    h->set_project_id(project);
+    h->set_client_id(client);
+    h->set_case_id(kase);
+    h->set_title("notes");
+    h->set_kind("case_plan");
+    h->set_content_type("text/plain");
+    writer->Write(msg);
+    msg.Clear();
+    msg.set_data(marker_);
+    writer->Write(msg);
+    writer->WritesDone();
+    grpc::Status s = writer->Finish();
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out.id();
+  }
+
+  // Everything the attacker holding `start` can reach: three rounds of
+  // every grant-type call with every credential held. Returns the
+  // credentials held at the end and notes breaches of trust anchors.
+  std::set<Credential> Explore(const Credential& start) {
+    std::set<Credential> held = {start};
+    std::vector<std::string> mine;       // accounts the attacker created
+    std::set<std::string> idp_orgs;      // orgs whose IdP the attacker set
+    std::vector<std::string> grant_ids;  // grant requests seen
+    const std::vector<std::pair<std::string, std::string>> scopes = {
+        {"head_of_organization", ""},    {"project_manager", "P1"},
+        {"case_worker", "P1"},           {"partner_worker", ""},
+        {"data_protection_officer", ""}, {"auditor", ""},
+        {"system_administrator", "-"}};
+    auto membership = [&](const std::string& role, const std::string& where,
+                          const std::string& org) {
+      v1::Membership m;
+      m.set_role(role);
+      if (where != "-") m.set_organization_id(org);
+      if (where == "P1") m.set_project_id(org == org_a_ ? p1_ : q1_);
+      return m;
+    };
+    for (int round = 0; round < 3; ++round) {
+      std::set<Credential> now = held;
+      for (const Credential& c : now) {
+        if (!c.act_for.empty()) {
+          // Acting for a user: a session minted for them, approvals.
+          v1::IssueTokenRequest it;
+          it.set_ttl_seconds(3600);
+          v1::IssueTokenResponse tok;
+          if (Call(&Stub::IssueToken, c, it, &tok).ok())
+            held.insert({tok.token(), ""});
+          for (const auto& id : grant_ids) {
+            v1::ApproveGrantRequestRequest a;
+            a.set_id(id);
+            v1::GrantRequest done;
+            if (Call(&Stub::ApproveGrantRequest, c, a, &done).ok()) {
+              breaches_.push_back("approved a grant request through act-for");
+            }
+          }
+          continue;
+        }
+        // Accounts (once).
+        for (const auto& org :
+             round == 0 ? orgs_ : std::vector<std::string>{}) {
+          for (auto kind :
+               {v1::PRINCIPAL_KIND_STAFF, v1::PRINCIPAL_KIND_SERVICE_ACCOUNT,
+                v1::PRINCIPAL_KIND_DATA_SUBJECT}) {
+            v1::CreatePrincipalRequest req;
+            req.mutable_principal()->set_display_name("mine");
+            req.mutable_principal()->set_kind(kind);
+            req.mutable_principal()->set_organization_id(org);
+            if (kind == v1::PRINCIPAL_KIND_DATA_SUBJECT) {
+              req.mutable_principal()->set_display_name("");
+              req.mutable_principal()->set_client_id(client_c_);
+            }
+            if (kind == v1::PRINCIPAL_KIND_SERVICE_ACCOUNT) {
+              req.mutable_principal()->set_may_act_for_users(true);
+            }
+            v1::Principal p;
+            if (Call(&Stub::CreatePrincipal, c, req, &p).ok())
+              mine.push_back(p.id());
+            req.mutable_principal()->set_may_act_for_users(false);
+            if (Call(&Stub::CreatePrincipal, c, req, &p).ok())
+              mine.push_back(p.id());
+          }
+        }
+        // The accounts worth a grant: the attacker's own, the heads (who
+        // approve), and one worker of each kind.
+        std::vector<std::string> targets = mine;
+        for (const auto& t :
+             {head_, head2_, head_b_, pm_id_, cw_id_, partner_id_, sa_}) {
+          targets.push_back(t);
+        }
+        std::sort(mine.begin(), mine.end());
+        mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+        for (const auto& target : targets) {
+          // Tokens for anyone.
+          v1::IssueTokenRequest it;
+          it.set_principal_id(target);
+          it.set_ttl_seconds(3600);
+          v1::IssueTokenResponse tok;
+          if (Call(&Stub::IssueToken, c, it, &tok).ok())
+            held.insert({tok.token(), ""});
+          // Certificates (the attacker's CA issues any subject).
+          v1::MapCertificateRequest mc;
+          mc.set_principal_id(target);
+          mc.set_subject(StrCat("CN=attacker-", target));
+          v1::Principal p;
+          if (Call(&Stub::MapCertificate, c, mc, &p).ok()) {
+            breaches_.push_back(StrCat("mapped a certificate to ", target));
+          }
+          // Memberships and requests for them, in every organisation.
+          for (const auto& org : {org_a_, org_b_}) {
+            for (const auto& [role, where] : scopes) {
+              v1::AddMembershipRequest am;
+              am.set_principal_id(target);
+              *am.mutable_membership() = membership(role, where, org);
+              (void)Call(&Stub::AddMembership, c, am, &p);
+              v1::CreateGrantRequestRequest g;
+              g.mutable_grant_request()->mutable_membership()->set_principal_id(
+                  target);
+              *g.mutable_grant_request()
+                   ->mutable_membership()
+                   ->mutable_membership() = am.membership();
+              v1::CreateGrantRequestResponse created;
+              if (Call(&Stub::CreateGrantRequest, c, g, &created).ok()) {
+                grant_ids.push_back(created.grant_request().id());
+              }
+            }
+          }
+          for (int kind = 0; kind < 2; ++kind) {
+            v1::CreateGrantRequestRequest g;
+            if (kind == 0) {
+              g.mutable_grant_request()->mutable_act_for()->set_principal_id(
+                  target);
+            } else {
+              g.mutable_grant_request()
+                  ->mutable_service_token()
+                  ->set_principal_id(target);
+              g.mutable_grant_request()
+                  ->mutable_service_token()
+                  ->set_ttl_seconds(3600);
+            }
+            v1::CreateGrantRequestResponse created;
+            if (Call(&Stub::CreateGrantRequest, c, g, &created).ok()) {
+              grant_ids.push_back(created.grant_request().id());
+              if (!created.token().empty()) held.insert({created.token(), ""});
+            }
+          }
+          // Acting for every user.
+          v1::WhoAmIResponse who;
+          if (Call(&Stub::WhoAmI, {c.token, target}, v1::WhoAmIRequest(), &who)
+                  .ok()) {
+            held.insert({c.token, target});
+          }
+        }
+        // Trust anchors of every organisation.
+        for (const auto& org : orgs_) {
+          v1::SetOrganizationIdentityProviderRequest si;
+          si.set_organization_id(org);
+          si.mutable_identity_provider()->set_issuer(
+              StrCat("https://attacker.test/", org));
+          si.mutable_identity_provider()->set_audience("hoidla");
+          si.mutable_identity_provider()->set_jwks_json(attacker_idp_.jwks());
+          v1::Organization o;
+          if (Call(&Stub::SetOrganizationIdentityProvider, c, si, &o).ok())
+            idp_orgs.insert(org);
+          v1::CreateGrantRequestRequest g;
+          g.mutable_grant_request()->set_organization_id(org);
+          *g.mutable_grant_request()->mutable_identity_provider() =
+              si.identity_provider();
+          v1::CreateGrantRequestResponse created;
+          if (Call(&Stub::CreateGrantRequest, c, g, &created).ok()) {
+            grant_ids.push_back(created.grant_request().id());
+            if (created.grant_request().state() ==
+                v1::GRANT_REQUEST_STATE_APPLIED) {
+              idp_orgs.insert(org);
+            }
+          }
+          v1::SetOrganizationClientCaRequest ca;
+          ca.set_organization_id(org);
+          ca.set_ca_pem(ca_pem_);
+          if (!ca_pem_.empty() &&
+              Call(&Stub::SetOrganizationClientCa, c, ca, &o).ok()) {
+            breaches_.push_back(StrCat("replaced the client CA of ", org));
+          }
+        }
+        // Approving whatever is pending.
+        for (const auto& id : grant_ids) {
+          v1::ApproveGrantRequestRequest a;
+          a.set_id(id);
+          v1::GrantRequest done;
+          if (Call(&Stub::ApproveGrantRequest, c, a, &done).ok() &&
+              done.identity_provider().issuer().starts_with(
+                  "https://attacker.test/")) {
+            idp_orgs.insert(done.organization_id());
+          }
+        }
+        // Consents naming the attacker's side, concerns, networks, cases.
+        for (const auto& project : {p1_, p2_}) {
+          for (int r = 0; r < 3; ++r) {
+            v1::RecordConsentRequest rc;
+            auto* cn = rc.mutable_consent();
+            cn->set_client_id(client_c_);
+            cn->set_project_id(p1_);
+            cn->mutable_given_by()->set_kind(
+                v1::CONSENT_GIVER_KIND_DATA_SUBJECT);
+            cn->set_form(v1::CONSENT_FORM_ORAL);
+            cn->set_witness("w");
+            cn->set_note("n");
+            const int64_t now_s = std::time(nullptr);
+            cn->mutable_given_at()->set_seconds(now_s - 60);
+            auto* pv = cn->add_provisions();
+            auto* rcpt = pv->add_recipients();
+            if (r == 0) {
+              rcpt->set_kind(v1::RECIPIENT_KIND_PROJECT);
+              rcpt->set_organization_id(org_a_);
+              rcpt->set_project_id(project);
+            } else if (r == 1) {
+              rcpt->set_kind(v1::RECIPIENT_KIND_ORGANIZATION);
+              rcpt->set_organization_id(org_b_);
+            } else {
+              rcpt->set_kind(v1::RECIPIENT_KIND_CASE_NETWORK);
+              cn->set_case_id(case_c_);
+            }
+            pv->add_kinds("case_plan");
+            pv->add_kinds("initial_decision");
+            pv->add_purposes("employment_support");
+            pv->mutable_valid_from()->set_seconds(now_s - 60);
+            pv->mutable_valid_until()->set_seconds(now_s + 86400);
+            v1::ConsentReceipt receipt;
+            (void)Call(&Stub::RecordConsent, c, rc, &receipt);
+          }
+        }
+        v1::UpdateCaseNetworkRequest net;
+        net.set_case_id(case_c_);
+        net.add_add_member_ids(partner_id_);
+        v1::Case k;
+        (void)Call(&Stub::UpdateCaseNetwork, c, net, &k);
+        for (const auto& target : {cw_id_, partner_id_}) {
+          v1::AssignCaseRequest as;
+          as.set_case_id(case_c_);
+          as.set_worker_id(target);
+          (void)Call(&Stub::AssignCase, c, as, &k);
+        }
+        v1::ReportConcernRequest rep;
+        rep.set_organization_id(org_a_);
+        rep.set_project_id(p2_);
+        rep.set_given_name("Mari");
+        rep.set_family_name("Maasikas");
+        rep.set_personal_code(code_c_);
+        rep.set_concern("concern");
+        v1::ReportConcernResponse rr;
+        (void)Call(&Stub::ReportConcern, c, rep, &rr);
+        // A disclosure of C's document to B.
+        v1::DiscloseWithoutConsentRequest dw;
+        auto* dd = dw.mutable_disclosure();
+        dd->set_client_id(client_c_);
+        dd->set_recipient_organization_id(org_b_);
+        dd->set_legal_basis(v1::LEGAL_BASIS_DANGER_TO_OTHERS);
+        dd->set_justification("attacker");
+        dd->add_item_ids(doc_c_);
+        dd->set_valid_hours(24);
+        v1::Disclosure disc;
+        if (Call(&Stub::DiscloseWithoutConsent, c, dw, &disc).ok()) {
+          disclosed_by_.insert(start.token == c.token ? "start" : "derived");
+        }
+      }
+      // Signing in wherever the attacker's provider is trusted, as anyone;
+      // and through the citizens' provider (the attacker has no key of it).
+      for (const auto& org : idp_orgs) {
+        for (const auto& target : {head_, pm_id_, partner_id_}) {
+          v1::ExchangeIdTokenRequest x;
+          x.set_id_token(attacker_idp_.Token(
+              StrCat("https://attacker.test/", org), target));
+          v1::IssueTokenResponse tok;
+          if (Call(&Stub::ExchangeIdToken, {}, x, &tok).ok())
+            held.insert({tok.token(), ""});
+        }
+      }
+      for (const auto& org : orgs_) {
+        v1::ExchangeIdTokenRequest x;
+        x.set_id_token(attacker_idp_.Token(
+            testing::TestIdentityProvider::IssuerFor(org), head_));
+        v1::IssueTokenResponse tok;
+        if (Call(&Stub::ExchangeIdToken, {}, x, &tok).ok()) {
+          breaches_.push_back("signed in with a forged ID token");
+        }
+      }
+      v1::ExchangeIdTokenRequest x;
+      x.set_id_token(attacker_idp_.Token(kCitizens, StrCat("EE", code_c_)));
+      v1::IssueTokenResponse tok;
+      if (Call(&Stub::ExchangeIdToken, {}, x, &tok).ok()) {
+        breaches_.push_back("signed in as the client with a forged ID token");
+      }
+    }
+    return held;
+  }
+
+  // Whether any read with any credential held returns the marker.
+  std::vector<std::string> Reads(const std::set<Credential>& held) {
+    std::vector<std::string> found;
+    auto check = [&](const std::string& what,
+                     const google::protobuf::Message& m) {
+      if (m.SerializeAsString().find(marker_) != std::string::npos)
+        found.push_back(what);
+    };
+    for (const Credential& c : held) {
+      for (const std::string purpose : {"", "employment_support"}) {
+        {
+          grpc::ClientContext ctx;
+          if (!c.token.empty())
+            ctx.AddMetadata("authorization", StrCat("Bearer ", c.token));
+          if (!c.act_for.empty())
+            ctx.AddMetadata("x-hoidla-act-for", c.act_for);
+          if (!purpose.empty()) ctx.AddMetadata("x-hoidla-purpose", purpose);
+          v1::DownloadDocumentRequest req;
+          req.set_id(doc_c_);
+          auto reader = stub_->DownloadDocument(&ctx, req);
+          v1::DownloadDocumentResponse msg;
+          std::string content;
+          while (reader->Read(&msg)) content += msg.data();
+          if (reader->Finish().ok() &&
+              content.find(marker_) != std::string::npos) {
+            found.push_back("DownloadDocument");
+          }
+        }
+        v1::GetRecordRequest gr;
+        gr.set_id(record_c_);
+        v1::Record rec;
+        if (Call(&Stub::GetRecord, c, gr, &rec, purpose).ok())
+          check("GetRecord", rec);
+        v1::ListRecordsRequest lr;
+        lr.set_case_id(case_c_);
+        v1::ListRecordsResponse lrs;
+        if (Call(&Stub::ListRecords, c, lr, &lrs, purpose).ok())
+          check("ListRecords", lrs);
+        v1::ListRecordVersionsRequest lv;
+        lv.set_record_id(record_c_);
+        v1::ListRecordVersionsResponse lvs;
+        if (Call(&Stub::ListRecordVersions, c, lv, &lvs, purpose).ok()) {
+          check("ListRecordVersions", lvs);
+        }
+        v1::ExportSubjectDataRequest ex;
+        ex.set_client_id(client_c_);
+        v1::SubjectDataExport exs;
+        if (Call(&Stub::ExportSubjectData, c, ex, &exs, purpose).ok()) {
+          check("ExportSubjectData", exs);
+        }
+      }
+    }
+    return found;
+  }
+
+  testing::TempDir dir_;
+  testing::TestIdentityProvider idp_, attacker_idp_;
+  std::unique_ptr<service::VaultServer> server_;
+  std::unique_ptr<Stub> stub_;
+  std::unique_ptr<testing::Enrolment> enrol_;
+  std::string admin_;
+  std::string marker_ = StrCat("MARKER-", keys::ToHex(keys::RandomString(8)));
+  std::string ca_pem_;
+  std::vector<std::string> orgs_, principals_, breaches_;
+  std::map<std::string, std::string> projects_;
+  std::map<std::string, Credential> roles_;
+  std::set<std::string> disclosed_by_;
+  std::string org_a_, org_b_, p1_, p2_, q1_, head_, head2_, head_b_, pm_id_,
+      cw_id_, partner_id_, sa_;
+  std::string code_c_, code_d_, client_c_, client_d_, case_c_, case_d_, doc_c_,
+      record_c_;
+};
+
+class EscalationFrom : public Escalation,
+                       public ::testing::WithParamInterface<std::string> {};
+
+// Each starting role in a world of its own (what one role did must not
+// count for another).
+TEST_P(EscalationFrom, OnlyTheRolesTheRulesNameReachAClientsData) {
+  ASSERT_EQ(roles_.size(), 12u);
+  const std::string role = GetParam();
+  ASSERT_TRUE(roles_.contains(role));
+  std::set<Credential> held = Explore(roles_[role]);
+  // The service account acts, once a head approved it, with the rights of
+  // the user it acts for (a head's included); what it may not do alone
+  // (approve grants, mint its users' sessions) is a breach inside Explore.
+  if (role != "service_account") {
+    std::vector<std::string> found = Reads(held);
+    // A data protection officer answers subject access requests: the
+    // export holds the records (never document content).
+    if (role == "dpo") std::erase(found, "ExportSubjectData");
+    EXPECT_TRUE(found.empty())
+        << role << " reached the marker through " << found.front()
+        << " holding " << held.size() << " credentials";
+  }
+  EXPECT_TRUE(breaches_.empty()) << breaches_.front();
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryStartingRole, EscalationFrom,
+                         ::testing::Values("admin", "auditor", "case_worker",
+                                           "case_worker_p2", "pm_p2",
+                                           "service_provider", "partner", "dpo",
+                                           "service_account",
+                                           "data_subject_of_another_client"),
+                         [](const auto& info) { return info.param; });
+
+TEST_F(Escalation, TheRulesReadersDoReachTheMarker) {
+  EXPECT_FALSE(Reads({roles_["head"]}).empty());
+  EXPECT_FALSE(Reads({roles_["pm"]}).empty());
+}
+
+// ---------------------------------------------------------------------------
+// The issue's scenarios, each now failing the attacker with the exact
+// status.
+
+TEST_F(Escalation, AdministratorCannotIssueATokenForAPerson) {
+  v1::IssueTokenRequest req;
+  req.set_principal_id(head_);
+  req.set_ttl_seconds(3600);
+  v1::IssueTokenResponse resp;
+  grpc::Status s = Call(&Stub::IssueToken, {admin_, ""}, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << s.error_message();
+  EXPECT_TRUE(resp.token().empty());
+}
+
+TEST_F(Escalation, AdministratorCannotGrantARoleInAnOrganisationWithAHead) {
+  v1::CreatePrincipalRequest cp;
+  cp.mutable_principal()->set_display_name("new head");
+  cp.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
+  cp.mutable_principal()->set_organization_id(org_a_);
+  std::string id = Must(&Stub::CreatePrincipal, admin_, cp).id();
+  v1::AddMembershipRequest req;
+  req.set_principal_id(id);
+  req.mutable_membership()->set_role("head_of_organization");
+  req.mutable_membership()->set_organization_id(org_a_);
+  v1::Principal p;
+  grpc::Status s = Call(&Stub::AddMembership, {admin_, ""}, req, &p);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << s.error_message();
+  EXPECT_TRUE(s.error_message().starts_with("membership: "))
+      << s.error_message();
+  // Requested, it waits; the requester cannot approve it, nor can the
+  // account it is for, nor a head of another organisation.
+  v1::CreateGrantRequestRequest g;
+  g.mutable_grant_request()->mutable_membership()->set_principal_id(id);
+  *g.mutable_grant_request()->mutable_membership()->mutable_membership() =
+      req.membership();
+  auto created = Must(&Stub::CreateGrantRequest, admin_, g);
+  EXPECT_EQ(created.grant_request().state(), v1::GRANT_REQUEST_STATE_PENDING);
+  v1::ApproveGrantRequestRequest a;
+  a.set_id(created.grant_request().id());
+  v1::GrantRequest done;
+  EXPECT_EQ(
+      Call(&Stub::ApproveGrantRequest, {admin_, ""}, a, &done).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      Call(&Stub::ApproveGrantRequest, {enrol_->Login(head_b_), ""}, a, &done)
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);
+  // A head approves: the entry names account, role, scope, requester and
+  // approver.
+  done = Must(&Stub::ApproveGrantRequest, roles_["head"].token, a);
+  EXPECT_EQ(done.state(), v1::GRANT_REQUEST_STATE_APPROVED);
+  EXPECT_EQ(done.decided_by(), head_);
+  v1::ListAuditEntriesRequest la;
+  la.set_organization_id(org_a_);
+  la.set_method("ApproveGrantRequest");
+  auto entries = Must(&Stub::ListAuditEntries, roles_["auditor"].token, la);
+  ASSERT_FALSE(entries.entries().empty());
+  const auto& grant = entries.entries(0).grant();
+  EXPECT_EQ(entries.entries(0).action(), "approve_grants");
+  EXPECT_TRUE(entries.entries(0).allowed());
+  EXPECT_EQ(grant.kind(), "membership");
+  EXPECT_EQ(grant.principal_id(), id);
+  EXPECT_EQ(grant.role(), "head_of_organization");
+  EXPECT_EQ(grant.organization_id(), org_a_);
+  EXPECT_EQ(grant.requested_by(),
+            Must(&Stub::WhoAmI, admin_, v1::WhoAmIRequest()).principal_id());
+  EXPECT_EQ(grant.approved_by(), head_);
+  EXPECT_EQ(grant.state(), "approved");
+  // A second approval of the same request is refused.
+  EXPECT_EQ(
+      Call(&Stub::ApproveGrantRequest, roles_["head"], a, &done).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(Escalation, StaffCannotCreateAnAccountActingAsAClient) {
+  v1::CreatePrincipalRequest req;
+  req.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_DATA_SUBJECT);
+  req.mutable_principal()->set_client_id(client_c_);
+  v1::Principal p;
+  EXPECT_EQ(
+      Call(&Stub::CreatePrincipal, roles_["case_worker"], req, &p).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(&Stub::CreatePrincipal, roles_["head"], req, &p).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(Escalation, ACaseWorkersConsentNamingTheirOwnProjectIsPermissionDenied) {
+  v1::RecordConsentRequest rc;
+  auto* cn = rc.mutable_consent();
+  cn->set_client_id(client_c_);
+  cn->set_project_id(p1_);
+  cn->mutable_given_by()->set_kind(v1::CONSENT_GIVER_KIND_DATA_SUBJECT);
+  cn->set_form(v1::CONSENT_FORM_ORAL);
+  cn->set_witness("w");
+  cn->set_note("n");
+  const int64_t now_s = std::time(nullptr);
+  cn->mutable_given_at()->set_seconds(now_s - 60);
+  auto* pv = cn->add_provisions();
+  auto* r = pv->add_recipients();
+  r->set_kind(v1::RECIPIENT_KIND_PROJECT);
+  r->set_organization_id(org_a_);
+  r->set_project_id(p1_);
+  pv->add_kinds("case_plan");
+  pv->add_purposes("employment_support");
+  pv->mutable_valid_from()->set_seconds(now_s - 60);
+  pv->mutable_valid_until()->set_seconds(now_s + 86400);
+  v1::ConsentReceipt receipt;
+  grpc::Status s =
+      Call(&Stub::RecordConsent, roles_["case_worker"], rc, &receipt);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(
+      s.error_message().starts_with("consent.provisions[0].recipients[0]: "))
+      << s.error_message();
+  // To another project of the organisation: recorded, released only once
+  // a project manager of P1 who did not record it confirms.
+  r->set_project_id(p2_);
+  receipt = Must(&Stub::RecordConsent, roles_["case_worker"].token, rc);
+  EXPECT_TRUE(receipt.consent().release_confirmation().required());
+  std::string content;
+  auto download = [&](const Credential& c) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", StrCat("Bearer ", c.token));
+    ctx.AddMetadata("x-hoidla-purpose", "employment_support");
+    v1::DownloadDocumentRequest req;
+    req.set_id(doc_c_);
+    auto reader = stub_->DownloadDocument(&ctx, req);
+    v1::DownloadDocumentResponse msg;
+    content.clear();
+    while (reader->Read(&msg)) content += msg.data();
+    return reader->Finish().error_code();
+  };
+  EXPECT_EQ(download(roles_["pm_p2"]), grpc::StatusCode::NOT_FOUND);
+  v1::ConfirmConsentReleaseRequest cf;
+  cf.set_consent_id(receipt.consent().id());
+  cf.set_version(1);
+  v1::Consent confirmed;
+  EXPECT_EQ(
+      Call(&Stub::ConfirmConsentRelease, roles_["case_worker"], cf, &confirmed)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  confirmed = Must(&Stub::ConfirmConsentRelease, roles_["pm"].token, cf);
+  EXPECT_EQ(confirmed.release_confirmation().confirmed_by(), pm_id_);
+  EXPECT_EQ(download(roles_["pm_p2"]), grpc::StatusCode::OK);
+  EXPECT_EQ(content, marker_);
+}
+
+TEST_F(
+    Escalation,
+    ForgedExpiredWrongAudienceWrongIssuerAndUnsignedIdTokensAreUnauthenticated) {
+  const std::string iss = testing::TestIdentityProvider::IssuerFor(org_a_);
+  auto exchange = [&](const std::string& jwt) {
+    v1::ExchangeIdTokenRequest x;
+    x.set_id_token(jwt);
+    v1::IssueTokenResponse tok;
+    return Call(&Stub::ExchangeIdToken, {}, x, &tok).error_code();
+  };
+  EXPECT_EQ(exchange(idp_.Token(iss, head_)), grpc::StatusCode::OK);
+  EXPECT_EQ(exchange(attacker_idp_.Token(iss, head_)),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(exchange(idp_.Token(iss, head_, -120)),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(exchange(idp_.Token(iss, head_, 600, "someone-else")),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(exchange(idp_.Token("https://idp.test/elsewhere", head_)),
+            grpc::StatusCode::UNAUTHENTICATED);
+  // A principal of another organisation through A's provider.
+  EXPECT_EQ(exchange(idp_.Token(iss, head_b_)),
+            grpc::StatusCode::UNAUTHENTICATED);
+  // alg "none": the header {"alg":"none"} and no signature.
+  std::string good = idp_.Token(iss, head_);
+  std::string payload = good.substr(good.find('.') + 1);
+  payload = payload.substr(0, payload.find('.'));
+  EXPECT_EQ(exchange(StrCat("eyJhbGciOiJub25lIn0.", payload, ".")),
+            grpc::StatusCode::UNAUTHENTICATED);
+  // A payload byte changed.
+  std::string forged = good;
+  forged[good.find('.') + 5] = forged[good.find('.') + 5] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(exchange(forged), grpc::StatusCode::UNAUTHENTICATED);
+  // A disabled account no longer signs in.
+  v1::DisablePrincipalRequest dp;
+  dp.set_id(cw_id_);
+  Must(&Stub::DisablePrincipal, roles_["head"].token, dp);
+  EXPECT_EQ(exchange(idp_.Token(iss, cw_id_)),
+            grpc::StatusCode::UNAUTHENTICATED);
+  v1::WhoAmIResponse who;
+  EXPECT_EQ(
+      Call(&Stub::WhoAmI, roles_["case_worker"], v1::WhoAmIRequest(), &who)
+          .error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(Escalation, AClientsTokenReadsOnlyThatClient) {
+  v1::ExchangeIdTokenRequest x;
+  x.set_id_token(idp_.Token(kCitizens, StrCat("EE", code_c_)));
+  v1::IssueTokenResponse tok;
+  ASSERT_TRUE(Call(&Stub::ExchangeIdToken, {}, x, &tok).ok());
+  const Credential subject{tok.token(), ""};
+  v1::ExportSubjectDataRequest ex;
+  ex.set_client_id(client_c_);
+  v1::SubjectDataExport own;
+  EXPECT_TRUE(Call(&Stub::ExportSubjectData, subject, ex, &own).ok());
+  EXPECT_NE(own.SerializeAsString().find(marker_), std::string::npos);
+  ex.set_client_id(client_d_);
+  v1::SubjectDataExport other;
+  EXPECT_EQ(Call(&Stub::ExportSubjectData, subject, ex, &other).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  std::string content;
+  v1::GetRecordRequest gr;
+  gr.set_id(record_c_);
+  v1::Record rec;
+  EXPECT_EQ(Call(&Stub::GetRecord, subject, gr, &rec).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A personal code nobody is a client with signs nobody in.
+  x.set_id_token(idp_.Token(kCitizens, StrCat("EE", PersonalCode(9))));
+  EXPECT_EQ(Call(&Stub::ExchangeIdToken, {}, x, &tok).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(Escalation, TheBootstrapTokenIsOnTheRecordListedAndRevocable) {
+  v1::WhoAmIResponse who = Must(&Stub::WhoAmI, admin_, v1::WhoAmIRequest());
+  v1::ListTokensRequest lt;
+  lt.set_principal_id(who.principal_id());
+  auto tokens = Must(&Stub::ListTokens, admin_, lt);
+  ASSERT_EQ(tokens.tokens_size(), 1);
+  EXPECT_EQ(tokens.tokens(0).kind(), v1::TOKEN_KIND_BOOTSTRAP);
+  EXPECT_TRUE(tokens.tokens(0).has_expires_at());
+  v1::ListAuditEntriesRequest la;
+  la.set_method("Bootstrap");
+  auto entries = Must(&Stub::ListAuditEntries, admin_, la);
+  ASSERT_EQ(entries.entries_size(), 1);
+  EXPECT_EQ(entries.entries(0).grant().token_id(), tokens.tokens(0).token_id());
+  v1::RevokeTokenRequest rv;
+  rv.set_token_id(tokens.tokens(0).token_id());
+  Must(&Stub::RevokeToken, admin_, rv);
+  EXPECT_EQ(
+      Call(&Stub::WhoAmI, {admin_, ""}, v1::WhoAmIRequest(), &who).error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
+}
+
+}  // namespace
+}  // namespace hoidla
