@@ -292,7 +292,8 @@ class World {
     cb = NewClient(head_b_token, org_b, q1, code_b);
     kb = NewCase(head_b_token, q1, cb, "");
     db = NewDocument(head_b_token, q1, cb, kb);
-    // Consents: CN1 of C1 (P1) releasing case plans to org B; CNB of CB.
+    // Consents: CN1 of C1 (P1) releasing case plans to org B; CNB of CB
+    // releasing to org A.
     cn1 = NewConsent(token(kHead), c1, p1);
     cnb = NewConsent(head_b_token, cb, q1);
     // Records: R1 in K1 (assigned to cw), R2 in K2 (unassigned), RB in KB.
@@ -371,10 +372,12 @@ class World {
     p->mutable_valid_until()->set_seconds(now + 86400);
     return c;
   }
+  // A consent releasing to organisation B (to A for a client of B: a
+  // consent never names its recorder's own organisation).
   std::string NewConsent(const std::string& token, const std::string& client,
                          const std::string& project) {
     v1::RecordConsentRequest req;
-    *req.mutable_consent() = ConsentOf(client, project, org_b);
+    *req.mutable_consent() = ConsentOf(client, project, project == q1 ? org_a : org_b);
     return Must(stub(), &Stub::RecordConsent, token, req, "RecordConsent").consent().id();
   }
   // A disclosure of D1 to organisation B, made by the head of A.
@@ -1733,7 +1736,7 @@ std::vector<Row> BuildTable(World* w) {
         v1::ReviseConsentRequest req;
         req.set_consent_id(id);
         req.set_expected_version(1);
-        *req.mutable_consent() = World::ConsentOf(w->cb, w->q1, w->org_b);
+        *req.mutable_consent() = World::ConsentOf(w->cb, w->q1, w->org_a);
         return req;
       }));
   add("WithdrawConsent", "own_project",               "P O O O O P P P P P",

@@ -494,8 +494,9 @@ absl::StatusOr<v1::ListDocumentsResponse> Documents::ListDocuments(
                  if (!policy_->Decide(ctx.principal, Action::kReadDocument, t).allowed) {
                    if (releases_ == nullptr) return false;
                    HOIDLA_ASSIGN_OR_RETURN(
-                       t.release, releases_->ReleaseFor(ctx.principal, ctx.purpose,
-                                                        {r.client_id(), r.kind(), r.id()}));
+                       t.release, releases_->ReleaseFor(
+                                    ctx.principal, ctx.purpose,
+                                    {r.client_id(), r.kind(), r.id(), t.project_id}));
                    if (!policy_->Decide(ctx.principal, Action::kReadDocument, t).allowed) {
                      return false;
                    }

@@ -226,6 +226,13 @@ absl::Status Identity::ValidateGrant(const RequestContext& ctx,
       }
       if (r->disabled())
         return absl::FailedPreconditionError("principal_id: disabled");
+      // Approvers are people: a service account never heads an
+      // organisation (it would be the "second person" of every grant).
+      if (m.role() == RoleName(Role::kHeadOfOrganization) &&
+          r->kind() != v1::PRINCIPAL_KIND_STAFF) {
+        return FieldError("membership.role",
+                          "a head of organisation is a staff member");
+      }
       if (ScopeOf(*ParseRole(m.role())) != RoleScope::kDeployment &&
           m.organization_id() != r->organization_id()) {
         return FieldError("membership.organization_id",
@@ -608,6 +615,12 @@ absl::StatusOr<v1::Organization> Identity::SetOrganizationCrl(
   absl::MutexLock lock(&membership_mu_);
   auto org = registry_->LoadOrganization(req.organization_id());
   HOIDLA_RETURN_IF_ERROR(ReferencedField(org.status(), "organization_id"));
+  if (req.crl_pem().empty() && !org->crl_pem().empty()) {
+    // Removing the lists would let revoked certificates in again.
+    return absl::FailedPreconditionError(
+        "crl_pem: revocation lists cannot be removed, only replaced by current "
+        "ones");
+  }
   org->set_crl_pem(req.crl_pem());
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(registry_->PutOrganization(*org, &batch));
@@ -902,11 +915,9 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::ExchangeIdToken(
     auto it = claims->string_claims.find(subject_idp_.personal_code_claim);
     if (it == claims->string_claims.end()) return Unauthenticated();
     std::string code = it->second;
-    if (code.size() == 13 &&
-        std::isalpha(static_cast<unsigned char>(code[0])) &&
-        std::isalpha(static_cast<unsigned char>(code[1]))) {
-      code = code.substr(2);  // "EE39001010000"
-    }
+    // "EE39001010000": only the Estonian prefix (a Lithuanian code has the
+    // same form and must not match an Estonian client).
+    if (code.size() == 13 && code.starts_with("EE")) code = code.substr(2);
     if (!ValidatePersonalCode(code, "personal_code").ok())
       return Unauthenticated();
     HOIDLA_ASSIGN_OR_RETURN(auto ids, registry_->ClientsWithPersonalCode(code));
@@ -941,7 +952,6 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::ExchangeIdToken(
                                   ? "sub"
                                   : org.idp_principal_id_claim();
     auto it = claims->string_claims.find(claim);
-    if (claim == "sub") it = claims->string_claims.find("sub");
     std::string prn = it != claims->string_claims.end() ? it->second : "";
     if (claim == "sub" && prn.empty()) prn = claims->subject;
     if (!ValidateId(prn, IdKind::kPrincipal, "principal").ok())
@@ -1116,7 +1126,8 @@ absl::StatusOr<v1::GrantRequest> Identity::ApproveGrantRequest(
                       "id"));
   HOIDLA_RETURN_IF_ERROR(ReferencedField(loaded.status(), "id"));
   v1::GrantRequest g = std::move(*loaded);
-  if (!ctx.acting_through.empty()) {
+  if (!ctx.acting_through.empty() ||
+      ctx.principal.kind != v1::PRINCIPAL_KIND_STAFF) {
     return absl::PermissionDeniedError(
         "id: an approval is given by the approver in person, not through a "
         "service account");

@@ -501,8 +501,9 @@ absl::StatusOr<v1::ListRecordsResponse> Records::ListRecords(const RequestContex
                  bool masked = false;
                  if (!policy_->Decide(ctx.principal, Action::kReadRecord, t).allowed) {
                    HOIDLA_ASSIGN_OR_RETURN(t.release,
-                                           consents_->ReleaseFor(ctx.principal, ctx.purpose,
-                                                                 {r.client_id(), r.kind(), r.id()}));
+                                           consents_->ReleaseFor(
+                                               ctx.principal, ctx.purpose,
+                                               {r.client_id(), r.kind(), r.id(), t.project_id}));
                    if (!t.release ||
                        !policy_->Decide(ctx.principal, Action::kReadRecord, t).allowed) {
                      return false;
