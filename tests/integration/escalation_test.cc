@@ -60,7 +60,15 @@ const std::set<std::string> kGrantCalls = {"CreatePrincipal",
                                            "ExchangeIdToken",
                                            "UpdateCaseNetwork",
                                            "AssignCase",
-                                           "DiscloseWithoutConsent"};
+                                           "DiscloseWithoutConsent",
+                                           // Narrowing calls, explored too:
+                                           // removing an approver may change
+                                           // what a grant needs.
+                                           "RemoveMembership",
+                                           "DisablePrincipal",
+                                           "RemoveCertificateMapping",
+                                           "SetOrganizationCrl",
+                                           "RevokeToken"};
 // Reads of client data: each is tried with every credential held.
 const std::set<std::string> kReads = {"DownloadDocument",
                                       "GetDocument",
@@ -83,15 +91,10 @@ const std::set<std::string> kReads = {"DownloadDocument",
 const std::set<std::string> kNeither = {"WhoAmI",
                                         "GetPrincipal",
                                         "ListPrincipals",
-                                        "RemoveMembership",
-                                        "RevokeToken",
                                         "ListTokens",
-                                        "DisablePrincipal",
-                                        "RemoveCertificateMapping",
                                         "CreateOrganization",
                                         "GetOrganization",
                                         "ListOrganizations",
-                                        "SetOrganizationCrl",
                                         "CreateProject",
                                         "GetProject",
                                         "ListProjects",
@@ -419,6 +422,20 @@ class Escalation : public ::testing::Test {
           }
           continue;
         }
+        // Narrowing first: the approvers out of the way (their roles
+        // removed, their accounts disabled), their tokens revoked.
+        for (const auto& [who, org] : std::vector<std::pair<std::string, std::string>>{
+                 {head_, org_a_}, {head2_, org_a_}, {head_b_, org_b_}}) {
+          v1::RemoveMembershipRequest rm;
+          rm.set_principal_id(who);
+          rm.mutable_membership()->set_role("head_of_organization");
+          rm.mutable_membership()->set_organization_id(org);
+          v1::Principal p;
+          (void)Call(&Stub::RemoveMembership, c, rm, &p);
+          v1::DisablePrincipalRequest dp;
+          dp.set_id(who);
+          (void)Call(&Stub::DisablePrincipal, c, dp, &p);
+        }
         // Accounts (once).
         for (const auto& org :
              round == 0 ? orgs_ : std::vector<std::string>{}) {
@@ -652,6 +669,20 @@ class Escalation : public ::testing::Test {
       v1::IssueTokenResponse tok;
       if (Call(&Stub::ExchangeIdToken, {}, x, &tok).ok()) {
         breaches_.push_back("signed in as the client with a forged ID token");
+      }
+    }
+    // A credential of anybody who was there before (not the attacker
+    // themselves, not an account they made) is a breach.
+    v1::WhoAmIResponse self;
+    (void)Call(&Stub::WhoAmI, start, v1::WhoAmIRequest(), &self);
+    for (const Credential& c : held) {
+      if (!c.act_for.empty()) continue;
+      v1::WhoAmIResponse who;
+      if (!Call(&Stub::WhoAmI, c, v1::WhoAmIRequest(), &who).ok()) continue;
+      if (who.principal_id() != self.principal_id() &&
+          std::find(principals_.begin(), principals_.end(), who.principal_id()) !=
+              principals_.end()) {
+        breaches_.push_back(StrCat("holds a credential of ", who.principal_id()));
       }
     }
     return held;
@@ -1007,6 +1038,211 @@ TEST_F(Escalation, TheBootstrapTokenIsOnTheRecordListedAndRevocable) {
   EXPECT_EQ(
       Call(&Stub::WhoAmI, {admin_, ""}, v1::WhoAmIRequest(), &who).error_code(),
       grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(Escalation, RemovingAnOrganisationsLastHeadDoesNotReopenItsEnrolment) {
+  // The administrator takes B's only head away; B holds no clients. The
+  // organisation stays enrolled: its trust anchors still need a head.
+  v1::RemoveMembershipRequest rm;
+  rm.set_principal_id(head_b_);
+  rm.mutable_membership()->set_role("head_of_organization");
+  rm.mutable_membership()->set_organization_id(org_b_);
+  Must(&Stub::RemoveMembership, admin_, rm);
+  v1::SetOrganizationIdentityProviderRequest si;
+  si.set_organization_id(org_b_);
+  si.mutable_identity_provider()->set_issuer("https://attacker.test/b");
+  si.mutable_identity_provider()->set_audience("hoidla");
+  si.mutable_identity_provider()->set_jwks_json(attacker_idp_.jwks());
+  v1::Organization o;
+  grpc::Status s = Call(&Stub::SetOrganizationIdentityProvider, {admin_, ""}, si, &o);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
+  v1::ExchangeIdTokenRequest x;
+  x.set_id_token(attacker_idp_.Token("https://attacker.test/b", partner_id_));
+  v1::IssueTokenResponse tok;
+  EXPECT_EQ(Call(&Stub::ExchangeIdToken, {}, x, &tok).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  // Nor may a new head be enrolled at once.
+  v1::AddMembershipRequest am;
+  am.set_principal_id(partner_id_);
+  am.mutable_membership()->set_role("partner_worker");
+  am.mutable_membership()->set_organization_id(org_b_);
+  v1::Principal p;
+  EXPECT_EQ(Call(&Stub::AddMembership, {admin_, ""}, am, &p).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+}
+
+
+// Found in review: during an organisation's enrolment an act-for right, a
+// service-account token or a partner's certificate applied at once and
+// outlived the enrolment unapproved.
+TEST_F(Escalation, OnlyTheFirstHeadAndStaffCertificatesApplyDuringEnrolment) {
+  v1::CreateOrganizationRequest co;
+  co.mutable_organization()->set_name("E");
+  const std::string org = Must(&Stub::CreateOrganization, admin_, co).id();
+  auto person = [&](v1::PrincipalKind kind, bool act_for) {
+    v1::CreatePrincipalRequest cp;
+    cp.mutable_principal()->set_display_name("someone");
+    cp.mutable_principal()->set_kind(kind);
+    cp.mutable_principal()->set_organization_id(org);
+    cp.mutable_principal()->set_may_act_for_users(act_for);
+    v1::Principal p;
+    grpc::Status s = Call(&Stub::CreatePrincipal, {admin_, ""}, cp, &p);
+    return std::make_pair(s, p.id());
+  };
+  auto [acting, none] = person(v1::PRINCIPAL_KIND_SERVICE_ACCOUNT, true);
+  EXPECT_EQ(acting.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << acting.error_message();
+  EXPECT_TRUE(acting.error_message().starts_with("principal.may_act_for_users: "))
+      << acting.error_message();
+  const std::string sa = person(v1::PRINCIPAL_KIND_SERVICE_ACCOUNT, false).second;
+  const std::string partner = person(v1::PRINCIPAL_KIND_PARTNER_WORKER, false).second;
+  const std::string staff = person(v1::PRINCIPAL_KIND_STAFF, false).second;
+  ASSERT_FALSE(sa.empty());
+  v1::IssueTokenRequest it;
+  it.set_principal_id(sa);
+  it.set_ttl_seconds(3600);
+  v1::IssueTokenResponse tok;
+  grpc::Status s = Call(&Stub::IssueToken, {admin_, ""}, it, &tok);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
+  EXPECT_TRUE(tok.token().empty());
+  for (const auto& [kind, id] : std::vector<std::pair<std::string, std::string>>{
+           {"act_for", sa}, {"service_token", sa}, {"certificate", partner}}) {
+    v1::CreateGrantRequestRequest g;
+    auto* gr = g.mutable_grant_request();
+    if (kind == "act_for") gr->mutable_act_for()->set_principal_id(id);
+    if (kind == "service_token") {
+      gr->mutable_service_token()->set_principal_id(id);
+      gr->mutable_service_token()->set_ttl_seconds(3600);
+    }
+    if (kind == "certificate") {
+      gr->mutable_certificate()->set_principal_id(id);
+      gr->mutable_certificate()->set_subject("CN=partner,O=E");
+    }
+    v1::CreateGrantRequestResponse out;
+    s = Call(&Stub::CreateGrantRequest, {admin_, ""}, g, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << kind;
+    EXPECT_EQ(s.error_message().substr(0, s.error_message().find(':')),
+              StrCat("grant_request.", kind, ".principal_id"))
+        << s.error_message();
+    EXPECT_TRUE(out.token().empty()) << kind;
+  }
+  v1::MapCertificateRequest mc;
+  mc.set_principal_id(partner);
+  mc.set_subject("CN=partner,O=E");
+  v1::Principal p;
+  s = Call(&Stub::MapCertificate, {admin_, ""}, mc, &p);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
+  // The head-to-be's certificate applies at once.
+  mc.set_principal_id(staff);
+  mc.set_subject("CN=head,O=E");
+  EXPECT_TRUE(Call(&Stub::MapCertificate, {admin_, ""}, mc, &p).ok());
+}
+
+namespace {
+v1::CreateGrantRequestRequest CaseWorkerRequest(const std::string& principal,
+                                                const std::string& org,
+                                                const std::string& project) {
+  v1::CreateGrantRequestRequest g;
+  auto* m = g.mutable_grant_request()->mutable_membership();
+  m->set_principal_id(principal);
+  m->mutable_membership()->set_role("case_worker");
+  m->mutable_membership()->set_organization_id(org);
+  m->mutable_membership()->set_project_id(project);
+  return g;
+}
+}  // namespace
+
+// Found in review: an approval applied a request whose requester had been
+// disabled or had lost the role that let them ask for it.
+TEST_F(Escalation, ARequestOfADisabledRequesterLapses) {
+  v1::CreatePrincipalRequest cp;
+  cp.mutable_principal()->set_display_name("newcomer");
+  cp.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
+  cp.mutable_principal()->set_organization_id(org_a_);
+  const std::string id = Must(&Stub::CreatePrincipal, admin_, cp).id();
+  auto created = Must(&Stub::CreateGrantRequest, roles_["pm"].token,
+                      CaseWorkerRequest(id, org_a_, p1_));
+  ASSERT_EQ(created.grant_request().state(), v1::GRANT_REQUEST_STATE_PENDING);
+  v1::DisablePrincipalRequest dp;
+  dp.set_id(pm_id_);
+  Must(&Stub::DisablePrincipal, enrol_->ApproverFor(org_a_, head_), dp);
+  v1::ApproveGrantRequestRequest a;
+  a.set_id(created.grant_request().id());
+  v1::GrantRequest done;
+  grpc::Status s = Call(&Stub::ApproveGrantRequest, roles_["head"], a, &done);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
+  EXPECT_TRUE(s.error_message().starts_with("id: ")) << s.error_message();
+  v1::GetPrincipalRequest gp;
+  gp.set_id(id);
+  EXPECT_TRUE(Must(&Stub::GetPrincipal, admin_, gp).memberships().empty());
+}
+
+TEST_F(Escalation, ARequestOfARequesterWhoLostTheRoleLapses) {
+  v1::CreatePrincipalRequest cp;
+  cp.mutable_principal()->set_display_name("newcomer");
+  cp.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
+  cp.mutable_principal()->set_organization_id(org_a_);
+  const std::string id = Must(&Stub::CreatePrincipal, admin_, cp).id();
+  auto created = Must(&Stub::CreateGrantRequest, roles_["pm"].token,
+                      CaseWorkerRequest(id, org_a_, p1_));
+  v1::RemoveMembershipRequest rm;
+  rm.set_principal_id(pm_id_);
+  rm.mutable_membership()->set_role("project_manager");
+  rm.mutable_membership()->set_organization_id(org_a_);
+  rm.mutable_membership()->set_project_id(p1_);
+  Must(&Stub::RemoveMembership, roles_["head"].token, rm);
+  v1::ApproveGrantRequestRequest a;
+  a.set_id(created.grant_request().id());
+  v1::GrantRequest done;
+  grpc::Status s = Call(&Stub::ApproveGrantRequest, roles_["head"], a, &done);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
+  v1::GetPrincipalRequest gp;
+  gp.set_id(id);
+  EXPECT_TRUE(Must(&Stub::GetPrincipal, admin_, gp).memberships().empty());
+}
+
+// Found in review: a service account acting for a head denied others'
+// requests (an approver's decision, made without the approver).
+TEST_F(Escalation, ADenialThroughActForIsPermissionDenied) {
+  v1::CreatePrincipalRequest cp;
+  cp.mutable_principal()->set_display_name("newcomer");
+  cp.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
+  cp.mutable_principal()->set_organization_id(org_a_);
+  const std::string id = Must(&Stub::CreatePrincipal, admin_, cp).id();
+  auto created = Must(&Stub::CreateGrantRequest, admin_,
+                      CaseWorkerRequest(id, org_a_, p1_));
+  v1::DenyGrantRequestRequest d;
+  d.set_id(created.grant_request().id());
+  v1::GrantRequest done;
+  grpc::Status s = Call(&Stub::DenyGrantRequest,
+                        {roles_["service_account"].token, head_}, d, &done);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  v1::GetGrantRequestRequest g;
+  g.set_id(created.grant_request().id());
+  EXPECT_EQ(Must(&Stub::GetGrantRequest, admin_, g).state(),
+            v1::GRANT_REQUEST_STATE_PENDING);
+}
+
+// Found in review: an identity provider could name the account by a claim
+// the person signing in chooses.
+TEST_F(Escalation, AnIdentityProviderCannotNameTheAccountByAnEditableClaim) {
+  v1::CreateOrganizationRequest co;
+  co.mutable_organization()->set_name("F");
+  const std::string org = Must(&Stub::CreateOrganization, admin_, co).id();
+  for (const char* claim : {"email", "nonce", "preferred_username", "aud"}) {
+    v1::SetOrganizationIdentityProviderRequest si;
+    si.set_organization_id(org);
+    si.mutable_identity_provider()->set_issuer("https://idp.test/f");
+    si.mutable_identity_provider()->set_audience("hoidla");
+    si.mutable_identity_provider()->set_jwks_json(idp_.jwks());
+    si.mutable_identity_provider()->set_principal_id_claim(claim);
+    v1::Organization o;
+    grpc::Status s = Call(&Stub::SetOrganizationIdentityProvider, {admin_, ""}, si, &o);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << claim;
+    EXPECT_TRUE(s.error_message().starts_with(
+        "identity_provider.principal_id_claim: "))
+        << s.error_message();
+  }
 }
 
 }  // namespace

@@ -1054,11 +1054,11 @@ TEST(MutualTls, MappedCertificateFromTheOrganisationsCaAuthenticates) {
     return Trim(subject.out.substr(std::string("subject=").size()));
   };
   const std::string rfc2253 = subject_of(d + "/worker");
-  // The organisation has no head yet: mappings apply at once. Its head-to-be
-  // gets a certificate too (this vault has no identity provider) and
-  // approves the worker's role below.
-  auto mapped = ctl({"principal", "map-cert", prn_id, "--subject", rfc2253}, admin);
-  ASSERT_EQ(mapped.exit_code, 0) << mapped.err;
+  // The organisation has no head yet: a staff member's certificate mapping
+  // applies at once (this vault has no identity provider, so it is the
+  // head-to-be's way in); a partner worker's does not.
+  auto early = ctl({"principal", "map-cert", prn_id, "--subject", rfc2253}, admin);
+  EXPECT_EQ(early.exit_code, ExitFor(grpc::StatusCode::FAILED_PRECONDITION)) << early.err;
   auto head = ctl({"principal", "create", "--name", "Head of office", "--kind", "staff", "--org",
                    org_id},
                   admin);
@@ -1075,17 +1075,19 @@ TEST(MutualTls, MappedCertificateFromTheOrganisationsCaAuthenticates) {
   auto late = ctl({"principal", "map-cert", prn_id, "--subject", subject_of(d + "/stranger")},
                   admin);
   EXPECT_EQ(late.exit_code, ExitFor(grpc::StatusCode::FAILED_PRECONDITION)) << late.err;
-  // Only the first head is granted with add-role; the worker's role is
-  // requested by the administrator and approved by the head (with the
-  // head's certificate alone).
-  auto role = ctl({"grant", "request", "--membership", prn_id, "--role", "partner_worker",
-                   "--org", org_id},
-                  admin);
-  ASSERT_EQ(role.exit_code, 0) << role.err;
-  EXPECT_NE(role.out.find("\nstate: pending\n"), std::string::npos) << role.out;
-  auto approved = ctl({"grant", "approve", IdFrom(role)}, "", d + "/head");
-  ASSERT_EQ(approved.exit_code, 0) << approved.err;
-  EXPECT_NE(approved.out.find("\nstate: approved\n"), std::string::npos) << approved.out;
+  // The worker's certificate and role are requested by the administrator
+  // and approved by the head (with the head's certificate alone).
+  auto approve = [&](const hoidla::testing::CommandResult& requested) {
+    EXPECT_EQ(requested.exit_code, 0) << requested.err;
+    EXPECT_NE(requested.out.find("\nstate: pending\n"), std::string::npos) << requested.out;
+    auto approved = ctl({"grant", "approve", IdFrom(requested)}, "", d + "/head");
+    EXPECT_EQ(approved.exit_code, 0) << approved.err;
+    EXPECT_NE(approved.out.find("\nstate: approved\n"), std::string::npos) << approved.out;
+  };
+  approve(ctl({"grant", "request", "--certificate", prn_id, "--subject", rfc2253}, admin));
+  approve(ctl({"grant", "request", "--membership", prn_id, "--role", "partner_worker", "--org",
+               org_id},
+              admin));
 
   // The certificate alone (no token) authenticates as the principal.
   auto who = ctl({"whoami"}, "", d + "/worker");
@@ -1099,6 +1101,24 @@ TEST(MutualTls, MappedCertificateFromTheOrganisationsCaAuthenticates) {
   // The partner worker's role grants no client data yet (consents decide).
   auto clients = ctl({"client", "list", "--org", org_id}, "", d + "/worker");
   EXPECT_EQ(clients.exit_code, ExitFor(grpc::StatusCode::PERMISSION_DENIED)) << clients.err;
+
+  // The CA revokes the worker's certificate; once the organisation's CRL
+  // says so, the certificate is refused and the head's still works.
+  WriteFileOrDie(d + "/index.txt", "");
+  WriteFileOrDie(d + "/crlnumber", "01\n");
+  WriteFileOrDie(d + "/ca.cnf", "[ca]\ndefault_ca = orgca\n[orgca]\ndatabase = " + d +
+                                    "/index.txt\ncrlnumber = " + d +
+                                    "/crlnumber\ndefault_md = sha256\ndefault_crl_days = 1\n");
+  OpenSsl({"ca", "-config", d + "/ca.cnf", "-cert", d + "/orgca.pem", "-keyfile",
+           d + "/orgca.key", "-revoke", d + "/worker.pem"});
+  OpenSsl({"ca", "-config", d + "/ca.cnf", "-cert", d + "/orgca.pem", "-keyfile",
+           d + "/orgca.key", "-gencrl", "-out", d + "/orgca.crl"});
+  auto crl = ctl({"org", "set-crl", org_id, "--crl-file", d + "/orgca.crl"}, "", d + "/head");
+  ASSERT_EQ(crl.exit_code, 0) << crl.err;
+  auto revoked = ctl({"whoami"}, "", d + "/worker");
+  EXPECT_EQ(revoked.exit_code, ExitFor(grpc::StatusCode::UNAUTHENTICATED)) << revoked.err;
+  auto still = ctl({"whoami"}, "", d + "/head");
+  EXPECT_EQ(still.exit_code, 0) << still.err;
   EXPECT_EQ(p.Stop(), 0);
 }
 

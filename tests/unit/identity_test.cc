@@ -34,6 +34,13 @@ class IdentityTest : public CoreTest {
                                            registry_.get());
     identity_->SetSubjectIdentityProvider(
         {kCitizens, "hoidla", idp_key_.public_jwks_json, "sub"});
+    // The operator is a stored account here: approvals judge a request
+    // again with its requester's rights as stored.
+    auto bootstrap = identity_->CreateBootstrapAdministrator("test operator", 86400, nullptr);
+    ASSERT_TRUE(bootstrap.ok() && bootstrap->has_value()) << bootstrap.status();
+    auto stored = identity_->Authenticate(**bootstrap, nullptr);
+    ASSERT_TRUE(stored.ok()) << stored.status();
+    admin_.principal = *stored;
     org_ = MakeOrg();
     prj_ = MakeProject(org_.id());
     TrustIdentityProvider(org_.id());

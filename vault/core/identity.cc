@@ -1,5 +1,7 @@
 #include "vault/core/identity.h"
 
+#include "vault/core/identity_keys.h"
+
 #include "absl/strings/escaping.h"
 #include "keys/crypto.h"
 #include "keys/x509.h"
@@ -14,27 +16,16 @@ namespace hoidla::core {
 namespace {
 
 using storage::Space;
+using identity_internal::kPrincipalKind;
+using identity_internal::kMaxTokenTtlSeconds;
+using identity_internal::Unauthenticated;
+using identity_internal::CertificateKey;
+using identity_internal::PrincipalOrgIndex;
+using identity_internal::TokenPrincipalPrefix;
 constexpr std::string_view kTokenPrefix = "hdl_";
-constexpr std::string_view kPrincipalKind = "prn";
 constexpr std::string_view kBootstrapKey = "sys/bootstrap";
-constexpr int64_t kMaxTokenTtlSeconds = 365LL * 24 * 3600;
-
-absl::Status Unauthenticated() {
-  return absl::UnauthenticatedError("invalid, expired or revoked credential");
-}
 
 std::string TokenIdKey(std::string_view token_id) { return StrCat("tokid/", token_id); }
-std::string CertificateKey(std::string_view subject) {
-  keys::Sha256 h;
-  h.Update(subject);
-  return StrCat("cert/", keys::ToHex(h.Finish()));
-}
-std::string PrincipalOrgIndex(std::string_view org, std::string_view id) {
-  return StrCat("prn-by-org/", org, "/", id);
-}
-std::string TokenPrincipalIndex(std::string_view prn, std::string_view token_id) {
-  return StrCat("tok-by-prn/", prn, "/", token_id);
-}
 }  // namespace
 
 v1::Principal PrincipalToApi(const rec::PrincipalRecord& r) {
@@ -157,7 +148,7 @@ void Identity::AddToken(std::string_view principal_id, int64_t expires_at_micros
   std::string key = TokenKey(*token);
   batch->Put(Space::kMeta, key, rec.SerializeAsString());
   batch->Put(Space::kIndex, TokenIdKey(*token_id), key);
-  batch->Put(Space::kIndex, TokenPrincipalIndex(principal_id, *token_id), key);
+  batch->Put(Space::kIndex, StrCat(TokenPrincipalPrefix(principal_id), *token_id), key);
 }
 
 absl::StatusOr<std::pair<std::string, rec::TokenRecord>> Identity::LoadTokenById(
@@ -439,7 +430,7 @@ absl::StatusOr<v1::ListPrincipalsResponse> Identity::ListPrincipals(
   Space space = Space::kMeta;
   if (!req.organization_id().empty()) {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
-    prefix = StrCat("prn-by-org/", req.organization_id(), "/");
+    prefix = PrincipalOrgIndex(req.organization_id(), "");
     space = Space::kIndex;
   }
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadPrincipals,

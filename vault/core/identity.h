@@ -161,15 +161,20 @@ class Identity {
   struct GrantScope {
     std::string organization_id;
     std::string principal_id;
+    // The kind of the account the grant is for (unset for trust anchors).
+    v1::PrincipalKind principal_kind = v1::PRINCIPAL_KIND_UNSPECIFIED;
   };
   // Checks the request's shape and the caller's authority to ask for it
   // (the rights of the direct call); fills `scope`.
   absl::Status ValidateGrant(const RequestContext& ctx, const v1::GrantRequest& g,
                              GrantScope* scope) const;
-  // Whether a grant in `org` needs a second person: the organisation has a
-  // head of organisation or holds client data. FAILED_PRECONDITION (naming
+  // Whether a grant in `org` needs a second person: the organisation's
+  // first head was enrolled (it stays enrolled whatever happens to its
+  // heads) or it holds client data. FAILED_PRECONDITION (naming
   // `field`) for a grant that an organisation being enrolled cannot take at
-  // once (any role but its first head).
+  // once: anything but its first head's role, a staff member's certificate
+  // and its trust anchors (an act-for right, a service-account token or a
+  // partner's certificate made then would outlive the enrolment unseen).
   absl::StatusOr<bool> NeedsApproval(const v1::GrantRequest& g, const GrantScope& scope,
                                      std::string_view field) const;
   // Applies grant `g` to `batch` (re-checking what may have changed since
@@ -181,20 +186,32 @@ class Identity {
   // audit entry.
   absl::Status ApplyNow(const RequestContext& ctx, const v1::GrantRequest& g,
                         const GrantScope& scope, storage::WriteBatch batch);
-  // Ids of the heads of organisation `org` who are not disabled.
-  absl::StatusOr<std::vector<std::string>> HeadsOf(std::string_view org) const;
+  // Judges pending request `g` again with its requester's rights of now:
+  // FAILED_PRECONDITION naming "id" when the requester was disabled, lost
+  // the authority to ask for it, or the account it is for changed so that
+  // it could no longer be asked for.
+  absl::Status RevalidateRequester(const v1::GrantRequest& g) const;
   absl::StatusOr<v1::GrantRequest> LoadGrantRequest(std::string_view id) const;
   absl::Status PutGrantRequest(const v1::GrantRequest& g, storage::WriteBatch* batch) const;
-  // Whether the caller may see grant request `g`.
-  bool MaySeeGrantRequest(const RequestContext& ctx, const v1::GrantRequest& g) const;
+  // The policy target of grant request `g` (as loaded; `id` when it could
+  // not be): its organisation, with its requester as owner.
+  static Target GrantTarget(const absl::StatusOr<v1::GrantRequest>& g, std::string_view id);
   // Marks a pending request past its expiry EXPIRED (in memory).
   void ExpireIfDue(v1::GrantRequest* g) const;
+  // Records a credential's facts (what, whose, which token, what became of
+  // it) in the call's audit entry, the caller as requester.
+  static void NoteCredential(const RequestContext& ctx, std::string_view kind,
+                             std::string_view principal_id, std::string_view token_id,
+                             std::string_view state, std::string_view organization_id = "");
   // Records grant facts in the call's audit entry.
   static void NoteGrant(const RequestContext& ctx, const v1::GrantRequest& g,
                         std::string_view state);
-  // Whether the caller may administer principal `p`'s credentials (disable,
-  // revoke, list, unmap): system administrators, heads of its organisation.
-  bool MayAdministerCredentials(const RequestContext& ctx, const rec::PrincipalRecord& p) const;
+  // Loads principal `id` for administering its credentials (disable, list
+  // tokens, unmap): the principal itself, system administrators, heads of
+  // its organisation. The policy's answer (PERMISSION_DENIED, NOT_FOUND),
+  // then the load's.
+  absl::StatusOr<rec::PrincipalRecord> LoadForCredentialAdmin(const RequestContext& ctx,
+                                                              std::string_view id) const;
   // The data-subject principal for client `client_id`, created on first
   // sign-in (by the vault, on a verified assertion).
   absl::StatusOr<rec::PrincipalRecord> SubjectPrincipal(const rec::ClientRecord& client,

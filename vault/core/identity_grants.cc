@@ -2,6 +2,7 @@
 // identity.h and vault.proto ("Grant requests").
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/escaping.h"
@@ -13,6 +14,7 @@
 #include "vault/common/status_macros.h"
 #include "vault/common/strings.h"
 #include "vault/core/identity.h"
+#include "vault/core/identity_keys.h"
 #include "vault/core/isikukood.h"
 #include "vault/core/paging.h"
 #include "vault/core/validation.h"
@@ -21,34 +23,24 @@ namespace hoidla::core {
 namespace {
 
 using storage::Space;
-constexpr std::string_view kPrincipalKind = "prn";
+using identity_internal::kPrincipalKind;
+using identity_internal::kMaxTokenTtlSeconds;
+using identity_internal::Unauthenticated;
+using identity_internal::CertificateKey;
+using identity_internal::PrincipalOrgIndex;
+using identity_internal::TokenPrincipalPrefix;
+using identity_internal::Sha256Hex;
 constexpr std::string_view kGrantKind = "grq";
-constexpr int64_t kMaxTokenTtlSeconds = 365LL * 24 * 3600;
 constexpr int64_t kMaxSessionTtlSeconds = 12LL * 3600;
 constexpr int64_t kDefaultSessionTtlSeconds = 3600;
 constexpr size_t kMaxIdTokenBytes = 16 * 1024;
 constexpr int64_t kGrantRequestLifetimeMicros = 7LL * 24 * 3600 * 1000000;
 
-absl::Status Unauthenticated() {
-  return absl::UnauthenticatedError("invalid, expired or revoked credential");
-}
-
-std::string Sha256Hex(std::string_view s) {
-  keys::Sha256 h;
-  h.Update(s);
-  return keys::ToHex(h.Finish());
-}
-std::string CertificateKey(std::string_view subject) {
-  return StrCat("cert/", Sha256Hex(subject));
-}
 std::string IssuerKey(std::string_view issuer) {
   return StrCat("idp-iss/", Sha256Hex(issuer));
 }
 std::string GrantOrgIndex(std::string_view org, std::string_view id) {
   return StrCat("grq-by-org/", org, "/", id);
-}
-std::string TokenPrincipalPrefix(std::string_view prn) {
-  return StrCat("tok-by-prn/", prn, "/");
 }
 std::string SubjectPrincipalIndex(std::string_view client_id) {
   return StrCat("prn-subject/", client_id);
@@ -91,13 +83,6 @@ std::string_view StateName(v1::GrantRequestState s) {
     default:
       return "unspecified";
   }
-}
-
-bool HoldsRole(const rec::PrincipalRecord& p, Role role, std::string_view org) {
-  for (const auto& m : p.memberships()) {
-    if (m.role() == RoleName(role) && m.organization_id() == org) return true;
-  }
-  return false;
 }
 
 void RecordDecision(const RequestContext& ctx, std::string_view action,
@@ -162,23 +147,17 @@ void Identity::NoteGrant(const RequestContext& ctx, const v1::GrantRequest& g,
   out->set_state(std::string(state));
 }
 
-absl::StatusOr<std::vector<std::string>> Identity::HeadsOf(
-    std::string_view org) const {
-  std::vector<std::string> ids;
-  const std::string prefix = StrCat("prn-by-org/", org, "/");
-  {
-    auto it = store_->Scan(Space::kIndex, prefix);
-    for (; it->Valid(); it->Next())
-      ids.emplace_back(it->key().substr(prefix.size()));
-    HOIDLA_RETURN_IF_ERROR(it->status());
-  }
-  std::vector<std::string> heads;
-  for (const auto& id : ids) {
-    HOIDLA_ASSIGN_OR_RETURN(auto p, LoadPrincipal(id));
-    if (!p.disabled() && HoldsRole(p, Role::kHeadOfOrganization, org))
-      heads.push_back(id);
-  }
-  return heads;
+void Identity::NoteCredential(const RequestContext& ctx, std::string_view kind,
+                              std::string_view principal_id, std::string_view token_id,
+                              std::string_view state, std::string_view organization_id) {
+  if (ctx.audit == nullptr) return;
+  auto* g = ctx.audit->entry.mutable_grant();
+  g->set_kind(std::string(kind));
+  g->set_principal_id(std::string(principal_id));
+  g->set_token_id(std::string(token_id));
+  g->set_organization_id(std::string(organization_id));
+  g->set_requested_by(ctx.principal.id);
+  g->set_state(std::string(state));
 }
 
 absl::StatusOr<bool> Identity::NeedsApproval(const v1::GrantRequest& g,
@@ -186,14 +165,24 @@ absl::StatusOr<bool> Identity::NeedsApproval(const v1::GrantRequest& g,
                                              std::string_view field) const {
   // Deployment-wide roles reach no client data.
   if (scope.organization_id.empty()) return false;
-  HOIDLA_ASSIGN_OR_RETURN(auto heads, HeadsOf(scope.organization_id));
+  // Once its first head is enrolled an organisation stays enrolled: taking
+  // its heads away never reopens the window.
+  HOIDLA_ASSIGN_OR_RETURN(auto org,
+                          registry_->LoadOrganization(scope.organization_id));
+  if (org.enrolled_at_micros() != 0) return true;
   HOIDLA_ASSIGN_OR_RETURN(bool data,
                           registry_->HoldsClientData(scope.organization_id));
-  if (!heads.empty() || data) return true;
-  // An organisation being enrolled: its first head and its trust anchors
-  // apply at once; every other role waits for a head to approve it.
-  if (g.has_membership() && g.membership().membership().role() !=
-                                RoleName(Role::kHeadOfOrganization)) {
+  if (data) return true;
+  // An organisation being enrolled: its first head, a staff member's
+  // certificate (the head's way in where there is no identity provider) and
+  // its trust anchors apply at once. Everything else waits for a head to
+  // approve it: made now, it would outlive the enrolment unapproved.
+  const bool at_once =
+      g.has_client_ca() || g.has_identity_provider() ||
+      (g.has_membership() && g.membership().membership().role() ==
+                                 RoleName(Role::kHeadOfOrganization)) ||
+      (g.has_certificate() && scope.principal_kind == v1::PRINCIPAL_KIND_STAFF);
+  if (!at_once) {
     return absl::FailedPreconditionError(StrCat(
         field,
         ": the organisation has no head of organisation to approve grants yet: "
@@ -248,6 +237,7 @@ absl::Status Identity::ValidateGrant(const RequestContext& ctx,
       }
       scope->organization_id = m.organization_id();
       scope->principal_id = r->id();
+      scope->principal_kind = static_cast<v1::PrincipalKind>(r->kind());
       return absl::OkStatus();
     }
     case v1::GrantRequest::kCertificate: {
@@ -275,6 +265,7 @@ absl::Status Identity::ValidateGrant(const RequestContext& ctx,
         return existing.status();
       scope->organization_id = r->organization_id();
       scope->principal_id = r->id();
+      scope->principal_kind = static_cast<v1::PrincipalKind>(r->kind());
       return absl::OkStatus();
     }
     case v1::GrantRequest::kClientCa:
@@ -309,6 +300,28 @@ absl::Status Identity::ValidateGrant(const RequestContext& ctx,
         if (!idp.principal_id_claim().empty()) {
           HOIDLA_RETURN_IF_ERROR(ValidateSlug(StrCat(f, ".principal_id_claim"),
                                               idp.principal_id_claim(), 64));
+          // Claims whose value the person (nonce), the relying party (aud,
+          // azp) or the protocol fixes, or that a person may set at the
+          // provider themselves (e-mail, names): naming the account by
+          // one of them would let someone pick whose account they sign
+          // in to.
+          static constexpr std::string_view kRefused[] = {
+              "iss",   "aud",      "exp",         "nbf",
+              "iat",   "jti",      "nonce",       "azp",
+              "acr",   "amr",      "at_hash",     "c_hash",
+              "s_hash", "auth_time", "sid",       "email",
+              "email_verified", "name", "given_name", "family_name",
+              "nickname", "preferred_username", "profile", "picture",
+              "website", "phone_number", "address", "locale", "zoneinfo",
+              "updated_at", "typ", "cnf"};
+          for (std::string_view r : kRefused) {
+            if (idp.principal_id_claim() == r) {
+              return FieldError(
+                  StrCat(f, ".principal_id_claim"),
+                  "names a protocol or user-editable claim: use sub or a "
+                  "claim the provider sets from its own directory");
+            }
+          }
         }
       }
       HOIDLA_RETURN_IF_ERROR(ReferencedField(
@@ -349,9 +362,6 @@ absl::Status Identity::ValidateGrant(const RequestContext& ctx,
         return FieldError("ttl_seconds",
                           StrCat("must be 1 to ", kMaxTokenTtlSeconds));
       }
-      if (g.has_service_token() && !g.service_token().token_id().empty()) {
-        return FieldError("service_token.token_id", "output only");
-      }
       HOIDLA_RETURN_IF_ERROR(
           policy_->Check(ctx, action, {}, absl::StatusCode::kPermissionDenied));
       auto r = LoadVisiblePrincipal(ctx, action, id);
@@ -375,6 +385,7 @@ absl::Status Identity::ValidateGrant(const RequestContext& ctx,
         return absl::FailedPreconditionError("principal_id: disabled");
       scope->organization_id = r->organization_id();
       scope->principal_id = r->id();
+      scope->principal_kind = static_cast<v1::PrincipalKind>(r->kind());
       return absl::OkStatus();
     }
     case v1::GrantRequest::GRANT_NOT_SET:
@@ -407,6 +418,14 @@ absl::Status Identity::ApplyGrant(const v1::GrantRequest& g,
       added->set_organization_id(m.organization_id());
       added->set_project_id(m.project_id());
       added->set_role(m.role());
+      if (m.role() == RoleName(Role::kHeadOfOrganization)) {
+        HOIDLA_ASSIGN_OR_RETURN(auto org,
+                                registry_->LoadOrganization(m.organization_id()));
+        if (org.enrolled_at_micros() == 0) {
+          org.set_enrolled_at_micros(clock_->NowMicros());
+          HOIDLA_RETURN_IF_ERROR(registry_->PutOrganization(org, batch));
+        }
+      }
       return records_.Put(kPrincipalKind, r.id(), keys::kSystemSubject, r,
                           batch);
     }
@@ -520,21 +539,24 @@ void Identity::ExpireIfDue(v1::GrantRequest* g) const {
     g->set_state(v1::GRANT_REQUEST_STATE_EXPIRED);
 }
 
-bool Identity::MaySeeGrantRequest(const RequestContext& ctx,
-                                  const v1::GrantRequest& g) const {
-  if (g.requested_by() == ctx.principal.id) return true;
-  return policy_
-      ->Decide(ctx.principal, Action::kReadGrantRequests,
-               {.organization_id = g.organization_id(), .object_id = g.id()})
-      .allowed;
+Target Identity::GrantTarget(const absl::StatusOr<v1::GrantRequest>& g,
+                            std::string_view id) {
+  if (!g.ok()) return {.object_id = std::string(id)};
+  return {.organization_id = g->organization_id(),
+          .object_id = g->id(),
+          .owner_principal_id = g->requested_by()};
 }
 
-bool Identity::MayAdministerCredentials(const RequestContext& ctx,
-                                        const rec::PrincipalRecord& p) const {
-  return policy_
-      ->Decide(ctx.principal, Action::kAdministerCredentials,
-               PrincipalTarget(p))
-      .allowed;
+absl::StatusOr<rec::PrincipalRecord> Identity::LoadForCredentialAdmin(
+    const RequestContext& ctx, std::string_view id) const {
+  auto r = LoadPrincipal(id);
+  Target t{.object_id = std::string(id), .owner_principal_id = std::string(id)};
+  if (r.ok()) {
+    t = PrincipalTarget(*r);
+    t.owner_principal_id = r->id();
+  }
+  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kAdministerCredentials, t));
+  return r;
 }
 
 // ---------------------------------------------------------------------------
@@ -624,13 +646,7 @@ absl::StatusOr<v1::Organization> Identity::SetOrganizationCrl(
   org->set_crl_pem(req.crl_pem());
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(registry_->PutOrganization(*org, &batch));
-  if (ctx.audit != nullptr) {
-    auto* g = ctx.audit->entry.mutable_grant();
-    g->set_kind("crl");
-    g->set_organization_id(org->id());
-    g->set_requested_by(ctx.principal.id);
-    g->set_state("applied");
-  }
+  NoteCredential(ctx, "crl", "", "", "applied", org->id());
   HOIDLA_RETURN_IF_ERROR(
       audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return OrganizationToApi(*org);
@@ -670,14 +686,7 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::IssueToken(
     AddToken(ctx.principal.id, expires, v1::TOKEN_KIND_SESSION,
              ctx.principal.id, "", &batch, out.mutable_token(),
              out.mutable_token_id());
-    if (ctx.audit != nullptr) {
-      auto* g = ctx.audit->entry.mutable_grant();
-      g->set_kind("session_token");
-      g->set_principal_id(ctx.principal.id);
-      g->set_token_id(out.token_id());
-      g->set_requested_by(ctx.principal.id);
-      g->set_state("issued");
-    }
+    NoteCredential(ctx, "session_token", ctx.principal.id, out.token_id(), "issued");
     HOIDLA_RETURN_IF_ERROR(
         audit::CommitEffect(ctx.audit, store_, std::move(batch)));
     *out.mutable_expires_at() = ToTimestamp(expires);
@@ -723,25 +732,15 @@ absl::StatusOr<v1::RevokeTokenResponse> Identity::RevokeToken(
   auto tok = LoadTokenById(req.token_id());
   absl::StatusOr<rec::PrincipalRecord> owner = absl::NotFoundError("");
   if (tok.ok()) owner = LoadPrincipal(tok->second.principal_id());
-  const bool self = owner.ok() && owner->id() == ctx.principal.id;
-  if (self) {
-    RecordDecision(ctx, "revoke_own_token", owner->organization_id(),
-                   req.token_id(), "self");
-  } else {
-    Target t{.object_id = req.token_id()};
-    if (owner.ok()) t = PrincipalTarget(*owner);
-    HOIDLA_RETURN_IF_ERROR(ReferencedField(
-        policy_->Check(ctx, Action::kAdministerCredentials, t), "token_id"));
+  Target t{.object_id = req.token_id()};
+  if (owner.ok()) {
+    t = PrincipalTarget(*owner);
+    t.owner_principal_id = owner->id();
   }
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(
+      policy_->Check(ctx, Action::kAdministerCredentials, t), "token_id"));
   HOIDLA_RETURN_IF_ERROR(tok.status());
-  if (ctx.audit != nullptr) {
-    auto* g = ctx.audit->entry.mutable_grant();
-    g->set_kind("token_revoked");
-    g->set_principal_id(tok->second.principal_id());
-    g->set_token_id(req.token_id());
-    g->set_requested_by(ctx.principal.id);
-    g->set_state("revoked");
-  }
+  NoteCredential(ctx, "token_revoked", tok->second.principal_id(), req.token_id(), "revoked");
   tok->second.set_revoked(true);
   storage::WriteBatch batch;
   batch.Put(Space::kMeta, tok->first, tok->second.SerializeAsString());
@@ -756,18 +755,9 @@ absl::StatusOr<v1::ListTokensResponse> Identity::ListTokens(
       ValidateId(req.principal_id(), IdKind::kPrincipal, "principal_id"));
   int32_t page_size = req.page_size();
   HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
-  if (req.principal_id() == ctx.principal.id) {
-    RecordDecision(ctx, "list_own_tokens", ctx.principal.organization_id,
-                   req.principal_id(), "self");
-  } else {
-    auto r = LoadPrincipal(req.principal_id());
-    Target t{.object_id = req.principal_id()};
-    if (r.ok()) t = PrincipalTarget(*r);
-    HOIDLA_RETURN_IF_ERROR(
-        ReferencedField(policy_->Check(ctx, Action::kAdministerCredentials, t),
-                        "principal_id"));
-    HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "principal_id"));
-  }
+  HOIDLA_RETURN_IF_ERROR(
+      ReferencedField(LoadForCredentialAdmin(ctx, req.principal_id()).status(),
+                      "principal_id"));
   v1::ListTokensResponse out;
   HOIDLA_ASSIGN_OR_RETURN(
       std::string next,
@@ -800,11 +790,7 @@ absl::StatusOr<v1::Principal> Identity::DisablePrincipal(
     const RequestContext& ctx, const v1::DisablePrincipalRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kPrincipal, "id"));
   absl::MutexLock lock(&membership_mu_);
-  auto r = LoadPrincipal(req.id());
-  Target t{.object_id = req.id()};
-  if (r.ok()) t = PrincipalTarget(*r);
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(
-      policy_->Check(ctx, Action::kAdministerCredentials, t), "id"));
+  auto r = LoadForCredentialAdmin(ctx, req.id());
   HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "id"));
   if (r->disabled()) return PrincipalToApi(*r);
   r->set_disabled(true);
@@ -813,13 +799,7 @@ absl::StatusOr<v1::Principal> Identity::DisablePrincipal(
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(
       records_.Put(kPrincipalKind, r->id(), keys::kSystemSubject, *r, &batch));
-  if (ctx.audit != nullptr) {
-    auto* g = ctx.audit->entry.mutable_grant();
-    g->set_kind("principal_disabled");
-    g->set_principal_id(r->id());
-    g->set_requested_by(ctx.principal.id);
-    g->set_state("applied");
-  }
+  NoteCredential(ctx, "principal_disabled", r->id(), "", "applied");
   HOIDLA_RETURN_IF_ERROR(
       audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return PrincipalToApi(*r);
@@ -831,11 +811,7 @@ absl::StatusOr<v1::Principal> Identity::RemoveCertificateMapping(
       ValidateId(req.principal_id(), IdKind::kPrincipal, "principal_id"));
   HOIDLA_RETURN_IF_ERROR(ValidateText("subject", req.subject(), true, 1024));
   absl::MutexLock lock(&membership_mu_);
-  auto r = LoadPrincipal(req.principal_id());
-  Target t{.object_id = req.principal_id()};
-  if (r.ok()) t = PrincipalTarget(*r);
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(
-      policy_->Check(ctx, Action::kAdministerCredentials, t), "principal_id"));
+  auto r = LoadForCredentialAdmin(ctx, req.principal_id());
   HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "principal_id"));
   auto* subjects = r->mutable_certificate_subjects();
   auto it = std::find(subjects->begin(), subjects->end(), req.subject());
@@ -846,13 +822,7 @@ absl::StatusOr<v1::Principal> Identity::RemoveCertificateMapping(
   HOIDLA_RETURN_IF_ERROR(
       records_.Put(kPrincipalKind, r->id(), keys::kSystemSubject, *r, &batch));
   batch.Delete(Space::kIndex, CertificateKey(req.subject()));
-  if (ctx.audit != nullptr) {
-    auto* g = ctx.audit->entry.mutable_grant();
-    g->set_kind("certificate_removed");
-    g->set_principal_id(r->id());
-    g->set_requested_by(ctx.principal.id);
-    g->set_state("applied");
-  }
+  NoteCredential(ctx, "certificate_removed", r->id(), "", "applied");
   HOIDLA_RETURN_IF_ERROR(
       audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return PrincipalToApi(*r);
@@ -876,7 +846,7 @@ absl::StatusOr<rec::PrincipalRecord> Identity::SubjectPrincipal(
   HOIDLA_RETURN_IF_ERROR(
       records_.Put(kPrincipalKind, r.id(), keys::kSystemSubject, r, batch));
   batch->Put(Space::kIndex,
-             StrCat("prn-by-org/", r.organization_id(), "/", r.id()), "");
+             PrincipalOrgIndex(r.organization_id(), r.id()), "");
   batch->Put(Space::kIndex, SubjectPrincipalIndex(client.id()), r.id());
   return r;
 }
@@ -904,7 +874,7 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::ExchangeIdToken(
   opts.issuer = issuer;
   opts.now_seconds = now / 1000000;
   storage::WriteBatch batch;
-  absl::MutexLock lock(&membership_mu_);
+  std::optional<absl::MutexLock> subject_lock;
   rec::PrincipalRecord who;
   if (!subject_idp_.issuer.empty() && issuer == subject_idp_.issuer) {
     // A data subject: the personal code the public provider vouches for.
@@ -935,6 +905,10 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::ExchangeIdToken(
           "client_organization_id: required: name the organisation whose "
           "records to read");
     }
+    // Verified: only now serialise with other writers of principals, so
+    // that a first sign-in creates one principal per client (held until the
+    // batch is committed).
+    subject_lock.emplace(&membership_mu_);
     HOIDLA_ASSIGN_OR_RETURN(who, SubjectPrincipal(clients.front(), &batch));
   } else {
     // A person of the organisation whose provider this is.
@@ -976,13 +950,7 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::ExchangeIdToken(
   const int64_t expires = now + ttl * 1000000;
   AddToken(who.id(), expires, v1::TOKEN_KIND_SESSION, who.id(), "", &batch,
            out.mutable_token(), out.mutable_token_id());
-  if (ctx->audit != nullptr) {
-    auto* g = ctx->audit->entry.mutable_grant();
-    g->set_kind("session_token");
-    g->set_principal_id(who.id());
-    g->set_token_id(out.token_id());
-    g->set_state("issued");
-  }
+  NoteCredential(*ctx, "session_token", who.id(), out.token_id(), "issued");
   HOIDLA_RETURN_IF_ERROR(
       audit::CommitEffect(ctx->audit, store_, std::move(batch)));
   *out.mutable_expires_at() = ToTimestamp(expires);
@@ -1017,6 +985,9 @@ absl::StatusOr<v1::CreateGrantRequestResponse> Identity::CreateGrantRequest(
                                         "grant_request.organization_id"));
     }
   }
+  if (g.has_service_token() && !g.service_token().token_id().empty()) {
+    return FieldError("grant_request.service_token.token_id", "output only");
+  }
   GrantScope scope;
   HOIDLA_RETURN_IF_ERROR(ValidateGrant(ctx, g, &scope));
   if (!g.organization_id().empty() &&
@@ -1030,7 +1001,12 @@ absl::StatusOr<v1::CreateGrantRequestResponse> Identity::CreateGrantRequest(
         "a deployment-wide role needs no approval: use AddMembership");
   }
   HOIDLA_ASSIGN_OR_RETURN(
-      bool needs, NeedsApproval(g, scope, "grant_request.membership.role"));
+      bool needs,
+      NeedsApproval(g, scope,
+                    g.has_membership()
+                        ? "grant_request.membership.membership.role"
+                        : StrCat("grant_request.", GrantKindName(g),
+                                 ".principal_id")));
   const int64_t now = clock_->NowMicros();
   g.set_id(NewId(IdKind::kGrantRequest, *clock_));
   g.set_organization_id(scope.organization_id);
@@ -1068,16 +1044,9 @@ absl::StatusOr<v1::GrantRequest> Identity::GetGrantRequest(
     const RequestContext& ctx, const v1::GetGrantRequestRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kGrantRequest, "id"));
   auto g = LoadGrantRequest(req.id());
-  if (g.ok() && g->requested_by() == ctx.principal.id) {
-    RecordDecision(ctx, "read_grant_requests", g->organization_id(), g->id(),
-                   "self:requester");
-    return *g;
-  }
-  Target t{.object_id = req.id()};
-  if (g.ok())
-    t = {.organization_id = g->organization_id(), .object_id = g->id()};
   HOIDLA_RETURN_IF_ERROR(ReferencedField(
-      policy_->Check(ctx, Action::kReadGrantRequests, t), "id"));
+      policy_->Check(ctx, Action::kReadGrantRequests, GrantTarget(g, req.id())),
+      "id"));
   HOIDLA_RETURN_IF_ERROR(ReferencedField(g.status(), "id"));
   return *g;
 }
@@ -1110,20 +1079,39 @@ absl::StatusOr<v1::ListGrantRequestsResponse> Identity::ListGrantRequests(
   return out;
 }
 
+absl::Status Identity::RevalidateRequester(const v1::GrantRequest& g) const {
+  auto requester = LoadPrincipal(g.requested_by());
+  if (!requester.ok() && requester.status().code() != absl::StatusCode::kNotFound)
+    return requester.status();
+  if (!requester.ok() || requester->disabled()) {
+    return absl::FailedPreconditionError(
+        "id: the requester's account is disabled: the request lapses");
+  }
+  RequestContext as;
+  as.principal = PrincipalFromRecord(*requester);
+  v1::GrantRequest asked = g;
+  if (asked.has_service_token())
+    asked.mutable_service_token()->clear_token_id();
+  GrantScope scope;
+  absl::Status still = ValidateGrant(as, asked, &scope);
+  if (!still.ok() || scope.organization_id != g.organization_id()) {
+    return absl::FailedPreconditionError(StrCat(
+        "id: the request no longer holds (the requester's authority or the "
+        "account changed since): ",
+        still.ok() ? std::string("another organisation")
+                   : std::string(still.message())));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::GrantRequest> Identity::ApproveGrantRequest(
     const RequestContext& ctx, const v1::ApproveGrantRequestRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kGrantRequest, "id"));
   absl::MutexLock lock(&membership_mu_);
   auto loaded = LoadGrantRequest(req.id());
-  if (loaded.ok() && !MaySeeGrantRequest(ctx, *loaded))
-    loaded = absl::NotFoundError("");
-  Target t{.object_id = req.id()};
-  if (loaded.ok())
-    t = {.organization_id = loaded->organization_id(), .object_id = req.id()};
-  HOIDLA_RETURN_IF_ERROR(
-      ReferencedField(policy_->Check(ctx, Action::kApproveGrants, t,
-                                     absl::StatusCode::kNotFound),
-                      "id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(
+      policy_->Check(ctx, Action::kApproveGrants, GrantTarget(loaded, req.id())),
+      "id"));
   HOIDLA_RETURN_IF_ERROR(ReferencedField(loaded.status(), "id"));
   v1::GrantRequest g = std::move(*loaded);
   if (!ctx.acting_through.empty() ||
@@ -1144,6 +1132,7 @@ absl::StatusOr<v1::GrantRequest> Identity::ApproveGrantRequest(
     return absl::FailedPreconditionError(
         StrCat("id: the request is ", StateName(g.state())));
   }
+  HOIDLA_RETURN_IF_ERROR(RevalidateRequester(g));
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(ApplyGrant(g, &batch));
   g.set_state(v1::GRANT_REQUEST_STATE_APPROVED);
@@ -1162,22 +1151,23 @@ absl::StatusOr<v1::GrantRequest> Identity::DenyGrantRequest(
   HOIDLA_RETURN_IF_ERROR(ValidateText("note", req.note(), false, 500, true));
   absl::MutexLock lock(&membership_mu_);
   auto loaded = LoadGrantRequest(req.id());
+  // Its requester withdraws it; an approver denies it.
   const bool requester =
       loaded.ok() && loaded->requested_by() == ctx.principal.id;
-  if (requester) {
-    RecordDecision(ctx, "withdraw_grant_request", loaded->organization_id(),
-                   req.id(), "self:requester");
-  } else {
-    if (loaded.ok() && !MaySeeGrantRequest(ctx, *loaded))
-      loaded = absl::NotFoundError("");
-    Target t{.object_id = req.id()};
-    if (loaded.ok())
-      t = {.organization_id = loaded->organization_id(), .object_id = req.id()};
-    HOIDLA_RETURN_IF_ERROR(
-        ReferencedField(policy_->Check(ctx, Action::kApproveGrants, t), "id"));
-  }
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(
+      policy_->Check(ctx,
+                     requester ? Action::kWithdrawGrantRequest
+                               : Action::kApproveGrants,
+                     GrantTarget(loaded, req.id())),
+      "id"));
   HOIDLA_RETURN_IF_ERROR(ReferencedField(loaded.status(), "id"));
   v1::GrantRequest g = std::move(*loaded);
+  if (!requester && (!ctx.acting_through.empty() ||
+                     ctx.principal.kind != v1::PRINCIPAL_KIND_STAFF)) {
+    return absl::PermissionDeniedError(
+        "id: a denial is given by the approver in person, not through a "
+        "service account");
+  }
   if (g.state() != v1::GRANT_REQUEST_STATE_PENDING) {
     return absl::FailedPreconditionError(
         StrCat("id: the request is ", StateName(g.state())));

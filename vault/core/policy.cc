@@ -206,6 +206,7 @@ std::string_view ActionName(Action action) {
     case A::kReadGrantRequests: return "read_grant_requests";
     case A::kAdministerCredentials: return "administer_credentials";
     case A::kIssueSession: return "issue_session";
+    case A::kWithdrawGrantRequest: return "withdraw_grant_request";
   }
   return "unknown";
 }
@@ -219,6 +220,12 @@ Decision Policy::Decide(const Principal& principal, Action action, const Target&
   // Every authenticated principal may ask who it is.
   if (action == A::kWhoAmI || action == A::kIssueSession) {
     return {true, DenyReason::kNone, "self"};
+  }
+  // One's own credentials and grant requests.
+  if ((action == A::kAdministerCredentials || action == A::kReadGrantRequests ||
+       action == A::kWithdrawGrantRequest) &&
+      !target.owner_principal_id.empty() && target.owner_principal_id == principal.id) {
+    return {true, DenyReason::kNone, "self:owner"};
   }
   // A data subject has the client's own rights over their own record only.
   if (!principal.subject_client_id.empty()) {

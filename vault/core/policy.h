@@ -91,6 +91,8 @@ enum class Action {
   kAdministerCredentials,
   // A session token for oneself (every authenticated principal).
   kIssueSession,
+  // Withdrawing one's own grant request (its requester only).
+  kWithdrawGrantRequest,
 };
 std::string_view ActionName(Action action);
 
@@ -107,6 +109,10 @@ struct Target {
   // The project shows every case to every case worker.
   bool whole_project_cases = false;
   std::string object_id;
+  // The principal a credential or a grant request belongs to (its owner or
+  // requester): it may administer its own credentials, and read and
+  // withdraw its own requests, whatever its roles.
+  std::string owner_principal_id;
   // For kManageMemberships: the scope of the role being granted or removed.
   RoleScope granted_scope = RoleScope::kProject;
   // A consent in force or a disclosure that releases the target to a
