@@ -23,6 +23,7 @@
 
 #include "bench/proto/echo.grpc.pb.h"
 #include "keys/crypto.h"
+#include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 #include "vault/core/policy.h"
 #include "vault/service/server.h"
@@ -144,6 +145,10 @@ int main(int argc, char** argv) {
     r.mutable_organization()->set_name("Bench");
     must(stub->CreateOrganization(&c, r, &org).ok(), "organization");
   }
+  // The head signs in through a test identity provider.
+  hoidla::testing::TestIdentityProvider idp;
+  hoidla::testing::Enrolment enrol(stub.get(), admin, &idp);
+  enrol.TrustIdentityProvider(org.id());
   v1::Principal head;
   {
     grpc::ClientContext c;
@@ -154,27 +159,9 @@ int main(int argc, char** argv) {
     r.mutable_principal()->set_organization_id(org.id());
     must(stub->CreatePrincipal(&c, r, &head).ok(), "principal");
   }
-  {
-    grpc::ClientContext c;
-    c.AddMetadata("authorization", "Bearer " + admin);
-    v1::AddMembershipRequest r;
-    r.set_principal_id(head.id());
-    r.mutable_membership()->set_organization_id(org.id());
-    r.mutable_membership()->set_role("head_of_organization");
-    v1::Principal out;
-    must(stub->AddMembership(&c, r, &out).ok(), "membership");
-  }
-  std::string token;
-  {
-    grpc::ClientContext c;
-    c.AddMetadata("authorization", "Bearer " + admin);
-    v1::IssueTokenRequest r;
-    r.set_principal_id(head.id());
-    r.set_ttl_seconds(3600);
-    v1::IssueTokenResponse out;
-    must(stub->IssueToken(&c, r, &out).ok(), "token");
-    token = out.token();
-  }
+  enrol.Grant(head.id(), "head_of_organization", org.id(), "");
+  const std::string token = enrol.Login(head.id());
+  must(!token.empty(), "sign-in");
   v1::Project prj;
   must(Call<v1::CreateProjectRequest, v1::Project>(
            stub.get(), &v1::Vault::Stub::CreateProject, token,

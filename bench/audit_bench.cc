@@ -22,6 +22,7 @@
 
 #include "keys/crypto.h"
 #include "keys/signed_note.h"
+#include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 #include "vault/audit/bundle.h"
 #include "vault/service/server.h"
@@ -117,20 +118,21 @@ std::unique_ptr<Vault> StartVault(bool audited) {
   v1::CreateOrganizationRequest co;
   co.mutable_organization()->set_name("Bench");
   auto org = Must<v1::Organization>(stub, &v1::Vault::Stub::CreateOrganization, v->admin, co);
+  // The head signs in through a test identity provider.
+  hoidla::testing::TestIdentityProvider idp;
+  hoidla::testing::Enrolment enrol(stub, v->admin, &idp);
+  enrol.TrustIdentityProvider(org.id());
   v1::CreatePrincipalRequest cp;
   cp.mutable_principal()->set_display_name("Head");
   cp.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
   cp.mutable_principal()->set_organization_id(org.id());
   auto head = Must<v1::Principal>(stub, &v1::Vault::Stub::CreatePrincipal, v->admin, cp);
-  v1::AddMembershipRequest am;
-  am.set_principal_id(head.id());
-  am.mutable_membership()->set_organization_id(org.id());
-  am.mutable_membership()->set_role("head_of_organization");
-  Must<v1::Principal>(stub, &v1::Vault::Stub::AddMembership, v->admin, am);
-  v1::IssueTokenRequest it;
-  it.set_principal_id(head.id());
-  it.set_ttl_seconds(3600);
-  v->token = Must<v1::IssueTokenResponse>(stub, &v1::Vault::Stub::IssueToken, v->admin, it).token();
+  enrol.Grant(head.id(), "head_of_organization", org.id(), "");
+  v->token = enrol.Login(head.id());
+  if (v->token.empty()) {
+    std::cerr << "setup failed: sign-in\n";
+    std::exit(1);
+  }
   v1::CreateProjectRequest pr;
   pr.mutable_project()->set_organization_id(org.id());
   pr.mutable_project()->set_name("P");

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "keys/crypto.h"
+#include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 #include "vault/service/server.h"
 
@@ -165,10 +166,17 @@ int main(int argc, char** argv) {
   auto* s = stub.get();
   using Stub = v1::Vault::Stub;
 
+  // People sign in through a test identity provider; grants after an
+  // organisation's first head are approved by that head (four eyes).
+  hoidla::testing::TestIdentityProvider idp;
+  hoidla::testing::Enrolment enrol(s, admin, &idp);
   auto new_org = [&](const std::string& name) {
     v1::CreateOrganizationRequest r;
     r.mutable_organization()->set_name(name);
-    return Must<v1::Organization>(s, &Stub::CreateOrganization, admin, r, "organization").id();
+    std::string id =
+        Must<v1::Organization>(s, &Stub::CreateOrganization, admin, r, "organization").id();
+    enrol.TrustIdentityProvider(id);
+    return id;
   };
   auto new_principal = [&](v1::PrincipalKind kind, const std::string& org,
                            const std::string& name) {
@@ -179,19 +187,11 @@ int main(int argc, char** argv) {
     return Must<v1::Principal>(s, &Stub::CreatePrincipal, admin, r, "principal").id();
   };
   auto grant = [&](const std::string& principal, const std::string& role, const std::string& org,
-                   const std::string& project) {
-    v1::AddMembershipRequest r;
-    r.set_principal_id(principal);
-    r.mutable_membership()->set_organization_id(org);
-    r.mutable_membership()->set_project_id(project);
-    r.mutable_membership()->set_role(role);
-    Must<v1::Principal>(s, &Stub::AddMembership, admin, r, "membership");
-  };
+                   const std::string& project) { enrol.Grant(principal, role, org, project); };
   auto issue_token = [&](const std::string& principal) {
-    v1::IssueTokenRequest r;
-    r.set_principal_id(principal);
-    r.set_ttl_seconds(3600);
-    return Must<v1::IssueTokenResponse>(s, &Stub::IssueToken, admin, r, "token").token();
+    std::string token = enrol.Login(principal);
+    if (token.empty()) Fail("setup failed: sign-in");
+    return token;
   };
 
   // Organisation A with project P and its people; partner organisation B;
@@ -213,6 +213,8 @@ int main(int argc, char** argv) {
   const std::string cw = new_principal(v1::PRINCIPAL_KIND_STAFF, org_a, "Case worker of A/P");
   grant(cw, "case_worker", org_a, project);
   const std::string member_token = issue_token(cw);
+  grant(new_principal(v1::PRINCIPAL_KIND_STAFF, org_b, "Head of B"), "head_of_organization",
+        org_b, "");
   const std::string partner =
       new_principal(v1::PRINCIPAL_KIND_PARTNER_WORKER, org_b, "Partner worker of B");
   grant(partner, "partner_worker", org_b, "");

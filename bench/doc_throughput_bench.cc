@@ -35,8 +35,11 @@
 #include <streambuf>
 #include <string>
 
+#include <grpcpp/grpcpp.h>
+
 #include "client/vault_client.h"
 #include "keys/crypto.h"
+#include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 
 namespace {
@@ -218,17 +221,17 @@ int main(int argc, char** argv) {
   pr.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
   pr.mutable_principal()->set_organization_id(org->id());
   auto head = (*client)->CreatePrincipal(pr);
-  v1::AddMembershipRequest am;
-  am.set_principal_id(head->id());
-  am.mutable_membership()->set_organization_id(org->id());
-  am.mutable_membership()->set_role("head_of_organization");
-  if (!(*client)->AddMembership(am).ok()) return 1;
-  v1::IssueTokenRequest it;
-  it.set_principal_id(head->id());
-  it.set_ttl_seconds(3600);
-  auto head_token = (*client)->IssueToken(it);
-  if (!head_token.ok()) return 1;
-  opts.token = head_token->token();
+  // The head signs in through a test identity provider (set before the
+  // head is enrolled, as a real organisation's would be).
+  auto stub = v1::Vault::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  hoidla::testing::TestIdentityProvider idp;
+  hoidla::testing::Enrolment enrol(stub.get(), token, &idp);
+  enrol.TrustIdentityProvider(org->id());
+  enrol.Grant(head->id(), "head_of_organization", org->id(), "");
+  const std::string head_token = enrol.Login(head->id());
+  if (head_token.empty()) return 1;
+  opts.token = head_token;
   client = hoidla::client::VaultClient::Connect(opts);
   if (!client.ok()) return 1;
   auto& c = **client;
