@@ -939,6 +939,12 @@ absl::StatusOr<v1::ListConsentsResponse> Consents::ListConsents(
   v1::ListConsentsResponse out;
   std::vector<std::pair<int64_t, v1::Consent>> found;
   for (const Chain& chain : chains) {
+    // Each consent is judged as GetConsent judges it (its own project): the
+    // list shows nothing the caller would be refused by id.
+    Target each = target;
+    each.project_id = chain.current().project_id();
+    each.object_id = chain.current().id();
+    if (!policy_->Decide(ctx.principal, Action::kReadConsent, each).allowed) continue;
     for (size_t i = 0; i < chain.versions.size(); ++i) {
       const auto& v = chain.versions[i];
       if (!req.all_versions()) {
