@@ -1817,6 +1817,7 @@ int RunAuditExport(const Args& a, const VaultClient& vc) {
   hoidla::v1::ExportAuditRequest req;
   req.set_first_seq(a.first_seq);
   req.set_fresh_checkpoint(a.fresh);
+  req.set_organization_id(a.org);
   hoidla::v1::AuditBundle header;
   absl::StatusOr<int64_t> entries = vc.ExportAuditToFile(req, a.output, &header);
   if (!entries.ok()) return RpcError(entries.status());
@@ -2040,6 +2041,9 @@ void AddAudit(CLI::App* app, const Globals& g, Args& a, Action* selected,
                   "Bundle file (written as FILE.part, renamed when complete)")
       ->required();
   exp->add_option("--from", a.first_seq, "First entry to export (default 0)");
+  exp->add_option("--org", a.org,
+                  "Only this organisation's entries (required for an "
+                  "organisation's auditor)");
   exp->add_flag("--fresh", a.fresh,
                 "Sign a checkpoint of the current tree head first (else the "
                 "newest)");

@@ -400,6 +400,15 @@ class World {
   const std::string& token(Caller c) const { return tokens_[c]; }
   const std::string& principal(Caller c) const { return principals_[c]; }
   uint64_t AuditSize() const { return server_->audit_log()->size(); }
+  // The newest audit entry of organisation `org` (0 when there is none).
+  uint64_t NewestSeqOf(const std::string& org) const {
+    auto* log = server_->audit_log();
+    for (uint64_t seq = log->size(); seq-- > 0;) {
+      auto e = log->Get(seq);
+      if (e.ok() && e->organization_id() == org) return seq;
+    }
+    return 0;
+  }
   // The newest entry of the server's audit log.
   audit::Entry LastAuditEntry() const {
     auto* log = server_->audit_log();
@@ -657,11 +666,12 @@ CallFn DownloadOf(World* w, std::string id) {
 }
 
 // ExportAudit from the start, draining the stream.
-CallFn ExportAuditCall(World* w) {
-  return [w](const std::string& token) {
+CallFn ExportAuditCall(World* w, const std::string& org = "") {
+  return [w, org](const std::string& token) {
     grpc::ClientContext ctx;
     if (!token.empty()) ctx.AddMetadata("authorization", StrCat("Bearer ", token));
     v1::ExportAuditRequest req;
+    req.set_organization_id(org);
     auto reader = w->stub()->ExportAudit(&ctx, req);
     v1::AuditBundle part;
     while (reader->Read(&part)) {
@@ -1812,7 +1822,20 @@ std::vector<Row> BuildTable(World* w) {
         req.set_fresh(true);
         return req;
       }));
-  add("GetInclusionProof", "global",                  "O P P P P P P O O P",
+  auto proof_of = [w](std::string org) {
+    return [w, org] {
+      v1::GetInclusionProofRequest req;
+      req.set_seq(w->NewestSeqOf(org));
+      req.set_tree_size(w->AuditSize());
+      return req;
+    };
+  };
+  add("GetInclusionProof", "own_org",                 "O P P P P P P O O P",
+      Unary(w, &Stub::GetInclusionProof, proof_of(x.org_a)));
+  add("GetInclusionProof", "other_org",               "O P P P P P P N N P",
+      Unary(w, &Stub::GetInclusionProof, proof_of(x.org_b)), "seq");
+  // Entry 0 belongs to no organisation.
+  add("GetInclusionProof", "global",                  "O P P P P P P N N P",
       Unary(w, &Stub::GetInclusionProof, [w] {
         v1::GetInclusionProofRequest req;
         req.set_seq(0);
@@ -1862,8 +1885,12 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::GetAccessReport, access_report(x.cb)));
   add("GetAccessReport", "nonexistent",               "P P P P P P P P N P",
       Unary(w, &Stub::GetAccessReport, access_report(kNoClient)));
-  add("ExportAudit", "global",                        "O P P P P P P O O P",
-      ExportAuditCall(w));
+  add("ExportAudit", "global",                        "O P P P P P P I I P",
+      ExportAuditCall(w), "organization_id");
+  add("ExportAudit", "own_org",                       "O P P P P P P O O P",
+      ExportAuditCall(w, x.org_a));
+  add("ExportAudit", "other_org",                     "O P P P P P P N N P",
+      ExportAuditCall(w, x.org_b), "organization_id");
   add("GetAuditPublicKeys", "global",                 "O P P P P P P O O P",
       Unary(w, &Stub::GetAuditPublicKeys, [] { return v1::GetAuditPublicKeysRequest(); }));
   add("RotateAuditSigningKey", "global",              "O P P P P P P P P P",

@@ -10,7 +10,10 @@
 #include <vector>
 
 #include "hoidla/v1/vault.grpc.pb.h"
+#include "hoidla/storage/v1/records.pb.h"
+#include "keys/signed_note.h"
 #include "tests/integration/world.h"
+#include "vault/audit/bundle.h"
 #include "vault/common/strings.h"
 
 namespace hoidla {
@@ -46,6 +49,31 @@ class SideDoors : public testing::World {
     pv->mutable_valid_until()->set_seconds(now_s + 86400);
     return Must(&Stub::RecordConsent, token, rc);
   }
+
+  // ExportAudit as `who`; the parts concatenated, and the call's status.
+  grpc::Status Export(const Credential& who, const std::string& org, v1::AuditBundle* bundle) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", StrCat("Bearer ", who.token));
+    v1::ExportAuditRequest req;
+    req.set_organization_id(org);
+    req.set_fresh_checkpoint(true);
+    auto reader = stub_->ExportAudit(&ctx, req);
+    std::string bytes;
+    v1::AuditBundle part;
+    while (reader->Read(&part)) bytes += part.SerializeAsString();
+    grpc::Status s = reader->Finish();
+    EXPECT_TRUE(bundle->ParseFromString(bytes));
+    return s;
+  }
+  // The newest entry of organisation `org` (as the administrator lists it).
+  uint64_t NewestSeqOf(const std::string& org) {
+    v1::ListAuditEntriesRequest req;
+    req.set_organization_id(org);
+    req.set_page_size(1);
+    auto out = Must(&Stub::ListAuditEntries, admin_, req);
+    EXPECT_EQ(out.entries_size(), 1);
+    return out.entries_size() == 1 ? out.entries(0).seq() : 0;
+  }
 };
 
 // Found: ListConsents checked the client, not each consent's project; a
@@ -74,6 +102,67 @@ TEST_F(SideDoors, ListingConsentsShowsOnlyThoseTheCallerMayReadById) {
   auto p1 = Must(&Stub::ListConsents, roles_["case_worker"].token, list);
   ASSERT_EQ(p1.consents_size(), 1);
   EXPECT_EQ(p1.consents(0).id(), consent);
+}
+
+// Found: ExportAudit and GetInclusionProof accepted any organisation's
+// auditor; an auditor of one organisation received another's entries.
+TEST_F(SideDoors, AnAuditorExportsOnlyTheirOrganisationsEntries) {
+  v1::AuditBundle bundle;
+  grpc::Status s = Export(roles_["auditor"], "", &bundle);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_TRUE(s.error_message().starts_with("organization_id: ")) << s.error_message();
+  s = Export(roles_["auditor"], org_b_, &bundle);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << s.error_message();
+  EXPECT_EQ(s.error_message(), "organization_id: not found");
+  EXPECT_EQ(bundle.entries_size(), 0);
+
+  s = Export(roles_["auditor"], org_a_, &bundle);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(bundle.organization_id(), org_a_);
+  ASSERT_GT(bundle.entries_size(), 10);
+  for (const auto& item : bundle.entries()) {
+    storage::v1::AuditEntry e;
+    ASSERT_TRUE(e.ParseFromString(item.entry()));
+    EXPECT_EQ(e.organization_id(), org_a_) << e.seq();
+    EXPECT_EQ(e.salt().size(), 16u);
+  }
+  auto keys = Must(&Stub::GetAuditPublicKeys, admin_, v1::GetAuditPublicKeysRequest());
+  auto verifier = keys::ParseVerifierKey(keys.verifier_keys(0));
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  auto report = audit::VerifyBundle(bundle, *verifier);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->verified, static_cast<uint64_t>(bundle.entries_size()));
+  // An entry of B slipped into A's bundle is caught.
+  v1::AuditBundle whole;
+  ASSERT_TRUE(Export({admin_, ""}, "", &whole).ok());
+  const uint64_t b_seq = NewestSeqOf(org_b_);
+  ASSERT_LT(b_seq, whole.entries_size());
+  v1::AuditBundle tampered = bundle;
+  *tampered.add_entries() = whole.entries(static_cast<int>(b_seq));
+  auto bad = audit::VerifyBundle(tampered, *verifier);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(SideDoors, AnAuditorGetsNoProofOfAnotherOrganisationsEntry) {
+  const uint64_t b_seq = NewestSeqOf(org_b_);
+  const uint64_t a_seq = NewestSeqOf(org_a_);
+  v1::Checkpoint cp;
+  v1::GetCheckpointRequest gc;
+  gc.set_fresh(true);
+  cp = Must(&Stub::GetCheckpoint, admin_, gc);
+  v1::GetInclusionProofRequest req;
+  req.set_tree_size(cp.tree_size());
+  req.set_seq(b_seq);
+  v1::InclusionProof proof;
+  grpc::Status s = Call(&Stub::GetInclusionProof, roles_["auditor"], req, &proof);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << s.error_message();
+  EXPECT_EQ(s.error_message(), "seq: not found");
+  EXPECT_TRUE(proof.entry().empty());
+  req.set_seq(a_seq);
+  proof = Must(&Stub::GetInclusionProof, roles_["auditor"].token, req);
+  storage::v1::AuditEntry e;
+  ASSERT_TRUE(e.ParseFromString(proof.entry()));
+  EXPECT_EQ(e.organization_id(), org_a_);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "vault/audit/audit_log.h"
 
+#include "keys/crypto.h"
 #include "vault/common/coding.h"
 #include "vault/common/status_macros.h"
 
@@ -89,6 +90,7 @@ absl::StatusOr<uint64_t> AuditLog::Commit(Entry entry, storage::WriteBatch effec
     x->seq = tree.size();
     x->entry->set_seq(x->seq);
     x->entry->set_time_micros(now);
+    x->entry->set_salt(keys::RandomString(16));
     std::string leaf = x->entry->SerializeAsString();
     // The perfect subtrees this leaf completes, as the frontier merges them
     // (the frontier's last element has size lowbit(old size)).

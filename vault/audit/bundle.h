@@ -33,7 +33,10 @@ struct BundleReport {
 // "entry 41: altered or inserted", "entry 40: missing", "entry 12: out of
 // order (holds entry 15)", "entries from 977: missing (tail cut)",
 // "checkpoint: signature does not verify". INVALID_ARGUMENT when the bundle
-// is not a bundle of this format.
+// is not a bundle of this format. An organisation's bundle (organization_id
+// set) holds only that organisation's entries: each is checked at its own
+// seq, in increasing order and of that organisation ("entry 41: of another
+// organisation (inserted)"); an entry left out cannot be detected.
 absl::StatusOr<BundleReport> VerifyBundle(const ::hoidla::v1::AuditBundle& bundle,
                                           const keys::NoteVerifier& verifier);
 

@@ -35,6 +35,22 @@ absl::StatusOr<v1::Checkpoint> AuditAccess::GetCheckpoint(
   return out;
 }
 
+absl::Status AuditAccess::ReadableLogPart(const RequestContext& ctx,
+                                          const std::string& organization_id) const {
+  // The part of the log: the named organisation (an organisation role must
+  // name its own), or the whole log (deployment roles).
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(
+      policy_->Check(ctx, Action::kReadAuditIntegrity, {.organization_id = organization_id}),
+      "organization_id"));
+  if (organization_id.empty() &&
+      !policy_->Decide(ctx.principal, Action::kReadAuditIntegrity,
+                       {.organization_id = "", .object_id = "log"})
+           .allowed) {
+    return FieldError("organization_id", "required for an organisation's auditor");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::InclusionProof> AuditAccess::GetInclusionProof(
     const RequestContext& ctx, const v1::GetInclusionProofRequest& req) {
   if (req.tree_size() == 0 || req.tree_size() > log_->size()) {
@@ -42,15 +58,34 @@ absl::StatusOr<v1::InclusionProof> AuditAccess::GetInclusionProof(
   }
   if (req.seq() >= req.tree_size())
     return FieldError("seq", "must be below tree_size");
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadAuditIntegrity, {}));
+  // An entry's proof carries the entry: its organisation's auditors (and
+  // deployment roles) only. Another organisation's entry is NOT_FOUND, as
+  // for a seq beyond the log.
+  auto entry = log_->Get(req.seq());
+  const bool whole_log =
+      policy_->Decide(ctx.principal, Action::kReadAuditIntegrity,
+                      {.organization_id = "", .object_id = "log"})
+          .allowed;
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(
+      policy_->Check(ctx, Action::kReadAuditIntegrity,
+                     {.organization_id = whole_log || !entry.ok() ? std::string()
+                                                                 : entry->organization_id(),
+                      .object_id = StrCat("seq/", req.seq())}),
+      "seq"));
+  if (!whole_log && (!entry.ok() || entry->organization_id().empty())) {
+    // An organisation role reaches only entries of an organisation.
+    if (!entry.ok() && entry.status().code() != absl::StatusCode::kNotFound)
+      return entry.status();
+    return absl::NotFoundError("seq: not found");
+  }
+  HOIDLA_RETURN_IF_ERROR(entry.status());
   HOIDLA_ASSIGN_OR_RETURN(
       auto hashes,
       audit::InclusionProof(log_->leaves(), req.seq(), req.tree_size()));
-  HOIDLA_ASSIGN_OR_RETURN(audit::Entry entry, log_->Get(req.seq()));
   v1::InclusionProof out;
   out.set_seq(req.seq());
   out.set_tree_size(req.tree_size());
-  out.set_entry(entry.SerializeAsString());
+  out.set_entry(entry->SerializeAsString());
   for (auto& h : hashes) out.add_hashes(std::move(h));
   return out;
 }
@@ -300,7 +335,11 @@ absl::StatusOr<v1::AuditPublicKeys> AuditAccess::GetPublicKeys(
 absl::Status AuditAccess::ExportAudit(
     const RequestContext& ctx, const v1::ExportAuditRequest& req,
     const std::function<absl::Status(const v1::AuditBundle&)>& emit) {
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadAuditIntegrity, {}));
+  if (!req.organization_id().empty()) {
+    HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization,
+                                      "organization_id"));
+  }
+  HOIDLA_RETURN_IF_ERROR(ReadableLogPart(ctx, req.organization_id()));
   HOIDLA_ASSIGN_OR_RETURN(std::string note, req.fresh_checkpoint()
                                                 ? checkpoints_->Sign()
                                                 : checkpoints_->Latest());
@@ -319,10 +358,16 @@ absl::Status AuditAccess::ExportAudit(
   part.set_checkpoint(note);
   part.set_tree_size(head.size);
   part.set_first_seq(req.first_seq());
+  part.set_organization_id(req.organization_id());
   for (uint64_t seq = req.first_seq(); seq < head.size; ++seq) {
     auto raw = log_->RawEntry(seq);
     if (raw.status().code() == absl::StatusCode::kNotFound) continue;
     HOIDLA_RETURN_IF_ERROR(raw.status());
+    if (!req.organization_id().empty()) {
+      audit::Entry e;
+      if (!e.ParseFromString(*raw)) return absl::DataLossError("audit entry: unreadable");
+      if (e.organization_id() != req.organization_id()) continue;
+    }
     auto* item = part.add_entries();
     item->set_entry(std::move(*raw));
     auto proof = audit::InclusionProof(log_->leaves(), seq, head.size);

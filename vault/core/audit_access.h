@@ -73,6 +73,13 @@ class AuditAccess {
 
  private:
   absl::StatusOr<::hoidla::v1::AuditPublicKeys> PublicKeys();
+  // OK when the caller may read the audit log's part `organization_id`
+  // (empty: the whole log, deployment roles only). PERMISSION_DENIED without
+  // an audit role; NOT_FOUND "organization_id" for another organisation;
+  // INVALID_ARGUMENT "organization_id" when an organisation's auditor names
+  // none.
+  absl::Status ReadableLogPart(const RequestContext& ctx,
+                               const std::string& organization_id) const;
   // Visits committed entries below `before`, newest first: those of
   // `client_id` (else of `actor`) through their index, or every entry when
   // both are empty, until `visit` returns false. Returns where to continue
