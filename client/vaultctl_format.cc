@@ -475,6 +475,7 @@ void PrintProject(const hoidla::v1::Project& project, std::ostream& out) {
   OptionalLine(out, "description", project.description());
   if (project.case_visibility() != hoidla::v1::CASE_VISIBILITY_UNSPECIFIED)
     Line(out, "case_visibility", CaseVisibilityName(project.case_visibility()));
+  if (project.accepts_concern_reports()) Line(out, "accepts_concern_reports", "true");
   CreatedLines(out, project.created_at(), project.created_by());
 }
 

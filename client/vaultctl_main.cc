@@ -204,6 +204,7 @@ struct Args {
   std::string worker;
   std::string case_visibility;
   bool fresh = false;
+  bool accepts_reports = false;
   uint64_t first_seq = 0;
   std::string public_key;
   std::string state;
@@ -1278,6 +1279,7 @@ void AddProject(CLI::App* app, const Globals& g, Args& a, Action* selected) {
              req.mutable_project()->set_description(a.description);
              req.mutable_project()->set_case_visibility(
                  ParseCaseVisibility(a.case_visibility));
+             req.mutable_project()->set_accepts_concern_reports(a.accepts_reports);
              return Show(g, vc.CreateProject(req), &PrintProject);
            });
   create->add_option("--org", a.org, "Organisation id (org_...)")->required();
@@ -1289,6 +1291,9 @@ void AddProject(CLI::App* app, const Globals& g, Args& a, Action* selected) {
                    "assigned to them) or whole_project (default: the "
                    "server's, assigned)")
       ->check(CLI::IsMember({"assigned", "assigned_cases", "whole_project"}));
+  create->add_flag("--accepts-reports", a.accepts_reports,
+                   "The project is an intake: partner agencies may report "
+                   "concerns to it");
 
   CLI::App* get = Leaf(project, "get", "Show a project", selected,
                        [&g, &a](const VaultClient& vc) {

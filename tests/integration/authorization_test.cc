@@ -436,6 +436,7 @@ class World {
     req.mutable_project()->set_organization_id(org);
     req.mutable_project()->set_name(std::string(name));
     req.mutable_project()->set_case_visibility(visibility);
+    req.mutable_project()->set_accepts_concern_reports(true);
     return Must(stub(), &Stub::CreateProject, admin(), req, name).id();
   }
 

@@ -103,6 +103,7 @@ class Records : public ::testing::Test {
     v1::CreateProjectRequest preq;
     preq.mutable_project()->set_organization_id(org_);
     preq.mutable_project()->set_name("Juhtumikorraldus");
+    preq.mutable_project()->set_accepts_concern_reports(true);
     project_ = Must(admin_->CreateProject(preq)).id();
     head_id_ = Person(v1::PRINCIPAL_KIND_STAFF, org_, "head_of_organization", "");
     cw_id_ = Person(v1::PRINCIPAL_KIND_STAFF, org_, "case_worker", project_);

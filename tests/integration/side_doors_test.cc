@@ -165,5 +165,142 @@ TEST_F(SideDoors, AnAuditorGetsNoProofOfAnotherOrganisationsEntry) {
   EXPECT_EQ(e.organization_id(), org_a_);
 }
 
+
+namespace {
+v1::CreateClientRequest ClientIn(const std::string& org, const std::string& project,
+                                 const std::string& code) {
+  v1::CreateClientRequest cc;
+  cc.mutable_client()->set_organization_id(org);
+  cc.mutable_client()->add_project_ids(project);
+  cc.mutable_client()->set_given_name("Mari");
+  cc.mutable_client()->set_family_name("Maasikas");
+  cc.mutable_client()->set_personal_code(code);
+  return cc;
+}
+}  // namespace
+
+// Found: FindClientByPersonalCode answered "not found" for a client of a
+// project the caller cannot see and "key not found" for an unknown code.
+TEST_F(SideDoors, FindingAClientOfAnotherProjectAnswersAsForNobody) {
+  v1::FindClientByPersonalCodeRequest req;
+  req.set_organization_id(org_a_);
+  req.set_personal_code(code_c_);  // a client of P1 only
+  v1::Client c;
+  grpc::Status hidden = Call(&Stub::FindClientByPersonalCode, roles_["case_worker_p2"], req, &c);
+  req.set_personal_code(PersonalCode(99));  // nobody's
+  grpc::Status nobody = Call(&Stub::FindClientByPersonalCode, roles_["case_worker_p2"], req, &c);
+  EXPECT_EQ(hidden.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(hidden.error_code(), nobody.error_code());
+  EXPECT_EQ(hidden.error_message(), nobody.error_message());
+  EXPECT_EQ(nobody.error_message(), "personal_code: not found");
+  EXPECT_EQ(hidden.error_details(), nobody.error_details());
+  req.set_personal_code(code_c_);
+  EXPECT_EQ(Must(&Stub::FindClientByPersonalCode, roles_["case_worker"].token, req).id(),
+            client_c_);
+}
+
+// Found: CreateClient answered ALREADY_EXISTS for a personal code of a
+// client of a project the caller cannot see.
+TEST_F(SideDoors, RegisteringAClientOfAnotherProjectJoinsThemWithoutTellingSo) {
+  v1::Client joined;
+  grpc::Status s = Call(&Stub::CreateClient, roles_["case_worker_p2"],
+                        ClientIn(org_a_, p2_, code_c_), &joined);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  v1::Client fresh;
+  s = Call(&Stub::CreateClient, roles_["case_worker_p2"], ClientIn(org_a_, p2_, PersonalCode(98)),
+           &fresh);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  // The same shape: only the caller's project is named.
+  EXPECT_EQ(joined.project_ids_size(), 1);
+  EXPECT_EQ(joined.project_ids(0), p2_);
+  EXPECT_EQ(fresh.project_ids_size(), 1);
+  // One record per person: the joined client is C, and P1's case stays
+  // out of the P2 worker's reach.
+  EXPECT_EQ(joined.id(), client_c_);
+  v1::GetCaseRequest gc;
+  gc.set_id(case_c_);
+  v1::Case k;
+  EXPECT_EQ(Call(&Stub::GetCase, roles_["case_worker_p2"], gc, &k).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::GetClientRequest get;
+  get.set_id(client_c_);
+  auto seen = Must(&Stub::GetClient, roles_["case_worker_p2"].token, get);
+  ASSERT_EQ(seen.project_ids_size(), 1);
+  EXPECT_EQ(seen.project_ids(0), p2_);
+  EXPECT_EQ(Must(&Stub::GetClient, roles_["head"].token, get).project_ids_size(), 2);
+  // Whoever may see the client is told it exists.
+  s = Call(&Stub::CreateClient, roles_["case_worker"], ClientIn(org_a_, p1_, code_c_), &fresh);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS) << s.error_message();
+  EXPECT_TRUE(s.error_message().starts_with("client.personal_code: ")) << s.error_message();
+}
+
+// Found: a partner's report attached an existing client to any project of
+// any organisation; now only intake projects take reports.
+TEST_F(SideDoors, AReportToAProjectThatIsNoIntakeAnswersAsForNoProject) {
+  v1::CreateProjectRequest cp;
+  cp.mutable_project()->set_organization_id(org_a_);
+  cp.mutable_project()->set_name("special care");
+  const std::string closed = Must(&Stub::CreateProject, admin_, cp).id();
+  auto report = [&](const std::string& project) {
+    v1::ReportConcernRequest rep;
+    rep.set_organization_id(org_a_);
+    rep.set_project_id(project);
+    rep.set_given_name("Mari");
+    rep.set_family_name("Maasikas");
+    rep.set_personal_code(code_c_);
+    rep.set_concern("concern");
+    v1::ReportConcernResponse out;
+    return Call(&Stub::ReportConcern, roles_["partner"], rep, &out);
+  };
+  grpc::Status not_intake = report(closed);
+  grpc::Status none = report("prj_00000000000000000000000000");
+  EXPECT_EQ(not_intake.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(not_intake.error_message(), none.error_message());
+  v1::GetClientRequest get;
+  get.set_id(client_c_);
+  EXPECT_EQ(Must(&Stub::GetClient, roles_["head"].token, get).project_ids_size(), 1);
+}
+
+// Found: the client's and the case's created_by held the protected
+// reporter's account id, and a later call of that account named them in the
+// client's access report.
+TEST_F(SideDoors, AProtectedReporterIsWithheldEverywhereTheClientLooks) {
+  v1::ReportConcernRequest rep;
+  rep.set_organization_id(org_a_);
+  rep.set_project_id(p1_);
+  rep.set_given_name("Jaan");
+  rep.set_family_name("Jõgi");
+  rep.set_personal_code(PersonalCode(97));
+  rep.set_concern("children alone at home");
+  const std::string kase = Must(&Stub::ReportConcern, roles_["partner"].token, rep).report_id();
+  v1::GetCaseRequest gc;
+  gc.set_id(kase);
+  auto opened = Must(&Stub::GetCase, roles_["head"].token, gc);
+  EXPECT_EQ(opened.created_by(), "");
+  v1::GetClientRequest get;
+  get.set_id(opened.client_id());
+  EXPECT_EQ(Must(&Stub::GetClient, roles_["head"].token, get).created_by(), "");
+  // The reporter tries to read the case: refused, and logged about the
+  // client.
+  v1::Case k;
+  EXPECT_EQ(Call(&Stub::GetCase, roles_["partner"], gc, &k).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetAccessReportRequest ar;
+  ar.set_client_id(opened.client_id());
+  ar.set_page_size(100);
+  auto report = Must(&Stub::GetAccessReport, roles_["dpo"].token, ar);
+  int withheld = 0;
+  for (const auto& e : report.entries()) {
+    EXPECT_NE(e.actor().principal_id(), partner_id_) << e.method();
+    EXPECT_NE(e.actor().organization_id(), org_b_) << e.method();
+    withheld += e.actor().withheld();
+  }
+  EXPECT_GE(withheld, 2);
+  v1::ExportSubjectDataRequest ex;
+  ex.set_client_id(opened.client_id());
+  auto exported = Must(&Stub::ExportSubjectData, roles_["dpo"].token, ex);
+  EXPECT_EQ(exported.DebugString().find(partner_id_), std::string::npos);
+}
+
 }  // namespace
 }  // namespace hoidla

@@ -126,6 +126,9 @@ class World : public ::testing::Test {
     v1::CreateProjectRequest req;
     req.mutable_project()->set_organization_id(org);
     req.mutable_project()->set_name(StrCat("project ", projects_.size()));
+    // Every project of the world is an intake (partners' reports are
+    // explored).
+    req.mutable_project()->set_accepts_concern_reports(true);
     std::string id = Must(&Stub::CreateProject, admin_, req).id();
     projects_[id] = org;
     return id;

@@ -249,6 +249,17 @@ absl::StatusOr<uint64_t> AuditAccess::ReportEntries(
     return it->second;
   };
 
+  // The reporters of concerns about the client: withheld in every entry,
+  // not only their report's (a later call of theirs would name them).
+  HOIDLA_ASSIGN_OR_RETURN(std::vector<std::string> protected_actors,
+                          registry_->ProtectedActorsOf(client_id));
+  auto is_protected = [&](const audit::Entry& e) {
+    if (e.actor_protected()) return true;
+    for (const auto& id : protected_actors) {
+      if (e.actor() == id || e.acting_through() == id) return true;
+    }
+    return false;
+  };
   HOIDLA_ASSIGN_OR_RETURN(
       uint64_t next,
       WalkNewestFirst(client_id, {}, before, [&](const audit::Entry& e) {
@@ -260,7 +271,7 @@ absl::StatusOr<uint64_t> AuditAccess::ReportEntries(
         r->set_seq(e.seq());
         *r->mutable_time() = ToTimestamp(e.time_micros());
         auto* who = r->mutable_actor();
-        if (e.actor_protected()) {
+        if (is_protected(e)) {
           who->set_withheld(true);
         } else if (actor) {
           who->set_principal_id(actor->id);

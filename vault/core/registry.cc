@@ -44,6 +44,7 @@ v1::Project ToApi(const rec::ProjectRecord& r) {
   p.set_case_visibility(r.case_visibility() == v1::CASE_VISIBILITY_WHOLE_PROJECT
                             ? v1::CASE_VISIBILITY_WHOLE_PROJECT
                             : v1::CASE_VISIBILITY_ASSIGNED_CASES);
+  p.set_accepts_concern_reports(r.accepts_concern_reports());
   return p;
 }
 
@@ -311,6 +312,7 @@ absl::StatusOr<v1::Project> Registry::CreateProject(const RequestContext& ctx,
   r.set_case_visibility(p.case_visibility() == v1::CASE_VISIBILITY_WHOLE_PROJECT
                             ? v1::CASE_VISIBILITY_WHOLE_PROJECT
                             : v1::CASE_VISIBILITY_ASSIGNED_CASES);
+  r.set_accepts_concern_reports(p.accepts_concern_reports());
   r.set_created_at_micros(clock_->NowMicros());
   r.set_created_by(ctx.principal.id);
   storage::WriteBatch batch;
@@ -517,22 +519,60 @@ absl::StatusOr<v1::Client> Registry::CreateClient(const RequestContext& ctx,
 
   storage::WriteBatch batch;
   auto kek_guard = keyring_->HoldKeks();  // until the batch is committed
-  HOIDLA_RETURN_IF_ERROR(PutNewClient(r, &batch));
   std::unique_lock<std::mutex> lock(personal_code_mu_, std::defer_lock);
   if (!r.personal_code().empty()) {
     std::string bkey = BlindIndexKey(*keyring_, r.organization_id(), r.personal_code());
     lock.lock();
     auto existing = store_->Get(Space::kIndex, bkey);
     if (existing.ok()) {
-      return absl::AlreadyExistsError(
-          "client.personal_code: the organisation already has a client with this code");
+      HOIDLA_ASSIGN_OR_RETURN(rec::ClientRecord known, LoadClient(*existing));
+      if (policy_->Decide(ctx.principal, Action::kReadClient, ClientTarget(known)).allowed) {
+        return absl::AlreadyExistsError(
+            "client.personal_code: the organisation already has a client with this code");
+      }
+      // A client of projects the caller cannot see: the person joins the
+      // named projects, and the caller learns nothing of the others.
+      JoinProjects(c.project_ids(), &known, &batch);
+      HOIDLA_RETURN_IF_ERROR(records_.Put(kCli, known.id(), known.id(), known, &batch));
+      audit::NoteTarget(ctx.audit, known.id(), "", "");
+      HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
+      return ClientView(ctx.principal, known);
     }
     if (existing.status().code() != absl::StatusCode::kNotFound) return existing.status();
     batch.Put(Space::kIndex, bkey, r.id());
   }
+  HOIDLA_RETURN_IF_ERROR(PutNewClient(r, &batch));
   audit::NoteTarget(ctx.audit, r.id(), "", "");
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
-  return ClientToApi(r);
+  return ClientView(ctx.principal, r);
+}
+
+void Registry::JoinProjects(const google::protobuf::RepeatedPtrField<std::string>& projects,
+                            rec::ClientRecord* client, storage::WriteBatch* batch) const {
+  for (const auto& p : projects) {
+    bool in = false;
+    for (const auto& have : client->project_ids()) in |= have == p;
+    if (in) continue;
+    client->add_project_ids(p);
+    batch->Put(Space::kIndex, IndexKey("cli-by-prj", p, client->id()), "");
+  }
+  PutLocation(client->id(), ClientTarget(*client), batch);
+}
+
+absl::StatusOr<v1::Client> Registry::ClientView(const Principal& caller,
+                                                const rec::ClientRecord& r) const {
+  HOIDLA_ASSIGN_OR_RETURN(v1::Client c, ClientToApi(r));
+  c.clear_project_ids();
+  for (const auto& p : r.project_ids()) {
+    if (policy_->Decide(caller, Action::kReadClient,
+                        {.organization_id = r.organization_id(),
+                         .project_id = p,
+                         .client_id = r.id()})
+            .allowed) {
+      c.add_project_ids(p);
+    }
+  }
+  return c;
 }
 
 rec::ClientRecord Registry::NewClientRecord(std::string_view org, std::string_view given,
@@ -601,8 +641,11 @@ absl::StatusOr<v1::ReportConcernResponse> Registry::ReportConcern(
   // The reporter is protected: the entry says so before anything else.
   if (ctx.audit != nullptr) ctx.audit->entry.set_actor_protected(true);
   auto project = LoadProject(req.project_id());
+  // Reports go only to the intakes the organisation chose; any other
+  // project answers as one that does not exist.
   if (project.status().code() == absl::StatusCode::kNotFound ||
-      (project.ok() && project->organization_id() != req.organization_id())) {
+      (project.ok() && (project->organization_id() != req.organization_id() ||
+                        !project->accepts_concern_reports()))) {
     return absl::NotFoundError("project_id: not found in the organisation");
   }
   HOIDLA_RETURN_IF_ERROR(project.status());
@@ -629,14 +672,16 @@ absl::StatusOr<v1::ReportConcernResponse> Registry::ReportConcern(
     bool in_project = false;
     for (const auto& p : client.project_ids()) in_project |= p == req.project_id();
     if (!in_project) {
-      client.add_project_ids(req.project_id());
+      google::protobuf::RepeatedPtrField<std::string> intake;
+      intake.Add(std::string(req.project_id()));
+      JoinProjects(intake, &client, &batch);
       HOIDLA_RETURN_IF_ERROR(records_.Put(kCli, client.id(), client.id(), client, &batch));
-      batch.Put(Space::kIndex, IndexKey("cli-by-prj", req.project_id(), client.id()), "");
-      PutLocation(client.id(), ClientTarget(client), &batch);
     }
   } else {
+    // created_by stays empty: the reporter's account is never an id in
+    // what the client sees.
     client = NewClientRecord(org.id(), req.given_name(), req.family_name(), req.personal_code(),
-                             req.no_personal_code_reason(), birth, ctx.principal.id);
+                             req.no_personal_code_reason(), birth, "");
     client.add_project_ids(req.project_id());
     HOIDLA_RETURN_IF_ERROR(PutNewClient(client, &batch));
     if (!req.personal_code().empty()) {
@@ -652,7 +697,7 @@ absl::StatusOr<v1::ReportConcernResponse> Registry::ReportConcern(
   r.set_title(req.concern());
   r.set_status(v1::CASE_STATUS_OPEN);
   r.set_created_at_micros(clock_->NowMicros());
-  r.set_created_by(ctx.principal.id);
+  r.set_reporter_principal_id(ctx.principal.id);
   r.set_origin(v1::CASE_ORIGIN_THIRD_PARTY_REPORT);
   r.set_reporter_name(StrCat(ctx.principal.display_name, " (",
                              reporter_org.ok() ? reporter_org->name() : "partner agency", ")"));
@@ -677,7 +722,7 @@ absl::StatusOr<v1::Client> Registry::GetClient(const RequestContext& ctx,
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadClient, target,
                                         absl::StatusCode::kNotFound));
   if (!r.ok()) return r.status();
-  return ClientToApi(*r);
+  return ClientView(ctx.principal, *r);
 }
 
 absl::StatusOr<std::vector<std::string>> Registry::ClientsWithPersonalCode(
@@ -716,6 +761,21 @@ absl::StatusOr<std::vector<v1::Case>> Registry::CasesOfClient(
   return out;
 }
 
+absl::StatusOr<std::vector<std::string>> Registry::ProtectedActorsOf(
+    std::string_view client_id) const {
+  std::vector<std::string> ids;
+  const std::string prefix = IndexPrefix("cas-by-cli", client_id);
+  auto it = store_->Scan(Space::kIndex, prefix);
+  for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  std::vector<std::string> out;
+  for (const auto& id : ids) {
+    HOIDLA_ASSIGN_OR_RETURN(rec::CaseRecord r, LoadCase(id));
+    if (!r.reporter_principal_id().empty()) out.push_back(r.reporter_principal_id());
+  }
+  return out;
+}
+
 absl::StatusOr<v1::Client> Registry::FindClientByPersonalCode(
     const RequestContext& ctx, const v1::FindClientByPersonalCodeRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
@@ -723,16 +783,22 @@ absl::StatusOr<v1::Client> Registry::FindClientByPersonalCode(
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kFindClient,
                                         {.organization_id = req.organization_id()},
                                         absl::StatusCode::kNotFound));
+  // None, and one the caller may not see: the same answer.
+  const absl::Status none = absl::NotFoundError("personal_code: not found");
   auto id = store_->Get(Space::kIndex,
                         BlindIndexKey(*keyring_, req.organization_id(), req.personal_code()));
-  if (!id.ok()) return id.status();
-  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadClient(*id));
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadClient, ClientTarget(r),
-                                        absl::StatusCode::kNotFound));
-  if (r.personal_code() != req.personal_code()) {
+  if (id.status().code() == absl::StatusCode::kNotFound) return none;
+  HOIDLA_RETURN_IF_ERROR(id.status());
+  auto r = LoadClient(*id);
+  Target target = r.ok() ? ClientTarget(*r) : LocationOf(*id);
+  if (!policy_->Check(ctx, Action::kReadClient, target, absl::StatusCode::kNotFound).ok()) {
+    return none;
+  }
+  HOIDLA_RETURN_IF_ERROR(r.status());
+  if (r->personal_code() != req.personal_code()) {
     return absl::DataLossError("blind index points at the wrong client");
   }
-  return ClientToApi(r);
+  return ClientView(ctx.principal, *r);
 }
 
 absl::StatusOr<v1::ListClientsResponse> Registry::ListClients(const RequestContext& ctx,
@@ -779,7 +845,7 @@ absl::StatusOr<v1::ListClientsResponse> Registry::ListClients(const RequestConte
                          std::string::npos) {
                    return false;
                  }
-                 HOIDLA_ASSIGN_OR_RETURN(*out.add_clients(), ClientToApi(r));
+                 HOIDLA_ASSIGN_OR_RETURN(*out.add_clients(), ClientView(ctx.principal, r));
                  return true;
                }));
   out.set_next_page_token(next);

@@ -119,6 +119,13 @@ class Registry {
   // client): the client as the API shows it, and every case of the client
   // (closed ones included) with the reporter of a concern withheld.
   absl::StatusOr<v1::Client> ClientToApi(const rec::ClientRecord& r) const;
+  // The client as `caller` sees it: ClientToApi with only the projects the
+  // caller may read the client in.
+  absl::StatusOr<v1::Client> ClientView(const Principal& caller,
+                                        const rec::ClientRecord& r) const;
+  // The principals who reported a concern about the client (protected
+  // reporters): the access report withholds them in every entry.
+  absl::StatusOr<std::vector<std::string>> ProtectedActorsOf(std::string_view client_id) const;
   absl::StatusOr<std::vector<v1::Case>> CasesOfClient(std::string_view client_id) const;
 
   // Where an object sits (organisation, projects, client, case, assignee):
@@ -146,6 +153,10 @@ class Registry {
   // Adds a new client's subject key, record and indexes to `batch` (not its
   // blind index, which needs personal_code_mu_).
   absl::Status PutNewClient(const rec::ClientRecord& r, storage::WriteBatch* batch);
+  // Adds `projects` the client is not in yet to `client` with their index
+  // entries and location; the caller puts the client record itself.
+  void JoinProjects(const google::protobuf::RepeatedPtrField<std::string>& projects,
+                    rec::ClientRecord* client, storage::WriteBatch* batch) const;
   // A new client record (id, names, code or the reason for none, birth date,
   // creation stamp); the caller adds its projects.
   rec::ClientRecord NewClientRecord(std::string_view org, std::string_view given,
