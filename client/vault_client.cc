@@ -657,7 +657,17 @@ absl::StatusOr<hoidla::v1::AccessReport> VaultClient::GetAccessReport(
 
 absl::StatusOr<hoidla::v1::SubjectDataExport> VaultClient::ExportSubjectData(
     const hoidla::v1::ExportSubjectDataRequest& request) const {
-  return CallUnary(&Stub::ExportSubjectData, request);
+  grpc::ClientContext context;
+  PrepareContext(&context, /*unary=*/false);
+  std::unique_ptr<grpc::ClientReaderInterface<hoidla::v1::SubjectDataExport>> reader =
+      stub_->ExportSubjectData(&context, request);
+  // The parts concatenated are the export: merging appends their lists.
+  hoidla::v1::SubjectDataExport out;
+  hoidla::v1::SubjectDataExport part;
+  while (reader->Read(&part)) out.MergeFrom(part);
+  const grpc::Status status = reader->Finish();
+  if (!status.ok()) return ToAbslStatus(status);
+  return out;
 }
 
 absl::StatusOr<hoidla::v1::AuditPublicKeys> VaultClient::RotateAuditSigningKey(

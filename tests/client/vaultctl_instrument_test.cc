@@ -182,13 +182,22 @@ class FakeInstrumentVault final : public v1::Vault::Service {
 
   grpc::Status ExportSubjectData(grpc::ServerContext*,
                                  const v1::ExportSubjectDataRequest* request,
-                                 v1::SubjectDataExport* response) override {
+                                 grpc::ServerWriter<v1::SubjectDataExport>* writer) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_export_ = *request;
     if (request->client_id() != kClientId)
       return {grpc::StatusCode::NOT_FOUND, "client_id: not found"};
-    *response = Export();
+    // In two parts, as the vault streams it: the client first, then the
+    // lists; the client merges them.
+    v1::SubjectDataExport all = Export();
+    v1::SubjectDataExport head;
+    *head.mutable_exported_at() = all.exported_at();
+    *head.mutable_client() = all.client();
+    all.clear_exported_at();
+    all.clear_client();
+    writer->Write(head);
+    writer->Write(all);
     return grpc::Status::OK;
   }
 

@@ -45,6 +45,7 @@
 #include "keys/master.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
+#include "tests/integration/streams.h"
 #include "vault/common/ids.h"
 #include "vault/common/strings.h"
 #include "vault/service/config.h"
@@ -1876,10 +1877,18 @@ std::vector<Row> BuildTable(World* w) {
       return req;
     };
   };
+  auto export_call = [w, export_subject](std::string client) -> CallFn {
+    return [w, build = export_subject(client)](const std::string& token) {
+      grpc::ClientContext ctx;
+      if (!token.empty()) ctx.AddMetadata("authorization", StrCat("Bearer ", token));
+      v1::SubjectDataExport out;
+      return testing::ReadMerged(w->stub()->ExportSubjectData(&ctx, build()), &out);
+    };
+  };
   add("ExportSubjectData", "own_org client",          "P P P P P P P P O P",
-      Unary(w, &Stub::ExportSubjectData, export_subject(x.c1)), "client_id");
+      export_call(x.c1), "client_id");
   add("ExportSubjectData", "other_org client",        "P P P P P P P P N P",
-      Unary(w, &Stub::ExportSubjectData, export_subject(x.cb)), "client_id");
+      export_call(x.cb), "client_id");
   add("GetAccessReport", "own_org client",            "P P P P P P P P O P",
       Unary(w, &Stub::GetAccessReport, access_report(x.c1)));
   add("GetAccessReport", "other_org client",          "P P P P P P P P N P",

@@ -500,7 +500,7 @@ class Escalation : public testing::World {
         v1::ExportSubjectDataRequest ex;
         ex.set_client_id(client_c_);
         v1::SubjectDataExport exs;
-        if (Call(&Stub::ExportSubjectData, c, ex, &exs, purpose).ok()) {
+        if (ExportSubject(c, ex, &exs, purpose).ok()) {
           check("ExportSubjectData", exs);
         }
       }
@@ -750,11 +750,11 @@ TEST_F(Escalation, AClientsTokenReadsOnlyThatClient) {
   v1::ExportSubjectDataRequest ex;
   ex.set_client_id(client_c_);
   v1::SubjectDataExport own;
-  EXPECT_TRUE(Call(&Stub::ExportSubjectData, subject, ex, &own).ok());
+  EXPECT_TRUE(ExportSubject(subject, ex, &own).ok());
   EXPECT_NE(own.SerializeAsString().find(marker_), std::string::npos);
   ex.set_client_id(client_d_);
   v1::SubjectDataExport other;
-  EXPECT_EQ(Call(&Stub::ExportSubjectData, subject, ex, &other).error_code(),
+  EXPECT_EQ(ExportSubject(subject, ex, &other).error_code(),
             grpc::StatusCode::NOT_FOUND);
   std::string content;
   v1::GetRecordRequest gr;

@@ -21,6 +21,7 @@
 #include "keys/jwt.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
+#include "tests/integration/streams.h"
 #include "vault/common/clock.h"
 #include "vault/common/strings.h"
 #include "vault/service/server.h"
@@ -681,7 +682,7 @@ TEST_F(Records, ASubjectAccessExportHoldsEverythingButWhatTheLawProtects) {
   v1::ExportSubjectDataRequest req;
   req.set_client_id(client_);
   v1::SubjectDataExport out;
-  ASSERT_TRUE(stub->ExportSubjectData(&c, req, &out).ok());
+  ASSERT_TRUE(testing::ReadMerged(stub->ExportSubjectData(&c, req), &out).ok());
   EXPECT_EQ(out.client().given_name(), "Mari");
   ASSERT_EQ(out.cases_size(), 2);
   bool closed_case = false;
@@ -713,7 +714,8 @@ TEST_F(Records, ASubjectAccessExportHoldsEverythingButWhatTheLawProtects) {
   grpc::ClientContext c2;
   c2.AddMetadata("authorization", "Bearer " + token);
   req.set_client_id(NewClient());
-  EXPECT_EQ(stub->ExportSubjectData(&c2, req, &out).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(testing::ReadMerged(stub->ExportSubjectData(&c2, req), &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 // Item 1: an organisation's own instrument, without a new release.
@@ -838,7 +840,7 @@ TEST_F(Records, AReportedConcernOpensACaseWhoseReporterTheClientNeverSees) {
   v1::ExportSubjectDataRequest ereq;
   ereq.set_client_id(kase->client_id());
   v1::SubjectDataExport out;
-  ASSERT_TRUE(stub->ExportSubjectData(&c, ereq, &out).ok());
+  ASSERT_TRUE(testing::ReadMerged(stub->ExportSubjectData(&c, ereq), &out).ok());
   int withheld = 0;
   for (const auto& e : out.accesses()) {
     if (e.action() == "report_concern") {

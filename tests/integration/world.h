@@ -24,6 +24,7 @@
 #include "keys/crypto.h"
 #include "keys/master.h"
 #include "tests/integration/enrol.h"
+#include "tests/integration/streams.h"
 #include "tests/integration/test_support.h"
 #include "vault/common/strings.h"
 #include "vault/service/config.h"
@@ -104,6 +105,16 @@ class World : public ::testing::Test {
     ctx.set_deadline(std::chrono::system_clock::now() +
                      std::chrono::seconds(30));
     return (stub_.get()->*rpc)(&ctx, req, resp);
+  }
+  // ExportSubjectData as `c` (all parts merged).
+  grpc::Status ExportSubject(const Credential& c, const v1::ExportSubjectDataRequest& req,
+                             v1::SubjectDataExport* out, const std::string& purpose = "") {
+    grpc::ClientContext ctx;
+    if (!c.token.empty()) ctx.AddMetadata("authorization", StrCat("Bearer ", c.token));
+    if (!c.act_for.empty()) ctx.AddMetadata("x-hoidla-act-for", c.act_for);
+    if (!purpose.empty()) ctx.AddMetadata("x-hoidla-purpose", purpose);
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    return ReadMerged(stub_->ExportSubjectData(&ctx, req), out);
   }
   template <typename Req, typename Resp>
   Resp Must(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*),

@@ -227,7 +227,9 @@ absl::StatusOr<uint64_t> AuditAccess::WalkNewestFirst(
 
 absl::StatusOr<uint64_t> AuditAccess::ReportEntries(
     const std::string& client_id, uint64_t before, size_t limit,
-    v1::AccessReport* out) const {
+    v1::AccessReport* out, bool aggregate_denied) const {
+  // Refused attempts alike -> the index of their entry in `out`.
+  std::map<std::string, int> groups;
   // Actors named in the report, looked up once each.
   std::map<std::string, std::optional<Principal>> principals;
   std::map<std::string, std::string> org_names;
@@ -267,7 +269,29 @@ absl::StatusOr<uint64_t> AuditAccess::ReportEntries(
         const auto& actor = principal(e.actor());
         // The data subject's own calls: they know of them.
         if (actor && actor->subject_client_id == client_id) return true;
+        std::string group;
+        if (aggregate_denied && !e.allowed()) {
+          group = StrCat(is_protected(e) ? std::string("\x01") : e.actor(), "\x00",
+                         e.acting_through(), "\x00", e.method(), "\x00", e.action(), "\x00",
+                         e.status(), "\x00", e.organization_id());
+          auto it = groups.find(group);
+          if (it != groups.end()) {
+            // Older than what the entry holds (the walk goes newest first).
+            auto* g = out->mutable_entries(it->second);
+            g->set_count(g->count() + 1);
+            *g->mutable_first_time() = ToTimestamp(e.time_micros());
+            if (g->project_id() != e.project_id()) g->clear_project_id();
+            if (g->case_id() != e.case_id()) g->clear_case_id();
+            if (g->object_id() != e.object_id()) g->clear_object_id();
+            return true;
+          }
+        }
         auto* r = out->add_entries();
+        if (!group.empty()) {
+          groups.emplace(group, out->entries_size() - 1);
+          r->set_count(1);
+          *r->mutable_first_time() = ToTimestamp(e.time_micros());
+        }
         r->set_seq(e.seq());
         *r->mutable_time() = ToTimestamp(e.time_micros());
         auto* who = r->mutable_actor();

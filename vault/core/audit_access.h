@@ -67,8 +67,11 @@ class AuditAccess {
   // `client_id` below sequence number `before`, newest first, as
   // GetAccessReport shows them (no policy decision). Returns where to go on
   // (0 at the oldest entry).
+  // With `aggregate_denied`, refused attempts alike (actor, method, action,
+  // outcome, organisation) are counted into one entry (count, first_time).
   absl::StatusOr<uint64_t> ReportEntries(const std::string& client_id, uint64_t before,
-                                         size_t limit, ::hoidla::v1::AccessReport* out) const;
+                                         size_t limit, ::hoidla::v1::AccessReport* out,
+                                         bool aggregate_denied = false) const;
   uint64_t log_size() const { return log_->size(); }
 
  private:

@@ -8,6 +8,9 @@
 #ifndef HOIDLA_VAULT_CORE_SUBJECT_ACCESS_H_
 #define HOIDLA_VAULT_CORE_SUBJECT_ACCESS_H_
 
+#include <cstddef>
+#include <functional>
+
 #include "absl/status/statusor.h"
 #include "hoidla/v1/vault.pb.h"
 #include "vault/common/clock.h"
@@ -34,10 +37,17 @@ class SubjectAccess {
         consents_(consents),
         audit_(audit) {}
 
-  // The export. NOT_FOUND "client_id" for a client out of the caller's
-  // reach; PERMISSION_DENIED for callers no role lets export.
+  // The export, whole (refused attempts alike counted as one access
+  // entry). NOT_FOUND "client_id" for a client out of the caller's reach;
+  // PERMISSION_DENIED for callers no role lets export.
   absl::StatusOr<v1::SubjectDataExport> Export(const RequestContext& ctx,
                                                const v1::ExportSubjectDataRequest& req) const;
+  // Export() in parts of about `part_bytes` (at least one item each),
+  // passed to `emit` in order; their concatenation is the export. Stops at,
+  // and returns, the first error of Export() or of `emit`.
+  absl::Status ExportInParts(
+      const RequestContext& ctx, const v1::ExportSubjectDataRequest& req, size_t part_bytes,
+      const std::function<absl::Status(const v1::SubjectDataExport&)>& emit) const;
 
  private:
   Clock* clock_;

@@ -444,9 +444,24 @@ grpc::Status VaultService::ListDeadlines(grpc::ServerContext* c,
 }
 grpc::Status VaultService::ExportSubjectData(grpc::ServerContext* c,
                                              const v1::ExportSubjectDataRequest* req,
-                                             v1::SubjectDataExport* resp) {
-  return Unary(c, "ExportSubjectData", resp,
-               [&](const auto& ctx) { return subject_access_->Export(ctx, *req); });
+                                             grpc::ServerWriter<v1::SubjectDataExport>* writer) {
+  constexpr std::string_view kMethod = "ExportSubjectData";
+  audit::AuditDraft draft = NewDraft(c, kMethod);
+  auto ctx = Authenticate(c, &draft);
+  if (!ctx.ok()) return Finish(kMethod, nullptr, &draft, ctx.status());
+  // On the record before the first part leaves; a stream that breaks off
+  // later adds an entry with its outcome.
+  bool recorded = false;
+  absl::Status s = subject_access_->ExportInParts(
+      *ctx, *req, size_t{1} << 20, [&](const v1::SubjectDataExport& part) -> absl::Status {
+        if (!recorded && draft.log != nullptr) {
+          HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(&draft, nullptr, {}));
+          recorded = true;
+        }
+        if (!writer->Write(part)) return absl::CancelledError("client went away");
+        return absl::OkStatus();
+      });
+  return Finish(kMethod, &*ctx, &draft, s);
 }
 grpc::Status VaultService::RegisterInstrument(grpc::ServerContext* c, const v1::RegisterInstrumentRequest* req,
                                  v1::Instrument* resp) {

@@ -174,7 +174,7 @@ class VaultService final : public v1::Vault::Service {
   grpc::Status ListDeadlines(grpc::ServerContext* c, const v1::ListDeadlinesRequest* req,
                              v1::ListDeadlinesResponse* resp) override;
   grpc::Status ExportSubjectData(grpc::ServerContext* c, const v1::ExportSubjectDataRequest* req,
-                                 v1::SubjectDataExport* resp) override;
+                                 grpc::ServerWriter<v1::SubjectDataExport>* writer) override;
   grpc::Status RegisterInstrument(grpc::ServerContext* c, const v1::RegisterInstrumentRequest* req,
                       v1::Instrument* resp) override;
   grpc::Status GetInstrument(grpc::ServerContext* c, const v1::GetInstrumentRequest* req,
