@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <ctime>
+#include <map>
+#include <set>
 #include <thread>
 #include <string>
 #include <vector>
@@ -15,7 +17,11 @@
 #include "hoidla/storage/v1/records.pb.h"
 #include "keys/signed_note.h"
 #include "tests/integration/world.h"
+#include "google/protobuf/empty.pb.h"
+#include "keys/keyring.h"
 #include "vault/audit/bundle.h"
+#include "vault/common/clock.h"
+#include "vault/core/sealed_records.h"
 #include "vault/common/strings.h"
 
 namespace hoidla {
@@ -353,6 +359,109 @@ TEST_F(SideDoors, TheSubjectExportIsDeliveredAfter100000DeniedCallsNamingTheClie
   ASSERT_EQ(entries.entries_size(), 1);
   EXPECT_EQ(entries.entries(0).status(), "OK");
   EXPECT_EQ(entries.entries(0).client_id(), client_c_);
+}
+
+
+// Found: every sealed record was bound to version 1, so writing back an
+// older stored copy (a release state, an account) revived a withdrawn
+// consent or a removed role undetected. Now, for every sealed kind that
+// changes: save, change, write the old bytes back, read: DATA_LOSS.
+TEST_F(SideDoors, EveryRecordWrittenBackOlderFailsAuthentication) {
+  // What will change: a new organisation, a consent, a grant request.
+  v1::CreateOrganizationRequest co;
+  co.mutable_organization()->set_name("E");
+  const std::string org_e = Must(&Stub::CreateOrganization, admin_, co).id();
+  const std::string consent = RecordConsentToB(roles_["head"].token, client_c_, p1_).consent().id();
+  v1::CreatePrincipalRequest cp;
+  cp.mutable_principal()->set_display_name("newcomer");
+  cp.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
+  cp.mutable_principal()->set_organization_id(org_a_);
+  const std::string newcomer = Must(&Stub::CreatePrincipal, admin_, cp).id();
+  v1::CreateGrantRequestRequest gr;
+  auto* m = gr.mutable_grant_request()->mutable_membership();
+  m->set_principal_id(newcomer);
+  m->mutable_membership()->set_role("auditor");
+  m->mutable_membership()->set_organization_id(org_a_);
+  const std::string grq = Must(&Stub::CreateGrantRequest, admin_, gr).grant_request().id();
+  v1::ListTokensRequest lt;
+  lt.set_principal_id(partner_id_);
+  auto tokens = Must(&Stub::ListTokens, roles_["partner"].token, lt);
+  ASSERT_GE(tokens.tokens_size(), 1);
+
+  auto snapshot = [&] {
+    std::map<std::string, std::string> all;
+    storage::KvStore* kv = store_.get();
+    auto it = kv->Scan(storage::Space::kMeta, "");
+    for (; it->Valid(); it->Next()) all.emplace(it->key(), it->value());
+    EXPECT_TRUE(it->status().ok());
+    return all;
+  };
+  const auto before = snapshot();
+
+  // The changes: an organisation's identity provider, a client joining a
+  // project, a case assigned, a role removed, a token revoked, a consent
+  // withdrawn, a grant request approved.
+  enrol_->TrustIdentityProvider(org_e);
+  Must(&Stub::CreateClient, roles_["case_worker_p2"].token, ClientIn(org_a_, p2_, code_c_));
+  v1::AssignCaseRequest ac;
+  ac.set_case_id(case_c_);
+  ac.set_worker_id(cw_id_);
+  Must(&Stub::AssignCase, roles_["head"].token, ac);
+  v1::RemoveMembershipRequest rm;
+  rm.set_principal_id(pm_id_);
+  rm.mutable_membership()->set_role("project_manager");
+  rm.mutable_membership()->set_organization_id(org_a_);
+  rm.mutable_membership()->set_project_id(p1_);
+  Must(&Stub::RemoveMembership, roles_["head"].token, rm);
+  v1::RevokeTokenRequest rt;
+  rt.set_token_id(tokens.tokens(0).token_id());
+  Must(&Stub::RevokeToken, admin_, rt);
+  v1::WithdrawConsentRequest wc;
+  wc.set_consent_id(consent);
+  wc.set_note("withdrawn by the client");
+  Must(&Stub::WithdrawConsent, roles_["head"].token, wc);
+  v1::ApproveGrantRequestRequest ap;
+  ap.set_id(grq);
+  Must(&Stub::ApproveGrantRequest, roles_["head"].token, ap);
+  // Revoked and removed: refused now.
+  v1::WhoAmIResponse who;
+  EXPECT_EQ(Call(&Stub::WhoAmI, roles_["partner"], v1::WhoAmIRequest(), &who).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  // Someone with write access to the data folder writes the old bytes back.
+  const auto after = snapshot();
+  storage::WriteBatch rollback;
+  std::set<std::string> kinds;
+  std::vector<std::string> keys_back;
+  for (const auto& [key, old] : before) {
+    auto now = after.find(key);
+    if (now == after.end() || now->second == old) continue;
+    rollback.Put(storage::Space::kMeta, key, old);
+    kinds.insert(key.substr(0, key.find('/')));
+    keys_back.push_back(key);
+  }
+  for (const char* kind : {"org", "cli", "cas", "prn", "tok", "rel", "grq"}) {
+    EXPECT_TRUE(kinds.contains(kind)) << kind << " did not change";
+  }
+  storage::KvStore* kv = store_.get();
+  ASSERT_TRUE(kv->Write(rollback).ok());
+
+  auto keyring = keys::Keyring::Open(store_.get(), master_.Clone(), keys::MasterKeyMode::kDev,
+                                     Clock::System());
+  ASSERT_TRUE(keyring.ok()) << keyring.status();
+  core::SealedRecords records(store_.get(), keyring->get());
+  for (const auto& key : keys_back) {
+    const size_t slash = key.find('/');
+    google::protobuf::Empty any;
+    absl::Status s = records.Get(key.substr(0, slash), key.substr(slash + 1), "", &any);
+    EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << key << ": " << s;
+  }
+  // Through the API: the revoked token and the account whose role was
+  // removed do not come back.
+  grpc::Status s = Call(&Stub::WhoAmI, roles_["partner"], v1::WhoAmIRequest(), &who);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::DATA_LOSS) << s.error_message();
+  s = Call(&Stub::WhoAmI, roles_["pm"], v1::WhoAmIRequest(), &who);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::DATA_LOSS) << s.error_message();
 }
 
 }  // namespace

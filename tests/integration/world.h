@@ -29,6 +29,7 @@
 #include "vault/common/strings.h"
 #include "vault/service/config.h"
 #include "vault/service/server.h"
+#include "vault/storage/rocksdb_store.h"
 
 namespace hoidla::testing {
 
@@ -76,8 +77,13 @@ class World : public ::testing::Test {
     config.subject_idp_issuer = kCitizens;
     config.subject_idp_audience = "hoidla";
     config.subject_idp_jwks_file = jwks_path();
-    auto server = service::VaultServer::Start(config, keys::NewKey(),
-                                              keys::MasterKeyMode::kDev);
+    // The world's RocksDB is opened here, so that tests can play someone
+    // with write access to the data folder.
+    auto store = storage::RocksDbStore::Open(StrCat(dir_.path(), "/kv"));
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    auto server = service::VaultServer::Start(config, master_.Clone(),
+                                              keys::MasterKeyMode::kDev, store_.get());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     admin_ = *server_->bootstrap_token();
@@ -289,6 +295,8 @@ class World : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  keys::SecureBuffer master_ = keys::NewKey();
+  std::unique_ptr<storage::RocksDbStore> store_;
   testing::TestIdentityProvider idp_, attacker_idp_;
   std::unique_ptr<service::VaultServer> server_;
   std::unique_ptr<Stub> stub_;

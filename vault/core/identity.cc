@@ -23,6 +23,8 @@ using identity_internal::CertificateKey;
 using identity_internal::PrincipalOrgIndex;
 using identity_internal::TokenPrincipalPrefix;
 constexpr std::string_view kTokenPrefix = "hdl_";
+// Token records: SealedRecords kind, so their key is "tok/<keyed hash>".
+constexpr std::string_view kTokenKind = "tok";
 constexpr std::string_view kBootstrapKey = "sys/bootstrap";
 
 std::string TokenIdKey(std::string_view token_id) { return StrCat("tokid/", token_id); }
@@ -109,11 +111,11 @@ absl::StatusOr<Principal> Identity::Authenticate(std::string_view token,
   if (!token.starts_with(kTokenPrefix) || token.size() != kTokenPrefix.size() + 43) {
     return Unauthenticated();
   }
-  auto raw = store_->Get(Space::kMeta, TokenKey(token));
-  if (raw.status().code() == absl::StatusCode::kNotFound) return Unauthenticated();
-  if (!raw.ok()) return absl::UnavailableError("credential store unavailable");
-  rec::TokenRecord tok;
-  if (!tok.ParseFromString(*raw)) return absl::DataLossError("stored token record is corrupt");
+  auto loaded = LoadToken(TokenKey(token));
+  if (loaded.status().code() == absl::StatusCode::kNotFound) return Unauthenticated();
+  if (loaded.status().code() == absl::StatusCode::kDataLoss) return loaded.status();
+  if (!loaded.ok()) return absl::UnavailableError("credential store unavailable");
+  const rec::TokenRecord& tok = *loaded;
   if (tok.revoked() || !tok.pending_grant_id().empty()) return Unauthenticated();
   if (tok.expires_at_micros() != 0 && tok.expires_at_micros() <= clock_->NowMicros()) {
     return Unauthenticated();
@@ -129,7 +131,7 @@ absl::StatusOr<Principal> Identity::Authenticate(std::string_view token,
   return PrincipalFromRecord(*prn);
 }
 
-void Identity::AddToken(std::string_view principal_id, int64_t expires_at_micros, int kind,
+absl::Status Identity::AddToken(std::string_view principal_id, int64_t expires_at_micros, int kind,
                         std::string_view issued_by, std::string_view pending_grant_id,
                         storage::WriteBatch* batch, std::string* token,
                         std::string* token_id) {
@@ -146,9 +148,12 @@ void Identity::AddToken(std::string_view principal_id, int64_t expires_at_micros
   rec.set_issued_by(std::string(issued_by));
   rec.set_pending_grant_id(std::string(pending_grant_id));
   std::string key = TokenKey(*token);
-  batch->Put(Space::kMeta, key, rec.SerializeAsString());
+  // A token's record is sealed like every other: rewritten or rolled back
+  // (un-revoked, lengthened, moved to another account) it fails to open.
+  HOIDLA_RETURN_IF_ERROR(PutToken(key, rec, batch));
   batch->Put(Space::kIndex, TokenIdKey(*token_id), key);
   batch->Put(Space::kIndex, StrCat(TokenPrincipalPrefix(principal_id), *token_id), key);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::pair<std::string, rec::TokenRecord>> Identity::LoadTokenById(
@@ -158,16 +163,29 @@ absl::StatusOr<std::pair<std::string, rec::TokenRecord>> Identity::LoadTokenById
     return absl::NotFoundError("token_id: not found");
   }
   HOIDLA_RETURN_IF_ERROR(key.status());
-  auto raw = store_->Get(Space::kMeta, *key);
-  if (raw.status().code() == absl::StatusCode::kNotFound) {
+  auto tok = LoadToken(*key);
+  if (tok.status().code() == absl::StatusCode::kNotFound) {
     return absl::NotFoundError("token_id: not found");
   }
-  HOIDLA_RETURN_IF_ERROR(raw.status());
-  rec::TokenRecord tok;
-  if (!tok.ParseFromString(*raw) || tok.token_id() != token_id) {
+  HOIDLA_RETURN_IF_ERROR(tok.status());
+  if (tok->token_id() != token_id) {
     return absl::DataLossError("stored token record is corrupt");
   }
-  return std::make_pair(std::move(*key), std::move(tok));
+  return std::make_pair(std::move(*key), std::move(*tok));
+}
+
+absl::StatusOr<rec::TokenRecord> Identity::LoadToken(std::string_view key) const {
+  if (!key.starts_with("tok/")) return absl::DataLossError("token index is corrupt");
+  rec::TokenRecord tok;
+  HOIDLA_RETURN_IF_ERROR(
+      records_.Get(kTokenKind, key.substr(4), keys::kSystemSubject, &tok));
+  return tok;
+}
+
+absl::Status Identity::PutToken(std::string_view key, const rec::TokenRecord& tok,
+                                storage::WriteBatch* batch) const {
+  if (!key.starts_with("tok/")) return absl::InternalError("not a token key");
+  return records_.Put(kTokenKind, key.substr(4), keys::kSystemSubject, tok, batch);
 }
 
 absl::StatusOr<Principal> Identity::AuthenticateCertificate(std::string_view pem) const {
@@ -229,8 +247,8 @@ absl::StatusOr<std::optional<std::string>> Identity::CreateBootstrapAdministrato
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kPrincipalKind, prn.id(), keys::kSystemSubject, prn, &batch));
   std::string token, token_id;
-  AddToken(prn.id(), clock_->NowMicros() + ttl_seconds * 1000000, v1::TOKEN_KIND_BOOTSTRAP, "",
-           "", &batch, &token, &token_id);
+  HOIDLA_RETURN_IF_ERROR(AddToken(prn.id(), clock_->NowMicros() + ttl_seconds * 1000000, v1::TOKEN_KIND_BOOTSTRAP, "",
+           "", &batch, &token, &token_id));
   batch.Put(Space::kMeta, kBootstrapKey, prn.id());
   if (log == nullptr) {
     HOIDLA_RETURN_IF_ERROR(store_->Write(batch));

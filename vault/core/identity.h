@@ -217,6 +217,12 @@ class Identity {
   absl::StatusOr<rec::PrincipalRecord> SubjectPrincipal(const rec::ClientRecord& client,
                                                         storage::WriteBatch* batch);
   absl::StatusOr<rec::PrincipalRecord> LoadPrincipal(std::string_view id) const;
+  // Token records, sealed under the system subject at their kMeta key
+  // ("tok/<keyed hash of the token>"). NOT_FOUND when absent, DATA_LOSS when
+  // the stored bytes fail to open (rewritten or rolled back).
+  absl::StatusOr<rec::TokenRecord> LoadToken(std::string_view key) const;
+  absl::Status PutToken(std::string_view key, const rec::TokenRecord& tok,
+                        storage::WriteBatch* batch) const;
   // Loads principal `id` for an operation `action` on it: NOT_FOUND
   // "principal_id: not found" when absent or outside the caller's reach.
   absl::StatusOr<rec::PrincipalRecord> LoadVisiblePrincipal(const RequestContext& ctx,
@@ -234,7 +240,7 @@ class Identity {
                                     std::string_view field) const;
   std::string TokenKey(std::string_view token) const;
   // Adds a new token for `principal_id` to `batch`; returns it and its id.
-  void AddToken(std::string_view principal_id, int64_t expires_at_micros, int kind,
+  absl::Status AddToken(std::string_view principal_id, int64_t expires_at_micros, int kind,
                 std::string_view issued_by, std::string_view pending_grant_id,
                 storage::WriteBatch* batch, std::string* token, std::string* token_id);
   // The token record with id `token_id` and its storage key. NOT_FOUND

@@ -490,8 +490,7 @@ absl::Status Identity::ApplyGrant(const v1::GrantRequest& g,
       if (tok.second.revoked())
         return absl::FailedPreconditionError("token_id: revoked");
       tok.second.clear_pending_grant_id();
-      batch->Put(Space::kMeta, tok.first, tok.second.SerializeAsString());
-      return absl::OkStatus();
+      return PutToken(tok.first, tok.second, batch);
     }
     case v1::GrantRequest::GRANT_NOT_SET:
       break;
@@ -683,9 +682,9 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::IssueToken(
       expires = std::min(expires, ctx.credential_expires_at_micros);
     }
     storage::WriteBatch batch;
-    AddToken(ctx.principal.id, expires, v1::TOKEN_KIND_SESSION,
+    HOIDLA_RETURN_IF_ERROR(AddToken(ctx.principal.id, expires, v1::TOKEN_KIND_SESSION,
              ctx.principal.id, "", &batch, out.mutable_token(),
-             out.mutable_token_id());
+             out.mutable_token_id()));
     NoteCredential(ctx, "session_token", ctx.principal.id, out.token_id(), "issued");
     HOIDLA_RETURN_IF_ERROR(
         audit::CommitEffect(ctx.audit, store_, std::move(batch)));
@@ -710,9 +709,9 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::IssueToken(
   }
   const int64_t expires = clock_->NowMicros() + req.ttl_seconds() * 1000000;
   storage::WriteBatch batch;
-  AddToken(scope.principal_id, expires, v1::TOKEN_KIND_SERVICE,
+  HOIDLA_RETURN_IF_ERROR(AddToken(scope.principal_id, expires, v1::TOKEN_KIND_SERVICE,
            ctx.principal.id, "", &batch, out.mutable_token(),
-           out.mutable_token_id());
+           out.mutable_token_id()));
   v1::GrantRequest noted = g;
   noted.set_principal_id(scope.principal_id);
   noted.set_organization_id(scope.organization_id);
@@ -743,7 +742,7 @@ absl::StatusOr<v1::RevokeTokenResponse> Identity::RevokeToken(
   NoteCredential(ctx, "token_revoked", tok->second.principal_id(), req.token_id(), "revoked");
   tok->second.set_revoked(true);
   storage::WriteBatch batch;
-  batch.Put(Space::kMeta, tok->first, tok->second.SerializeAsString());
+  HOIDLA_RETURN_IF_ERROR(PutToken(tok->first, tok->second, &batch));
   HOIDLA_RETURN_IF_ERROR(
       audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return v1::RevokeTokenResponse();
@@ -948,8 +947,8 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::ExchangeIdToken(
   }
   v1::IssueTokenResponse out;
   const int64_t expires = now + ttl * 1000000;
-  AddToken(who.id(), expires, v1::TOKEN_KIND_SESSION, who.id(), "", &batch,
-           out.mutable_token(), out.mutable_token_id());
+  HOIDLA_RETURN_IF_ERROR(AddToken(who.id(), expires, v1::TOKEN_KIND_SESSION, who.id(), "", &batch,
+           out.mutable_token(), out.mutable_token_id()));
   NoteCredential(*ctx, "session_token", who.id(), out.token_id(), "issued");
   HOIDLA_RETURN_IF_ERROR(
       audit::CommitEffect(ctx->audit, store_, std::move(batch)));
@@ -1017,10 +1016,10 @@ absl::StatusOr<v1::CreateGrantRequestResponse> Identity::CreateGrantRequest(
   storage::WriteBatch batch;
   absl::MutexLock lock(&membership_mu_);
   if (g.has_service_token()) {
-    AddToken(
+    HOIDLA_RETURN_IF_ERROR(AddToken(
         scope.principal_id, now + g.service_token().ttl_seconds() * 1000000,
         v1::TOKEN_KIND_SERVICE, ctx.principal.id, needs ? g.id() : "", &batch,
-        out.mutable_token(), g.mutable_service_token()->mutable_token_id());
+        out.mutable_token(), g.mutable_service_token()->mutable_token_id()));
   }
   if (needs) {
     g.set_state(v1::GRANT_REQUEST_STATE_PENDING);
@@ -1177,7 +1176,7 @@ absl::StatusOr<v1::GrantRequest> Identity::DenyGrantRequest(
     HOIDLA_ASSIGN_OR_RETURN(auto tok,
                             LoadTokenById(g.service_token().token_id()));
     tok.second.set_revoked(true);
-    batch.Put(Space::kMeta, tok.first, tok.second.SerializeAsString());
+    HOIDLA_RETURN_IF_ERROR(PutToken(tok.first, tok.second, &batch));
   }
   g.set_state(requester ? v1::GRANT_REQUEST_STATE_WITHDRAWN
                         : v1::GRANT_REQUEST_STATE_DENIED);

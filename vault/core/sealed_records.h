@@ -3,10 +3,19 @@
 // Put() serialises a record, seals it in a record envelope bound to its
 // storage key, version and owner, and adds it to a batch; Get() reads and
 // opens it. Only ids and fixed words ever appear in keys.
+//
+// Every Put() writes the next version of the record: the envelope is bound
+// to it, and the version is kept beside the record (kIndex
+// "rv/<kind>/<id>", in the same batch). An older copy of the record written
+// back (a withdrawn consent's earlier state, an account before a role was
+// removed) then fails authentication with DATA_LOSS, as do bytes with no
+// version beside them. A rollback of the record together with its version
+// (or of the whole store) is outside what this detects (doc/threat-model.md).
 // Thread-safety: safe for concurrent use (stateless over Keyring and store).
 #ifndef HOIDLA_VAULT_CORE_SEALED_RECORDS_H_
 #define HOIDLA_VAULT_CORE_SEALED_RECORDS_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -40,15 +49,26 @@ class SealedRecords {
                    const storage::Snapshot* snapshot = nullptr,
                    std::string* owner_used = nullptr) const;
 
-  // Opens an already-read envelope (from a scan).
+  // Opens an already-read envelope (from a scan). When it fails to open
+  // at the record's current version, the record is read again (a scan may
+  // predate a newer write) and that decides.
   absl::Status Open(std::string_view kind, std::string_view id, std::string_view owner,
                     std::string_view envelope, google::protobuf::MessageLite* record,
                     std::string* owner_used = nullptr) const;
 
   // The kMeta key of a record: "<kind>/<id>".
   static std::string Key(std::string_view kind, std::string_view id);
+  // The kIndex key of its version: "rv/<kind>/<id>".
+  static std::string VersionKey(std::string_view kind, std::string_view id);
 
  private:
+  // The record's current version (0 when it has none).
+  absl::StatusOr<uint64_t> StoredVersion(std::string_view kind, std::string_view id,
+                                         const storage::Snapshot* snapshot) const;
+  absl::Status OpenAt(std::string_view kind, std::string_view id, std::string_view owner,
+                      uint64_t version, std::string_view envelope,
+                      google::protobuf::MessageLite* record, std::string* owner_used) const;
+
   storage::KvStore* store_;
   keys::Keyring* keyring_;
 };
