@@ -17,6 +17,11 @@ absl::Status InitCrypto() {
 SecureBuffer::SecureBuffer(size_t size)
     : data_(std::make_unique<uint8_t[]>(size)), size_(size) {}
 
+void SecureBuffer::LockInMemory() {
+  // Best effort: RLIMIT_MEMLOCK may refuse; the wipe does not depend on it.
+  if (!locked_ && size_ > 0) locked_ = sodium_mlock(data_.get(), size_) == 0;
+}
+
 SecureBuffer::SecureBuffer(const uint8_t* data, size_t size) : SecureBuffer(size) {
   if (size > 0) std::memcpy(data_.get(), data, size);
 }
@@ -24,8 +29,9 @@ SecureBuffer::SecureBuffer(const uint8_t* data, size_t size) : SecureBuffer(size
 SecureBuffer::~SecureBuffer() { Wipe(); }
 
 SecureBuffer::SecureBuffer(SecureBuffer&& other) noexcept
-    : data_(std::move(other.data_)), size_(other.size_) {
+    : data_(std::move(other.data_)), size_(other.size_), locked_(other.locked_) {
   other.size_ = 0;
+  other.locked_ = false;
 }
 
 SecureBuffer& SecureBuffer::operator=(SecureBuffer&& other) noexcept {
@@ -33,15 +39,25 @@ SecureBuffer& SecureBuffer::operator=(SecureBuffer&& other) noexcept {
     Wipe();
     data_ = std::move(other.data_);
     size_ = other.size_;
+    locked_ = other.locked_;
     other.size_ = 0;
+    other.locked_ = false;
   }
   return *this;
 }
 
 void SecureBuffer::Wipe() {
-  if (data_ != nullptr && size_ > 0) sodium_memzero(data_.get(), size_);
+  if (data_ != nullptr && size_ > 0) {
+    // sodium_munlock zeroes before unlocking.
+    if (locked_) {
+      sodium_munlock(data_.get(), size_);
+    } else {
+      sodium_memzero(data_.get(), size_);
+    }
+  }
   data_.reset();
   size_ = 0;
+  locked_ = false;
 }
 
 void RandomBytes(uint8_t* out, size_t n) { randombytes_buf(out, n); }

@@ -34,7 +34,10 @@ namespace hoidla::keys {
 absl::Status InitCrypto();
 
 // A fixed-size buffer for secret bytes, wiped with sodium_memzero when
-// destroyed or moved from. Move-only.
+// destroyed or moved from. Move-only. Long-lived keys (the master key, KEKs,
+// derived keys, cached subject keys) are also locked in memory with
+// LockInMemory(); short-lived data keys are only wiped (a lock per record
+// would halve sealing throughput).
 class SecureBuffer {
  public:
   SecureBuffer() = default;
@@ -55,11 +58,18 @@ class SecureBuffer {
   }
   // Returns an independent copy (for the rare place that must keep one).
   SecureBuffer Clone() const { return SecureBuffer(data(), size()); }
+  // Locks the buffer's pages in memory (sodium_mlock: no swap, no core
+  // dump) until it is wiped. Best effort: locking is per page, and a
+  // refusal (RLIMIT_MEMLOCK) leaves the buffer unlocked but still wiped.
+  void LockInMemory();
+  bool locked() const { return locked_; }
 
  private:
   void Wipe();
   std::unique_ptr<uint8_t[]> data_;
   size_t size_ = 0;
+  // Locked in memory (sodium_mlock: no swap, no core dump) when it could be.
+  bool locked_ = false;
 };
 
 inline constexpr size_t kKeyBytes = 32;

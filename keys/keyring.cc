@@ -81,6 +81,9 @@ Keyring::Keyring(storage::KvStore* store, SecureBuffer master, MasterKeyMode mod
     : store_(store), master_(std::move(master)), mode_(mode), clock_(clock) {
   blind_index_key_ = DeriveSubkey(master_, "blindidx", 1);
   token_key_ = DeriveSubkey(master_, "tokenmac", 1);
+  master_.LockInMemory();
+  blind_index_key_.LockInMemory();
+  token_key_.LockInMemory();
 }
 
 absl::StatusOr<std::unique_ptr<Keyring>> Keyring::Open(storage::KvStore* store,
@@ -116,6 +119,7 @@ absl::Status Keyring::Load() {
               SealKeyEnvelope(kek, "kek", 1, SubjectContext(kSystemSubject), sys.view()));
     HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
     active_kek_ = 1;
+    kek.LockInMemory();
     keks_[1] = std::make_shared<const SecureBuffer>(std::move(kek));
     return absl::OkStatus();
   }
@@ -135,6 +139,7 @@ absl::Status Keyring::Load() {
     if (!kek.ok()) {
       return absl::PermissionDeniedError("master key does not open this store");
     }
+    kek->LockInMemory();
     keks_[version] = std::make_shared<const SecureBuffer>(std::move(*kek));
   }
   HOIDLA_RETURN_IF_ERROR(it->status());
@@ -168,6 +173,7 @@ absl::Status Keyring::AddSubjectKey(std::string_view subject_id, storage::WriteB
   batch->Put(Space::kKeys, SubjectKeyKey(subject_id),
              SealKeyEnvelope(*kek, "kek", version, SubjectContext(subject_id), key.view()));
   std::unique_lock lock(mu_);
+  key.LockInMemory();
   subject_cache_[std::string(subject_id)] = std::make_shared<const SecureBuffer>(std::move(key));
   return absl::OkStatus();
 }
@@ -189,6 +195,7 @@ absl::StatusOr<std::shared_ptr<const SecureBuffer>> Keyring::SubjectKey(
   HOIDLA_ASSIGN_OR_RETURN(auto kek, Kek(h.key_version));
   HOIDLA_ASSIGN_OR_RETURN(SecureBuffer key,
                           OpenKeyEnvelope(*kek, SubjectContext(subject_id), *rec));
+  key.LockInMemory();
   auto shared = std::make_shared<const SecureBuffer>(std::move(key));
   std::unique_lock lock(mu_);
   if (subject_cache_.size() > 100000) subject_cache_.clear();
@@ -276,6 +283,7 @@ absl::StatusOr<uint32_t> Keyring::RotateKek(const CommitFn& commit) {
   PutFixed32BE(&v, version);
   batch.Put(Space::kKeys, kActiveKey, v);
   HOIDLA_RETURN_IF_ERROR(Commit(commit, std::move(batch)));
+  kek.LockInMemory();
   keks_[version] = std::make_shared<const SecureBuffer>(std::move(kek));
   active_kek_ = version;
   return version;
@@ -400,7 +408,7 @@ absl::StatusOr<Keyring::SigningKey> Keyring::ActiveSigningKey() {
   return SigningKey{version, std::move(seed), std::move(pk)};
 }
 
-absl::StatusOr<uint32_t> Keyring::RotateSigningKey() {
+absl::StatusOr<uint32_t> Keyring::RotateSigningKey(const CommitFn& commit) {
   HOIDLA_ASSIGN_OR_RETURN(SigningKey current, ActiveSigningKey());
   std::lock_guard lock(signing_mu_);
   const uint32_t version = current.version + 1;
@@ -411,7 +419,7 @@ absl::StatusOr<uint32_t> Keyring::RotateSigningKey() {
   std::string v;
   PutFixed32BE(&v, version);
   batch.Put(Space::kKeys, kSignActive, v);
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  HOIDLA_RETURN_IF_ERROR(Commit(commit, std::move(batch)));
   return version;
 }
 

@@ -138,7 +138,8 @@ class Keyring {
     std::string public_key;
   };
   absl::StatusOr<SigningKey> ActiveSigningKey();
-  absl::StatusOr<uint32_t> RotateSigningKey();
+  // Written through `commit` (null: the store), as RotateKek.
+  absl::StatusOr<uint32_t> RotateSigningKey(const CommitFn& commit = nullptr);
   // (version, public key) of every signing key, oldest first.
   absl::StatusOr<std::vector<std::pair<uint32_t, std::string>>> SigningPublicKeys();
 

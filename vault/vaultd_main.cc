@@ -8,6 +8,7 @@
 // Exit codes: 0 clean shutdown, 1 usage or configuration error, 2 the
 // master key could not be unsealed or does not open the store, 3 any other
 // start-up failure.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -16,6 +17,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -33,6 +36,7 @@
 #include "vault/service/server.h"
 #include "keys/jwt.h"
 #include "vault/service/dev_idp.h"
+#include "vault/common/strings.h"
 
 namespace {
 
@@ -45,6 +49,30 @@ int Fail(int code, const absl::Status& s) {
   return code;
 }
 
+// Writes `content` to `path` readable by the owner only: created 0600 (never
+// wider, not even for a moment), never through a symbolic link, synced.
+absl::Status WriteSecretFile(const std::string& path, const std::string& content) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::FailedPreconditionError(
+        hoidla::StrCat("bootstrap_token_file: cannot create ", path, ": ", std::strerror(errno),
+               errno == ELOOP ? " (a symbolic link)" : ""));
+  }
+  // An existing file keeps its mode through O_TRUNC: narrow it.
+  bool ok = ::fchmod(fd, 0600) == 0;
+  size_t done = 0;
+  while (ok && done < content.size()) {
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<size_t>(n);
+  }
+  ok = ok && ::fsync(fd) == 0;
+  ok = (::close(fd) == 0) && ok;
+  if (!ok) return absl::UnavailableError(hoidla::StrCat("bootstrap_token_file: cannot write ", path));
+  return absl::OkStatus();
+}
+
 // Reads a passphrase: from `file` when given, else HOIDLA_MASTER_PASSPHRASE,
 // else from the terminal without echo.
 absl::StatusOr<std::string> ReadPassphrase(const std::string& file, const char* prompt) {
@@ -55,8 +83,13 @@ absl::StatusOr<std::string> ReadPassphrase(const std::string& file, const char* 
     std::getline(in, p);
     return p;
   }
-  if (const char* env = std::getenv("HOIDLA_MASTER_PASSPHRASE"); env != nullptr) {
-    return std::string(env);
+  if (char* env = std::getenv("HOIDLA_MASTER_PASSPHRASE"); env != nullptr) {
+    std::string p(env);
+    // Not left in the environment (children, /proc/<pid>/environ): the
+    // bytes are overwritten in place, then the variable removed.
+    std::memset(env, 0, p.size());
+    ::unsetenv("HOIDLA_MASTER_PASSPHRASE");
+    return p;
   }
   if (!isatty(STDIN_FILENO)) {
     return absl::FailedPreconditionError(
@@ -291,9 +324,10 @@ int main(int argc, char** argv) {
   std::string address = host + ":" + std::to_string((*server)->port());
   if (const auto& token = (*server)->bootstrap_token(); token.has_value()) {
     if (!config.bootstrap_token_file.empty()) {
-      std::ofstream out(config.bootstrap_token_file, std::ios::trunc);
-      ::chmod(config.bootstrap_token_file.c_str(), 0600);
-      out << *token << "\n";
+      if (absl::Status w = WriteSecretFile(config.bootstrap_token_file, *token + "\n"); !w.ok()) {
+        // The token is still shown below, once.
+        std::cerr << "vaultd: " << w.message() << "\n";
+      }
     }
     std::cout << "\nFirst administrator token (shown once; keep it safe):\n  " << *token
               << "\n\nConnect with:\n  export HOIDLA_TOKEN=" << *token

@@ -464,5 +464,26 @@ TEST_F(SideDoors, EveryRecordWrittenBackOlderFailsAuthentication) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::DATA_LOSS) << s.error_message();
 }
 
+
+// Found: ListClients returned client data without a client id in its
+// entry, so a listed client's access report never showed the call.
+TEST_F(SideDoors, AListingShowsInEveryListedClientsAccessReport) {
+  v1::ListClientsRequest lc;
+  lc.set_project_id(p1_);
+  auto listed = Must(&Stub::ListClients, roles_["case_worker"].token, lc);
+  bool has_c = false;
+  for (const auto& c : listed.clients()) has_c |= c.id() == client_c_;
+  ASSERT_TRUE(has_c);
+  v1::GetAccessReportRequest ar;
+  ar.set_client_id(client_c_);
+  ar.set_page_size(5);
+  auto report = Must(&Stub::GetAccessReport, roles_["dpo"].token, ar);
+  bool shown = false;
+  for (const auto& e : report.entries()) {
+    shown |= e.method() == "ListClients" && e.actor().principal_id() == cw_id_;
+  }
+  EXPECT_TRUE(shown) << report.DebugString();
+}
+
 }  // namespace
 }  // namespace hoidla

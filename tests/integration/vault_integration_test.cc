@@ -2,6 +2,8 @@
 // a temporary data folder, driven by the real vaultctl and the C++ client
 // library.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 
@@ -1119,6 +1121,64 @@ TEST(MutualTls, MappedCertificateFromTheOrganisationsCaAuthenticates) {
   EXPECT_EQ(revoked.exit_code, ExitFor(grpc::StatusCode::UNAUTHENTICATED)) << revoked.err;
   auto still = ctl({"whoami"}, "", d + "/head");
   EXPECT_EQ(still.exit_code, 0) << still.err;
+  EXPECT_EQ(p.Stop(), 0);
+}
+
+
+// Found: the bootstrap token file was created with the default mode before
+// a chmod, and through a symbolic link.
+TEST(Server, BootstrapTokenFileIsOwnerOnlyAndNeverWrittenThroughALink) {
+  TempDir dir;
+  const std::string d = dir.path();
+  // A link planted where the token file goes: nothing is written through it.
+  WriteFileOrDie(d + "/elsewhere", "untouched\n");
+  ASSERT_EQ(::symlink((d + "/elsewhere").c_str(), (d + "/linked").c_str()), 0);
+  {
+    VaultdProcess p;
+    ASSERT_TRUE(p.Start({"--data-dir", d + "/data1", "--listen",
+                         "127.0.0.1:" + std::to_string(FreePort()), "--bootstrap-token-file",
+                         d + "/linked"}))
+        << p.output();
+    EXPECT_EQ(ReadFileOrDie(d + "/elsewhere"), "untouched\n");
+    EXPECT_NE(p.output().find("bootstrap_token_file: cannot create"), std::string::npos)
+        << p.output();
+    EXPECT_EQ(p.Stop(), 0);
+  }
+  // A file that exists with a wide mode is narrowed to the owner.
+  WriteFileOrDie(d + "/token", "old\n");
+  ASSERT_EQ(::chmod((d + "/token").c_str(), 0644), 0);
+  VaultdProcess p;
+  ASSERT_TRUE(p.Start({"--data-dir", d + "/data2", "--listen",
+                       "127.0.0.1:" + std::to_string(FreePort()), "--bootstrap-token-file",
+                       d + "/token"}))
+      << p.output();
+  EXPECT_EQ(std::filesystem::status(d + "/token").permissions() &
+                (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+            std::filesystem::perms::none);
+  EXPECT_TRUE(Trim(ReadFileOrDie(d + "/token")).starts_with("hdl_"));
+  EXPECT_EQ(p.Stop(), 0);
+}
+
+// Found: HOIDLA_MASTER_PASSPHRASE stayed in the process environment.
+TEST(MasterKey, PassphraseFromTheEnvironmentDoesNotStayInIt) {
+  TempDir dir;
+  const std::string mk = dir.path() + "/master.sealed";
+  const std::string passphrase = "correct horse battery staple";
+  WriteFileOrDie(dir.path() + "/pass", passphrase + "\n");
+  auto created = hoidla::testing::Run({VAULTD_PATH, "master-key", "create-sealed", "--file", mk,
+                                       "--passphrase-file", dir.path() + "/pass", "--strength",
+                                       "interactive"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  VaultdProcess p;
+  ASSERT_TRUE(p.Start({"--data-dir", dir.path() + "/data", "--listen",
+                       "127.0.0.1:" + std::to_string(FreePort()), "--master-key-mode", "sealed",
+                       "--master-key-file", mk},
+                      {{"HOIDLA_MASTER_PASSPHRASE", passphrase}}))
+      << p.output();
+  const std::string environ =
+      ReadFileOrDie("/proc/" + std::to_string(p.pid()) + "/environ");
+  EXPECT_EQ(environ.find(passphrase), std::string::npos);
+  EXPECT_EQ(environ.find("HOIDLA_MASTER_PASSPHRASE=c"), std::string::npos);
   EXPECT_EQ(p.Stop(), 0);
 }
 

@@ -310,5 +310,19 @@ TEST(KeyFromPassphrase, IsDeterministicPerSaltAndRejectsBadParameters) {
             absl::StatusCode::kInvalidArgument);
 }
 
+
+// Found: key buffers were not locked in memory (swap, core dumps).
+TEST(SecureBufferTest, ALockedKeyKeepsItsBytesAndIsWipedWhenMoved) {
+  SecureBuffer key = NewKey();
+  const std::string bytes(reinterpret_cast<const char*>(key.data()), key.size());
+  key.LockInMemory();
+  EXPECT_TRUE(key.locked());  // 32 bytes fit any RLIMIT_MEMLOCK
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(key.data()), key.size()), bytes);
+  SecureBuffer moved = std::move(key);
+  EXPECT_TRUE(moved.locked());
+  EXPECT_FALSE(key.locked());  // NOLINT(bugprone-use-after-move): moved-from state
+  EXPECT_EQ(key.size(), 0u);   // NOLINT(bugprone-use-after-move)
+}
+
 }  // namespace
 }  // namespace hoidla::keys

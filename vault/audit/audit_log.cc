@@ -106,6 +106,10 @@ absl::StatusOr<uint64_t> AuditLog::Commit(Entry entry, storage::WriteBatch effec
     tree.Append(LeafHash(leaf));
     batch.Append(*x->effect);
     batch.Put(Space::kAudit, EntryKey(x->seq), std::move(leaf));
+    for (const auto& listed : x->entry->listed_client_ids()) {
+      if (listed != x->entry->client_id())
+        batch.Put(Space::kAudit, IndexKey(IndexKind::kClient, listed, x->seq), "");
+    }
     if (!x->entry->client_id().empty()) {
       batch.Put(Space::kAudit, IndexKey(IndexKind::kClient, x->entry->client_id(), x->seq), "");
     }

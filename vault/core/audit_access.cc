@@ -1,5 +1,6 @@
 #include "vault/core/audit_access.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -265,7 +266,11 @@ absl::StatusOr<uint64_t> AuditAccess::ReportEntries(
   HOIDLA_ASSIGN_OR_RETURN(
       uint64_t next,
       WalkNewestFirst(client_id, {}, before, [&](const audit::Entry& e) {
-        if (e.client_id() != client_id) return true;
+        if (e.client_id() != client_id &&
+            std::find(e.listed_client_ids().begin(), e.listed_client_ids().end(), client_id) ==
+                e.listed_client_ids().end()) {
+          return true;
+        }
         const auto& actor = principal(e.actor());
         // The data subject's own calls: they know of them.
         if (actor && actor->subject_client_id == client_id) return true;
@@ -423,7 +428,14 @@ absl::Status AuditAccess::ExportAudit(
 absl::StatusOr<v1::AuditPublicKeys> AuditAccess::RotateSigningKey(
     const RequestContext& ctx) {
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kManageAuditKeys, {}));
-  HOIDLA_RETURN_IF_ERROR(keyring_->RotateSigningKey().status());
+  // The new key and the call's entry are one atomic write.
+  keys::Keyring::CommitFn commit;
+  if (ctx.audit != nullptr && ctx.audit->log != nullptr) {
+    commit = [&ctx](storage::WriteBatch batch) {
+      return audit::CommitEffect(ctx.audit, nullptr, std::move(batch));
+    };
+  }
+  HOIDLA_RETURN_IF_ERROR(keyring_->RotateSigningKey(commit).status());
   return PublicKeys();
 }
 

@@ -1136,6 +1136,10 @@ absl::StatusOr<v1::ListDisclosuresResponse> Consents::ListDisclosures(
                  return true;
                }));
   out.set_next_page_token(next);
+  // Each client listed sees this call in their access report.
+  if (ctx.audit != nullptr) {
+    for (const auto& d : out.disclosures()) ctx.audit->entry.add_listed_client_ids(d.client_id());
+  }
   return out;
 }
 

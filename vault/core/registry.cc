@@ -849,6 +849,10 @@ absl::StatusOr<v1::ListClientsResponse> Registry::ListClients(const RequestConte
                  return true;
                }));
   out.set_next_page_token(next);
+  // Each client listed sees this call in their access report.
+  if (ctx.audit != nullptr) {
+    for (const auto& c : out.clients()) ctx.audit->entry.add_listed_client_ids(c.id());
+  }
   return out;
 }
 
