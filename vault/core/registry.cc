@@ -328,9 +328,9 @@ absl::StatusOr<v1::Project> Registry::GetProject(const RequestContext& ctx,
   auto r = LoadProject(req.id());
   Target target{.project_id = req.id()};
   if (r.ok()) target.organization_id = r->organization_id();
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadProject, target,
-                                        absl::StatusCode::kNotFound));
-  if (!r.ok()) return r.status();
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(
+      policy_->Check(ctx, Action::kReadProject, target, absl::StatusCode::kNotFound), "id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "id"));
   return ToApi(*r);
 }
 
@@ -780,11 +780,14 @@ absl::StatusOr<v1::Client> Registry::FindClientByPersonalCode(
     const RequestContext& ctx, const v1::FindClientByPersonalCodeRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
   HOIDLA_RETURN_IF_ERROR(ValidatePersonalCode(req.personal_code(), "personal_code").status());
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kFindClient,
-                                        {.organization_id = req.organization_id()},
-                                        absl::StatusCode::kNotFound));
-  // None, and one the caller may not see: the same answer.
+  // None, and one the caller may not see (or in an organisation they may
+  // not search): the same answer.
   const absl::Status none = absl::NotFoundError("personal_code: not found");
+  absl::Status may_search = policy_->Check(ctx, Action::kFindClient,
+                                           {.organization_id = req.organization_id()},
+                                           absl::StatusCode::kNotFound);
+  if (may_search.code() == absl::StatusCode::kNotFound) return none;
+  HOIDLA_RETURN_IF_ERROR(may_search);
   auto id = store_->Get(Space::kIndex,
                         BlindIndexKey(*keyring_, req.organization_id(), req.personal_code()));
   if (id.status().code() == absl::StatusCode::kNotFound) return none;
@@ -1031,14 +1034,18 @@ absl::StatusOr<v1::ListCasesResponse> Registry::ListCases(const RequestContext& 
     auto client = LoadClient(req.client_id());
     if (client.ok()) {
       target = ClientTarget(*client);
-      HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadClient, target));
     } else if (client.status().code() != absl::StatusCode::kNotFound) {
       return client.status();
     } else {
       target.client_id = req.client_id();
     }
   }
+  // The listing's own right first: a client out of reach and one that does
+  // not exist get the same answer.
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kListCases, target));
+  if (!req.client_id().empty() && !target.client_project_ids.empty()) {
+    HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadClient, target));
+  }
   v1::ListCasesResponse out;
   HOIDLA_ASSIGN_OR_RETURN(
       std::string next,
