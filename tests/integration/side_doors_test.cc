@@ -485,5 +485,73 @@ TEST_F(SideDoors, AListingShowsInEveryListedClientsAccessReport) {
   EXPECT_TRUE(shown) << report.DebugString();
 }
 
+
+// Found: a disclosure without consent took only document ids ("malformed
+// doc id" for a record id, although the proto says documents and records);
+// existence queries counted documents only.
+TEST_F(SideDoors, ADisclosureReleasesRecordsAndExistenceQueriesCountThem) {
+  v1::DiscloseWithoutConsentRequest dr;
+  auto* d = dr.mutable_disclosure();
+  d->set_client_id(client_c_);
+  d->set_recipient_organization_id(org_b_);
+  d->set_legal_basis(v1::LEGAL_BASIS_DANGER_TO_CLIENT);
+  d->set_justification("the client is in danger and the labour office must act today");
+  d->add_item_ids(record_c_);
+  d->set_valid_hours(24);
+  v1::GetRecordRequest gr;
+  gr.set_id(record_c_);
+  v1::Record seen;
+  EXPECT_EQ(Call(&Stub::GetRecord, roles_["partner"], gr, &seen, "employment_support").error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // Another client's record, or none: the same answer.
+  v1::Disclosure out;
+  d->set_client_id(client_d_);
+  grpc::Status other = Call(&Stub::DiscloseWithoutConsent, roles_["head"], dr, &out);
+  d->set_client_id(client_c_);
+  d->set_item_ids(0, "rec_00000000000000000000000000");
+  grpc::Status none = Call(&Stub::DiscloseWithoutConsent, roles_["head"], dr, &out);
+  EXPECT_EQ(other.error_code(), grpc::StatusCode::NOT_FOUND) << other.error_message();
+  EXPECT_EQ(other.error_message(), none.error_message());
+  EXPECT_EQ(none.error_message(),
+            "disclosure.item_ids[0]: not found among the client's documents and records");
+  d->set_item_ids(0, record_c_);
+  auto disclosed = Must(&Stub::DiscloseWithoutConsent, roles_["head"].token, dr);
+  ASSERT_EQ(disclosed.item_ids_size(), 1);
+  grpc::Status read = Call(&Stub::GetRecord, roles_["partner"], gr, &seen, "employment_support");
+  ASSERT_TRUE(read.ok()) << read.error_message();
+  EXPECT_EQ(seen.id(), record_c_);
+
+  // Existence: a consent lets B ask about case plans and initial decisions;
+  // the client has an initial decision as a record, no such document.
+  v1::RecordConsentRequest rc;
+  auto* cn = rc.mutable_consent();
+  cn->set_client_id(client_c_);
+  cn->set_project_id(p1_);
+  cn->mutable_given_by()->set_kind(v1::CONSENT_GIVER_KIND_DATA_SUBJECT);
+  cn->set_form(v1::CONSENT_FORM_ORAL);
+  cn->set_witness("witness");
+  cn->set_note("asked in person");
+  const int64_t now_s = std::time(nullptr);
+  cn->mutable_given_at()->set_seconds(now_s - 60);
+  auto* pv = cn->add_provisions();
+  auto* r = pv->add_recipients();
+  r->set_kind(v1::RECIPIENT_KIND_ORGANIZATION);
+  r->set_organization_id(org_b_);
+  pv->add_kinds("initial_decision");
+  pv->add_purposes("employment_support");
+  pv->set_existence_queries(true);
+  pv->mutable_valid_from()->set_seconds(now_s - 60);
+  pv->mutable_valid_until()->set_seconds(now_s + 86400);
+  Must(&Stub::RecordConsent, roles_["head"].token, rc);
+  v1::QueryRecordExistenceRequest q;
+  q.set_personal_code(code_c_);
+  q.set_kind("initial_decision");
+  v1::QueryRecordExistenceResponse ans;
+  grpc::Status s = Call(&Stub::QueryRecordExistence, roles_["partner"], q, &ans,
+                        "employment_support");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(ans.exists());
+}
+
 }  // namespace
 }  // namespace hoidla

@@ -1058,11 +1058,30 @@ absl::StatusOr<v1::Disclosure> Consents::DiscloseWithoutConsent(
   std::string project_id;
   for (int i = 0; i < d.item_ids_size(); ++i) {
     const std::string f = StrCat("disclosure.item_ids[", i, "]");
+    if (ValidateId(d.item_ids(i), IdKind::kRecord, f).ok() && locate_record_) {
+      // An assessment record: the client's, of the case named, readable by
+      // the discloser; otherwise as for none.
+      const absl::Status none =
+          absl::NotFoundError(StrCat(f, ": not found among the client's documents and records"));
+      auto at = locate_record_(d.item_ids(i));
+      if (at.status().code() == absl::StatusCode::kNotFound) return none;
+      HOIDLA_RETURN_IF_ERROR(at.status());
+      if (at->target.client_id != d.client_id() ||
+          !policy_->Decide(ctx.principal, Action::kReadRecord, at->target).allowed) {
+        return none;
+      }
+      if (!d.case_id().empty() && at->target.case_id != d.case_id()) {
+        return FieldError(f, "not a record of disclosure.case_id");
+      }
+      if (project_id.empty()) project_id = at->target.project_id;
+      r.add_item_ids(d.item_ids(i));
+      continue;
+    }
     HOIDLA_RETURN_IF_ERROR(ValidateId(d.item_ids(i), IdKind::kDocument, f));
     auto doc = documents_->LoadDocument(d.item_ids(i));
     if (doc.status().code() == absl::StatusCode::kNotFound ||
         (doc.ok() && doc->client_id() != d.client_id())) {
-      return absl::NotFoundError(StrCat(f, ": not found among the client's documents"));
+      return absl::NotFoundError(StrCat(f, ": not found among the client's documents and records"));
     }
     HOIDLA_RETURN_IF_ERROR(doc.status());
     if (!d.case_id().empty() && doc->case_id() != d.case_id()) {
@@ -1070,7 +1089,7 @@ absl::StatusOr<v1::Disclosure> Consents::DiscloseWithoutConsent(
     }
     HOIDLA_ASSIGN_OR_RETURN(Target t, documents_->DocumentTarget(*doc));
     if (!policy_->Decide(ctx.principal, Action::kReadDocument, t).allowed) {
-      return absl::NotFoundError(StrCat(f, ": not found among the client's documents"));
+      return absl::NotFoundError(StrCat(f, ": not found among the client's documents and records"));
     }
     if (project_id.empty()) project_id = doc->project_id();
     r.add_item_ids(d.item_ids(i));
@@ -1221,6 +1240,9 @@ absl::StatusOr<v1::QueryRecordExistenceResponse> Consents::QueryRecordExistence(
                           {client_id, req.kind(), ""}, now, InNetwork());
     if (!release) continue;
     HOIDLA_ASSIGN_OR_RETURN(bool has, documents_->ClientHasKind(client_id, req.kind()));
+    if (!has && has_record_kind_) {
+      HOIDLA_ASSIGN_OR_RETURN(has, has_record_kind_(client_id, req.kind()));
+    }
     if (!has) continue;
     if (ctx.audit != nullptr) {
       ctx.audit->entry.set_client_id(client_id);

@@ -61,6 +61,23 @@ class Consents : public ReleaseSource {
   Consents(storage::KvStore* store, keys::Keyring* keyring, Clock* clock, const Policy* policy,
            const Registry* registry, const Documents* documents, std::string receipt_origin);
 
+  // Where an assessment record sits (its case's target, client and case
+  // ids filled) and its kind; NOT_FOUND when there is none. Records depend
+  // on consents, so the server hands this in once Records exist (the seam
+  // keeps the dependency one way). Until it is set, disclosures name
+  // documents only. Not thread-safe against concurrent calls; set at start.
+  struct RecordLocation {
+    Target target;
+    std::string kind;
+  };
+  using RecordLocator = std::function<absl::StatusOr<RecordLocation>(std::string_view)>;
+  void SetRecordLocator(RecordLocator locate) { locate_record_ = std::move(locate); }
+  // Whether a client has an assessment record of a kind (existence
+  // queries count records as well as documents); set with the locator.
+  using RecordKindCheck =
+      std::function<absl::StatusOr<bool>(std::string_view client_id, std::string_view kind)>;
+  void SetRecordKindCheck(RecordKindCheck check) { has_record_kind_ = std::move(check); }
+
   // Records version 1. Returns it with a signed receipt. INVALID_ARGUMENT
   // naming the field for bad input (a consent given in the future, a
   // guardian without authority_valid_until, a legal representative of an
@@ -171,6 +188,8 @@ class Consents : public ReleaseSource {
   const Documents* documents_;
   std::string receipt_origin_;
   SealedRecords records_;
+  RecordLocator locate_record_;
+  RecordKindCheck has_record_kind_;
 
   // Serialises changes (version numbers, release states).
   mutable std::mutex write_mu_;

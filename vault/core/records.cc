@@ -155,6 +155,15 @@ absl::StatusOr<std::vector<rec::AssessmentRecord>> Records::CaseRecords(
   return out;
 }
 
+absl::StatusOr<Records::Located> Records::Locate(std::string_view record_id) const {
+  HOIDLA_ASSIGN_OR_RETURN(Chain chain, LoadChain(record_id));
+  Located out;
+  HOIDLA_ASSIGN_OR_RETURN(out.target, CaseTargetOf(chain.current().case_id()));
+  out.target.object_id = std::string(record_id);
+  out.kind = chain.current().kind();
+  return out;
+}
+
 absl::StatusOr<Target> Records::CaseTargetOf(std::string_view case_id) const {
   HOIDLA_ASSIGN_OR_RETURN(rec::CaseRecord c, registry_->LoadCase(case_id));
   return registry_->CaseTarget(c);
@@ -737,6 +746,20 @@ absl::StatusOr<std::vector<v1::Record>> Records::RecordsOfClient(
     }
   }
   return out;
+}
+
+absl::StatusOr<bool> Records::ClientHasKind(std::string_view client_id,
+                                            std::string_view kind) const {
+  std::vector<std::string> ids;
+  const std::string prefix = StrCat("rec-by-cli/", client_id, "/");
+  auto it = store_->Scan(Space::kIndex, prefix);
+  for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  for (const auto& id : ids) {
+    HOIDLA_ASSIGN_OR_RETURN(Chain chain, LoadChain(id));
+    if (chain.current().kind() == kind) return true;
+  }
+  return false;
 }
 
 }  // namespace hoidla::core

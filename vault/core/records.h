@@ -75,6 +75,17 @@ class Records {
   // For the core's own use (a subject access export): every version of
   // every record of the client, with third parties withheld.
   absl::StatusOr<std::vector<v1::Record>> RecordsOfClient(std::string_view client_id) const;
+  // For the core's own use (a disclosure naming records): where record
+  // `record_id` sits (its case's target, with client and case ids) and its
+  // kind. NOT_FOUND when there is none; DATA_LOSS as LoadChain.
+  struct Located {
+    Target target;
+    std::string kind;
+  };
+  absl::StatusOr<Located> Locate(std::string_view record_id) const;
+  // For the core's own use (existence queries): whether the client has a
+  // record of `kind`, closed cases included.
+  absl::StatusOr<bool> ClientHasKind(std::string_view client_id, std::string_view kind) const;
 
  private:
   struct Chain {

@@ -102,6 +102,16 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
   s->records_ = std::make_unique<core::Records>(s->store_, s->keyring_.get(), clock, &s->policy_,
                                                 s->registry_.get(), s->consents_.get(),
                                                 s->instruments_.get());
+  s->consents_->SetRecordLocator(
+      [records = s->records_.get()](
+          std::string_view id) -> absl::StatusOr<core::Consents::RecordLocation> {
+        HOIDLA_ASSIGN_OR_RETURN(auto found, records->Locate(id));
+        return core::Consents::RecordLocation{std::move(found.target), std::move(found.kind)};
+      });
+  s->consents_->SetRecordKindCheck(
+      [records = s->records_.get()](std::string_view client, std::string_view kind) {
+        return records->ClientHasKind(client, kind);
+      });
   s->subject_access_ = std::make_unique<core::SubjectAccess>(
       clock, &s->policy_, s->registry_.get(), s->documents_.get(), s->records_.get(),
       s->consents_.get(), s->audit_access_.get());
