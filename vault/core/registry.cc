@@ -743,16 +743,26 @@ absl::StatusOr<std::vector<std::string>> Registry::ClientsWithPersonalCode(
   return out;
 }
 
-absl::StatusOr<std::vector<v1::Case>> Registry::CasesOfClient(
+absl::StatusOr<std::vector<rec::CaseRecord>> Registry::CaseRecordsOfClient(
     std::string_view client_id) const {
   std::vector<std::string> ids;
   const std::string prefix = IndexPrefix("cas-by-cli", client_id);
   auto it = store_->Scan(Space::kIndex, prefix);
   for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
   HOIDLA_RETURN_IF_ERROR(it->status());
-  std::vector<v1::Case> out;
+  std::vector<rec::CaseRecord> out;
   for (const auto& id : ids) {
     HOIDLA_ASSIGN_OR_RETURN(rec::CaseRecord r, LoadCase(id));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::Case>> Registry::CasesOfClient(
+    std::string_view client_id) const {
+  HOIDLA_ASSIGN_OR_RETURN(std::vector<rec::CaseRecord> records, CaseRecordsOfClient(client_id));
+  std::vector<v1::Case> out;
+  for (const auto& r : records) {
     v1::Case c = ToApi(r);
     if (!c.reporter_name().empty()) c.set_reporter_name("[withheld]");
     c.clear_reporter_contact();
@@ -763,14 +773,9 @@ absl::StatusOr<std::vector<v1::Case>> Registry::CasesOfClient(
 
 absl::StatusOr<std::vector<std::string>> Registry::ProtectedActorsOf(
     std::string_view client_id) const {
-  std::vector<std::string> ids;
-  const std::string prefix = IndexPrefix("cas-by-cli", client_id);
-  auto it = store_->Scan(Space::kIndex, prefix);
-  for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
-  HOIDLA_RETURN_IF_ERROR(it->status());
+  HOIDLA_ASSIGN_OR_RETURN(std::vector<rec::CaseRecord> records, CaseRecordsOfClient(client_id));
   std::vector<std::string> out;
-  for (const auto& id : ids) {
-    HOIDLA_ASSIGN_OR_RETURN(rec::CaseRecord r, LoadCase(id));
+  for (const auto& r : records) {
     if (!r.reporter_principal_id().empty()) out.push_back(r.reporter_principal_id());
   }
   return out;

@@ -153,6 +153,9 @@ class Registry {
   // Adds a new client's subject key, record and indexes to `batch` (not its
   // blind index, which needs personal_code_mu_).
   absl::Status PutNewClient(const rec::ClientRecord& r, storage::WriteBatch* batch);
+  // Every case of the client as stored (closed ones included).
+  absl::StatusOr<std::vector<rec::CaseRecord>> CaseRecordsOfClient(
+      std::string_view client_id) const;
   // Adds `projects` the client is not in yet to `client` with their index
   // entries and location; the caller puts the client record itself.
   void JoinProjects(const google::protobuf::RepeatedPtrField<std::string>& projects,
