@@ -709,6 +709,9 @@ std::vector<Row> BuildTable(World* w) {
   const std::string kNoClient = MakeId(IdKind::kClient, 1, {});
   const std::string kNoCase = MakeId(IdKind::kCase, 1, {});
   const std::string kNoDocument = MakeId(IdKind::kDocument, 1, {});
+  const std::string kNoRecord = MakeId(IdKind::kRecord, 1, {});
+  const std::string kNoConsent = MakeId(IdKind::kConsent, 1, {});
+  const std::string kNoInstrument = MakeId(IdKind::kInstrument, 1, {});
 
   //                                                   a h p c c s p a d n
   //                                                   d e m w w p a u p o
@@ -1404,6 +1407,8 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::CreateCase, create_case(x.p2, x.c2)), "case.project_id");
   add("CreateCase", "other_org",                      "P N N N N P P P P P",
       Unary(w, &Stub::CreateCase, create_case(x.q1, x.cb)), "case.project_id");
+  add("CreateCase", "nonexistent",                    "P N N N N P P P P P",
+      Unary(w, &Stub::CreateCase, create_case(kNoProject, x.c1)), "case.project_id");
   add("GetCase", "own_project (K1, assigned to cw)",  "P O O O N P P P P P",
       Unary(w, &Stub::GetCase, [id = x.k1] { return WithId<v1::GetCaseRequest>(id); }));
   add("GetCase", "unassigned_case (K2)",              "P O O N N P P P P P",
@@ -1536,6 +1541,8 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::CreateRecord, create_record(x.k2)), "record.case_id");
   add("CreateRecord", "other_org (KB)",               "P N N N N P P P P P",
       Unary(w, &Stub::CreateRecord, create_record(x.kb)), "record.case_id");
+  add("CreateRecord", "nonexistent",                  "P N N N N P P P P P",
+      Unary(w, &Stub::CreateRecord, create_record(kNoCase)), "record.case_id");
   add("UpdateRecord", "own_project (fresh in K1)",    "P O O O N P P P P P",
       Unary(w, &Stub::UpdateRecord, [w] {
         v1::UpdateRecordRequest req;
@@ -1552,14 +1559,36 @@ std::vector<Row> BuildTable(World* w) {
         *req.mutable_content() = World::Decision();
         return req;
       }));
+  add("UpdateRecord", "nonexistent",                  "P N N N N P P P P P",
+      Unary(w, &Stub::UpdateRecord, [id = kNoRecord] {
+        v1::UpdateRecordRequest req;
+        req.set_record_id(id);
+        req.set_expected_version(1);
+        *req.mutable_content() = World::Decision();
+        return req;
+      }));
   add("GetRecord", "own_project (R1 in K1)",          "P O O O N P I P P P",
       Unary(w, &Stub::GetRecord, [id = x.r1] { return WithId<v1::GetRecordRequest>(id); }));
   add("GetRecord", "unassigned_case (R2)",            "P O O N N P I P P P",
       Unary(w, &Stub::GetRecord, [id = x.r2] { return WithId<v1::GetRecordRequest>(id); }));
   add("GetRecord", "other_org (RB)",                  "P N N N N P I P P P",
       Unary(w, &Stub::GetRecord, [id = x.rb] { return WithId<v1::GetRecordRequest>(id); }));
+  add("GetRecord", "nonexistent",                     "P N N N N P I P P P",
+      Unary(w, &Stub::GetRecord, [id = kNoRecord] { return WithId<v1::GetRecordRequest>(id); }));
   add("ListRecordVersions", "own_project (R1)",       "P O O O N P I P P P",
       Unary(w, &Stub::ListRecordVersions, [id = x.r1] {
+        v1::ListRecordVersionsRequest req;
+        req.set_record_id(id);
+        return req;
+      }));
+  add("ListRecordVersions", "other_org (RB)",         "P N N N N P I P P P",
+      Unary(w, &Stub::ListRecordVersions, [id = x.rb] {
+        v1::ListRecordVersionsRequest req;
+        req.set_record_id(id);
+        return req;
+      }));
+  add("ListRecordVersions", "nonexistent",            "P N N N N P I P P P",
+      Unary(w, &Stub::ListRecordVersions, [id = kNoRecord] {
         v1::ListRecordVersionsRequest req;
         req.set_record_id(id);
         return req;
@@ -1578,10 +1607,38 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::ListRecords, list_records(x.c1, "")));
   add("ListRecords", "other_org (by client CB)",      "P N N N N P I P P P",
       Unary(w, &Stub::ListRecords, list_records(x.cb, "")));
+  add("ListRecords", "nonexistent (by client)",       "P N N N N P I P P P",
+      Unary(w, &Stub::ListRecords, list_records(kNoClient, "")));
+  add("ListRecords", "other_org (by case KB)",        "P N N N N P I P P P",
+      Unary(w, &Stub::ListRecords, list_records("", x.kb)));
+  add("ListRecords", "nonexistent (by case)",         "P N N N N P I P P P",
+      Unary(w, &Stub::ListRecords, list_records("", kNoCase)));
   add("SignRecord", "own_project (fresh in K1)",      "P O O O N P P P P P",
       Unary(w, &Stub::SignRecord, [w] {
         v1::SignRecordRequest req;
         req.set_record_id(w->NewRecord(w->token(kPm), w->k1));
+        req.set_version(1);
+        req.mutable_signature()->set_role("client");
+        req.mutable_signature()->set_signer_name("Mari Maasikas");
+        req.mutable_signature()->set_method(v1::SIGNATURE_METHOD_DIGITAL);
+        req.mutable_signature()->set_signature_reference("asice:1");
+        return req;
+      }));
+  add("SignRecord", "other_org (RB)",                 "P N N N N P P P P P",
+      Unary(w, &Stub::SignRecord, [id = x.rb] {
+        v1::SignRecordRequest req;
+        req.set_record_id(id);
+        req.set_version(1);
+        req.mutable_signature()->set_role("client");
+        req.mutable_signature()->set_signer_name("Mari Maasikas");
+        req.mutable_signature()->set_method(v1::SIGNATURE_METHOD_DIGITAL);
+        req.mutable_signature()->set_signature_reference("asice:1");
+        return req;
+      }));
+  add("SignRecord", "nonexistent",                    "P N N N N P P P P P",
+      Unary(w, &Stub::SignRecord, [id = kNoRecord] {
+        v1::SignRecordRequest req;
+        req.set_record_id(id);
         req.set_version(1);
         req.mutable_signature()->set_role("client");
         req.mutable_signature()->set_signer_name("Mari Maasikas");
@@ -1605,8 +1662,22 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::GetInstrument, [id = x.ins_a] { return WithId<v1::GetInstrumentRequest>(id); }));
   add("GetInstrument", "other_org",                   "P N N N N P P P P P",
       Unary(w, &Stub::GetInstrument, [id = x.ins_b] { return WithId<v1::GetInstrumentRequest>(id); }));
+  add("GetInstrument", "nonexistent",                 "P N N N N P P P P P",
+      Unary(w, &Stub::GetInstrument, [id = kNoInstrument] { return WithId<v1::GetInstrumentRequest>(id); }));
   add("ListInstruments", "own_org",                   "P O O O O P P P P P",
       Unary(w, &Stub::ListInstruments, [org = x.org_a] {
+        v1::ListInstrumentsRequest req;
+        req.set_organization_id(org);
+        return req;
+      }));
+  add("ListInstruments", "other_org",                 "P N N N N P P P P P",
+      Unary(w, &Stub::ListInstruments, [org = x.org_b] {
+        v1::ListInstrumentsRequest req;
+        req.set_organization_id(org);
+        return req;
+      }));
+  add("ListInstruments", "nonexistent",               "P N N N N P P P P P",
+      Unary(w, &Stub::ListInstruments, [org = kNoOrg] {
         v1::ListInstrumentsRequest req;
         req.set_organization_id(org);
         return req;
@@ -1634,6 +1705,8 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::UpdateCaseNetwork, network(x.k1)), "case_id");
   add("UpdateCaseNetwork", "other_org (KB)",          "P N N N N P P P P P",
       Unary(w, &Stub::UpdateCaseNetwork, network(x.kb)), "case_id");
+  add("UpdateCaseNetwork", "nonexistent",             "P N N N N P P P P P",
+      Unary(w, &Stub::UpdateCaseNetwork, network(kNoCase)), "case_id");
   auto deadlines = [](std::string project) {
     return [project] {
       v1::ListDeadlinesRequest req;
@@ -1645,6 +1718,8 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::ListDeadlines, deadlines(x.p1)), "project_id");
   add("ListDeadlines", "other_org (Q1)",              "P N N N N P P P P P",
       Unary(w, &Stub::ListDeadlines, deadlines(x.q1)), "project_id");
+  add("ListDeadlines", "nonexistent",                 "P N N N N P P P P P",
+      Unary(w, &Stub::ListDeadlines, deadlines(kNoProject)), "project_id");
   add("CloseCase", "own_project (fresh, assigned)",  "P O O O N P P P P P",
       Unary(w, &Stub::CloseCase, [w] {
         v1::CloseCaseRequest req;
@@ -1659,6 +1734,13 @@ std::vector<Row> BuildTable(World* w) {
         req.set_reason(v1::CLOSING_REASON_GOALS_MET);
         return req;
       }), "case_id");
+  add("CloseCase", "nonexistent",                     "P N N N N P P P P P",
+      Unary(w, &Stub::CloseCase, [id = kNoCase] {
+        v1::CloseCaseRequest req;
+        req.set_case_id(id);
+        req.set_reason(v1::CLOSING_REASON_GOALS_MET);
+        return req;
+      }), "case_id");
   add("ReopenCase", "own_project (fresh, closed)",    "P O O O N P P P P P",
       Unary(w, &Stub::ReopenCase, [w] {
         const std::string id = w->FreshCase();
@@ -1666,6 +1748,18 @@ std::vector<Row> BuildTable(World* w) {
         close.set_case_id(id);
         close.set_reason(v1::CLOSING_REASON_GOALS_MET);
         Must(w->stub(), &Stub::CloseCase, w->token(kPm), close, "CloseCase");
+        v1::ReopenCaseRequest req;
+        req.set_case_id(id);
+        return req;
+      }), "case_id");
+  add("ReopenCase", "other_org (KB)",                 "P N N N N P P P P P",
+      Unary(w, &Stub::ReopenCase, [id = x.kb] {
+        v1::ReopenCaseRequest req;
+        req.set_case_id(id);
+        return req;
+      }), "case_id");
+  add("ReopenCase", "nonexistent",                    "P N N N N P P P P P",
+      Unary(w, &Stub::ReopenCase, [id = kNoCase] {
         v1::ReopenCaseRequest req;
         req.set_case_id(id);
         return req;
@@ -1685,6 +1779,8 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::RecordConsent, record_consent(x.c2, x.p2)), "consent.client_id");
   add("RecordConsent", "other_org",                   "P N N N N P P P P P",
       Unary(w, &Stub::RecordConsent, record_consent(x.cb, x.q1)), "consent.client_id");
+  add("RecordConsent", "nonexistent",                 "P N N N N P P P P P",
+      Unary(w, &Stub::RecordConsent, record_consent(kNoClient, x.p1)), "consent.client_id");
   // A consent never widens its recorder's reach.
   auto consent_to = [w](v1::RecipientKind kind, std::string org, std::string project) {
     return [w, kind, org, project] {
@@ -1735,6 +1831,13 @@ std::vector<Row> BuildTable(World* w) {
         req.set_version(1);
         return req;
       }));
+  add("ConfirmConsentRelease", "nonexistent",        "P N N N N P P P P P",
+      Unary(w, &Stub::ConfirmConsentRelease, [id = kNoConsent] {
+        v1::ConfirmConsentReleaseRequest req;
+        req.set_consent_id(id);
+        req.set_version(1);
+        return req;
+      }));
   add("ReviseConsent", "own_project",                 "P O O O O P P P P P",
       Unary(w, &Stub::ReviseConsent, [w] {
         v1::ReviseConsentRequest req;
@@ -1745,6 +1848,14 @@ std::vector<Row> BuildTable(World* w) {
       }));
   add("ReviseConsent", "other_org",                   "P N N N N P P P P P",
       Unary(w, &Stub::ReviseConsent, [w, id = x.cnb] {
+        v1::ReviseConsentRequest req;
+        req.set_consent_id(id);
+        req.set_expected_version(1);
+        *req.mutable_consent() = World::ConsentOf(w->cb, w->q1, w->org_a);
+        return req;
+      }));
+  add("ReviseConsent", "nonexistent",                 "P N N N N P P P P P",
+      Unary(w, &Stub::ReviseConsent, [w, id = kNoConsent] {
         v1::ReviseConsentRequest req;
         req.set_consent_id(id);
         req.set_expected_version(1);
@@ -1763,10 +1874,18 @@ std::vector<Row> BuildTable(World* w) {
         req.set_consent_id(id);
         return req;
       }));
+  add("WithdrawConsent", "nonexistent",               "P N N N N P P P P P",
+      Unary(w, &Stub::WithdrawConsent, [id = kNoConsent] {
+        v1::WithdrawConsentRequest req;
+        req.set_consent_id(id);
+        return req;
+      }));
   add("GetConsent", "own_project",                    "P O O O O P P O O P",
       Unary(w, &Stub::GetConsent, [id = x.cn1] { return WithId<v1::GetConsentRequest>(id); }));
   add("GetConsent", "other_org",                      "P N N N N P P N N P",
       Unary(w, &Stub::GetConsent, [id = x.cnb] { return WithId<v1::GetConsentRequest>(id); }));
+  add("GetConsent", "nonexistent",                    "P N N N N P P N N P",
+      Unary(w, &Stub::GetConsent, [id = kNoConsent] { return WithId<v1::GetConsentRequest>(id); }));
   auto list_consents = [](std::string client) {
     return [client] {
       v1::ListConsentsRequest req;
@@ -1778,6 +1897,8 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::ListConsents, list_consents(x.c1)));
   add("ListConsents", "other_org",                    "P N N N N P P N N P",
       Unary(w, &Stub::ListConsents, list_consents(x.cb)));
+  add("ListConsents", "nonexistent",                  "P N N N N P P N N P",
+      Unary(w, &Stub::ListConsents, list_consents(kNoClient)));
   add("DiscloseWithoutConsent", "own case document",  "P O O O N P P P P P",
       Unary(w, &Stub::DiscloseWithoutConsent, [w] {
         v1::DiscloseWithoutConsentRequest req;
@@ -1788,6 +1909,12 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::DiscloseWithoutConsent, [w] {
         v1::DiscloseWithoutConsentRequest req;
         *req.mutable_disclosure() = w->DisclosureOf(w->cb, w->db);
+        return req;
+      }), "disclosure.client_id");
+  add("DiscloseWithoutConsent", "nonexistent",        "P N N N N P P P P P",
+      Unary(w, &Stub::DiscloseWithoutConsent, [w, id = kNoClient] {
+        v1::DiscloseWithoutConsentRequest req;
+        *req.mutable_disclosure() = w->DisclosureOf(id, w->db);
         return req;
       }), "disclosure.client_id");
   auto list_disclosures = [](std::string org) {
@@ -1801,6 +1928,8 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::ListDisclosures, list_disclosures(x.org_a)));
   add("ListDisclosures", "other_org",                 "P N P P P P P N N P",
       Unary(w, &Stub::ListDisclosures, list_disclosures(x.org_b)));
+  add("ListDisclosures", "nonexistent",               "P N P P P P P N N P",
+      Unary(w, &Stub::ListDisclosures, list_disclosures(kNoOrg)));
   add("ReviewDisclosure", "own_org",                  "P P P P P P P P O P",
       Unary(w, &Stub::ReviewDisclosure, [w] {
         v1::ReviewDisclosureRequest req;
@@ -1863,6 +1992,8 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::ListAuditEntries, list_audit(x.org_a)));
   add("ListAuditEntries", "other_org",                "O P P P P P P N N P",
       Unary(w, &Stub::ListAuditEntries, list_audit(x.org_b)));
+  add("ListAuditEntries", "nonexistent",              "O P P P P P P N N P",
+      Unary(w, &Stub::ListAuditEntries, list_audit(kNoOrg)));
   auto access_report = [](std::string client) {
     return [client] {
       v1::GetAccessReportRequest req;
@@ -1889,6 +2020,8 @@ std::vector<Row> BuildTable(World* w) {
       export_call(x.c1), "client_id");
   add("ExportSubjectData", "other_org client",        "P P P P P P P P N P",
       export_call(x.cb), "client_id");
+  add("ExportSubjectData", "nonexistent",             "P P P P P P P P N P",
+      export_call(kNoClient), "client_id");
   add("GetAccessReport", "own_org client",            "P P P P P P P P O P",
       Unary(w, &Stub::GetAccessReport, access_report(x.c1)));
   add("GetAccessReport", "other_org client",          "P P P P P P P P N P",
@@ -1901,6 +2034,8 @@ std::vector<Row> BuildTable(World* w) {
       ExportAuditCall(w, x.org_a));
   add("ExportAudit", "other_org",                     "O P P P P P P N N P",
       ExportAuditCall(w, x.org_b), "organization_id");
+  add("ExportAudit", "nonexistent",                   "O P P P P P P N N P",
+      ExportAuditCall(w, kNoOrg), "organization_id");
   add("GetAuditPublicKeys", "global",                 "O P P P P P P O O P",
       Unary(w, &Stub::GetAuditPublicKeys, [] { return v1::GetAuditPublicKeysRequest(); }));
   add("RotateAuditSigningKey", "global",              "O P P P P P P P P P",
@@ -2079,7 +2214,7 @@ TEST_F(AuthorizationTable, AnObjectOutOfReachAnswersAsOneThatDoesNotExist) {
     }
   }
   std::cout << "existence pairs compared: " << pairs << "\n";
-  EXPECT_GE(pairs, 30);
+  EXPECT_GE(pairs, 60);
 }
 
 TEST_F(AuthorizationTable, EveryRpcWithoutAValidTokenIsUnauthenticated) {

@@ -553,5 +553,57 @@ TEST_F(SideDoors, ADisclosureReleasesRecordsAndExistenceQueriesCountThem) {
   EXPECT_TRUE(ans.exists());
 }
 
+
+// Found in review: an existence query counted what any project held, while
+// the consent that allowed the question was recorded in one project and
+// releases only what that project holds.
+TEST_F(SideDoors, AnExistenceQueryCountsOnlyWhatTheConsentsProjectHolds) {
+  // C is a client of P1 (an initial decision on file there) and joins P2,
+  // which holds nothing of theirs.
+  Must(&Stub::CreateClient, roles_["case_worker_p2"].token, ClientIn(org_a_, p2_, code_c_));
+  auto consent_in = [&](const std::string& project) {
+    v1::RecordConsentRequest rc;
+    auto* cn = rc.mutable_consent();
+    cn->set_client_id(client_c_);
+    cn->set_project_id(project);
+    cn->mutable_given_by()->set_kind(v1::CONSENT_GIVER_KIND_DATA_SUBJECT);
+    cn->set_form(v1::CONSENT_FORM_ORAL);
+    cn->set_witness("witness");
+    cn->set_note("asked in person");
+    const int64_t now_s = std::time(nullptr);
+    cn->mutable_given_at()->set_seconds(now_s - 60);
+    auto* pv = cn->add_provisions();
+    auto* r = pv->add_recipients();
+    r->set_kind(v1::RECIPIENT_KIND_ORGANIZATION);
+    r->set_organization_id(org_b_);
+    pv->add_kinds("initial_decision");
+    pv->add_purposes("employment_support");
+    pv->set_existence_queries(true);
+    pv->mutable_valid_from()->set_seconds(now_s - 60);
+    pv->mutable_valid_until()->set_seconds(now_s + 86400);
+    return rc;
+  };
+  v1::QueryRecordExistenceRequest q;
+  q.set_personal_code(code_c_);
+  q.set_kind("initial_decision");
+  auto ask = [&] {
+    v1::QueryRecordExistenceResponse ans;
+    grpc::Status s = Call(&Stub::QueryRecordExistence, roles_["partner"], q, &ans,
+                          "employment_support");
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return ans;
+  };
+  Must(&Stub::RecordConsent, roles_["head"].token, consent_in(p2_));
+  v1::QueryRecordExistenceResponse ans = ask();
+  EXPECT_FALSE(ans.exists());
+  EXPECT_EQ(ans.organization_ids_size(), 0);
+  EXPECT_EQ(ans.client_ids_size(), 0);
+  Must(&Stub::RecordConsent, roles_["head"].token, consent_in(p1_));
+  ans = ask();
+  EXPECT_TRUE(ans.exists());
+  ASSERT_EQ(ans.organization_ids_size(), 1);
+  EXPECT_EQ(ans.organization_ids(0), org_a_);
+}
+
 }  // namespace
 }  // namespace hoidla

@@ -1231,19 +1231,29 @@ absl::StatusOr<v1::QueryRecordExistenceResponse> Consents::QueryRecordExistence(
     if (client.status().code() == absl::StatusCode::kNotFound) continue;
     HOIDLA_RETURN_IF_ERROR(client.status());
     HOIDLA_ASSIGN_OR_RETURN(auto state, State(client_id));
-    // Only grants that let the caller ask about this kind count.
-    rec::ReleaseState askable;
+    // Only grants that let the caller ask about this kind count, each for
+    // what its own project holds: a consent recorded in one project says
+    // nothing of what another project holds.
+    std::optional<Release> release;
     for (const auto& g : state->grants()) {
-      if (g.existence_queries()) *askable.add_grants() = g;
+      if (!g.existence_queries() || g.holding_project_id().empty()) continue;
+      rec::ReleaseState one;
+      *one.add_grants() = g;
+      auto found = Decide(one, ctx.principal, ctx.purpose, {client_id, req.kind(), ""}, now,
+                          InNetwork());
+      if (!found) continue;
+      HOIDLA_ASSIGN_OR_RETURN(
+          bool has, documents_->ClientHasKind(client_id, req.kind(), g.holding_project_id()));
+      if (!has && has_record_kind_) {
+        HOIDLA_ASSIGN_OR_RETURN(has,
+                                has_record_kind_(client_id, req.kind(), g.holding_project_id()));
+      }
+      if (has) {
+        release = std::move(found);
+        break;
+      }
     }
-    auto release = Decide(askable, ctx.principal, ctx.purpose,
-                          {client_id, req.kind(), ""}, now, InNetwork());
     if (!release) continue;
-    HOIDLA_ASSIGN_OR_RETURN(bool has, documents_->ClientHasKind(client_id, req.kind()));
-    if (!has && has_record_kind_) {
-      HOIDLA_ASSIGN_OR_RETURN(has, has_record_kind_(client_id, req.kind()));
-    }
-    if (!has) continue;
     if (ctx.audit != nullptr) {
       ctx.audit->entry.set_client_id(client_id);
       ctx.audit->entry.set_legal_basis(release->basis);

@@ -72,10 +72,11 @@ class Consents : public ReleaseSource {
   };
   using RecordLocator = std::function<absl::StatusOr<RecordLocation>(std::string_view)>;
   void SetRecordLocator(RecordLocator locate) { locate_record_ = std::move(locate); }
-  // Whether a client has an assessment record of a kind (existence
-  // queries count records as well as documents); set with the locator.
-  using RecordKindCheck =
-      std::function<absl::StatusOr<bool>(std::string_view client_id, std::string_view kind)>;
+  // Whether a client has an assessment record of a kind held by a project
+  // (existence queries count records as well as documents, and only what
+  // the consent's own project holds); set with the locator.
+  using RecordKindCheck = std::function<absl::StatusOr<bool>(
+      std::string_view client_id, std::string_view kind, std::string_view project_id)>;
   void SetRecordKindCheck(RecordKindCheck check) { has_record_kind_ = std::move(check); }
 
   // Records version 1. Returns it with a signed receipt. INVALID_ARGUMENT

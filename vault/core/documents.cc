@@ -248,13 +248,13 @@ absl::StatusOr<std::vector<v1::Document>> Documents::DocumentsOfClient(
   return out;
 }
 
-absl::StatusOr<bool> Documents::ClientHasKind(std::string_view client_id,
-                                              std::string_view kind) const {
+absl::StatusOr<bool> Documents::ClientHasKind(std::string_view client_id, std::string_view kind,
+                                              std::string_view project_id) const {
   const std::string prefix = hoidla::StrCat("doc-by-cli/", client_id, "/");
   auto it = store_->Scan(Space::kIndex, prefix);
   for (; it->Valid(); it->Next()) {
     HOIDLA_ASSIGN_OR_RETURN(auto r, LoadDocument(it->key().substr(prefix.size())));
-    if (r.kind() == kind) return true;
+    if (r.kind() == kind && (project_id.empty() || r.project_id() == project_id)) return true;
   }
   HOIDLA_RETURN_IF_ERROR(it->status());
   return false;

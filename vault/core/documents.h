@@ -138,9 +138,11 @@ class Documents {
   // For the core's own use (no policy decision): the stored record of
   // document `id`; NOT_FOUND when absent, DATA_LOSS when it fails to open.
   absl::StatusOr<rec::DocumentRecord> LoadDocument(std::string_view id) const;
-  // Whether client `client_id` has a document of `kind`, without a policy
-  // decision: for the core's own use (existence queries).
-  absl::StatusOr<bool> ClientHasKind(std::string_view client_id, std::string_view kind) const;
+  // Whether client `client_id` has a document of `kind` held by project
+  // `project_id` (empty: by any project), without a policy decision: for
+  // the core's own use (existence queries).
+  absl::StatusOr<bool> ClientHasKind(std::string_view client_id, std::string_view kind,
+                                     std::string_view project_id) const;
   // For the core's own use (a subject access export): the metadata of every
   // document of the client.
   absl::StatusOr<std::vector<v1::Document>> DocumentsOfClient(std::string_view client_id) const;

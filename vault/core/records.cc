@@ -748,8 +748,8 @@ absl::StatusOr<std::vector<v1::Record>> Records::RecordsOfClient(
   return out;
 }
 
-absl::StatusOr<bool> Records::ClientHasKind(std::string_view client_id,
-                                            std::string_view kind) const {
+absl::StatusOr<bool> Records::ClientHasKind(std::string_view client_id, std::string_view kind,
+                                            std::string_view project_id) const {
   std::vector<std::string> ids;
   const std::string prefix = StrCat("rec-by-cli/", client_id, "/");
   auto it = store_->Scan(Space::kIndex, prefix);
@@ -757,7 +757,8 @@ absl::StatusOr<bool> Records::ClientHasKind(std::string_view client_id,
   HOIDLA_RETURN_IF_ERROR(it->status());
   for (const auto& id : ids) {
     HOIDLA_ASSIGN_OR_RETURN(Chain chain, LoadChain(id));
-    if (chain.current().kind() == kind) return true;
+    const auto& r = chain.current();
+    if (r.kind() == kind && (project_id.empty() || r.project_id() == project_id)) return true;
   }
   return false;
 }

@@ -84,8 +84,10 @@ class Records {
   };
   absl::StatusOr<Located> Locate(std::string_view record_id) const;
   // For the core's own use (existence queries): whether the client has a
-  // record of `kind`, closed cases included.
-  absl::StatusOr<bool> ClientHasKind(std::string_view client_id, std::string_view kind) const;
+  // record of `kind` held by project `project_id` (empty: by any project),
+  // closed cases included.
+  absl::StatusOr<bool> ClientHasKind(std::string_view client_id, std::string_view kind,
+                                     std::string_view project_id) const;
 
  private:
   struct Chain {

@@ -895,6 +895,12 @@ absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
     HOIDLA_RETURN_IF_ERROR(ValidateId(c.linked_case_id(), IdKind::kCase, "case.linked_case_id"));
   }
 
+  // A caller no role of whom ever opens cases learns nothing of the
+  // project or client named: PERMISSION_DENIED before either is looked at.
+  if (const Decision d = policy_->Decide(ctx.principal, Action::kWriteCase, {});
+      !d.allowed && d.deny == DenyReason::kNoRole) {
+    return policy_->Check(ctx, Action::kWriteCase, {}, absl::StatusCode::kPermissionDenied);
+  }
   // The project and the client must be visible to the caller.
   auto project = LoadProject(c.project_id());
   Target project_target{.project_id = c.project_id()};

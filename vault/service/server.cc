@@ -109,8 +109,9 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
         return core::Consents::RecordLocation{std::move(found.target), std::move(found.kind)};
       });
   s->consents_->SetRecordKindCheck(
-      [records = s->records_.get()](std::string_view client, std::string_view kind) {
-        return records->ClientHasKind(client, kind);
+      [records = s->records_.get()](std::string_view client, std::string_view kind,
+                                    std::string_view project) {
+        return records->ClientHasKind(client, kind, project);
       });
   s->subject_access_ = std::make_unique<core::SubjectAccess>(
       clock, &s->policy_, s->registry_.get(), s->documents_.get(), s->records_.get(),
