@@ -25,8 +25,8 @@
 #include "keys/crypto.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
-#include "vault/core/policy.h"
-#include "vault/service/server.h"
+#include "vault/access/policy.h"
+#include "vault/server/server.h"
 
 namespace {
 
@@ -97,9 +97,12 @@ int main(int argc, char** argv) {
                                              {Role::kCaseWorker, "org_a", "prj_3"},
                                              {Role::kCaseWorker, "org_a", "prj_2"},
                                              {Role::kCaseWorker, "org_a", "prj_1"}}};
-  hoidla::core::Target target{.organization_id = "org_a", .project_id = "prj_1",
-                              .client_id = "cli_1", .case_id = "cas_1",
-                              .case_assignee = "prn_cw", .object_id = "doc_1"};
+  hoidla::core::Target target{.organization_id = "org_a",
+                              .project_id = "prj_1",
+                              .client_id = "cli_1",
+                              .case_id = "cas_1",
+                              .case_assignee = "prn_cw",
+                              .object_id = "doc_1"};
   const int64_t n = 2'000'000;
   int64_t allowed = 0;
   auto p0 = Clock::now();
@@ -249,8 +252,8 @@ int main(int argc, char** argv) {
     return echo_stub->Echo(&c, ping, &out).ok();
   });
   const double get_qps = Throughput(threads, seconds, [&] {
-    return Call<v1::GetDocumentRequest, v1::Document>(stub.get(),
-                                                      &v1::Vault::Stub::GetDocument, token, get);
+    return Call<v1::GetDocumentRequest, v1::Document>(stub.get(), &v1::Vault::Stub::GetDocument,
+                                                      token, get);
   });
   const double echo_qps2 = Throughput(threads, seconds, [&] {
     grpc::ClientContext c;
@@ -261,12 +264,14 @@ int main(int argc, char** argv) {
   const double echo_baseline = (echo_qps + echo_qps2) / 2;
 
   std::printf("Hoidla access control (%d client threads, %.0f s per phase)\n", threads, seconds);
-  std::printf("  policy decisions in-process     %12.0f /s   (empty loop %.0f /s; %.0f ns per "
-              "decision)\n",
-              decisions, empty, 1e9 / decisions);
-  std::printf("  gRPC echo over loopback         %12.0f /s   baseline (%s-byte payload; before "
-              "%.0f, after %.0f)\n",
-              echo_baseline, reply_size.c_str(), echo_qps, echo_qps2);
+  std::printf(
+      "  policy decisions in-process     %12.0f /s   (empty loop %.0f /s; %.0f ns per "
+      "decision)\n",
+      decisions, empty, 1e9 / decisions);
+  std::printf(
+      "  gRPC echo over loopback         %12.0f /s   baseline (%s-byte payload; before "
+      "%.0f, after %.0f)\n",
+      echo_baseline, reply_size.c_str(), echo_qps, echo_qps2);
   std::printf("  GetDocument, full auth path     %12.0f /s   %.1f%% of echo\n", get_qps,
               100 * get_qps / echo_baseline);
   echo_server->Shutdown();

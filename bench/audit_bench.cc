@@ -25,7 +25,7 @@
 #include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 #include "vault/audit/bundle.h"
-#include "vault/service/server.h"
+#include "vault/server/server.h"
 #include "vault/storage/rocksdb_store.h"
 
 namespace {
@@ -112,8 +112,8 @@ std::unique_ptr<Vault> StartVault(bool audited) {
   }
   v->server = std::move(*s);
   v->admin = *v->server->bootstrap_token();
-  v->stub = v1::Vault::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(v->server->port()), grpc::InsecureChannelCredentials()));
+  v->stub = v1::Vault::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(v->server->port()),
+                                                   grpc::InsecureChannelCredentials()));
   auto* stub = v->stub.get();
   v1::CreateOrganizationRequest co;
   co.mutable_organization()->set_name("Bench");
@@ -259,18 +259,20 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::printf("Hoidla audit log cost (%d concurrent clients, %.0f s per phase, %d rounds, "
-              "RocksDB, fsync on; medians)\n",
-              clients, seconds, rounds);
-  std::printf("  1 KiB upload:   audited %8.0f /s, unaudited %8.0f /s: %5.1f%% (target >= 70%%: %s)\n",
-              median(write_qps[1]), median(write_qps[0]), 100 * median(write_ratio),
-              median(write_ratio) >= 0.7 ? "met" : "NOT met");
-  std::printf("  1 KiB download: audited %8.0f /s, unaudited %8.0f /s: %5.1f%% (target >= 70%%: %s)\n",
-              median(read_qps[1]), median(read_qps[0]), 100 * median(read_ratio),
-              median(read_ratio) >= 0.7 ? "met" : "NOT met");
+  std::printf(
+      "Hoidla audit log cost (%d concurrent clients, %.0f s per phase, %d rounds, "
+      "RocksDB, fsync on; medians)\n",
+      clients, seconds, rounds);
+  std::printf(
+      "  1 KiB upload:   audited %8.0f /s, unaudited %8.0f /s: %5.1f%% (target >= 70%%: %s)\n",
+      median(write_qps[1]), median(write_qps[0]), 100 * median(write_ratio),
+      median(write_ratio) >= 0.7 ? "met" : "NOT met");
+  std::printf(
+      "  1 KiB download: audited %8.0f /s, unaudited %8.0f /s: %5.1f%% (target >= 70%%: %s)\n",
+      median(read_qps[1]), median(read_qps[0]), 100 * median(read_ratio),
+      median(read_ratio) >= 0.7 ? "met" : "NOT met");
   std::printf("  offline verification: %lu entries in %.3f s = %.0f entries/s\n",
-              static_cast<unsigned long>(report->verified), verify_s,
-              report->verified / verify_s);
+              static_cast<unsigned long>(report->verified), verify_s, report->verified / verify_s);
   v.server->Shutdown(std::chrono::seconds(2));
   return 0;
 }

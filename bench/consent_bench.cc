@@ -40,7 +40,7 @@
 #include "keys/crypto.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
-#include "vault/service/server.h"
+#include "vault/server/server.h"
 
 namespace {
 
@@ -80,8 +80,8 @@ grpc::Status Get(v1::Vault::Stub* stub, const std::string& token, const std::str
   return stub->GetDocument(&c, r, &out);
 }
 
-grpc::Status Download(v1::Vault::Stub* stub, const std::string& token,
-                      const std::string& purpose, const std::string& id, size_t* bytes) {
+grpc::Status Download(v1::Vault::Stub* stub, const std::string& token, const std::string& purpose,
+                      const std::string& id, size_t* bytes) {
   grpc::ClientContext c;
   Authorize(&c, token, purpose);
   v1::DownloadDocumentRequest r;
@@ -118,7 +118,8 @@ double Throughput(int clients, double seconds, const char* what, Op op) {
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   stop = true;
   for (auto& t : pool) t.join();
-  if (failed > 0) std::fprintf(stderr, "warning: %s: %ld failed calls\n", what, long(failed.load()));
+  if (failed > 0)
+    std::fprintf(stderr, "warning: %s: %ld failed calls\n", what, long(failed.load()));
   return done / std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
@@ -130,8 +131,8 @@ double Median(std::vector<double> v) {
 void Expect(const grpc::Status& s, grpc::StatusCode want, const char* what) {
   if (s.error_code() != want) {
     Fail(std::string("check failed: ") + what + ": got code " +
-         std::to_string(static_cast<int>(s.error_code())) + " (" + s.error_message() +
-         "), want " + std::to_string(static_cast<int>(want)));
+         std::to_string(static_cast<int>(s.error_code())) + " (" + s.error_message() + "), want " +
+         std::to_string(static_cast<int>(want)));
   }
 }
 
@@ -213,8 +214,8 @@ int main(int argc, char** argv) {
   const std::string cw = new_principal(v1::PRINCIPAL_KIND_STAFF, org_a, "Case worker of A/P");
   grant(cw, "case_worker", org_a, project);
   const std::string member_token = issue_token(cw);
-  grant(new_principal(v1::PRINCIPAL_KIND_STAFF, org_b, "Head of B"), "head_of_organization",
-        org_b, "");
+  grant(new_principal(v1::PRINCIPAL_KIND_STAFF, org_b, "Head of B"), "head_of_organization", org_b,
+        "");
   const std::string partner =
       new_principal(v1::PRINCIPAL_KIND_PARTNER_WORKER, org_b, "Partner worker of B");
   grant(partner, "partner_worker", org_b, "");
@@ -270,8 +271,7 @@ int main(int argc, char** argv) {
   const int64_t now = std::time(nullptr);
   const char* other_kinds[] = {"home_visit_notes", "income_statement", "health_summary",
                                "debt_plan"};
-  const char* other_purposes[] = {"probation_supervision", "housing_support",
-                                  "debt_counselling"};
+  const char* other_purposes[] = {"probation_supervision", "housing_support", "debt_counselling"};
   auto consent_of = [&](int i) {
     v1::RecordConsentRequest req;
     v1::Consent& c = *req.mutable_consent();
@@ -405,12 +405,14 @@ int main(int argc, char** argv) {
     dl_ratio.push_back(d[1] / d[0]);
   }
 
-  std::printf("Hoidla consent evaluation (%d concurrent clients, %.0f s per phase, %d rounds, "
-              "RocksDB; medians)\n",
-              clients, seconds, rounds);
-  std::printf("  consents on file for the client: %d (%d with a provision running now, the rest "
-              "still to come); the matching one is #%ld in the vault's scan order\n",
-              on_file, in_force, match_rank);
+  std::printf(
+      "Hoidla consent evaluation (%d concurrent clients, %.0f s per phase, %d rounds, "
+      "RocksDB; medians)\n",
+      clients, seconds, rounds);
+  std::printf(
+      "  consents on file for the client: %d (%d with a provision running now, the rest "
+      "still to come); the matching one is #%ld in the vault's scan order\n",
+      on_file, in_force, match_rank);
   std::printf("  recording them: %.1f s (first %d: %.1f ms each, last %d: %.1f ms each)\n",
               record_s, tail, first_ms / tail, tail, last_ms / tail);
   std::printf("  GetDocument:    member %8.0f /s, partner %8.0f /s: partner/member %5.1f%%\n",

@@ -19,23 +19,22 @@
 //
 // Usage: doc_throughput_bench [--mib N] [--rounds R]   (defaults 256, 3)
 #include <fcntl.h>
+#include <grpcpp/grpcpp.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <vector>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <iostream>
+#include <iterator>
 #include <random>
 #include <sstream>
 #include <streambuf>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
+#include <vector>
 
 #include "client/vault_client.h"
 #include "keys/crypto.h"
@@ -145,10 +144,9 @@ Raw MeasureRawAead(const std::string& pattern, size_t total) {
     std::string& out = sealed[i % sealed.size()];
     out.clear();
     // Counter reuse across laps is harmless here: this measures speed only.
-    hoidla::keys::SealWithCounter(cipher, key, i % sealed.size(), ad,
-                                  std::string_view(pattern).substr((i * chunk) % pattern.size(),
-                                                                   chunk),
-                                  &out);
+    hoidla::keys::SealWithCounter(
+        cipher, key, i % sealed.size(), ad,
+        std::string_view(pattern).substr((i * chunk) % pattern.size(), chunk), &out);
   }
   auto t1 = Clock::now();
   std::string plain(chunk, '\0');
@@ -166,9 +164,7 @@ Raw MeasureRawAead(const std::string& pattern, size_t total) {
 }
 
 // Resets a process's peak RSS (VmHWM) to its current RSS.
-void ResetPeakRss(int pid) {
-  std::ofstream("/proc/" + std::to_string(pid) + "/clear_refs") << "5";
-}
+void ResetPeakRss(int pid) { std::ofstream("/proc/" + std::to_string(pid) + "/clear_refs") << "5"; }
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -223,8 +219,7 @@ int main(int argc, char** argv) {
   auto head = (*client)->CreatePrincipal(pr);
   // The head signs in through a test identity provider (set before the
   // head is enrolled, as a real organisation's would be).
-  auto stub = v1::Vault::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  auto stub = v1::Vault::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   hoidla::testing::TestIdentityProvider idp;
   hoidla::testing::Enrolment enrol(stub.get(), token, &idp);
   enrol.TrustIdentityProvider(org->id());
@@ -311,29 +306,32 @@ int main(int argc, char** argv) {
                                    *std::max_element(down_peak.begin(), down_peak.end()));
   const double growth_mib = rss_peak - rss_idle / 1024.0;
 
-  std::printf("Hoidla document throughput: %zu MiB document, cipher %s, median of %d rounds\n",
-              mib, std::string(hoidla::keys::CipherName(hoidla::keys::PreferredCipher())).c_str(),
+  std::printf("Hoidla document throughput: %zu MiB document, cipher %s, median of %d rounds\n", mib,
+              std::string(hoidla::keys::CipherName(hoidla::keys::PreferredCipher())).c_str(),
               rounds);
   std::printf("  raw AEAD seal (1 core, 64 KiB)   %8.1f MiB/s   baseline\n", Median(seal));
   std::printf("  raw AEAD open (1 core, 64 KiB)   %8.1f MiB/s   baseline\n", Median(open));
   std::printf("  raw disk write + fdatasync       %8.1f MiB/s   baseline (new file, same folder)\n",
               Median(disk));
-  std::printf("  upload over loopback             %8.1f MiB/s   %5.1f%% of seal (target >= 35%%: %s),"
-              " %.0f%% of disk\n",
-              Median(up), 100 * Median(up_ratio), Median(up_ratio) >= 0.35 ? "met" : "NOT met",
-              100 * Median(up_disk));
-  std::printf("  download over loopback           %8.1f MiB/s   %5.1f%% of open (target >= 50%%: %s)\n",
-              Median(down), 100 * Median(down_ratio),
-              Median(down_ratio) >= 0.50 ? "met" : "NOT met");
-  std::printf("  CPU seconds per transfer: upload vaultd %.2f client %.2f; download vaultd %.2f"
-              " client %.2f\n",
-              Median(up_server_cpu), Median(up_client_cpu), Median(down_server_cpu),
-              Median(down_client_cpu));
-  std::printf("  vaultd RSS idle %.1f MiB; peak during upload %.1f, download %.1f MiB (worst round);"
-              " growth %.1f MiB (target < 64 MiB: %s)\n",
-              rss_idle / 1024.0, *std::max_element(up_peak.begin(), up_peak.end()),
-              *std::max_element(down_peak.begin(), down_peak.end()), growth_mib,
-              growth_mib < 64 ? "met" : "NOT met");
+  std::printf(
+      "  upload over loopback             %8.1f MiB/s   %5.1f%% of seal (target >= 35%%: %s),"
+      " %.0f%% of disk\n",
+      Median(up), 100 * Median(up_ratio), Median(up_ratio) >= 0.35 ? "met" : "NOT met",
+      100 * Median(up_disk));
+  std::printf(
+      "  download over loopback           %8.1f MiB/s   %5.1f%% of open (target >= 50%%: %s)\n",
+      Median(down), 100 * Median(down_ratio), Median(down_ratio) >= 0.50 ? "met" : "NOT met");
+  std::printf(
+      "  CPU seconds per transfer: upload vaultd %.2f client %.2f; download vaultd %.2f"
+      " client %.2f\n",
+      Median(up_server_cpu), Median(up_client_cpu), Median(down_server_cpu),
+      Median(down_client_cpu));
+  std::printf(
+      "  vaultd RSS idle %.1f MiB; peak during upload %.1f, download %.1f MiB (worst round);"
+      " growth %.1f MiB (target < 64 MiB: %s)\n",
+      rss_idle / 1024.0, *std::max_element(up_peak.begin(), up_peak.end()),
+      *std::max_element(down_peak.begin(), down_peak.end()), growth_mib,
+      growth_mib < 64 ? "met" : "NOT met");
   client->reset();
   vaultd.Stop();
   return 0;

@@ -17,14 +17,15 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "google/protobuf/empty.pb.h"
 #include "hoidla/storage/v1/records.pb.h"
 #include "keys/crypto.h"
 #include "keys/envelope.h"
 #include "keys/keyring.h"
 #include "tests/integration/test_support.h"
-#include "vault/common/clock.h"
-#include "vault/core/sealed_records.h"
+#include "vault/sealing/kv_key_store.h"
+#include "vault/sealing/sealed_records.h"
 #include "vault/storage/rocksdb_store.h"
 
 namespace {
@@ -61,9 +62,8 @@ int main(int argc, char** argv) {
   auto opened = hoidla::storage::RocksDbStore::Open(dir.path() + "/kv");
   if (!opened.ok()) Fail(std::string(opened.status().message()));
   hoidla::storage::KvStore* store = opened->get();
-  auto keyring = hoidla::keys::Keyring::Open(store, hoidla::keys::NewKey(),
-                                             hoidla::keys::MasterKeyMode::kDev,
-                                             hoidla::Clock::System());
+  auto keyring = hoidla::sealing::OpenKeyring(
+      store, hoidla::keys::NewKey(), hoidla::keys::MasterKeyMode::kDev, hoidla::Clock::System());
   if (!keyring.ok()) Fail(std::string(keyring.status().message()));
   hoidla::core::SealedRecords sealed(store, keyring->get());
 
@@ -97,8 +97,8 @@ int main(int argc, char** argv) {
       hoidla::storage::WriteBatch batch;
       for (int j = i; j < std::min(records, i + 100); ++j) {
         r.set_id(id(j));
-        auto env = hoidla::keys::SealRecord(**keyring, {"raw", id(j), 1, hoidla::keys::kSystemSubject},
-                                            r.SerializeAsString());
+        auto env = hoidla::keys::SealRecord(
+            **keyring, {"raw", id(j), 1, hoidla::keys::kSystemSubject}, r.SerializeAsString());
         if (!env.ok()) Fail("seal");
         batch.Put(Space::kMeta, "raw/" + id(j), *env);
       }
@@ -114,8 +114,8 @@ int main(int argc, char** argv) {
     for (int i = 0; i < records; ++i) {
       auto env = store->Get(Space::kMeta, "raw/" + id(i));
       if (!env.ok()) Fail("raw get");
-      auto plain = hoidla::keys::OpenRecord(**keyring, {"raw", id(i), 1, hoidla::keys::kSystemSubject},
-                                            *env);
+      auto plain = hoidla::keys::OpenRecord(**keyring,
+                                            {"raw", id(i), 1, hoidla::keys::kSystemSubject}, *env);
       rec::PrincipalRecord out;
       if (!plain.ok() || !out.ParseFromString(*plain)) Fail("raw open");
     }
@@ -127,8 +127,9 @@ int main(int argc, char** argv) {
   }
   const double pn = Median(put_new), pb = Median(put_base);
   const double gn = Median(get_new), gb = Median(get_base);
-  std::printf("Hoidla sealed records: rollback detection (%d records, %d rounds, RocksDB; medians)\n",
-              records, rounds);
+  std::printf(
+      "Hoidla sealed records: rollback detection (%d records, %d rounds, RocksDB; medians)\n",
+      records, rounds);
   std::printf("  read:  versioned %9.0f /s, unversioned %9.0f /s: %5.1f%%\n", gn, gb,
               100.0 * gn / gb);
   std::printf("  write: versioned %9.0f /s, unversioned %9.0f /s: %5.1f%%\n", pn, pb,

@@ -17,12 +17,12 @@
 #include <string_view>
 #include <utility>
 
+#include "base/status_macros.h"
+#include "base/strings.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
-#include "vault/common/status_macros.h"
-#include "vault/common/strings.h"
 
 namespace hoidla::client {
 namespace {
@@ -34,32 +34,26 @@ using ::hoidla::v1::UploadDocumentRequest;
 using Stub = ::hoidla::v1::Vault::StubInterface;
 
 // Reads the whole file named by option `option` (for error messages).
-absl::StatusOr<std::string> ReadOptionFile(const std::string& option,
-                                           const std::string& path) {
+absl::StatusOr<std::string> ReadOptionFile(const std::string& option, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
     return absl::InvalidArgumentError(
-        StrCat(option, ": cannot read '", path,
-               "': ", std::string(std::strerror(err))));
+        StrCat(option, ": cannot read '", path, "': ", std::string(std::strerror(err))));
   }
-  std::string contents((std::istreambuf_iterator<char>(in)),
-                       std::istreambuf_iterator<char>());
+  std::string contents((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) {
-    return absl::InvalidArgumentError(
-        StrCat(option, ": error reading '", path, "'"));
+    return absl::InvalidArgumentError(StrCat(option, ": error reading '", path, "'"));
   }
   if (contents.empty()) {
-    return absl::InvalidArgumentError(
-        StrCat(option, ": '", path, "' is empty"));
+    return absl::InvalidArgumentError(StrCat(option, ": '", path, "' is empty"));
   }
   return contents;
 }
 
 // A token goes into HTTP/2 metadata: it must be visible ASCII.
 bool IsValidToken(const std::string& token) {
-  return std::all_of(token.begin(), token.end(),
-                     [](char c) { return c > 0x20 && c < 0x7f; });
+  return std::all_of(token.begin(), token.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
 // A purpose is 1 to kMaxPurposeLength lowercase letters, digits and `_`.
@@ -70,24 +64,20 @@ bool IsValidPurpose(const std::string& purpose) {
          });
 }
 
-absl::Status ErrnoError(int err, const std::string& what) {
-  return absl::ErrnoToStatus(err, what);
-}
+absl::Status ErrnoError(int err, const std::string& what) { return absl::ErrnoToStatus(err, what); }
 
 // Incremental SHA-256 (OpenSSL EVP), lowercase hex result.
 class Sha256 {
  public:
   Sha256() : ctx_(EVP_MD_CTX_new()) {
-    ok_ =
-        ctx_ != nullptr && EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) == 1;
+    ok_ = ctx_ != nullptr && EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) == 1;
   }
   ~Sha256() { EVP_MD_CTX_free(ctx_); }
   Sha256(const Sha256&) = delete;
   Sha256& operator=(const Sha256&) = delete;
 
   void Update(const std::string& data) {
-    if (ok_ && !data.empty())
-      ok_ = EVP_DigestUpdate(ctx_, data.data(), data.size()) == 1;
+    if (ok_ && !data.empty()) ok_ = EVP_DigestUpdate(ctx_, data.data(), data.size()) == 1;
   }
   // Returns the hex digest, or empty when OpenSSL failed.
   std::string HexDigest() {
@@ -131,8 +121,7 @@ class FdOutBuf : public std::streambuf {
     return done;
   }
   int_type overflow(int_type c) override {
-    if (traits_type::eq_int_type(c, traits_type::eof()))
-      return traits_type::not_eof(c);
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
     const char ch = traits_type::to_char_type(c);
     return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
   }
@@ -149,25 +138,20 @@ template <typename T>
 absl::StatusOr<T> WriteFileAtomically(
     std::string_view what, const std::string& path,
     const std::function<absl::StatusOr<T>(std::ostream&)>& write) {
-  if (path.empty())
-    return absl::InvalidArgumentError(StrCat(what, ": output path is empty"));
+  if (path.empty()) return absl::InvalidArgumentError(StrCat(what, ": output path is empty"));
   const std::string part = StrCat(path, ".part");
-  const int fd =
-      ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return ErrnoError(errno, StrCat(what, ": cannot create '", part, "'"));
+  const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoError(errno, StrCat(what, ": cannot create '", part, "'"));
   // The file may have existed with wider permissions; the output is private.
   absl::StatusOr<T> result;
   if (::fchmod(fd, 0600) != 0) {
-    result = ErrnoError(
-        errno, StrCat(what, ": cannot set the mode of '", part, "'"));
+    result = ErrnoError(errno, StrCat(what, ": cannot set the mode of '", part, "'"));
   } else {
     FdOutBuf buf(fd);
     std::ostream out(&buf);
     result = write(out);
     if (!result.ok() && buf.error() != 0) {
-      result =
-          ErrnoError(buf.error(), StrCat(what, ": cannot write '", part, "'"));
+      result = ErrnoError(buf.error(), StrCat(what, ": cannot write '", part, "'"));
     }
   }
   if (result.ok() && ::fsync(fd) != 0) {
@@ -177,8 +161,7 @@ absl::StatusOr<T> WriteFileAtomically(
     result = ErrnoError(errno, StrCat(what, ": cannot close '", part, "'"));
   }
   if (result.ok() && std::rename(part.c_str(), path.c_str()) != 0) {
-    result = ErrnoError(
-        errno, StrCat(what, ": cannot rename '", part, "' to '", path, "'"));
+    result = ErrnoError(errno, StrCat(what, ": cannot rename '", part, "' to '", path, "'"));
   }
   if (!result.ok()) ::unlink(part.c_str());
   return result;
@@ -189,17 +172,13 @@ absl::StatusOr<T> WriteFileAtomically(
 absl::Status ToAbslStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
   const int code = static_cast<int>(status.error_code());
-  const bool canonical =
-      code > 0 && code <= static_cast<int>(absl::StatusCode::kUnauthenticated);
-  return absl::Status(canonical ? static_cast<absl::StatusCode>(code)
-                                : absl::StatusCode::kUnknown,
+  const bool canonical = code > 0 && code <= static_cast<int>(absl::StatusCode::kUnauthenticated);
+  return absl::Status(canonical ? static_cast<absl::StatusCode>(code) : absl::StatusCode::kUnknown,
                       status.error_message());
 }
 
-absl::StatusOr<std::unique_ptr<VaultClient>> VaultClient::Connect(
-    const ConnectOptions& options) {
-  if (options.address.empty())
-    return absl::InvalidArgumentError("address: required");
+absl::StatusOr<std::unique_ptr<VaultClient>> VaultClient::Connect(const ConnectOptions& options) {
+  if (options.address.empty()) return absl::InvalidArgumentError("address: required");
   if (!IsValidToken(options.token)) {
     return absl::InvalidArgumentError(
         "token: contains whitespace or characters not allowed in gRPC "
@@ -207,8 +186,8 @@ absl::StatusOr<std::unique_ptr<VaultClient>> VaultClient::Connect(
   }
   if (!options.purpose.empty() && !IsValidPurpose(options.purpose)) {
     return absl::InvalidArgumentError(
-        StrCat("purpose: expected lowercase letters, digits and _ (at most ",
-               kMaxPurposeLength, " characters), got '", options.purpose, "'"));
+        StrCat("purpose: expected lowercase letters, digits and _ (at most ", kMaxPurposeLength,
+               " characters), got '", options.purpose, "'"));
   }
   const bool tls = !options.ca_cert_file.empty();
   if (options.client_cert_file.empty() != options.client_key_file.empty()) {
@@ -217,28 +196,23 @@ absl::StatusOr<std::unique_ptr<VaultClient>> VaultClient::Connect(
         "neither");
   }
   if (!tls && !options.client_cert_file.empty()) {
-    return absl::InvalidArgumentError(
-        "client_cert_file: mutual TLS requires ca_cert_file");
+    return absl::InvalidArgumentError("client_cert_file: mutual TLS requires ca_cert_file");
   }
   if (!tls && !options.server_name_override.empty()) {
-    return absl::InvalidArgumentError(
-        "server_name_override: requires ca_cert_file (TLS)");
+    return absl::InvalidArgumentError("server_name_override: requires ca_cert_file (TLS)");
   }
 
   grpc::ChannelArguments args;
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   if (tls) {
     grpc::SslCredentialsOptions ssl;
-    HOIDLA_ASSIGN_OR_RETURN(
-        ssl.pem_root_certs,
-        ReadOptionFile("ca_cert_file", options.ca_cert_file));
+    HOIDLA_ASSIGN_OR_RETURN(ssl.pem_root_certs,
+                            ReadOptionFile("ca_cert_file", options.ca_cert_file));
     if (!options.client_cert_file.empty()) {
-      HOIDLA_ASSIGN_OR_RETURN(
-          ssl.pem_cert_chain,
-          ReadOptionFile("client_cert_file", options.client_cert_file));
-      HOIDLA_ASSIGN_OR_RETURN(
-          ssl.pem_private_key,
-          ReadOptionFile("client_key_file", options.client_key_file));
+      HOIDLA_ASSIGN_OR_RETURN(ssl.pem_cert_chain,
+                              ReadOptionFile("client_cert_file", options.client_cert_file));
+      HOIDLA_ASSIGN_OR_RETURN(ssl.pem_private_key,
+                              ReadOptionFile("client_key_file", options.client_key_file));
     }
     credentials = grpc::SslCredentials(ssl);
     if (!options.server_name_override.empty()) {
@@ -253,22 +227,21 @@ absl::StatusOr<std::unique_ptr<VaultClient>> VaultClient::Connect(
     return absl::InvalidArgumentError(
         StrCat("address: cannot create a channel to '", options.address, "'"));
   }
-  auto client = std::unique_ptr<VaultClient>(new VaultClient(
-      std::move(channel), options.token, options.unary_timeout));
+  auto client = std::unique_ptr<VaultClient>(
+      new VaultClient(std::move(channel), options.token, options.unary_timeout));
   client->act_for_ = options.act_for;
   client->purpose_ = options.purpose;
   return client;
 }
 
-std::unique_ptr<VaultClient> VaultClient::FromChannel(
-    std::shared_ptr<grpc::Channel> channel, std::string token,
-    std::chrono::milliseconds unary_timeout) {
+std::unique_ptr<VaultClient> VaultClient::FromChannel(std::shared_ptr<grpc::Channel> channel,
+                                                      std::string token,
+                                                      std::chrono::milliseconds unary_timeout) {
   return std::unique_ptr<VaultClient>(
       new VaultClient(std::move(channel), std::move(token), unary_timeout));
 }
 
-VaultClient::VaultClient(std::shared_ptr<grpc::Channel> channel,
-                         std::string token,
+VaultClient::VaultClient(std::shared_ptr<grpc::Channel> channel, std::string token,
                          std::chrono::milliseconds unary_timeout)
     : channel_(std::move(channel)),
       stub_(hoidla::v1::Vault::NewStub(channel_)),
@@ -277,10 +250,8 @@ VaultClient::VaultClient(std::shared_ptr<grpc::Channel> channel,
 
 VaultClient::~VaultClient() = default;
 
-void VaultClient::PrepareContext(grpc::ClientContext* context,
-                                 bool unary) const {
-  if (!authorization_.empty())
-    context->AddMetadata("authorization", authorization_);
+void VaultClient::PrepareContext(grpc::ClientContext* context, bool unary) const {
+  if (!authorization_.empty()) context->AddMetadata("authorization", authorization_);
   if (!act_for_.empty()) context->AddMetadata("x-hoidla-act-for", act_for_);
   if (!purpose_.empty()) context->AddMetadata("x-hoidla-purpose", purpose_);
   if (unary && unary_timeout_.count() > 0) {
@@ -289,10 +260,10 @@ void VaultClient::PrepareContext(grpc::ClientContext* context,
 }
 
 template <typename Request, typename Response>
-absl::StatusOr<Response> VaultClient::CallUnary(
-    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                 Response*),
-    const Request& request) const {
+absl::StatusOr<Response> VaultClient::CallUnary(grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                                             const Request&,
+                                                                             Response*),
+                                                const Request& request) const {
   grpc::ClientContext context;
   PrepareContext(&context, /*unary=*/true);
   Response response;
@@ -411,8 +382,7 @@ absl::StatusOr<hoidla::v1::Organization> VaultClient::GetOrganization(
   return CallUnary(&Stub::GetOrganization, request);
 }
 
-absl::StatusOr<hoidla::v1::ListOrganizationsResponse>
-VaultClient::ListOrganizations(
+absl::StatusOr<hoidla::v1::ListOrganizationsResponse> VaultClient::ListOrganizations(
     const hoidla::v1::ListOrganizationsRequest& request) const {
   return CallUnary(&Stub::ListOrganizations, request);
 }
@@ -557,8 +527,7 @@ absl::StatusOr<hoidla::v1::Disclosure> VaultClient::DiscloseWithoutConsent(
   return CallUnary(&Stub::DiscloseWithoutConsent, request);
 }
 
-absl::StatusOr<hoidla::v1::ListDisclosuresResponse>
-VaultClient::ListDisclosures(
+absl::StatusOr<hoidla::v1::ListDisclosuresResponse> VaultClient::ListDisclosures(
     const hoidla::v1::ListDisclosuresRequest& request) const {
   return CallUnary(&Stub::ListDisclosures, request);
 }
@@ -568,8 +537,7 @@ absl::StatusOr<hoidla::v1::Disclosure> VaultClient::ReviewDisclosure(
   return CallUnary(&Stub::ReviewDisclosure, request);
 }
 
-absl::StatusOr<hoidla::v1::QueryRecordExistenceResponse>
-VaultClient::QueryRecordExistence(
+absl::StatusOr<hoidla::v1::QueryRecordExistenceResponse> VaultClient::QueryRecordExistence(
     const hoidla::v1::QueryRecordExistenceRequest& request) const {
   return CallUnary(&Stub::QueryRecordExistence, request);
 }
@@ -589,8 +557,7 @@ absl::StatusOr<hoidla::v1::Record> VaultClient::GetRecord(
   return CallUnary(&Stub::GetRecord, request);
 }
 
-absl::StatusOr<hoidla::v1::ListRecordVersionsResponse>
-VaultClient::ListRecordVersions(
+absl::StatusOr<hoidla::v1::ListRecordVersionsResponse> VaultClient::ListRecordVersions(
     const hoidla::v1::ListRecordVersionsRequest& request) const {
   return CallUnary(&Stub::ListRecordVersions, request);
 }
@@ -675,9 +642,9 @@ absl::StatusOr<hoidla::v1::AuditPublicKeys> VaultClient::RotateAuditSigningKey(
   return CallUnary(&Stub::RotateAuditSigningKey, request);
 }
 
-absl::StatusOr<int64_t> VaultClient::ExportAudit(
-    const hoidla::v1::ExportAuditRequest& request, std::ostream& out,
-    hoidla::v1::AuditBundle* header) const {
+absl::StatusOr<int64_t> VaultClient::ExportAudit(const hoidla::v1::ExportAuditRequest& request,
+                                                 std::ostream& out,
+                                                 hoidla::v1::AuditBundle* header) const {
   grpc::ClientContext context;
   PrepareContext(&context, /*unary=*/false);
   std::unique_ptr<grpc::ClientReaderInterface<hoidla::v1::AuditBundle>> reader =
@@ -701,8 +668,8 @@ absl::StatusOr<int64_t> VaultClient::ExportAudit(
       break;
     }
     if (!out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
-      local = absl::AbortedError(StrCat(
-          "export: writing the output failed after ", entries, " entries"));
+      local = absl::AbortedError(
+          StrCat("export: writing the output failed after ", entries, " entries"));
       break;
     }
     entries += part.entries_size();
@@ -716,13 +683,12 @@ absl::StatusOr<int64_t> VaultClient::ExportAudit(
   }
   const grpc::Status status = reader->Finish();
   if (!status.ok()) return ToAbslStatus(status);
-  if (!out.flush())
-    return absl::AbortedError("export: flushing the output failed");
+  if (!out.flush()) return absl::AbortedError("export: flushing the output failed");
   return entries;
 }
 
-absl::StatusOr<Document> VaultClient::UploadDocument(
-    const Document& header, std::istream& content) const {
+absl::StatusOr<Document> VaultClient::UploadDocument(const Document& header,
+                                                     std::istream& content) const {
   grpc::ClientContext context;
   PrepareContext(&context, /*unary=*/false);
   Document response;
@@ -744,8 +710,7 @@ absl::StatusOr<Document> VaultClient::UploadDocument(
     std::string* data = chunk.mutable_data();  // the one reused buffer
     while (true) {
       data->resize(kUploadChunkSize);
-      content.read(data->data(),
-                   static_cast<std::streamsize>(kUploadChunkSize));
+      content.read(data->data(), static_cast<std::streamsize>(kUploadChunkSize));
       const std::streamsize n = content.gcount();
       if (content.bad() || (content.fail() && !content.eof())) {
         read_failed = true;
@@ -763,8 +728,8 @@ absl::StatusOr<Document> VaultClient::UploadDocument(
     // Cancelling makes the server discard everything received so far.
     context.TryCancel();
     static_cast<void>(writer->Finish());
-    return absl::AbortedError(StrCat("upload: reading content failed after ",
-                                     sent, " bytes; upload cancelled"));
+    return absl::AbortedError(
+        StrCat("upload: reading content failed after ", sent, " bytes; upload cancelled"));
   }
   writer->WritesDone();
   const grpc::Status status = writer->Finish();
@@ -772,25 +737,24 @@ absl::StatusOr<Document> VaultClient::UploadDocument(
   return response;
 }
 
-absl::StatusOr<Document> VaultClient::UploadDocumentFromFile(
-    const Document& header, const std::string& path) const {
+absl::StatusOr<Document> VaultClient::UploadDocumentFromFile(const Document& header,
+                                                             const std::string& path) const {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     return ErrnoError(errno, StrCat("upload: cannot open '", path, "'"));
   }
-  if (S_ISDIR(st.st_mode))
-    return ErrnoError(EISDIR, StrCat("upload: cannot read '", path, "'"));
+  if (S_ISDIR(st.st_mode)) return ErrnoError(EISDIR, StrCat("upload: cannot read '", path, "'"));
   std::ifstream in(path, std::ios::binary);
   if (!in) return ErrnoError(errno, StrCat("upload: cannot open '", path, "'"));
   return UploadDocument(header, in);
 }
 
-absl::StatusOr<Document> VaultClient::DownloadDocument(
-    const DownloadDocumentRequest& request, std::ostream& out) const {
+absl::StatusOr<Document> VaultClient::DownloadDocument(const DownloadDocumentRequest& request,
+                                                       std::ostream& out) const {
   grpc::ClientContext context;
   PrepareContext(&context, /*unary=*/false);
-  std::unique_ptr<grpc::ClientReaderInterface<DownloadDocumentResponse>>
-      reader = stub_->DownloadDocument(&context, request);
+  std::unique_ptr<grpc::ClientReaderInterface<DownloadDocumentResponse>> reader =
+      stub_->DownloadDocument(&context, request);
 
   const bool whole = request.offset() == 0 && request.length() == 0;
   Sha256 sha256;
@@ -802,8 +766,7 @@ absl::StatusOr<Document> VaultClient::DownloadDocument(
   while (reader->Read(&message)) {
     if (!have_document) {
       if (!message.has_document()) {
-        local = absl::InternalError(
-            "download: the first message carries no document metadata");
+        local = absl::InternalError("download: the first message carries no document metadata");
         break;
       }
       document = std::move(*message.mutable_document());
@@ -812,8 +775,8 @@ absl::StatusOr<Document> VaultClient::DownloadDocument(
     const std::string& data = message.data();
     if (data.empty()) continue;
     if (!out.write(data.data(), static_cast<std::streamsize>(data.size()))) {
-      local = absl::AbortedError(StrCat(
-          "download: writing the output failed after ", received, " bytes"));
+      local = absl::AbortedError(
+          StrCat("download: writing the output failed after ", received, " bytes"));
       break;
     }
     received += static_cast<int64_t>(data.size());
@@ -829,45 +792,39 @@ absl::StatusOr<Document> VaultClient::DownloadDocument(
   const grpc::Status status = reader->Finish();
   if (!status.ok()) return ToAbslStatus(status);
   if (!have_document) {
-    return absl::InternalError(
-        "download: the stream ended without document metadata");
+    return absl::InternalError("download: the stream ended without document metadata");
   }
-  if (!out.flush())
-    return absl::AbortedError("download: flushing the output failed");
+  if (!out.flush()) return absl::AbortedError("download: flushing the output failed");
 
   const int64_t size = document.size();
   const int64_t offset = std::min(request.offset(), size);
   int64_t expected = size - offset;
   if (request.length() > 0) expected = std::min(expected, request.length());
   if (received != expected) {
-    return absl::DataLossError(StrCat("download: received ", received,
-                                      " bytes, expected ", expected,
-                                      " (document ", document.id(), ")"));
+    return absl::DataLossError(StrCat("download: received ", received, " bytes, expected ",
+                                      expected, " (document ", document.id(), ")"));
   }
   if (whole && !document.sha256().empty()) {
     const std::string actual = sha256.HexDigest();
     if (actual != document.sha256()) {
       return absl::DataLossError(
-          StrCat("download: content does not match its SHA-256 (document ",
-                 document.id(), ")"));
+          StrCat("download: content does not match its SHA-256 (document ", document.id(), ")"));
     }
   }
   return document;
 }
 
-absl::StatusOr<Document> VaultClient::DownloadDocumentToFile(
-    const DownloadDocumentRequest& request, const std::string& path) const {
+absl::StatusOr<Document> VaultClient::DownloadDocumentToFile(const DownloadDocumentRequest& request,
+                                                             const std::string& path) const {
   return WriteFileAtomically<Document>(
-      "download", path,
-      [&](std::ostream& out) { return DownloadDocument(request, out); });
+      "download", path, [&](std::ostream& out) { return DownloadDocument(request, out); });
 }
 
 absl::StatusOr<int64_t> VaultClient::ExportAuditToFile(
     const hoidla::v1::ExportAuditRequest& request, const std::string& path,
     hoidla::v1::AuditBundle* header) const {
   return WriteFileAtomically<int64_t>(
-      "export", path,
-      [&](std::ostream& out) { return ExportAudit(request, out, header); });
+      "export", path, [&](std::ostream& out) { return ExportAudit(request, out, header); });
 }
 
 }  // namespace hoidla::client

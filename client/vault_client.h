@@ -56,8 +56,7 @@
 namespace hoidla::client {
 
 // Default deadline of each unary call.
-inline constexpr std::chrono::milliseconds kDefaultUnaryTimeout =
-    std::chrono::seconds(30);
+inline constexpr std::chrono::milliseconds kDefaultUnaryTimeout = std::chrono::seconds(30);
 
 // Size of the `data` messages UploadDocument sends (1 MiB; the server accepts
 // up to 4 MiB per message).
@@ -114,8 +113,7 @@ class VaultClient {
   // that is not lowercase letters, digits and `_`) when an option is empty,
   // malformed, inconsistent or names an unreadable or empty file. Never
   // includes the token in a message.
-  static absl::StatusOr<std::unique_ptr<VaultClient>> Connect(
-      const ConnectOptions& options);
+  static absl::StatusOr<std::unique_ptr<VaultClient>> Connect(const ConnectOptions& options);
 
   // Creates a client over an existing channel (for example an in-process
   // channel in tests). `token` and `unary_timeout` as in ConnectOptions.
@@ -242,25 +240,21 @@ class VaultClient {
 
   absl::StatusOr<hoidla::v1::Client> CreateClient(
       const hoidla::v1::CreateClientRequest& request) const;
-  absl::StatusOr<hoidla::v1::Client> GetClient(
-      const hoidla::v1::GetClientRequest& request) const;
+  absl::StatusOr<hoidla::v1::Client> GetClient(const hoidla::v1::GetClientRequest& request) const;
   absl::StatusOr<hoidla::v1::Client> FindClientByPersonalCode(
       const hoidla::v1::FindClientByPersonalCodeRequest& request) const;
   absl::StatusOr<hoidla::v1::ListClientsResponse> ListClients(
       const hoidla::v1::ListClientsRequest& request) const;
 
-  absl::StatusOr<hoidla::v1::Case> CreateCase(
-      const hoidla::v1::CreateCaseRequest& request) const;
-  absl::StatusOr<hoidla::v1::Case> GetCase(
-      const hoidla::v1::GetCaseRequest& request) const;
+  absl::StatusOr<hoidla::v1::Case> CreateCase(const hoidla::v1::CreateCaseRequest& request) const;
+  absl::StatusOr<hoidla::v1::Case> GetCase(const hoidla::v1::GetCaseRequest& request) const;
   absl::StatusOr<hoidla::v1::ListCasesResponse> ListCases(
       const hoidla::v1::ListCasesRequest& request) const;
   // Assigns a case to a worker of its project, or transfers it (the previous
   // worker's access ends). On success returns the case with its new
   // assigned_worker_id. On failure returns the server's status, for example
   // PERMISSION_DENIED for a caller who may not assign cases.
-  absl::StatusOr<hoidla::v1::Case> AssignCase(
-      const hoidla::v1::AssignCaseRequest& request) const;
+  absl::StatusOr<hoidla::v1::Case> AssignCase(const hoidla::v1::AssignCaseRequest& request) const;
   // Adds partner workers to, or removes principals from, a case's network;
   // returns the case with its network. NOT_FOUND / INVALID_ARGUMENT naming
   // the member field; FAILED_PRECONDITION for a closed case.
@@ -275,14 +269,12 @@ class VaultClient {
   // bad field (no reason, a referral without its organisation, ...),
   // NOT_FOUND for a case, organisation or follow-up record the caller may
   // not see.
-  absl::StatusOr<hoidla::v1::Case> CloseCase(
-      const hoidla::v1::CloseCaseRequest& request) const;
+  absl::StatusOr<hoidla::v1::Case> CloseCase(const hoidla::v1::CloseCaseRequest& request) const;
   // Reopens a closed case (the client returned; the retention clock stops).
   // On success returns the case, open, with its new reopening event. On
   // failure returns the server's status: FAILED_PRECONDITION when it is
   // open, NOT_FOUND when there is no such case the caller may see, ...
-  absl::StatusOr<hoidla::v1::Case> ReopenCase(
-      const hoidla::v1::ReopenCaseRequest& request) const;
+  absl::StatusOr<hoidla::v1::Case> ReopenCase(const hoidla::v1::ReopenCaseRequest& request) const;
   // Sets an organisation's client certificate authority. Returns the
   // organisation; the server's status otherwise.
   absl::StatusOr<hoidla::v1::Organization> SetOrganizationClientCa(
@@ -422,8 +414,7 @@ class VaultClient {
   // request.version() is 0), third parties withheld where the caller reads
   // through a consent; NOT_FOUND when there is no such record or version
   // the caller may see.
-  absl::StatusOr<hoidla::v1::Record> GetRecord(
-      const hoidla::v1::GetRecordRequest& request) const;
+  absl::StatusOr<hoidla::v1::Record> GetRecord(const hoidla::v1::GetRecordRequest& request) const;
   // On success returns every version of a record, oldest first; NOT_FOUND
   // when there is no such record the caller may see.
   absl::StatusOr<hoidla::v1::ListRecordVersionsResponse> ListRecordVersions(
@@ -444,8 +435,7 @@ class VaultClient {
   // version is not the current one, FAILED_PRECONDITION for locked minutes
   // or a closed case, INVALID_ARGUMENT naming a bad field of the signature,
   // NOT_FOUND, ...
-  absl::StatusOr<hoidla::v1::Record> SignRecord(
-      const hoidla::v1::SignRecordRequest& request) const;
+  absl::StatusOr<hoidla::v1::Record> SignRecord(const hoidla::v1::SignRecordRequest& request) const;
 
   // Instruments (doc/records.md): an organisation's own assessment
   // instruments, registered as versioned schemas that custom records are
@@ -453,9 +443,9 @@ class VaultClient {
 
   // Registers request.instrument() (organisation, name, description and
   // fields; without its output-only fields): version 1 of a new instrument,
-  // or the next version when the organisation has one of that name. On success returns the version registered with its id (the same
-  // for every version), version number, creation time and author. On
-  // failure returns the server's status: INVALID_ARGUMENT naming a bad field
+  // or the next version when the organisation has one of that name. On success returns the version
+  // registered with its id (the same for every version), version number, creation time and author.
+  // On failure returns the server's status: INVALID_ARGUMENT naming a bad field
   // ("instrument.fields[2].options: ...", "instrument.id" when an output-only
   // field is set), NOT_FOUND for an organisation the
   // caller may not see, PERMISSION_DENIED for a caller who is not a head of
@@ -548,9 +538,9 @@ class VaultClient {
   // As ExportAudit, writing to the file at `path` all-or-nothing like
   // DownloadDocumentToFile: `path` + ".part" (mode 0600) is synced and renamed
   // to `path` only on success, and removed on failure.
-  absl::StatusOr<int64_t> ExportAuditToFile(
-      const hoidla::v1::ExportAuditRequest& request, const std::string& path,
-      hoidla::v1::AuditBundle* header = nullptr) const;
+  absl::StatusOr<int64_t> ExportAuditToFile(const hoidla::v1::ExportAuditRequest& request,
+                                            const std::string& path,
+                                            hoidla::v1::AuditBundle* header = nullptr) const;
 
   // Document transfers (streaming, no deadline).
 
@@ -563,15 +553,15 @@ class VaultClient {
   // the server may report before all content is sent), or, when reading
   // `content` fails, cancels the upload (so nothing is stored) and returns
   // ABORTED "reading content failed after N bytes".
-  absl::StatusOr<hoidla::v1::Document> UploadDocument(
-      const hoidla::v1::Document& header, std::istream& content) const;
+  absl::StatusOr<hoidla::v1::Document> UploadDocument(const hoidla::v1::Document& header,
+                                                      std::istream& content) const;
 
   // As UploadDocument, reading the content from the file at `path`. Fails
   // with the errno-derived code (NOT_FOUND, PERMISSION_DENIED, ...) and a
   // message naming the path when the file cannot be opened, without
   // contacting the server.
-  absl::StatusOr<hoidla::v1::Document> UploadDocumentFromFile(
-      const hoidla::v1::Document& header, const std::string& path) const;
+  absl::StatusOr<hoidla::v1::Document> UploadDocumentFromFile(const hoidla::v1::Document& header,
+                                                              const std::string& path) const;
 
   // Downloads a document's content, or the byte range in `request`, writing
   // the bytes to `out` as they arrive. On success returns the document's
@@ -585,8 +575,7 @@ class VaultClient {
   // writing to `out` fails; the download is cancelled in the last two cases.
   // On failure `out` may already have received part of the content.
   absl::StatusOr<hoidla::v1::Document> DownloadDocument(
-      const hoidla::v1::DownloadDocumentRequest& request,
-      std::ostream& out) const;
+      const hoidla::v1::DownloadDocumentRequest& request, std::ostream& out) const;
 
   // As DownloadDocument, writing to the file at `path`: the content goes to
   // `path` + ".part" (created with mode 0600), which is synced and renamed to
@@ -595,8 +584,7 @@ class VaultClient {
   // was; errors creating, writing, syncing or renaming the file get the
   // errno-derived code and a message naming the file.
   absl::StatusOr<hoidla::v1::Document> DownloadDocumentToFile(
-      const hoidla::v1::DownloadDocumentRequest& request,
-      const std::string& path) const;
+      const hoidla::v1::DownloadDocumentRequest& request, const std::string& path) const;
 
  private:
   VaultClient(std::shared_ptr<grpc::Channel> channel, std::string token,
@@ -608,10 +596,9 @@ class VaultClient {
 
   // Performs one unary call through `method` of the stub.
   template <typename Request, typename Response>
-  absl::StatusOr<Response> CallUnary(
-      grpc::Status (hoidla::v1::Vault::StubInterface::*method)(
-          grpc::ClientContext*, const Request&, Response*),
-      const Request& request) const;
+  absl::StatusOr<Response> CallUnary(grpc::Status (hoidla::v1::Vault::StubInterface::*method)(
+                                         grpc::ClientContext*, const Request&, Response*),
+                                     const Request& request) const;
 
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<hoidla::v1::Vault::StubInterface> stub_;

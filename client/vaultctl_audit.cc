@@ -3,9 +3,9 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "base/status_macros.h"
+#include "base/strings.h"
 #include "vault/audit/merkle.h"
-#include "vault/common/status_macros.h"
-#include "vault/common/strings.h"
 
 namespace hoidla::vaultctl {
 namespace {
@@ -22,8 +22,8 @@ std::string_view Trim(std::string_view s) {
 }
 
 absl::Status Rewritten(uint64_t new_size, uint64_t old_size) {
-  return absl::DataLossError(StrCat("log rewritten: checkpoint ", new_size,
-                                    " is not consistent with trusted ", old_size));
+  return absl::DataLossError(
+      StrCat("log rewritten: checkpoint ", new_size, " is not consistent with trusted ", old_size));
 }
 
 }  // namespace
@@ -60,8 +60,8 @@ absl::StatusOr<std::vector<keys::NoteVerifier>> ParseVerifierKeys(std::string_vi
   return verifiers;
 }
 
-absl::StatusOr<keys::NoteVerifier> VerifierForNote(
-    const std::vector<keys::NoteVerifier>& verifiers, std::string_view note) {
+absl::StatusOr<keys::NoteVerifier> VerifierForNote(const std::vector<keys::NoteVerifier>& verifiers,
+                                                   std::string_view note) {
   const size_t split = note.rfind("\n\n");
   if (split != std::string_view::npos) {
     std::string_view sigs = note.substr(split + 2);
@@ -75,8 +75,7 @@ absl::StatusOr<keys::NoteVerifier> VerifierForNote(
       if (space == std::string_view::npos) continue;
       const std::string_view name = line.substr(0, space);
       std::string blob;
-      if (!absl::Base64Unescape(std::string(line.substr(space + 1)), &blob) ||
-          blob.size() < 4) {
+      if (!absl::Base64Unescape(std::string(line.substr(space + 1)), &blob) || blob.size() < 4) {
         continue;
       }
       for (const keys::NoteVerifier& v : verifiers) {
@@ -87,12 +86,11 @@ absl::StatusOr<keys::NoteVerifier> VerifierForNote(
   return absl::DataLossError("note: not signed by any trusted key");
 }
 
-absl::StatusOr<audit::TreeHead> OpenCheckpoint(
-    const std::vector<keys::NoteVerifier>& verifiers, std::string_view note) {
+absl::StatusOr<audit::TreeHead> OpenCheckpoint(const std::vector<keys::NoteVerifier>& verifiers,
+                                               std::string_view note) {
   absl::StatusOr<keys::NoteVerifier> verifier = VerifierForNote(verifiers, note);
   if (!verifier.ok()) {
-    return absl::DataLossError(
-        StrCat("checkpoint: ", std::string(verifier.status().message())));
+    return absl::DataLossError(StrCat("checkpoint: ", std::string(verifier.status().message())));
   }
   absl::StatusOr<std::string> text = keys::OpenNote(note, *verifier);
   if (!text.ok()) {
@@ -113,8 +111,7 @@ absl::StatusOr<audit::BundleReport> VerifyBundleBytes(
   }
   absl::StatusOr<keys::NoteVerifier> verifier = VerifierForNote(verifiers, bundle.checkpoint());
   if (!verifier.ok()) {
-    return absl::DataLossError(
-        StrCat("checkpoint: ", std::string(verifier.status().message())));
+    return absl::DataLossError(StrCat("checkpoint: ", std::string(verifier.status().message())));
   }
   return audit::VerifyBundle(bundle, *verifier);
 }
@@ -159,8 +156,7 @@ absl::StatusOr<WatchResult> WatchRound(const client::VaultClient& vault,
                             vault.GetConsistencyProof(request));
     proof.assign(response.hashes().begin(), response.hashes().end());
   }
-  if (!audit::VerifyConsistency(old_head->size, new_head.size, old_head->root, new_head.root,
-                                proof)
+  if (!audit::VerifyConsistency(old_head->size, new_head.size, old_head->root, new_head.root, proof)
            .ok()) {
     return Rewritten(new_head.size, old_head->size);
   }

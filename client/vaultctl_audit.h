@@ -39,15 +39,15 @@ absl::StatusOr<std::vector<keys::NoteVerifier>> ParseVerifierKeys(std::string_vi
 // The key of `verifiers` that signed `note`: the first whose name and key id
 // match a signature line (the signature itself is not checked here).
 // DATA_LOSS "...: not signed by any trusted key" when there is none.
-absl::StatusOr<keys::NoteVerifier> VerifierForNote(
-    const std::vector<keys::NoteVerifier>& verifiers, std::string_view note);
+absl::StatusOr<keys::NoteVerifier> VerifierForNote(const std::vector<keys::NoteVerifier>& verifiers,
+                                                   std::string_view note);
 
 // Checks the signature of checkpoint `note` with the matching key of
 // `verifiers` and parses its body. DATA_LOSS "checkpoint: ..." when it is not
 // signed by a trusted key, the signature does not verify or the body is not
 // a checkpoint of the key's origin.
-absl::StatusOr<audit::TreeHead> OpenCheckpoint(
-    const std::vector<keys::NoteVerifier>& verifiers, std::string_view note);
+absl::StatusOr<audit::TreeHead> OpenCheckpoint(const std::vector<keys::NoteVerifier>& verifiers,
+                                               std::string_view note);
 
 // Parses `bytes` as an AuditBundle and verifies it (audit::VerifyBundle) with
 // the key of `verifiers` that signed its checkpoint. INVALID_ARGUMENT when

@@ -2,10 +2,10 @@
 
 #include <utility>
 
+#include "base/strings.h"
 #include "client/vaultctl_audit.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
-#include "vault/common/strings.h"
 
 namespace hoidla::vaultctl {
 namespace {
@@ -29,8 +29,8 @@ absl::StatusOr<hoidla::v1::Consent> ParseConsentJson(std::string_view json) {
   hoidla::v1::Consent consent;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  const auto status = google::protobuf::util::JsonStringToMessage(
-      std::string(json), &consent, options);
+  const auto status =
+      google::protobuf::util::JsonStringToMessage(std::string(json), &consent, options);
   if (!status.ok()) {
     // The parser's message may go on with a quote of the input on further
     // lines; its first line says what is wrong.
@@ -44,10 +44,8 @@ absl::StatusOr<hoidla::v1::Consent> ParseConsentJson(std::string_view json) {
 
 absl::StatusOr<std::vector<ReceiptField>> OpenConsentReceipt(
     const std::vector<keys::NoteVerifier>& verifiers, std::string_view note) {
-  absl::StatusOr<keys::NoteVerifier> verifier =
-      VerifierForNote(verifiers, note);
-  if (!verifier.ok())
-    return BadReceipt(std::string(verifier.status().message()));
+  absl::StatusOr<keys::NoteVerifier> verifier = VerifierForNote(verifiers, note);
+  if (!verifier.ok()) return BadReceipt(std::string(verifier.status().message()));
   absl::StatusOr<std::string> text = keys::OpenNote(note, *verifier);
   if (!text.ok()) return BadReceipt(std::string(text.status().message()));
 
@@ -56,15 +54,14 @@ absl::StatusOr<std::vector<ReceiptField>> OpenConsentReceipt(
   const size_t first_end = rest.find('\n');
   const std::string_view first = rest.substr(0, first_end);
   if (first != kConsentReceiptHeader) {
-    return BadReceipt(StrCat("not a consent receipt: first line is '",
-                             Shortened(first), "', expected '",
-                             kConsentReceiptHeader, "'"));
+    return BadReceipt(StrCat("not a consent receipt: first line is '", Shortened(first),
+                             "', expected '", kConsentReceiptHeader, "'"));
   }
   rest.remove_prefix(first_end + 1);
   const size_t second_end = rest.find('\n');
   if (rest.empty() || second_end + 1 != rest.size()) {
-    return BadReceipt(StrCat("not a consent receipt: expected the line '",
-                             kConsentReceiptHeader, "' and one line of JSON"));
+    return BadReceipt(StrCat("not a consent receipt: expected the line '", kConsentReceiptHeader,
+                             "' and one line of JSON"));
   }
   const nlohmann::ordered_json json = nlohmann::ordered_json::parse(
       rest.substr(0, second_end), nullptr, /*allow_exceptions=*/false);
@@ -74,12 +71,10 @@ absl::StatusOr<std::vector<ReceiptField>> OpenConsentReceipt(
   std::vector<ReceiptField> fields;
   fields.reserve(json.size());
   for (const auto& [key, value] : json.items()) {
-    fields.emplace_back(
-        key,
-        value.is_string()
-            ? value.get<std::string>()
-            : value.dump(-1, ' ', /*ensure_ascii=*/false,
-                         nlohmann::ordered_json::error_handler_t::replace));
+    fields.emplace_back(key, value.is_string()
+                                 ? value.get<std::string>()
+                                 : value.dump(-1, ' ', /*ensure_ascii=*/false,
+                                              nlohmann::ordered_json::error_handler_t::replace));
   }
   return fields;
 }

@@ -32,8 +32,7 @@
 namespace hoidla::vaultctl {
 
 // The first line of a consent receipt's text.
-inline constexpr std::string_view kConsentReceiptHeader =
-    "hoidla consent receipt v1";
+inline constexpr std::string_view kConsentReceiptHeader = "hoidla consent receipt v1";
 
 // One top-level field of a receipt's JSON object: its key, and a string's
 // value as is or any other value (number, boolean, null, array, object) as

@@ -3,10 +3,10 @@
 #include <cstdio>
 #include <string>
 
+#include "base/strings.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
-#include "vault/common/strings.h"
 
 namespace hoidla::vaultctl {
 namespace {
@@ -20,14 +20,11 @@ std::string Time(const google::protobuf::Timestamp& ts) {
   return google::protobuf::util::TimeUtil::ToString(ts);
 }
 
-bool IsSet(const google::protobuf::Timestamp& ts) {
-  return ts.seconds() != 0 || ts.nanos() != 0;
-}
+bool IsSet(const google::protobuf::Timestamp& ts) { return ts.seconds() != 0 || ts.nanos() != 0; }
 
 std::string DateString(const hoidla::v1::Date& date) {
   char buf[40];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", date.year(), date.month(),
-                date.day());
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", date.year(), date.month(), date.day());
   return buf;
 }
 
@@ -35,21 +32,17 @@ std::string DateString(const hoidla::v1::Date& date) {
 // in lowercase; the number `value` when `name` is empty.
 std::string EnumName(std::string name, std::string_view prefix, int value) {
   if (name.empty()) return std::to_string(value);
-  if (std::string_view(name).substr(0, prefix.size()) == prefix)
-    name.erase(0, prefix.size());
-  for (char& c : name)
-    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (std::string_view(name).substr(0, prefix.size()) == prefix) name.erase(0, prefix.size());
+  for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   return name;
 }
 
 std::string CaseStatusName(hoidla::v1::CaseStatus status) {
-  return EnumName(hoidla::v1::CaseStatus_Name(status), "CASE_STATUS_",
-                  static_cast<int>(status));
+  return EnumName(hoidla::v1::CaseStatus_Name(status), "CASE_STATUS_", static_cast<int>(status));
 }
 
 // `list` joined by ", ".
-std::string Joined(
-    const google::protobuf::RepeatedPtrField<std::string>& list) {
+std::string Joined(const google::protobuf::RepeatedPtrField<std::string>& list) {
   std::string out;
   for (const std::string& item : list) {
     if (!out.empty()) out += ", ";
@@ -59,8 +52,7 @@ std::string Joined(
 }
 
 // The memberships joined by ", ".
-std::string MembershipList(
-    const google::protobuf::RepeatedPtrField<hoidla::v1::Membership>& list) {
+std::string MembershipList(const google::protobuf::RepeatedPtrField<hoidla::v1::Membership>& list) {
   std::string out;
   for (const hoidla::v1::Membership& m : list) {
     if (!out.empty()) out += ", ";
@@ -75,14 +67,12 @@ void Line(std::ostream& out, std::string_view key, std::string_view value) {
 }
 
 // A "key: value" line only when the value is not empty.
-void OptionalLine(std::ostream& out, std::string_view key,
-                  std::string_view value) {
+void OptionalLine(std::ostream& out, std::string_view key, std::string_view value) {
   if (!value.empty()) Line(out, key, value);
 }
 
 // A "key: <RFC 3339>" line only when the time is set.
-void TimeLine(std::ostream& out, std::string_view key,
-              const google::protobuf::Timestamp& at) {
+void TimeLine(std::ostream& out, std::string_view key, const google::protobuf::Timestamp& at) {
   if (IsSet(at)) Line(out, key, Time(at));
 }
 
@@ -90,8 +80,7 @@ void BoolLine(std::ostream& out, std::string_view key, bool value) {
   Line(out, key, value ? "true" : "false");
 }
 
-void CreatedLines(std::ostream& out, const google::protobuf::Timestamp& at,
-                  const std::string& by) {
+void CreatedLines(std::ostream& out, const google::protobuf::Timestamp& at, const std::string& by) {
   if (IsSet(at)) Line(out, "created_at", Time(at));
   OptionalLine(out, "created_by", by);
 }
@@ -145,22 +134,19 @@ std::string Escape(std::string_view text) {
 
 std::string MembershipString(const hoidla::v1::Membership& membership) {
   std::string out = membership.role();
-  if (membership.organization_id().empty() && membership.project_id().empty())
-    return out;
+  if (membership.organization_id().empty() && membership.project_id().empty()) return out;
   out += StrCat("@", membership.organization_id());
-  if (!membership.project_id().empty())
-    out += StrCat("/", membership.project_id());
+  if (!membership.project_id().empty()) out += StrCat("/", membership.project_id());
   return out;
 }
 
 std::string PrincipalKindName(hoidla::v1::PrincipalKind kind) {
-  return EnumName(hoidla::v1::PrincipalKind_Name(kind), "PRINCIPAL_KIND_",
-                  static_cast<int>(kind));
+  return EnumName(hoidla::v1::PrincipalKind_Name(kind), "PRINCIPAL_KIND_", static_cast<int>(kind));
 }
 
 std::string CaseVisibilityName(hoidla::v1::CaseVisibility visibility) {
-  return EnumName(hoidla::v1::CaseVisibility_Name(visibility),
-                  "CASE_VISIBILITY_", static_cast<int>(visibility));
+  return EnumName(hoidla::v1::CaseVisibility_Name(visibility), "CASE_VISIBILITY_",
+                  static_cast<int>(visibility));
 }
 
 std::string ConsentStatusName(hoidla::v1::ConsentStatus status) {
@@ -169,28 +155,25 @@ std::string ConsentStatusName(hoidla::v1::ConsentStatus status) {
 }
 
 std::string ConsentGiverKindName(hoidla::v1::ConsentGiverKind kind) {
-  return EnumName(hoidla::v1::ConsentGiverKind_Name(kind),
-                  "CONSENT_GIVER_KIND_", static_cast<int>(kind));
+  return EnumName(hoidla::v1::ConsentGiverKind_Name(kind), "CONSENT_GIVER_KIND_",
+                  static_cast<int>(kind));
 }
 
 std::string ConsentFormName(hoidla::v1::ConsentForm form) {
-  return EnumName(hoidla::v1::ConsentForm_Name(form), "CONSENT_FORM_",
-                  static_cast<int>(form));
+  return EnumName(hoidla::v1::ConsentForm_Name(form), "CONSENT_FORM_", static_cast<int>(form));
 }
 
 std::string LegalBasisName(hoidla::v1::LegalBasis basis) {
-  return EnumName(hoidla::v1::LegalBasis_Name(basis), "LEGAL_BASIS_",
-                  static_cast<int>(basis));
+  return EnumName(hoidla::v1::LegalBasis_Name(basis), "LEGAL_BASIS_", static_cast<int>(basis));
 }
 
 std::string GrantRequestStateName(hoidla::v1::GrantRequestState state) {
-  return EnumName(hoidla::v1::GrantRequestState_Name(state),
-                  "GRANT_REQUEST_STATE_", static_cast<int>(state));
+  return EnumName(hoidla::v1::GrantRequestState_Name(state), "GRANT_REQUEST_STATE_",
+                  static_cast<int>(state));
 }
 
 std::string TokenKindName(hoidla::v1::TokenKind kind) {
-  return EnumName(hoidla::v1::TokenKind_Name(kind), "TOKEN_KIND_",
-                  static_cast<int>(kind));
+  return EnumName(hoidla::v1::TokenKind_Name(kind), "TOKEN_KIND_", static_cast<int>(kind));
 }
 
 std::string GrantKindName(const hoidla::v1::GrantRequest& request) {
@@ -233,9 +216,8 @@ std::string GrantString(const hoidla::v1::GrantRequest& request) {
     case hoidla::v1::GrantRequest::kActFor:
       return StrCat("principal_id=", request.act_for().principal_id());
     case hoidla::v1::GrantRequest::kServiceToken: {
-      std::string out =
-          StrCat("principal_id=", request.service_token().principal_id(),
-                 "; ttl_seconds=", request.service_token().ttl_seconds());
+      std::string out = StrCat("principal_id=", request.service_token().principal_id(),
+                               "; ttl_seconds=", request.service_token().ttl_seconds());
       if (!request.service_token().token_id().empty())
         out += StrCat("; token_id=", request.service_token().token_id());
       return out;
@@ -247,13 +229,12 @@ std::string GrantString(const hoidla::v1::GrantRequest& request) {
 }
 
 std::string DisclosureReviewName(hoidla::v1::DisclosureReview review) {
-  return EnumName(hoidla::v1::DisclosureReview_Name(review),
-                  "DISCLOSURE_REVIEW_", static_cast<int>(review));
+  return EnumName(hoidla::v1::DisclosureReview_Name(review), "DISCLOSURE_REVIEW_",
+                  static_cast<int>(review));
 }
 
 std::string CaseOriginName(hoidla::v1::CaseOrigin origin) {
-  return EnumName(hoidla::v1::CaseOrigin_Name(origin), "CASE_ORIGIN_",
-                  static_cast<int>(origin));
+  return EnumName(hoidla::v1::CaseOrigin_Name(origin), "CASE_ORIGIN_", static_cast<int>(origin));
 }
 
 std::string ClosingReasonName(hoidla::v1::ClosingReason reason) {
@@ -262,35 +243,29 @@ std::string ClosingReasonName(hoidla::v1::ClosingReason reason) {
 }
 
 std::string CaseEventKindName(hoidla::v1::CaseEvent::Kind kind) {
-  return EnumName(hoidla::v1::CaseEvent::Kind_Name(kind), "KIND_",
-                  static_cast<int>(kind));
+  return EnumName(hoidla::v1::CaseEvent::Kind_Name(kind), "KIND_", static_cast<int>(kind));
 }
 
 std::string SignatureMethodName(hoidla::v1::SignatureMethod method) {
-  return EnumName(hoidla::v1::SignatureMethod_Name(method),
-                  "SIGNATURE_METHOD_", static_cast<int>(method));
+  return EnumName(hoidla::v1::SignatureMethod_Name(method), "SIGNATURE_METHOD_",
+                  static_cast<int>(method));
 }
 
 std::string DeadlineKindName(hoidla::v1::DeadlineKind kind) {
-  return EnumName(hoidla::v1::DeadlineKind_Name(kind), "DEADLINE_KIND_",
-                  static_cast<int>(kind));
+  return EnumName(hoidla::v1::DeadlineKind_Name(kind), "DEADLINE_KIND_", static_cast<int>(kind));
 }
 
 std::string InstrumentFieldTypeName(hoidla::v1::InstrumentFieldType type) {
-  return EnumName(hoidla::v1::InstrumentFieldType_Name(type),
-                  "INSTRUMENT_FIELD_TYPE_", static_cast<int>(type));
+  return EnumName(hoidla::v1::InstrumentFieldType_Name(type), "INSTRUMENT_FIELD_TYPE_",
+                  static_cast<int>(type));
 }
 
 std::string InstrumentFieldString(const hoidla::v1::InstrumentField& field) {
-  std::string out =
-      StrCat(field.name(), " type=", InstrumentFieldTypeName(field.type()));
+  std::string out = StrCat(field.name(), " type=", InstrumentFieldTypeName(field.type()));
   if (field.required()) out += "; required";
-  if (field.max_length() != 0)
-    out += StrCat("; max_length=", field.max_length());
-  if (field.options_size() > 0)
-    out += StrCat("; options=", Joined(field.options()));
-  if (!field.description().empty())
-    out += StrCat("; description=", field.description());
+  if (field.max_length() != 0) out += StrCat("; max_length=", field.max_length());
+  if (field.options_size() > 0) out += StrCat("; options=", Joined(field.options()));
+  if (!field.description().empty()) out += StrCat("; description=", field.description());
   return out;
 }
 
@@ -309,8 +284,7 @@ std::string CaseEventString(const hoidla::v1::CaseEvent& event) {
 }
 
 std::string SignatureString(const hoidla::v1::Signature& signature) {
-  std::string out = StrCat("role=", signature.role(),
-                           "; signer_name=", signature.signer_name());
+  std::string out = StrCat("role=", signature.role(), "; signer_name=", signature.signer_name());
   if (!signature.participant_id().empty())
     out += StrCat("; participant_id=", signature.participant_id());
   if (signature.method() != hoidla::v1::SIGNATURE_METHOD_UNSPECIFIED)
@@ -319,23 +293,18 @@ std::string SignatureString(const hoidla::v1::Signature& signature) {
     out += StrCat("; scan_document_id=", signature.scan_document_id());
   if (!signature.signature_reference().empty())
     out += StrCat("; signature_reference=", signature.signature_reference());
-  if (IsSet(signature.signed_at()))
-    out += StrCat("; signed_at=", Time(signature.signed_at()));
-  if (!signature.recorded_by().empty())
-    out += StrCat("; recorded_by=", signature.recorded_by());
+  if (IsSet(signature.signed_at())) out += StrCat("; signed_at=", Time(signature.signed_at()));
+  if (!signature.recorded_by().empty()) out += StrCat("; recorded_by=", signature.recorded_by());
   return out;
 }
 
-absl::StatusOr<std::string> RecordContentJson(
-    const hoidla::v1::RecordContent& content) {
+absl::StatusOr<std::string> RecordContentJson(const hoidla::v1::RecordContent& content) {
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   std::string json;
-  const auto status =
-      google::protobuf::util::MessageToJsonString(content, &json, options);
+  const auto status = google::protobuf::util::MessageToJsonString(content, &json, options);
   if (!status.ok()) {
-    return absl::InternalError(
-        StrCat("cannot convert the content to JSON: ", status.ToString()));
+    return absl::InternalError(StrCat("cannot convert the content to JSON: ", status.ToString()));
   }
   const nlohmann::ordered_json parsed =
       nlohmann::ordered_json::parse(json, nullptr, /*allow_exceptions=*/false);
@@ -375,28 +344,23 @@ std::string ProvisionString(const hoidla::v1::ConsentProvision& provision) {
     if (!recipients.empty()) recipients += ", ";
     recipients += RecipientString(r);
   }
-  std::string out =
-      StrCat("recipients=", recipients, "; kinds=", Joined(provision.kinds()),
-             "; purposes=", Joined(provision.purposes()));
-  if (IsSet(provision.valid_from()))
-    out += StrCat("; valid_from=", Time(provision.valid_from()));
+  std::string out = StrCat("recipients=", recipients, "; kinds=", Joined(provision.kinds()),
+                           "; purposes=", Joined(provision.purposes()));
+  if (IsSet(provision.valid_from())) out += StrCat("; valid_from=", Time(provision.valid_from()));
   if (IsSet(provision.valid_until()))
     out += StrCat("; valid_until=", Time(provision.valid_until()));
   if (provision.existence_queries()) out += "; existence_queries";
   return out;
 }
 
-absl::Status PrintJson(const google::protobuf::Message& message,
-                       std::ostream& out) {
+absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& out) {
   google::protobuf::util::JsonPrintOptions options;
   options.always_print_primitive_fields = true;
   options.preserve_proto_field_names = true;
   std::string json;
-  const auto status =
-      google::protobuf::util::MessageToJsonString(message, &json, options);
+  const auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
   if (!status.ok()) {
-    return absl::InternalError(
-        StrCat("cannot convert the response to JSON: ", status.ToString()));
+    return absl::InternalError(StrCat("cannot convert the response to JSON: ", status.ToString()));
   }
   // Re-indent for readability; the protobuf output stays the source of truth
   // for field names and value encodings.
@@ -450,12 +414,10 @@ void PrintPrincipal(const hoidla::v1::Principal& principal, std::ostream& out) {
   }
 }
 
-void PrintIssueToken(const hoidla::v1::IssueTokenResponse& response,
-                     std::ostream& out) {
+void PrintIssueToken(const hoidla::v1::IssueTokenResponse& response, std::ostream& out) {
   Line(out, "token", response.token());
   Line(out, "token_id", response.token_id());
-  if (IsSet(response.expires_at()))
-    Line(out, "expires_at", Time(response.expires_at()));
+  if (IsSet(response.expires_at())) Line(out, "expires_at", Time(response.expires_at()));
 }
 
 void PrintOrganization(const hoidla::v1::Organization& org, std::ostream& out) {
@@ -491,8 +453,7 @@ void PrintClient(const hoidla::v1::Client& client, std::ostream& out) {
   Line(out, "given_name", client.given_name());
   Line(out, "family_name", client.family_name());
   OptionalLine(out, "personal_code", client.personal_code());
-  OptionalLine(out, "no_personal_code_reason",
-               client.no_personal_code_reason());
+  OptionalLine(out, "no_personal_code_reason", client.no_personal_code_reason());
   if (client.has_date_of_birth() && client.date_of_birth().year() != 0) {
     Line(out, "date_of_birth", DateString(client.date_of_birth()));
   }
@@ -512,8 +473,7 @@ void PrintCase(const hoidla::v1::Case& c, std::ostream& out) {
   OptionalLine(out, "linked_case_id", c.linked_case_id());
   OptionalLine(out, "assigned_worker_id", c.assigned_worker_id());
   CreatedLines(out, c.created_at(), c.created_by());
-  for (const hoidla::v1::CaseEvent& e : c.events())
-    Line(out, "event", CaseEventString(e));
+  for (const hoidla::v1::CaseEvent& e : c.events()) Line(out, "event", CaseEventString(e));
   TimeLine(out, "retention_clock_started_at", c.retention_clock_started_at());
   for (const std::string& member : c.network_member_ids()) Line(out, "network_member", member);
 }
@@ -527,8 +487,7 @@ void PrintRecord(const hoidla::v1::Record& record, std::ostream& out) {
   OptionalLine(out, "project_id", record.project_id());
   OptionalLine(out, "organization_id", record.organization_id());
   BoolLine(out, "locked", record.locked());
-  if (record.third_parties_withheld())
-    BoolLine(out, "third_parties_withheld", true);
+  if (record.third_parties_withheld()) BoolLine(out, "third_parties_withheld", true);
   OptionalLine(out, "change_note", record.change_note());
   CreatedLines(out, record.created_at(), record.created_by());
   TimeLine(out, "updated_at", record.updated_at());
@@ -538,10 +497,7 @@ void PrintRecord(const hoidla::v1::Record& record, std::ostream& out) {
   absl::StatusOr<std::string> json = RecordContentJson(record.content());
   // Already free of control characters; Escape would double its
   // backslashes and break the JSON.
-  out << "content: "
-      << (json.ok() ? *json
-                    : Escape(std::string(json.status().message())))
-      << '\n';
+  out << "content: " << (json.ok() ? *json : Escape(std::string(json.status().message()))) << '\n';
 }
 
 void PrintDocument(const hoidla::v1::Document& document, std::ostream& out) {
@@ -561,17 +517,14 @@ void PrintKeyStatus(const hoidla::v1::KeyStatus& status, std::ostream& out) {
   Line(out, "master_key_mode", status.master_key_mode());
   Line(out, "data_cipher", status.data_cipher());
   for (const hoidla::v1::KeyEncryptionKeyVersion& v : status.versions()) {
-    std::string line =
-        StrCat(v.version(), std::string_view(v.active() ? " (active)" : ""),
-               " wrapped_keys=", v.wrapped_keys());
-    if (IsSet(v.created_at()))
-      line += StrCat(" created_at=", Time(v.created_at()));
+    std::string line = StrCat(v.version(), std::string_view(v.active() ? " (active)" : ""),
+                              " wrapped_keys=", v.wrapped_keys());
+    if (IsSet(v.created_at())) line += StrCat(" created_at=", Time(v.created_at()));
     Line(out, "kek_version", line);
   }
 }
 
-void PrintRewrapKeys(const hoidla::v1::RewrapKeysResponse& response,
-                     std::ostream& out) {
+void PrintRewrapKeys(const hoidla::v1::RewrapKeysResponse& response, std::ostream& out) {
   Line(out, "rewrapped", std::to_string(response.rewrapped()));
   PrintKeyStatus(response.status(), out);
 }
@@ -589,8 +542,7 @@ void PrintConsent(const hoidla::v1::Consent& consent, std::ostream& out) {
   OptionalLine(out, "given_by_name", giver.name());
   OptionalLine(out, "given_by_personal_code", giver.personal_code());
   OptionalLine(out, "given_by_authority_basis", giver.authority_basis());
-  TimeLine(out, "given_by_authority_valid_until",
-           giver.authority_valid_until());
+  TimeLine(out, "given_by_authority_valid_until", giver.authority_valid_until());
   BoolLine(out, "subject_participated", consent.subject_participated());
   Line(out, "form", ConsentFormName(consent.form()));
   OptionalLine(out, "scan_document_id", consent.scan_document_id());
@@ -611,23 +563,20 @@ void PrintConsent(const hoidla::v1::Consent& consent, std::ostream& out) {
   OptionalLine(out, "withdrawal_note", consent.withdrawal_note());
   if (consent.release_confirmation().required()) {
     const hoidla::v1::ReleaseConfirmation& c = consent.release_confirmation();
-    Line(out, "release_confirmation",
-         c.confirmed_by().empty() ? "required" : "confirmed");
+    Line(out, "release_confirmation", c.confirmed_by().empty() ? "required" : "confirmed");
     OptionalLine(out, "release_confirmed_by", c.confirmed_by());
     TimeLine(out, "release_confirmed_at", c.confirmed_at());
   }
 }
 
-void PrintGrantRequest(const hoidla::v1::GrantRequest& request,
-                       std::ostream& out) {
+void PrintGrantRequest(const hoidla::v1::GrantRequest& request, std::ostream& out) {
   Line(out, "id", request.id());
   Line(out, "state", GrantRequestStateName(request.state()));
   Line(out, "organization_id", request.organization_id());
   Line(out, "grant", GrantKindName(request));
   switch (request.grant_case()) {
     case hoidla::v1::GrantRequest::kMembership:
-      Line(out, "membership",
-           MembershipString(request.membership().membership()));
+      Line(out, "membership", MembershipString(request.membership().membership()));
       break;
     case hoidla::v1::GrantRequest::kCertificate:
       Line(out, "subject", request.certificate().subject());
@@ -635,12 +584,10 @@ void PrintGrantRequest(const hoidla::v1::GrantRequest& request,
     case hoidla::v1::GrantRequest::kIdentityProvider:
       Line(out, "issuer", request.identity_provider().issuer());
       Line(out, "audience", request.identity_provider().audience());
-      OptionalLine(out, "principal_id_claim",
-                   request.identity_provider().principal_id_claim());
+      OptionalLine(out, "principal_id_claim", request.identity_provider().principal_id_claim());
       break;
     case hoidla::v1::GrantRequest::kServiceToken:
-      Line(out, "ttl_seconds",
-           std::to_string(request.service_token().ttl_seconds()));
+      Line(out, "ttl_seconds", std::to_string(request.service_token().ttl_seconds()));
       OptionalLine(out, "token_id", request.service_token().token_id());
       break;
     default:
@@ -656,14 +603,13 @@ void PrintGrantRequest(const hoidla::v1::GrantRequest& request,
   TimeLine(out, "expires_at", request.expires_at());
 }
 
-void PrintCreateGrantRequest(
-    const hoidla::v1::CreateGrantRequestResponse& response, std::ostream& out) {
+void PrintCreateGrantRequest(const hoidla::v1::CreateGrantRequestResponse& response,
+                             std::ostream& out) {
   PrintGrantRequest(response.grant_request(), out);
   OptionalLine(out, "token", response.token());
 }
 
-void PrintConsentReceipt(const hoidla::v1::ConsentReceipt& receipt,
-                         std::ostream& out) {
+void PrintConsentReceipt(const hoidla::v1::ConsentReceipt& receipt, std::ostream& out) {
   PrintConsent(receipt.consent(), out);
   std::string_view note = receipt.receipt();
   while (!note.empty()) {
@@ -673,8 +619,7 @@ void PrintConsentReceipt(const hoidla::v1::ConsentReceipt& receipt,
   }
 }
 
-void PrintInstrument(const hoidla::v1::Instrument& instrument,
-                     std::ostream& out) {
+void PrintInstrument(const hoidla::v1::Instrument& instrument, std::ostream& out) {
   Line(out, "id", instrument.id());
   Line(out, "organization_id", instrument.organization_id());
   Line(out, "name", instrument.name());
@@ -685,8 +630,7 @@ void PrintInstrument(const hoidla::v1::Instrument& instrument,
   CreatedLines(out, instrument.created_at(), instrument.created_by());
 }
 
-void PrintSubjectDataExportSummary(const hoidla::v1::SubjectDataExport& data,
-                                   std::ostream& out) {
+void PrintSubjectDataExportSummary(const hoidla::v1::SubjectDataExport& data, std::ostream& out) {
   Line(out, "client_id", data.client().id());
   TimeLine(out, "exported_at", data.exported_at());
   Line(out, "cases", std::to_string(data.cases_size()));
@@ -697,19 +641,16 @@ void PrintSubjectDataExportSummary(const hoidla::v1::SubjectDataExport& data,
   Line(out, "accesses", std::to_string(data.accesses_size()));
 }
 
-void PrintDisclosure(const hoidla::v1::Disclosure& disclosure,
-                     std::ostream& out) {
+void PrintDisclosure(const hoidla::v1::Disclosure& disclosure, std::ostream& out) {
   Line(out, "id", disclosure.id());
   Line(out, "client_id", disclosure.client_id());
   OptionalLine(out, "case_id", disclosure.case_id());
   OptionalLine(out, "organization_id", disclosure.organization_id());
   OptionalLine(out, "project_id", disclosure.project_id());
-  Line(out, "recipient_organization_id",
-       disclosure.recipient_organization_id());
+  Line(out, "recipient_organization_id", disclosure.recipient_organization_id());
   Line(out, "legal_basis", LegalBasisName(disclosure.legal_basis()));
   OptionalLine(out, "justification", disclosure.justification());
-  for (const std::string& item : disclosure.item_ids())
-    Line(out, "item_id", item);
+  for (const std::string& item : disclosure.item_ids()) Line(out, "item_id", item);
   Line(out, "valid_hours", std::to_string(disclosure.valid_hours()));
   TimeLine(out, "valid_until", disclosure.valid_until());
   CreatedLines(out, disclosure.created_at(), disclosure.created_by());
@@ -720,89 +661,78 @@ void PrintDisclosure(const hoidla::v1::Disclosure& disclosure,
   OptionalLine(out, "review_note", disclosure.review_note());
 }
 
-void PrintRecordExistence(
-    const hoidla::v1::QueryRecordExistenceResponse& response,
-    std::ostream& out) {
+void PrintRecordExistence(const hoidla::v1::QueryRecordExistenceResponse& response,
+                          std::ostream& out) {
   BoolLine(out, "exists", response.exists());
-  for (const std::string& id : response.organization_ids())
-    Line(out, "organization_id", id);
-  for (const std::string& id : response.client_ids())
-    Line(out, "client_id", id);
+  for (const std::string& id : response.organization_ids()) Line(out, "organization_id", id);
+  for (const std::string& id : response.client_ids()) Line(out, "client_id", id);
 }
 
-void PrintReceiptFields(
-    const std::vector<std::pair<std::string, std::string>>& fields,
-    std::ostream& out) {
+void PrintReceiptFields(const std::vector<std::pair<std::string, std::string>>& fields,
+                        std::ostream& out) {
   for (const auto& [key, value] : fields) Line(out, Escape(key), value);
 }
 
-void PrintConsents(const hoidla::v1::ListConsentsResponse& list,
-                   std::ostream& out, std::ostream& /*note*/) {
+void PrintConsents(const hoidla::v1::ListConsentsResponse& list, std::ostream& out,
+                   std::ostream& /*note*/) {
   for (const auto& c : list.consents()) {
-    Row(out, c.id(), std::to_string(c.version()), ConsentStatusName(c.status()),
-        c.project_id(), c.case_id(), ConsentGiverKindName(c.given_by().kind()),
-        ConsentFormName(c.form()),
+    Row(out, c.id(), std::to_string(c.version()), ConsentStatusName(c.status()), c.project_id(),
+        c.case_id(), ConsentGiverKindName(c.given_by().kind()), ConsentFormName(c.form()),
         IsSet(c.given_at()) ? Time(c.given_at()) : std::string());
   }
 }
 
-void PrintRecords(const hoidla::v1::ListRecordsResponse& list,
-                  std::ostream& out, std::ostream& note) {
+void PrintRecords(const hoidla::v1::ListRecordsResponse& list, std::ostream& out,
+                  std::ostream& note) {
   for (const auto& r : list.records()) {
     Row(out, r.id(), r.kind(), std::to_string(r.version()), r.case_id(),
         IsSet(r.created_at()) ? Time(r.created_at()) : std::string(),
-        IsSet(r.updated_at()) ? Time(r.updated_at()) : std::string(),
-        r.updated_by(), r.locked() ? "locked" : "");
+        IsSet(r.updated_at()) ? Time(r.updated_at()) : std::string(), r.updated_by(),
+        r.locked() ? "locked" : "");
   }
   NextPage(list.next_page_token(), note);
 }
 
-void PrintRecordVersions(const hoidla::v1::ListRecordVersionsResponse& list,
-                         std::ostream& out, std::ostream& /*note*/) {
+void PrintRecordVersions(const hoidla::v1::ListRecordVersionsResponse& list, std::ostream& out,
+                         std::ostream& /*note*/) {
   for (const auto& r : list.versions()) {
     Row(out, r.id(), std::to_string(r.version()),
-        IsSet(r.updated_at()) ? Time(r.updated_at()) : std::string(),
-        r.updated_by(), std::to_string(r.signatures_size()),
-        r.locked() ? "locked" : "", r.change_note());
+        IsSet(r.updated_at()) ? Time(r.updated_at()) : std::string(), r.updated_by(),
+        std::to_string(r.signatures_size()), r.locked() ? "locked" : "", r.change_note());
   }
 }
 
-void PrintDeadlines(const hoidla::v1::ListDeadlinesResponse& list,
-                    std::ostream& out, std::ostream& /*note*/) {
+void PrintDeadlines(const hoidla::v1::ListDeadlinesResponse& list, std::ostream& out,
+                    std::ostream& /*note*/) {
   for (const auto& d : list.deadlines()) {
-    Row(out, d.has_due_on() ? DateString(d.due_on()) : std::string(),
-        DeadlineKindName(d.kind()), d.overdue() ? "overdue" : "due",
-        d.case_id(), d.record_id(), d.detail());
+    Row(out, d.has_due_on() ? DateString(d.due_on()) : std::string(), DeadlineKindName(d.kind()),
+        d.overdue() ? "overdue" : "due", d.case_id(), d.record_id(), d.detail());
   }
 }
 
-void PrintInstruments(const hoidla::v1::ListInstrumentsResponse& list,
-                      std::ostream& out, std::ostream& /*note*/) {
+void PrintInstruments(const hoidla::v1::ListInstrumentsResponse& list, std::ostream& out,
+                      std::ostream& /*note*/) {
   for (const auto& i : list.instruments()) {
-    Row(out, i.id(), i.name(), std::to_string(i.version()),
-        std::to_string(i.fields_size()),
-        IsSet(i.created_at()) ? Time(i.created_at()) : std::string(),
-        i.description());
+    Row(out, i.id(), i.name(), std::to_string(i.version()), std::to_string(i.fields_size()),
+        IsSet(i.created_at()) ? Time(i.created_at()) : std::string(), i.description());
   }
 }
 
-void PrintDisclosures(const hoidla::v1::ListDisclosuresResponse& list,
-                      std::ostream& out, std::ostream& note) {
+void PrintDisclosures(const hoidla::v1::ListDisclosuresResponse& list, std::ostream& out,
+                      std::ostream& note) {
   for (const auto& d : list.disclosures()) {
-    Row(out, d.id(), DisclosureReviewName(d.review()),
-        LegalBasisName(d.legal_basis()), d.client_id(),
-        d.recipient_organization_id(), std::to_string(d.item_ids_size()),
-        IsSet(d.valid_until()) ? Time(d.valid_until()) : std::string(),
-        d.created_by());
+    Row(out, d.id(), DisclosureReviewName(d.review()), LegalBasisName(d.legal_basis()),
+        d.client_id(), d.recipient_organization_id(), std::to_string(d.item_ids_size()),
+        IsSet(d.valid_until()) ? Time(d.valid_until()) : std::string(), d.created_by());
   }
   NextPage(list.next_page_token(), note);
 }
 
-void PrintGrantRequests(const hoidla::v1::ListGrantRequestsResponse& list,
-                        std::ostream& out, std::ostream& note) {
+void PrintGrantRequests(const hoidla::v1::ListGrantRequestsResponse& list, std::ostream& out,
+                        std::ostream& note) {
   for (const auto& g : list.grant_requests()) {
-    Row(out, g.id(), GrantRequestStateName(g.state()), GrantKindName(g),
-        g.principal_id(), GrantString(g), g.requested_by(),
+    Row(out, g.id(), GrantRequestStateName(g.state()), GrantKindName(g), g.principal_id(),
+        GrantString(g), g.requested_by(),
         IsSet(g.requested_at()) ? Time(g.requested_at()) : std::string());
   }
   NextPage(list.next_page_token(), note);
@@ -811,18 +741,17 @@ void PrintGrantRequests(const hoidla::v1::ListGrantRequestsResponse& list,
 void PrintTokens(const hoidla::v1::ListTokensResponse& list, std::ostream& out,
                  std::ostream& note) {
   for (const auto& t : list.tokens()) {
-    const std::string state =
-        t.revoked() ? "revoked" : (t.pending() ? "pending" : "active");
+    const std::string state = t.revoked() ? "revoked" : (t.pending() ? "pending" : "active");
     Row(out, t.token_id(), TokenKindName(t.kind()), state,
         IsSet(t.created_at()) ? Time(t.created_at()) : std::string(),
-        IsSet(t.expires_at()) ? Time(t.expires_at()) : std::string(),
-        t.issued_by(), t.grant_request_id());
+        IsSet(t.expires_at()) ? Time(t.expires_at()) : std::string(), t.issued_by(),
+        t.grant_request_id());
   }
   NextPage(list.next_page_token(), note);
 }
 
-void PrintPrincipals(const hoidla::v1::ListPrincipalsResponse& list,
-                     std::ostream& out, std::ostream& note) {
+void PrintPrincipals(const hoidla::v1::ListPrincipalsResponse& list, std::ostream& out,
+                     std::ostream& note) {
   for (const auto& p : list.principals()) {
     Row(out, p.id(), PrincipalKindName(p.kind()), p.display_name(),
         MembershipList(p.memberships()));
@@ -830,95 +759,84 @@ void PrintPrincipals(const hoidla::v1::ListPrincipalsResponse& list,
   NextPage(list.next_page_token(), note);
 }
 
-void PrintOrganizations(const hoidla::v1::ListOrganizationsResponse& list,
-                        std::ostream& out, std::ostream& note) {
-  for (const auto& org : list.organizations())
-    Row(out, org.id(), org.name(), org.registry_code());
+void PrintOrganizations(const hoidla::v1::ListOrganizationsResponse& list, std::ostream& out,
+                        std::ostream& note) {
+  for (const auto& org : list.organizations()) Row(out, org.id(), org.name(), org.registry_code());
   NextPage(list.next_page_token(), note);
 }
 
-void PrintProjects(const hoidla::v1::ListProjectsResponse& list,
-                   std::ostream& out, std::ostream& note) {
+void PrintProjects(const hoidla::v1::ListProjectsResponse& list, std::ostream& out,
+                   std::ostream& note) {
   for (const auto& project : list.projects()) {
     const std::string visibility =
         project.case_visibility() == hoidla::v1::CASE_VISIBILITY_UNSPECIFIED
             ? std::string()
             : CaseVisibilityName(project.case_visibility());
-    Row(out, project.id(), project.organization_id(), project.name(),
-        visibility);
+    Row(out, project.id(), project.organization_id(), project.name(), visibility);
   }
   NextPage(list.next_page_token(), note);
 }
 
-void PrintClients(const hoidla::v1::ListClientsResponse& list,
-                  std::ostream& out, std::ostream& note) {
+void PrintClients(const hoidla::v1::ListClientsResponse& list, std::ostream& out,
+                  std::ostream& note) {
   for (const auto& client : list.clients()) {
-    const std::string birth =
-        client.has_date_of_birth() && client.date_of_birth().year() != 0
-            ? DateString(client.date_of_birth())
-            : std::string();
-    Row(out, client.id(), client.given_name(), client.family_name(),
-        client.personal_code(), birth);
+    const std::string birth = client.has_date_of_birth() && client.date_of_birth().year() != 0
+                                  ? DateString(client.date_of_birth())
+                                  : std::string();
+    Row(out, client.id(), client.given_name(), client.family_name(), client.personal_code(), birth);
   }
   NextPage(list.next_page_token(), note);
 }
 
-void PrintCases(const hoidla::v1::ListCasesResponse& list, std::ostream& out,
-                std::ostream& note) {
+void PrintCases(const hoidla::v1::ListCasesResponse& list, std::ostream& out, std::ostream& note) {
   for (const auto& c : list.cases()) {
-    Row(out, c.id(), CaseStatusName(c.status()), c.client_id(), c.title(),
-        c.assigned_worker_id());
+    Row(out, c.id(), CaseStatusName(c.status()), c.client_id(), c.title(), c.assigned_worker_id());
   }
   NextPage(list.next_page_token(), note);
 }
 
-void PrintDocuments(const hoidla::v1::ListDocumentsResponse& list,
-                    std::ostream& out, std::ostream& note) {
+void PrintDocuments(const hoidla::v1::ListDocumentsResponse& list, std::ostream& out,
+                    std::ostream& note) {
   for (const auto& d : list.documents()) {
-    Row(out, d.id(), d.kind(), std::to_string(d.size()), d.content_type(),
-        d.title());
+    Row(out, d.id(), d.kind(), std::to_string(d.size()), d.content_type(), d.title());
   }
   NextPage(list.next_page_token(), note);
 }
 
-void PrintAuditEntries(const hoidla::v1::ListAuditEntriesResponse& list,
-                       std::ostream& out, std::ostream& note) {
+void PrintAuditEntries(const hoidla::v1::ListAuditEntriesResponse& list, std::ostream& out,
+                       std::ostream& note) {
   for (const auto& e : list.entries()) {
-    Row(out, std::to_string(e.seq()), Time(e.time()),
-        e.actor().empty() ? "-" : e.actor(), e.action().empty() ? e.method() : e.action(),
-        e.allowed() ? "allowed" : "denied", e.status(),
-        StrCat(e.organization_id(), "/", e.project_id()), e.client_id(),
-        e.case_id(), e.object_id());
+    Row(out, std::to_string(e.seq()), Time(e.time()), e.actor().empty() ? "-" : e.actor(),
+        e.action().empty() ? e.method() : e.action(), e.allowed() ? "allowed" : "denied",
+        e.status(), StrCat(e.organization_id(), "/", e.project_id()), e.client_id(), e.case_id(),
+        e.object_id());
   }
   NextPage(list.next_page_token(), note);
 }
 
-void PrintAccessReport(const hoidla::v1::AccessReport& report,
-                       std::ostream& out, std::ostream& note) {
+void PrintAccessReport(const hoidla::v1::AccessReport& report, std::ostream& out,
+                       std::ostream& note) {
   for (const auto& e : report.entries()) {
     const auto& a = e.actor();
     std::string who =
         a.withheld()
             ? std::string("withheld (protected third party)")
-            : StrCat(a.display_name().empty() ? a.principal_id() : a.display_name(),
-                     " (", PrincipalKindName(a.kind()), ", ",
-                     a.organization_name().empty() ? a.organization_id()
-                                                   : a.organization_name(),
+            : StrCat(a.display_name().empty() ? a.principal_id() : a.display_name(), " (",
+                     PrincipalKindName(a.kind()), ", ",
+                     a.organization_name().empty() ? a.organization_id() : a.organization_name(),
                      a.role().empty() ? "" : StrCat(", ", a.role()), ")");
     Row(out, std::to_string(e.seq()), Time(e.time()), who, e.action(),
-        e.allowed() ? "allowed" : "denied", e.status(), e.case_id(),
-        e.object_id(), e.legal_basis());
+        e.allowed() ? "allowed" : "denied", e.status(), e.case_id(), e.object_id(),
+        e.legal_basis());
   }
   NextPage(report.next_page_token(), note);
 }
 
-void PrintAuditPublicKeys(const hoidla::v1::AuditPublicKeys& keys,
-                          std::ostream& out) {
+void PrintAuditPublicKeys(const hoidla::v1::AuditPublicKeys& keys, std::ostream& out) {
   for (const std::string& key : keys.verifier_keys()) out << Escape(key) << '\n';
 }
 
-void PrintCheckpoint(const hoidla::v1::Checkpoint& checkpoint,
-                     std::ostream& out) {
+void PrintCheckpoint(const hoidla::v1::Checkpoint& checkpoint, std::ostream& out) {
   std::string_view note = checkpoint.note();
   while (!note.empty()) {
     const size_t end = note.find('\n');

@@ -83,14 +83,12 @@ std::string InstrumentFieldString(const hoidla::v1::InstrumentField& field);
 // fields set): what `record create --file` reads back. Control characters
 // (C0, DEL and C1) inside strings are JSON escapes, so the line is safe to
 // print as is. INTERNAL when it cannot be converted (it never should).
-absl::StatusOr<std::string> RecordContentJson(
-    const hoidla::v1::RecordContent& content);
+absl::StatusOr<std::string> RecordContentJson(const hoidla::v1::RecordContent& content);
 
 // Writes `message` as one JSON object (proto field names, default values
 // included, two-space indentation) followed by a newline. Returns INTERNAL
 // when the message cannot be converted (it never should).
-absl::Status PrintJson(const google::protobuf::Message& message,
-                       std::ostream& out);
+absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& out);
 
 // Single objects, as "key: value" lines with "id: ..." first. Memberships are
 // printed one per "membership: <MembershipString>" line.
@@ -103,8 +101,7 @@ void PrintPrincipal(const hoidla::v1::Principal& principal, std::ostream& out);
 // The issued token as "token: hdl_...", "token_id: tok_..." and
 // "expires_at: <RFC 3339>" lines (`token issue`, `login`). With
 // PrintCreateGrantRequest, the only output that contains a token.
-void PrintIssueToken(const hoidla::v1::IssueTokenResponse& response,
-                     std::ostream& out);
+void PrintIssueToken(const hoidla::v1::IssueTokenResponse& response, std::ostream& out);
 // An organisation: id, name, registry_code, "client_ca: configured",
 // "crl: configured" and identity_provider_issuer (when set), created_*.
 void PrintOrganization(const hoidla::v1::Organization& org, std::ostream& out);
@@ -113,13 +110,12 @@ void PrintOrganization(const hoidla::v1::Organization& org, std::ostream& out);
 // MembershipString; subject; issuer, audience, principal_id_claim;
 // ttl_seconds, token_id), principal_id, justification, requested_*,
 // decided_*, decision_note and expires_at, those set.
-void PrintGrantRequest(const hoidla::v1::GrantRequest& request,
-                       std::ostream& out);
+void PrintGrantRequest(const hoidla::v1::GrantRequest& request, std::ostream& out);
 // The created request (PrintGrantRequest), then "token: hdl_..." for a
 // service-account token (shown once; it works once the request is
 // approved).
-void PrintCreateGrantRequest(
-    const hoidla::v1::CreateGrantRequestResponse& response, std::ostream& out);
+void PrintCreateGrantRequest(const hoidla::v1::CreateGrantRequestResponse& response,
+                             std::ostream& out);
 void PrintProject(const hoidla::v1::Project& project, std::ostream& out);
 void PrintClient(const hoidla::v1::Client& client, std::ostream& out);
 // A case: id, project, client, title, status, origin (when set), the
@@ -130,8 +126,7 @@ void PrintClient(const hoidla::v1::Client& client, std::ostream& out);
 void PrintCase(const hoidla::v1::Case& c, std::ostream& out);
 void PrintDocument(const hoidla::v1::Document& document, std::ostream& out);
 void PrintKeyStatus(const hoidla::v1::KeyStatus& status, std::ostream& out);
-void PrintRewrapKeys(const hoidla::v1::RewrapKeysResponse& response,
-                     std::ostream& out);
+void PrintRewrapKeys(const hoidla::v1::RewrapKeysResponse& response, std::ostream& out);
 
 // A consent: id, version, status, client, project, case, organisation, who
 // gave it (given_by and given_by_* lines), subject_participated, form and
@@ -142,8 +137,7 @@ void PrintConsent(const hoidla::v1::Consent& consent, std::ostream& out);
 // The consent (PrintConsent), then the receipt note line by line as
 // "receipt: <line>" (escaped; `consent record -o FILE` saves the note byte
 // for byte, which `consent verify` needs).
-void PrintConsentReceipt(const hoidla::v1::ConsentReceipt& receipt,
-                         std::ostream& out);
+void PrintConsentReceipt(const hoidla::v1::ConsentReceipt& receipt, std::ostream& out);
 // A record: id, version, kind, case_id, client_id, project_id,
 // organization_id, locked (true/false), third_parties_withheld (when true),
 // change_note (when set), created_*, updated_*, one "signature: " line per
@@ -154,40 +148,33 @@ void PrintRecord(const hoidla::v1::Record& record, std::ostream& out);
 // An instrument version: id, organization_id, name, version, description
 // (when set), one "field: " line per field (InstrumentFieldString), in
 // order, and created_*.
-void PrintInstrument(const hoidla::v1::Instrument& instrument,
-                     std::ostream& out);
+void PrintInstrument(const hoidla::v1::Instrument& instrument, std::ostream& out);
 // The summary of a subject access export (`client export -o FILE`):
 // client_id, exported_at, then the number of cases, records (versions),
 // documents, consents (versions), disclosures and accesses, one
 // "key: N" line each.
-void PrintSubjectDataExportSummary(const hoidla::v1::SubjectDataExport& data,
-                                   std::ostream& out);
+void PrintSubjectDataExportSummary(const hoidla::v1::SubjectDataExport& data, std::ostream& out);
 // A disclosure without consent: id, client, case, organisation, project,
 // recipient_organization_id, legal_basis, justification, one "item_id: "
 // line per item, valid_hours, valid_until, created_*, review and its
 // reviewer, time and note.
-void PrintDisclosure(const hoidla::v1::Disclosure& disclosure,
-                     std::ostream& out);
+void PrintDisclosure(const hoidla::v1::Disclosure& disclosure, std::ostream& out);
 // "exists: true|false", then "organization_id: " and "client_id: " lines,
 // one per id.
-void PrintRecordExistence(
-    const hoidla::v1::QueryRecordExistenceResponse& response,
-    std::ostream& out);
+void PrintRecordExistence(const hoidla::v1::QueryRecordExistenceResponse& response,
+                          std::ostream& out);
 // A verified consent receipt's fields as "key: value" lines (escaped), in
 // the receipt's order.
-void PrintReceiptFields(
-    const std::vector<std::pair<std::string, std::string>>& fields,
-    std::ostream& out);
+void PrintReceiptFields(const std::vector<std::pair<std::string, std::string>>& fields,
+                        std::ostream& out);
 
 // The verifier keys, one per line (escaped), oldest first: the format of a
 // `vaultctl audit verify --public-key` file.
-void PrintAuditPublicKeys(const hoidla::v1::AuditPublicKeys& keys,
-                          std::ostream& out);
+void PrintAuditPublicKeys(const hoidla::v1::AuditPublicKeys& keys, std::ostream& out);
 // The checkpoint's signed note, line by line with each line escaped (a
 // well-formed note is printed byte for byte, so the output can be saved and
 // checked later).
-void PrintCheckpoint(const hoidla::v1::Checkpoint& checkpoint,
-                     std::ostream& out);
+void PrintCheckpoint(const hoidla::v1::Checkpoint& checkpoint, std::ostream& out);
 
 // Lists: one tab-separated line per item on `out`. A non-empty next page
 // token goes to `note` as "next_page_token: T" so that `out` holds only
@@ -196,63 +183,61 @@ void PrintCheckpoint(const hoidla::v1::Checkpoint& checkpoint,
 // by ", ", or "-" when there are none).
 // One line per entry: seq, time, actor, action, decision, status,
 // organisation/project, client, case, object.
-void PrintAuditEntries(const hoidla::v1::ListAuditEntriesResponse& list,
-                       std::ostream& out, std::ostream& note);
+void PrintAuditEntries(const hoidla::v1::ListAuditEntriesResponse& list, std::ostream& out,
+                       std::ostream& note);
 // One line per entry: seq, time, who (person, kind, organisation, role, or
 // "withheld"), action, allowed/denied, status, case, object, legal basis.
-void PrintAccessReport(const hoidla::v1::AccessReport& report,
-                       std::ostream& out, std::ostream& note);
-void PrintPrincipals(const hoidla::v1::ListPrincipalsResponse& list,
-                     std::ostream& out, std::ostream& note);
+void PrintAccessReport(const hoidla::v1::AccessReport& report, std::ostream& out,
+                       std::ostream& note);
+void PrintPrincipals(const hoidla::v1::ListPrincipalsResponse& list, std::ostream& out,
+                     std::ostream& note);
 // One line per grant request, newest first: id, state, grant kind,
 // principal, grant (GrantString), requested by, requested at.
-void PrintGrantRequests(const hoidla::v1::ListGrantRequestsResponse& list,
-                        std::ostream& out, std::ostream& note);
+void PrintGrantRequests(const hoidla::v1::ListGrantRequestsResponse& list, std::ostream& out,
+                        std::ostream& note);
 // One line per token: token id, kind (bootstrap, session, service), state
 // (active, pending, revoked), created at, expires at, issued by, grant
 // request.
-void PrintTokens(const hoidla::v1::ListTokensResponse& list, std::ostream& out,
-                 std::ostream& note);
-void PrintOrganizations(const hoidla::v1::ListOrganizationsResponse& list,
-                        std::ostream& out, std::ostream& note);
-void PrintProjects(const hoidla::v1::ListProjectsResponse& list,
-                   std::ostream& out, std::ostream& note);
-void PrintClients(const hoidla::v1::ListClientsResponse& list,
-                  std::ostream& out, std::ostream& note);
-void PrintCases(const hoidla::v1::ListCasesResponse& list, std::ostream& out,
-                std::ostream& note);
-void PrintDocuments(const hoidla::v1::ListDocumentsResponse& list,
-                    std::ostream& out, std::ostream& note);
+void PrintTokens(const hoidla::v1::ListTokensResponse& list, std::ostream& out, std::ostream& note);
+void PrintOrganizations(const hoidla::v1::ListOrganizationsResponse& list, std::ostream& out,
+                        std::ostream& note);
+void PrintProjects(const hoidla::v1::ListProjectsResponse& list, std::ostream& out,
+                   std::ostream& note);
+void PrintClients(const hoidla::v1::ListClientsResponse& list, std::ostream& out,
+                  std::ostream& note);
+void PrintCases(const hoidla::v1::ListCasesResponse& list, std::ostream& out, std::ostream& note);
+void PrintDocuments(const hoidla::v1::ListDocumentsResponse& list, std::ostream& out,
+                    std::ostream& note);
 // One line per consent (version): id, version, status, project, case, who
 // gave it (kind), form, given_at. The response has no pages; `note` is
 // unused.
-void PrintConsents(const hoidla::v1::ListConsentsResponse& list,
-                   std::ostream& out, std::ostream& note);
+void PrintConsents(const hoidla::v1::ListConsentsResponse& list, std::ostream& out,
+                   std::ostream& note);
 // One line per record (current version): id, kind, version, case, created
 // at, updated at, updated by, locked or "-".
-void PrintRecords(const hoidla::v1::ListRecordsResponse& list,
-                  std::ostream& out, std::ostream& note);
+void PrintRecords(const hoidla::v1::ListRecordsResponse& list, std::ostream& out,
+                  std::ostream& note);
 // One line per version, oldest first: id, version, updated at, updated by,
 // number of signatures, locked or "-", change note. The response has no
 // pages; `note` is unused.
-void PrintRecordVersions(const hoidla::v1::ListRecordVersionsResponse& list,
-                         std::ostream& out, std::ostream& note);
+void PrintRecordVersions(const hoidla::v1::ListRecordVersionsResponse& list, std::ostream& out,
+                         std::ostream& note);
 // One line per deadline, soonest first: due date (YYYY-MM-DD), kind
 // (DeadlineKindName: minutes_unsigned, probation_risk_assessment,
 // action_due, assessment_validity_ends), "overdue" or "due", case, record
 // ("-" for a missing record), detail. The response has no pages; `note` is
 // unused.
-void PrintDeadlines(const hoidla::v1::ListDeadlinesResponse& list,
-                    std::ostream& out, std::ostream& note);
+void PrintDeadlines(const hoidla::v1::ListDeadlinesResponse& list, std::ostream& out,
+                    std::ostream& note);
 // One line per instrument (its newest version): id, name, version, number
 // of fields, created at, description. The response has no pages; `note` is
 // unused.
-void PrintInstruments(const hoidla::v1::ListInstrumentsResponse& list,
-                      std::ostream& out, std::ostream& note);
+void PrintInstruments(const hoidla::v1::ListInstrumentsResponse& list, std::ostream& out,
+                      std::ostream& note);
 // One line per disclosure: id, review, legal basis, client, recipient
 // organisation, number of items, valid_until, created_by.
-void PrintDisclosures(const hoidla::v1::ListDisclosuresResponse& list,
-                      std::ostream& out, std::ostream& note);
+void PrintDisclosures(const hoidla::v1::ListDisclosuresResponse& list, std::ostream& out,
+                      std::ostream& note);
 
 }  // namespace hoidla::vaultctl
 

@@ -39,15 +39,13 @@ namespace hoidla::vaultctl {
 // JSON, an unknown field or enum value, a value of the wrong type, ...);
 // INVALID_ARGUMENT "no form part: expected one of intakeAssessment, ..."
 // when it parses but holds none (`{}`).
-absl::StatusOr<hoidla::v1::RecordContent> ParseRecordContentJson(
-    std::string_view json);
+absl::StatusOr<hoidla::v1::RecordContent> ParseRecordContentJson(std::string_view json);
 
 // Parses `json` as a hoidla.v1.Instrument in the protobuf JSON mapping.
 // INVALID_ARGUMENT "not a hoidla.v1.Instrument in protobuf JSON: " and the
 // first line of the parser's message when it is not one (malformed JSON, an
 // unknown field or enum value, a value of the wrong type, ...).
-absl::StatusOr<hoidla::v1::Instrument> ParseInstrumentJson(
-    std::string_view json);
+absl::StatusOr<hoidla::v1::Instrument> ParseInstrumentJson(std::string_view json);
 
 // The values of `case close --reason`: "referral", "transfer",
 // "terminated_by_client", "time_limit", "goals_met", "impossible" (the

@@ -5,7 +5,7 @@
 
 #include <cstring>
 
-#include "vault/common/strings.h"
+#include "base/strings.h"
 
 namespace hoidla::keys {
 
@@ -14,8 +14,7 @@ absl::Status InitCrypto() {
   return absl::OkStatus();
 }
 
-SecureBuffer::SecureBuffer(size_t size)
-    : data_(std::make_unique<uint8_t[]>(size)), size_(size) {}
+SecureBuffer::SecureBuffer(size_t size) : data_(std::make_unique<uint8_t[]>(size)), size_(size) {}
 
 void SecureBuffer::LockInMemory() {
   // Best effort: RLIMIT_MEMLOCK may refuse; the wipe does not depend on it.
@@ -81,16 +80,17 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
 }
 
 Cipher PreferredCipher() {
-  static const Cipher c = crypto_aead_aes256gcm_is_available()
-                              ? Cipher::kAes256Gcm
-                              : Cipher::kXChaCha20Poly1305;
+  static const Cipher c =
+      crypto_aead_aes256gcm_is_available() ? Cipher::kAes256Gcm : Cipher::kXChaCha20Poly1305;
   return c;
 }
 
 std::string_view CipherName(Cipher cipher) {
   switch (cipher) {
-    case Cipher::kAes256Gcm: return "aes256gcm";
-    case Cipher::kXChaCha20Poly1305: return "xchacha20poly1305";
+    case Cipher::kAes256Gcm:
+      return "aes256gcm";
+    case Cipher::kXChaCha20Poly1305:
+      return "xchacha20poly1305";
   }
   return "unknown";
 }
@@ -115,8 +115,8 @@ void CounterNonce(uint64_t counter, uint8_t* nonce, size_t size) {
 
 }  // namespace
 
-void SealWithCounter(Cipher cipher, const SecureBuffer& key, uint64_t counter,
-                     std::string_view ad, std::string_view plaintext, std::string* out) {
+void SealWithCounter(Cipher cipher, const SecureBuffer& key, uint64_t counter, std::string_view ad,
+                     std::string_view plaintext, std::string* out) {
   size_t old = out->size();
   out->resize(old + plaintext.size() + kAeadTagBytes);
   auto* dst = reinterpret_cast<unsigned char*>(out->data() + old);
@@ -126,19 +126,18 @@ void SealWithCounter(Cipher cipher, const SecureBuffer& key, uint64_t counter,
   if (cipher == Cipher::kAes256Gcm) {
     uint8_t nonce[crypto_aead_aes256gcm_NPUBBYTES];
     CounterNonce(counter, nonce, sizeof nonce);
-    crypto_aead_aes256gcm_encrypt(dst, &clen, m, plaintext.size(), a, ad.size(), nullptr,
-                                  nonce, key.data());
+    crypto_aead_aes256gcm_encrypt(dst, &clen, m, plaintext.size(), a, ad.size(), nullptr, nonce,
+                                  key.data());
   } else {
     uint8_t nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
     CounterNonce(counter, nonce, sizeof nonce);
-    crypto_aead_xchacha20poly1305_ietf_encrypt(dst, &clen, m, plaintext.size(), a,
-                                               ad.size(), nullptr, nonce, key.data());
+    crypto_aead_xchacha20poly1305_ietf_encrypt(dst, &clen, m, plaintext.size(), a, ad.size(),
+                                               nullptr, nonce, key.data());
   }
 }
 
 absl::Status OpenWithCounterInto(Cipher cipher, const SecureBuffer& key, uint64_t counter,
-                                 std::string_view ad, std::string_view sealed,
-                                 uint8_t* out) {
+                                 std::string_view ad, std::string_view sealed, uint8_t* out) {
   if (sealed.size() < kAeadTagBytes || key.size() != kKeyBytes) {
     return absl::DataLossError("sealed data failed authentication");
   }
@@ -152,13 +151,13 @@ absl::Status OpenWithCounterInto(Cipher cipher, const SecureBuffer& key, uint64_
     }
     uint8_t nonce[crypto_aead_aes256gcm_NPUBBYTES];
     CounterNonce(counter, nonce, sizeof nonce);
-    rc = crypto_aead_aes256gcm_decrypt(out, &mlen, nullptr, c, sealed.size(), a, ad.size(),
-                                       nonce, key.data());
+    rc = crypto_aead_aes256gcm_decrypt(out, &mlen, nullptr, c, sealed.size(), a, ad.size(), nonce,
+                                       key.data());
   } else if (cipher == Cipher::kXChaCha20Poly1305) {
     uint8_t nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
     CounterNonce(counter, nonce, sizeof nonce);
-    rc = crypto_aead_xchacha20poly1305_ietf_decrypt(out, &mlen, nullptr, c, sealed.size(),
-                                                    a, ad.size(), nonce, key.data());
+    rc = crypto_aead_xchacha20poly1305_ietf_decrypt(out, &mlen, nullptr, c, sealed.size(), a,
+                                                    ad.size(), nonce, key.data());
   } else {
     return absl::DataLossError("unknown cipher in stored header");
   }
@@ -170,8 +169,7 @@ absl::Status OpenWithCounterInto(Cipher cipher, const SecureBuffer& key, uint64_
 }
 
 absl::Status OpenWithCounter(Cipher cipher, const SecureBuffer& key, uint64_t counter,
-                             std::string_view ad, std::string_view sealed,
-                             std::string* out) {
+                             std::string_view ad, std::string_view sealed, std::string* out) {
   if (sealed.size() < kAeadTagBytes) {
     out->clear();
     return absl::DataLossError("sealed data failed authentication");
@@ -190,8 +188,8 @@ std::string WrapBytes(const SecureBuffer& kek, std::string_view ad, std::string_
   unsigned long long clen = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(
       nonce + kWrapNonceBytes, &clen, reinterpret_cast<const unsigned char*>(secret.data()),
-      secret.size(), reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr,
-      nonce, kek.data());
+      secret.size(), reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr, nonce,
+      kek.data());
   return out;
 }
 
@@ -239,8 +237,8 @@ KdfParams ParamsFor(KdfStrength strength) {
   return {crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE};
 }
 
-absl::StatusOr<SecureBuffer> KeyFromPassphrase(std::string_view passphrase,
-                                               std::string_view salt, KdfParams params) {
+absl::StatusOr<SecureBuffer> KeyFromPassphrase(std::string_view passphrase, std::string_view salt,
+                                               KdfParams params) {
   if (salt.size() != crypto_pwhash_SALTBYTES) {
     return absl::InvalidArgumentError("kdf salt: wrong size");
   }
@@ -269,8 +267,8 @@ void Sha256::Update(std::string_view data) {
 std::string Sha256::Finish() {
   std::string out(32, '\0');
   unsigned int len = 0;
-  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_),
-                     reinterpret_cast<unsigned char*>(out.data()), &len);
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), reinterpret_cast<unsigned char*>(out.data()),
+                     &len);
   return out;
 }
 

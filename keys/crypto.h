@@ -53,9 +53,7 @@ class SecureBuffer {
   const uint8_t* data() const { return data_.get(); }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
-  std::string_view view() const {
-    return {reinterpret_cast<const char*>(data_.get()), size_};
-  }
+  std::string_view view() const { return {reinterpret_cast<const char*>(data_.get()), size_}; }
   // Returns an independent copy (for the rare place that must keep one).
   SecureBuffer Clone() const { return SecureBuffer(data(), size()); }
   // Locks the buffer's pages in memory (sodium_mlock: no swap, no core
@@ -98,25 +96,21 @@ absl::Status CheckCipherUsable(uint32_t value);
 
 // Seals `plaintext` under `key` (32 bytes) with the counter nonce `counter`
 // and associated data `ad`. Appends ciphertext || tag to `out`.
-void SealWithCounter(Cipher cipher, const SecureBuffer& key, uint64_t counter,
-                     std::string_view ad, std::string_view plaintext,
-                     std::string* out);
+void SealWithCounter(Cipher cipher, const SecureBuffer& key, uint64_t counter, std::string_view ad,
+                     std::string_view plaintext, std::string* out);
 // Opens what SealWithCounter produced. Writes the plaintext to `out`
 // (resized). Returns DATA_LOSS when authentication fails (wrong key, nonce,
 // associated data, or altered bytes); `out` is then wiped and empty.
 absl::Status OpenWithCounter(Cipher cipher, const SecureBuffer& key, uint64_t counter,
-                             std::string_view ad, std::string_view sealed,
-                             std::string* out);
+                             std::string_view ad, std::string_view sealed, std::string* out);
 // As OpenWithCounter, into a caller-provided buffer of at least
 // sealed.size() - kAeadTagBytes bytes.
 absl::Status OpenWithCounterInto(Cipher cipher, const SecureBuffer& key, uint64_t counter,
-                                 std::string_view ad, std::string_view sealed,
-                                 uint8_t* out);
+                                 std::string_view ad, std::string_view sealed, uint8_t* out);
 
 // Key wrapping with XChaCha20-Poly1305 and a random nonce. Output:
 // nonce(24) || ciphertext || tag.
-std::string WrapBytes(const SecureBuffer& kek, std::string_view ad,
-                      std::string_view secret);
+std::string WrapBytes(const SecureBuffer& kek, std::string_view ad, std::string_view secret);
 // Returns the unwrapped secret, or DATA_LOSS when authentication fails.
 absl::StatusOr<SecureBuffer> UnwrapBytes(const SecureBuffer& kek, std::string_view ad,
                                          std::string_view wrapped);
@@ -127,8 +121,7 @@ std::string KeyedHash(const SecureBuffer& key, std::string_view message);
 
 // Derives a 32-byte subkey from `master` for `context` (exactly 8 chars) and
 // `id` (crypto_kdf).
-SecureBuffer DeriveSubkey(const SecureBuffer& master, std::string_view context,
-                          uint64_t id);
+SecureBuffer DeriveSubkey(const SecureBuffer& master, std::string_view context, uint64_t id);
 
 // Argon2id cost presets.
 enum class KdfStrength { kInteractive, kModerate, kSensitive };
@@ -140,8 +133,8 @@ KdfParams ParamsFor(KdfStrength strength);
 inline constexpr size_t kKdfSaltBytes = 16;
 // Derives a 32-byte key from a passphrase. RESOURCE_EXHAUSTED when the
 // machine lacks the memory; INVALID_ARGUMENT for out-of-range parameters.
-absl::StatusOr<SecureBuffer> KeyFromPassphrase(std::string_view passphrase,
-                                               std::string_view salt, KdfParams params);
+absl::StatusOr<SecureBuffer> KeyFromPassphrase(std::string_view passphrase, std::string_view salt,
+                                               KdfParams params);
 
 // Incremental SHA-256. Not thread-safe; one per stream.
 class Sha256 {

@@ -1,8 +1,8 @@
 #include "keys/envelope.h"
 
-#include "vault/common/strings.h"
-#include "vault/common/coding.h"
-#include "vault/common/status_macros.h"
+#include "base/coding.h"
+#include "base/status_macros.h"
+#include "base/strings.h"
 
 namespace hoidla::keys {
 namespace {
@@ -43,9 +43,7 @@ std::string ChunkHeader(Cipher cipher, const ObjectBinding& b, uint64_t index, b
 
 }  // namespace
 
-std::string DataKeyContext(const ObjectBinding& b) {
-  return hoidla::StrCat("data|", Binding(b));
-}
+std::string DataKeyContext(const ObjectBinding& b) { return hoidla::StrCat("data|", Binding(b)); }
 
 absl::StatusOr<std::string> SealRecord(Keyring& keyring, const ObjectBinding& binding,
                                        std::string_view plaintext) {
@@ -111,13 +109,12 @@ void SealChunk(Cipher cipher, const SecureBuffer& content_key, const ObjectBindi
   SealWithCounter(cipher, content_key, index, ad, plaintext, out);
 }
 
-absl::Status OpenChunk(Cipher cipher, const SecureBuffer& content_key,
-                       const ObjectBinding& binding, uint64_t index, bool expect_final,
-                       std::string_view sealed, std::string* out) {
+absl::Status OpenChunk(Cipher cipher, const SecureBuffer& content_key, const ObjectBinding& binding,
+                       uint64_t index, bool expect_final, std::string_view sealed,
+                       std::string* out) {
   out->clear();
   std::string header = ChunkHeader(cipher, binding, index, expect_final);
-  if (sealed.size() < header.size() + kAeadTagBytes ||
-      sealed.substr(0, header.size()) != header) {
+  if (sealed.size() < header.size() + kAeadTagBytes || sealed.substr(0, header.size()) != header) {
     // Wrong index, final flag, document, cipher or version: moved, reordered,
     // truncated or spliced.
     return absl::DataLossError("stored document chunk failed authentication");

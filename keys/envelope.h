@@ -60,9 +60,9 @@ void SealChunk(Cipher cipher, const SecureBuffer& content_key, const ObjectBindi
 // Opens chunk `index`, which must carry the final flag exactly when
 // `expect_final`. Writes the plaintext to `out`. DATA_LOSS on any mismatch or
 // failed authentication; `out` then holds nothing.
-absl::Status OpenChunk(Cipher cipher, const SecureBuffer& content_key,
-                       const ObjectBinding& binding, uint64_t index, bool expect_final,
-                       std::string_view sealed, std::string* out);
+absl::Status OpenChunk(Cipher cipher, const SecureBuffer& content_key, const ObjectBinding& binding,
+                       uint64_t index, bool expect_final, std::string_view sealed,
+                       std::string* out);
 
 // Bytes a sealed chunk adds to its plaintext.
 size_t ChunkOverhead(const ObjectBinding& binding);

@@ -20,8 +20,7 @@ constexpr int64_t kMinRsaBits = 2048;
 constexpr int64_t kMaxNumericDate = 253402300799;
 
 absl::Status Reject(std::string_view why) {
-  return absl::UnauthenticatedError(
-      std::string("id token rejected: ").append(why));
+  return absl::UnauthenticatedError(std::string("id token rejected: ").append(why));
 }
 
 struct JsonDeleter {
@@ -64,16 +63,14 @@ using CText = std::unique_ptr<char, WipingFree>;
 // otherwise read two different values). Null when it does not parse.
 Json ParseJson(std::string_view text) {
   json_error_t error;
-  return Json(
-      json_loadb(text.data(), text.size(), JSON_REJECT_DUPLICATES, &error));
+  return Json(json_loadb(text.data(), text.size(), JSON_REJECT_DUPLICATES, &error));
 }
 
 // The string member `name` of `obj`, or "" when absent or not a string.
 std::string StringMember(const json_t* obj, const char* name) {
   const json_t* v = json_object_get(obj, name);
-  return json_is_string(v)
-             ? std::string(json_string_value(v), json_string_length(v))
-             : std::string();
+  return json_is_string(v) ? std::string(json_string_value(v), json_string_length(v))
+                           : std::string();
 }
 
 // Compact JSON text of `j`; "" when it cannot be serialised.
@@ -94,11 +91,9 @@ struct PublicKey {
 // under 2048 bits, keys whose "use" is not "sig") are skipped; private or
 // symmetric key material anywhere fails the whole document, as does having
 // no usable key. INVALID_ARGUMENT naming `field` on failure.
-absl::StatusOr<std::vector<PublicKey>> ParseJwks(std::string_view text,
-                                                 std::string_view field) {
+absl::StatusOr<std::vector<PublicKey>> ParseJwks(std::string_view text, std::string_view field) {
   auto bad = [&](std::string_view why) {
-    return absl::InvalidArgumentError(
-        std::string(field).append(": ").append(why));
+    return absl::InvalidArgumentError(std::string(field).append(": ").append(why));
   };
   Json doc = ParseJson(text);
   if (!json_is_object(doc.get())) return bad("not a JSON object");
@@ -132,8 +127,8 @@ absl::StatusOr<std::vector<PublicKey>> ParseJwks(std::string_view text,
         (kty == "RSA" ? CJOSE_JWK_KTY_RSA : CJOSE_JWK_KTY_EC)) {
       return bad("a key does not parse");
     }
-    if (kty == "RSA" && static_cast<int64_t>(cjose_jwk_get_keysize(
-                            jwk.get(), &err)) < kMinRsaBits) {
+    if (kty == "RSA" &&
+        static_cast<int64_t>(cjose_jwk_get_keysize(jwk.get(), &err)) < kMinRsaBits) {
       continue;
     }
     PublicKey pk;
@@ -152,8 +147,8 @@ absl::StatusOr<std::vector<PublicKey>> ParseJwks(std::string_view text,
 // The key type an accepted algorithm needs; "" for an algorithm never
 // accepted ("none", HS256/384/512, anything unknown).
 std::string KtyFor(std::string_view alg) {
-  if (alg == "RS256" || alg == "RS384" || alg == "RS512" || alg == "PS256" ||
-      alg == "PS384" || alg == "PS512") {
+  if (alg == "RS256" || alg == "RS384" || alg == "RS512" || alg == "PS256" || alg == "PS384" ||
+      alg == "PS512") {
     return "RSA";
   }
   if (alg == "ES256") return "EC";
@@ -174,8 +169,7 @@ DateClaim ReadDate(const json_t* claims, const char* name, int64_t* out) {
   }
   if (!json_is_real(v)) return DateClaim::kInvalid;
   const double seconds = json_real_value(v);
-  if (!std::isfinite(seconds) || seconds < 0 ||
-      seconds > static_cast<double>(kMaxNumericDate)) {
+  if (!std::isfinite(seconds) || seconds < 0 || seconds > static_cast<double>(kMaxNumericDate)) {
     return DateClaim::kInvalid;
   }
   *out = static_cast<int64_t>(std::floor(seconds));
@@ -188,8 +182,7 @@ absl::Status ValidateJwks(std::string_view jwks_json, std::string_view field) {
   return ParseJwks(jwks_json, field).status();
 }
 
-absl::StatusOr<JwtClaims> VerifyJwt(std::string_view compact,
-                                    const JwtVerifyOptions& opts) {
+absl::StatusOr<JwtClaims> VerifyJwt(std::string_view compact, const JwtVerifyOptions& opts) {
   if (compact.empty() || compact.size() > kMaxTokenBytes) {
     return Reject("size");
   }
@@ -207,8 +200,8 @@ absl::StatusOr<JwtClaims> VerifyJwt(std::string_view compact,
   // for them), whatever opts.algorithms lists.
   const std::string alg = StringMember(header, "alg");
   const std::string kty = KtyFor(alg);
-  if (kty.empty() || std::find(opts.algorithms.begin(), opts.algorithms.end(),
-                               alg) == opts.algorithms.end()) {
+  if (kty.empty() ||
+      std::find(opts.algorithms.begin(), opts.algorithms.end(), alg) == opts.algorithms.end()) {
     return Reject("algorithm");
   }
   // No JWS extension is understood, so none may be critical (RFC 7515
@@ -241,8 +234,7 @@ absl::StatusOr<JwtClaims> VerifyJwt(std::string_view compact,
   if (!cjose_jws_get_plaintext(jws.get(), &plain, &plain_len, &err)) {
     return Reject("payload");
   }
-  Json claims = ParseJson(
-      std::string_view(reinterpret_cast<const char*>(plain), plain_len));
+  Json claims = ParseJson(std::string_view(reinterpret_cast<const char*>(plain), plain_len));
   if (!json_is_object(claims.get())) return Reject("payload");
 
   JwtClaims out;
@@ -252,8 +244,7 @@ absl::StatusOr<JwtClaims> VerifyJwt(std::string_view compact,
   const json_t* value;
   json_object_foreach(claims.get(), name, value) {
     if (json_is_string(value)) {
-      out.string_claims[name] =
-          std::string(json_string_value(value), json_string_length(value));
+      out.string_claims[name] = std::string(json_string_value(value), json_string_length(value));
     }
   }
   out.issuer = StringMember(claims.get(), "iss");
@@ -274,8 +265,7 @@ absl::StatusOr<JwtClaims> VerifyJwt(std::string_view compact,
     }
   }
   if (opts.audience.empty() ||
-      std::find(out.audiences.begin(), out.audiences.end(), opts.audience) ==
-          out.audiences.end()) {
+      std::find(out.audiences.begin(), out.audiences.end(), opts.audience) == out.audiences.end()) {
     return Reject("audience");
   }
   if (out.subject.empty()) return Reject("subject");
@@ -283,14 +273,12 @@ absl::StatusOr<JwtClaims> VerifyJwt(std::string_view compact,
   const DateClaim exp = ReadDate(claims.get(), "exp", &out.expires_at);
   const DateClaim nbf = ReadDate(claims.get(), "nbf", &out.not_before);
   const DateClaim iat = ReadDate(claims.get(), "iat", &out.issued_at);
-  if (exp == DateClaim::kInvalid || nbf == DateClaim::kInvalid ||
-      iat == DateClaim::kInvalid) {
+  if (exp == DateClaim::kInvalid || nbf == DateClaim::kInvalid || iat == DateClaim::kInvalid) {
     return Reject("time claims");
   }
   if (exp == DateClaim::kAbsent) return Reject("no expiry");
   const int64_t now = opts.now_seconds;
-  const int64_t leeway =
-      std::clamp<int64_t>(opts.leeway_seconds, 0, kMaxNumericDate);
+  const int64_t leeway = std::clamp<int64_t>(opts.leeway_seconds, 0, kMaxNumericDate);
   if (now >= out.expires_at + leeway) return Reject("expired");
   if (nbf == DateClaim::kValid && now + leeway < out.not_before) {
     return Reject("not yet valid");
@@ -305,19 +293,16 @@ absl::StatusOr<JwtClaims> VerifyJwt(std::string_view compact,
   return out;
 }
 
-absl::StatusOr<JwtSigningKey> LoadJwtSigningKey(
-    std::string_view private_jwk_json) {
+absl::StatusOr<JwtSigningKey> LoadJwtSigningKey(std::string_view private_jwk_json) {
   auto bad = [] {
-    return absl::InvalidArgumentError(
-        "jwk: not an EC P-256 private key with a \"kid\"");
+    return absl::InvalidArgumentError("jwk: not an EC P-256 private key with a \"kid\"");
   };
   JwtSigningKey out;
   std::string x, y;  // the public point as the text gives it
   {
     Json k = ParseJson(private_jwk_json);
     if (!json_is_object(k.get()) || StringMember(k.get(), "kty") != "EC" ||
-        StringMember(k.get(), "crv") != "P-256" ||
-        !json_is_string(json_object_get(k.get(), "d"))) {
+        StringMember(k.get(), "crv") != "P-256" || !json_is_string(json_object_get(k.get(), "d"))) {
       return bad();
     }
     out.key_id = StringMember(k.get(), "kid");
@@ -326,8 +311,7 @@ absl::StatusOr<JwtSigningKey> LoadJwtSigningKey(
     if (out.key_id.empty() || x.empty() || y.empty()) return bad();
   }
   cjose_err err;
-  Jwk jwk(
-      cjose_jwk_import(private_jwk_json.data(), private_jwk_json.size(), &err));
+  Jwk jwk(cjose_jwk_import(private_jwk_json.data(), private_jwk_json.size(), &err));
   if (!jwk || cjose_jwk_get_kty(jwk.get(), &err) != CJOSE_JWK_KTY_EC) {
     return bad();
   }
@@ -341,8 +325,7 @@ absl::StatusOr<JwtSigningKey> LoadJwtSigningKey(
       StringMember(pub.get(), "y") != y) {
     return bad();
   }
-  if (json_object_set_new(pub.get(), "kid", json_string(out.key_id.c_str())) !=
-          0 ||
+  if (json_object_set_new(pub.get(), "kid", json_string(out.key_id.c_str())) != 0 ||
       json_object_set_new(pub.get(), "use", json_string("sig")) != 0 ||
       json_object_set_new(pub.get(), "alg", json_string("ES256")) != 0) {
     return absl::InternalError("jwk: cannot build the public key");
@@ -350,9 +333,8 @@ absl::StatusOr<JwtSigningKey> LoadJwtSigningKey(
   Json jwks(json_pack("{s:[O]}", "keys", pub.get()));
   if (!jwks) return absl::InternalError("jwk: cannot build the public key");
   out.public_jwks_json = Dump(jwks.get());
-  out.private_jwk_json =
-      SecureBuffer(reinterpret_cast<const uint8_t*>(private_jwk_json.data()),
-                   private_jwk_json.size());
+  out.private_jwk_json = SecureBuffer(reinterpret_cast<const uint8_t*>(private_jwk_json.data()),
+                                      private_jwk_json.size());
 
   // The private scalar must belong to the public point: sign a probe and
   // check it with the public key alone.
@@ -361,8 +343,7 @@ absl::StatusOr<JwtSigningKey> LoadJwtSigningKey(
   Jws probe_jws(cjose_jws_import(probe->data(), probe->size(), &err));
   std::string pub_only = Dump(pub.get());
   Jwk pub_jwk(cjose_jwk_import(pub_only.data(), pub_only.size(), &err));
-  if (!probe_jws || !pub_jwk ||
-      !cjose_jws_verify(probe_jws.get(), pub_jwk.get(), &err)) {
+  if (!probe_jws || !pub_jwk || !cjose_jws_verify(probe_jws.get(), pub_jwk.get(), &err)) {
     return bad();
   }
   return out;
@@ -383,8 +364,7 @@ absl::StatusOr<JwtSigningKey> GenerateJwtSigningKey() {
   return out;
 }
 
-absl::StatusOr<std::string> SignJwt(const JwtSigningKey& key,
-                                    std::string_view claims_json) {
+absl::StatusOr<std::string> SignJwt(const JwtSigningKey& key, std::string_view claims_json) {
   Json claims = ParseJson(claims_json);
   if (!json_is_object(claims.get())) {
     return absl::InvalidArgumentError("claims: not a JSON object");
@@ -399,16 +379,12 @@ absl::StatusOr<std::string> SignJwt(const JwtSigningKey& key,
   Jwk jwk(cjose_jwk_import(priv.data(), priv.size(), &err));
   if (!jwk) return absl::InvalidArgumentError("key: not a private JWK");
   Header header(cjose_header_new(&err));
-  if (!header ||
-      !cjose_header_set(header.get(), CJOSE_HDR_ALG, CJOSE_HDR_ALG_ES256,
-                        &err) ||
+  if (!header || !cjose_header_set(header.get(), CJOSE_HDR_ALG, CJOSE_HDR_ALG_ES256, &err) ||
       !cjose_header_set(header.get(), "typ", "JWT", &err) ||
-      !cjose_header_set(header.get(), CJOSE_HDR_KID, key.key_id.c_str(),
-                        &err)) {
+      !cjose_header_set(header.get(), CJOSE_HDR_KID, key.key_id.c_str(), &err)) {
     return absl::InternalError("jwt: cannot build the header");
   }
-  Jws jws(cjose_jws_sign(jwk.get(), header.get(),
-                         reinterpret_cast<const uint8_t*>(payload.data()),
+  Jws jws(cjose_jws_sign(jwk.get(), header.get(), reinterpret_cast<const uint8_t*>(payload.data()),
                          payload.size(), &err));
   if (!jws) return absl::InternalError("jwt: cannot sign");
   const char* compact = nullptr;  // jws owns it

@@ -71,8 +71,7 @@ struct JwtClaims {
 // Every failure is UNAUTHENTICATED with the message "id token rejected: "
 // and a short reason ("signature", "expired", "audience", ...), never a value
 // from the token.
-absl::StatusOr<JwtClaims> VerifyJwt(std::string_view compact,
-                                    const JwtVerifyOptions& opts);
+absl::StatusOr<JwtClaims> VerifyJwt(std::string_view compact, const JwtVerifyOptions& opts);
 
 // OK when `jwks_json` is a JWKS ({"keys":[...]}, at most 32 keys) holding
 // at least one usable signing key: RSA of 2048 bits or more, or EC P-256,
@@ -98,16 +97,14 @@ absl::StatusOr<JwtSigningKey> GenerateJwtSigningKey();
 // GenerateJwtSigningKey made) and recomputes the public JWKS from it.
 // INVALID_ARGUMENT when `private_jwk_json` is not an EC P-256 private JWK
 // with a "kid" whose private and public parts belong together.
-absl::StatusOr<JwtSigningKey> LoadJwtSigningKey(
-    std::string_view private_jwk_json);
+absl::StatusOr<JwtSigningKey> LoadJwtSigningKey(std::string_view private_jwk_json);
 
 // Returns `claims_json` (a JSON object) signed as a compact JWS with the
 // protected header {"alg":"ES256","typ":"JWT","kid":<key.key_id>}; the
 // payload is the object re-serialised compactly. INVALID_ARGUMENT when
 // `claims_json` is not a JSON object (or repeats a member) or `key` holds no
 // private key; INTERNAL when signing fails.
-absl::StatusOr<std::string> SignJwt(const JwtSigningKey& key,
-                                    std::string_view claims_json);
+absl::StatusOr<std::string> SignJwt(const JwtSigningKey& key, std::string_view claims_json);
 
 }  // namespace hoidla::keys
 

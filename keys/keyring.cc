@@ -1,19 +1,16 @@
 #include "keys/keyring.h"
 
-#include "keys/signed_note.h"
-
 #include <charconv>
 #include <cstdio>
 #include <mutex>
 
-#include "vault/common/strings.h"
-#include "vault/common/coding.h"
-#include "vault/common/status_macros.h"
+#include "base/coding.h"
+#include "base/status_macros.h"
+#include "base/strings.h"
+#include "keys/signed_note.h"
 
 namespace hoidla::keys {
 namespace {
-
-using storage::Space;
 
 constexpr std::string_view kKeyMagic = "HK";
 constexpr uint8_t kKeyFormat = 1;
@@ -28,10 +25,11 @@ std::string KekKey(uint32_t version) {
   std::snprintf(buf, sizeof buf, "kek/%08x", version);
   return buf;
 }
-std::string SubjectKeyKey(std::string_view subject) { return hoidla::StrCat(kSubjectPrefix, subject); }
+std::string SubjectKeyKey(std::string_view subject) {
+  return hoidla::StrCat(kSubjectPrefix, subject);
+}
 std::string KekContext(uint32_t version) { return hoidla::StrCat("kek|", version); }
 std::string SubjectContext(std::string_view subject) { return hoidla::StrCat("subject|", subject); }
-
 
 bool ParseHex32(std::string_view s, uint32_t* out) {
   if (s.size() != 8) return false;
@@ -69,16 +67,15 @@ absl::StatusOr<KeyEnvelopeHeader> ParseKeyEnvelope(std::string_view env) {
 }
 
 absl::StatusOr<SecureBuffer> OpenKeyEnvelope(const SecureBuffer& wrapping_key,
-                                             std::string_view context,
-                                             std::string_view env) {
+                                             std::string_view context, std::string_view env) {
   HOIDLA_ASSIGN_OR_RETURN(KeyEnvelopeHeader h, ParseKeyEnvelope(env));
   std::string ad = hoidla::StrCat(kKeyAd, env.substr(0, h.header_size), context);
   return UnwrapBytes(wrapping_key, ad, env.substr(h.header_size));
 }
 
-Keyring::Keyring(storage::KvStore* store, SecureBuffer master, MasterKeyMode mode,
+Keyring::Keyring(std::unique_ptr<KeyStore> store, SecureBuffer master, MasterKeyMode mode,
                  Clock* clock)
-    : store_(store), master_(std::move(master)), mode_(mode), clock_(clock) {
+    : store_(std::move(store)), master_(std::move(master)), mode_(mode), clock_(clock) {
   blind_index_key_ = DeriveSubkey(master_, "blindidx", 1);
   token_key_ = DeriveSubkey(master_, "tokenmac", 1);
   master_.LockInMemory();
@@ -86,36 +83,40 @@ Keyring::Keyring(storage::KvStore* store, SecureBuffer master, MasterKeyMode mod
   token_key_.LockInMemory();
 }
 
-absl::StatusOr<std::unique_ptr<Keyring>> Keyring::Open(storage::KvStore* store,
-                                                       SecureBuffer master,
-                                                       MasterKeyMode mode, Clock* clock) {
+absl::StatusOr<std::unique_ptr<Keyring>> Keyring::Open(std::unique_ptr<KeyStore> store,
+                                                       SecureBuffer master, MasterKeyMode mode,
+                                                       Clock* clock) {
   if (master.size() != kKeyBytes) return absl::InvalidArgumentError("master key: wrong size");
-  std::unique_ptr<Keyring> k(new Keyring(store, std::move(master), mode, clock));
+  if (store == nullptr) return absl::InvalidArgumentError("key store: required");
+  std::unique_ptr<Keyring> k(new Keyring(std::move(store), std::move(master), mode, clock));
   HOIDLA_RETURN_IF_ERROR(k->Load());
   return k;
 }
 
 absl::Status Keyring::Load() {
-  std::unique_lock lock(mu_);
-  auto active = store_->Get(Space::kKeys, kActiveKey);
+  absl::MutexLock lock(&mu_);
+  auto active = store_->Get(kActiveKey);
   if (active.status().code() == absl::StatusCode::kNotFound) {
     // Initialise only a store with no keys at all: a lost pointer must never
     // be mistaken for a fresh store (that would overwrite the real KEK).
-    auto any = store_->Scan(Space::kKeys, "");
-    if (any->Valid()) return absl::DataLossError("active key-encryption key record is missing");
-    HOIDLA_RETURN_IF_ERROR(any->status());
+    bool any = false;
+    HOIDLA_RETURN_IF_ERROR(store_->Scan("", [&](std::string_view, std::string_view) {
+      any = true;
+      return false;
+    }));
+    if (any) return absl::DataLossError("active key-encryption key record is missing");
     // Fresh store: KEK v1 and the system subject key, in one batch.
     SecureBuffer kek = NewKey();
-    storage::WriteBatch batch;
+    KeyChanges batch;
     std::string rec;
     PutFixed64BE(&rec, static_cast<uint64_t>(clock_->NowMicros()));
     rec += SealKeyEnvelope(master_, "master", 1, KekContext(1), kek.view());
-    batch.Put(Space::kKeys, KekKey(1), rec);
+    batch.Put(KekKey(1), rec);
     std::string v;
     PutFixed32BE(&v, 1);
-    batch.Put(Space::kKeys, kActiveKey, v);
+    batch.Put(kActiveKey, v);
     SecureBuffer sys = NewKey();
-    batch.Put(Space::kKeys, SubjectKeyKey(kSystemSubject),
+    batch.Put(SubjectKeyKey(kSystemSubject),
               SealKeyEnvelope(kek, "kek", 1, SubjectContext(kSystemSubject), sys.view()));
     HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
     active_kek_ = 1;
@@ -126,23 +127,23 @@ absl::Status Keyring::Load() {
   if (!active.ok()) return active.status();
   if (active->size() != 4) return absl::DataLossError("corrupt active key-encryption key record");
   active_kek_ = DecodeFixed32BE(*active);
-  auto it = store_->Scan(Space::kKeys, kKekPrefix);
-  for (; it->Valid(); it->Next()) {
-    std::string_view key = it->key();
-    std::string_view val = it->value();
-    if (val.size() < 8) return absl::DataLossError("corrupt key-encryption key record");
+  absl::Status bad;
+  HOIDLA_RETURN_IF_ERROR(store_->Scan(kKekPrefix, [&](std::string_view key, std::string_view val) {
     uint32_t version = 0;
-    if (!ParseHex32(key.substr(kKekPrefix.size()), &version)) {
-      return absl::DataLossError("corrupt key-encryption key record");
+    if (val.size() < 8 || !ParseHex32(key.substr(kKekPrefix.size()), &version)) {
+      bad = absl::DataLossError("corrupt key-encryption key record");
+      return false;
     }
     auto kek = OpenKeyEnvelope(master_, KekContext(version), val.substr(8));
     if (!kek.ok()) {
-      return absl::PermissionDeniedError("master key does not open this store");
+      bad = absl::PermissionDeniedError("master key does not open this store");
+      return false;
     }
     kek->LockInMemory();
     keks_[version] = std::make_shared<const SecureBuffer>(std::move(*kek));
-  }
-  HOIDLA_RETURN_IF_ERROR(it->status());
+    return true;
+  }));
+  HOIDLA_RETURN_IF_ERROR(bad);
   if (!keks_.contains(active_kek_)) {
     return absl::DataLossError("active key-encryption key is missing");
   }
@@ -150,7 +151,7 @@ absl::Status Keyring::Load() {
 }
 
 absl::StatusOr<std::shared_ptr<const SecureBuffer>> Keyring::Kek(uint32_t version) {
-  std::shared_lock lock(mu_);
+  absl::ReaderMutexLock lock(&mu_);
   auto it = keks_.find(version);
   if (it == keks_.end()) {
     return absl::DataLossError(hoidla::StrCat("key-encryption key version ", version, " is gone"));
@@ -158,21 +159,21 @@ absl::StatusOr<std::shared_ptr<const SecureBuffer>> Keyring::Kek(uint32_t versio
   return it->second;
 }
 
-absl::Status Keyring::AddSubjectKey(std::string_view subject_id, storage::WriteBatch* batch) {
-  auto existing = store_->Get(Space::kKeys, SubjectKeyKey(subject_id));
+absl::Status Keyring::AddSubjectKey(std::string_view subject_id, KeyChanges* changes) {
+  auto existing = store_->Get(SubjectKeyKey(subject_id));
   if (existing.ok()) return absl::AlreadyExistsError("subject key exists");
   if (existing.status().code() != absl::StatusCode::kNotFound) return existing.status();
   SecureBuffer key = NewKey();
   uint32_t version;
   std::shared_ptr<const SecureBuffer> kek;
   {
-    std::shared_lock lock(mu_);
+    absl::ReaderMutexLock lock(&mu_);
     version = active_kek_;
     kek = keks_.at(version);
   }
-  batch->Put(Space::kKeys, SubjectKeyKey(subject_id),
-             SealKeyEnvelope(*kek, "kek", version, SubjectContext(subject_id), key.view()));
-  std::unique_lock lock(mu_);
+  changes->Put(SubjectKeyKey(subject_id),
+               SealKeyEnvelope(*kek, "kek", version, SubjectContext(subject_id), key.view()));
+  absl::MutexLock lock(&mu_);
   key.LockInMemory();
   subject_cache_[std::string(subject_id)] = std::make_shared<const SecureBuffer>(std::move(key));
   return absl::OkStatus();
@@ -181,11 +182,11 @@ absl::Status Keyring::AddSubjectKey(std::string_view subject_id, storage::WriteB
 absl::StatusOr<std::shared_ptr<const SecureBuffer>> Keyring::SubjectKey(
     std::string_view subject_id) {
   {
-    std::shared_lock lock(mu_);
+    absl::ReaderMutexLock lock(&mu_);
     auto it = subject_cache_.find(subject_id);
     if (it != subject_cache_.end()) return it->second;
   }
-  auto rec = store_->Get(Space::kKeys, SubjectKeyKey(subject_id));
+  auto rec = store_->Get(SubjectKeyKey(subject_id));
   if (rec.status().code() == absl::StatusCode::kNotFound) {
     return absl::NotFoundError("subject key not found");
   }
@@ -197,7 +198,7 @@ absl::StatusOr<std::shared_ptr<const SecureBuffer>> Keyring::SubjectKey(
                           OpenKeyEnvelope(*kek, SubjectContext(subject_id), *rec));
   key.LockInMemory();
   auto shared = std::make_shared<const SecureBuffer>(std::move(key));
-  std::unique_lock lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (subject_cache_.size() > 100000) subject_cache_.clear();
   subject_cache_[std::string(subject_id)] = shared;
   return shared;
@@ -207,8 +208,8 @@ absl::StatusOr<std::string> Keyring::WrapDataKey(std::string_view subject_id,
                                                  const SecureBuffer& data_key,
                                                  std::string_view context) {
   HOIDLA_ASSIGN_OR_RETURN(auto skey, SubjectKey(subject_id));
-  return SealKeyEnvelope(*skey, hoidla::StrCat("subject:", subject_id), kSubjectKeyVersion,
-                         context, data_key.view());
+  return SealKeyEnvelope(*skey, hoidla::StrCat("subject:", subject_id), kSubjectKeyVersion, context,
+                         data_key.view());
 }
 
 absl::StatusOr<SecureBuffer> Keyring::UnwrapDataKey(std::string_view subject_id,
@@ -229,59 +230,64 @@ absl::Status Keyring::DestroySubjectKey(std::string_view subject_id) {
     return absl::FailedPreconditionError("the system key cannot be destroyed");
   }
   std::lock_guard write_lock(subject_write_mu_);
-  storage::WriteBatch batch;
-  batch.Delete(Space::kKeys, SubjectKeyKey(subject_id));
+  KeyChanges batch;
+  batch.Delete(SubjectKeyKey(subject_id));
   HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
-  std::unique_lock lock(mu_);
+  absl::MutexLock lock(&mu_);
   subject_cache_.erase(std::string(subject_id));
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<KekInfo>> Keyring::ListKeks() {
   std::map<uint32_t, int64_t> counts;
-  auto it = store_->Scan(Space::kKeys, kSubjectPrefix);
-  for (; it->Valid(); it->Next()) {
-    HOIDLA_ASSIGN_OR_RETURN(KeyEnvelopeHeader h, ParseKeyEnvelope(it->value()));
-    counts[h.key_version]++;
-  }
-  HOIDLA_RETURN_IF_ERROR(it->status());
+  absl::Status bad;
+  HOIDLA_RETURN_IF_ERROR(store_->Scan(kSubjectPrefix, [&](std::string_view, std::string_view v) {
+    auto h = ParseKeyEnvelope(v);
+    if (!h.ok()) {
+      bad = h.status();
+      return false;
+    }
+    counts[h->key_version]++;
+    return true;
+  }));
+  HOIDLA_RETURN_IF_ERROR(bad);
   std::vector<KekInfo> out;
   uint32_t active;
   {
-    std::shared_lock lock(mu_);
+    absl::ReaderMutexLock lock(&mu_);
     active = active_kek_;
   }
-  auto kit = store_->Scan(Space::kKeys, kKekPrefix);
-  for (; kit->Valid(); kit->Next()) {
+  HOIDLA_RETURN_IF_ERROR(store_->Scan(kKekPrefix, [&](std::string_view k, std::string_view v) {
     uint32_t version = 0;
-    if (!ParseHex32(kit->key().substr(kKekPrefix.size()), &version) ||
-        kit->value().size() < 8) {
-      return absl::DataLossError("corrupt key-encryption key record");
+    if (!ParseHex32(k.substr(kKekPrefix.size()), &version) || v.size() < 8) {
+      bad = absl::DataLossError("corrupt key-encryption key record");
+      return false;
     }
-    out.push_back({version, static_cast<int64_t>(DecodeFixed64BE(kit->value())), version == active,
-                   counts[version]});
-  }
-  HOIDLA_RETURN_IF_ERROR(kit->status());
+    out.push_back(
+        {version, static_cast<int64_t>(DecodeFixed64BE(v)), version == active, counts[version]});
+    return true;
+  }));
+  HOIDLA_RETURN_IF_ERROR(bad);
   return out;
 }
 
-absl::Status Keyring::Commit(const CommitFn& commit, storage::WriteBatch batch) {
-  if (commit) return commit(std::move(batch));
-  return store_->Write(batch);
+absl::Status Keyring::Commit(const CommitFn& commit, KeyChanges changes) {
+  if (commit) return commit(std::move(changes));
+  return store_->Write(changes);
 }
 
 absl::StatusOr<uint32_t> Keyring::RotateKek(const CommitFn& commit) {
-  std::unique_lock lock(mu_);
+  absl::MutexLock lock(&mu_);
   uint32_t version = keks_.empty() ? 1 : keks_.rbegin()->first + 1;
   SecureBuffer kek = NewKey();
-  storage::WriteBatch batch;
+  KeyChanges batch;
   std::string rec;
   PutFixed64BE(&rec, static_cast<uint64_t>(clock_->NowMicros()));
   rec += SealKeyEnvelope(master_, "master", 1, KekContext(version), kek.view());
-  batch.Put(Space::kKeys, KekKey(version), rec);
+  batch.Put(KekKey(version), rec);
   std::string v;
   PutFixed32BE(&v, version);
-  batch.Put(Space::kKeys, kActiveKey, v);
+  batch.Put(kActiveKey, v);
   HOIDLA_RETURN_IF_ERROR(Commit(commit, std::move(batch)));
   kek.LockInMemory();
   keks_[version] = std::make_shared<const SecureBuffer>(std::move(kek));
@@ -293,7 +299,7 @@ absl::StatusOr<int64_t> Keyring::RewrapSubjectKeys(const CommitFn& commit) {
   uint32_t active;
   std::shared_ptr<const SecureBuffer> active_kek;
   {
-    std::shared_lock lock(mu_);
+    absl::ReaderMutexLock lock(&mu_);
     active = active_kek_;
     active_kek = keks_.at(active);
   }
@@ -308,13 +314,13 @@ absl::StatusOr<int64_t> Keyring::RewrapSubjectKeys(const CommitFn& commit) {
   auto flush = [&](bool last) -> absl::Status {
     if (pending.empty() && !last) return absl::OkStatus();
     std::lock_guard write_lock(subject_write_mu_);
-    storage::WriteBatch batch;
+    KeyChanges batch;
     for (auto& p : pending) {
-      auto live = store_->Get(Space::kKeys, p.key);
+      auto live = store_->Get(p.key);
       if (live.status().code() == absl::StatusCode::kNotFound) continue;
       HOIDLA_RETURN_IF_ERROR(live.status());
       if (*live != p.old_value) continue;
-      batch.Put(Space::kKeys, p.key, std::move(p.new_value));
+      batch.Put(p.key, std::move(p.new_value));
       ++done;
     }
     pending.clear();
@@ -322,21 +328,25 @@ absl::StatusOr<int64_t> Keyring::RewrapSubjectKeys(const CommitFn& commit) {
     if (batch.empty()) return absl::OkStatus();
     return store_->Write(batch);
   };
-  auto snapshot = store_->NewSnapshot();
-  auto it = store_->Scan(Space::kKeys, kSubjectPrefix, {}, snapshot.get());
-  for (; it->Valid(); it->Next()) {
-    std::string_view subject = it->key().substr(kSubjectPrefix.size());
-    HOIDLA_ASSIGN_OR_RETURN(KeyEnvelopeHeader h, ParseKeyEnvelope(it->value()));
-    if (h.key_version == active) continue;
+  absl::Status bad;
+  auto rewrap = [&](std::string_view k, std::string_view v) -> absl::Status {
+    std::string_view subject = k.substr(kSubjectPrefix.size());
+    HOIDLA_ASSIGN_OR_RETURN(KeyEnvelopeHeader h, ParseKeyEnvelope(v));
+    if (h.key_version == active) return absl::OkStatus();
     HOIDLA_ASSIGN_OR_RETURN(auto old_kek, Kek(h.key_version));
     HOIDLA_ASSIGN_OR_RETURN(SecureBuffer key,
-                            OpenKeyEnvelope(*old_kek, SubjectContext(subject), it->value()));
-    pending.push_back({std::string(it->key()), std::string(it->value()),
-                       SealKeyEnvelope(*active_kek, "kek", active, SubjectContext(subject),
-                                       key.view())});
-    if (pending.size() >= 256) HOIDLA_RETURN_IF_ERROR(flush(false));
-  }
-  HOIDLA_RETURN_IF_ERROR(it->status());
+                            OpenKeyEnvelope(*old_kek, SubjectContext(subject), v));
+    pending.push_back(
+        {std::string(k), std::string(v),
+         SealKeyEnvelope(*active_kek, "kek", active, SubjectContext(subject), key.view())});
+    if (pending.size() >= 256) return flush(false);
+    return absl::OkStatus();
+  };
+  HOIDLA_RETURN_IF_ERROR(store_->Scan(kSubjectPrefix, [&](std::string_view k, std::string_view v) {
+    bad = rewrap(k, v);
+    return bad.ok();
+  }));
+  HOIDLA_RETURN_IF_ERROR(bad);
   HOIDLA_RETURN_IF_ERROR(flush(true));
   return done;
 }
@@ -345,12 +355,14 @@ absl::Status Keyring::RetireKek(uint32_t version, const CommitFn& commit) {
   // No subject key wrapped under an old version may be in flight.
   std::unique_lock retire_lock(retire_mu_);
   {
-    std::shared_lock lock(mu_);
+    absl::ReaderMutexLock lock(&mu_);
     if (!keks_.contains(version)) {
-      return absl::NotFoundError(hoidla::StrCat("key-encryption key version ", version, " not found"));
+      return absl::NotFoundError(
+          hoidla::StrCat("key-encryption key version ", version, " not found"));
     }
     if (version == active_kek_) {
-      return absl::FailedPreconditionError("version: the active key-encryption key cannot be retired");
+      return absl::FailedPreconditionError(
+          "version: the active key-encryption key cannot be retired");
     }
   }
   HOIDLA_ASSIGN_OR_RETURN(auto infos, ListKeks());
@@ -360,10 +372,10 @@ absl::Status Keyring::RetireKek(uint32_t version, const CommitFn& commit) {
           "version: ", info.wrapped_keys, " keys are still wrapped with it; run rewrap first"));
     }
   }
-  storage::WriteBatch batch;
-  batch.Delete(Space::kKeys, KekKey(version));
+  KeyChanges batch;
+  batch.Delete(KekKey(version));
   HOIDLA_RETURN_IF_ERROR(Commit(commit, std::move(batch)));
-  std::unique_lock lock(mu_);
+  absl::MutexLock lock(&mu_);
   keks_.erase(version);
   return absl::OkStatus();
 }
@@ -384,17 +396,16 @@ std::string SignContext(uint32_t version) { return hoidla::StrCat("audit-signing
 
 absl::StatusOr<Keyring::SigningKey> Keyring::ActiveSigningKey() {
   std::lock_guard lock(signing_mu_);
-  auto active = store_->Get(Space::kKeys, kSignActive);
+  auto active = store_->Get(kSignActive);
   uint32_t version;
   if (active.status().code() == absl::StatusCode::kNotFound) {
     version = 1;
     SecureBuffer seed = NewKey();
-    storage::WriteBatch batch;
-    batch.Put(Space::kKeys, SignKeyKey(1),
-              SealKeyEnvelope(master_, "master", 1, SignContext(1), seed.view()));
+    KeyChanges batch;
+    batch.Put(SignKeyKey(1), SealKeyEnvelope(master_, "master", 1, SignContext(1), seed.view()));
     std::string v;
     PutFixed32BE(&v, 1);
-    batch.Put(Space::kKeys, kSignActive, v);
+    batch.Put(kSignActive, v);
     HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
   } else if (!active.ok()) {
     return active.status();
@@ -402,7 +413,7 @@ absl::StatusOr<Keyring::SigningKey> Keyring::ActiveSigningKey() {
     if (active->size() != 4) return absl::DataLossError("corrupt active signing key record");
     version = DecodeFixed32BE(*active);
   }
-  HOIDLA_ASSIGN_OR_RETURN(std::string env, store_->Get(Space::kKeys, SignKeyKey(version)));
+  HOIDLA_ASSIGN_OR_RETURN(std::string env, store_->Get(SignKeyKey(version)));
   HOIDLA_ASSIGN_OR_RETURN(SecureBuffer seed, OpenKeyEnvelope(master_, SignContext(version), env));
   std::string pk = Ed25519PublicKey(seed);
   return SigningKey{version, std::move(seed), std::move(pk)};
@@ -413,12 +424,12 @@ absl::StatusOr<uint32_t> Keyring::RotateSigningKey(const CommitFn& commit) {
   std::lock_guard lock(signing_mu_);
   const uint32_t version = current.version + 1;
   SecureBuffer seed = NewKey();
-  storage::WriteBatch batch;
-  batch.Put(Space::kKeys, SignKeyKey(version),
+  KeyChanges batch;
+  batch.Put(SignKeyKey(version),
             SealKeyEnvelope(master_, "master", 1, SignContext(version), seed.view()));
   std::string v;
   PutFixed32BE(&v, version);
-  batch.Put(Space::kKeys, kSignActive, v);
+  batch.Put(kSignActive, v);
   HOIDLA_RETURN_IF_ERROR(Commit(commit, std::move(batch)));
   return version;
 }
@@ -426,17 +437,22 @@ absl::StatusOr<uint32_t> Keyring::RotateSigningKey(const CommitFn& commit) {
 absl::StatusOr<std::vector<std::pair<uint32_t, std::string>>> Keyring::SigningPublicKeys() {
   HOIDLA_RETURN_IF_ERROR(ActiveSigningKey().status());  // at least version 1
   std::vector<std::pair<uint32_t, std::string>> out;
-  auto it = store_->Scan(Space::kKeys, kSignPrefix);
-  for (; it->Valid(); it->Next()) {
+  absl::Status bad;
+  HOIDLA_RETURN_IF_ERROR(store_->Scan(kSignPrefix, [&](std::string_view k, std::string_view v) {
     uint32_t version = 0;
-    if (!ParseHex32(it->key().substr(kSignPrefix.size()), &version)) {
-      return absl::DataLossError("corrupt signing key record");
+    if (!ParseHex32(k.substr(kSignPrefix.size()), &version)) {
+      bad = absl::DataLossError("corrupt signing key record");
+      return false;
     }
-    HOIDLA_ASSIGN_OR_RETURN(SecureBuffer seed,
-                            OpenKeyEnvelope(master_, SignContext(version), it->value()));
-    out.emplace_back(version, Ed25519PublicKey(seed));
-  }
-  HOIDLA_RETURN_IF_ERROR(it->status());
+    auto seed = OpenKeyEnvelope(master_, SignContext(version), v);
+    if (!seed.ok()) {
+      bad = seed.status();
+      return false;
+    }
+    out.emplace_back(version, Ed25519PublicKey(*seed));
+    return true;
+  }));
+  HOIDLA_RETURN_IF_ERROR(bad);
   return out;
 }
 

@@ -1,4 +1,5 @@
-// Keyring: Hoidla's key hierarchy, persisted in the kKeys space.
+// Keyring: Hoidla's key hierarchy, persisted through a KeyStore
+// (keys/key_store.h; the vault keeps it in its kKeys space).
 //
 //   master key (keys/master.h; never stored by the keyring)
 //     └─ key-encryption keys (KEK), versioned: kek/<version>, wrapped by master
@@ -23,20 +24,22 @@
 #define HOIDLA_KEYS_KEYRING_H_
 
 #include <cstdint>
-#include <map>
-#include <mutex>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "base/clock.h"
 #include "keys/crypto.h"
+#include "keys/key_store.h"
 #include "keys/master.h"
-#include "vault/common/clock.h"
-#include "vault/storage/kv_store.h"
 
 namespace hoidla::keys {
 
@@ -56,8 +59,7 @@ std::string SealKeyEnvelope(const SecureBuffer& wrapping_key, std::string_view k
                             std::string_view secret);
 // Unwraps; DATA_LOSS when the envelope is malformed or fails authentication.
 absl::StatusOr<SecureBuffer> OpenKeyEnvelope(const SecureBuffer& wrapping_key,
-                                             std::string_view context,
-                                             std::string_view envelope);
+                                             std::string_view context, std::string_view envelope);
 
 struct KekInfo {
   uint32_t version;
@@ -68,14 +70,14 @@ struct KekInfo {
 
 class Keyring {
  public:
-  // Opens the keyring in `store` with `master`. On a fresh store, creates KEK
-  // version 1 and the system subject key. Returns the keyring on success;
-  // PERMISSION_DENIED "master key does not open this store" when the store's
-  // KEKs were wrapped under another master key; DATA_LOSS when key records
-  // are corrupt. `store` and `clock` must outlive the keyring.
-  static absl::StatusOr<std::unique_ptr<Keyring>> Open(storage::KvStore* store,
-                                                       SecureBuffer master,
-                                                       MasterKeyMode mode, Clock* clock);
+  // Opens the keyring kept in `store` with `master`. On a fresh store,
+  // creates KEK version 1 and the system subject key. Returns the keyring
+  // on success; PERMISSION_DENIED "master key does not open this store" when
+  // the store's KEKs were wrapped under another master key; DATA_LOSS when
+  // key records are corrupt. `clock` must outlive the keyring.
+  static absl::StatusOr<std::unique_ptr<Keyring>> Open(std::unique_ptr<KeyStore> store,
+                                                       SecureBuffer master, MasterKeyMode mode,
+                                                       Clock* clock);
 
   MasterKeyMode mode() const { return mode_; }
 
@@ -86,22 +88,20 @@ class Keyring {
   KekUseGuard HoldKeks() { return KekUseGuard(retire_mu_); }
 
   // Creates a new subject key for `subject_id`, wrapped with the active KEK,
-  // and adds its record to `batch` (the caller commits it with the subject's
-  // first record, holding HoldKeks() until then). ALREADY_EXISTS when the
-  // subject already has a key.
-  absl::Status AddSubjectKey(std::string_view subject_id, storage::WriteBatch* batch);
+  // and adds its record to `changes` (the caller commits them with the
+  // subject's first record, holding HoldKeks() until then). ALREADY_EXISTS
+  // when the subject already has a key.
+  absl::Status AddSubjectKey(std::string_view subject_id, KeyChanges* changes);
 
   // Wraps a data key under `subject_id`'s key, bound to `context` (the
   // object's identity). Returns a key envelope. NOT_FOUND when the subject
   // has no key (never created, or destroyed).
-  absl::StatusOr<std::string> WrapDataKey(std::string_view subject_id,
-                                          const SecureBuffer& data_key,
+  absl::StatusOr<std::string> WrapDataKey(std::string_view subject_id, const SecureBuffer& data_key,
                                           std::string_view context);
   // Unwraps what WrapDataKey produced. DATA_LOSS when the envelope does not
   // belong to `subject_id` and `context` or was altered; NOT_FOUND when the
   // subject key no longer exists (erased).
-  absl::StatusOr<SecureBuffer> UnwrapDataKey(std::string_view subject_id,
-                                             std::string_view envelope,
+  absl::StatusOr<SecureBuffer> UnwrapDataKey(std::string_view subject_id, std::string_view envelope,
                                              std::string_view context);
 
   // Destroys `subject_id`'s key: every object sealed under it becomes
@@ -110,10 +110,10 @@ class Keyring {
 
   // Key administration.
   absl::StatusOr<std::vector<KekInfo>> ListKeks();
-  // Writes a key change. The default writes the batch to the store; the
-  // service passes one that commits the change with the call's audit entry
-  // in one atomic write. On failure nothing of the batch may be applied.
-  using CommitFn = std::function<absl::Status(storage::WriteBatch)>;
+  // Writes a key change. The default writes it to the store; the service
+  // passes one that commits the change with the call's audit entry in one
+  // atomic write. On failure nothing of the change may be applied.
+  using CommitFn = std::function<absl::Status(KeyChanges)>;
 
   // Creates a new KEK version and makes it active, written through `commit`
   // (null: the store). Returns its version.
@@ -148,29 +148,30 @@ class Keyring {
   const SecureBuffer& token_key() const { return token_key_; }
 
  private:
-  absl::Status Commit(const CommitFn& commit, storage::WriteBatch batch);
-  Keyring(storage::KvStore* store, SecureBuffer master, MasterKeyMode mode, Clock* clock);
+  absl::Status Commit(const CommitFn& commit, KeyChanges changes);
+  Keyring(std::unique_ptr<KeyStore> store, SecureBuffer master, MasterKeyMode mode, Clock* clock);
   absl::Status Load();
   absl::StatusOr<std::shared_ptr<const SecureBuffer>> SubjectKey(std::string_view subject_id);
   absl::StatusOr<std::shared_ptr<const SecureBuffer>> Kek(uint32_t version);
 
-  storage::KvStore* store_;
+  const std::unique_ptr<KeyStore> store_;
   SecureBuffer master_;
   MasterKeyMode mode_;
   Clock* clock_;
   SecureBuffer blind_index_key_;
   SecureBuffer token_key_;
 
-  std::shared_mutex mu_;
+  absl::Mutex mu_;
   // Exclusive in RetireKek(); shared while a new subject key is uncommitted.
   std::shared_mutex retire_mu_;
   // Serialises DestroySubjectKey() with rewrap batches, so that a rewrap
   // never writes back a key destroyed after it read it.
   std::mutex subject_write_mu_;
-  uint32_t active_kek_ = 0;
-  std::map<uint32_t, std::shared_ptr<const SecureBuffer>> keks_;
+  uint32_t active_kek_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<uint32_t, std::shared_ptr<const SecureBuffer>> keks_ ABSL_GUARDED_BY(mu_);
   std::mutex signing_mu_;  // creation and rotation of signing keys
-  std::map<std::string, std::shared_ptr<const SecureBuffer>, std::less<>> subject_cache_;
+  std::map<std::string, std::shared_ptr<const SecureBuffer>, std::less<>> subject_cache_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace hoidla::keys

@@ -9,9 +9,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "vault/common/strings.h"
-#include "vault/common/coding.h"
-#include "vault/common/status_macros.h"
+#include "base/coding.h"
+#include "base/status_macros.h"
+#include "base/strings.h"
 
 namespace hoidla::keys {
 namespace {
@@ -19,12 +19,12 @@ namespace {
 constexpr std::string_view kSealedMagic = "HOIDLA-MK1";  // 10 bytes
 constexpr std::string_view kSealedAd = "hoidla/master-key/v1";
 
-
 absl::StatusOr<std::string> ReadWhole(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return absl::NotFoundError(hoidla::StrCat("key file not found: ", path));
-    return absl::UnavailableError(hoidla::StrCat("cannot open key file ", path, ": ", std::strerror(errno)));
+    return absl::UnavailableError(
+        hoidla::StrCat("cannot open key file ", path, ": ", std::strerror(errno)));
   }
   std::string data;
   char buf[4096];
@@ -43,7 +43,8 @@ absl::Status WriteSecretFile(const std::string& path, std::string_view data, boo
   int fd = ::open(target.c_str(), flags, 0600);
   if (fd < 0) {
     if (errno == EEXIST) return absl::AlreadyExistsError(hoidla::StrCat("key file exists: ", path));
-    return absl::UnavailableError(hoidla::StrCat("cannot create key file ", path, ": ", std::strerror(errno)));
+    return absl::UnavailableError(
+        hoidla::StrCat("cannot create key file ", path, ": ", std::strerror(errno)));
   }
   size_t off = 0;
   while (off < data.size()) {
@@ -88,9 +89,12 @@ std::string Seal(const SecureBuffer& master, std::string_view passphrase, KdfStr
 
 std::string_view MasterKeyModeName(MasterKeyMode mode) {
   switch (mode) {
-    case MasterKeyMode::kDev: return "dev";
-    case MasterKeyMode::kSealed: return "sealed";
-    case MasterKeyMode::kKeyFile: return "key_file";
+    case MasterKeyMode::kDev:
+      return "dev";
+    case MasterKeyMode::kSealed:
+      return "sealed";
+    case MasterKeyMode::kKeyFile:
+      return "key_file";
   }
   return "unknown";
 }
@@ -112,8 +116,7 @@ absl::StatusOr<SecureBuffer> CreateSealedMasterKey(const std::string& path,
   return master;
 }
 
-absl::StatusOr<SecureBuffer> UnsealMasterKey(const std::string& path,
-                                             std::string_view passphrase) {
+absl::StatusOr<SecureBuffer> UnsealMasterKey(const std::string& path, std::string_view passphrase) {
   HOIDLA_ASSIGN_OR_RETURN(std::string data, ReadWhole(path));
   const size_t header = kSealedMagic.size() + 16 + kKdfSaltBytes;
   if (data.size() < header + kWrapNonceBytes + kKeyBytes + kAeadTagBytes ||
@@ -121,13 +124,14 @@ absl::StatusOr<SecureBuffer> UnsealMasterKey(const std::string& path,
     return absl::DataLossError("not a sealed master key file");
   }
   std::string_view v(data);
-  KdfParams p{DecodeFixed64BE(v.substr(kSealedMagic.size())), DecodeFixed64BE(v.substr(kSealedMagic.size() + 8))};
+  KdfParams p{DecodeFixed64BE(v.substr(kSealedMagic.size())),
+              DecodeFixed64BE(v.substr(kSealedMagic.size() + 8))};
   // Costs outside what this code ever writes mean an altered file; never run
   // Argon2 on them (they could take hours or all memory).
   const KdfParams floor = ParamsFor(KdfStrength::kInteractive);
   const KdfParams ceiling = ParamsFor(KdfStrength::kSensitive);
-  if (p.opslimit < floor.opslimit || p.opslimit > ceiling.opslimit ||
-      p.memlimit < floor.memlimit || p.memlimit > ceiling.memlimit) {
+  if (p.opslimit < floor.opslimit || p.opslimit > ceiling.opslimit || p.memlimit < floor.memlimit ||
+      p.memlimit > ceiling.memlimit) {
     return absl::DataLossError("not a sealed master key file");
   }
   std::string_view salt = v.substr(kSealedMagic.size() + 16, kKdfSaltBytes);

@@ -38,8 +38,7 @@ absl::StatusOr<SecureBuffer> CreateSealedMasterKey(const std::string& path,
 // PERMISSION_DENIED "wrong passphrase" when the passphrase does not open it
 // (or the file was altered); NOT_FOUND when the file is missing; DATA_LOSS
 // when it is not a sealed master key file.
-absl::StatusOr<SecureBuffer> UnsealMasterKey(const std::string& path,
-                                             std::string_view passphrase);
+absl::StatusOr<SecureBuffer> UnsealMasterKey(const std::string& path, std::string_view passphrase);
 
 // Re-seals the master key at `path` under a new passphrase, atomically
 // (write to a temporary file, fsync, rename). Errors as UnsealMasterKey.

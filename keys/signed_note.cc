@@ -3,7 +3,7 @@
 #include <sodium.h>
 
 #include "absl/strings/escaping.h"
-#include "vault/common/strings.h"
+#include "base/strings.h"
 
 namespace hoidla::keys {
 namespace {
@@ -28,9 +28,7 @@ bool ValidName(std::string_view name) {
   return true;
 }
 
-absl::Status BadNote(std::string_view what) {
-  return absl::DataLossError(StrCat("note: ", what));
-}
+absl::Status BadNote(std::string_view what) { return absl::DataLossError(StrCat("note: ", what)); }
 
 }  // namespace
 
@@ -76,15 +74,15 @@ absl::StatusOr<std::string> SignNote(std::string_view text, std::string_view nam
     return absl::InvalidArgumentError("note text: must be non-empty lines ending in a newline");
   }
   if (!ValidName(name)) return absl::InvalidArgumentError("note name: malformed");
-  if (seed.size() != kEd25519SeedBytes) return absl::InvalidArgumentError("signing key: wrong size");
+  if (seed.size() != kEd25519SeedBytes)
+    return absl::InvalidArgumentError("signing key: wrong size");
   std::string pk(crypto_sign_PUBLICKEYBYTES, '\0');
   SecureBuffer sk(crypto_sign_SECRETKEYBYTES);
   crypto_sign_seed_keypair(reinterpret_cast<unsigned char*>(pk.data()), sk.data(), seed.data());
   std::string blob = KeyId(name, pk);
   blob.resize(4 + crypto_sign_BYTES);
   crypto_sign_detached(reinterpret_cast<unsigned char*>(blob.data() + 4), nullptr,
-                       reinterpret_cast<const unsigned char*>(text.data()), text.size(),
-                       sk.data());
+                       reinterpret_cast<const unsigned char*>(text.data()), text.size(), sk.data());
   return StrCat(text, "\n", kSigPrefix, name, " ", absl::Base64Escape(blob), "\n");
 }
 

@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "vault/common/strings.h"
+#include "base/strings.h"
 
 namespace hoidla::keys {
 namespace {
@@ -29,8 +29,7 @@ struct StoreCtxFree {
 using UniqueX509 = std::unique_ptr<X509, X509Free>;
 
 UniqueX509 FirstCertificate(std::string_view pem) {
-  std::unique_ptr<BIO, BioFree> bio(
-      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!bio) return nullptr;
   return UniqueX509(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
 }
@@ -43,24 +42,19 @@ absl::Status Unauthenticated() {
 
 absl::StatusOr<std::string> CertificateSubject(std::string_view pem) {
   UniqueX509 cert = FirstCertificate(pem);
-  if (!cert)
-    return absl::InvalidArgumentError("certificate: not a PEM certificate");
+  if (!cert) return absl::InvalidArgumentError("certificate: not a PEM certificate");
   std::unique_ptr<BIO, BioFree> out(BIO_new(BIO_s_mem()));
-  X509_NAME_print_ex(out.get(), X509_get_subject_name(cert.get()), 0,
-                     XN_FLAG_RFC2253);
+  X509_NAME_print_ex(out.get(), X509_get_subject_name(cert.get()), 0, XN_FLAG_RFC2253);
   char* data = nullptr;
   long len = BIO_get_mem_data(out.get(), &data);
   return std::string(data, len);
 }
 
-absl::Status ValidateCaCertificate(std::string_view pem,
-                                   std::string_view field) {
+absl::Status ValidateCaCertificate(std::string_view pem, std::string_view field) {
   UniqueX509 cert = FirstCertificate(pem);
-  if (!cert)
-    return absl::InvalidArgumentError(StrCat(field, ": not a PEM certificate"));
+  if (!cert) return absl::InvalidArgumentError(StrCat(field, ": not a PEM certificate"));
   if (X509_check_ca(cert.get()) < 1) {
-    return absl::InvalidArgumentError(
-        StrCat(field, ": not a certificate authority"));
+    return absl::InvalidArgumentError(StrCat(field, ": not a certificate authority"));
   }
   return absl::OkStatus();
 }
@@ -76,20 +70,17 @@ absl::Status ValidateCrl(std::string_view crl_pem, std::string_view field) {
   if (!bio) return absl::InternalError(StrCat(field, ": out of memory"));
   int count = 0;
   bool missing_next_update = false;
-  while (X509_CRL* crl =
-             PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) {
+  while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) {
     ++count;
     missing_next_update |= X509_CRL_get0_nextUpdate(crl) == nullptr;
     X509_CRL_free(crl);
   }
   ERR_clear_error();
   if (count == 0) {
-    return absl::InvalidArgumentError(
-        StrCat(field, ": holds no PEM certificate revocation list"));
+    return absl::InvalidArgumentError(StrCat(field, ": holds no PEM certificate revocation list"));
   }
   if (missing_next_update) {
-    return absl::InvalidArgumentError(
-        StrCat(field, ": a revocation list has no nextUpdate"));
+    return absl::InvalidArgumentError(StrCat(field, ": a revocation list has no nextUpdate"));
   }
   return absl::OkStatus();
 }
@@ -118,8 +109,7 @@ absl::Status VerifyIssuedBy(std::string_view cert_pem, std::string_view ca_pem,
         BIO_new_mem_buf(crl_pem.data(), static_cast<int>(crl_pem.size())));
     if (!crl_bio) return Unauthenticated();
     int crls = 0;
-    while (X509_CRL* crl = PEM_read_bio_X509_CRL(crl_bio.get(), nullptr,
-                                                 nullptr, nullptr)) {
+    while (X509_CRL* crl = PEM_read_bio_X509_CRL(crl_bio.get(), nullptr, nullptr, nullptr)) {
       const bool dated = X509_CRL_get0_nextUpdate(crl) != nullptr;
       const bool stored = dated && X509_STORE_add_crl(store.get(), crl) == 1;
       X509_CRL_free(crl);

@@ -19,8 +19,7 @@ absl::StatusOr<std::string> CertificateSubject(std::string_view pem);
 
 // OK when `pem` holds at least one CA certificate (basic constraints CA).
 // INVALID_ARGUMENT naming `field` otherwise.
-absl::Status ValidateCaCertificate(std::string_view pem,
-                                   std::string_view field);
+absl::Status ValidateCaCertificate(std::string_view pem, std::string_view field);
 
 // OK when the first certificate in `cert_pem` was issued by a certificate in
 // `ca_pem` and is valid at `now_seconds` (Unix time) for TLS client

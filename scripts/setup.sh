@@ -12,6 +12,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libspdlog-dev
   libcjose-dev libjansson-dev
   openssl
+  clang-format git
 )
 
 missing=()

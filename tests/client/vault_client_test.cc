@@ -49,8 +49,7 @@ std::string Sha256Hex(const std::string& data) {
 
 std::string Pattern(size_t size) {
   std::string s(size, '\0');
-  for (size_t i = 0; i < size; ++i)
-    s[i] = static_cast<char>((i * 131 + i / 7) & 0xff);
+  for (size_t i = 0; i < size; ++i) s[i] = static_cast<char>((i * 131 + i / 7) & 0xff);
   return s;
 }
 
@@ -66,8 +65,7 @@ class FakeVault final : public v1::Vault::Service {
   grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest*,
                       v1::WhoAmIResponse* response) override {
     const std::string auth = Authorization(context);
-    if (auth.empty())
-      return {grpc::StatusCode::UNAUTHENTICATED, "missing credential"};
+    if (auth.empty()) return {grpc::StatusCode::UNAUTHENTICATED, "missing credential"};
     response->set_principal_id("prn_test");
     response->set_display_name(auth);  // echoed for the test
     return grpc::Status::OK;
@@ -88,27 +86,21 @@ class FakeVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status GetPrincipal(grpc::ServerContext*,
-                            const v1::GetPrincipalRequest* request,
+  grpc::Status GetPrincipal(grpc::ServerContext*, const v1::GetPrincipalRequest* request,
                             v1::Principal* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = principals_.find(request->id());
-    if (it == principals_.end())
-      return {grpc::StatusCode::NOT_FOUND, "principal not found"};
+    if (it == principals_.end()) return {grpc::StatusCode::NOT_FOUND, "principal not found"};
     *response = it->second;
     return grpc::Status::OK;
   }
 
   // Pages by position: the page token is the index of the next principal.
-  grpc::Status ListPrincipals(grpc::ServerContext*,
-                              const v1::ListPrincipalsRequest* request,
+  grpc::Status ListPrincipals(grpc::ServerContext*, const v1::ListPrincipalsRequest* request,
                               v1::ListPrincipalsResponse* response) override {
     std::lock_guard<std::mutex> lock(mu_);
-    const size_t start =
-        request->page_token().empty() ? 0 : std::stoul(request->page_token());
-    const size_t page = request->page_size() > 0
-                            ? static_cast<size_t>(request->page_size())
-                            : 100;
+    const size_t start = request->page_token().empty() ? 0 : std::stoul(request->page_token());
+    const size_t page = request->page_size() > 0 ? static_cast<size_t>(request->page_size()) : 100;
     size_t index = 0;
     for (const auto& [id, principal] : principals_) {
       if (!request->organization_id().empty() &&
@@ -127,13 +119,11 @@ class FakeVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status AddMembership(grpc::ServerContext*,
-                             const v1::AddMembershipRequest* request,
+  grpc::Status AddMembership(grpc::ServerContext*, const v1::AddMembershipRequest* request,
                              v1::Principal* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = principals_.find(request->principal_id());
-    if (it == principals_.end())
-      return {grpc::StatusCode::NOT_FOUND, "principal not found"};
+    if (it == principals_.end()) return {grpc::StatusCode::NOT_FOUND, "principal not found"};
     if (FindMembership(it->second, request->membership()) >= 0)
       return {grpc::StatusCode::ALREADY_EXISTS, "membership exists"};
     *it->second.add_memberships() = request->membership();
@@ -141,13 +131,11 @@ class FakeVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status RemoveMembership(grpc::ServerContext*,
-                                const v1::RemoveMembershipRequest* request,
+  grpc::Status RemoveMembership(grpc::ServerContext*, const v1::RemoveMembershipRequest* request,
                                 v1::Principal* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = principals_.find(request->principal_id());
-    if (it == principals_.end())
-      return {grpc::StatusCode::NOT_FOUND, "principal not found"};
+    if (it == principals_.end()) return {grpc::StatusCode::NOT_FOUND, "principal not found"};
     const int index = FindMembership(it->second, request->membership());
     if (index < 0) return {grpc::StatusCode::NOT_FOUND, "membership not found"};
     it->second.mutable_memberships()->DeleteSubrange(index, 1);
@@ -155,8 +143,7 @@ class FakeVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status IssueToken(grpc::ServerContext*,
-                          const v1::IssueTokenRequest* request,
+  grpc::Status IssueToken(grpc::ServerContext*, const v1::IssueTokenRequest* request,
                           v1::IssueTokenResponse* response) override {
     if (request->ttl_seconds() < 1 || request->ttl_seconds() > 31536000)
       return {grpc::StatusCode::INVALID_ARGUMENT, "ttl_seconds: out of range"};
@@ -167,24 +154,20 @@ class FakeVault final : public v1::Vault::Service {
     tokens_[id] = false;
     response->set_token("hdl_secret_" + request->principal_id());
     response->set_token_id(id);
-    response->mutable_expires_at()->set_seconds(1700000000 +
-                                                request->ttl_seconds());
+    response->mutable_expires_at()->set_seconds(1700000000 + request->ttl_seconds());
     return grpc::Status::OK;
   }
 
-  grpc::Status RevokeToken(grpc::ServerContext*,
-                           const v1::RevokeTokenRequest* request,
+  grpc::Status RevokeToken(grpc::ServerContext*, const v1::RevokeTokenRequest* request,
                            v1::RevokeTokenResponse*) override {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = tokens_.find(request->token_id());
-    if (it == tokens_.end())
-      return {grpc::StatusCode::NOT_FOUND, "token not found"};
+    if (it == tokens_.end()) return {grpc::StatusCode::NOT_FOUND, "token not found"};
     it->second = true;
     return grpc::Status::OK;
   }
 
-  grpc::Status AssignCase(grpc::ServerContext*,
-                          const v1::AssignCaseRequest* request,
+  grpc::Status AssignCase(grpc::ServerContext*, const v1::AssignCaseRequest* request,
                           v1::Case* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (principals_.count(request->worker_id()) == 0)
@@ -194,30 +177,25 @@ class FakeVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status GetOrganization(grpc::ServerContext*,
-                               const v1::GetOrganizationRequest* request,
+  grpc::Status GetOrganization(grpc::ServerContext*, const v1::GetOrganizationRequest* request,
                                v1::Organization*) override {
-    return {grpc::StatusCode::NOT_FOUND,
-            "organization " + request->id() + " not found"};
+    return {grpc::StatusCode::NOT_FOUND, "organization " + request->id() + " not found"};
   }
 
-  grpc::Status GetKeyStatus(grpc::ServerContext* context,
-                            const v1::GetKeyStatusRequest*,
+  grpc::Status GetKeyStatus(grpc::ServerContext* context, const v1::GetKeyStatusRequest*,
                             v1::KeyStatus* response) override {
     // Slow: long enough to exceed a short deadline; reports whether a
     // deadline was set.
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     const bool has_deadline =
-        context->deadline() <
-        std::chrono::system_clock::now() + std::chrono::hours(1);
+        context->deadline() < std::chrono::system_clock::now() + std::chrono::hours(1);
     response->set_master_key_mode(has_deadline ? "deadline" : "none");
     return grpc::Status::OK;
   }
 
-  grpc::Status UploadDocument(
-      grpc::ServerContext* context,
-      grpc::ServerReader<v1::UploadDocumentRequest>* reader,
-      v1::Document* response) override {
+  grpc::Status UploadDocument(grpc::ServerContext* context,
+                              grpc::ServerReader<v1::UploadDocumentRequest>* reader,
+                              v1::Document* response) override {
     v1::UploadDocumentRequest message;
     if (!reader->Read(&message) || !message.has_header()) {
       return {grpc::StatusCode::INVALID_ARGUMENT, "header: required"};
@@ -248,23 +226,19 @@ class FakeVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status DownloadDocument(
-      grpc::ServerContext*, const v1::DownloadDocumentRequest* request,
-      grpc::ServerWriter<v1::DownloadDocumentResponse>* writer) override {
+  grpc::Status DownloadDocument(grpc::ServerContext*, const v1::DownloadDocumentRequest* request,
+                                grpc::ServerWriter<v1::DownloadDocumentResponse>* writer) override {
     Stored stored;
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = documents_.find(request->id());
-      if (it == documents_.end())
-        return {grpc::StatusCode::NOT_FOUND, "document not found"};
+      if (it == documents_.end()) return {grpc::StatusCode::NOT_FOUND, "document not found"};
       stored = it->second;
     }
     const int64_t size = static_cast<int64_t>(stored.content.size());
-    if (request->offset() > size)
-      return {grpc::StatusCode::OUT_OF_RANGE, "offset: past the end"};
-    int64_t end = request->length() == 0
-                      ? size
-                      : std::min(size, request->offset() + request->length());
+    if (request->offset() > size) return {grpc::StatusCode::OUT_OF_RANGE, "offset: past the end"};
+    int64_t end =
+        request->length() == 0 ? size : std::min(size, request->offset() + request->length());
     bool first = true;
     int64_t pos = request->offset();
     do {
@@ -272,15 +246,13 @@ class FakeVault final : public v1::Vault::Service {
       if (first) *message.mutable_document() = stored.document;
       first = false;
       const int64_t n = std::min<int64_t>(65536, end - pos);
-      message.set_data(stored.content.substr(static_cast<size_t>(pos),
-                                             static_cast<size_t>(n)));
+      message.set_data(stored.content.substr(static_cast<size_t>(pos), static_cast<size_t>(n)));
       pos += n;
       if (stored.fail_after_first && pos < end) {
         writer->Write(message);
         return {grpc::StatusCode::DATA_LOSS, "chunk 1: authentication failed"};
       }
-      if (!writer->Write(message))
-        return {grpc::StatusCode::CANCELLED, "client went away"};
+      if (!writer->Write(message)) return {grpc::StatusCode::CANCELLED, "client went away"};
     } while (pos < end);
     return grpc::Status::OK;
   }
@@ -290,8 +262,7 @@ class FakeVault final : public v1::Vault::Service {
   // header fields. first_seq 99 fails after the first part.
   static constexpr int kAuditEntries = 5;
 
-  grpc::Status GetCheckpoint(grpc::ServerContext* context,
-                             const v1::GetCheckpointRequest* request,
+  grpc::Status GetCheckpoint(grpc::ServerContext* context, const v1::GetCheckpointRequest* request,
                              v1::Checkpoint* response) override {
     if (Authorization(context).empty())
       return {grpc::StatusCode::UNAUTHENTICATED, "missing credential"};
@@ -301,8 +272,7 @@ class FakeVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status GetInclusionProof(grpc::ServerContext*,
-                                 const v1::GetInclusionProofRequest* request,
+  grpc::Status GetInclusionProof(grpc::ServerContext*, const v1::GetInclusionProofRequest* request,
                                  v1::InclusionProof* response) override {
     if (request->seq() >= request->tree_size())
       return {grpc::StatusCode::INVALID_ARGUMENT, "seq: not below tree_size"};
@@ -313,29 +283,27 @@ class FakeVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status GetConsistencyProof(
-      grpc::ServerContext*, const v1::GetConsistencyProofRequest* request,
-      v1::ConsistencyProof* response) override {
+  grpc::Status GetConsistencyProof(grpc::ServerContext*,
+                                   const v1::GetConsistencyProofRequest* request,
+                                   v1::ConsistencyProof* response) override {
     response->set_old_size(request->old_size());
     response->set_new_size(request->new_size());
     response->add_hashes(std::string(32, 'c'));
     return grpc::Status::OK;
   }
 
-  grpc::Status GetAuditPublicKeys(grpc::ServerContext*,
-                                  const v1::GetAuditPublicKeysRequest*,
+  grpc::Status GetAuditPublicKeys(grpc::ServerContext*, const v1::GetAuditPublicKeysRequest*,
                                   v1::AuditPublicKeys* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     response->set_origin("test/audit");
     for (int i = 0; i <= audit_key_rotations_; ++i)
-      response->add_verifier_keys("test/audit+0000000" + std::to_string(i) +
-                                  "+AQ==");
+      response->add_verifier_keys("test/audit+0000000" + std::to_string(i) + "+AQ==");
     return grpc::Status::OK;
   }
 
-  grpc::Status RotateAuditSigningKey(
-      grpc::ServerContext* context, const v1::RotateAuditSigningKeyRequest*,
-      v1::AuditPublicKeys* response) override {
+  grpc::Status RotateAuditSigningKey(grpc::ServerContext* context,
+                                     const v1::RotateAuditSigningKeyRequest*,
+                                     v1::AuditPublicKeys* response) override {
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++audit_key_rotations_;
@@ -343,14 +311,12 @@ class FakeVault final : public v1::Vault::Service {
     return GetAuditPublicKeys(context, nullptr, response);
   }
 
-  grpc::Status ExportAudit(grpc::ServerContext* context,
-                           const v1::ExportAuditRequest* request,
+  grpc::Status ExportAudit(grpc::ServerContext* context, const v1::ExportAuditRequest* request,
                            grpc::ServerWriter<v1::AuditBundle>* writer) override {
     {
       std::lock_guard<std::mutex> lock(mu_);
       last_export_had_deadline_ =
-          context->deadline() <
-          std::chrono::system_clock::now() + std::chrono::hours(1);
+          context->deadline() < std::chrono::system_clock::now() + std::chrono::hours(1);
     }
     const bool fail = request->first_seq() == 99;
     const uint64_t first = fail ? 0 : request->first_seq();
@@ -366,8 +332,7 @@ class FakeVault final : public v1::Vault::Service {
       entry->set_entry("entry-" + std::to_string(seq));
       entry->add_proof(std::string(32, static_cast<char>('a' + seq)));
       if (part.entries_size() == 2 || seq + 1 == kAuditEntries) {
-        if (!writer->Write(part))
-          return {grpc::StatusCode::CANCELLED, "client went away"};
+        if (!writer->Write(part)) return {grpc::StatusCode::CANCELLED, "client went away"};
         if (fail) return {grpc::StatusCode::DATA_LOSS, "entry 2: unreadable"};
         part.Clear();
       }
@@ -381,8 +346,7 @@ class FakeVault final : public v1::Vault::Service {
   }
 
   // Stores a document directly (for downloads).
-  void Put(const v1::Document& document, const std::string& content,
-           bool fail_after_first) {
+  void Put(const v1::Document& document, const std::string& content, bool fail_after_first) {
     std::lock_guard<std::mutex> lock(mu_);
     documents_[document.id()] = {document, content, fail_after_first};
   }
@@ -408,12 +372,10 @@ class FakeVault final : public v1::Vault::Service {
     bool fail_after_first = false;
   };
   // Index of `m` among the principal's memberships, or -1.
-  static int FindMembership(const v1::Principal& principal,
-                            const v1::Membership& m) {
+  static int FindMembership(const v1::Principal& principal, const v1::Membership& m) {
     for (int i = 0; i < principal.memberships_size(); ++i) {
       const v1::Membership& have = principal.memberships(i);
-      if (have.role() == m.role() &&
-          have.organization_id() == m.organization_id() &&
+      if (have.role() == m.role() && have.organization_id() == m.organization_id() &&
           have.project_id() == m.project_id()) {
         return i;
       }
@@ -452,16 +414,13 @@ class VaultClientTest : public ::testing::Test {
   }
 
   std::unique_ptr<VaultClient> MakeClient(
-      std::string token,
-      std::chrono::milliseconds timeout = kDefaultUnaryTimeout) {
-    return VaultClient::FromChannel(
-        server_->InProcessChannel(grpc::ChannelArguments()), std::move(token),
-        timeout);
+      std::string token, std::chrono::milliseconds timeout = kDefaultUnaryTimeout) {
+    return VaultClient::FromChannel(server_->InProcessChannel(grpc::ChannelArguments()),
+                                    std::move(token), timeout);
   }
 
   v1::Document StoreDocument(const std::string& id, const std::string& content,
-                             bool fail_after_first = false,
-                             std::string sha256 = "") {
+                             bool fail_after_first = false, std::string sha256 = "") {
     v1::Document d;
     d.set_id(id);
     d.set_size(static_cast<int64_t>(content.size()));
@@ -478,16 +437,13 @@ class VaultClientTest : public ::testing::Test {
 
 TEST(ToAbslStatusTest, KeepsCodeAndMessage) {
   EXPECT_TRUE(ToAbslStatus(grpc::Status::OK).ok());
-  absl::Status s =
-      ToAbslStatus(grpc::Status(grpc::StatusCode::DATA_LOSS, "bad chunk"));
+  absl::Status s = ToAbslStatus(grpc::Status(grpc::StatusCode::DATA_LOSS, "bad chunk"));
   EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(s.message(), "bad chunk");
-  EXPECT_EQ(
-      ToAbslStatus(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "x")).code(),
-      absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(
-      ToAbslStatus(grpc::Status(static_cast<grpc::StatusCode>(99), "x")).code(),
-      absl::StatusCode::kUnknown);
+  EXPECT_EQ(ToAbslStatus(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "x")).code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ToAbslStatus(grpc::Status(static_cast<grpc::StatusCode>(99), "x")).code(),
+            absl::StatusCode::kUnknown);
 }
 
 TEST(ConnectTest, ValidatesOptionsAndNamesThem) {
@@ -497,21 +453,17 @@ TEST(ConnectTest, ValidatesOptionsAndNamesThem) {
   o.token = "has space";
   auto bad_token = VaultClient::Connect(o);
   EXPECT_EQ(bad_token.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(std::string(bad_token.status().message()).find("has space"),
-            std::string::npos);
+  EXPECT_EQ(std::string(bad_token.status().message()).find("has space"), std::string::npos);
   o.token = "tok";
   o.client_cert_file = "/c.pem";
-  EXPECT_EQ(VaultClient::Connect(o).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(VaultClient::Connect(o).status().code(), absl::StatusCode::kInvalidArgument);
   o.client_key_file = "/k.pem";
-  EXPECT_TRUE(absl::StartsWith(VaultClient::Connect(o).status().message(),
-                               "client_cert_file"));
+  EXPECT_TRUE(absl::StartsWith(VaultClient::Connect(o).status().message(), "client_cert_file"));
   o.client_cert_file = o.client_key_file = "";
   o.ca_cert_file = "/nonexistent/ca.pem";
   auto missing = VaultClient::Connect(o);
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(
-      absl::StartsWith(missing.status().message(), "ca_cert_file: cannot read"))
+  EXPECT_TRUE(absl::StartsWith(missing.status().message(), "ca_cert_file: cannot read"))
       << missing.status();
   o.ca_cert_file = "";
   EXPECT_TRUE(VaultClient::Connect(o).ok());
@@ -522,16 +474,14 @@ TEST(ConnectTest, UnreachableServerIsUnavailable) {
   o.address = "127.0.0.1:1";
   auto client = VaultClient::Connect(o);
   ASSERT_TRUE(client.ok());
-  EXPECT_EQ((*client)->WhoAmI().status().code(),
-            absl::StatusCode::kUnavailable);
+  EXPECT_EQ((*client)->WhoAmI().status().code(), absl::StatusCode::kUnavailable);
 }
 
 TEST_F(VaultClientTest, SendsBearerToken) {
   auto who = client_->WhoAmI();
   ASSERT_TRUE(who.ok()) << who.status();
   EXPECT_EQ(who->display_name(), "Bearer s3cret");
-  EXPECT_EQ(MakeClient("")->WhoAmI().status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(MakeClient("")->WhoAmI().status().code(), absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(VaultClientTest, ServerErrorsKeepCodeAndMessage) {
@@ -548,8 +498,7 @@ TEST_F(VaultClientTest, UnaryCallsHaveADeadline) {
   EXPECT_EQ(status->master_key_mode(), "deadline");
   auto slow = MakeClient("t", std::chrono::milliseconds(50))->GetKeyStatus();
   EXPECT_EQ(slow.status().code(), absl::StatusCode::kDeadlineExceeded);
-  auto unlimited =
-      MakeClient("t", std::chrono::milliseconds(0))->GetKeyStatus();
+  auto unlimited = MakeClient("t", std::chrono::milliseconds(0))->GetKeyStatus();
   ASSERT_TRUE(unlimited.ok());
   EXPECT_EQ(unlimited->master_key_mode(), "none");
 }
@@ -609,8 +558,7 @@ TEST_F(VaultClientTest, UploadReadFailureCancelsAndStoresNothing) {
 }
 
 TEST_F(VaultClientTest, UploadFromMissingFileIsNotFound) {
-  auto doc = client_->UploadDocumentFromFile(v1::Document(),
-                                             (dir_ / "missing").string());
+  auto doc = client_->UploadDocumentFromFile(v1::Document(), (dir_ / "missing").string());
   EXPECT_EQ(doc.status().code(), absl::StatusCode::kNotFound);
   auto dir = client_->UploadDocumentFromFile(v1::Document(), dir_.string());
   EXPECT_FALSE(dir.ok());
@@ -650,8 +598,7 @@ TEST_F(VaultClientTest, DownloadWholeAndRange) {
 
   req.set_offset(300001);
   std::ostringstream past;
-  EXPECT_EQ(client_->DownloadDocument(req, past).status().code(),
-            absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(client_->DownloadDocument(req, past).status().code(), absl::StatusCode::kOutOfRange);
 }
 
 TEST_F(VaultClientTest, DownloadDetectsDigestMismatch) {
@@ -659,8 +606,7 @@ TEST_F(VaultClientTest, DownloadDetectsDigestMismatch) {
   v1::DownloadDocumentRequest req;
   req.set_id("doc_b");
   std::ostringstream out;
-  EXPECT_EQ(client_->DownloadDocument(req, out).status().code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(client_->DownloadDocument(req, out).status().code(), absl::StatusCode::kDataLoss);
 }
 
 TEST_F(VaultClientTest, DownloadToFileIsAllOrNothing) {
@@ -672,8 +618,7 @@ TEST_F(VaultClientTest, DownloadToFileIsAllOrNothing) {
   auto doc = client_->DownloadDocumentToFile(req, path);
   ASSERT_TRUE(doc.ok()) << doc.status();
   std::ifstream in(path, std::ios::binary);
-  std::string got((std::istreambuf_iterator<char>(in)),
-                  std::istreambuf_iterator<char>());
+  std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_TRUE(got == content);
   EXPECT_FALSE(std::filesystem::exists(path + ".part"));
   struct stat st;
@@ -690,18 +635,15 @@ TEST_F(VaultClientTest, DownloadToFileIsAllOrNothing) {
   EXPECT_FALSE(std::filesystem::exists(bad + ".part"));
 
   req.set_id("doc_missing");
-  EXPECT_EQ(client_->DownloadDocumentToFile(req, bad).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(client_->DownloadDocumentToFile(req, bad).status().code(), absl::StatusCode::kNotFound);
   EXPECT_FALSE(std::filesystem::exists(bad + ".part"));
 
   req.set_id("doc_c");
-  auto no_dir =
-      client_->DownloadDocumentToFile(req, (dir_ / "no" / "such.bin").string());
+  auto no_dir = client_->DownloadDocumentToFile(req, (dir_ / "no" / "such.bin").string());
   EXPECT_EQ(no_dir.status().code(), absl::StatusCode::kNotFound);
 }
 
-v1::Membership MakeMembership(const std::string& role,
-                              const std::string& org = "",
+v1::Membership MakeMembership(const std::string& role, const std::string& org = "",
                               const std::string& project = "") {
   v1::Membership m;
   m.set_role(role);
@@ -710,8 +652,8 @@ v1::Membership MakeMembership(const std::string& role,
   return m;
 }
 
-v1::Principal CreatePrincipal(const VaultClient& client,
-                              const std::string& name, const std::string& org) {
+v1::Principal CreatePrincipal(const VaultClient& client, const std::string& name,
+                              const std::string& org) {
   v1::CreatePrincipalRequest req;
   req.mutable_principal()->set_display_name(name);
   req.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
@@ -731,8 +673,7 @@ TEST_F(VaultClientTest, PrincipalsAndMemberships) {
 
   v1::CreatePrincipalRequest bad;
   bad.mutable_principal()->set_id("prn_x");
-  EXPECT_EQ(client_->CreatePrincipal(bad).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(client_->CreatePrincipal(bad).status().code(), absl::StatusCode::kInvalidArgument);
 
   v1::AddMembershipRequest add;
   add.set_principal_id(mari.id());
@@ -741,8 +682,7 @@ TEST_F(VaultClientTest, PrincipalsAndMemberships) {
   ASSERT_TRUE(added.ok()) << added.status();
   ASSERT_EQ(added->memberships_size(), 1);
   EXPECT_EQ(added->memberships(0).project_id(), "prj_1");
-  EXPECT_EQ(client_->AddMembership(add).status().code(),
-            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(client_->AddMembership(add).status().code(), absl::StatusCode::kAlreadyExists);
 
   v1::GetPrincipalRequest get;
   get.set_id(mari.id());
@@ -751,8 +691,7 @@ TEST_F(VaultClientTest, PrincipalsAndMemberships) {
   EXPECT_EQ(got->display_name(), "Mari");
   EXPECT_EQ(got->memberships_size(), 1);
   get.set_id("prn_missing");
-  EXPECT_EQ(client_->GetPrincipal(get).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(client_->GetPrincipal(get).status().code(), absl::StatusCode::kNotFound);
 
   v1::ListPrincipalsRequest list;
   list.set_organization_id("org_a");
@@ -801,8 +740,7 @@ TEST_F(VaultClientTest, IssueAndRevokeToken) {
   ASSERT_TRUE(client_->RevokeToken(revoke).ok());
   EXPECT_TRUE(service_.revoked(token->token_id()));
   revoke.set_token_id("tok_missing");
-  EXPECT_EQ(client_->RevokeToken(revoke).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(client_->RevokeToken(revoke).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(VaultClientTest, AssignCase) {
@@ -815,8 +753,7 @@ TEST_F(VaultClientTest, AssignCase) {
   EXPECT_EQ(assigned->id(), "cas_1");
   EXPECT_EQ(assigned->assigned_worker_id(), worker.id());
   req.set_worker_id("prn_nobody");
-  EXPECT_EQ(client_->AssignCase(req).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(client_->AssignCase(req).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(VaultClientTest, AuditUnaryCalls) {
@@ -827,8 +764,7 @@ TEST_F(VaultClientTest, AuditUnaryCalls) {
   EXPECT_EQ(checkpoint->note(), "fresh\n");
   EXPECT_EQ(checkpoint->tree_size(), 5u);
   EXPECT_EQ(client_->GetCheckpoint()->note(), "newest\n");
-  EXPECT_EQ(MakeClient("")->GetCheckpoint().status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(MakeClient("")->GetCheckpoint().status().code(), absl::StatusCode::kUnauthenticated);
 
   v1::GetInclusionProofRequest inclusion;
   inclusion.set_seq(3);
@@ -886,8 +822,7 @@ TEST_F(VaultClientTest, ExportAuditWritesPartsBackToBack) {
   ASSERT_EQ(bundle.entries_size(), 4);
   for (int i = 0; i < 4; ++i) {
     EXPECT_EQ(bundle.entries(i).entry(), "entry-" + std::to_string(i + 1));
-    EXPECT_EQ(bundle.entries(i).proof(0),
-              std::string(32, static_cast<char>('a' + i + 1)));
+    EXPECT_EQ(bundle.entries(i).proof(0), std::string(32, static_cast<char>('a' + i + 1)));
   }
 
   // From 0: three parts (2 + 2 + 1); the header argument is optional.
@@ -912,8 +847,7 @@ TEST_F(VaultClientTest, ExportAuditFailures) {
 
   // To a file: nothing is left behind.
   const std::string path = (dir_ / "bundle.bin").string();
-  EXPECT_EQ(client_->ExportAuditToFile(req, path).status().code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(client_->ExportAuditToFile(req, path).status().code(), absl::StatusCode::kDataLoss);
   EXPECT_FALSE(std::filesystem::exists(path));
   EXPECT_FALSE(std::filesystem::exists(path + ".part"));
 
@@ -921,13 +855,11 @@ TEST_F(VaultClientTest, ExportAuditFailures) {
   std::ostringstream broken;
   broken.setstate(std::ios::badbit);
   auto aborted = client_->ExportAudit(v1::ExportAuditRequest(), broken);
-  EXPECT_EQ(aborted.status().code(), absl::StatusCode::kAborted)
-      << aborted.status();
+  EXPECT_EQ(aborted.status().code(), absl::StatusCode::kAborted) << aborted.status();
 
   // A good export to a file: mode 0600, the bytes ExportAudit writes.
   v1::AuditBundle header;
-  auto written =
-      client_->ExportAuditToFile(v1::ExportAuditRequest(), path, &header);
+  auto written = client_->ExportAuditToFile(v1::ExportAuditRequest(), path, &header);
   ASSERT_TRUE(written.ok()) << written.status();
   EXPECT_EQ(*written, 5);
   EXPECT_EQ(header.tree_size(), 5u);
@@ -936,8 +868,7 @@ TEST_F(VaultClientTest, ExportAuditFailures) {
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   std::ifstream in(path, std::ios::binary);
-  std::string got((std::istreambuf_iterator<char>(in)),
-                  std::istreambuf_iterator<char>());
+  std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::ostringstream expected;
   ASSERT_TRUE(client_->ExportAudit(v1::ExportAuditRequest(), expected).ok());
   EXPECT_TRUE(got == expected.str());
@@ -967,21 +898,15 @@ TEST(VaultctlFormatTest, CheckpointAndPublicKeys) {
 
 TEST(VaultctlFormatTest, Memberships) {
   using ::hoidla::vaultctl::MembershipString;
-  EXPECT_EQ(MembershipString(MakeMembership("system_administrator")),
-            "system_administrator");
-  EXPECT_EQ(MembershipString(MakeMembership("auditor", "org_a")),
-            "auditor@org_a");
+  EXPECT_EQ(MembershipString(MakeMembership("system_administrator")), "system_administrator");
+  EXPECT_EQ(MembershipString(MakeMembership("auditor", "org_a")), "auditor@org_a");
   EXPECT_EQ(MembershipString(MakeMembership("case_worker", "org_a", "prj_b")),
             "case_worker@org_a/prj_b");
-  EXPECT_EQ(
-      hoidla::vaultctl::PrincipalKindName(v1::PRINCIPAL_KIND_PARTNER_WORKER),
-      "partner_worker");
-  EXPECT_EQ(
-      hoidla::vaultctl::CaseVisibilityName(v1::CASE_VISIBILITY_WHOLE_PROJECT),
-      "whole_project");
-  EXPECT_EQ(
-      hoidla::vaultctl::PrincipalKindName(static_cast<v1::PrincipalKind>(42)),
-      "42");
+  EXPECT_EQ(hoidla::vaultctl::PrincipalKindName(v1::PRINCIPAL_KIND_PARTNER_WORKER),
+            "partner_worker");
+  EXPECT_EQ(hoidla::vaultctl::CaseVisibilityName(v1::CASE_VISIBILITY_WHOLE_PROJECT),
+            "whole_project");
+  EXPECT_EQ(hoidla::vaultctl::PrincipalKindName(static_cast<v1::PrincipalKind>(42)), "42");
 }
 
 TEST(VaultctlFormatTest, PrincipalsWhoAmIAndToken) {
@@ -1059,8 +984,7 @@ TEST(VaultctlFormatTest, ProjectVisibilityAndCaseWorker) {
   project.set_case_visibility(v1::CASE_VISIBILITY_ASSIGNED_CASES);
   std::ostringstream set;
   hoidla::vaultctl::PrintProject(project, set);
-  EXPECT_NE(set.str().find("\ncase_visibility: assigned_cases\n"),
-            std::string::npos);
+  EXPECT_NE(set.str().find("\ncase_visibility: assigned_cases\n"), std::string::npos);
 
   v1::Case c;
   c.set_id("cas_1");

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "base/strings.h"
 #include "grpcpp/grpcpp.h"
 #include "hoidla/storage/v1/records.pb.h"
 #include "keys/crypto.h"
@@ -27,7 +28,6 @@
 #include "vault/audit/bundle.h"
 #include "vault/audit/checkpoints.h"
 #include "vault/audit/merkle.h"
-#include "vault/common/strings.h"
 
 #ifndef VAULTCTL_PATH
 #error "VAULTCTL_PATH must name the vaultctl binary"
@@ -61,8 +61,7 @@ std::string EntryBytes(uint64_t seq, const std::string& method = "") {
   ::hoidla::storage::v1::AuditEntry entry;
   entry.set_seq(seq);
   char name[32];
-  std::snprintf(name, sizeof(name), "Method-%06llu",
-                static_cast<unsigned long long>(seq));
+  std::snprintf(name, sizeof(name), "Method-%06llu", static_cast<unsigned long long>(seq));
   entry.set_method(method.empty() ? name : method);
   entry.set_actor("prn_test");
   entry.set_status("OK");
@@ -95,8 +94,7 @@ class TestLog {
     EXPECT_TRUE(note.ok()) << note.status();
     return note.ok() ? *note : "";
   }
-  absl::StatusOr<std::vector<std::string>> Consistency(uint64_t old_size,
-                                                      uint64_t new_size) const {
+  absl::StatusOr<std::vector<std::string>> Consistency(uint64_t old_size, uint64_t new_size) const {
     return audit::ConsistencyProof(Source(), old_size, new_size);
   }
   // The bundle of entries first_seq .. size-1 with a checkpoint of `size`.
@@ -120,9 +118,7 @@ class TestLog {
   }
 
  private:
-  audit::VectorLeafHashes Source() const {
-    return audit::VectorLeafHashes::FromEntries(entries_);
-  }
+  audit::VectorLeafHashes Source() const { return audit::VectorLeafHashes::FromEntries(entries_); }
 
   keys::SecureBuffer seed_;
   std::vector<std::string> entries_;
@@ -253,8 +249,8 @@ class VaultctlAuditTest : public ::testing::Test {
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     ASSERT_GT(port_, 0);
-    client_ = client::VaultClient::FromChannel(
-        server_->InProcessChannel(grpc::ChannelArguments()), "t");
+    client_ =
+        client::VaultClient::FromChannel(server_->InProcessChannel(grpc::ChannelArguments()), "t");
     dir_ = std::filesystem::temp_directory_path() /
            StrCat("vaultctl_audit_test_", ::getpid(), "_",
                   std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
@@ -314,8 +310,7 @@ TEST(VerifierKeysTest, PicksTheKeyThatSignedTheNote) {
   EXPECT_EQ(head->root, log.Root(3));
 
   auto only_other = ParseVerifierKeys(VerifierKeyOf(other));
-  EXPECT_EQ(VerifierForNote(*only_other, log.Note(3)).status().code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(VerifierForNote(*only_other, log.Note(3)).status().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(OpenCheckpoint(*only_other, log.Note(3)).status().message(),
             "checkpoint: note: not signed by any trusted key");
   // A signature line naming the key whose signature is wrong.
@@ -456,8 +451,8 @@ TEST_F(VaultctlAuditTest, VerifyBinaryOkThenAlteredByteExits25) {
   // Several keys (an older one first): the one that signed is used.
   WriteFile(key, StrCat(VerifierKeyOf(NewSeed()), "\n", log.VerifierKey(), "\n"));
 
-  Result ok = Vaultctl(StrCat(kOffline, "audit verify ", Quote(bundle), " --public-key ",
-                              Quote(key)));
+  Result ok =
+      Vaultctl(StrCat(kOffline, "audit verify ", Quote(bundle), " --public-key ", Quote(key)));
   EXPECT_EQ(ok.code, 0) << ok.output;
   EXPECT_EQ(ok.output, StrCat("verified: 8 entries (seq 0..7) against checkpoint of size 8, "
                               "root ",
@@ -470,8 +465,8 @@ TEST_F(VaultctlAuditTest, VerifyBinaryOkThenAlteredByteExits25) {
   ASSERT_EQ(bytes.find("Method-000005", at + 1), std::string::npos);
   bytes[at] = 'N';
   WriteFile(bundle, bytes);
-  Result altered = Vaultctl(StrCat(kOffline, "audit verify ", Quote(bundle), " --public-key ",
-                                   Quote(key)));
+  Result altered =
+      Vaultctl(StrCat(kOffline, "audit verify ", Quote(bundle), " --public-key ", Quote(key)));
   EXPECT_EQ(altered.code, 25) << altered.output;
   EXPECT_EQ(altered.output, "error: DATA_LOSS: entry 5: altered or inserted\n");
 }
@@ -486,17 +481,19 @@ TEST_F(VaultctlAuditTest, VerifyBinaryErrors) {
 
   Result tail = Vaultctl(StrCat(kOffline, "audit verify ", Quote(bundle), key_arg));
   EXPECT_EQ(tail.code, 0) << tail.output;
-  EXPECT_TRUE(tail.output.starts_with("verified: 2 entries (seq 1..2) against checkpoint of "
-                                      "size 3, root "))
+  EXPECT_TRUE(
+      tail.output.starts_with("verified: 2 entries (seq 1..2) against checkpoint of "
+                              "size 3, root "))
       << tail.output;
 
   // Not signed by the trusted key: DATA_LOSS.
   const std::filesystem::path stranger = dir_ / "stranger.txt";
   WriteFile(stranger, VerifierKeyOf(NewSeed()));
-  Result untrusted = Vaultctl(
-      StrCat(kOffline, "audit verify ", Quote(bundle), " --public-key ", Quote(stranger)));
+  Result untrusted =
+      Vaultctl(StrCat(kOffline, "audit verify ", Quote(bundle), " --public-key ", Quote(stranger)));
   EXPECT_EQ(untrusted.code, 25) << untrusted.output;
-  EXPECT_EQ(untrusted.output, "error: DATA_LOSS: checkpoint: note: not signed by any trusted key\n");
+  EXPECT_EQ(untrusted.output,
+            "error: DATA_LOSS: checkpoint: note: not signed by any trusted key\n");
 
   // Malformed bundle or key file: INVALID_ARGUMENT (10 + 3).
   const std::filesystem::path garbage = dir_ / "garbage";
@@ -505,16 +502,16 @@ TEST_F(VaultctlAuditTest, VerifyBinaryErrors) {
   EXPECT_EQ(bad_bundle.code, 13) << bad_bundle.output;
   EXPECT_TRUE(bad_bundle.output.starts_with("error: INVALID_ARGUMENT: bundle:"))
       << bad_bundle.output;
-  Result bad_key = Vaultctl(
-      StrCat(kOffline, "audit verify ", Quote(bundle), " --public-key ", Quote(garbage)));
+  Result bad_key =
+      Vaultctl(StrCat(kOffline, "audit verify ", Quote(bundle), " --public-key ", Quote(garbage)));
   EXPECT_EQ(bad_key.code, 13) << bad_key.output;
   EXPECT_NE(bad_key.output.find("--public-key"), std::string::npos) << bad_key.output;
 
   // Unreadable files: 1.
   Result missing = Vaultctl(StrCat(kOffline, "audit verify ", Quote(dir_ / "none"), key_arg));
   EXPECT_EQ(missing.code, 1) << missing.output;
-  Result missing_key = Vaultctl(StrCat(kOffline, "audit verify ", Quote(bundle),
-                                       " --public-key ", Quote(dir_ / "none")));
+  Result missing_key = Vaultctl(
+      StrCat(kOffline, "audit verify ", Quote(bundle), " --public-key ", Quote(dir_ / "none")));
   EXPECT_EQ(missing_key.code, 1) << missing_key.output;
 }
 
@@ -535,8 +532,8 @@ TEST_F(VaultctlAuditTest, ExportThenVerifyOffline) {
   EXPECT_EQ(exported.output, "entries: 6\ntree_size: 8\n");
   EXPECT_FALSE(std::filesystem::exists(dir_ / "export.bundle.part"));
 
-  Result verified = Vaultctl(
-      StrCat(kOffline, "audit verify ", Quote(bundle), " --public-key ", Quote(key)));
+  Result verified =
+      Vaultctl(StrCat(kOffline, "audit verify ", Quote(bundle), " --public-key ", Quote(key)));
   EXPECT_EQ(verified.code, 0) << verified.output;
   EXPECT_EQ(verified.output,
             StrCat("verified: 6 entries (seq 2..7) against checkpoint of size 8, root ",
@@ -594,8 +591,8 @@ TEST_F(VaultctlAuditTest, WatchBinaryKeepsStateAndExits25OnRewrite) {
   EXPECT_EQ(ReadFile(state), trusted);  // still the last good checkpoint
 
   // Without --once the watcher exits at the first rewrite as well.
-  Result loop = Online(StrCat("audit watch --interval 1 --public-key ", Quote(key),
-                              " --state ", Quote(state)));
+  Result loop = Online(
+      StrCat("audit watch --interval 1 --public-key ", Quote(key), " --state ", Quote(state)));
   EXPECT_EQ(loop.code, 25) << loop.output;
 
   // A smaller tree than trusted is a rewrite too.

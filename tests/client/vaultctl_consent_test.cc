@@ -20,13 +20,13 @@
 #include <string>
 #include <vector>
 
+#include "base/strings.h"
 #include "client/vault_client.h"
 #include "client/vaultctl_audit.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
 #include "keys/crypto.h"
 #include "keys/signed_note.h"
-#include "vault/common/strings.h"
 
 #ifndef VAULTCTL_PATH
 #error "VAULTCTL_PATH must name the vaultctl binary"
@@ -62,8 +62,7 @@ std::string Signed(const std::string& text, const keys::SecureBuffer& seed) {
   return note.ok() ? *note : "";
 }
 
-std::string ReceiptNote(const keys::SecureBuffer& seed,
-                        const std::string& json = kReceiptJson) {
+std::string ReceiptNote(const keys::SecureBuffer& seed, const std::string& json = kReceiptJson) {
   return Signed(StrCat(kConsentReceiptHeader, "\n", json, "\n"), seed);
 }
 
@@ -86,8 +85,7 @@ Result Vaultctl(const std::string& args) {
   if (pipe == nullptr) return result;
   char buffer[4096];
   size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0)
-    result.output.append(buffer, n);
+  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.output.append(buffer, n);
   const int status = ::pclose(pipe);
   result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
@@ -97,8 +95,7 @@ std::string Quote(const std::string& s) { return StrCat("'", s, "'"); }
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)),
-                     std::istreambuf_iterator<char>());
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 void WriteFile(const std::filesystem::path& path, const std::string& contents) {
@@ -155,8 +152,7 @@ class FakeConsentVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status RecordConsent(grpc::ServerContext* context,
-                             const v1::RecordConsentRequest* request,
+  grpc::Status RecordConsent(grpc::ServerContext* context, const v1::RecordConsentRequest* request,
                              v1::ConsentReceipt* response) override {
     Remember(context);
     std::lock_guard<std::mutex> lock(mu_);
@@ -166,8 +162,7 @@ class FakeConsentVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status ReviseConsent(grpc::ServerContext* context,
-                             const v1::ReviseConsentRequest* request,
+  grpc::Status ReviseConsent(grpc::ServerContext* context, const v1::ReviseConsentRequest* request,
                              v1::ConsentReceipt* response) override {
     Remember(context);
     if (request->expected_version() != 1)
@@ -187,26 +182,22 @@ class FakeConsentVault final : public v1::Vault::Service {
     *response = Stored(v1::Consent(), 1);
     response->set_id(request->consent_id());
     response->set_status(v1::CONSENT_STATUS_WITHDRAWN);
-    *response->mutable_withdrawn_at() =
-        TimeUtil::SecondsToTimestamp(1800000000);
+    *response->mutable_withdrawn_at() = TimeUtil::SecondsToTimestamp(1800000000);
     response->set_withdrawn_by("prn_test");
     response->set_withdrawal_note(request->note());
     return grpc::Status::OK;
   }
 
-  grpc::Status GetConsent(grpc::ServerContext* context,
-                          const v1::GetConsentRequest* request,
+  grpc::Status GetConsent(grpc::ServerContext* context, const v1::GetConsentRequest* request,
                           v1::Consent* response) override {
     Remember(context);
-    if (request->version() > 1)
-      return {grpc::StatusCode::NOT_FOUND, "no such version"};
+    if (request->version() > 1) return {grpc::StatusCode::NOT_FOUND, "no such version"};
     *response = Stored(v1::Consent(), 1);
     response->set_id(request->id());
     return grpc::Status::OK;
   }
 
-  grpc::Status ListConsents(grpc::ServerContext* context,
-                            const v1::ListConsentsRequest* request,
+  grpc::Status ListConsents(grpc::ServerContext* context, const v1::ListConsentsRequest* request,
                             v1::ListConsentsResponse* response) override {
     Remember(context);
     std::lock_guard<std::mutex> lock(mu_);
@@ -215,10 +206,9 @@ class FakeConsentVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status DiscloseWithoutConsent(
-      grpc::ServerContext* context,
-      const v1::DiscloseWithoutConsentRequest* request,
-      v1::Disclosure* response) override {
+  grpc::Status DiscloseWithoutConsent(grpc::ServerContext* context,
+                                      const v1::DiscloseWithoutConsentRequest* request,
+                                      v1::Disclosure* response) override {
     Remember(context);
     std::lock_guard<std::mutex> lock(mu_);
     last_disclosure_ = request->disclosure();
@@ -258,10 +248,9 @@ class FakeConsentVault final : public v1::Vault::Service {
   }
 
   // Answers yes only for the purpose employment_support.
-  grpc::Status QueryRecordExistence(
-      grpc::ServerContext* context,
-      const v1::QueryRecordExistenceRequest* request,
-      v1::QueryRecordExistenceResponse* response) override {
+  grpc::Status QueryRecordExistence(grpc::ServerContext* context,
+                                    const v1::QueryRecordExistenceRequest* request,
+                                    v1::QueryRecordExistenceResponse* response) override {
     Remember(context);
     std::lock_guard<std::mutex> lock(mu_);
     last_query_ = *request;
@@ -331,30 +320,25 @@ constexpr char kConsentJson[] = R"({
 
 // Commands that must not connect: an unreachable --server and an unreadable
 // --token-file would fail any command that reads its credential or connects.
-constexpr char kOffline[] =
-    "--server 127.0.0.1:1 --token-file /nonexistent/token ";
+constexpr char kOffline[] = "--server 127.0.0.1:1 --token-file /nonexistent/token ";
 
 class VaultctlConsentTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(kCryptoReady);
     grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
-                             &port_);
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     ASSERT_GT(port_, 0);
     dir_ = std::filesystem::temp_directory_path() /
            StrCat("vaultctl_consent_test_", ::getpid(), "_",
-                  std::string(::testing::UnitTest::GetInstance()
-                                  ->current_test_info()
-                                  ->name()));
+                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     std::filesystem::create_directories(dir_);
     key_file_ = dir_ / "keys.txt";
     // An older key first, as `audit public-keys` lists them.
-    WriteFile(key_file_, StrCat(VerifierKeyOf(NewSeed()), "\n",
-                                VerifierKeyOf(seed_), "\n"));
+    WriteFile(key_file_, StrCat(VerifierKeyOf(NewSeed()), "\n", VerifierKeyOf(seed_), "\n"));
   }
   void TearDown() override {
     server_->Shutdown();
@@ -372,8 +356,8 @@ class VaultctlConsentTest : public ::testing::Test {
   Result Verify(const std::string& note) {
     const std::filesystem::path receipt = dir_ / "receipt.note";
     WriteFile(receipt, note);
-    return Vaultctl(StrCat(kOffline, "consent verify ", Quote(receipt),
-                           " --public-key ", Quote(key_file_)));
+    return Vaultctl(
+        StrCat(kOffline, "consent verify ", Quote(receipt), " --public-key ", Quote(key_file_)));
   }
 
   keys::SecureBuffer seed_ = NewSeed();
@@ -394,16 +378,13 @@ constexpr char kReceiptFieldsOutput[] =
 
 TEST(ConsentReceiptTest, OpensAndListsFieldsInOrder) {
   const keys::SecureBuffer seed = NewSeed();
-  auto fields =
-      OpenConsentReceipt(VerifiersOf(VerifierKeyOf(seed)), ReceiptNote(seed));
+  auto fields = OpenConsentReceipt(VerifiersOf(VerifierKeyOf(seed)), ReceiptNote(seed));
   ASSERT_TRUE(fields.ok()) << fields.status();
   ASSERT_EQ(fields->size(), 6u);
-  EXPECT_EQ((*fields)[0],
-            ReceiptField("consent_id", "cns_01hq3v0000000000000000000a"));
+  EXPECT_EQ((*fields)[0], ReceiptField("consent_id", "cns_01hq3v0000000000000000000a"));
   EXPECT_EQ((*fields)[1], ReceiptField("version", "1"));
   EXPECT_EQ((*fields)[3], ReceiptField("withdrawn", "false"));
-  EXPECT_EQ((*fields)[4],
-            ReceiptField("purposes", R"(["employment_support"])"));
+  EXPECT_EQ((*fields)[4], ReceiptField("purposes", R"(["employment_support"])"));
 }
 
 TEST(ConsentReceiptTest, RejectsWhatDoesNotVerify) {
@@ -416,40 +397,33 @@ TEST(ConsentReceiptTest, RejectsWhatDoesNotVerify) {
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(bad.status().message(), "receipt: note: signature does not verify");
 
-  auto stranger = OpenConsentReceipt(VerifiersOf(VerifierKeyOf(NewSeed())),
-                                     ReceiptNote(seed));
+  auto stranger = OpenConsentReceipt(VerifiersOf(VerifierKeyOf(NewSeed())), ReceiptNote(seed));
   EXPECT_EQ(stranger.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_EQ(stranger.status().message(),
-            "receipt: note: not signed by any trusted key");
+  EXPECT_EQ(stranger.status().message(), "receipt: note: not signed by any trusted key");
 
   auto header = OpenConsentReceipt(
-      verifiers,
-      Signed(StrCat("hoidla consent receipt v2\n", kReceiptJson, "\n"), seed));
+      verifiers, Signed(StrCat("hoidla consent receipt v2\n", kReceiptJson, "\n"), seed));
   EXPECT_EQ(header.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(header.status().message(),
             "receipt: not a consent receipt: first line is 'hoidla consent "
             "receipt v2', expected 'hoidla consent receipt v1'");
 
   // A checkpoint signed by the same key is not a receipt.
-  EXPECT_EQ(OpenConsentReceipt(
-                verifiers, Signed("test.example.org/audit\n4\nAAAA\n", seed))
+  EXPECT_EQ(OpenConsentReceipt(verifiers, Signed("test.example.org/audit\n4\nAAAA\n", seed))
                 .status()
                 .code(),
             absl::StatusCode::kDataLoss);
   auto three = OpenConsentReceipt(
-      verifiers,
-      Signed(StrCat(kConsentReceiptHeader, "\n", kReceiptJson, "\n{}\n"),
-             seed));
+      verifiers, Signed(StrCat(kConsentReceiptHeader, "\n", kReceiptJson, "\n{}\n"), seed));
   EXPECT_EQ(three.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(three.status().message(),
             "receipt: not a consent receipt: expected the line 'hoidla consent "
             "receipt v1' and one line of JSON");
-  auto only_header = OpenConsentReceipt(
-      verifiers, Signed(StrCat(kConsentReceiptHeader, "\n"), seed));
+  auto only_header =
+      OpenConsentReceipt(verifiers, Signed(StrCat(kConsentReceiptHeader, "\n"), seed));
   EXPECT_EQ(only_header.status().code(), absl::StatusCode::kDataLoss);
   auto array = OpenConsentReceipt(verifiers, ReceiptNote(seed, "[1,2]"));
-  EXPECT_EQ(array.status().message(),
-            "receipt: the second line is not a JSON object");
+  EXPECT_EQ(array.status().message(), "receipt: the second line is not a JSON object");
   auto not_json = OpenConsentReceipt(verifiers, ReceiptNote(seed, "{oops"));
   EXPECT_EQ(not_json.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(OpenConsentReceipt(verifiers, "not a note").status().code(),
@@ -467,12 +441,10 @@ TEST(ConsentJsonTest, ParsesTheProtobufJsonMapping) {
   EXPECT_EQ(TimeUtil::ToString(consent->given_at()), "2026-11-20T09:30:00Z");
 
   for (const char* bad :
-       {"{", "[]", R"({"client_idd": "cli_x"})",
-        R"({"form": "CONSENT_FORM_NONE"})", R"({"given_at": "yesterday"})",
-        R"({"version": "one"})"}) {
+       {"{", "[]", R"({"client_idd": "cli_x"})", R"({"form": "CONSENT_FORM_NONE"})",
+        R"({"given_at": "yesterday"})", R"({"version": "one"})"}) {
     auto parsed = ParseConsentJson(bad);
-    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument)
-        << bad;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_TRUE(std::string(parsed.status().message())
                     .starts_with("not a hoidla.v1.Consent in protobuf JSON: "))
         << parsed.status();
@@ -480,16 +452,14 @@ TEST(ConsentJsonTest, ParsesTheProtobufJsonMapping) {
 }
 
 TEST(ConnectTest, RejectsAMalformedPurpose) {
-  for (const char* bad :
-       {"Employment", "a b", "x-y", "ä",
-        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}) {
+  for (const char* bad : {"Employment", "a b", "x-y", "ä",
+                          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}) {
     client::ConnectOptions options;
     options.address = "127.0.0.1:1";
     options.purpose = bad;
     auto vault = client::VaultClient::Connect(options);
     EXPECT_EQ(vault.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_TRUE(std::string(vault.status().message()).starts_with("purpose: "))
-        << vault.status();
+    EXPECT_TRUE(std::string(vault.status().message()).starts_with("purpose: ")) << vault.status();
   }
 }
 
@@ -532,20 +502,17 @@ TEST_F(VaultctlConsentTest, VerifyBinaryFlippedByteExits25) {
   note[at] = 'E';
   Result altered = Verify(note);
   EXPECT_EQ(altered.code, 25) << altered.output;
-  EXPECT_EQ(altered.output,
-            "error: DATA_LOSS: receipt: note: signature does not verify\n");
+  EXPECT_EQ(altered.output, "error: DATA_LOSS: receipt: note: signature does not verify\n");
 }
 
 TEST_F(VaultctlConsentTest, VerifyBinaryOtherKeyExits25) {
   Result other = Verify(ReceiptNote(NewSeed()));
   EXPECT_EQ(other.code, 25) << other.output;
-  EXPECT_EQ(other.output,
-            "error: DATA_LOSS: receipt: note: not signed by any trusted key\n");
+  EXPECT_EQ(other.output, "error: DATA_LOSS: receipt: note: not signed by any trusted key\n");
 }
 
 TEST_F(VaultctlConsentTest, VerifyBinaryWrongFirstLineExits25) {
-  Result header =
-      Verify(Signed(StrCat("hoidla checkpoint\n", kReceiptJson, "\n"), seed_));
+  Result header = Verify(Signed(StrCat("hoidla checkpoint\n", kReceiptJson, "\n"), seed_));
   EXPECT_EQ(header.code, 25) << header.output;
   EXPECT_EQ(header.output,
             "error: DATA_LOSS: receipt: not a consent receipt: first line is "
@@ -553,42 +520,36 @@ TEST_F(VaultctlConsentTest, VerifyBinaryWrongFirstLineExits25) {
 
   Result garbage = Verify("hoidla consent receipt v1\n{}\n");  // unsigned
   EXPECT_EQ(garbage.code, 25) << garbage.output;
-  EXPECT_TRUE(garbage.output.starts_with("error: DATA_LOSS: receipt: "))
-      << garbage.output;
+  EXPECT_TRUE(garbage.output.starts_with("error: DATA_LOSS: receipt: ")) << garbage.output;
 }
 
 TEST_F(VaultctlConsentTest, VerifyBinaryUsageErrors) {
   const std::filesystem::path receipt = dir_ / "receipt.note";
   WriteFile(receipt, ReceiptNote(seed_));
-  Result missing =
-      Vaultctl(StrCat(kOffline, "consent verify ", Quote(dir_ / "none"),
-                      " --public-key ", Quote(key_file_)));
+  Result missing = Vaultctl(StrCat(kOffline, "consent verify ", Quote(dir_ / "none"),
+                                   " --public-key ", Quote(key_file_)));
   EXPECT_EQ(missing.code, 1) << missing.output;
-  EXPECT_NE(missing.output.find("RECEIPT_FILE: cannot read"), std::string::npos)
-      << missing.output;
-  Result missing_key =
-      Vaultctl(StrCat(kOffline, "consent verify ", Quote(receipt),
-                      " --public-key ", Quote(dir_ / "none")));
+  EXPECT_NE(missing.output.find("RECEIPT_FILE: cannot read"), std::string::npos) << missing.output;
+  Result missing_key = Vaultctl(
+      StrCat(kOffline, "consent verify ", Quote(receipt), " --public-key ", Quote(dir_ / "none")));
   EXPECT_EQ(missing_key.code, 1) << missing_key.output;
   Result no_key = Vaultctl(StrCat(kOffline, "consent verify ", Quote(receipt)));
   EXPECT_EQ(no_key.code, 1) << no_key.output;
   // A malformed key file is INVALID_ARGUMENT, as for `audit verify`.
   const std::filesystem::path garbage = dir_ / "garbage";
   WriteFile(garbage, "not a key\n");
-  Result bad_key = Vaultctl(StrCat(kOffline, "consent verify ", Quote(receipt),
-                                   " --public-key ", Quote(garbage)));
+  Result bad_key = Vaultctl(
+      StrCat(kOffline, "consent verify ", Quote(receipt), " --public-key ", Quote(garbage)));
   EXPECT_EQ(bad_key.code, 13) << bad_key.output;
 }
 
 TEST_F(VaultctlConsentTest, RecordWithMalformedFileFailsBeforeConnecting) {
   const std::filesystem::path file = dir_ / "consent.json";
   WriteFile(file, R"({"client_id": "cli_x", "provisions": [)");
-  Result bad =
-      Vaultctl(StrCat(kOffline, "consent record --file ", Quote(file)));
+  Result bad = Vaultctl(StrCat(kOffline, "consent record --file ", Quote(file)));
   EXPECT_EQ(bad.code, 1) << bad.output;
-  EXPECT_TRUE(bad.output.starts_with(
-      StrCat("error: INVALID_ARGUMENT: --file: '", file.string(),
-             "': not a hoidla.v1.Consent in protobuf JSON: ")))
+  EXPECT_TRUE(bad.output.starts_with(StrCat("error: INVALID_ARGUMENT: --file: '", file.string(),
+                                            "': not a hoidla.v1.Consent in protobuf JSON: ")))
       << bad.output;
 
   WriteFile(file, R"({"client": "cli_x"})");
@@ -597,19 +558,15 @@ TEST_F(VaultctlConsentTest, RecordWithMalformedFileFailsBeforeConnecting) {
                                    "--expected-version 1 --file ",
                                    Quote(file)));
   EXPECT_EQ(unknown.code, 1) << unknown.output;
-  EXPECT_NE(unknown.output.find(file.string()), std::string::npos)
-      << unknown.output;
+  EXPECT_NE(unknown.output.find(file.string()), std::string::npos) << unknown.output;
 
-  Result missing = Vaultctl(
-      StrCat(kOffline, "consent record --file ", Quote(dir_ / "none.json")));
+  Result missing = Vaultctl(StrCat(kOffline, "consent record --file ", Quote(dir_ / "none.json")));
   EXPECT_EQ(missing.code, 1) << missing.output;
-  EXPECT_NE(missing.output.find("--file: cannot read"), std::string::npos)
-      << missing.output;
+  EXPECT_NE(missing.output.find("--file: cannot read"), std::string::npos) << missing.output;
 
   // A good file gets as far as the credential.
   WriteFile(file, kConsentJson);
-  Result good =
-      Vaultctl(StrCat(kOffline, "consent record --file ", Quote(file)));
+  Result good = Vaultctl(StrCat(kOffline, "consent record --file ", Quote(file)));
   EXPECT_EQ(good.code, 1) << good.output;
   EXPECT_NE(good.output.find("--token-file"), std::string::npos) << good.output;
 }
@@ -624,43 +581,35 @@ TEST_F(VaultctlConsentTest, RecordPrintsConsentAndReceipt) {
       "client_id: cli_x\nproject_id: prj_x\n"))
       << printed.output;
   for (const char* line :
-       {"\ngiven_by: data_subject\n", "\nform: oral\n",
-        "\nwitness: Kati Kask\n", "\ncooperation_agreed: true\n",
+       {"\ngiven_by: data_subject\n", "\nform: oral\n", "\nwitness: Kati Kask\n",
+        "\ncooperation_agreed: true\n",
         "\nprovision: recipients=org_a, org_b/prj_b; kinds=case_plan; "
         "purposes=employment_support; valid_from=2026-01-01T00:00:00Z; "
         "valid_until=2027-01-01T00:00:00Z; existence_queries\n",
-        "\ngiven_at: 2026-11-20T09:30:00Z\n",
-        "\nreceipt: hoidla consent receipt v1\n"}) {
-    EXPECT_NE(printed.output.find(line), std::string::npos) << line << " in\n"
-                                                            << printed.output;
+        "\ngiven_at: 2026-11-20T09:30:00Z\n", "\nreceipt: hoidla consent receipt v1\n"}) {
+    EXPECT_NE(printed.output.find(line), std::string::npos) << line << " in\n" << printed.output;
   }
   EXPECT_EQ(service_.last_consent().witness(), "Kati Kask");
-  EXPECT_EQ(service_.last_consent().provisions(0).purposes(0),
-            "employment_support");
+  EXPECT_EQ(service_.last_consent().provisions(0).purposes(0), "employment_support");
 
   // -o saves the receipt byte for byte, and `consent verify` checks it.
   const std::filesystem::path receipt = dir_ / "saved.note";
-  Result saved = Online(
-      StrCat("consent record --file ", Quote(file), " -o ", Quote(receipt)));
+  Result saved = Online(StrCat("consent record --file ", Quote(file), " -o ", Quote(receipt)));
   ASSERT_EQ(saved.code, 0) << saved.output;
   EXPECT_EQ(saved.output.find("receipt: "), std::string::npos) << saved.output;
-  EXPECT_TRUE(saved.output.ends_with(
-      StrCat("receipt_output: ", receipt.string(), "\n")))
+  EXPECT_TRUE(saved.output.ends_with(StrCat("receipt_output: ", receipt.string(), "\n")))
       << saved.output;
   EXPECT_EQ(ReadFile(receipt), ReceiptNote(seed_));
-  EXPECT_EQ(
-      std::filesystem::status(receipt).permissions() &
-          std::filesystem::perms::all,
-      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-  Result verified = Vaultctl(StrCat(kOffline, "consent verify ", Quote(receipt),
-                                    " --public-key ", Quote(key_file_)));
+  EXPECT_EQ(std::filesystem::status(receipt).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  Result verified = Vaultctl(
+      StrCat(kOffline, "consent verify ", Quote(receipt), " --public-key ", Quote(key_file_)));
   EXPECT_EQ(verified.code, 0) << verified.output;
   EXPECT_EQ(verified.output, kReceiptFieldsOutput);
 
   Result json = Online(StrCat("consent record --json --file ", Quote(file)));
   ASSERT_EQ(json.code, 0) << json.output;
-  EXPECT_NE(json.output.find("\"receipt\": \"hoidla consent receipt v1\\n"),
-            std::string::npos)
+  EXPECT_NE(json.output.find("\"receipt\": \"hoidla consent receipt v1\\n"), std::string::npos)
       << json.output;
 }
 
@@ -672,16 +621,14 @@ TEST_F(VaultctlConsentTest, ReviseWithdrawGetList) {
                     "--file ",
                     Quote(file)));
   ASSERT_EQ(revised.code, 0) << revised.output;
-  EXPECT_TRUE(revised.output.starts_with("id: cns_y\nversion: 2\n"))
-      << revised.output;
+  EXPECT_TRUE(revised.output.starts_with("id: cns_y\nversion: 2\n")) << revised.output;
   Result stale =
       Online(StrCat("consent revise cns_y --expected-version 3 "
                     "--file ",
                     Quote(file)));
   EXPECT_EQ(stale.code, 20) << stale.output;
   EXPECT_EQ(stale.output, "error: ABORTED: consent revised meanwhile\n");
-  Result no_version =
-      Online(StrCat("consent revise cns_y --file ", Quote(file)));
+  Result no_version = Online(StrCat("consent revise cns_y --file ", Quote(file)));
   EXPECT_EQ(no_version.code, 1) << no_version.output;
 
   Result withdrawn = Online("consent withdraw cns_y --note 'by phone'");
@@ -690,8 +637,7 @@ TEST_F(VaultctlConsentTest, ReviseWithdrawGetList) {
       withdrawn.output.starts_with("id: cns_y\nversion: 1\nstatus: "
                                    "withdrawn\n"))
       << withdrawn.output;
-  EXPECT_NE(withdrawn.output.find("\nwithdrawal_note: by phone\n"),
-            std::string::npos)
+  EXPECT_NE(withdrawn.output.find("\nwithdrawal_note: by phone\n"), std::string::npos)
       << withdrawn.output;
 
   Result got = Online("consent get cns_y");
@@ -699,25 +645,21 @@ TEST_F(VaultctlConsentTest, ReviseWithdrawGetList) {
   Result no_such = Online("consent get cns_y --version 7");
   EXPECT_EQ(no_such.code, 15) << no_such.output;
 
-  Result listed =
-      Online("consent list --client cli_x --at 2026-12-01T00:00:00Z");
+  Result listed = Online("consent list --client cli_x --at 2026-12-01T00:00:00Z");
   ASSERT_EQ(listed.code, 0) << listed.output;
   EXPECT_EQ(listed.output,
             "cns_01hq3v0000000000000000000a\t1\tin_force\tprj_x\t-\t"
             "unspecified\tunspecified\t-\n");
   EXPECT_EQ(service_.last_list().client_id(), "cli_x");
-  EXPECT_EQ(TimeUtil::ToString(service_.last_list().at()),
-            "2026-12-01T00:00:00Z");
+  EXPECT_EQ(TimeUtil::ToString(service_.last_list().at()), "2026-12-01T00:00:00Z");
   Result all = Online("consent list --client cli_x --all-versions");
   ASSERT_EQ(all.code, 0) << all.output;
   EXPECT_TRUE(service_.last_list().all_versions());
   EXPECT_FALSE(service_.last_list().has_at());
   Result bad_at = Online("consent list --client cli_x --at yesterday");
   EXPECT_EQ(bad_at.code, 1) << bad_at.output;
-  EXPECT_EQ(bad_at.output,
-            "error: INVALID_ARGUMENT: --at: not an RFC 3339 time\n");
-  Result both = Online(
-      "consent list --client cli_x --all-versions --at 2026-12-01T00:00:00Z");
+  EXPECT_EQ(bad_at.output, "error: INVALID_ARGUMENT: --at: not an RFC 3339 time\n");
+  Result both = Online("consent list --client cli_x --all-versions --at 2026-12-01T00:00:00Z");
   EXPECT_EQ(both.code, 1) << both.output;
 }
 
@@ -734,8 +676,7 @@ TEST_F(VaultctlConsentTest, Disclosures) {
       "justification: Threats against a neighbour reported\n"
       "item_id: doc_1\nitem_id: doc_2\nvalid_hours: 24\n"))
       << created.output;
-  EXPECT_NE(created.output.find("\nreview: pending\n"), std::string::npos)
-      << created.output;
+  EXPECT_NE(created.output.find("\nreview: pending\n"), std::string::npos) << created.output;
   const v1::Disclosure sent = service_.last_disclosure();
   EXPECT_EQ(sent.legal_basis(), v1::LEGAL_BASIS_DANGER_TO_OTHERS);
   EXPECT_EQ(sent.item_ids_size(), 2);
@@ -761,9 +702,7 @@ TEST_F(VaultctlConsentTest, Disclosures) {
       "disclosure review dsc_01hq3v0000000000000000000d --outcome rejected "
       "--note 'no danger'");
   ASSERT_EQ(reviewed.code, 0) << reviewed.output;
-  EXPECT_NE(
-      reviewed.output.find("\nreview: rejected\nreview_note: no danger\n"),
-      std::string::npos)
+  EXPECT_NE(reviewed.output.find("\nreview: rejected\nreview_note: no danger\n"), std::string::npos)
       << reviewed.output;
   EXPECT_EQ(service_.last_review().review(), v1::DISCLOSURE_REVIEW_REJECTED);
   Result bad_outcome = Online("disclosure review dsc_x --outcome maybe");
@@ -790,15 +729,12 @@ TEST_F(VaultctlConsentTest, ExistsSendsThePurpose) {
 
   Result none = Online("exists --kind case_plan");
   EXPECT_EQ(none.code, 1) << none.output;
-  Result both = Online(
-      "exists --kind case_plan --client cli_a --personal-code 49403136526");
+  Result both = Online("exists --kind case_plan --client cli_a --personal-code 49403136526");
   EXPECT_EQ(both.code, 1) << both.output;
 
-  Result bad =
-      Online("--purpose 'Not Valid' exists --kind case_plan --client cli_a");
+  Result bad = Online("--purpose 'Not Valid' exists --kind case_plan --client cli_a");
   EXPECT_EQ(bad.code, 1) << bad.output;
-  EXPECT_TRUE(bad.output.starts_with("error: INVALID_ARGUMENT: --purpose: "))
-      << bad.output;
+  EXPECT_TRUE(bad.output.starts_with("error: INVALID_ARGUMENT: --purpose: ")) << bad.output;
 }
 
 }  // namespace

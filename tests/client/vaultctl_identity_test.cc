@@ -16,12 +16,12 @@
 #include <sstream>
 #include <string>
 
+#include "base/strings.h"
 #include "client/vault_client.h"
 #include "client/vaultctl_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
-#include "vault/common/strings.h"
 
 #ifndef VAULTCTL_PATH
 #error "VAULTCTL_PATH must name the vaultctl binary"
@@ -50,8 +50,7 @@ Result Shell(const std::string& command) {
   if (pipe == nullptr) return result;
   char buffer[4096];
   size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0)
-    result.output.append(buffer, n);
+  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.output.append(buffer, n);
   const int status = ::pclose(pipe);
   result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
@@ -330,8 +329,7 @@ class FakeIdentityVault final : public v1::Vault::Service {
     response->set_version(2);
     response->mutable_release_confirmation()->set_required(true);
     response->mutable_release_confirmation()->set_confirmed_by("prn_pm");
-    *response->mutable_release_confirmation()->mutable_confirmed_at() =
-        At("2026-09-21T14:13:20Z");
+    *response->mutable_release_confirmation()->mutable_confirmed_at() = At("2026-09-21T14:13:20Z");
     return grpc::Status::OK;
   }
 
@@ -383,8 +381,8 @@ class VaultctlIdentityTest : public ::testing::Test {
 
   // vaultctl with the fake's address and the token "t".
   Result Online(const std::string& args) {
-    return Shell(StrCat(VAULTCTL_PATH, " --server ", Address(), " --token t ", args,
-                        " </dev/null"));
+    return Shell(
+        StrCat(VAULTCTL_PATH, " --server ", Address(), " --token t ", args, " </dev/null"));
   }
 
   std::filesystem::path File(const std::string& name, const std::string& contents) {
@@ -407,8 +405,8 @@ std::string TokenText(const std::string& token) {
 
 TEST_F(VaultctlIdentityTest, LoginExchangesAnIdTokenAndSendsNoCredential) {
   const auto file = File("id_token", "eyJ.header.sig\n");
-  Result r = Online(StrCat("login --id-token-file ", Quote(file.string()),
-                           " --ttl 2h --client-org ", kOrg));
+  Result r = Online(
+      StrCat("login --id-token-file ", Quote(file.string()), " --ttl 2h --client-org ", kOrg));
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(r.output, TokenText("hdl_session"));
   EXPECT_EQ(service_.authorization(), "") << "login sent the --token";
@@ -440,8 +438,7 @@ TEST_F(VaultctlIdentityTest, LoginExchangesAnIdTokenAndSendsNoCredential) {
   EXPECT_EQ(Online("login").code, 1);
   EXPECT_EQ(Online("login --id-token a --session").code, 1);
   EXPECT_EQ(Online(StrCat("login --id-token-file ", Quote((dir_ / "none").string()))).code, 1);
-  EXPECT_EQ(Online(StrCat("login --id-token-file ", Quote(File("empty", "\n").string()))).code,
-            1);
+  EXPECT_EQ(Online(StrCat("login --id-token-file ", Quote(File("empty", "\n").string()))).code, 1);
   EXPECT_EQ(Online("login --session --client-org org_x").code, 1);
   EXPECT_EQ(Online("login --id-token a --ttl 5x").code, 1);
   EXPECT_EQ(service_.calls(), before);
@@ -495,11 +492,10 @@ TEST_F(VaultctlIdentityTest, TokenListRevokeDisableAndUnmap) {
   Result disable = Online(StrCat("principal disable ", kPrn));
   ASSERT_EQ(disable.code, 0) << disable.output;
   EXPECT_EQ(service_.last_disable().id(), kPrn);
-  EXPECT_EQ(disable.output, StrCat("id: ", kPrn,
-                                   "\ndisplay_name: Worker\nkind: staff\norganization_id: ",
-                                   kOrg,
-                                   "\ndisabled: true\ndisabled_at: 2026-09-21T14:13:20Z\n"
-                                   "disabled_by: prn_head\n"));
+  EXPECT_EQ(disable.output,
+            StrCat("id: ", kPrn, "\ndisplay_name: Worker\nkind: staff\norganization_id: ", kOrg,
+                   "\ndisabled: true\ndisabled_at: 2026-09-21T14:13:20Z\n"
+                   "disabled_by: prn_head\n"));
 
   Result unmap = Online(StrCat("principal unmap-cert ", kPrn, " --subject 'CN=worker1,O=Org'"));
   ASSERT_EQ(unmap.code, 0) << unmap.output;
@@ -533,24 +529,24 @@ TEST_F(VaultctlIdentityTest, OrgSetIdpAndCrlSendTheFiles) {
                                "https://idp.example/org\n"));
 
   const std::string pem = "-----BEGIN X509 CRL-----\nMII\n-----END X509 CRL-----\n";
-  Result crl = Online(StrCat("org set-crl ", kOrg, " --crl-file ",
-                             Quote(File("crl.pem", pem).string())));
+  Result crl =
+      Online(StrCat("org set-crl ", kOrg, " --crl-file ", Quote(File("crl.pem", pem).string())));
   ASSERT_EQ(crl.code, 0) << crl.output;
   EXPECT_EQ(service_.last_crl().crl_pem(), pem);
-  EXPECT_EQ(crl.output, StrCat("id: ", kOrg, "\nname: Org\nclient_ca: configured\n"
-                                             "crl: configured\n"));
+  EXPECT_EQ(crl.output, StrCat("id: ", kOrg,
+                               "\nname: Org\nclient_ca: configured\n"
+                               "crl: configured\n"));
   // An empty file removes the lists.
-  Result removed = Online(StrCat("org set-crl ", kOrg, " --crl-file ",
-                                 Quote(File("empty.pem", "").string())));
+  Result removed =
+      Online(StrCat("org set-crl ", kOrg, " --crl-file ", Quote(File("empty.pem", "").string())));
   ASSERT_EQ(removed.code, 0) << removed.output;
   EXPECT_EQ(service_.last_crl().crl_pem(), "");
   EXPECT_EQ(removed.output, StrCat("id: ", kOrg, "\nname: Org\nclient_ca: configured\n"));
 
   const int before = service_.calls();
-  EXPECT_EQ(Online(StrCat("org set-crl ", kOrg, " --crl-file ",
-                          Quote((dir_ / "none").string())))
-                .code,
-            1);
+  EXPECT_EQ(
+      Online(StrCat("org set-crl ", kOrg, " --crl-file ", Quote((dir_ / "none").string()))).code,
+      1);
   EXPECT_EQ(Online(StrCat("org set-idp ", kOrg, " --issuer i --audience a")).code, 1);
   EXPECT_EQ(Online(StrCat("org set-idp ", kOrg, " --issuer i --audience a --jwks-file ",
                           Quote((dir_ / "none").string())))
@@ -561,9 +557,9 @@ TEST_F(VaultctlIdentityTest, OrgSetIdpAndCrlSendTheFiles) {
 
 TEST_F(VaultctlIdentityTest, GrantRequestMapsEveryKind) {
   // A membership, printed id first with its state.
-  Result membership = Online(StrCat("grant request --membership ", kPrn,
-                                    " --role case_worker --org ", kOrg,
-                                    " --project prj_x --justification 'new hire'"));
+  Result membership =
+      Online(StrCat("grant request --membership ", kPrn, " --role case_worker --org ", kOrg,
+                    " --project prj_x --justification 'new hire'"));
   ASSERT_EQ(membership.code, 0) << membership.output;
   {
     const v1::GrantRequest g = service_.last_create().grant_request();
@@ -575,15 +571,15 @@ TEST_F(VaultctlIdentityTest, GrantRequestMapsEveryKind) {
     EXPECT_EQ(g.organization_id(), "") << "the vault derives it from the account";
     EXPECT_EQ(g.justification(), "new hire");
   }
-  EXPECT_EQ(membership.output,
-            StrCat("id: ", kGrq, "\nstate: pending\norganization_id: ", kOrg,
-                   "\ngrant: membership\nmembership: case_worker@", kOrg,
-                   "/prj_x\nprincipal_id: ", kPrn,
-                   "\njustification: new hire\nrequested_by: prn_admin\n"
-                   "requested_at: 2026-09-21T14:13:20Z\nexpires_at: 2026-09-28T14:13:20Z\n"));
+  EXPECT_EQ(
+      membership.output,
+      StrCat("id: ", kGrq, "\nstate: pending\norganization_id: ", kOrg,
+             "\ngrant: membership\nmembership: case_worker@", kOrg, "/prj_x\nprincipal_id: ", kPrn,
+             "\njustification: new hire\nrequested_by: prn_admin\n"
+             "requested_at: 2026-09-21T14:13:20Z\nexpires_at: 2026-09-28T14:13:20Z\n"));
 
-  Result cert = Online(StrCat("grant request --certificate ", kPrn,
-                              " --subject 'CN=worker1,O=Org'"));
+  Result cert =
+      Online(StrCat("grant request --certificate ", kPrn, " --subject 'CN=worker1,O=Org'"));
   ASSERT_EQ(cert.code, 0) << cert.output;
   EXPECT_EQ(service_.last_create().grant_request().certificate().principal_id(), kPrn);
   EXPECT_EQ(service_.last_create().grant_request().certificate().subject(), "CN=worker1,O=Org");
@@ -601,8 +597,7 @@ TEST_F(VaultctlIdentityTest, GrantRequestMapsEveryKind) {
   const std::string jwks = R"({"keys":[]})";
   Result idp = Online(StrCat("grant request --identity-provider ", kOrg,
                              " --issuer https://idp.example/org --audience hoidla --jwks-file ",
-                             Quote(File("jwks.json", jwks).string()),
-                             " --principal-id-claim prn"));
+                             Quote(File("jwks.json", jwks).string()), " --principal-id-claim prn"));
   ASSERT_EQ(idp.code, 0) << idp.output;
   {
     const v1::GrantRequest g = service_.last_create().grant_request();
@@ -628,8 +623,9 @@ TEST_F(VaultctlIdentityTest, GrantRequestMapsEveryKind) {
   ASSERT_EQ(token.code, 0) << token.output;
   EXPECT_EQ(service_.last_create().grant_request().service_token().principal_id(), "prn_sa");
   EXPECT_EQ(service_.last_create().grant_request().service_token().ttl_seconds(), 90 * 86400);
-  EXPECT_TRUE(Contains(token.output, "\ngrant: service_token\nttl_seconds: 7776000\n"
-                                     "token_id: tok_01hq3v0000000000000000000s\n"))
+  EXPECT_TRUE(Contains(token.output,
+                       "\ngrant: service_token\nttl_seconds: 7776000\n"
+                       "token_id: tok_01hq3v0000000000000000000s\n"))
       << token.output;
   EXPECT_TRUE(Contains(token.output, "\ntoken: hdl_pending\n")) << token.output;
   Result json = Online("grant request --service-token prn_sa --ttl 1d --json");
@@ -694,13 +690,12 @@ TEST_F(VaultctlIdentityTest, GrantApproveDenyGetAndList) {
   ASSERT_EQ(listed.code, 0) << listed.output;
   EXPECT_EQ(service_.last_list().organization_id(), kOrg);
   EXPECT_EQ(service_.last_list().state(), v1::GRANT_REQUEST_STATE_PENDING);
-  EXPECT_EQ(listed.output,
-            StrCat(kGrq, "\tpending\tmembership\t", kPrn, "\tprincipal_id=", kPrn,
-                   "; role=auditor@", kOrg,
-                   "\tprn_admin\t2026-09-21T14:13:20Z\n"
-                   "grq_01hq3v0000000000000000000h\tapplied\tidentity_provider\t-\t"
-                   "issuer=https://idp.example/org; audience=hoidla\tprn_admin\t"
-                   "2026-09-21T14:13:20Z\n"));
+  EXPECT_EQ(listed.output, StrCat(kGrq, "\tpending\tmembership\t", kPrn, "\tprincipal_id=", kPrn,
+                                  "; role=auditor@", kOrg,
+                                  "\tprn_admin\t2026-09-21T14:13:20Z\n"
+                                  "grq_01hq3v0000000000000000000h\tapplied\tidentity_provider\t-\t"
+                                  "issuer=https://idp.example/org; audience=hoidla\tprn_admin\t"
+                                  "2026-09-21T14:13:20Z\n"));
   ASSERT_EQ(Online(StrCat("grant list --org ", kOrg)).code, 0);
   EXPECT_EQ(service_.last_list().state(), v1::GRANT_REQUEST_STATE_UNSPECIFIED);
   for (const char* state : {"approved", "applied", "denied", "withdrawn", "expired"}) {

@@ -18,6 +18,7 @@
 #include <sstream>
 #include <string>
 
+#include "base/strings.h"
 #include "client/vault_client.h"
 #include "client/vaultctl_format.h"
 #include "client/vaultctl_record.h"
@@ -25,7 +26,6 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
-#include "vault/common/strings.h"
 
 #ifndef VAULTCTL_PATH
 #error "VAULTCTL_PATH must name the vaultctl binary"
@@ -57,8 +57,7 @@ Result Vaultctl(const std::string& args, bool stdout_only = false) {
   if (pipe == nullptr) return result;
   char buffer[4096];
   size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0)
-    result.output.append(buffer, n);
+  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.output.append(buffer, n);
   const int status = ::pclose(pipe);
   result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
@@ -73,8 +72,7 @@ void WriteFile(const std::filesystem::path& path, const std::string& contents) {
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)),
-                     std::istreambuf_iterator<char>());
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 bool Contains(const std::string& text, const std::string& part) {
@@ -96,8 +94,7 @@ constexpr char kInstrumentJson[] = R"({
 
 v1::Instrument InstrumentFromJson() {
   v1::Instrument i;
-  EXPECT_TRUE(
-      google::protobuf::util::JsonStringToMessage(kInstrumentJson, &i).ok());
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(kInstrumentJson, &i).ok());
   return i;
 }
 
@@ -132,28 +129,23 @@ class FakeInstrumentVault final : public v1::Vault::Service {
     ++calls_;
     last_register_ = *request;
     if (request->instrument().fields_size() == 0)
-      return {grpc::StatusCode::INVALID_ARGUMENT,
-              "instrument.fields: 1 to 200 required"};
+      return {grpc::StatusCode::INVALID_ARGUMENT, "instrument.fields: 1 to 200 required"};
     *response = Stored(request->instrument(), 1);
     return grpc::Status::OK;
   }
 
-  grpc::Status GetInstrument(grpc::ServerContext*,
-                             const v1::GetInstrumentRequest* request,
+  grpc::Status GetInstrument(grpc::ServerContext*, const v1::GetInstrumentRequest* request,
                              v1::Instrument* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_get_ = *request;
-    if (request->version() > 2)
-      return {grpc::StatusCode::NOT_FOUND, "version: not found"};
-    *response = Stored(InstrumentFromJson(),
-                       request->version() == 0 ? 2 : request->version());
+    if (request->version() > 2) return {grpc::StatusCode::NOT_FOUND, "version: not found"};
+    *response = Stored(InstrumentFromJson(), request->version() == 0 ? 2 : request->version());
     response->set_id(request->id());
     return grpc::Status::OK;
   }
 
-  grpc::Status ListInstruments(grpc::ServerContext*,
-                               const v1::ListInstrumentsRequest* request,
+  grpc::Status ListInstruments(grpc::ServerContext*, const v1::ListInstrumentsRequest* request,
                                v1::ListInstrumentsResponse* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
@@ -168,8 +160,7 @@ class FakeInstrumentVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status ListDeadlines(grpc::ServerContext*,
-                             const v1::ListDeadlinesRequest* request,
+  grpc::Status ListDeadlines(grpc::ServerContext*, const v1::ListDeadlinesRequest* request,
                              v1::ListDeadlinesResponse* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
@@ -180,8 +171,7 @@ class FakeInstrumentVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status ExportSubjectData(grpc::ServerContext*,
-                                 const v1::ExportSubjectDataRequest* request,
+  grpc::Status ExportSubjectData(grpc::ServerContext*, const v1::ExportSubjectDataRequest* request,
                                  grpc::ServerWriter<v1::SubjectDataExport>* writer) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
@@ -206,8 +196,7 @@ class FakeInstrumentVault final : public v1::Vault::Service {
     v1::Instrument i = in;
     i.set_id(kInstrumentId);
     i.set_version(version);
-    *i.mutable_created_at() =
-        TimeUtil::SecondsToTimestamp(1790000000 + 60 * (version - 1));
+    *i.mutable_created_at() = TimeUtil::SecondsToTimestamp(1790000000 + 60 * (version - 1));
     i.set_created_by("prn_head");
     return i;
   }
@@ -277,21 +266,19 @@ class FakeInstrumentVault final : public v1::Vault::Service {
 
 // Commands that must not connect: an unreachable --server and an unreadable
 // --token-file would fail any command that reads its credential or connects.
-constexpr char kOffline[] =
-    "--server 127.0.0.1:1 --token-file /nonexistent/token ";
+constexpr char kOffline[] = "--server 127.0.0.1:1 --token-file /nonexistent/token ";
 
 // PrintInstrument of FakeInstrumentVault::Stored(InstrumentFromJson(), v).
 std::string InstrumentText(uint32_t version, const std::string& created_at) {
-  return StrCat(
-      "id: ", kInstrumentId,
-      "\norganization_id: org_x\nname: care_action_plan\nversion: ", version,
-      "\ndescription: CARe tegevusplaan\n"
-      "field: goal type=text; required; max_length=500\n"
-      "field: due type=date\n"
-      "field: phase type=choice; options=start, middle, end; "
-      "description=Faas\n"
-      "created_at: ",
-      created_at, "\ncreated_by: prn_head\n");
+  return StrCat("id: ", kInstrumentId,
+                "\norganization_id: org_x\nname: care_action_plan\nversion: ", version,
+                "\ndescription: CARe tegevusplaan\n"
+                "field: goal type=text; required; max_length=500\n"
+                "field: due type=date\n"
+                "field: phase type=choice; options=start, middle, end; "
+                "description=Faas\n"
+                "created_at: ",
+                created_at, "\ncreated_by: prn_head\n");
 }
 
 constexpr char kDeadlinesText[] =
@@ -315,17 +302,14 @@ class VaultctlInstrumentTest : public ::testing::Test {
  protected:
   void SetUp() override {
     grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
-                             &port_);
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     ASSERT_GT(port_, 0);
     dir_ = std::filesystem::temp_directory_path() /
            StrCat("vaultctl_instrument_test_", ::getpid(), "_",
-                  std::string(::testing::UnitTest::GetInstance()
-                                  ->current_test_info()
-                                  ->name()));
+                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     std::filesystem::create_directories(dir_);
     instrument_file_ = dir_ / "instrument.json";
     WriteFile(instrument_file_, kInstrumentJson);
@@ -339,8 +323,7 @@ class VaultctlInstrumentTest : public ::testing::Test {
 
   // vaultctl with the fake's address and a token.
   Result Online(const std::string& args, bool stdout_only = false) {
-    return Vaultctl(StrCat("--server ", Address(), " --token t ", args),
-                    stdout_only);
+    return Vaultctl(StrCat("--server ", Address(), " --token t ", args), stdout_only);
   }
 
   std::unique_ptr<client::VaultClient> Client() {
@@ -379,14 +362,11 @@ TEST(InstrumentJsonTest, ParsesTheProtobufJsonMapping) {
   EXPECT_EQ(snake->organization_id(), "org_y");
   EXPECT_EQ(snake->fields(0).type(), v1::INSTRUMENT_FIELD_TYPE_BOOLEAN);
 
-  for (const char* bad :
-       {"{", "[]", R"({"organisationId": "org_x"})",
-        R"({"fields": [{"name": "a", "type": "INSTRUMENT_FIELD_TYPE_LIST"}]})",
-        R"({"fields": "goal"})",
-        R"({"version": -1})"}) {
+  for (const char* bad : {"{", "[]", R"({"organisationId": "org_x"})",
+                          R"({"fields": [{"name": "a", "type": "INSTRUMENT_FIELD_TYPE_LIST"}]})",
+                          R"({"fields": "goal"})", R"({"version": -1})"}) {
     auto parsed = ParseInstrumentJson(bad);
-    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument)
-        << bad;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_TRUE(std::string(parsed.status().message())
                     .starts_with("not a hoidla.v1.Instrument in protobuf "
                                  "JSON: "))
@@ -399,16 +379,14 @@ TEST(InstrumentJsonTest, ParsesTheProtobufJsonMapping) {
 }
 
 TEST(InstrumentFormatTest, NamesFieldsAndObjects) {
-  EXPECT_EQ(DeadlineKindName(v1::DEADLINE_KIND_MINUTES_UNSIGNED),
-            "minutes_unsigned");
+  EXPECT_EQ(DeadlineKindName(v1::DEADLINE_KIND_MINUTES_UNSIGNED), "minutes_unsigned");
   EXPECT_EQ(DeadlineKindName(v1::DEADLINE_KIND_PROBATION_RISK_ASSESSMENT),
             "probation_risk_assessment");
   EXPECT_EQ(DeadlineKindName(v1::DEADLINE_KIND_ACTION_DUE), "action_due");
   EXPECT_EQ(DeadlineKindName(v1::DEADLINE_KIND_ASSESSMENT_VALIDITY_ENDS),
             "assessment_validity_ends");
   EXPECT_EQ(DeadlineKindName(static_cast<v1::DeadlineKind>(42)), "42");
-  EXPECT_EQ(InstrumentFieldTypeName(v1::INSTRUMENT_FIELD_TYPE_NUMBER),
-            "number");
+  EXPECT_EQ(InstrumentFieldTypeName(v1::INSTRUMENT_FIELD_TYPE_NUMBER), "number");
 
   v1::InstrumentField field;
   field.set_name("score");
@@ -416,8 +394,7 @@ TEST(InstrumentFormatTest, NamesFieldsAndObjects) {
   EXPECT_EQ(InstrumentFieldString(field), "score type=number");
 
   std::ostringstream instrument;
-  PrintInstrument(FakeInstrumentVault::Stored(InstrumentFromJson(), 1),
-                  instrument);
+  PrintInstrument(FakeInstrumentVault::Stored(InstrumentFromJson(), 1), instrument);
   EXPECT_EQ(instrument.str(), InstrumentText(1, "2026-09-21T14:13:20Z"));
 
   std::ostringstream deadlines, note;
@@ -452,8 +429,7 @@ TEST_F(VaultctlInstrumentTest, ClientCallsEveryRpc) {
   ASSERT_TRUE(newest.ok()) << newest.status();
   EXPECT_EQ(newest->version(), 2u);
   get.set_version(5);
-  EXPECT_EQ(vault->GetInstrument(get).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(vault->GetInstrument(get).status().code(), absl::StatusCode::kNotFound);
 
   v1::ListInstrumentsRequest list;
   list.set_organization_id("org_x");
@@ -470,15 +446,13 @@ TEST_F(VaultctlInstrumentTest, ClientCallsEveryRpc) {
   EXPECT_EQ(due->deadlines_size(), 4);
   EXPECT_TRUE(MessageDifferencer::Equals(service_.last_deadlines(), deadlines));
   deadlines.set_within_days(400);
-  EXPECT_EQ(vault->ListDeadlines(deadlines).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(vault->ListDeadlines(deadlines).status().code(), absl::StatusCode::kInvalidArgument);
 
   v1::ExportSubjectDataRequest exp;
   exp.set_client_id(kClientId);
   auto exported = vault->ExportSubjectData(exp);
   ASSERT_TRUE(exported.ok()) << exported.status();
-  EXPECT_TRUE(
-      MessageDifferencer::Equals(*exported, FakeInstrumentVault::Export()));
+  EXPECT_TRUE(MessageDifferencer::Equals(*exported, FakeInstrumentVault::Export()));
   exp.set_client_id("cli_other");
   auto missing = vault->ExportSubjectData(exp);
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
@@ -488,8 +462,7 @@ TEST_F(VaultctlInstrumentTest, ClientCallsEveryRpc) {
 // --- the vaultctl binary ---------------------------------------------------
 
 TEST_F(VaultctlInstrumentTest, DeadlinesMapScopeAndWindow) {
-  Result by_project =
-      Online("case deadlines --project prj_x --within-days 30");
+  Result by_project = Online("case deadlines --project prj_x --within-days 30");
   ASSERT_EQ(by_project.code, 0) << by_project.output;
   EXPECT_EQ(by_project.output, kDeadlinesText);
   v1::ListDeadlinesRequest sent = service_.last_deadlines();
@@ -507,13 +480,10 @@ TEST_F(VaultctlInstrumentTest, DeadlinesMapScopeAndWindow) {
   Result json = Online(StrCat("case deadlines --json --case ", kCaseId));
   ASSERT_EQ(json.code, 0) << json.output;
   v1::ListDeadlinesResponse response;
-  ASSERT_TRUE(
-      google::protobuf::util::JsonStringToMessage(json.output, &response).ok())
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.output, &response).ok())
       << json.output;
-  EXPECT_TRUE(
-      MessageDifferencer::Equals(response, FakeInstrumentVault::Deadlines()));
-  EXPECT_TRUE(Contains(json.output, "\"kind\": \"DEADLINE_KIND_ACTION_DUE\""))
-      << json.output;
+  EXPECT_TRUE(MessageDifferencer::Equals(response, FakeInstrumentVault::Deadlines()));
+  EXPECT_TRUE(Contains(json.output, "\"kind\": \"DEADLINE_KIND_ACTION_DUE\"")) << json.output;
 
   Result too_far = Online("case deadlines --project prj_x --within-days 400");
   EXPECT_EQ(too_far.code, 13) << too_far.output;
@@ -522,8 +492,7 @@ TEST_F(VaultctlInstrumentTest, DeadlinesMapScopeAndWindow) {
   const int before = service_.calls();
   Result neither = Online("case deadlines --within-days 3");
   EXPECT_EQ(neither.code, 1) << neither.output;
-  Result both =
-      Online(StrCat("case deadlines --project prj_x --case ", kCaseId));
+  Result both = Online(StrCat("case deadlines --project prj_x --case ", kCaseId));
   EXPECT_EQ(both.code, 1) << both.output;
   Result not_a_number = Online("case deadlines --project prj_x --within-days x");
   EXPECT_EQ(not_a_number.code, 1) << not_a_number.output;
@@ -533,28 +502,24 @@ TEST_F(VaultctlInstrumentTest, DeadlinesMapScopeAndWindow) {
 TEST_F(VaultctlInstrumentTest, RegisterWithMalformedFileFailsBeforeConnecting) {
   const std::filesystem::path file = dir_ / "bad.json";
   WriteFile(file, R"({"name": "x", "fields": [)");
-  Result bad =
-      Vaultctl(StrCat(kOffline, "instrument register --file ", Quote(file)));
+  Result bad = Vaultctl(StrCat(kOffline, "instrument register --file ", Quote(file)));
   EXPECT_EQ(bad.code, 1) << bad.output;
-  EXPECT_TRUE(bad.output.starts_with(
-      StrCat("error: INVALID_ARGUMENT: --file: '", file.string(),
-             "': not a hoidla.v1.Instrument in protobuf JSON: ")))
+  EXPECT_TRUE(bad.output.starts_with(StrCat("error: INVALID_ARGUMENT: --file: '", file.string(),
+                                            "': not a hoidla.v1.Instrument in protobuf JSON: ")))
       << bad.output;
 
   WriteFile(file, R"({"name": "x", "field": []})");
-  Result unknown =
-      Vaultctl(StrCat(kOffline, "instrument register --file ", Quote(file)));
+  Result unknown = Vaultctl(StrCat(kOffline, "instrument register --file ", Quote(file)));
   EXPECT_EQ(unknown.code, 1) << unknown.output;
   EXPECT_TRUE(Contains(unknown.output, file.string())) << unknown.output;
 
-  Result missing = Vaultctl(StrCat(kOffline, "instrument register --file ",
-                                   Quote(dir_ / "none.json")));
+  Result missing =
+      Vaultctl(StrCat(kOffline, "instrument register --file ", Quote(dir_ / "none.json")));
   EXPECT_EQ(missing.code, 1) << missing.output;
   EXPECT_TRUE(Contains(missing.output, "--file: cannot read")) << missing.output;
 
   // A good file gets as far as the credential.
-  Result good = Vaultctl(
-      StrCat(kOffline, "instrument register --file ", Quote(instrument_file_)));
+  Result good = Vaultctl(StrCat(kOffline, "instrument register --file ", Quote(instrument_file_)));
   EXPECT_EQ(good.code, 1) << good.output;
   EXPECT_TRUE(Contains(good.output, "--token-file")) << good.output;
 
@@ -568,31 +533,26 @@ TEST_F(VaultctlInstrumentTest, RegisterWithMalformedFileFailsBeforeConnecting) {
 }
 
 TEST_F(VaultctlInstrumentTest, RegisterPrintsTheInstrument) {
-  Result printed =
-      Online(StrCat("instrument register --file ", Quote(instrument_file_)));
+  Result printed = Online(StrCat("instrument register --file ", Quote(instrument_file_)));
   ASSERT_EQ(printed.code, 0) << printed.output;
   EXPECT_EQ(printed.output, InstrumentText(1, "2026-09-21T14:13:20Z"));
-  EXPECT_TRUE(MessageDifferencer::Equals(service_.last_register().instrument(),
-                                         InstrumentFromJson()));
+  EXPECT_TRUE(
+      MessageDifferencer::Equals(service_.last_register().instrument(), InstrumentFromJson()));
 
-  Result json = Online(
-      StrCat("instrument register --json --file ", Quote(instrument_file_)));
+  Result json = Online(StrCat("instrument register --json --file ", Quote(instrument_file_)));
   ASSERT_EQ(json.code, 0) << json.output;
   v1::Instrument instrument;
-  ASSERT_TRUE(
-      google::protobuf::util::JsonStringToMessage(json.output, &instrument)
-          .ok())
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.output, &instrument).ok())
       << json.output;
-  EXPECT_TRUE(MessageDifferencer::Equals(
-      instrument, FakeInstrumentVault::Stored(InstrumentFromJson(), 1)));
+  EXPECT_TRUE(
+      MessageDifferencer::Equals(instrument, FakeInstrumentVault::Stored(InstrumentFromJson(), 1)));
 
   // The server's refusal, with its code.
   const std::filesystem::path empty = dir_ / "empty.json";
   WriteFile(empty, R"({"organizationId": "org_x", "name": "empty"})");
   Result refused = Online(StrCat("instrument register --file ", Quote(empty)));
   EXPECT_EQ(refused.code, 13) << refused.output;
-  EXPECT_EQ(refused.output,
-            "error: INVALID_ARGUMENT: instrument.fields: 1 to 200 required\n");
+  EXPECT_EQ(refused.output, "error: INVALID_ARGUMENT: instrument.fields: 1 to 200 required\n");
 }
 
 TEST_F(VaultctlInstrumentTest, GetAndList) {
@@ -614,17 +574,15 @@ TEST_F(VaultctlInstrumentTest, GetAndList) {
   Result listed = Online("instrument list --org org_x");
   ASSERT_EQ(listed.code, 0) << listed.output;
   EXPECT_EQ(service_.last_list().organization_id(), "org_x");
-  EXPECT_EQ(listed.output,
-            StrCat(kInstrumentId,
-                   "\tcare_action_plan\t2\t3\t2026-09-21T14:14:20Z\t"
-                   "CARe tegevusplaan\n"
-                   "ins_01hq3v0000000000000000000j\thome_visit\t1\t1\t-\t-\n"));
+  EXPECT_EQ(listed.output, StrCat(kInstrumentId,
+                                  "\tcare_action_plan\t2\t3\t2026-09-21T14:14:20Z\t"
+                                  "CARe tegevusplaan\n"
+                                  "ins_01hq3v0000000000000000000j\thome_visit\t1\t1\t-\t-\n"));
 
   Result json = Online("instrument list --org org_x --json");
   ASSERT_EQ(json.code, 0) << json.output;
   v1::ListInstrumentsResponse response;
-  ASSERT_TRUE(
-      google::protobuf::util::JsonStringToMessage(json.output, &response).ok())
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.output, &response).ok())
       << json.output;
   EXPECT_EQ(response.instruments_size(), 2);
 
@@ -638,18 +596,13 @@ TEST_F(VaultctlInstrumentTest, GetAndList) {
 
 TEST_F(VaultctlInstrumentTest, ExportToStandardOutput) {
   for (const char* extra : {"", " -o -", " --json"}) {
-    Result printed =
-        Online(StrCat("client export ", kClientId, extra), /*stdout_only=*/true);
+    Result printed = Online(StrCat("client export ", kClientId, extra), /*stdout_only=*/true);
     ASSERT_EQ(printed.code, 0) << extra << printed.output;
     EXPECT_EQ(service_.last_export().client_id(), kClientId);
     v1::SubjectDataExport exported;
-    ASSERT_TRUE(
-        google::protobuf::util::JsonStringToMessage(printed.output, &exported)
-            .ok())
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(printed.output, &exported).ok())
         << printed.output;
-    EXPECT_TRUE(
-        MessageDifferencer::Equals(exported, FakeInstrumentVault::Export()))
-        << extra;
+    EXPECT_TRUE(MessageDifferencer::Equals(exported, FakeInstrumentVault::Export())) << extra;
     // Proto field names, as every --json output.
     EXPECT_TRUE(Contains(printed.output, "\"exported_at\": ")) << printed.output;
   }
@@ -667,11 +620,9 @@ TEST_F(VaultctlInstrumentTest, ExportToFileIsPrivateAndAtomic) {
   const std::filesystem::path out = dir_ / "export.json";
   WriteFile(out, "old");
   ::chmod(out.c_str(), 0644);
-  Result written =
-      Online(StrCat("client export ", kClientId, " -o ", Quote(out)));
+  Result written = Online(StrCat("client export ", kClientId, " -o ", Quote(out)));
   ASSERT_EQ(written.code, 0) << written.output;
-  EXPECT_EQ(written.output,
-            StrCat(kExportSummary, "output: ", out.string(), "\n"));
+  EXPECT_EQ(written.output, StrCat(kExportSummary, "output: ", out.string(), "\n"));
   EXPECT_EQ(service_.last_export().client_id(), kClientId);
 
   struct stat st;
@@ -680,21 +631,16 @@ TEST_F(VaultctlInstrumentTest, ExportToFileIsPrivateAndAtomic) {
   EXPECT_FALSE(std::filesystem::exists(out.string() + ".tmp"));
   const std::string json = ReadFile(out);
   v1::SubjectDataExport exported;
-  ASSERT_TRUE(
-      google::protobuf::util::JsonStringToMessage(json, &exported).ok())
-      << json;
-  EXPECT_TRUE(
-      MessageDifferencer::Equals(exported, FakeInstrumentVault::Export()));
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &exported).ok()) << json;
+  EXPECT_TRUE(MessageDifferencer::Equals(exported, FakeInstrumentVault::Export()));
   std::ostringstream expected;
   ASSERT_TRUE(PrintJson(FakeInstrumentVault::Export(), expected).ok());
   EXPECT_EQ(json, expected.str());
 
   // --json changes nothing: the file holds the JSON, stdout the summary.
-  Result with_json =
-      Online(StrCat("client export --json ", kClientId, " --output ", Quote(out)));
+  Result with_json = Online(StrCat("client export --json ", kClientId, " --output ", Quote(out)));
   ASSERT_EQ(with_json.code, 0) << with_json.output;
-  EXPECT_EQ(with_json.output,
-            StrCat(kExportSummary, "output: ", out.string(), "\n"));
+  EXPECT_EQ(with_json.output, StrCat(kExportSummary, "output: ", out.string(), "\n"));
 
   // A failed request leaves the file as it was.
   Result missing = Online(StrCat("client export cli_other -o ", Quote(out)));
@@ -703,12 +649,10 @@ TEST_F(VaultctlInstrumentTest, ExportToFileIsPrivateAndAtomic) {
 
   // A file that cannot be written: the errno-derived code, naming it.
   const std::filesystem::path nowhere = dir_ / "no" / "export.json";
-  Result unwritable =
-      Online(StrCat("client export ", kClientId, " -o ", Quote(nowhere)));
+  Result unwritable = Online(StrCat("client export ", kClientId, " -o ", Quote(nowhere)));
   EXPECT_EQ(unwritable.code, 15) << unwritable.output;
   EXPECT_TRUE(unwritable.output.starts_with(
-      StrCat("error: NOT_FOUND: --output: cannot create '", nowhere.string(),
-             ".tmp'")))
+      StrCat("error: NOT_FOUND: --output: cannot create '", nowhere.string(), ".tmp'")))
       << unwritable.output;
   EXPECT_FALSE(std::filesystem::exists(nowhere));
 }

@@ -17,13 +17,13 @@
 #include <sstream>
 #include <string>
 
+#include "base/strings.h"
 #include "client/vault_client.h"
 #include "client/vaultctl_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
-#include "vault/common/strings.h"
 
 #ifndef VAULTCTL_PATH
 #error "VAULTCTL_PATH must name the vaultctl binary"
@@ -52,8 +52,7 @@ Result Vaultctl(const std::string& args) {
   if (pipe == nullptr) return result;
   char buffer[4096];
   size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0)
-    result.output.append(buffer, n);
+  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.output.append(buffer, n);
   const int status = ::pclose(pipe);
   result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
@@ -104,8 +103,7 @@ class FakeRecordVault final : public v1::Vault::Service {
   v1::CreateCaseRequest last_create_case() { return Last(last_create_case_); }
   int calls() { return Last(calls_); }
 
-  grpc::Status CreateRecord(grpc::ServerContext*,
-                            const v1::CreateRecordRequest* request,
+  grpc::Status CreateRecord(grpc::ServerContext*, const v1::CreateRecordRequest* request,
                             v1::Record* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
@@ -121,8 +119,7 @@ class FakeRecordVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status UpdateRecord(grpc::ServerContext*,
-                            const v1::UpdateRecordRequest* request,
+  grpc::Status UpdateRecord(grpc::ServerContext*, const v1::UpdateRecordRequest* request,
                             v1::Record* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
@@ -135,22 +132,20 @@ class FakeRecordVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status GetRecord(grpc::ServerContext*,
-                         const v1::GetRecordRequest* request,
+  grpc::Status GetRecord(grpc::ServerContext*, const v1::GetRecordRequest* request,
                          v1::Record* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_get_ = *request;
-    if (request->version() > 2)
-      return {grpc::StatusCode::NOT_FOUND, "version: not found"};
+    if (request->version() > 2) return {grpc::StatusCode::NOT_FOUND, "version: not found"};
     *response = Stored(PlanContent(), request->version() == 0 ? 2 : request->version());
     response->set_id(request->id());
     return grpc::Status::OK;
   }
 
-  grpc::Status ListRecordVersions(
-      grpc::ServerContext*, const v1::ListRecordVersionsRequest* request,
-      v1::ListRecordVersionsResponse* response) override {
+  grpc::Status ListRecordVersions(grpc::ServerContext*,
+                                  const v1::ListRecordVersionsRequest* request,
+                                  v1::ListRecordVersionsResponse* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     for (uint32_t v = 1; v <= 2; ++v) {
@@ -165,8 +160,7 @@ class FakeRecordVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status ListRecords(grpc::ServerContext*,
-                           const v1::ListRecordsRequest* request,
+  grpc::Status ListRecords(grpc::ServerContext*, const v1::ListRecordsRequest* request,
                            v1::ListRecordsResponse* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
@@ -182,8 +176,7 @@ class FakeRecordVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status SignRecord(grpc::ServerContext*,
-                          const v1::SignRecordRequest* request,
+  grpc::Status SignRecord(grpc::ServerContext*, const v1::SignRecordRequest* request,
                           v1::Record* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
@@ -199,8 +192,7 @@ class FakeRecordVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status CreateCase(grpc::ServerContext*,
-                          const v1::CreateCaseRequest* request,
+  grpc::Status CreateCase(grpc::ServerContext*, const v1::CreateCaseRequest* request,
                           v1::Case* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
@@ -211,8 +203,7 @@ class FakeRecordVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status CloseCase(grpc::ServerContext*,
-                         const v1::CloseCaseRequest* request,
+  grpc::Status CloseCase(grpc::ServerContext*, const v1::CloseCaseRequest* request,
                          v1::Case* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
@@ -223,8 +214,7 @@ class FakeRecordVault final : public v1::Vault::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status ReopenCase(grpc::ServerContext*,
-                          const v1::ReopenCaseRequest* request,
+  grpc::Status ReopenCase(grpc::ServerContext*, const v1::ReopenCaseRequest* request,
                           v1::Case* response) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
@@ -267,8 +257,7 @@ class FakeRecordVault final : public v1::Vault::Service {
     *r.mutable_content() = content;
     *r.mutable_created_at() = TimeUtil::SecondsToTimestamp(1790000000);
     r.set_created_by("prn_test");
-    *r.mutable_updated_at() =
-        TimeUtil::SecondsToTimestamp(1790000000 + 60 * (version - 1));
+    *r.mutable_updated_at() = TimeUtil::SecondsToTimestamp(1790000000 + 60 * (version - 1));
     r.set_updated_by("prn_test");
     return r;
   }
@@ -290,8 +279,7 @@ class FakeRecordVault final : public v1::Vault::Service {
     e->set_referred_to_organization_id(request.referred_to_organization_id());
     e->set_follow_up_record_id(request.follow_up_record_id());
     e->set_note(request.note());
-    *c.mutable_retention_clock_started_at() =
-        TimeUtil::SecondsToTimestamp(1790000200);
+    *c.mutable_retention_clock_started_at() = TimeUtil::SecondsToTimestamp(1790000200);
     return c;
   }
 
@@ -309,24 +297,20 @@ class FakeRecordVault final : public v1::Vault::Service {
 
 // Commands that must not connect: an unreachable --server and an unreadable
 // --token-file would fail any command that reads its credential or connects.
-constexpr char kOffline[] =
-    "--server 127.0.0.1:1 --token-file /nonexistent/token ";
+constexpr char kOffline[] = "--server 127.0.0.1:1 --token-file /nonexistent/token ";
 
 class VaultctlRecordTest : public ::testing::Test {
  protected:
   void SetUp() override {
     grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
-                             &port_);
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     ASSERT_GT(port_, 0);
     dir_ = std::filesystem::temp_directory_path() /
            StrCat("vaultctl_record_test_", ::getpid(), "_",
-                  std::string(::testing::UnitTest::GetInstance()
-                                  ->current_test_info()
-                                  ->name()));
+                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     std::filesystem::create_directories(dir_);
     plan_file_ = dir_ / "plan.json";
     WriteFile(plan_file_, kPlanJson);
@@ -365,8 +349,7 @@ TEST(RecordJsonTest, ParsesTheProtobufJsonMapping) {
   auto content = ParseRecordContentJson(kPlanJson);
   ASSERT_TRUE(content.ok()) << content.status();
   ASSERT_TRUE(content->has_case_plan());
-  EXPECT_EQ(content->case_plan().goals(0).sub_goals(0).activities(0).provider(),
-            "Mari Maasikas");
+  EXPECT_EQ(content->case_plan().goals(0).sub_goals(0).activities(0).provider(), "Mari Maasikas");
   // Proto field names work as well as lowerCamelCase.
   auto snake = ParseRecordContentJson(
       R"({"plan_evaluation": {"sequence_number": 2,
@@ -374,16 +357,13 @@ TEST(RecordJsonTest, ParsesTheProtobufJsonMapping) {
   ASSERT_TRUE(snake.ok()) << snake.status();
   EXPECT_EQ(snake->plan_evaluation().sequence_number(), 2);
 
-  for (const char* bad :
-       {"{", "[]", R"({"casePlann": {}})", R"({"casePlan": {"problem": "x"}})",
-        R"({"planEvaluation": {"evaluationType": "EVALUATION_TYPE_NONE"}})",
-        R"({"planEvaluation": {"sequenceNumber": "one"}})"}) {
+  for (const char* bad : {"{", "[]", R"({"casePlann": {}})", R"({"casePlan": {"problem": "x"}})",
+                          R"({"planEvaluation": {"evaluationType": "EVALUATION_TYPE_NONE"}})",
+                          R"({"planEvaluation": {"sequenceNumber": "one"}})"}) {
     auto parsed = ParseRecordContentJson(bad);
-    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument)
-        << bad;
-    EXPECT_TRUE(
-        std::string(parsed.status().message())
-            .starts_with("not a hoidla.v1.RecordContent in protobuf JSON: "))
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_TRUE(std::string(parsed.status().message())
+                    .starts_with("not a hoidla.v1.RecordContent in protobuf JSON: "))
         << parsed.status();
   }
   auto empty = ParseRecordContentJson("{}");
@@ -397,49 +377,40 @@ TEST(RecordJsonTest, ParsesTheProtobufJsonMapping) {
 TEST(RecordJsonTest, EnumerationOptions) {
   EXPECT_EQ(ParseClosingReason("referral"), v1::CLOSING_REASON_REFERRAL);
   EXPECT_EQ(ParseClosingReason("transfer"), v1::CLOSING_REASON_TRANSFER);
-  EXPECT_EQ(ParseClosingReason("terminated_by_client"),
-            v1::CLOSING_REASON_TERMINATED_BY_CLIENT);
+  EXPECT_EQ(ParseClosingReason("terminated_by_client"), v1::CLOSING_REASON_TERMINATED_BY_CLIENT);
   EXPECT_EQ(ParseClosingReason("time_limit"), v1::CLOSING_REASON_TIME_LIMIT);
   EXPECT_EQ(ParseClosingReason("goals_met"), v1::CLOSING_REASON_GOALS_MET);
   EXPECT_EQ(ParseClosingReason("impossible"), v1::CLOSING_REASON_IMPOSSIBLE);
   EXPECT_EQ(ParseClosingReason("REFERRAL"), v1::CLOSING_REASON_UNSPECIFIED);
   EXPECT_EQ(ParseCaseOrigin("application"), v1::CASE_ORIGIN_APPLICATION);
-  EXPECT_EQ(ParseCaseOrigin("third_party_report"),
-            v1::CASE_ORIGIN_THIRD_PARTY_REPORT);
+  EXPECT_EQ(ParseCaseOrigin("third_party_report"), v1::CASE_ORIGIN_THIRD_PARTY_REPORT);
   EXPECT_EQ(ParseCaseOrigin(""), v1::CASE_ORIGIN_UNSPECIFIED);
   // The printed names are the option values.
-  EXPECT_EQ(ClosingReasonName(v1::CLOSING_REASON_TERMINATED_BY_CLIENT),
-            "terminated_by_client");
-  EXPECT_EQ(CaseOriginName(v1::CASE_ORIGIN_THIRD_PARTY_REPORT),
-            "third_party_report");
+  EXPECT_EQ(ClosingReasonName(v1::CLOSING_REASON_TERMINATED_BY_CLIENT), "terminated_by_client");
+  EXPECT_EQ(CaseOriginName(v1::CASE_ORIGIN_THIRD_PARTY_REPORT), "third_party_report");
 }
 
 TEST(RecordFormatTest, ContentIsOneLineOfJsonThatParsesBack) {
   v1::RecordContent content = PlanContent();
-  content.mutable_case_plan()->set_resources(
-      "rida\nteine\t\x7f \xc2\x85 \\ \"lõpp\"");
+  content.mutable_case_plan()->set_resources("rida\nteine\t\x7f \xc2\x85 \\ \"lõpp\"");
   auto json = RecordContentJson(content);
   ASSERT_TRUE(json.ok()) << json.status();
   EXPECT_EQ(json->find('\n'), std::string::npos) << *json;
   EXPECT_EQ(json->find('\x7f'), std::string::npos) << *json;
   EXPECT_EQ(json->find("\xc2\x85"), std::string::npos) << *json;
-  EXPECT_TRUE(json->starts_with(R"({"case_plan":{"problems":"Töötus)"))
-      << *json;
+  EXPECT_TRUE(json->starts_with(R"({"case_plan":{"problems":"Töötus)")) << *json;
   v1::RecordContent back;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(*json, &back).ok());
-  EXPECT_TRUE(MessageDifferencer::Equals(back, content))
-      << back.DebugString();
+  EXPECT_TRUE(MessageDifferencer::Equals(back, content)) << back.DebugString();
 
   std::ostringstream out;
   v1::Record record = FakeRecordVault::Stored(content, 1);
   *record.add_signatures() = FakeRecordVault::PaperSignature();
   PrintRecord(record, out);
-  EXPECT_TRUE(out.str().starts_with(StrCat(
-      "id: ", kRecordId, "\nversion: 1\nkind: case_plan\ncase_id: ", kCaseId,
-      "\n")))
+  EXPECT_TRUE(out.str().starts_with(
+      StrCat("id: ", kRecordId, "\nversion: 1\nkind: case_plan\ncase_id: ", kCaseId, "\n")))
       << out.str();
-  EXPECT_TRUE(out.str().ends_with(StrCat("content: ", *json, "\n")))
-      << out.str();
+  EXPECT_TRUE(out.str().ends_with(StrCat("content: ", *json, "\n"))) << out.str();
   EXPECT_TRUE(Contains(out.str(),
                        "\nsignature: role=client; signer_name=Mari Maasikas; "
                        "method=paper; scan_document_id=doc_scan; "
@@ -458,8 +429,7 @@ TEST_F(VaultctlRecordTest, ClientCallsEveryRecordAndLifecycleRpc) {
   EXPECT_EQ(created->id(), kRecordId);
   EXPECT_TRUE(MessageDifferencer::Equals(created->content(), PlanContent()));
   create.mutable_record()->set_case_id("cas_closed");
-  EXPECT_EQ(vault->CreateRecord(create).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(vault->CreateRecord(create).status().code(), absl::StatusCode::kFailedPrecondition);
 
   v1::UpdateRecordRequest update;
   update.set_record_id(kRecordId);
@@ -480,8 +450,7 @@ TEST_F(VaultctlRecordTest, ClientCallsEveryRecordAndLifecycleRpc) {
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->version(), 1u);
   get.set_version(9);
-  EXPECT_EQ(vault->GetRecord(get).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(vault->GetRecord(get).status().code(), absl::StatusCode::kNotFound);
 
   v1::ListRecordVersionsRequest versions;
   versions.set_record_id(kRecordId);
@@ -512,8 +481,7 @@ TEST_F(VaultctlRecordTest, ClientCallsEveryRecordAndLifecycleRpc) {
   ASSERT_TRUE(closed.ok()) << closed.status();
   EXPECT_EQ(closed->status(), v1::CASE_STATUS_CLOSED);
   close.set_case_id("cas_closed");
-  EXPECT_EQ(vault->CloseCase(close).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(vault->CloseCase(close).status().code(), absl::StatusCode::kFailedPrecondition);
   v1::ReopenCaseRequest reopen;
   reopen.set_case_id(kCaseId);
   auto reopened = vault->ReopenCase(reopen);
@@ -527,54 +495,49 @@ TEST_F(VaultctlRecordTest, ClientCallsEveryRecordAndLifecycleRpc) {
 TEST_F(VaultctlRecordTest, CreateWithMalformedFileFailsBeforeConnecting) {
   const std::filesystem::path file = dir_ / "bad.json";
   WriteFile(file, R"({"casePlan": {"goals": [)");
-  Result bad = Vaultctl(
-      StrCat(kOffline, "record create --case ", kCaseId, " --file ", Quote(file)));
+  Result bad =
+      Vaultctl(StrCat(kOffline, "record create --case ", kCaseId, " --file ", Quote(file)));
   EXPECT_EQ(bad.code, 1) << bad.output;
-  EXPECT_TRUE(bad.output.starts_with(
-      StrCat("error: INVALID_ARGUMENT: --file: '", file.string(),
-             "': not a hoidla.v1.RecordContent in protobuf JSON: ")))
+  EXPECT_TRUE(bad.output.starts_with(StrCat("error: INVALID_ARGUMENT: --file: '", file.string(),
+                                            "': not a hoidla.v1.RecordContent in protobuf JSON: ")))
       << bad.output;
 
   WriteFile(file, R"({"casePlan": {"problem": "x"}})");
-  Result unknown = Vaultctl(StrCat(
-      kOffline, "record update rec_x --expected-version 1 --file ", Quote(file)));
+  Result unknown =
+      Vaultctl(StrCat(kOffline, "record update rec_x --expected-version 1 --file ", Quote(file)));
   EXPECT_EQ(unknown.code, 1) << unknown.output;
   EXPECT_TRUE(Contains(unknown.output, file.string())) << unknown.output;
 
   WriteFile(file, "{}");
-  Result empty = Vaultctl(
-      StrCat(kOffline, "record create --case ", kCaseId, " --file ", Quote(file)));
+  Result empty =
+      Vaultctl(StrCat(kOffline, "record create --case ", kCaseId, " --file ", Quote(file)));
   EXPECT_EQ(empty.code, 1) << empty.output;
-  EXPECT_TRUE(Contains(empty.output, "': no form part: expected one of "))
-      << empty.output;
+  EXPECT_TRUE(Contains(empty.output, "': no form part: expected one of ")) << empty.output;
 
-  Result missing = Vaultctl(StrCat(kOffline, "record create --case ", kCaseId,
-                                   " --file ", Quote(dir_ / "none.json")));
+  Result missing = Vaultctl(
+      StrCat(kOffline, "record create --case ", kCaseId, " --file ", Quote(dir_ / "none.json")));
   EXPECT_EQ(missing.code, 1) << missing.output;
   EXPECT_TRUE(Contains(missing.output, "--file: cannot read")) << missing.output;
 
   // A good file gets as far as the credential.
-  Result good = Vaultctl(StrCat(kOffline, "record create --case ", kCaseId,
-                                " --file ", Quote(plan_file_)));
+  Result good =
+      Vaultctl(StrCat(kOffline, "record create --case ", kCaseId, " --file ", Quote(plan_file_)));
   EXPECT_EQ(good.code, 1) << good.output;
   EXPECT_TRUE(Contains(good.output, "--token-file")) << good.output;
 
-  Result no_case =
-      Vaultctl(StrCat(kOffline, "record create --file ", Quote(plan_file_)));
+  Result no_case = Vaultctl(StrCat(kOffline, "record create --file ", Quote(plan_file_)));
   EXPECT_EQ(no_case.code, 1) << no_case.output;
   EXPECT_EQ(service_.calls(), 0);
 }
 
 TEST_F(VaultctlRecordTest, CreatePrintsTheRecordAndItsContent) {
-  Result printed =
-      Online(StrCat("record create --case ", kCaseId, " --file ",
-                    Quote(plan_file_), " --change-note 'esimene'"));
+  Result printed = Online(StrCat("record create --case ", kCaseId, " --file ", Quote(plan_file_),
+                                 " --change-note 'esimene'"));
   ASSERT_EQ(printed.code, 0) << printed.output;
   auto json = RecordContentJson(PlanContent());
   ASSERT_TRUE(json.ok());
   EXPECT_EQ(printed.output,
-            StrCat("id: ", kRecordId,
-                   "\nversion: 1\nkind: case_plan\ncase_id: ", kCaseId,
+            StrCat("id: ", kRecordId, "\nversion: 1\nkind: case_plan\ncase_id: ", kCaseId,
                    "\nclient_id: cli_x\nproject_id: prj_x\norganization_id: "
                    "org_x\nlocked: false\nchange_note: esimene\n"
                    "created_at: 2026-09-21T14:13:20Z\ncreated_by: prn_test\n"
@@ -590,25 +553,22 @@ TEST_F(VaultctlRecordTest, CreatePrintsTheRecordAndItsContent) {
   const size_t at = printed.output.find("\ncontent: ");
   ASSERT_NE(at, std::string::npos);
   v1::RecordContent back;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
-                  printed.output.substr(at + 10), &back)
-                  .ok());
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(printed.output.substr(at + 10), &back).ok());
   EXPECT_TRUE(MessageDifferencer::Equals(back, PlanContent()));
 
   // --json: the whole Record, content included.
-  Result json_out = Online(StrCat("record create --json --case ", kCaseId,
-                                  " --file ", Quote(plan_file_)));
+  Result json_out =
+      Online(StrCat("record create --json --case ", kCaseId, " --file ", Quote(plan_file_)));
   ASSERT_EQ(json_out.code, 0) << json_out.output;
   v1::Record record;
-  ASSERT_TRUE(
-      google::protobuf::util::JsonStringToMessage(json_out.output, &record).ok())
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json_out.output, &record).ok())
       << json_out.output;
   EXPECT_EQ(record.id(), kRecordId);
   EXPECT_EQ(record.kind(), "case_plan");
   EXPECT_TRUE(MessageDifferencer::Equals(record.content(), PlanContent()));
 
-  Result closed = Online(
-      StrCat("record create --case cas_closed --file ", Quote(plan_file_)));
+  Result closed = Online(StrCat("record create --case cas_closed --file ", Quote(plan_file_)));
   EXPECT_EQ(closed.code, 19) << closed.output;
   EXPECT_EQ(closed.output,
             "error: FAILED_PRECONDITION: record.case_id: the case is closed "
@@ -616,35 +576,30 @@ TEST_F(VaultctlRecordTest, CreatePrintsTheRecordAndItsContent) {
 }
 
 TEST_F(VaultctlRecordTest, UpdateGetVersions) {
-  Result updated = Online(StrCat("record update ", kRecordId,
-                                 " --expected-version 1 --file ",
+  Result updated = Online(StrCat("record update ", kRecordId, " --expected-version 1 --file ",
                                  Quote(plan_file_), " --change-note 'parandus'"));
   ASSERT_EQ(updated.code, 0) << updated.output;
-  EXPECT_TRUE(updated.output.starts_with(
-      StrCat("id: ", kRecordId, "\nversion: 2\n")))
+  EXPECT_TRUE(updated.output.starts_with(StrCat("id: ", kRecordId, "\nversion: 2\n")))
       << updated.output;
-  EXPECT_TRUE(Contains(updated.output, "\nchange_note: parandus\n"))
-      << updated.output;
+  EXPECT_TRUE(Contains(updated.output, "\nchange_note: parandus\n")) << updated.output;
   const v1::UpdateRecordRequest sent = service_.last_update();
   EXPECT_EQ(sent.record_id(), kRecordId);
   EXPECT_EQ(sent.expected_version(), 1u);
   EXPECT_EQ(sent.change_note(), "parandus");
   EXPECT_TRUE(MessageDifferencer::Equals(sent.content(), PlanContent()));
 
-  Result stale = Online(StrCat("record update ", kRecordId,
-                               " --expected-version 4 --file ",
-                               Quote(plan_file_)));
+  Result stale = Online(
+      StrCat("record update ", kRecordId, " --expected-version 4 --file ", Quote(plan_file_)));
   EXPECT_EQ(stale.code, 20) << stale.output;
   EXPECT_EQ(stale.output, "error: ABORTED: record_id: changed meanwhile\n");
-  Result no_version =
-      Online(StrCat("record update ", kRecordId, " --file ", Quote(plan_file_)));
+  Result no_version = Online(StrCat("record update ", kRecordId, " --file ", Quote(plan_file_)));
   EXPECT_EQ(no_version.code, 1) << no_version.output;
 
   Result current = Online(StrCat("record get ", kRecordId));
   ASSERT_EQ(current.code, 0) << current.output;
   EXPECT_EQ(service_.last_get().version(), 0u);
-  EXPECT_TRUE(current.output.starts_with(
-      StrCat("id: ", kRecordId, "\nversion: 2\nkind: case_plan\n")))
+  EXPECT_TRUE(
+      current.output.starts_with(StrCat("id: ", kRecordId, "\nversion: 2\nkind: case_plan\n")))
       << current.output;
   Result first = Online(StrCat("record get ", kRecordId, " --version 1"));
   ASSERT_EQ(first.code, 0) << first.output;
@@ -655,22 +610,19 @@ TEST_F(VaultctlRecordTest, UpdateGetVersions) {
   Result versions = Online(StrCat("record versions ", kRecordId));
   ASSERT_EQ(versions.code, 0) << versions.output;
   EXPECT_EQ(versions.output,
-            StrCat(kRecordId, "\t1\t2026-09-21T14:13:20Z\tprn_test\t0\t-\t-\n",
-                   kRecordId,
+            StrCat(kRecordId, "\t1\t2026-09-21T14:13:20Z\tprn_test\t0\t-\t-\n", kRecordId,
                    "\t2\t2026-09-21T14:14:20Z\tprn_test\t1\t-\tgoals revised\n"));
 }
 
 TEST_F(VaultctlRecordTest, ListMapsScopeKindTimesAndPaging) {
-  Result listed = Online(StrCat(
-      "record list --case ", kCaseId,
-      " --kind case_plan --from 2026-01-01T00:00:00Z --until "
-      "2026-12-31T00:00:00Z --page-size 2 --page-token tok"));
+  Result listed = Online(StrCat("record list --case ", kCaseId,
+                                " --kind case_plan --from 2026-01-01T00:00:00Z --until "
+                                "2026-12-31T00:00:00Z --page-size 2 --page-token tok"));
   ASSERT_EQ(listed.code, 0) << listed.output;
-  EXPECT_EQ(listed.output,
-            StrCat(kRecordId, "\tcase_plan\t1\t", kCaseId,
-                   "\t2026-09-21T14:13:20Z\t2026-09-21T14:13:20Z\tprn_test\t-\n"
-                   "rec_01hq3v0000000000000000000m\tmeeting_minutes\t3\t",
-                   kCaseId, "\t-\t-\t-\tlocked\nnext_page_token: more\n"));
+  EXPECT_EQ(listed.output, StrCat(kRecordId, "\tcase_plan\t1\t", kCaseId,
+                                  "\t2026-09-21T14:13:20Z\t2026-09-21T14:13:20Z\tprn_test\t-\n"
+                                  "rec_01hq3v0000000000000000000m\tmeeting_minutes\t3\t",
+                                  kCaseId, "\t-\t-\t-\tlocked\nnext_page_token: more\n"));
   v1::ListRecordsRequest sent = service_.last_list();
   EXPECT_EQ(sent.case_id(), kCaseId);
   EXPECT_EQ(sent.client_id(), "");
@@ -691,8 +643,7 @@ TEST_F(VaultctlRecordTest, ListMapsScopeKindTimesAndPaging) {
   Result json = Online("record list --client cli_x --json");
   ASSERT_EQ(json.code, 0) << json.output;
   v1::ListRecordsResponse response;
-  EXPECT_TRUE(
-      google::protobuf::util::JsonStringToMessage(json.output, &response).ok())
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json.output, &response).ok())
       << json.output;
   EXPECT_EQ(response.records_size(), 2);
 
@@ -702,15 +653,13 @@ TEST_F(VaultctlRecordTest, ListMapsScopeKindTimesAndPaging) {
   EXPECT_EQ(both.code, 1) << both.output;
   Result bad_time = Online("record list --client cli_x --from yesterday");
   EXPECT_EQ(bad_time.code, 1) << bad_time.output;
-  EXPECT_EQ(bad_time.output,
-            "error: INVALID_ARGUMENT: --from: not an RFC 3339 time\n");
+  EXPECT_EQ(bad_time.output, "error: INVALID_ARGUMENT: --from: not an RFC 3339 time\n");
 }
 
 TEST_F(VaultctlRecordTest, SignMapsTheMethod) {
-  Result paper = Online(StrCat(
-      "record sign ", kRecordId,
-      " --version 1 --role minute_taker --signer-name 'Kaja Kuusk' "
-      "--scan-document doc_scan --participant-id p2"));
+  Result paper = Online(StrCat("record sign ", kRecordId,
+                               " --version 1 --role minute_taker --signer-name 'Kaja Kuusk' "
+                               "--scan-document doc_scan --participant-id p2"));
   ASSERT_EQ(paper.code, 0) << paper.output;
   v1::SignRecordRequest sent = service_.last_sign();
   EXPECT_EQ(sent.record_id(), kRecordId);
@@ -721,17 +670,15 @@ TEST_F(VaultctlRecordTest, SignMapsTheMethod) {
   EXPECT_EQ(sent.signature().method(), v1::SIGNATURE_METHOD_PAPER);
   EXPECT_EQ(sent.signature().scan_document_id(), "doc_scan");
   EXPECT_EQ(sent.signature().signature_reference(), "");
-  EXPECT_TRUE(Contains(
-      paper.output,
-      "\nsignature: role=minute_taker; signer_name=Kaja Kuusk; "
-      "participant_id=p2; method=paper; scan_document_id=doc_scan; "
-      "signed_at=2026-09-21T14:15:00Z; recorded_by=prn_test\n"))
+  EXPECT_TRUE(Contains(paper.output,
+                       "\nsignature: role=minute_taker; signer_name=Kaja Kuusk; "
+                       "participant_id=p2; method=paper; scan_document_id=doc_scan; "
+                       "signed_at=2026-09-21T14:15:00Z; recorded_by=prn_test\n"))
       << paper.output;
 
-  Result digital = Online(StrCat(
-      "record sign ", kRecordId,
-      " --version 1 --role client --signer-name 'Mari Maasikas' "
-      "--signature-reference asice:sha256:0f3a"));
+  Result digital = Online(StrCat("record sign ", kRecordId,
+                                 " --version 1 --role client --signer-name 'Mari Maasikas' "
+                                 "--signature-reference asice:sha256:0f3a"));
   ASSERT_EQ(digital.code, 0) << digital.output;
   sent = service_.last_sign();
   EXPECT_EQ(sent.signature().method(), v1::SIGNATURE_METHOD_DIGITAL);
@@ -743,26 +690,24 @@ TEST_F(VaultctlRecordTest, SignMapsTheMethod) {
                                "--scan-document doc_scan"));
   EXPECT_EQ(stale.code, 20) << stale.output;
   const int before = service_.calls();
-  Result neither = Online(StrCat("record sign ", kRecordId,
-                                 " --version 1 --role client --signer-name M"));
+  Result neither =
+      Online(StrCat("record sign ", kRecordId, " --version 1 --role client --signer-name M"));
   EXPECT_EQ(neither.code, 1) << neither.output;
-  Result both = Online(StrCat(
-      "record sign ", kRecordId,
-      " --version 1 --role client --signer-name M --scan-document doc_scan "
-      "--signature-reference ref"));
+  Result both = Online(StrCat("record sign ", kRecordId,
+                              " --version 1 --role client --signer-name M --scan-document doc_scan "
+                              "--signature-reference ref"));
   EXPECT_EQ(both.code, 1) << both.output;
-  Result no_version = Online(StrCat(
-      "record sign ", kRecordId, " --role client --signer-name M "
-      "--scan-document doc_scan"));
+  Result no_version = Online(StrCat("record sign ", kRecordId,
+                                    " --role client --signer-name M "
+                                    "--scan-document doc_scan"));
   EXPECT_EQ(no_version.code, 1) << no_version.output;
   EXPECT_EQ(service_.calls(), before);
 }
 
 TEST_F(VaultctlRecordTest, CaseCloseReopenAndCreateOptions) {
-  Result closed = Online(StrCat(
-      "case close ", kCaseId,
-      " --reason referral --referred-to org_labour --follow-up rec_eval "
-      "--note 'suunatud Töötukassasse'"));
+  Result closed = Online(StrCat("case close ", kCaseId,
+                                " --reason referral --referred-to org_labour --follow-up rec_eval "
+                                "--note 'suunatud Töötukassasse'"));
   ASSERT_EQ(closed.code, 0) << closed.output;
   const v1::CloseCaseRequest sent = service_.last_close();
   EXPECT_EQ(sent.case_id(), kCaseId);
@@ -770,17 +715,16 @@ TEST_F(VaultctlRecordTest, CaseCloseReopenAndCreateOptions) {
   EXPECT_EQ(sent.referred_to_organization_id(), "org_labour");
   EXPECT_EQ(sent.follow_up_record_id(), "rec_eval");
   EXPECT_EQ(sent.note(), "suunatud Töötukassasse");
-  EXPECT_EQ(closed.output,
-            StrCat("id: ", kCaseId,
-                   "\nproject_id: prj_x\nclient_id: cli_x\ntitle: Juhtum\n"
-                   "status: closed\norigin: application\n"
-                   "event: closed at=2026-09-21T14:16:40Z; by=prn_test; "
-                   "reason=referral; referred_to=org_labour; "
-                   "follow_up=rec_eval; note=suunatud Töötukassasse\n"
-                   "retention_clock_started_at: 2026-09-21T14:16:40Z\n"));
+  EXPECT_EQ(closed.output, StrCat("id: ", kCaseId,
+                                  "\nproject_id: prj_x\nclient_id: cli_x\ntitle: Juhtum\n"
+                                  "status: closed\norigin: application\n"
+                                  "event: closed at=2026-09-21T14:16:40Z; by=prn_test; "
+                                  "reason=referral; referred_to=org_labour; "
+                                  "follow_up=rec_eval; note=suunatud Töötukassasse\n"
+                                  "retention_clock_started_at: 2026-09-21T14:16:40Z\n"));
 
-  for (const char* reason : {"transfer", "terminated_by_client", "time_limit",
-                             "goals_met", "impossible"}) {
+  for (const char* reason :
+       {"transfer", "terminated_by_client", "time_limit", "goals_met", "impossible"}) {
     Result r = Online(StrCat("case close ", kCaseId, " --reason ", reason));
     ASSERT_EQ(r.code, 0) << reason << r.output;
     EXPECT_EQ(ClosingReasonName(service_.last_close().reason()), reason);
@@ -793,8 +737,7 @@ TEST_F(VaultctlRecordTest, CaseCloseReopenAndCreateOptions) {
   Result no_reason = Online(StrCat("case close ", kCaseId));
   EXPECT_EQ(no_reason.code, 1) << no_reason.output;
 
-  Result reopened =
-      Online(StrCat("case reopen ", kCaseId, " --note 'klient tuli tagasi'"));
+  Result reopened = Online(StrCat("case reopen ", kCaseId, " --note 'klient tuli tagasi'"));
   ASSERT_EQ(reopened.code, 0) << reopened.output;
   EXPECT_EQ(service_.last_reopen().note(), "klient tuli tagasi");
   EXPECT_TRUE(Contains(reopened.output, "\nstatus: open\n")) << reopened.output;
@@ -802,8 +745,7 @@ TEST_F(VaultctlRecordTest, CaseCloseReopenAndCreateOptions) {
                        "\nevent: reopened at=2026-09-21T14:18:20Z; "
                        "by=prn_test; note=klient tuli tagasi\n"))
       << reopened.output;
-  EXPECT_FALSE(Contains(reopened.output, "retention_clock_started_at"))
-      << reopened.output;
+  EXPECT_FALSE(Contains(reopened.output, "retention_clock_started_at")) << reopened.output;
 
   Result created = Online(
       "case create --project prj_x --client cli_x --title Juhtum "
@@ -815,19 +757,16 @@ TEST_F(VaultctlRecordTest, CaseCloseReopenAndCreateOptions) {
   EXPECT_EQ(sent_case.reporter_name(), "Kati Kask");
   EXPECT_EQ(sent_case.reporter_contact(), "+372 5555 0000");
   EXPECT_EQ(sent_case.linked_case_id(), "cas_old");
-  EXPECT_EQ(created.output,
-            StrCat("id: ", kCaseId,
-                   "\nproject_id: prj_x\nclient_id: cli_x\ntitle: Juhtum\n"
-                   "status: open\norigin: third_party_report\n"
-                   "reporter_name: Kati Kask\nreporter_contact: +372 5555 0000\n"
-                   "linked_case_id: cas_old\n"));
-  Result plain =
-      Online("case create --project prj_x --client cli_x --title Juhtum");
+  EXPECT_EQ(created.output, StrCat("id: ", kCaseId,
+                                   "\nproject_id: prj_x\nclient_id: cli_x\ntitle: Juhtum\n"
+                                   "status: open\norigin: third_party_report\n"
+                                   "reporter_name: Kati Kask\nreporter_contact: +372 5555 0000\n"
+                                   "linked_case_id: cas_old\n"));
+  Result plain = Online("case create --project prj_x --client cli_x --title Juhtum");
   ASSERT_EQ(plain.code, 0) << plain.output;
-  EXPECT_EQ(service_.last_create_case().case_().origin(),
-            v1::CASE_ORIGIN_UNSPECIFIED);
-  Result bad_origin = Online(
-      "case create --project prj_x --client cli_x --title J --origin rumour");
+  EXPECT_EQ(service_.last_create_case().case_().origin(), v1::CASE_ORIGIN_UNSPECIFIED);
+  Result bad_origin =
+      Online("case create --project prj_x --client cli_x --title J --origin rumour");
   EXPECT_EQ(bad_origin.code, 1) << bad_origin.output;
 }
 

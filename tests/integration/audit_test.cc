@@ -1,25 +1,25 @@
 // The audit log in a running server: fail closed when it cannot be written,
 // and what an entry says about a call.
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <chrono>
 #include <thread>
 
+#include "base/strings.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "hoidla/v1/vault.grpc.pb.h"
 #include "keys/crypto.h"
+#include "keys/signed_note.h"
+#include "tests/fakes/fault_injecting_store.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
-#include "keys/signed_note.h"
 #include "vault/audit/audit_log.h"
 #include "vault/audit/bundle.h"
 #include "vault/audit/checkpoints.h"
 #include "vault/audit/merkle.h"
-#include "vault/service/server.h"
-#include "vault/storage/fault_injecting_store.h"
+#include "vault/server/server.h"
 #include "vault/storage/memory_store.h"
-#include "vault/common/strings.h"
 
 namespace hoidla {
 namespace {
@@ -42,8 +42,8 @@ class AuditedServer : public ::testing::Test {
     config.subject_idp_issuer = kCitizens;
     config.subject_idp_audience = "hoidla";
     config.subject_idp_jwks_file = jwks;
-    auto s = service::VaultServer::Start(config, keys::NewKey(), keys::MasterKeyMode::kDev,
-                                         &faulty_);
+    auto s =
+        service::VaultServer::Start(config, keys::NewKey(), keys::MasterKeyMode::kDev, &faulty_);
     ASSERT_TRUE(s.ok()) << s.status();
     server_ = std::move(*s);
     admin_ = *server_->bootstrap_token();
@@ -157,8 +157,8 @@ TEST_F(AuditedServer, SignedCheckpointsAndProofsVerifyWithTheExportedKeyAlone) {
     return ((*stub_).*method)(&c, req, resp);
   };
   v1::AuditPublicKeys keys;
-  ASSERT_TRUE(call(&v1::Vault::Stub::GetAuditPublicKeys, v1::GetAuditPublicKeysRequest(), &keys)
-                  .ok());
+  ASSERT_TRUE(
+      call(&v1::Vault::Stub::GetAuditPublicKeys, v1::GetAuditPublicKeysRequest(), &keys).ok());
   ASSERT_EQ(keys.verifier_keys_size(), 1);
   auto verifier = keys::ParseVerifierKey(keys.verifier_keys(0));
   ASSERT_TRUE(verifier.ok()) << verifier.status();
@@ -196,19 +196,18 @@ TEST_F(AuditedServer, SignedCheckpointsAndProofsVerifyWithTheExportedKeyAlone) {
   v1::InclusionProof iproof;
   ASSERT_TRUE(call(&v1::Vault::Stub::GetInclusionProof, ireq, &iproof).ok());
   std::vector<std::string> ihashes(iproof.hashes().begin(), iproof.hashes().end());
-  EXPECT_TRUE(audit::VerifyInclusion(audit::LeafHash(iproof.entry()), ireq.seq(), b.size,
-                                     ihashes, b.root)
-                  .ok());
+  EXPECT_TRUE(
+      audit::VerifyInclusion(audit::LeafHash(iproof.entry()), ireq.seq(), b.size, ihashes, b.root)
+          .ok());
   audit::Entry entry;
   ASSERT_TRUE(entry.ParseFromString(iproof.entry()));
   EXPECT_EQ(entry.seq(), ireq.seq());
   // An altered entry does not verify.
   std::string altered = iproof.entry();
   altered[altered.size() / 2] ^= 0x01;
-  EXPECT_EQ(audit::VerifyInclusion(audit::LeafHash(altered), ireq.seq(), b.size, ihashes,
-                                   b.root)
-                .code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(
+      audit::VerifyInclusion(audit::LeafHash(altered), ireq.seq(), b.size, ihashes, b.root).code(),
+      absl::StatusCode::kDataLoss);
 }
 
 // Exports the whole log under the newest signed checkpoint, as one bundle.
@@ -247,7 +246,9 @@ TEST_F(AuditedServer, VerifyingAnExportNamesEveryKindOfTamperingWithStoredEntrie
   auto verifier = keys::ParseVerifierKey(keys.verifier_keys(0));
   ASSERT_TRUE(verifier.ok());
   storage::KvStore& kv = memory_;
-  auto raw = [&](uint64_t seq) { return *kv.Get(storage::Space::kAudit, audit::AuditLog::EntryKey(seq)); };
+  auto raw = [&](uint64_t seq) {
+    return *kv.Get(storage::Space::kAudit, audit::AuditLog::EntryKey(seq));
+  };
   auto put = [&](uint64_t seq, const std::string& bytes) {
     storage::WriteBatch b;
     b.Put(storage::Space::kAudit, audit::AuditLog::EntryKey(seq), bytes);
@@ -307,7 +308,6 @@ TEST_F(AuditedServer, VerifyingAnExportNamesEveryKindOfTamperingWithStoredEntrie
   EXPECT_EQ(verdict(), "ok");
 }
 
-
 // Calls `method` with the bearer `token`.
 template <typename Req, typename Resp>
 grpc::Status CallAs(v1::Vault::Stub* stub,
@@ -344,8 +344,8 @@ Staff MakeStaff(v1::Vault::Stub* stub, const std::string& admin, testing::Enrolm
     EXPECT_TRUE(CallAs(stub, &S::CreateProject, admin, preq, &p).ok());
     *id = p.id();
   }
-  auto person = [&](const char* name, const char* role, const std::string& project,
-                    std::string* id, std::string* token) {
+  auto person = [&](const char* name, const char* role, const std::string& project, std::string* id,
+                    std::string* token) {
     v1::CreatePrincipalRequest req;
     req.mutable_principal()->set_display_name(name);
     req.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
@@ -378,8 +378,8 @@ std::ostream& operator<<(std::ostream& os, const Seen& s) {
 std::vector<Seen> Lines(const v1::AccessReport& report) {
   std::vector<Seen> out;
   for (const auto& e : report.entries()) {
-    out.push_back({e.actor().withheld() ? "withheld" : e.actor().principal_id(), e.action(),
-                   e.allowed()});
+    out.push_back(
+        {e.actor().withheld() ? "withheld" : e.actor().principal_id(), e.action(), e.allowed()});
   }
   return out;
 }
@@ -442,9 +442,8 @@ TEST_F(AuditedServer, WhoSawMyDataListsExactlyTheAccessesToTheClientNewestFirst)
     ASSERT_TRUE(stub_->ExchangeIdToken(&c, xreq, &subject_token).ok());
   }
   v1::WhoAmIResponse subject;
-  ASSERT_TRUE(CallAs(stub_.get(), &S::WhoAmI, subject_token.token(), v1::WhoAmIRequest(),
-                     &subject)
-                  .ok());
+  ASSERT_TRUE(
+      CallAs(stub_.get(), &S::WhoAmI, subject_token.token(), v1::WhoAmIRequest(), &subject).ok());
   EXPECT_EQ(subject.principal().kind(), v1::PRINCIPAL_KIND_DATA_SUBJECT);
   EXPECT_EQ(subject.display_name().find("Mari"), std::string::npos);
   v1::IssueTokenRequest treq;
@@ -461,16 +460,15 @@ TEST_F(AuditedServer, WhoSawMyDataListsExactlyTheAccessesToTheClientNewestFirst)
   v1::GetAccessReportRequest rreq;
   rreq.set_client_id(client.id());
   v1::AccessReport report;
-  ASSERT_TRUE(
-      CallAs(stub_.get(), &S::GetAccessReport, subject_token.token(), rreq, &report).ok());
+  ASSERT_TRUE(CallAs(stub_.get(), &S::GetAccessReport, subject_token.token(), rreq, &report).ok());
   // The head no longer writes the client for an account and a token (the
   // new rules: the client's own sign-in made the account), so those two
   // lines are gone; the refused attempts above touch no client data.
   const std::vector<Seen> expected = {
-      {s.cw_other, "read_client", false},    // refused
+      {s.cw_other, "read_client", false},  // refused
       {s.cw, "read_case", true},
       {s.cw, "write_case", true},
-      {s.head, "write_client", true},        // CreateClient
+      {s.head, "write_client", true},  // CreateClient
   };
   EXPECT_EQ(Lines(report), expected);
   ASSERT_EQ(report.entries_size(), 4);
@@ -488,8 +486,7 @@ TEST_F(AuditedServer, WhoSawMyDataListsExactlyTheAccessesToTheClientNewestFirst)
   v1::AccessReport by_dpo;
   ASSERT_TRUE(CallAs(stub_.get(), &S::GetAccessReport, s.dpo_token, rreq, &by_dpo).ok());
   EXPECT_EQ(Lines(by_dpo), expected);
-  ASSERT_TRUE(
-      CallAs(stub_.get(), &S::GetAccessReport, subject_token.token(), rreq, &report).ok());
+  ASSERT_TRUE(CallAs(stub_.get(), &S::GetAccessReport, subject_token.token(), rreq, &report).ok());
   ASSERT_EQ(report.entries_size(), 5);
   EXPECT_EQ(Lines(report)[0], (Seen{s.dpo, "read_access_report", true}));
 
@@ -508,9 +505,9 @@ TEST_F(AuditedServer, WhoSawMyDataListsExactlyTheAccessesToTheClientNewestFirst)
   // the client record.
   rreq.set_page_token("");
   rreq.set_client_id(other.id());
-  EXPECT_EQ(CallAs(stub_.get(), &S::GetAccessReport, subject_token.token(), rreq, &report)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      CallAs(stub_.get(), &S::GetAccessReport, subject_token.token(), rreq, &report).error_code(),
+      grpc::StatusCode::NOT_FOUND);
   gclient.set_id(client.id());
   EXPECT_EQ(CallAs(stub_.get(), &S::GetClient, subject_token.token(), gclient, &got).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
@@ -573,8 +570,8 @@ namespace {
 TEST_F(AuditedServer, KeyRotationIsCommittedWithItsEntryOrNotAtAll) {
   using S = v1::Vault::Stub;
   v1::KeyStatus before;
-  ASSERT_TRUE(CallAs(stub_.get(), &S::GetKeyStatus, admin_, v1::GetKeyStatusRequest(), &before)
-                  .ok());
+  ASSERT_TRUE(
+      CallAs(stub_.get(), &S::GetKeyStatus, admin_, v1::GetKeyStatusRequest(), &before).ok());
   const uint64_t size_before = server_->audit_log()->size();
   faulty_.FailWritesAfter(0);
   v1::KeyStatus rotated;
@@ -585,8 +582,8 @@ TEST_F(AuditedServer, KeyRotationIsCommittedWithItsEntryOrNotAtAll) {
   faulty_.Heal();
   EXPECT_EQ(server_->audit_log()->size(), size_before);
   v1::KeyStatus after;
-  ASSERT_TRUE(CallAs(stub_.get(), &S::GetKeyStatus, admin_, v1::GetKeyStatusRequest(), &after)
-                  .ok());
+  ASSERT_TRUE(
+      CallAs(stub_.get(), &S::GetKeyStatus, admin_, v1::GetKeyStatusRequest(), &after).ok());
   EXPECT_EQ(after.versions_size(), before.versions_size()) << "no key without its entry";
 
   ASSERT_TRUE(CallAs(stub_.get(), &S::RotateKeyEncryptionKey, admin_,

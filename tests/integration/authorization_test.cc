@@ -11,7 +11,7 @@
 // ExchangeIdToken, and data subjects with the deployment's public identity
 // provider (issuer "https://citizens.test", subject "EE" + personal code).
 //
-// The contract (vault.proto, vault/core/policy.h):
+// The contract (vault.proto, vault/access/policy.h):
 //  * no credential: UNAUTHENTICATED (ExchangeIdToken needs none: its ID
 //    token is the credential, and a bad one is UNAUTHENTICATED whatever
 //    else the call carries);
@@ -27,9 +27,9 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
-#include <ctime>
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -40,17 +40,17 @@
 #include <utility>
 #include <vector>
 
+#include "base/ids.h"
+#include "base/strings.h"
 #include "hoidla/v1/vault.grpc.pb.h"
 #include "keys/crypto.h"
 #include "keys/master.h"
 #include "tests/integration/enrol.h"
-#include "tests/integration/test_support.h"
 #include "tests/integration/streams.h"
-#include "vault/common/ids.h"
-#include "vault/common/strings.h"
-#include "vault/service/config.h"
+#include "tests/integration/test_support.h"
 #include "vault/audit/audit_log.h"
-#include "vault/service/server.h"
+#include "vault/server/config.h"
+#include "vault/server/server.h"
 
 namespace hoidla {
 namespace {
@@ -92,24 +92,42 @@ constexpr Letter kLetters[] = {
 
 std::string CodeName(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED: return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    default: return StrCat("code ", static_cast<int>(code));
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return StrCat("code ", static_cast<int>(code));
   }
 }
 
@@ -195,9 +213,9 @@ grpc::Status Download(Stub* stub, const std::string& token, const std::string& i
 
 // A valid isikukood (1985-03-15, male) with serial `serial` (0-999).
 std::string PersonalCode(int serial) {
-  std::string code = StrCat("3850315", static_cast<char>('0' + serial / 100),
-                            static_cast<char>('0' + serial / 10 % 10),
-                            static_cast<char>('0' + serial % 10));
+  std::string code =
+      StrCat("3850315", static_cast<char>('0' + serial / 100),
+             static_cast<char>('0' + serial / 10 % 10), static_cast<char>('0' + serial % 10));
   static const int kW1[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1};
   static const int kW2[] = {3, 4, 5, 6, 7, 8, 9, 1, 2, 3};
   int sum = 0;
@@ -441,8 +459,7 @@ class World {
     return Must(stub(), &Stub::CreateProject, admin(), req, name).id();
   }
 
-  static v1::CreatePrincipalRequest PrincipalRequest(v1::PrincipalKind kind,
-                                                     const std::string& org,
+  static v1::CreatePrincipalRequest PrincipalRequest(v1::PrincipalKind kind, const std::string& org,
                                                      const std::string& name) {
     v1::CreatePrincipalRequest req;
     req.mutable_principal()->set_display_name(name);
@@ -451,10 +468,9 @@ class World {
     return req;
   }
 
-  std::string NewPrincipal(v1::PrincipalKind kind, const std::string& org,
-                           std::string_view name) {
-    return Must(stub(), &Stub::CreatePrincipal, admin(),
-                PrincipalRequest(kind, org, Fresh(name)), StrCat("CreatePrincipal ", name))
+  std::string NewPrincipal(v1::PrincipalKind kind, const std::string& org, std::string_view name) {
+    return Must(stub(), &Stub::CreatePrincipal, admin(), PrincipalRequest(kind, org, Fresh(name)),
+                StrCat("CreatePrincipal ", name))
         .id();
   }
 
@@ -469,10 +485,8 @@ class World {
     v1::ExchangeIdTokenRequest req;
     req.set_id_token(SubjectIdToken(personal_code));
     const std::string token =
-        Must(stub(), &Stub::ExchangeIdToken, std::string(), req, "ExchangeIdToken subject")
-            .token();
-    return Must(stub(), &Stub::WhoAmI, token, v1::WhoAmIRequest(), "WhoAmI subject")
-        .principal_id();
+        Must(stub(), &Stub::ExchangeIdToken, std::string(), req, "ExchangeIdToken subject").token();
+    return Must(stub(), &Stub::WhoAmI, token, v1::WhoAmIRequest(), "WhoAmI subject").principal_id();
   }
   // An ID token of `org`'s identity provider naming `principal`.
   std::string StaffIdToken(const std::string& org, const std::string& principal,
@@ -497,17 +511,14 @@ class World {
   }
 
   // `principal` (of `org`) signs in; the session with its id.
-  v1::IssueTokenResponse IssueTokenFull(const std::string& principal_id,
-                                        const std::string& org) {
+  v1::IssueTokenResponse IssueTokenFull(const std::string& principal_id, const std::string& org) {
     v1::ExchangeIdTokenRequest req;
     req.set_id_token(StaffIdToken(org, principal_id));
     req.set_ttl_seconds(3600);
     return Must(stub(), &Stub::ExchangeIdToken, std::string(), req, "ExchangeIdToken");
   }
   // `principal` signs in; the session token.
-  std::string IssueToken(const std::string& principal_id) {
-    return enrol_->Login(principal_id);
-  }
+  std::string IssueToken(const std::string& principal_id) { return enrol_->Login(principal_id); }
   // A head of `org` other than `not_principal`, to approve a grant request.
   std::string ApproverFor(const std::string& org, const std::string& not_principal = "") const {
     return enrol_->ApproverFor(org, not_principal);
@@ -521,8 +532,7 @@ class World {
   }
 
   // A fresh staff principal of `org` holding `role` in `org`/`project`.
-  std::string NewMember(const std::string& org, std::string_view role,
-                        const std::string& project) {
+  std::string NewMember(const std::string& org, std::string_view role, const std::string& project) {
     std::string id = NewPrincipal(v1::PRINCIPAL_KIND_STAFF, org, role);
     Grant(id, role, org, project);
     return id;
@@ -584,11 +594,10 @@ class World {
   std::string NewDocument(const std::string& token, const std::string& project,
                           const std::string& client, const std::string& case_id) {
     v1::Document out;
-    grpc::Status s = Upload(stub(), token, DocumentHeader(project, client, case_id),
-                            kContent, &out);
+    grpc::Status s =
+        Upload(stub(), token, DocumentHeader(project, client, case_id), kContent, &out);
     if (!s.ok()) {
-      ADD_FAILURE() << "UploadDocument: " << CodeName(s.error_code()) << ": "
-                    << s.error_message();
+      ADD_FAILURE() << "UploadDocument: " << CodeName(s.error_code()) << ": " << s.error_message();
     }
     return out.id();
   }
@@ -630,8 +639,8 @@ class World {
 using CallFn = std::function<grpc::Status(const std::string& token)>;
 
 struct Row {
-  std::string rpc;    // the method's name in hoidla.v1.Vault
-  std::string scope;  // where the target is, seen from the callers
+  std::string rpc;     // the method's name in hoidla.v1.Vault
+  std::string scope;   // where the target is, seen from the callers
   std::string expect;  // one letter per caller (kCallerNames order)
   // For writes into containers: NOT_FOUND answers must start with
   // "<field>: " (empty: not checked).
@@ -655,8 +664,8 @@ CallFn Unary(World* w, UnaryRpc<Req, Resp> rpc, Build build) {
 CallFn UploadInto(World* w, std::string project, std::string client, std::string case_id) {
   return [w, project, client, case_id](const std::string& token) {
     v1::Document out;
-    return Upload(w->stub(), token, w->DocumentHeader(project, client, case_id),
-                  World::kContent, &out);
+    return Upload(w->stub(), token, w->DocumentHeader(project, client, case_id), World::kContent,
+                  &out);
   };
 }
 
@@ -689,6 +698,8 @@ Req WithId(const std::string& id) {
   return req;
 }
 
+// The table keeps its columns aligned by hand.
+// clang-format off
 std::vector<Row> BuildTable(World* w) {
   std::vector<Row> rows;
   auto add = [&rows](std::string rpc, std::string scope, std::string expect, CallFn call,
@@ -2059,6 +2070,7 @@ std::vector<Row> BuildTable(World* w) {
       }));
   return rows;
 }
+// clang-format on
 
 // ---------------------------------------------------------------------------
 // Fixture: one world for the whole suite. Tests that change state work on
@@ -2132,14 +2144,13 @@ TEST_F(AuthorizationTable, EveryRoleGetsExactlyTheExpectedStatus) {
       ++calls;
       // Every outcome, allowed or denied, is the newest audit entry.
       const audit::Entry last = w().LastAuditEntry();
-      EXPECT_EQ(last.method(), row.rpc) << row.rpc << " [" << row.scope << "] as "
-                                        << kCallerNames[c] << " left no audit entry";
+      EXPECT_EQ(last.method(), row.rpc)
+          << row.rpc << " [" << row.scope << "] as " << kCallerNames[c] << " left no audit entry";
       EXPECT_EQ(last.status(), CodeName(got.error_code()))
           << row.rpc << " [" << row.scope << "] as " << kCallerNames[c];
       if (row.credential_free) {
         if (!got.ok()) {
-          EXPECT_EQ(last.actor(), "") << row.rpc << " [" << row.scope << "] as "
-                                      << kCallerNames[c];
+          EXPECT_EQ(last.actor(), "") << row.rpc << " [" << row.scope << "] as " << kCallerNames[c];
         }
       } else if (c != kAdmin && !w().principal(static_cast<Caller>(c)).empty()) {
         EXPECT_EQ(last.actor(), w().principal(static_cast<Caller>(c)))
@@ -2160,8 +2171,8 @@ TEST_F(AuthorizationTable, EveryRoleGetsExactlyTheExpectedStatus) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - start)
                       .count();
-  std::cout << "authorization table: " << rows().size() << " rows, " << calls
-            << " calls in " << ms << " ms\n";
+  std::cout << "authorization table: " << rows().size() << " rows, " << calls << " calls in " << ms
+            << " ms\n";
 }
 
 // The differential existence test: for every RPC with a row for an object
@@ -2174,9 +2185,9 @@ TEST_F(AuthorizationTable, AnObjectOutOfReachAnswersAsOneThatDoesNotExist) {
   // every other_* row of its RPC.
   auto qualifier = [](const std::string& scope) {
     const size_t open = scope.find("(by ");
-    return open == std::string::npos ? std::string()
-                                     : scope.substr(open, scope.find_first_of(" )", open + 4) -
-                                                              open);
+    return open == std::string::npos
+               ? std::string()
+               : scope.substr(open, scope.find_first_of(" )", open + 4) - open);
   };
   std::map<std::pair<std::string, std::string>, const Row*> nonexistent;
   for (const Row& row : rows()) {
@@ -2248,8 +2259,7 @@ TEST_F(AuthorizationTable, WhoSawTheClientsDataListsEachAccessNewestFirst) {
   req.set_client_id(w().c1);
   req.set_page_size(2);
   v1::ListAuditEntriesResponse report;
-  ASSERT_TRUE(
-      Call(stub(), &Stub::ListAuditEntries, w().token(kAuditor), req, &report).ok());
+  ASSERT_TRUE(Call(stub(), &Stub::ListAuditEntries, w().token(kAuditor), req, &report).ok());
   ASSERT_EQ(report.entries_size(), 2);
   EXPECT_EQ(report.entries(0).method(), "GetCase");
   EXPECT_EQ(report.entries(0).actor(), w().principal(kCw));
@@ -2259,15 +2269,13 @@ TEST_F(AuthorizationTable, WhoSawTheClientsDataListsEachAccessNewestFirst) {
   EXPECT_FALSE(report.next_page_token().empty());
   // By action: only the case read.
   req.set_action("read_case");
-  ASSERT_TRUE(
-      Call(stub(), &Stub::ListAuditEntries, w().token(kAuditor), req, &report).ok());
+  ASSERT_TRUE(Call(stub(), &Stub::ListAuditEntries, w().token(kAuditor), req, &report).ok());
   ASSERT_GE(report.entries_size(), 1);
   for (const auto& e : report.entries()) EXPECT_EQ(e.action(), "read_case");
   req.clear_action();
   // An auditor of organisation A sees nothing of organisation B.
   req.set_organization_id(w().org_b);
-  EXPECT_EQ(Call(stub(), &Stub::ListAuditEntries, w().token(kAuditor), req, &report)
-                .error_code(),
+  EXPECT_EQ(Call(stub(), &Stub::ListAuditEntries, w().token(kAuditor), req, &report).error_code(),
             grpc::StatusCode::NOT_FOUND);
 }
 
@@ -2280,9 +2288,9 @@ TEST_F(AuthorizationTable, TransferEndsTheOldWorkersAccess) {
   std::string content;
   ASSERT_TRUE(Call(stub(), &Stub::GetCase, cw, WithId<v1::GetCaseRequest>(k), &got_case).ok());
   ASSERT_TRUE(Download(stub(), cw, d, &content).ok());
-  EXPECT_EQ(Call(stub(), &Stub::GetCase, cw2, WithId<v1::GetCaseRequest>(k), &got_case)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      Call(stub(), &Stub::GetCase, cw2, WithId<v1::GetCaseRequest>(k), &got_case).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 
   v1::AssignCaseRequest assign;
   assign.set_case_id(k);
@@ -2297,14 +2305,13 @@ TEST_F(AuthorizationTable, TransferEndsTheOldWorkersAccess) {
   v1::ListDocumentsResponse docs;
   v1::ListDocumentsRequest by_case;
   by_case.set_case_id(k);
-  EXPECT_EQ(Call(stub(), &Stub::GetCase, cw, WithId<v1::GetCaseRequest>(k), &got_case)
-                .error_code(),
+  EXPECT_EQ(Call(stub(), &Stub::GetCase, cw, WithId<v1::GetCaseRequest>(k), &got_case).error_code(),
             grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(Download(stub(), cw, d, &content).error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_TRUE(content.empty());
-  EXPECT_EQ(Call(stub(), &Stub::GetDocument, cw, WithId<v1::GetDocumentRequest>(d), &doc)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      Call(stub(), &Stub::GetDocument, cw, WithId<v1::GetDocumentRequest>(d), &doc).error_code(),
+      grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(Call(stub(), &Stub::ListDocuments, cw, by_case, &docs).error_code(),
             grpc::StatusCode::NOT_FOUND);
   v1::ListCasesRequest by_project;
@@ -2347,9 +2354,9 @@ TEST_F(AuthorizationTable, ListingsOfAProjectWorkerContainNothingOfAnotherProjec
   const std::string cw = w().token(kCw);
   // What cw may never see: P2, organisation B, and P1's unassigned case.
   const std::map<std::string, std::string> hidden = {
-      {w().org_b, "org B"}, {w().p2, "P2"},    {w().q1, "Q1"},     {w().c2, "C2"},
-      {w().cb, "CB"},       {w().k2, "K2"},    {w().k3, "K3"},     {w().kb, "KB"},
-      {w().d2, "D2"},       {w().d3, "D3"},    {w().db, "DB"},
+      {w().org_b, "org B"}, {w().p2, "P2"}, {w().q1, "Q1"}, {w().c2, "C2"},
+      {w().cb, "CB"},       {w().k2, "K2"}, {w().k3, "K3"}, {w().kb, "KB"},
+      {w().d2, "D2"},       {w().d3, "D3"}, {w().db, "DB"},
   };
   auto expect_none_hidden = [&](const std::set<std::string>& ids, std::string_view what) {
     for (const auto& id : ids) {
@@ -2360,24 +2367,27 @@ TEST_F(AuthorizationTable, ListingsOfAProjectWorkerContainNothingOfAnotherProjec
   std::set<std::string> ids;
 
   v1::ListOrganizationsRequest orgs;
-  ASSERT_TRUE(ListAll(stub(), &Stub::ListOrganizations, cw, orgs,
-                      [](const auto& r) { return r.organizations(); }, &ids)
+  ASSERT_TRUE(ListAll(
+                  stub(), &Stub::ListOrganizations, cw, orgs,
+                  [](const auto& r) { return r.organizations(); }, &ids)
                   .ok());
   EXPECT_TRUE(ids.contains(w().org_a));
   expect_none_hidden(ids, "ListOrganizations");
 
   v1::ListProjectsRequest projects;
   projects.set_organization_id(w().org_a);
-  ASSERT_TRUE(ListAll(stub(), &Stub::ListProjects, cw, projects,
-                      [](const auto& r) { return r.projects(); }, &ids)
+  ASSERT_TRUE(ListAll(
+                  stub(), &Stub::ListProjects, cw, projects,
+                  [](const auto& r) { return r.projects(); }, &ids)
                   .ok());
   EXPECT_EQ(ids, std::set<std::string>({w().p1}));
 
   v1::ListClientsRequest clients;
   clients.set_organization_id(w().org_a);
-  ASSERT_TRUE(ListAll(stub(), &Stub::ListClients, cw, clients,
-                      [](const auto& r) { return r.clients(); }, &ids)
-                  .ok());
+  ASSERT_TRUE(
+      ListAll(
+          stub(), &Stub::ListClients, cw, clients, [](const auto& r) { return r.clients(); }, &ids)
+          .ok());
   EXPECT_TRUE(ids.contains(w().c1));
   EXPECT_TRUE(ids.contains(w().cp1));
   expect_none_hidden(ids, "ListClients(organization A)");
@@ -2385,23 +2395,26 @@ TEST_F(AuthorizationTable, ListingsOfAProjectWorkerContainNothingOfAnotherProjec
   v1::ListCasesRequest cases;
   cases.set_project_id(w().p1);
   ASSERT_TRUE(
-      ListAll(stub(), &Stub::ListCases, cw, cases, [](const auto& r) { return r.cases(); }, &ids)
+      ListAll(
+          stub(), &Stub::ListCases, cw, cases, [](const auto& r) { return r.cases(); }, &ids)
           .ok());
   EXPECT_TRUE(ids.contains(w().k1));
   expect_none_hidden(ids, "ListCases(project P1)");
 
   v1::ListCasesRequest cases_of_client;
   cases_of_client.set_client_id(w().c1);
-  ASSERT_TRUE(ListAll(stub(), &Stub::ListCases, cw, cases_of_client,
-                      [](const auto& r) { return r.cases(); }, &ids)
+  ASSERT_TRUE(ListAll(
+                  stub(), &Stub::ListCases, cw, cases_of_client,
+                  [](const auto& r) { return r.cases(); }, &ids)
                   .ok());
   EXPECT_TRUE(ids.contains(w().k1));
   expect_none_hidden(ids, "ListCases(client C1)");
 
   v1::ListDocumentsRequest documents;
   documents.set_client_id(w().c1);
-  ASSERT_TRUE(ListAll(stub(), &Stub::ListDocuments, cw, documents,
-                      [](const auto& r) { return r.documents(); }, &ids)
+  ASSERT_TRUE(ListAll(
+                  stub(), &Stub::ListDocuments, cw, documents,
+                  [](const auto& r) { return r.documents(); }, &ids)
                   .ok());
   EXPECT_TRUE(ids.contains(w().d1));
   expect_none_hidden(ids, "ListDocuments(client C1)");
@@ -2409,14 +2422,16 @@ TEST_F(AuthorizationTable, ListingsOfAProjectWorkerContainNothingOfAnotherProjec
   // The containers of another project do not exist for cw.
   v1::ListCasesRequest other_cases;
   other_cases.set_project_id(w().p2);
-  EXPECT_EQ(ListAll(stub(), &Stub::ListCases, cw, other_cases,
-                    [](const auto& r) { return r.cases(); }, &ids)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      ListAll(
+          stub(), &Stub::ListCases, cw, other_cases, [](const auto& r) { return r.cases(); }, &ids)
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);
   v1::ListClientsRequest other_clients;
   other_clients.set_project_id(w().p2);
-  EXPECT_EQ(ListAll(stub(), &Stub::ListClients, cw, other_clients,
-                    [](const auto& r) { return r.clients(); }, &ids)
+  EXPECT_EQ(ListAll(
+                stub(), &Stub::ListClients, cw, other_clients,
+                [](const auto& r) { return r.clients(); }, &ids)
                 .error_code(),
             grpc::StatusCode::NOT_FOUND);
 }
@@ -2444,9 +2459,10 @@ TEST_F(AuthorizationTable, WholeProjectVisibilityShowsEveryCaseToEveryCaseWorker
   std::set<std::string> ids;
   v1::ListCasesRequest cases;
   cases.set_project_id(project);
-  ASSERT_TRUE(ListAll(stub(), &Stub::ListCases, token, cases,
-                      [](const auto& r) { return r.cases(); }, &ids)
-                  .ok());
+  ASSERT_TRUE(
+      ListAll(
+          stub(), &Stub::ListCases, token, cases, [](const auto& r) { return r.cases(); }, &ids)
+          .ok());
   EXPECT_EQ(ids, std::set<std::string>({theirs, open}));
   // Not to the case workers of another project.
   EXPECT_EQ(Call(stub(), &Stub::GetCase, w().token(kCw), WithId<v1::GetCaseRequest>(theirs), &c)
@@ -2498,9 +2514,8 @@ TEST_F(AuthorizationTable, RevokedTokenIsUnauthenticatedOnTheNextCall) {
   EXPECT_EQ(Call(stub(), &Stub::GetClient, revoked.token(), get_c1, &client).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   v1::WhoAmIResponse me;
-  EXPECT_EQ(
-      Call(stub(), &Stub::WhoAmI, revoked.token(), v1::WhoAmIRequest(), &me).error_code(),
-      grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Call(stub(), &Stub::WhoAmI, revoked.token(), v1::WhoAmIRequest(), &me).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
   std::string content;
   EXPECT_EQ(Download(stub(), revoked.token(), w().d1, &content).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);

@@ -1,6 +1,7 @@
 // Consents against a real server (in-process, loopback, RocksDB in a temp
 // folder, a fake clock so that periods can run out): scenarios 3, 4, 5, 6 and
-// 8 of ../shared/domain/scenarios.md, through the C++ client library.
+// 8 of doc/domain.md §10, through the C++ client library.
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -9,19 +10,18 @@
 #include <string>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-
+#include "base/clock.h"
+#include "base/strings.h"
 #include "client/vault_client.h"
 #include "hoidla/v1/vault.grpc.pb.h"
 #include "hoidla/v1/vault.pb.h"
 #include "keys/crypto.h"
 #include "keys/jwt.h"
 #include "keys/signed_note.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
-#include "vault/common/clock.h"
-#include "vault/common/strings.h"
-#include "vault/service/server.h"
+#include "vault/server/server.h"
 
 namespace hoidla {
 namespace {
@@ -47,9 +47,9 @@ google::protobuf::Timestamp At(int64_t micros) {
 
 // A valid isikukood for a man born on 1985-03-15 with serial `serial`.
 std::string PersonalCode(int serial) {
-  std::string code = StrCat("3850315", static_cast<char>('0' + serial / 100),
-                            static_cast<char>('0' + serial / 10 % 10),
-                            static_cast<char>('0' + serial % 10));
+  std::string code =
+      StrCat("3850315", static_cast<char>('0' + serial / 100),
+             static_cast<char>('0' + serial / 10 % 10), static_cast<char>('0' + serial % 10));
   static const int kW1[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1};
   static const int kW2[] = {3, 4, 5, 6, 7, 8, 9, 1, 2, 3};
   int sum = 0;
@@ -126,8 +126,7 @@ class Consents : public ::testing::Test {
     return r.ok() ? std::move(*r) : T();
   }
 
-  std::unique_ptr<VaultClient> Connect(const std::string& token,
-                                       const std::string& purpose = "") {
+  std::unique_ptr<VaultClient> Connect(const std::string& token, const std::string& purpose = "") {
     client::ConnectOptions o;
     o.address = address_;
     o.token = token;
@@ -206,8 +205,8 @@ class Consents : public ::testing::Test {
   std::string Session(const std::string& principal_id) {
     auto& [token, expires] = sessions_[principal_id];
     if (token.empty() || clock_.NowMicros() + 60 * kSecond >= expires) {
-      token = SignIn(IdToken(testing::TestIdentityProvider::IssuerFor(org_of_[principal_id]),
-                             principal_id));
+      token = SignIn(
+          IdToken(testing::TestIdentityProvider::IssuerFor(org_of_[principal_id]), principal_id));
       expires = clock_.NowMicros() + kSessionSeconds * kSecond;
     }
     return token;
@@ -302,8 +301,8 @@ class Consents : public ::testing::Test {
   std::unique_ptr<VaultClient> admin_;
   std::unique_ptr<v1::Vault::Stub> stub_;
   std::unique_ptr<testing::Enrolment> enrol_;
-  std::map<std::string, std::string> org_of_;                          // principal -> org
-  std::map<std::string, std::pair<std::string, int64_t>> sessions_;    // -> token, expiry
+  std::map<std::string, std::string> org_of_;                        // principal -> org
+  std::map<std::string, std::pair<std::string, int64_t>> sessions_;  // -> token, expiry
   std::string org_, labour_, probation_, police_, project_;
   Someone head_, cw_, dpo_, labour_worker_, probation_officer_, police_officer_;
   std::string client_, case_, plan_, notes_, recording_;

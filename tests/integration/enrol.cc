@@ -7,16 +7,14 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
-#include "vault/common/strings.h"
+#include "base/strings.h"
 
 namespace hoidla::testing {
 namespace {
 
 void Prepare(grpc::ClientContext* ctx, const std::string& token) {
-  if (!token.empty())
-    ctx->AddMetadata("authorization", StrCat("Bearer ", token));
-  ctx->set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::seconds(30));
+  if (!token.empty()) ctx->AddMetadata("authorization", StrCat("Bearer ", token));
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
 }
 
 }  // namespace
@@ -34,14 +32,12 @@ std::string TestIdentityProvider::IssuerFor(const std::string& org) {
   return StrCat("https://idp.test/", org);
 }
 
-std::string TestIdentityProvider::Token(
-    const std::string& issuer, const std::string& subject, int64_t ttl_seconds,
-    const std::string& audience,
-    const std::map<std::string, std::string>& extra) const {
+std::string TestIdentityProvider::Token(const std::string& issuer, const std::string& subject,
+                                        int64_t ttl_seconds, const std::string& audience,
+                                        const std::map<std::string, std::string>& extra) const {
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  nlohmann::json claims = {{"iss", issuer},   {"sub", subject},
-                           {"aud", audience}, {"iat", now},
-                           {"nbf", now},      {"exp", now + ttl_seconds}};
+  nlohmann::json claims = {{"iss", issuer}, {"sub", subject}, {"aud", audience},
+                           {"iat", now},    {"nbf", now},     {"exp", now + ttl_seconds}};
   for (const auto& [k, v] : extra) claims[k] = v;
   auto jwt = keys::SignJwt(key_, claims.dump());
   if (!jwt.ok()) {
@@ -51,8 +47,7 @@ std::string TestIdentityProvider::Token(
   return *jwt;
 }
 
-Enrolment::Enrolment(Stub* stub, std::string admin_token,
-                     const TestIdentityProvider* idp)
+Enrolment::Enrolment(Stub* stub, std::string admin_token, const TestIdentityProvider* idp)
     : stub_(stub), admin_(std::move(admin_token)), idp_(idp) {}
 
 void Enrolment::TrustIdentityProvider(const std::string& org) {
@@ -66,12 +61,11 @@ void Enrolment::TrustIdentityProvider(const std::string& org) {
   grpc::ClientContext ctx;
   Prepare(&ctx, admin_);
   grpc::Status s = stub_->SetOrganizationIdentityProvider(&ctx, req, &resp);
-  if (!s.ok())
-    ADD_FAILURE() << "SetOrganizationIdentityProvider: " << s.error_message();
+  if (!s.ok()) ADD_FAILURE() << "SetOrganizationIdentityProvider: " << s.error_message();
 }
 
-void Enrolment::Grant(const std::string& principal, const std::string& role,
-                      const std::string& org, const std::string& project) {
+void Enrolment::Grant(const std::string& principal, const std::string& role, const std::string& org,
+                      const std::string& project) {
   v1::Membership m;
   m.set_role(role);
   m.set_organization_id(org);
@@ -85,8 +79,7 @@ void Enrolment::Grant(const std::string& principal, const std::string& role,
     Prepare(&ctx, admin_);
     grpc::Status s = stub_->AddMembership(&ctx, req, &resp);
     if (s.ok()) {
-      if (role == "head_of_organization")
-        AddApprover(org, principal, Login(principal));
+      if (role == "head_of_organization") AddApprover(org, principal, Login(principal));
       return;
     }
     if (s.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
@@ -104,8 +97,7 @@ void Enrolment::Grant(const std::string& principal, const std::string& role,
     Prepare(&ctx, admin_);
     grpc::Status s = stub_->CreateGrantRequest(&ctx, req, &created);
     if (!s.ok()) {
-      ADD_FAILURE() << "CreateGrantRequest " << role << ": "
-                    << s.error_message();
+      ADD_FAILURE() << "CreateGrantRequest " << role << ": " << s.error_message();
       return;
     }
   }
@@ -121,16 +113,13 @@ void Enrolment::Grant(const std::string& principal, const std::string& role,
   Prepare(&ctx, approver);
   grpc::Status s = stub_->ApproveGrantRequest(&ctx, approve, &done);
   if (!s.ok()) {
-    ADD_FAILURE() << "ApproveGrantRequest " << role << ": "
-                  << s.error_message();
+    ADD_FAILURE() << "ApproveGrantRequest " << role << ": " << s.error_message();
     return;
   }
-  if (role == "head_of_organization")
-    AddApprover(org, principal, Login(principal));
+  if (role == "head_of_organization") AddApprover(org, principal, Login(principal));
 }
 
-std::string Enrolment::Login(const std::string& principal,
-                             int64_t ttl_seconds) {
+std::string Enrolment::Login(const std::string& principal, int64_t ttl_seconds) {
   std::string org;
   if (auto it = org_of_.find(principal); it != org_of_.end()) {
     org = it->second;
@@ -149,8 +138,7 @@ std::string Enrolment::Login(const std::string& principal,
     org_of_[principal] = org;
   }
   v1::ExchangeIdTokenRequest req;
-  req.set_id_token(
-      idp_->Token(TestIdentityProvider::IssuerFor(org), principal));
+  req.set_id_token(idp_->Token(TestIdentityProvider::IssuerFor(org), principal));
   req.set_ttl_seconds(ttl_seconds);
   v1::IssueTokenResponse resp;
   grpc::ClientContext ctx;
@@ -163,8 +151,7 @@ std::string Enrolment::Login(const std::string& principal,
   return resp.token();
 }
 
-std::string Enrolment::ApproverFor(const std::string& org,
-                                   const std::string& not_principal) const {
+std::string Enrolment::ApproverFor(const std::string& org, const std::string& not_principal) const {
   auto it = approvers_.find(org);
   if (it == approvers_.end()) return "";
   for (const auto& [prn, token] : it->second) {
@@ -173,8 +160,7 @@ std::string Enrolment::ApproverFor(const std::string& org,
   return "";
 }
 
-void Enrolment::AddApprover(const std::string& org,
-                            const std::string& principal,
+void Enrolment::AddApprover(const std::string& org, const std::string& principal,
                             const std::string& token) {
   approvers_[org].emplace_back(principal, token);
 }

@@ -24,8 +24,7 @@ class TestIdentityProvider {
   const std::string& jwks() const { return key_.public_jwks_json; }
   // A signed ID token; `extra` claims are added as strings.
   std::string Token(const std::string& issuer, const std::string& subject,
-                    int64_t ttl_seconds = 600,
-                    const std::string& audience = "hoidla",
+                    int64_t ttl_seconds = 600, const std::string& audience = "hoidla",
                     const std::map<std::string, std::string>& extra = {}) const;
   const keys::JwtSigningKey& key() const { return key_; }
 
@@ -37,24 +36,21 @@ class Enrolment {
  public:
   using Stub = v1::Vault::Stub;
   // `stub` and `idp` must outlive this object.
-  Enrolment(Stub* stub, std::string admin_token,
-            const TestIdentityProvider* idp);
+  Enrolment(Stub* stub, std::string admin_token, const TestIdentityProvider* idp);
 
   // Makes `org` (new, without a head) trust the test identity provider.
   void TrustIdentityProvider(const std::string& org);
   // Grants `role` in `org`/`project` to `principal`: at once where no
   // approval is needed (the first head), otherwise requested by the
   // administrator and approved by a head of `org` other than `principal`.
-  void Grant(const std::string& principal, const std::string& role,
-             const std::string& org, const std::string& project);
+  void Grant(const std::string& principal, const std::string& role, const std::string& org,
+             const std::string& project);
   // Signs `principal` in (ExchangeIdToken) and returns the session token.
   std::string Login(const std::string& principal, int64_t ttl_seconds = 3600);
   // A head's session token for `org` other than `not`, or "".
-  std::string ApproverFor(const std::string& org,
-                          const std::string& not_principal) const;
+  std::string ApproverFor(const std::string& org, const std::string& not_principal) const;
   // Registers an extra approver session for `org`.
-  void AddApprover(const std::string& org, const std::string& principal,
-                   const std::string& token);
+  void AddApprover(const std::string& org, const std::string& principal, const std::string& token);
 
  private:
   Stub* stub_;
@@ -62,8 +58,7 @@ class Enrolment {
   const TestIdentityProvider* idp_;
   std::map<std::string, std::string> org_of_;
   // org -> (head principal, token)
-  std::map<std::string, std::vector<std::pair<std::string, std::string>>>
-      approvers_;
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> approvers_;
 };
 
 }  // namespace hoidla::testing

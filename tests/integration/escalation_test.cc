@@ -29,15 +29,15 @@
 #include <string>
 #include <vector>
 
+#include "base/strings.h"
 #include "hoidla/v1/vault.grpc.pb.h"
 #include "keys/crypto.h"
 #include "keys/master.h"
 #include "tests/integration/enrol.h"
-#include "tests/integration/world.h"
 #include "tests/integration/test_support.h"
-#include "vault/common/strings.h"
-#include "vault/service/config.h"
-#include "vault/service/server.h"
+#include "tests/integration/world.h"
+#include "vault/server/config.h"
+#include "vault/server/server.h"
 
 namespace hoidla {
 namespace {
@@ -48,30 +48,16 @@ using testing::PersonalCode;
 using testing::Stub;
 
 // Grant-type calls: each is explored below.
-const std::set<std::string> kGrantCalls = {"CreatePrincipal",
-                                           "AddMembership",
-                                           "IssueToken",
-                                           "MapCertificate",
-                                           "SetOrganizationClientCa",
-                                           "SetOrganizationIdentityProvider",
-                                           "CreateGrantRequest",
-                                           "ApproveGrantRequest",
-                                           "RecordConsent",
-                                           "ReviseConsent",
-                                           "ConfirmConsentRelease",
-                                           "ReportConcern",
-                                           "ExchangeIdToken",
-                                           "UpdateCaseNetwork",
-                                           "AssignCase",
-                                           "DiscloseWithoutConsent",
-                                           // Narrowing calls, explored too:
-                                           // removing an approver may change
-                                           // what a grant needs.
-                                           "RemoveMembership",
-                                           "DisablePrincipal",
-                                           "RemoveCertificateMapping",
-                                           "SetOrganizationCrl",
-                                           "RevokeToken"};
+const std::set<std::string> kGrantCalls = {
+    "CreatePrincipal", "AddMembership", "IssueToken", "MapCertificate", "SetOrganizationClientCa",
+    "SetOrganizationIdentityProvider", "CreateGrantRequest", "ApproveGrantRequest", "RecordConsent",
+    "ReviseConsent", "ConfirmConsentRelease", "ReportConcern", "ExchangeIdToken",
+    "UpdateCaseNetwork", "AssignCase", "DiscloseWithoutConsent",
+    // Narrowing calls, explored too:
+    // removing an approver may change
+    // what a grant needs.
+    "RemoveMembership", "DisablePrincipal", "RemoveCertificateMapping", "SetOrganizationCrl",
+    "RevokeToken"};
 // Reads of client data: each is tried with every credential held.
 const std::set<std::string> kReads = {"DownloadDocument",
                                       "GetDocument",
@@ -133,14 +119,11 @@ const std::set<std::string> kNeither = {"WhoAmI",
 
 TEST(EscalationGuard, EveryMethodIsClassified) {
   const auto* service =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-          "hoidla.v1.Vault");
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName("hoidla.v1.Vault");
   for (int i = 0; i < service->method_count(); ++i) {
     const std::string name = service->method(i)->name();
-    EXPECT_TRUE(kGrantCalls.contains(name) || kReads.contains(name) ||
-                kNeither.contains(name))
-        << name
-        << " is not classified: explore it as a grant-type call or say why not";
+    EXPECT_TRUE(kGrantCalls.contains(name) || kReads.contains(name) || kNeither.contains(name))
+        << name << " is not classified: explore it as a grant-type call or say why not";
   }
 }
 
@@ -155,9 +138,8 @@ class Escalation : public testing::World {
     std::set<std::string> idp_orgs;      // orgs whose IdP the attacker set
     std::vector<std::string> grant_ids;  // grant requests seen
     const std::vector<std::pair<std::string, std::string>> scopes = {
-        {"head_of_organization", ""},    {"project_manager", "P1"},
-        {"case_worker", "P1"},           {"partner_worker", ""},
-        {"data_protection_officer", ""}, {"auditor", ""},
+        {"head_of_organization", ""}, {"project_manager", "P1"},       {"case_worker", "P1"},
+        {"partner_worker", ""},       {"data_protection_officer", ""}, {"auditor", ""},
         {"system_administrator", "-"}};
     auto membership = [&](const std::string& role, const std::string& where,
                           const std::string& org) {
@@ -175,8 +157,7 @@ class Escalation : public testing::World {
           v1::IssueTokenRequest it;
           it.set_ttl_seconds(3600);
           v1::IssueTokenResponse tok;
-          if (Call(&Stub::IssueToken, c, it, &tok).ok())
-            held.insert({tok.token(), ""});
+          if (Call(&Stub::IssueToken, c, it, &tok).ok()) held.insert({tok.token(), ""});
           for (const auto& id : grant_ids) {
             v1::ApproveGrantRequestRequest a;
             a.set_id(id);
@@ -202,11 +183,9 @@ class Escalation : public testing::World {
           (void)Call(&Stub::DisablePrincipal, c, dp, &p);
         }
         // Accounts (once).
-        for (const auto& org :
-             round == 0 ? orgs_ : std::vector<std::string>{}) {
-          for (auto kind :
-               {v1::PRINCIPAL_KIND_STAFF, v1::PRINCIPAL_KIND_SERVICE_ACCOUNT,
-                v1::PRINCIPAL_KIND_DATA_SUBJECT}) {
+        for (const auto& org : round == 0 ? orgs_ : std::vector<std::string>{}) {
+          for (auto kind : {v1::PRINCIPAL_KIND_STAFF, v1::PRINCIPAL_KIND_SERVICE_ACCOUNT,
+                            v1::PRINCIPAL_KIND_DATA_SUBJECT}) {
             v1::CreatePrincipalRequest req;
             req.mutable_principal()->set_display_name("mine");
             req.mutable_principal()->set_kind(kind);
@@ -219,18 +198,15 @@ class Escalation : public testing::World {
               req.mutable_principal()->set_may_act_for_users(true);
             }
             v1::Principal p;
-            if (Call(&Stub::CreatePrincipal, c, req, &p).ok())
-              mine.push_back(p.id());
+            if (Call(&Stub::CreatePrincipal, c, req, &p).ok()) mine.push_back(p.id());
             req.mutable_principal()->set_may_act_for_users(false);
-            if (Call(&Stub::CreatePrincipal, c, req, &p).ok())
-              mine.push_back(p.id());
+            if (Call(&Stub::CreatePrincipal, c, req, &p).ok()) mine.push_back(p.id());
           }
         }
         // The accounts worth a grant: the attacker's own, the heads (who
         // approve), and one worker of each kind.
         std::vector<std::string> targets = mine;
-        for (const auto& t :
-             {head_, head2_, head_b_, pm_id_, cw_id_, partner_id_, sa_}) {
+        for (const auto& t : {head_, head2_, head_b_, pm_id_, cw_id_, partner_id_, sa_}) {
           targets.push_back(t);
         }
         std::sort(mine.begin(), mine.end());
@@ -241,8 +217,7 @@ class Escalation : public testing::World {
           it.set_principal_id(target);
           it.set_ttl_seconds(3600);
           v1::IssueTokenResponse tok;
-          if (Call(&Stub::IssueToken, c, it, &tok).ok())
-            held.insert({tok.token(), ""});
+          if (Call(&Stub::IssueToken, c, it, &tok).ok()) held.insert({tok.token(), ""});
           // Certificates (the attacker's CA issues any subject).
           v1::MapCertificateRequest mc;
           mc.set_principal_id(target);
@@ -259,11 +234,9 @@ class Escalation : public testing::World {
               *am.mutable_membership() = membership(role, where, org);
               (void)Call(&Stub::AddMembership, c, am, &p);
               v1::CreateGrantRequestRequest g;
-              g.mutable_grant_request()->mutable_membership()->set_principal_id(
-                  target);
-              *g.mutable_grant_request()
-                   ->mutable_membership()
-                   ->mutable_membership() = am.membership();
+              g.mutable_grant_request()->mutable_membership()->set_principal_id(target);
+              *g.mutable_grant_request()->mutable_membership()->mutable_membership() =
+                  am.membership();
               v1::CreateGrantRequestResponse created;
               if (Call(&Stub::CreateGrantRequest, c, g, &created).ok()) {
                 grant_ids.push_back(created.grant_request().id());
@@ -273,15 +246,10 @@ class Escalation : public testing::World {
           for (int kind = 0; kind < 2; ++kind) {
             v1::CreateGrantRequestRequest g;
             if (kind == 0) {
-              g.mutable_grant_request()->mutable_act_for()->set_principal_id(
-                  target);
+              g.mutable_grant_request()->mutable_act_for()->set_principal_id(target);
             } else {
-              g.mutable_grant_request()
-                  ->mutable_service_token()
-                  ->set_principal_id(target);
-              g.mutable_grant_request()
-                  ->mutable_service_token()
-                  ->set_ttl_seconds(3600);
+              g.mutable_grant_request()->mutable_service_token()->set_principal_id(target);
+              g.mutable_grant_request()->mutable_service_token()->set_ttl_seconds(3600);
             }
             v1::CreateGrantRequestResponse created;
             if (Call(&Stub::CreateGrantRequest, c, g, &created).ok()) {
@@ -291,8 +259,7 @@ class Escalation : public testing::World {
           }
           // Acting for every user.
           v1::WhoAmIResponse who;
-          if (Call(&Stub::WhoAmI, {c.token, target}, v1::WhoAmIRequest(), &who)
-                  .ok()) {
+          if (Call(&Stub::WhoAmI, {c.token, target}, v1::WhoAmIRequest(), &who).ok()) {
             held.insert({c.token, target});
           }
         }
@@ -300,30 +267,25 @@ class Escalation : public testing::World {
         for (const auto& org : orgs_) {
           v1::SetOrganizationIdentityProviderRequest si;
           si.set_organization_id(org);
-          si.mutable_identity_provider()->set_issuer(
-              StrCat("https://attacker.test/", org));
+          si.mutable_identity_provider()->set_issuer(StrCat("https://attacker.test/", org));
           si.mutable_identity_provider()->set_audience("hoidla");
           si.mutable_identity_provider()->set_jwks_json(attacker_idp_.jwks());
           v1::Organization o;
-          if (Call(&Stub::SetOrganizationIdentityProvider, c, si, &o).ok())
-            idp_orgs.insert(org);
+          if (Call(&Stub::SetOrganizationIdentityProvider, c, si, &o).ok()) idp_orgs.insert(org);
           v1::CreateGrantRequestRequest g;
           g.mutable_grant_request()->set_organization_id(org);
-          *g.mutable_grant_request()->mutable_identity_provider() =
-              si.identity_provider();
+          *g.mutable_grant_request()->mutable_identity_provider() = si.identity_provider();
           v1::CreateGrantRequestResponse created;
           if (Call(&Stub::CreateGrantRequest, c, g, &created).ok()) {
             grant_ids.push_back(created.grant_request().id());
-            if (created.grant_request().state() ==
-                v1::GRANT_REQUEST_STATE_APPLIED) {
+            if (created.grant_request().state() == v1::GRANT_REQUEST_STATE_APPLIED) {
               idp_orgs.insert(org);
             }
           }
           v1::SetOrganizationClientCaRequest ca;
           ca.set_organization_id(org);
           ca.set_ca_pem(ca_pem_);
-          if (!ca_pem_.empty() &&
-              Call(&Stub::SetOrganizationClientCa, c, ca, &o).ok()) {
+          if (!ca_pem_.empty() && Call(&Stub::SetOrganizationClientCa, c, ca, &o).ok()) {
             breaches_.push_back(StrCat("replaced the client CA of ", org));
           }
         }
@@ -333,8 +295,7 @@ class Escalation : public testing::World {
           a.set_id(id);
           v1::GrantRequest done;
           if (Call(&Stub::ApproveGrantRequest, c, a, &done).ok() &&
-              done.identity_provider().issuer().starts_with(
-                  "https://attacker.test/")) {
+              done.identity_provider().issuer().starts_with("https://attacker.test/")) {
             idp_orgs.insert(done.organization_id());
           }
         }
@@ -345,8 +306,7 @@ class Escalation : public testing::World {
             auto* cn = rc.mutable_consent();
             cn->set_client_id(client_c_);
             cn->set_project_id(p1_);
-            cn->mutable_given_by()->set_kind(
-                v1::CONSENT_GIVER_KIND_DATA_SUBJECT);
+            cn->mutable_given_by()->set_kind(v1::CONSENT_GIVER_KIND_DATA_SUBJECT);
             cn->set_form(v1::CONSENT_FORM_ORAL);
             cn->set_witness("w");
             cn->set_note("n");
@@ -413,17 +373,14 @@ class Escalation : public testing::World {
       for (const auto& org : idp_orgs) {
         for (const auto& target : {head_, pm_id_, partner_id_}) {
           v1::ExchangeIdTokenRequest x;
-          x.set_id_token(attacker_idp_.Token(
-              StrCat("https://attacker.test/", org), target));
+          x.set_id_token(attacker_idp_.Token(StrCat("https://attacker.test/", org), target));
           v1::IssueTokenResponse tok;
-          if (Call(&Stub::ExchangeIdToken, {}, x, &tok).ok())
-            held.insert({tok.token(), ""});
+          if (Call(&Stub::ExchangeIdToken, {}, x, &tok).ok()) held.insert({tok.token(), ""});
         }
       }
       for (const auto& org : orgs_) {
         v1::ExchangeIdTokenRequest x;
-        x.set_id_token(attacker_idp_.Token(
-            testing::TestIdentityProvider::IssuerFor(org), head_));
+        x.set_id_token(attacker_idp_.Token(testing::TestIdentityProvider::IssuerFor(org), head_));
         v1::IssueTokenResponse tok;
         if (Call(&Stub::ExchangeIdToken, {}, x, &tok).ok()) {
           breaches_.push_back("signed in with a forged ID token");
@@ -456,19 +413,15 @@ class Escalation : public testing::World {
   // Whether any read with any credential held returns the marker.
   std::vector<std::string> Reads(const std::set<Credential>& held) {
     std::vector<std::string> found;
-    auto check = [&](const std::string& what,
-                     const google::protobuf::Message& m) {
-      if (m.SerializeAsString().find(marker_) != std::string::npos)
-        found.push_back(what);
+    auto check = [&](const std::string& what, const google::protobuf::Message& m) {
+      if (m.SerializeAsString().find(marker_) != std::string::npos) found.push_back(what);
     };
     for (const Credential& c : held) {
       for (const std::string purpose : {"", "employment_support"}) {
         {
           grpc::ClientContext ctx;
-          if (!c.token.empty())
-            ctx.AddMetadata("authorization", StrCat("Bearer ", c.token));
-          if (!c.act_for.empty())
-            ctx.AddMetadata("x-hoidla-act-for", c.act_for);
+          if (!c.token.empty()) ctx.AddMetadata("authorization", StrCat("Bearer ", c.token));
+          if (!c.act_for.empty()) ctx.AddMetadata("x-hoidla-act-for", c.act_for);
           if (!purpose.empty()) ctx.AddMetadata("x-hoidla-purpose", purpose);
           v1::DownloadDocumentRequest req;
           req.set_id(doc_c_);
@@ -476,21 +429,18 @@ class Escalation : public testing::World {
           v1::DownloadDocumentResponse msg;
           std::string content;
           while (reader->Read(&msg)) content += msg.data();
-          if (reader->Finish().ok() &&
-              content.find(marker_) != std::string::npos) {
+          if (reader->Finish().ok() && content.find(marker_) != std::string::npos) {
             found.push_back("DownloadDocument");
           }
         }
         v1::GetRecordRequest gr;
         gr.set_id(record_c_);
         v1::Record rec;
-        if (Call(&Stub::GetRecord, c, gr, &rec, purpose).ok())
-          check("GetRecord", rec);
+        if (Call(&Stub::GetRecord, c, gr, &rec, purpose).ok()) check("GetRecord", rec);
         v1::ListRecordsRequest lr;
         lr.set_case_id(case_c_);
         v1::ListRecordsResponse lrs;
-        if (Call(&Stub::ListRecords, c, lr, &lrs, purpose).ok())
-          check("ListRecords", lrs);
+        if (Call(&Stub::ListRecords, c, lr, &lrs, purpose).ok()) check("ListRecords", lrs);
         v1::ListRecordVersionsRequest lv;
         lv.set_record_id(record_c_);
         v1::ListRecordVersionsResponse lvs;
@@ -507,11 +457,9 @@ class Escalation : public testing::World {
     }
     return found;
   }
-
 };
 
-class EscalationFrom : public Escalation,
-                       public ::testing::WithParamInterface<std::string> {};
+class EscalationFrom : public Escalation, public ::testing::WithParamInterface<std::string> {};
 
 // Each starting role in a world of its own (what one role did must not
 // count for another).
@@ -528,19 +476,16 @@ TEST_P(EscalationFrom, OnlyTheRolesTheRulesNameReachAClientsData) {
     // A data protection officer answers subject access requests: the
     // export holds the records (never document content).
     if (role == "dpo") std::erase(found, "ExportSubjectData");
-    EXPECT_TRUE(found.empty())
-        << role << " reached the marker through " << found.front()
-        << " holding " << held.size() << " credentials";
+    EXPECT_TRUE(found.empty()) << role << " reached the marker through " << found.front()
+                               << " holding " << held.size() << " credentials";
   }
   EXPECT_TRUE(breaches_.empty()) << breaches_.front();
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryStartingRole, EscalationFrom,
-                         ::testing::Values("admin", "auditor", "case_worker",
-                                           "case_worker_p2", "pm_p2",
-                                           "service_provider", "partner", "dpo",
-                                           "service_account",
-                                           "data_subject_of_another_client"),
+                         ::testing::Values("admin", "auditor", "case_worker", "case_worker_p2",
+                                           "pm_p2", "service_provider", "partner", "dpo",
+                                           "service_account", "data_subject_of_another_client"),
                          [](const auto& info) { return info.param; });
 
 TEST_F(Escalation, TheRulesReadersDoReachTheMarker) {
@@ -558,8 +503,7 @@ TEST_F(Escalation, AdministratorCannotIssueATokenForAPerson) {
   req.set_ttl_seconds(3600);
   v1::IssueTokenResponse resp;
   grpc::Status s = Call(&Stub::IssueToken, {admin_, ""}, req, &resp);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-      << s.error_message();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
   EXPECT_TRUE(resp.token().empty());
 }
 
@@ -575,28 +519,22 @@ TEST_F(Escalation, AdministratorCannotGrantARoleInAnOrganisationWithAHead) {
   req.mutable_membership()->set_organization_id(org_a_);
   v1::Principal p;
   grpc::Status s = Call(&Stub::AddMembership, {admin_, ""}, req, &p);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
-      << s.error_message();
-  EXPECT_TRUE(s.error_message().starts_with("membership: "))
-      << s.error_message();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
+  EXPECT_TRUE(s.error_message().starts_with("membership: ")) << s.error_message();
   // Requested, it waits; the requester cannot approve it, nor can the
   // account it is for, nor a head of another organisation.
   v1::CreateGrantRequestRequest g;
   g.mutable_grant_request()->mutable_membership()->set_principal_id(id);
-  *g.mutable_grant_request()->mutable_membership()->mutable_membership() =
-      req.membership();
+  *g.mutable_grant_request()->mutable_membership()->mutable_membership() = req.membership();
   auto created = Must(&Stub::CreateGrantRequest, admin_, g);
   EXPECT_EQ(created.grant_request().state(), v1::GRANT_REQUEST_STATE_PENDING);
   v1::ApproveGrantRequestRequest a;
   a.set_id(created.grant_request().id());
   v1::GrantRequest done;
-  EXPECT_EQ(
-      Call(&Stub::ApproveGrantRequest, {admin_, ""}, a, &done).error_code(),
-      grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(
-      Call(&Stub::ApproveGrantRequest, {enrol_->Login(head_b_), ""}, a, &done)
-          .error_code(),
-      grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Call(&Stub::ApproveGrantRequest, {admin_, ""}, a, &done).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(&Stub::ApproveGrantRequest, {enrol_->Login(head_b_), ""}, a, &done).error_code(),
+            grpc::StatusCode::NOT_FOUND);
   // A head approves: the entry names account, role, scope, requester and
   // approver.
   done = Must(&Stub::ApproveGrantRequest, roles_["head"].token, a);
@@ -614,14 +552,12 @@ TEST_F(Escalation, AdministratorCannotGrantARoleInAnOrganisationWithAHead) {
   EXPECT_EQ(grant.principal_id(), id);
   EXPECT_EQ(grant.role(), "head_of_organization");
   EXPECT_EQ(grant.organization_id(), org_a_);
-  EXPECT_EQ(grant.requested_by(),
-            Must(&Stub::WhoAmI, admin_, v1::WhoAmIRequest()).principal_id());
+  EXPECT_EQ(grant.requested_by(), Must(&Stub::WhoAmI, admin_, v1::WhoAmIRequest()).principal_id());
   EXPECT_EQ(grant.approved_by(), head_);
   EXPECT_EQ(grant.state(), "approved");
   // A second approval of the same request is refused.
-  EXPECT_EQ(
-      Call(&Stub::ApproveGrantRequest, roles_["head"], a, &done).error_code(),
-      grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Call(&Stub::ApproveGrantRequest, roles_["head"], a, &done).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(Escalation, StaffCannotCreateAnAccountActingAsAClient) {
@@ -629,9 +565,8 @@ TEST_F(Escalation, StaffCannotCreateAnAccountActingAsAClient) {
   req.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_DATA_SUBJECT);
   req.mutable_principal()->set_client_id(client_c_);
   v1::Principal p;
-  EXPECT_EQ(
-      Call(&Stub::CreatePrincipal, roles_["case_worker"], req, &p).error_code(),
-      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(&Stub::CreatePrincipal, roles_["case_worker"], req, &p).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Call(&Stub::CreatePrincipal, roles_["head"], req, &p).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
 }
@@ -657,11 +592,9 @@ TEST_F(Escalation, ACaseWorkersConsentNamingTheirOwnProjectIsPermissionDenied) {
   pv->mutable_valid_from()->set_seconds(now_s - 60);
   pv->mutable_valid_until()->set_seconds(now_s + 86400);
   v1::ConsentReceipt receipt;
-  grpc::Status s =
-      Call(&Stub::RecordConsent, roles_["case_worker"], rc, &receipt);
+  grpc::Status s = Call(&Stub::RecordConsent, roles_["case_worker"], rc, &receipt);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_TRUE(
-      s.error_message().starts_with("consent.provisions[0].recipients[0]: "))
+  EXPECT_TRUE(s.error_message().starts_with("consent.provisions[0].recipients[0]: "))
       << s.error_message();
   // To another project of the organisation: recorded, released only once
   // a project manager of P1 who did not record it confirms.
@@ -686,19 +619,15 @@ TEST_F(Escalation, ACaseWorkersConsentNamingTheirOwnProjectIsPermissionDenied) {
   cf.set_consent_id(receipt.consent().id());
   cf.set_version(1);
   v1::Consent confirmed;
-  EXPECT_EQ(
-      Call(&Stub::ConfirmConsentRelease, roles_["case_worker"], cf, &confirmed)
-          .error_code(),
-      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(&Stub::ConfirmConsentRelease, roles_["case_worker"], cf, &confirmed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   confirmed = Must(&Stub::ConfirmConsentRelease, roles_["pm"].token, cf);
   EXPECT_EQ(confirmed.release_confirmation().confirmed_by(), pm_id_);
   EXPECT_EQ(download(roles_["pm_p2"]), grpc::StatusCode::OK);
   EXPECT_EQ(content, marker_);
 }
 
-TEST_F(
-    Escalation,
-    ForgedExpiredWrongAudienceWrongIssuerAndUnsignedIdTokensAreUnauthenticated) {
+TEST_F(Escalation, ForgedExpiredWrongAudienceWrongIssuerAndUnsignedIdTokensAreUnauthenticated) {
   const std::string iss = testing::TestIdentityProvider::IssuerFor(org_a_);
   auto exchange = [&](const std::string& jwt) {
     v1::ExchangeIdTokenRequest x;
@@ -707,17 +636,14 @@ TEST_F(
     return Call(&Stub::ExchangeIdToken, {}, x, &tok).error_code();
   };
   EXPECT_EQ(exchange(idp_.Token(iss, head_)), grpc::StatusCode::OK);
-  EXPECT_EQ(exchange(attacker_idp_.Token(iss, head_)),
-            grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(exchange(idp_.Token(iss, head_, -120)),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(exchange(attacker_idp_.Token(iss, head_)), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(exchange(idp_.Token(iss, head_, -120)), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(exchange(idp_.Token(iss, head_, 600, "someone-else")),
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(exchange(idp_.Token("https://idp.test/elsewhere", head_)),
             grpc::StatusCode::UNAUTHENTICATED);
   // A principal of another organisation through A's provider.
-  EXPECT_EQ(exchange(idp_.Token(iss, head_b_)),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(exchange(idp_.Token(iss, head_b_)), grpc::StatusCode::UNAUTHENTICATED);
   // alg "none": the header {"alg":"none"} and no signature.
   std::string good = idp_.Token(iss, head_);
   std::string payload = good.substr(good.find('.') + 1);
@@ -732,13 +658,10 @@ TEST_F(
   v1::DisablePrincipalRequest dp;
   dp.set_id(cw_id_);
   Must(&Stub::DisablePrincipal, roles_["head"].token, dp);
-  EXPECT_EQ(exchange(idp_.Token(iss, cw_id_)),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(exchange(idp_.Token(iss, cw_id_)), grpc::StatusCode::UNAUTHENTICATED);
   v1::WhoAmIResponse who;
-  EXPECT_EQ(
-      Call(&Stub::WhoAmI, roles_["case_worker"], v1::WhoAmIRequest(), &who)
-          .error_code(),
-      grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Call(&Stub::WhoAmI, roles_["case_worker"], v1::WhoAmIRequest(), &who).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(Escalation, AClientsTokenReadsOnlyThatClient) {
@@ -754,8 +677,7 @@ TEST_F(Escalation, AClientsTokenReadsOnlyThatClient) {
   EXPECT_NE(own.SerializeAsString().find(marker_), std::string::npos);
   ex.set_client_id(client_d_);
   v1::SubjectDataExport other;
-  EXPECT_EQ(ExportSubject(subject, ex, &other).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ExportSubject(subject, ex, &other).error_code(), grpc::StatusCode::NOT_FOUND);
   std::string content;
   v1::GetRecordRequest gr;
   gr.set_id(record_c_);
@@ -784,9 +706,8 @@ TEST_F(Escalation, TheBootstrapTokenIsOnTheRecordListedAndRevocable) {
   v1::RevokeTokenRequest rv;
   rv.set_token_id(tokens.tokens(0).token_id());
   Must(&Stub::RevokeToken, admin_, rv);
-  EXPECT_EQ(
-      Call(&Stub::WhoAmI, {admin_, ""}, v1::WhoAmIRequest(), &who).error_code(),
-      grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Call(&Stub::WhoAmI, {admin_, ""}, v1::WhoAmIRequest(), &who).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(Escalation, RemovingAnOrganisationsLastHeadDoesNotReopenItsEnrolment) {
@@ -820,7 +741,6 @@ TEST_F(Escalation, RemovingAnOrganisationsLastHeadDoesNotReopenItsEnrolment) {
             grpc::StatusCode::ALREADY_EXISTS);
 }
 
-
 // Found in review: during an organisation's enrolment an act-for right, a
 // service-account token or a partner's certificate applied at once and
 // outlived the enrolment unapproved.
@@ -839,8 +759,7 @@ TEST_F(Escalation, OnlyTheFirstHeadAndStaffCertificatesApplyDuringEnrolment) {
     return std::make_pair(s, p.id());
   };
   auto [acting, none] = person(v1::PRINCIPAL_KIND_SERVICE_ACCOUNT, true);
-  EXPECT_EQ(acting.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
-      << acting.error_message();
+  EXPECT_EQ(acting.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << acting.error_message();
   EXPECT_TRUE(acting.error_message().starts_with("principal.may_act_for_users: "))
       << acting.error_message();
   const std::string sa = person(v1::PRINCIPAL_KIND_SERVICE_ACCOUNT, false).second;
@@ -909,8 +828,8 @@ TEST_F(Escalation, ARequestOfADisabledRequesterLapses) {
   cp.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
   cp.mutable_principal()->set_organization_id(org_a_);
   const std::string id = Must(&Stub::CreatePrincipal, admin_, cp).id();
-  auto created = Must(&Stub::CreateGrantRequest, roles_["pm"].token,
-                      CaseWorkerRequest(id, org_a_, p1_));
+  auto created =
+      Must(&Stub::CreateGrantRequest, roles_["pm"].token, CaseWorkerRequest(id, org_a_, p1_));
   ASSERT_EQ(created.grant_request().state(), v1::GRANT_REQUEST_STATE_PENDING);
   v1::DisablePrincipalRequest dp;
   dp.set_id(pm_id_);
@@ -932,8 +851,8 @@ TEST_F(Escalation, ARequestOfARequesterWhoLostTheRoleLapses) {
   cp.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
   cp.mutable_principal()->set_organization_id(org_a_);
   const std::string id = Must(&Stub::CreatePrincipal, admin_, cp).id();
-  auto created = Must(&Stub::CreateGrantRequest, roles_["pm"].token,
-                      CaseWorkerRequest(id, org_a_, p1_));
+  auto created =
+      Must(&Stub::CreateGrantRequest, roles_["pm"].token, CaseWorkerRequest(id, org_a_, p1_));
   v1::RemoveMembershipRequest rm;
   rm.set_principal_id(pm_id_);
   rm.mutable_membership()->set_role("project_manager");
@@ -958,18 +877,16 @@ TEST_F(Escalation, ADenialThroughActForIsPermissionDenied) {
   cp.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
   cp.mutable_principal()->set_organization_id(org_a_);
   const std::string id = Must(&Stub::CreatePrincipal, admin_, cp).id();
-  auto created = Must(&Stub::CreateGrantRequest, admin_,
-                      CaseWorkerRequest(id, org_a_, p1_));
+  auto created = Must(&Stub::CreateGrantRequest, admin_, CaseWorkerRequest(id, org_a_, p1_));
   v1::DenyGrantRequestRequest d;
   d.set_id(created.grant_request().id());
   v1::GrantRequest done;
-  grpc::Status s = Call(&Stub::DenyGrantRequest,
-                        {roles_["service_account"].token, head_}, d, &done);
+  grpc::Status s =
+      Call(&Stub::DenyGrantRequest, {roles_["service_account"].token, head_}, d, &done);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
   v1::GetGrantRequestRequest g;
   g.set_id(created.grant_request().id());
-  EXPECT_EQ(Must(&Stub::GetGrantRequest, admin_, g).state(),
-            v1::GRANT_REQUEST_STATE_PENDING);
+  EXPECT_EQ(Must(&Stub::GetGrantRequest, admin_, g).state(), v1::GRANT_REQUEST_STATE_PENDING);
 }
 
 // Found in review: an identity provider could name the account by a claim
@@ -988,8 +905,7 @@ TEST_F(Escalation, AnIdentityProviderCannotNameTheAccountByAnEditableClaim) {
     v1::Organization o;
     grpc::Status s = Call(&Stub::SetOrganizationIdentityProvider, {admin_, ""}, si, &o);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << claim;
-    EXPECT_TRUE(s.error_message().starts_with(
-        "identity_provider.principal_id_claim: "))
+    EXPECT_TRUE(s.error_message().starts_with("identity_provider.principal_id_claim: "))
         << s.error_message();
   }
 }

@@ -1,8 +1,9 @@
 // Assessment records and the case lifecycle against a real server
 // (in-process, loopback, RocksDB in a temp folder, a fake clock): scenarios
-// 1, 2, 9, 10 and 11 of ../shared/domain/scenarios.md, and third parties
+// 1, 2, 9, 10 and 11 of doc/domain.md §10, and third parties
 // withheld from a partner's view. Record contents come from the examples of
 // doc/records-forms.md.
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -12,19 +13,19 @@
 #include <sstream>
 #include <string>
 
+#include "base/clock.h"
+#include "base/strings.h"
 #include "client/vault_client.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "hoidla/v1/vault.grpc.pb.h"
-#include <grpcpp/grpcpp.h>
 #include "keys/crypto.h"
 #include "keys/jwt.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/integration/enrol.h"
-#include "tests/integration/test_support.h"
 #include "tests/integration/streams.h"
-#include "vault/common/clock.h"
-#include "vault/common/strings.h"
-#include "vault/service/server.h"
+#include "tests/integration/test_support.h"
+#include "vault/server/server.h"
 
 namespace hoidla {
 namespace {
@@ -186,8 +187,8 @@ class Records : public ::testing::Test {
   // A session of `principal_id`: nobody issues tokens for others any more,
   // people sign in with their organisation's identity provider.
   std::string Token(const std::string& principal_id) {
-    return SignIn(IdToken(testing::TestIdentityProvider::IssuerFor(org_of_[principal_id]),
-                          principal_id));
+    return SignIn(
+        IdToken(testing::TestIdentityProvider::IssuerFor(org_of_[principal_id]), principal_id));
   }
   // The data subject `personal_code` signed in with the public provider
   // (staff no longer make data subjects' accounts or tokens).
@@ -441,6 +442,11 @@ TEST_F(Records, AClosedCaseIsReadOnlyUntilTheClientReturnsAndItIsReopenedNeverDu
   v1::CloseCaseRequest close;
   close.set_case_id(case_);
   close.set_reason(v1::CLOSING_REASON_GOALS_MET);
+  // The follow-up must be a record of this case (the records module says).
+  close.set_follow_up_record_id("rec_00000000000000000000000000");
+  auto not_ours = cw_->CloseCase(close);
+  EXPECT_EQ(not_ours.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(not_ours.status().message(), "follow_up_record_id: not a record of the case");
   close.set_follow_up_record_id(b1->id());
   auto closed = cw_->CloseCase(close);
   ASSERT_TRUE(closed.ok()) << closed.status();
@@ -459,8 +465,7 @@ TEST_F(Records, AClosedCaseIsReadOnlyUntilTheClientReturnsAndItIsReopenedNeverDu
   h.set_kind("scan");
   h.set_content_type("application/pdf");
   std::istringstream content("%PDF");
-  EXPECT_EQ(cw_->UploadDocument(h, content).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(cw_->UploadDocument(h, content).status().code(), absl::StatusCode::kFailedPrecondition);
   v1::GetRecordRequest get;
   get.set_id(b1->id());
   EXPECT_TRUE(cw_->GetRecord(get).ok()) << "closed cases stay readable";
@@ -469,7 +474,8 @@ TEST_F(Records, AClosedCaseIsReadOnlyUntilTheClientReturnsAndItIsReopenedNeverDu
   Tick(240 * kDay);
   auto duplicate = CreateCase(client_, "");
   EXPECT_EQ(duplicate.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(StartsWith(duplicate.status().message(), "case.linked_case_id")) << duplicate.status();
+  EXPECT_TRUE(StartsWith(duplicate.status().message(), "case.linked_case_id"))
+      << duplicate.status();
   v1::ReopenCaseRequest reopen;
   reopen.set_case_id(case_);
   reopen.set_note("klient pöördus tagasi");
@@ -516,9 +522,9 @@ TEST_F(Records, APartnerReadsAConsentedRecordWithThirdPartiesWithheld) {
   auto staff = cw_->GetRecord(get);
   ASSERT_TRUE(staff.ok());
   EXPECT_FALSE(staff->third_parties_withheld());
-  EXPECT_EQ(staff->content().intake_assessment().problem_description().statements(1)
-                .conveyor_name(),
-            "Kati Kask");
+  EXPECT_EQ(
+      staff->content().intake_assessment().problem_description().statements(1).conveyor_name(),
+      "Kati Kask");
   // Only the consented kind, and the list shows only it.
   get.set_id(notes->id());
   EXPECT_EQ(partner->GetRecord(get).status().code(), absl::StatusCode::kNotFound);
@@ -532,8 +538,7 @@ TEST_F(Records, APartnerReadsAConsentedRecordWithThirdPartiesWithheld) {
 
 // Item 8.
 TEST_F(Records, DeadlinesComeFromTheRecordsAndGoWhenMet) {
-  auto stub = v1::Vault::NewStub(
-      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  auto stub = v1::Vault::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
   auto deadlines = [&](int within) {
     grpc::ClientContext c;
     c.AddMetadata("authorization", "Bearer " + head_);
@@ -675,8 +680,7 @@ TEST_F(Records, ASubjectAccessExportHoldsEverythingButWhatTheLawProtects) {
   const std::string token = SubjectToken(kClientCode);
   ASSERT_FALSE(token.empty());
 
-  auto stub = v1::Vault::NewStub(
-      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  auto stub = v1::Vault::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
   grpc::ClientContext c;
   c.AddMetadata("authorization", "Bearer " + token);
   v1::ExportSubjectDataRequest req;
@@ -702,8 +706,8 @@ TEST_F(Records, ASubjectAccessExportHoldsEverythingButWhatTheLawProtects) {
   EXPECT_EQ(out.disclosures_size(), 1);
   bool disclosure_logged = false;
   for (const auto& e : out.accesses()) {
-    disclosure_logged |= e.action() == "disclose_without_consent" &&
-                         e.legal_basis().ends_with(":danger_to_client");
+    disclosure_logged |=
+        e.action() == "disclose_without_consent" && e.legal_basis().ends_with(":danger_to_client");
   }
   EXPECT_TRUE(disclosure_logged);
   const std::string bytes = out.SerializeAsString();
@@ -720,8 +724,7 @@ TEST_F(Records, ASubjectAccessExportHoldsEverythingButWhatTheLawProtects) {
 
 // Item 1: an organisation's own instrument, without a new release.
 TEST_F(Records, ACustomRecordFollowsTheInstrumentVersionItNames) {
-  auto stub = v1::Vault::NewStub(
-      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  auto stub = v1::Vault::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
   v1::RegisterInstrumentRequest ireq;
   auto* ins = ireq.mutable_instrument();
   ins->set_organization_id(org_);
@@ -779,8 +782,8 @@ TEST_F(Records, ACustomRecordFollowsTheInstrumentVersionItNames) {
   EXPECT_EQ(v2i.id(), v1i.id());
   EXPECT_EQ(v2i.version(), 2u);
   custom->set_instrument_version(2);
-  EXPECT_TRUE(StartsWith(Create(content).status().message(),
-                         "record.content.custom.values[supporter]"));
+  EXPECT_TRUE(
+      StartsWith(Create(content).status().message(), "record.content.custom.values[supporter]"));
   (*custom->mutable_values())["supporter"] = "tugiisik";
   EXPECT_TRUE(Create(content).ok());
   v1::GetRecordRequest get;
@@ -789,8 +792,7 @@ TEST_F(Records, ACustomRecordFollowsTheInstrumentVersionItNames) {
 }
 
 TEST_F(Records, AReportedConcernOpensACaseWhoseReporterTheClientNeverSees) {
-  auto stub = v1::Vault::NewStub(
-      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  auto stub = v1::Vault::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
   v1::ReportConcernRequest report;
   report.set_organization_id(org_);
   report.set_project_id(project_);

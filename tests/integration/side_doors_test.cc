@@ -9,20 +9,21 @@
 #include <ctime>
 #include <map>
 #include <set>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include "hoidla/v1/vault.grpc.pb.h"
+#include "base/clock.h"
+#include "base/strings.h"
+#include "google/protobuf/empty.pb.h"
 #include "hoidla/storage/v1/records.pb.h"
+#include "hoidla/v1/vault.grpc.pb.h"
+#include "keys/keyring.h"
 #include "keys/signed_note.h"
 #include "tests/integration/world.h"
-#include "google/protobuf/empty.pb.h"
-#include "keys/keyring.h"
 #include "vault/audit/bundle.h"
-#include "vault/common/clock.h"
-#include "vault/core/sealed_records.h"
-#include "vault/common/strings.h"
+#include "vault/sealing/kv_key_store.h"
+#include "vault/sealing/sealed_records.h"
 
 namespace hoidla {
 namespace {
@@ -173,7 +174,6 @@ TEST_F(SideDoors, AnAuditorGetsNoProofOfAnotherOrganisationsEntry) {
   EXPECT_EQ(e.organization_id(), org_a_);
 }
 
-
 namespace {
 v1::CreateClientRequest ClientIn(const std::string& org, const std::string& project,
                                  const std::string& code) {
@@ -211,8 +211,8 @@ TEST_F(SideDoors, FindingAClientOfAnotherProjectAnswersAsForNobody) {
 // client of a project the caller cannot see.
 TEST_F(SideDoors, RegisteringAClientOfAnotherProjectJoinsThemWithoutTellingSo) {
   v1::Client joined;
-  grpc::Status s = Call(&Stub::CreateClient, roles_["case_worker_p2"],
-                        ClientIn(org_a_, p2_, code_c_), &joined);
+  grpc::Status s =
+      Call(&Stub::CreateClient, roles_["case_worker_p2"], ClientIn(org_a_, p2_, code_c_), &joined);
   ASSERT_TRUE(s.ok()) << s.error_message();
   v1::Client fresh;
   s = Call(&Stub::CreateClient, roles_["case_worker_p2"], ClientIn(org_a_, p2_, PersonalCode(98)),
@@ -311,7 +311,6 @@ TEST_F(SideDoors, AProtectedReporterIsWithheldEverywhereTheClientLooks) {
   EXPECT_EQ(exported.DebugString().find(partner_id_), std::string::npos);
 }
 
-
 // Found: ~32,000 denied calls naming a client made the subject access
 // export too large to send, for good, and the failed export was logged OK.
 TEST_F(SideDoors, TheSubjectExportIsDeliveredAfter100000DeniedCallsNamingTheClient) {
@@ -360,7 +359,6 @@ TEST_F(SideDoors, TheSubjectExportIsDeliveredAfter100000DeniedCallsNamingTheClie
   EXPECT_EQ(entries.entries(0).status(), "OK");
   EXPECT_EQ(entries.entries(0).client_id(), client_c_);
 }
-
 
 // Found: every sealed record was bound to version 1, so writing back an
 // older stored copy (a release state, an account) revived a withdrawn
@@ -446,8 +444,8 @@ TEST_F(SideDoors, EveryRecordWrittenBackOlderFailsAuthentication) {
   storage::KvStore* kv = store_.get();
   ASSERT_TRUE(kv->Write(rollback).ok());
 
-  auto keyring = keys::Keyring::Open(store_.get(), master_.Clone(), keys::MasterKeyMode::kDev,
-                                     Clock::System());
+  auto keyring = sealing::OpenKeyring(store_.get(), master_.Clone(), keys::MasterKeyMode::kDev,
+                                      Clock::System());
   ASSERT_TRUE(keyring.ok()) << keyring.status();
   core::SealedRecords records(store_.get(), keyring->get());
   for (const auto& key : keys_back) {
@@ -463,7 +461,6 @@ TEST_F(SideDoors, EveryRecordWrittenBackOlderFailsAuthentication) {
   s = Call(&Stub::WhoAmI, roles_["pm"], v1::WhoAmIRequest(), &who);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::DATA_LOSS) << s.error_message();
 }
-
 
 // Found: ListClients returned client data without a client id in its
 // entry, so a listed client's access report never showed the call.
@@ -484,7 +481,6 @@ TEST_F(SideDoors, AListingShowsInEveryListedClientsAccessReport) {
   }
   EXPECT_TRUE(shown) << report.DebugString();
 }
-
 
 // Found: a disclosure without consent took only document ids ("malformed
 // doc id" for a record id, although the proto says documents and records);
@@ -547,12 +543,11 @@ TEST_F(SideDoors, ADisclosureReleasesRecordsAndExistenceQueriesCountThem) {
   q.set_personal_code(code_c_);
   q.set_kind("initial_decision");
   v1::QueryRecordExistenceResponse ans;
-  grpc::Status s = Call(&Stub::QueryRecordExistence, roles_["partner"], q, &ans,
-                        "employment_support");
+  grpc::Status s =
+      Call(&Stub::QueryRecordExistence, roles_["partner"], q, &ans, "employment_support");
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_TRUE(ans.exists());
 }
-
 
 // Found in review: an existence query counted what any project held, while
 // the consent that allowed the question was recorded in one project and
@@ -588,8 +583,8 @@ TEST_F(SideDoors, AnExistenceQueryCountsOnlyWhatTheConsentsProjectHolds) {
   q.set_kind("initial_decision");
   auto ask = [&] {
     v1::QueryRecordExistenceResponse ans;
-    grpc::Status s = Call(&Stub::QueryRecordExistence, roles_["partner"], q, &ans,
-                          "employment_support");
+    grpc::Status s =
+        Call(&Stub::QueryRecordExistence, roles_["partner"], q, &ans, "employment_support");
     EXPECT_TRUE(s.ok()) << s.error_message();
     return ans;
   };

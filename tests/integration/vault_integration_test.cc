@@ -1,32 +1,32 @@
 // End-to-end tests of the foundation: a real vaultd on a loopback port with
 // a temporary data folder, driven by the real vaultctl and the C++ client
 // library.
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <grpcpp/grpcpp.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "base/strings.h"
 #include "client/vault_client.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "keys/crypto.h"
 #include "tests/integration/test_support.h"
-#include "vault/common/strings.h"
-#include "vault/core/documents.h"
+#include "vault/documents/documents.h"
 #include "vault/storage/rocksdb_store.h"
 
 namespace hoidla {
@@ -94,9 +94,9 @@ class Vault {
   const std::string& admin_token() const { return admin_token_; }
 
   void Start(std::vector<std::string> extra = {"--dev"}) {
-    std::vector<std::string> args{"--data-dir", data_dir(), "--listen", address(),
-                                  "--bootstrap-token-file", dir_ + "/token", "--log-level",
-                                  "warn"};
+    std::vector<std::string> args{
+        "--data-dir",    data_dir(),    "--listen", address(), "--bootstrap-token-file",
+        dir_ + "/token", "--log-level", "warn"};
     args.insert(args.end(), extra.begin(), extra.end());
     ASSERT_TRUE(process_.Start(args)) << process_.output();
     admin_token_ = Trim(ReadFileOrDie(dir_ + "/token"));
@@ -129,8 +129,8 @@ class Vault {
   // `org` (its id as the subject) or, with `org` empty, for a data subject
   // ("EE" and a personal code, the data subjects' development issuer).
   std::string DevIdToken(const std::string& subject, const std::string& org = "") {
-    std::vector<std::string> argv{VAULTD_PATH, "dev-idp", "token", "--data-dir", data_dir(),
-                                  "--subject", subject};
+    std::vector<std::string> argv{VAULTD_PATH, "dev-idp",   "token", "--data-dir",
+                                  data_dir(),  "--subject", subject};
     if (!org.empty()) argv.insert(argv.end(), {"--issuer", IssuerFor(org)});
     auto token = Run(argv);
     EXPECT_EQ(token.exit_code, 0) << token.err;
@@ -160,14 +160,14 @@ class Vault {
   // token calls use. Client data needs such a role: the administrator sees
   // none.
   void BecomeStaff(const std::string& org) {
-    auto head = Ctl({"principal", "create", "--name", "Staff member", "--kind", "staff", "--org",
-                     org},
-                    admin_token_);
+    auto head =
+        Ctl({"principal", "create", "--name", "Staff member", "--kind", "staff", "--org", org},
+            admin_token_);
     ASSERT_EQ(head.exit_code, 0) << head.err;
     head_id_ = IdFrom(head);
-    auto role = Ctl({"principal", "add-role", head_id_, "--role", "head_of_organization",
-                     "--org", org},
-                    admin_token_);
+    auto role =
+        Ctl({"principal", "add-role", head_id_, "--role", "head_of_organization", "--org", org},
+            admin_token_);
     ASSERT_EQ(role.exit_code, 0) << role.err;
     token_ = Login(DevIdToken(head_id_, org));
     ASSERT_FALSE(token_.empty());
@@ -235,9 +235,9 @@ Fixture CreateFixture(Vault& vault) {
   auto prj = vault.Ctl({"project", "create", "--org", f.org, "--name", "Tugiisikuteenus"});
   EXPECT_EQ(prj.exit_code, 0) << prj.err;
   f.project = IdFrom(prj);
-  auto cli = vault.Ctl({"client", "create", "--org", f.org, "--project", f.project,
-                        "--given-name", kGivenName, "--family-name", kFamilyName,
-                        "--personal-code", kPersonalCode});
+  auto cli =
+      vault.Ctl({"client", "create", "--org", f.org, "--project", f.project, "--given-name",
+                 kGivenName, "--family-name", kFamilyName, "--personal-code", kPersonalCode});
   EXPECT_EQ(cli.exit_code, 0) << cli.err;
   f.client = IdFrom(cli);
   v1::CreateCaseRequest req;
@@ -276,8 +276,7 @@ void EditBlob(const std::string& data_dir, const std::string& doc_id,
 }
 
 // Overwrites one stored value of a stopped vault's store.
-void EditStore(const std::string& data_dir,
-               const std::function<void(storage::KvStore&)>& edit) {
+void EditStore(const std::string& data_dir, const std::function<void(storage::KvStore&)>& edit) {
   auto store = storage::RocksDbStore::Open(data_dir + "/db");
   ASSERT_TRUE(store.ok()) << store.status();
   edit(**store);
@@ -305,9 +304,9 @@ TEST(Foundation, DocumentsRoundTripAreSealedAtRestAndTamperingIsDataLoss) {
   const std::string content = MakeContent(50 << 20, 1);
   const std::string src = dir.path() + "/visit.bin";
   WriteFileOrDie(src, content);
-  auto up = vault.Ctl({"doc", "upload", src, "--project", f.project, "--client", f.client,
-                       "--case", f.kase, "--title", "Kodukülastus", "--kind", "home_visit",
-                       "--content-type", "video/mp4"});
+  auto up = vault.Ctl({"doc", "upload", src, "--project", f.project, "--client", f.client, "--case",
+                       f.kase, "--title", "Kodukülastus", "--kind", "home_visit", "--content-type",
+                       "video/mp4"});
   ASSERT_EQ(up.exit_code, 0) << up.err;
   const std::string doc1 = IdFrom(up);
   ASSERT_FALSE(doc1.empty()) << up.out;
@@ -402,8 +401,7 @@ TEST(Foundation, DocumentsRoundTripAreSealedAtRestAndTamperingIsDataLoss) {
     v1::DownloadDocumentRequest r;
     r.set_id(doc2->id());
     std::ostringstream out;
-    EXPECT_EQ(vault.client().DownloadDocument(r, out).status().code(),
-              absl::StatusCode::kDataLoss);
+    EXPECT_EQ(vault.client().DownloadDocument(r, out).status().code(), absl::StatusCode::kDataLoss);
     EXPECT_EQ(out.str(), "");
   }
 
@@ -491,28 +489,28 @@ TEST(ConsentCli, RecordFromJsonPartnerFetchAndOfflineReceiptVerification) {
   vault.TrustDevIdp(labour_org);
   // Its first head is granted at once; every later role goes through four
   // eyes: the administrator requests it, that head approves it.
-  auto labour_head = vault.Ctl({"principal", "create", "--name", "Osakonnajuhataja", "--kind",
-                                "staff", "--org", labour_org},
-                               vault.admin_token());
+  auto labour_head = vault.Ctl(
+      {"principal", "create", "--name", "Osakonnajuhataja", "--kind", "staff", "--org", labour_org},
+      vault.admin_token());
   ASSERT_EQ(labour_head.exit_code, 0) << labour_head.err;
   const std::string labour_head_id = IdFrom(labour_head);
-  ASSERT_EQ(vault.Ctl({"principal", "add-role", labour_head_id, "--role", "head_of_organization",
-                       "--org", labour_org},
-                      vault.admin_token())
+  ASSERT_EQ(vault
+                .Ctl({"principal", "add-role", labour_head_id, "--role", "head_of_organization",
+                      "--org", labour_org},
+                     vault.admin_token())
                 .exit_code,
             0);
-  const std::string labour_head_token =
-      vault.Login(vault.DevIdToken(labour_head_id, labour_org));
+  const std::string labour_head_token = vault.Login(vault.DevIdToken(labour_head_id, labour_org));
   ASSERT_FALSE(labour_head_token.empty());
   auto worker = vault.Ctl({"principal", "create", "--name", "Töövahendaja", "--kind",
                            "partner_worker", "--org", labour_org},
                           vault.admin_token());
   ASSERT_EQ(worker.exit_code, 0) << worker.err;
   const std::string worker_id = IdFrom(worker);
-  auto requested = vault.Ctl({"grant", "request", "--membership", worker_id, "--role",
-                              "partner_worker", "--org", labour_org, "--justification",
-                              "employment support"},
-                             vault.admin_token());
+  auto requested =
+      vault.Ctl({"grant", "request", "--membership", worker_id, "--role", "partner_worker", "--org",
+                 labour_org, "--justification", "employment support"},
+                vault.admin_token());
   ASSERT_EQ(requested.exit_code, 0) << requested.err;
   EXPECT_NE(requested.out.find("\nstate: pending\n"), std::string::npos) << requested.out;
   auto approved = vault.Ctl({"grant", "approve", IdFrom(requested)}, labour_head_token);
@@ -525,7 +523,8 @@ TEST(ConsentCli, RecordFromJsonPartnerFetchAndOfflineReceiptVerification) {
 
   // The consent, in the protobuf JSON mapping (doc/consents.md).
   const std::string json = StrCat(R"({
-    "clientId": ")", f.client, R"(", "projectId": ")", f.project, R"(",
+    "clientId": ")",
+                                  f.client, R"(", "projectId": ")", f.project, R"(",
     "givenBy": {"kind": "CONSENT_GIVER_KIND_DATA_SUBJECT"},
     "form": "CONSENT_FORM_DIGITAL_SIGNATURE",
     "signatureReference": "asice:sha256:0f3a",
@@ -543,8 +542,8 @@ TEST(ConsentCli, RecordFromJsonPartnerFetchAndOfflineReceiptVerification) {
   EXPECT_EQ(IdFrom(recorded).rfind("cns_", 0), 0u) << recorded.out;
 
   // The partner fetches the plan for the stated purpose, and not without one.
-  auto fetched = vault.Ctl({"--purpose", "employment_support", "doc", "get", plan->id()},
-                           worker_token);
+  auto fetched =
+      vault.Ctl({"--purpose", "employment_support", "doc", "get", plan->id()}, worker_token);
   EXPECT_EQ(fetched.exit_code, 0) << fetched.err;
   auto no_purpose = vault.Ctl({"doc", "get", plan->id()}, worker_token);
   EXPECT_EQ(no_purpose.exit_code, ExitFor(grpc::StatusCode::INVALID_ARGUMENT)) << no_purpose.err;
@@ -554,15 +553,17 @@ TEST(ConsentCli, RecordFromJsonPartnerFetchAndOfflineReceiptVerification) {
   ASSERT_EQ(keys.exit_code, 0) << keys.err;
   WriteFileOrDie(dir.path() + "/vault.pub", keys.out);
   vault.process().Stop();
-  auto verified = ::hoidla::testing::Run({VAULTCTL_PATH, "consent", "verify", dir.path() + "/receipt.note",
-                       "--public-key", dir.path() + "/vault.pub"});
+  auto verified =
+      ::hoidla::testing::Run({VAULTCTL_PATH, "consent", "verify", dir.path() + "/receipt.note",
+                              "--public-key", dir.path() + "/vault.pub"});
   EXPECT_EQ(verified.exit_code, 0) << verified.err;
   EXPECT_NE(verified.out.find(IdFrom(recorded)), std::string::npos) << verified.out;
   std::string note = ReadFileOrDie(dir.path() + "/receipt.note");
   note.replace(note.find("employment_support"), 18, "debt_collection___");
   WriteFileOrDie(dir.path() + "/forged.note", note);
-  auto forged = ::hoidla::testing::Run({VAULTCTL_PATH, "consent", "verify", dir.path() + "/forged.note",
-                     "--public-key", dir.path() + "/vault.pub"});
+  auto forged =
+      ::hoidla::testing::Run({VAULTCTL_PATH, "consent", "verify", dir.path() + "/forged.note",
+                              "--public-key", dir.path() + "/vault.pub"});
   EXPECT_EQ(forged.exit_code, ExitFor(grpc::StatusCode::DATA_LOSS)) << forged.out;
 }
 
@@ -601,9 +602,9 @@ TEST(Foundation, BadInputNamesTheFieldAndWritesNothing) {
   vault.Start({"--dev", "--config", config});
   Fixture f = CreateFixture(vault);
 
-  auto bad_code = vault.Ctl({"client", "create", "--org", f.org, "--project", f.project,
-                             "--given-name", "A", "--family-name", "B", "--personal-code",
-                             "37605030298"});
+  auto bad_code =
+      vault.Ctl({"client", "create", "--org", f.org, "--project", f.project, "--given-name", "A",
+                 "--family-name", "B", "--personal-code", "37605030298"});
   EXPECT_EQ(bad_code.exit_code, ExitFor(grpc::StatusCode::INVALID_ARGUMENT));
   EXPECT_NE(bad_code.err.find("client.personal_code"), std::string::npos) << bad_code.err;
   EXPECT_EQ(bad_code.err.find("37605030298"), std::string::npos) << "input echoed";
@@ -653,7 +654,8 @@ TEST(MasterKey, SealedKeyStartsAndWrongPassphraseRefusesToStart) {
   WriteFileOrDie(dir.path() + "/pass", "correct horse battery staple\n");
   WriteFileOrDie(dir.path() + "/wrong", "incorrect horse battery staple\n");
   auto created = hoidla::testing::Run({VAULTD_PATH, "master-key", "create-sealed", "--file", mk,
-                      "--passphrase-file", dir.path() + "/pass", "--strength", "interactive"});
+                                       "--passphrase-file", dir.path() + "/pass", "--strength",
+                                       "interactive"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   // The sealed file does not contain the key in any recognisable form and is
   // not readable by others.
@@ -662,7 +664,8 @@ TEST(MasterKey, SealedKeyStartsAndWrongPassphraseRefusesToStart) {
             std::filesystem::perms::none);
 
   Vault vault(dir.path());
-  const std::vector<std::string> sealed{"--master-key-mode", "sealed", "--master-key-file", mk,
+  const std::vector<std::string> sealed{"--master-key-mode", "sealed",
+                                        "--master-key-file", mk,
                                         "--passphrase-file", dir.path() + "/pass"};
   vault.Start(sealed);
   auto org = vault.Ctl({"org", "create", "--name", "Ühing"});
@@ -670,9 +673,9 @@ TEST(MasterKey, SealedKeyStartsAndWrongPassphraseRefusesToStart) {
   ASSERT_EQ(vault.Stop(), 0);
 
   VaultdProcess wrong;
-  EXPECT_FALSE(wrong.Start({"--data-dir", vault.data_dir(), "--listen", vault.address(),
-                            "--master-key-mode", "sealed", "--master-key-file", mk,
-                            "--passphrase-file", dir.path() + "/wrong"}));
+  EXPECT_FALSE(
+      wrong.Start({"--data-dir", vault.data_dir(), "--listen", vault.address(), "--master-key-mode",
+                   "sealed", "--master-key-file", mk, "--passphrase-file", dir.path() + "/wrong"}));
   EXPECT_EQ(wrong.exit_code(), 2);
   EXPECT_NE(wrong.output().find("wrong passphrase"), std::string::npos) << wrong.output();
 
@@ -705,8 +708,8 @@ TEST(KeyRotation, RotateRewrapRetireKeepsEverythingReadable) {
   auto rotated = vault.Ctl({"keys", "rotate"}, vault.admin_token());
   ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
   auto later = vault.Ctl({"client", "create", "--org", f.org, "--project", f.project,
-                          "--given-name", "Hilisem", "--family-name", "Klient",
-                          "--no-code-reason", "foreign national, no code"});
+                          "--given-name", "Hilisem", "--family-name", "Klient", "--no-code-reason",
+                          "foreign national, no code"});
   ASSERT_EQ(later.exit_code, 0) << later.err;
   Fixture g = f;
   g.client = IdFrom(later);
@@ -735,8 +738,7 @@ TEST(KeyRotation, RotateRewrapRetireKeepsEverythingReadable) {
   ASSERT_EQ(vault.Stop(), 0);
 
   vault.Start();
-  for (const auto& [id, content] :
-       {std::pair{d1->id(), before}, std::pair{d2->id(), after}}) {
+  for (const auto& [id, content] : {std::pair{d1->id(), before}, std::pair{d2->id(), after}}) {
     v1::DownloadDocumentRequest r;
     r.set_id(id);
     std::ostringstream out;
@@ -804,9 +806,9 @@ TEST(Server, GracefulShutdownFinishesAnUploadInFlight) {
 TEST(Server, PlaintextOutsideLoopbackIsRefused) {
   TempDir dir;
   VaultdProcess p;
-  EXPECT_FALSE(p.Start({"--data-dir", dir.path() + "/data", "--listen", "0.0.0.0:0",
-                        "--master-key-mode", "key_file", "--master-key-file",
-                        dir.path() + "/none"}));
+  EXPECT_FALSE(
+      p.Start({"--data-dir", dir.path() + "/data", "--listen", "0.0.0.0:0", "--master-key-mode",
+               "key_file", "--master-key-file", dir.path() + "/none"}));
   EXPECT_EQ(p.exit_code(), 1);
   EXPECT_NE(p.output().find("listen: plaintext is allowed only on a loopback address"),
             std::string::npos)
@@ -816,20 +818,21 @@ TEST(Server, PlaintextOutsideLoopbackIsRefused) {
 TEST(Server, TlsWithKeyFileServesClientsThatTrustTheCertificate) {
   TempDir dir;
   const std::string cert = dir.path() + "/server.pem", key = dir.path() + "/server.key";
-  auto gen = hoidla::testing::Run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                  key, "-out", cert, "-days", "1", "-subj", "/CN=localhost", "-addext",
-                  "subjectAltName=DNS:localhost,IP:127.0.0.1"});
+  auto gen =
+      hoidla::testing::Run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                            "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
+                            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
-  auto mk = hoidla::testing::Run({VAULTD_PATH, "master-key", "create-file", "--file", dir.path() + "/master.key"});
+  auto mk = hoidla::testing::Run(
+      {VAULTD_PATH, "master-key", "create-file", "--file", dir.path() + "/master.key"});
   ASSERT_EQ(mk.exit_code, 0) << mk.err;
 
   const int port = FreePort();
   const std::string address = "localhost:" + std::to_string(port);
   VaultdProcess p;
-  ASSERT_TRUE(p.Start({"--data-dir", dir.path() + "/data", "--listen", address,
-                       "--master-key-mode", "key_file", "--master-key-file",
-                       dir.path() + "/master.key", "--tls-cert", cert, "--tls-key", key,
-                       "--bootstrap-token-file", dir.path() + "/token"}))
+  ASSERT_TRUE(p.Start({"--data-dir", dir.path() + "/data", "--listen", address, "--master-key-mode",
+                       "key_file", "--master-key-file", dir.path() + "/master.key", "--tls-cert",
+                       cert, "--tls-key", key, "--bootstrap-token-file", dir.path() + "/token"}))
       << p.output();
   const std::string token = Trim(ReadFileOrDie(dir.path() + "/token"));
 
@@ -844,10 +847,11 @@ TEST(Server, TlsWithKeyFileServesClientsThatTrustTheCertificate) {
   EXPECT_EQ(who->roles(0), "system_administrator");
 
   auto ctl = hoidla::testing::Run({VAULTCTL_PATH, "--server", address, "--ca-cert", cert, "whoami"},
-                 {{"HOIDLA_TOKEN", token}});
+                                  {{"HOIDLA_TOKEN", token}});
   EXPECT_EQ(ctl.exit_code, 0) << ctl.err;
   // A plaintext client cannot talk to a TLS server.
-  auto plain = hoidla::testing::Run({VAULTCTL_PATH, "--server", address, "whoami"}, {{"HOIDLA_TOKEN", token}});
+  auto plain = hoidla::testing::Run({VAULTCTL_PATH, "--server", address, "whoami"},
+                                    {{"HOIDLA_TOKEN", token}});
   EXPECT_EQ(plain.exit_code, ExitFor(grpc::StatusCode::UNAVAILABLE)) << plain.err;
   EXPECT_EQ(p.Stop(), 0);
 }
@@ -918,7 +922,9 @@ TEST(RecordCli, EveryRecordKindIsCreatedFromJsonAndPrintedBack) {
     EXPECT_EQ(record.id(), id);
     EXPECT_EQ(record.kind(), kind);
     EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(record.content(), want))
-        << kind << ":\n" << record.content().DebugString() << "\nwant:\n" << want.DebugString();
+        << kind << ":\n"
+        << record.content().DebugString() << "\nwant:\n"
+        << want.DebugString();
     return id;
   };
 
@@ -946,8 +952,7 @@ TEST(RecordCli, EveryRecordKindIsCreatedFromJsonAndPrintedBack) {
   for (const std::string& id : ids) {
     EXPECT_NE(listed.out.find(id + "\t"), std::string::npos) << id << " in\n" << listed.out;
   }
-  EXPECT_EQ(std::count(listed.out.begin(), listed.out.end(), '\n'),
-            static_cast<long>(ids.size()))
+  EXPECT_EQ(std::count(listed.out.begin(), listed.out.end(), '\n'), static_cast<long>(ids.size()))
       << listed.out;
 
   // A closed case is read-only until it is reopened.
@@ -958,7 +963,8 @@ TEST(RecordCli, EveryRecordKindIsCreatedFromJsonAndPrintedBack) {
   EXPECT_NE(closed.out.find("\nretention_clock_started_at: "), std::string::npos) << closed.out;
   ASSERT_EQ(examples.front().first, "initial_decision");
   WriteFileOrDie(dir.path() + "/late.json", examples.front().second);
-  auto refused = vault.Ctl({"record", "create", "--case", f.kase, "--file", dir.path() + "/late.json"});
+  auto refused =
+      vault.Ctl({"record", "create", "--case", f.kase, "--file", dir.path() + "/late.json"});
   EXPECT_EQ(refused.exit_code, ExitFor(grpc::StatusCode::FAILED_PRECONDITION))
       << refused.err << refused.out;
   auto again = vault.Ctl({"case", "close", f.kase, "--reason", "goals_met"});
@@ -967,7 +973,8 @@ TEST(RecordCli, EveryRecordKindIsCreatedFromJsonAndPrintedBack) {
   ASSERT_EQ(reopened.exit_code, 0) << reopened.err;
   EXPECT_NE(reopened.out.find("\nstatus: open\n"), std::string::npos) << reopened.out;
   EXPECT_NE(reopened.out.find("\nevent: reopened at="), std::string::npos) << reopened.out;
-  auto accepted = vault.Ctl({"record", "create", "--case", f.kase, "--file", dir.path() + "/late.json"});
+  auto accepted =
+      vault.Ctl({"record", "create", "--case", f.kase, "--file", dir.path() + "/late.json"});
   EXPECT_EQ(accepted.exit_code, 0) << accepted.err << accepted.out;
 }
 
@@ -994,8 +1001,8 @@ void MakeCa(const std::string& prefix, const std::string& name) {
 }
 
 // Makes a client certificate for `subject`, issued by the CA at `ca`.
-void MakeClientCert(const std::string& prefix, const std::string& subject,
-                    const std::string& ca, const std::string& dir) {
+void MakeClientCert(const std::string& prefix, const std::string& subject, const std::string& ca,
+                    const std::string& dir) {
   OpenSsl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
            prefix + ".key", "-out", prefix + ".csr", "-subj", subject});
   WriteFileOrDie(dir + "/client.ext", "extendedKeyUsage=clientAuth\n");
@@ -1016,16 +1023,16 @@ TEST(MutualTls, MappedCertificateFromTheOrganisationsCaAuthenticates) {
   MakeClientCert(d + "/forged", "/CN=worker1/O=Tootukassa", d + "/rogue", d);
   MakeClientCert(d + "/stranger", "/CN=stranger/O=Tootukassa", d + "/orgca", d);
   MakeClientCert(d + "/head", "/CN=head1/O=Tootukassa", d + "/orgca", d);
-  auto mk = hoidla::testing::Run({VAULTD_PATH, "master-key", "create-file", "--file",
-                                  d + "/master.key"});
+  auto mk =
+      hoidla::testing::Run({VAULTD_PATH, "master-key", "create-file", "--file", d + "/master.key"});
   ASSERT_EQ(mk.exit_code, 0) << mk.err;
 
   const std::string address = "localhost:" + std::to_string(FreePort());
   VaultdProcess p;
-  ASSERT_TRUE(p.Start({"--data-dir", d + "/data", "--listen", address, "--master-key-mode",
-                       "key_file", "--master-key-file", d + "/master.key", "--tls-cert",
-                       d + "/server.pem", "--tls-key", d + "/server.key",
-                       "--bootstrap-token-file", d + "/token"}))
+  ASSERT_TRUE(
+      p.Start({"--data-dir", d + "/data", "--listen", address, "--master-key-mode", "key_file",
+               "--master-key-file", d + "/master.key", "--tls-cert", d + "/server.pem", "--tls-key",
+               d + "/server.key", "--bootstrap-token-file", d + "/token"}))
       << p.output();
   const std::string admin = Trim(ReadFileOrDie(d + "/token"));
   auto ctl = [&](std::vector<std::string> args, const std::string& token,
@@ -1050,8 +1057,8 @@ TEST(MutualTls, MappedCertificateFromTheOrganisationsCaAuthenticates) {
   ASSERT_EQ(prn.exit_code, 0) << prn.err;
   const std::string prn_id = IdFrom(prn);
   auto subject_of = [&](const std::string& cert) {
-    auto subject = hoidla::testing::Run({"/usr/bin/openssl", "x509", "-in", cert + ".pem",
-                                         "-noout", "-subject", "-nameopt", "RFC2253"});
+    auto subject = hoidla::testing::Run({"/usr/bin/openssl", "x509", "-in", cert + ".pem", "-noout",
+                                         "-subject", "-nameopt", "RFC2253"});
     EXPECT_EQ(subject.exit_code, 0);
     return Trim(subject.out.substr(std::string("subject=").size()));
   };
@@ -1061,21 +1068,20 @@ TEST(MutualTls, MappedCertificateFromTheOrganisationsCaAuthenticates) {
   // head-to-be's way in); a partner worker's does not.
   auto early = ctl({"principal", "map-cert", prn_id, "--subject", rfc2253}, admin);
   EXPECT_EQ(early.exit_code, ExitFor(grpc::StatusCode::FAILED_PRECONDITION)) << early.err;
-  auto head = ctl({"principal", "create", "--name", "Head of office", "--kind", "staff", "--org",
-                   org_id},
-                  admin);
+  auto head =
+      ctl({"principal", "create", "--name", "Head of office", "--kind", "staff", "--org", org_id},
+          admin);
   ASSERT_EQ(head.exit_code, 0) << head.err;
   const std::string head_id = IdFrom(head);
   auto head_mapped =
       ctl({"principal", "map-cert", head_id, "--subject", subject_of(d + "/head")}, admin);
   ASSERT_EQ(head_mapped.exit_code, 0) << head_mapped.err;
-  auto head_role = ctl({"principal", "add-role", head_id, "--role", "head_of_organization",
-                        "--org", org_id},
-                       admin);
+  auto head_role = ctl(
+      {"principal", "add-role", head_id, "--role", "head_of_organization", "--org", org_id}, admin);
   ASSERT_EQ(head_role.exit_code, 0) << head_role.err;
   // With a head, a mapping needs a second person's approval.
-  auto late = ctl({"principal", "map-cert", prn_id, "--subject", subject_of(d + "/stranger")},
-                  admin);
+  auto late =
+      ctl({"principal", "map-cert", prn_id, "--subject", subject_of(d + "/stranger")}, admin);
   EXPECT_EQ(late.exit_code, ExitFor(grpc::StatusCode::FAILED_PRECONDITION)) << late.err;
   // The worker's certificate and role are requested by the administrator
   // and approved by the head (with the head's certificate alone).
@@ -1087,9 +1093,9 @@ TEST(MutualTls, MappedCertificateFromTheOrganisationsCaAuthenticates) {
     EXPECT_NE(approved.out.find("\nstate: approved\n"), std::string::npos) << approved.out;
   };
   approve(ctl({"grant", "request", "--certificate", prn_id, "--subject", rfc2253}, admin));
-  approve(ctl({"grant", "request", "--membership", prn_id, "--role", "partner_worker", "--org",
-               org_id},
-              admin));
+  approve(
+      ctl({"grant", "request", "--membership", prn_id, "--role", "partner_worker", "--org", org_id},
+          admin));
 
   // The certificate alone (no token) authenticates as the principal.
   auto who = ctl({"whoami"}, "", d + "/worker");
@@ -1111,10 +1117,10 @@ TEST(MutualTls, MappedCertificateFromTheOrganisationsCaAuthenticates) {
   WriteFileOrDie(d + "/ca.cnf", "[ca]\ndefault_ca = orgca\n[orgca]\ndatabase = " + d +
                                     "/index.txt\ncrlnumber = " + d +
                                     "/crlnumber\ndefault_md = sha256\ndefault_crl_days = 1\n");
-  OpenSsl({"ca", "-config", d + "/ca.cnf", "-cert", d + "/orgca.pem", "-keyfile",
-           d + "/orgca.key", "-revoke", d + "/worker.pem"});
-  OpenSsl({"ca", "-config", d + "/ca.cnf", "-cert", d + "/orgca.pem", "-keyfile",
-           d + "/orgca.key", "-gencrl", "-out", d + "/orgca.crl"});
+  OpenSsl({"ca", "-config", d + "/ca.cnf", "-cert", d + "/orgca.pem", "-keyfile", d + "/orgca.key",
+           "-revoke", d + "/worker.pem"});
+  OpenSsl({"ca", "-config", d + "/ca.cnf", "-cert", d + "/orgca.pem", "-keyfile", d + "/orgca.key",
+           "-gencrl", "-out", d + "/orgca.crl"});
   auto crl = ctl({"org", "set-crl", org_id, "--crl-file", d + "/orgca.crl"}, "", d + "/head");
   ASSERT_EQ(crl.exit_code, 0) << crl.err;
   auto revoked = ctl({"whoami"}, "", d + "/worker");
@@ -1123,7 +1129,6 @@ TEST(MutualTls, MappedCertificateFromTheOrganisationsCaAuthenticates) {
   EXPECT_EQ(still.exit_code, 0) << still.err;
   EXPECT_EQ(p.Stop(), 0);
 }
-
 
 // Found: the bootstrap token file was created with the default mode before
 // a chmod, and through a symbolic link.
@@ -1135,9 +1140,9 @@ TEST(Server, BootstrapTokenFileIsOwnerOnlyAndNeverWrittenThroughALink) {
   ASSERT_EQ(::symlink((d + "/elsewhere").c_str(), (d + "/linked").c_str()), 0);
   {
     VaultdProcess p;
-    ASSERT_TRUE(p.Start({"--data-dir", d + "/data1", "--listen",
-                         "127.0.0.1:" + std::to_string(FreePort()), "--bootstrap-token-file",
-                         d + "/linked"}))
+    ASSERT_TRUE(
+        p.Start({"--data-dir", d + "/data1", "--listen", "127.0.0.1:" + std::to_string(FreePort()),
+                 "--bootstrap-token-file", d + "/linked"}))
         << p.output();
     EXPECT_EQ(ReadFileOrDie(d + "/elsewhere"), "untouched\n");
     EXPECT_NE(p.output().find("bootstrap_token_file: cannot create"), std::string::npos)
@@ -1148,9 +1153,9 @@ TEST(Server, BootstrapTokenFileIsOwnerOnlyAndNeverWrittenThroughALink) {
   WriteFileOrDie(d + "/token", "old\n");
   ASSERT_EQ(::chmod((d + "/token").c_str(), 0644), 0);
   VaultdProcess p;
-  ASSERT_TRUE(p.Start({"--data-dir", d + "/data2", "--listen",
-                       "127.0.0.1:" + std::to_string(FreePort()), "--bootstrap-token-file",
-                       d + "/token"}))
+  ASSERT_TRUE(
+      p.Start({"--data-dir", d + "/data2", "--listen", "127.0.0.1:" + std::to_string(FreePort()),
+               "--bootstrap-token-file", d + "/token"}))
       << p.output();
   EXPECT_EQ(std::filesystem::status(d + "/token").permissions() &
                 (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
@@ -1170,13 +1175,12 @@ TEST(MasterKey, PassphraseFromTheEnvironmentDoesNotStayInIt) {
                                        "interactive"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   VaultdProcess p;
-  ASSERT_TRUE(p.Start({"--data-dir", dir.path() + "/data", "--listen",
-                       "127.0.0.1:" + std::to_string(FreePort()), "--master-key-mode", "sealed",
-                       "--master-key-file", mk},
-                      {{"HOIDLA_MASTER_PASSPHRASE", passphrase}}))
+  ASSERT_TRUE(p.Start(
+      {"--data-dir", dir.path() + "/data", "--listen", "127.0.0.1:" + std::to_string(FreePort()),
+       "--master-key-mode", "sealed", "--master-key-file", mk},
+      {{"HOIDLA_MASTER_PASSPHRASE", passphrase}}))
       << p.output();
-  const std::string environ =
-      ReadFileOrDie("/proc/" + std::to_string(p.pid()) + "/environ");
+  const std::string environ = ReadFileOrDie("/proc/" + std::to_string(p.pid()) + "/environ");
   EXPECT_EQ(environ.find(passphrase), std::string::npos);
   EXPECT_EQ(environ.find("HOIDLA_MASTER_PASSPHRASE=c"), std::string::npos);
   EXPECT_EQ(p.Stop(), 0);

@@ -20,15 +20,15 @@
 #include <tuple>
 #include <vector>
 
+#include "base/strings.h"
 #include "hoidla/v1/vault.grpc.pb.h"
 #include "keys/crypto.h"
 #include "keys/master.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/streams.h"
 #include "tests/integration/test_support.h"
-#include "vault/common/strings.h"
-#include "vault/service/config.h"
-#include "vault/service/server.h"
+#include "vault/server/config.h"
+#include "vault/server/server.h"
 #include "vault/storage/rocksdb_store.h"
 
 namespace hoidla::testing {
@@ -38,9 +38,9 @@ inline constexpr char kCitizens[] = "https://citizens.test";
 
 // A valid isikukood (1985-03-15, male) with serial `serial` (0-999).
 inline std::string PersonalCode(int serial) {
-  std::string code = StrCat("3850315", static_cast<char>('0' + serial / 100),
-                            static_cast<char>('0' + serial / 10 % 10),
-                            static_cast<char>('0' + serial % 10));
+  std::string code =
+      StrCat("3850315", static_cast<char>('0' + serial / 100),
+             static_cast<char>('0' + serial / 10 % 10), static_cast<char>('0' + serial % 10));
   static const int kW1[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1};
   static const int kW2[] = {3, 4, 5, 6, 7, 8, 9, 1, 2, 3};
   int sum = 0;
@@ -82,34 +82,28 @@ class World : public ::testing::Test {
     auto store = storage::RocksDbStore::Open(StrCat(dir_.path(), "/kv"));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
-    auto server = service::VaultServer::Start(config, master_.Clone(),
-                                              keys::MasterKeyMode::kDev, store_.get());
+    auto server = service::VaultServer::Start(config, master_.Clone(), keys::MasterKeyMode::kDev,
+                                              store_.get());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     admin_ = *server_->bootstrap_token();
-    stub_ = v1::Vault::NewStub(
-        grpc::CreateChannel(StrCat("127.0.0.1:", server_->port()),
-                            grpc::InsecureChannelCredentials()));
+    stub_ = v1::Vault::NewStub(grpc::CreateChannel(StrCat("127.0.0.1:", server_->port()),
+                                                   grpc::InsecureChannelCredentials()));
     enrol_ = std::make_unique<testing::Enrolment>(stub_.get(), admin_, &idp_);
     Build();
   }
 
-  std::string jwks_path() const {
-    return StrCat(dir_.path(), "/citizens.jwks");
-  }
+  std::string jwks_path() const { return StrCat(dir_.path(), "/citizens.jwks"); }
 
   template <typename Req, typename Resp>
-  grpc::Status Call(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&,
-                                              Resp*),
+  grpc::Status Call(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
                     const Credential& c, const Req& req, Resp* resp,
                     const std::string& purpose = "") {
     grpc::ClientContext ctx;
-    if (!c.token.empty())
-      ctx.AddMetadata("authorization", StrCat("Bearer ", c.token));
+    if (!c.token.empty()) ctx.AddMetadata("authorization", StrCat("Bearer ", c.token));
     if (!c.act_for.empty()) ctx.AddMetadata("x-hoidla-act-for", c.act_for);
     if (!purpose.empty()) ctx.AddMetadata("x-hoidla-purpose", purpose);
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::seconds(30));
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     return (stub_.get()->*rpc)(&ctx, req, resp);
   }
   // ExportSubjectData as `c` (all parts merged).
@@ -150,12 +144,11 @@ class World : public ::testing::Test {
     projects_[id] = org;
     return id;
   }
-  std::string NewPerson(const std::string& org, v1::PrincipalKind kind,
-                        const std::string& role, const std::string& role_org,
-                        const std::string& project, bool act_for = false) {
+  std::string NewPerson(const std::string& org, v1::PrincipalKind kind, const std::string& role,
+                        const std::string& role_org, const std::string& project,
+                        bool act_for = false) {
     v1::CreatePrincipalRequest req;
-    req.mutable_principal()->set_display_name(
-        StrCat("person ", principals_.size()));
+    req.mutable_principal()->set_display_name(StrCat("person ", principals_.size()));
     req.mutable_principal()->set_kind(kind);
     req.mutable_principal()->set_organization_id(org);
     std::string id = Must(&Stub::CreatePrincipal, admin_, req).id();
@@ -187,28 +180,20 @@ class World : public ::testing::Test {
     head_b_ = NewPerson(org_b_, kStaff, "head_of_organization", org_b_, "");
     roles_["admin"] = {admin_, ""};
     roles_["head"] = {enrol_->Login(head_), ""};
-    roles_["pm"] = {
-        Login(NewPerson(org_a_, kStaff, "project_manager", org_a_, p1_)), ""};
+    roles_["pm"] = {Login(NewPerson(org_a_, kStaff, "project_manager", org_a_, p1_)), ""};
     pm_id_ = principals_.back();
-    roles_["case_worker"] = {
-        Login(NewPerson(org_a_, kStaff, "case_worker", org_a_, p1_)), ""};
+    roles_["case_worker"] = {Login(NewPerson(org_a_, kStaff, "case_worker", org_a_, p1_)), ""};
     cw_id_ = principals_.back();
-    roles_["case_worker_p2"] = {
-        Login(NewPerson(org_a_, kStaff, "case_worker", org_a_, p2_)), ""};
-    roles_["pm_p2"] = {
-        Login(NewPerson(org_a_, kStaff, "project_manager", org_a_, p2_)), ""};
-    roles_["service_provider"] = {
-        Login(NewPerson(org_a_, kStaff, "service_provider", org_a_, p1_)), ""};
+    roles_["case_worker_p2"] = {Login(NewPerson(org_a_, kStaff, "case_worker", org_a_, p2_)), ""};
+    roles_["pm_p2"] = {Login(NewPerson(org_a_, kStaff, "project_manager", org_a_, p2_)), ""};
+    roles_["service_provider"] = {Login(NewPerson(org_a_, kStaff, "service_provider", org_a_, p1_)),
+                                  ""};
     roles_["partner"] = {
-        Login(NewPerson(org_b_, v1::PRINCIPAL_KIND_PARTNER_WORKER,
-                        "partner_worker", org_b_, "")),
+        Login(NewPerson(org_b_, v1::PRINCIPAL_KIND_PARTNER_WORKER, "partner_worker", org_b_, "")),
         ""};
     partner_id_ = principals_.back();
-    roles_["auditor"] = {
-        Login(NewPerson(org_a_, kStaff, "auditor", org_a_, "")), ""};
-    roles_["dpo"] = {
-        Login(NewPerson(org_a_, kStaff, "data_protection_officer", org_a_, "")),
-        ""};
+    roles_["auditor"] = {Login(NewPerson(org_a_, kStaff, "auditor", org_a_, "")), ""};
+    roles_["dpo"] = {Login(NewPerson(org_a_, kStaff, "data_protection_officer", org_a_, "")), ""};
     // A service account of A acting for users (approved by a head); its
     // token is approved too.
     sa_ = NewPerson(org_a_, v1::PRINCIPAL_KIND_SERVICE_ACCOUNT, "", "", "",
@@ -239,8 +224,7 @@ class World : public ::testing::Test {
     doc_c_ = Upload(roles_["head"].token, p1_, client_c_, case_c_);
     v1::CreateRecordRequest rr;
     rr.mutable_record()->set_case_id(case_c_);
-    auto* d =
-        rr.mutable_record()->mutable_content()->mutable_initial_decision();
+    auto* d = rr.mutable_record()->mutable_content()->mutable_initial_decision();
     d->set_client_name("Mari");
     d->set_needs(marker_);
     auto* act = d->add_actions();
@@ -308,10 +292,9 @@ class World : public ::testing::Test {
   std::map<std::string, std::string> projects_;
   std::map<std::string, Credential> roles_;
   std::set<std::string> disclosed_by_;
-  std::string org_a_, org_b_, p1_, p2_, q1_, head_, head2_, head_b_, pm_id_,
-      cw_id_, partner_id_, sa_;
-  std::string code_c_, code_d_, client_c_, client_d_, case_c_, case_d_, doc_c_,
-      record_c_;
+  std::string org_a_, org_b_, p1_, p2_, q1_, head_, head2_, head_b_, pm_id_, cw_id_, partner_id_,
+      sa_;
+  std::string code_c_, code_d_, client_c_, client_d_, case_c_, case_d_, doc_c_, record_c_;
 };
 
 }  // namespace hoidla::testing

@@ -1,15 +1,17 @@
 // AuditLog over a MemoryStore (and a FaultInjectingStore): gap-free
 // numbering under concurrency, atomicity with effects, the tree head, and
 // failing closed.
+#include "vault/audit/audit_log.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 #include <thread>
 #include <vector>
 
-#include "vault/audit/audit_log.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fault_injecting_store.h"
 #include "vault/audit/merkle.h"
-#include "vault/storage/fault_injecting_store.h"
 #include "vault/storage/memory_store.h"
 
 namespace hoidla::audit {

@@ -1,6 +1,8 @@
 // The BlobStore contract, checked against MemoryBlobStore and a real
 // FileBlobStore in a temporary directory, plus FileBlobStore's own
 // behaviour (durable files, leftover partial files).
+#include "vault/storage/blob_store.h"
+
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -11,7 +13,6 @@
 
 #include "gtest/gtest.h"
 #include "tests/unit/test_util.h"
-#include "vault/storage/blob_store.h"
 
 namespace hoidla::storage {
 namespace {
@@ -179,9 +180,9 @@ TYPED_TEST(BlobStoreContract, ObjectsAreIndependent) {
 }
 
 TYPED_TEST(BlobStoreContract, MalformedNamesAreInvalidArgumentOnCreate) {
-  for (const std::string& name : {std::string(), std::string("Doc"), std::string("a/b"),
-                                  std::string("../etc"), std::string("a.partial"),
-                                  std::string("a-b"), std::string(65, 'a')}) {
+  for (const std::string& name :
+       {std::string(), std::string("Doc"), std::string("a/b"), std::string("../etc"),
+        std::string("a.partial"), std::string("a-b"), std::string(65, 'a')}) {
     EXPECT_EQ(this->store_->Create(name).status().code(), absl::StatusCode::kInvalidArgument)
         << name;
   }

@@ -6,7 +6,7 @@
 // outside and at the exact edges of every period and version change) are
 // decided both by Consents::ReleaseFor, with the FakeClock set to the
 // moment, and by a small evaluator written here from the rules in
-// vault/core/consents.h and vault.proto, over the model alone.
+// vault/consent/consents.h and vault.proto, over the model alone.
 //
 // A consent never widens its recorder's reach: the history is recorded by a
 // head of the client's organisation, who works for no recipient, and a
@@ -32,8 +32,9 @@
 #include "absl/strings/match.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/unit/core_fixture.h"
-#include "vault/core/consents.h"
+#include "vault/consent/consents.h"
 
 namespace hoidla::core {
 namespace {
@@ -48,14 +49,13 @@ constexpr int64_t kNever = INT64_MAX;
 const std::vector<std::string> kKinds = {"case_plan", "assessment_notes", "home_visit_report",
                                          "medical_summary", "income_statement"};
 // Kinds requests ask for: the consented ones and one no consent names.
-const std::vector<std::string> kAskedKinds = {"case_plan",        "assessment_notes",
+const std::vector<std::string> kAskedKinds = {"case_plan",         "assessment_notes",
                                               "home_visit_report", "medical_summary",
-                                              "income_statement", "court_order"};
+                                              "income_statement",  "court_order"};
 const std::vector<std::string> kPurposes = {"employment_support", "housing",
                                             "probation_supervision", "debt_counselling"};
-const std::vector<std::string> kAskedPurposes = {"employment_support", "housing",
-                                                 "probation_supervision", "debt_counselling",
-                                                 "marketing"};
+const std::vector<std::string> kAskedPurposes = {
+    "employment_support", "housing", "probation_supervision", "debt_counselling", "marketing"};
 
 google::protobuf::Timestamp TimestampOf(int64_t micros) {
   google::protobuf::Timestamp t;
@@ -195,10 +195,10 @@ std::string Describe(const Request& q, const std::vector<ClientM>& clients) {
 }
 
 // The reference evaluator: every (basis, recipient) that releases `q`, from
-// the model alone, following the rules stated in vault/core/consents.h.
+// the model alone, following the rules stated in vault/consent/consents.h.
 std::set<Answer> Reference(const std::vector<ConsentM>& consents,
-                           const std::vector<DisclosureM>& disclosures,
-                           const std::string& home_org, const Request& q) {
+                           const std::vector<DisclosureM>& disclosures, const std::string& home_org,
+                           const Request& q) {
   std::set<Answer> out;
   if (q.purpose.empty()) return out;
   const bool list = q.kind.empty() && q.item_id.empty();
@@ -270,8 +270,8 @@ class ConsentDecisions : public CoreTest {
   // Advances the clock by at least a microsecond (so that every change is
   // recorded at the clock of its call) and returns the new time.
   int64_t AdvanceRandomly() {
-    static const int64_t kSteps[] = {kMicro, 7 * kMicro, kSecond, kMinute, kHour, 6 * kHour,
-                                     kDay,   3 * kDay};
+    static const int64_t kSteps[] = {kMicro, 7 * kMicro, kSecond, kMinute,
+                                     kHour,  6 * kHour,  kDay,    3 * kDay};
     std::uniform_int_distribution<int> pick(0, std::size(kSteps) - 1);
     int64_t step = kSteps[pick(rng_)];
     if (step > kSecond) step = std::uniform_int_distribution<int64_t>(1, step)(rng_);
@@ -301,17 +301,33 @@ class ConsentDecisions : public CoreTest {
   std::pair<int64_t, int64_t> RandomPeriod(int64_t now) {
     int64_t from;
     switch (Uniform(0, 3)) {
-      case 0: from = now; break;
-      case 1: from = now + Uniform64(-40 * kDay, 40 * kDay); break;
-      case 2: from = now + Uniform64(-3, 3) * kDay; break;  // whole days
-      default: from = now + Uniform64(1, 5 * kMinute); break;
+      case 0:
+        from = now;
+        break;
+      case 1:
+        from = now + Uniform64(-40 * kDay, 40 * kDay);
+        break;
+      case 2:
+        from = now + Uniform64(-3, 3) * kDay;
+        break;  // whole days
+      default:
+        from = now + Uniform64(1, 5 * kMinute);
+        break;
     }
     int64_t length;
     switch (Uniform(0, 4)) {
-      case 0: length = kMicro; break;
-      case 1: length = Uniform64(1, kHour); break;
-      case 2: length = Uniform64(1, 10) * kDay; break;
-      default: length = Uniform64(kHour, 120 * kDay); break;
+      case 0:
+        length = kMicro;
+        break;
+      case 1:
+        length = Uniform64(1, kHour);
+        break;
+      case 2:
+        length = Uniform64(1, 10) * kDay;
+        break;
+      default:
+        length = Uniform64(kHour, 120 * kDay);
+        break;
     }
     return {from, from + length};
   }
@@ -587,11 +603,16 @@ class ConsentDecisions : public CoreTest {
   int64_t RandomMomentNear(int64_t t) {
     switch (Uniform(0, 5)) {
       case 0:
-      case 1: return t;
-      case 2: return t - 1;
-      case 3: return t + 1;
-      case 4: return t + Uniform64(-kMinute, kMinute);
-      default: return t + Uniform64(-2 * kDay, 2 * kDay);
+      case 1:
+        return t;
+      case 2:
+        return t - 1;
+      case 3:
+        return t + 1;
+      case 4:
+        return t + Uniform64(-kMinute, kMinute);
+      default:
+        return t + Uniform64(-2 * kDay, 2 * kDay);
     }
   }
 
@@ -607,9 +628,12 @@ class ConsentDecisions : public CoreTest {
         const RecipientM& p = Pick(projects_);
         return {Role::kServiceProvider, p.org, p.project_id};
       }
-      case 1: return {Role::kHeadOfOrganization, Pick(partner_orgs_), ""};
-      case 2: return {Role::kAuditor, Pick(partner_orgs_), ""};
-      default: return {Role::kDataProtectionOfficer, Pick(partner_orgs_), ""};
+      case 1:
+        return {Role::kHeadOfOrganization, Pick(partner_orgs_), ""};
+      case 2:
+        return {Role::kAuditor, Pick(partner_orgs_), ""};
+      default:
+        return {Role::kDataProtectionOfficer, Pick(partner_orgs_), ""};
     }
   }
 
@@ -669,10 +693,17 @@ class ConsentDecisions : public CoreTest {
       }
       // Sometimes spoil one thing.
       switch (Uniform(0, 9)) {
-        case 0: q.purpose = Pick(kAskedPurposes); break;
-        case 1: q.kind = Pick(kAskedKinds); break;
-        case 2: q.principal.memberships[0] = RandomMembership(); break;
-        default: break;
+        case 0:
+          q.purpose = Pick(kAskedPurposes);
+          break;
+        case 1:
+          q.kind = Pick(kAskedKinds);
+          break;
+        case 2:
+          q.principal.memberships[0] = RandomMembership();
+          break;
+        default:
+          break;
       }
     } else if (focus < 7 && !own_disclosures.empty()) {
       const DisclosureM& d = *own_disclosures[Uniform(0, own_disclosures.size() - 1)];
@@ -720,8 +751,7 @@ class ConsentDecisions : public CoreTest {
     clock_.Set(q.at);
     auto got = consents_->ReleaseFor(q.principal, q.purpose,
                                      {clients_[q.client].id, q.kind, q.item_id, q.project_id});
-    const std::set<Answer> want =
-        Reference(model_consents_, model_disclosures_, home_org_, q);
+    const std::set<Answer> want = Reference(model_consents_, model_disclosures_, home_org_, q);
     ++cases_;
     std::string problem;
     if (q.purpose.empty()) {
@@ -729,10 +759,10 @@ class ConsentDecisions : public CoreTest {
       const bool partner = q.principal.Has(Role::kPartnerWorker);
       if (partner ? got.status().code() != absl::StatusCode::kInvalidArgument
                   : !(got.ok() && !got->has_value())) {
-        problem = "no purpose: vault said " +
-                  (got.ok() ? std::string(got->has_value() ? "release " + (*got)->basis
-                                                           : "no release")
-                            : got.status().ToString());
+        problem =
+            "no purpose: vault said " +
+            (got.ok() ? std::string(got->has_value() ? "release " + (*got)->basis : "no release")
+                      : got.status().ToString());
       }
       ++denied_;
     } else if (!got.ok()) {
@@ -776,8 +806,8 @@ class ConsentDecisions : public CoreTest {
   std::string DumpClient(int ci) const {
     std::ostringstream o;
     const ClientM& cl = clients_[ci];
-    o << "  client " << cl.id << " adult at "
-      << (cl.adult_at ? TimeText(*cl.adult_at) : "unknown") << "\n";
+    o << "  client " << cl.id << " adult at " << (cl.adult_at ? TimeText(*cl.adult_at) : "unknown")
+      << "\n";
     for (const auto& c : model_consents_) {
       if (c.client != ci) continue;
       o << "  consent " << c.id << " of project " << c.project_id << " withdrawn "
@@ -786,8 +816,7 @@ class ConsentDecisions : public CoreTest {
         const VersionM& v = c.versions[i];
         o << "    v" << i + 1 << " recorded " << TimeText(v.recorded_at) << " by " << v.giver
           << ", authority ends " << TimeText(v.authority_end)
-          << (v.needs_confirmation ? (v.confirmed ? ", confirmed" : ", unconfirmed") : "")
-          << "\n";
+          << (v.needs_confirmation ? (v.confirmed ? ", confirmed" : ", unconfirmed") : "") << "\n";
         for (const auto& p : v.provisions) {
           o << "      [" << TimeText(p.from) << ", " << TimeText(p.until) << ") to";
           for (const auto& r : p.recipients) {
@@ -803,9 +832,8 @@ class ConsentDecisions : public CoreTest {
     }
     for (const auto& d : model_disclosures_) {
       if (d.client != ci) continue;
-      o << "  disclosure " << d.id << " to " << d.recipient_org << " ["
-        << TimeText(d.created) << ", " << TimeText(d.until) << ")"
-        << (d.rejected ? " rejected" : "") << " items";
+      o << "  disclosure " << d.id << " to " << d.recipient_org << " [" << TimeText(d.created)
+        << ", " << TimeText(d.until) << ")" << (d.rejected ? " rejected" : "") << " items";
       for (const auto& i : d.items) o << " " << i;
       o << "\n";
     }
@@ -885,15 +913,19 @@ TEST_F(ConsentDecisions, VaultAgreesWithTheReferenceEvaluatorOnRandomRequests) {
     int y, m, d;
     bool from_code;
   };
-  const std::vector<std::optional<Born>> births = {
-      Born{2006, 2, 3, false}, Born{2006, 3, 17, true}, Born{2006, 5, 28, false},
-      Born{2012, 9, 1, false}, Born{1985, 6, 14, false}, Born{2001, 1, 1, true},
-      std::nullopt};
+  const std::vector<std::optional<Born>> births = {Born{2006, 2, 3, false},
+                                                   Born{2006, 3, 17, true},
+                                                   Born{2006, 5, 28, false},
+                                                   Born{2012, 9, 1, false},
+                                                   Born{1985, 6, 14, false},
+                                                   Born{2001, 1, 1, true},
+                                                   std::nullopt};
   int serial = 100;
   for (const auto& b : births) {
     const std::string& project = Chance(0.5) ? home_a.id() : home_b.id();
-    v1::CreateClientRequest req = ClientRequest(
-        home.id(), project, b && b->from_code ? PersonalCode(b->y, b->m, b->d, ++serial, true) : "");
+    v1::CreateClientRequest req =
+        ClientRequest(home.id(), project,
+                      b && b->from_code ? PersonalCode(b->y, b->m, b->d, ++serial, true) : "");
     if (b && !b->from_code) {
       auto* dob = req.mutable_client()->mutable_date_of_birth();
       dob->set_year(b->y);
@@ -955,10 +987,10 @@ TEST_F(ConsentDecisions, VaultAgreesWithTheReferenceEvaluatorOnRandomRequests) {
 
   std::ostringstream summary;
   summary << recorded_ << " consents, " << revised_ << " revisions, " << withdrawn_
-          << " withdrawals, " << confirmed_ << " confirmations, " << model_disclosures_.size() << " disclosures (" << rejected_
-          << " rejected); " << cases_ << " requests: " << allowed_ << " released, " << denied_
-          << " denied, " << disagreements_ << " disagreements; history from "
-          << TimeText(start) << " to " << TimeText(end);
+          << " withdrawals, " << confirmed_ << " confirmations, " << model_disclosures_.size()
+          << " disclosures (" << rejected_ << " rejected); " << cases_ << " requests: " << allowed_
+          << " released, " << denied_ << " denied, " << disagreements_
+          << " disagreements; history from " << TimeText(start) << " to " << TimeText(end);
   std::cout << summary.str() << std::endl;
   for (const auto& r : reports_) ADD_FAILURE() << r;
   EXPECT_EQ(disagreements_, 0) << summary.str();
@@ -1024,9 +1056,9 @@ TEST_F(ConsentDecisions, RevisingOneConsentKeepsEveryConsentOfTheClientReleasing
 
   Principal worker{.id = "prn_0000000000000000000000000p",
                    .memberships = {{Role::kPartnerWorker, partner.id(), ""}}};
-  auto by_a = consents_->ReleaseFor(worker, "employment_support",
-                                    {client.id(), "case_plan", "doc_00000000000000000000000001",
-                                     project.id()});
+  auto by_a = consents_->ReleaseFor(
+      worker, "employment_support",
+      {client.id(), "case_plan", "doc_00000000000000000000000001", project.id()});
   ASSERT_TRUE(by_a.ok()) << by_a.status();
   ASSERT_TRUE(by_a->has_value()) << "the unrevised consent no longer releases";
   EXPECT_EQ((*by_a)->basis, "consent:" + a->consent().id() + "/1");
@@ -1038,12 +1070,10 @@ TEST_F(ConsentDecisions, RevisingOneConsentKeepsEveryConsentOfTheClientReleasing
   EXPECT_EQ((*by_b)->basis, "consent:" + b->consent().id() + "/2");
 }
 
-
 // A consent of one project, naming partner organisation `partner` or
 // project `project_recipient` as its recipient, given now by the client.
-v1::Consent ConsentIn(const std::string& client, const std::string& project,
-                      const std::string& org, const std::string& project_recipient,
-                      int64_t now) {
+v1::Consent ConsentIn(const std::string& client, const std::string& project, const std::string& org,
+                      const std::string& project_recipient, int64_t now) {
   v1::Consent c;
   c.set_client_id(client);
   c.set_project_id(project);
@@ -1090,8 +1120,8 @@ TEST_F(ConsentDecisions, AConsentReleasesOnlyWhatItsOwnProjectHolds) {
                                          {client.id(), "case_plan", item, other.id()});
   HOIDLA_ASSERT_OK(elsewhere);
   EXPECT_FALSE(elsewhere->has_value()) << "an item another project holds";
-  auto unknown = consents_->ReleaseFor(worker, "employment_support",
-                                       {client.id(), "case_plan", item, ""});
+  auto unknown =
+      consents_->ReleaseFor(worker, "employment_support", {client.id(), "case_plan", item, ""});
   HOIDLA_ASSERT_OK(unknown);
   EXPECT_FALSE(unknown->has_value()) << "an item whose holding project is not known";
 }

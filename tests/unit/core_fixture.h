@@ -8,18 +8,20 @@
 #include <memory>
 #include <string>
 
+#include "base/clock.h"
+#include "base/limits.h"
 #include "gtest/gtest.h"
 #include "keys/crypto.h"
 #include "keys/keyring.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fault_injecting_store.h"
 #include "tests/unit/test_util.h"
-#include "vault/common/clock.h"
-#include "vault/core/documents.h"
-#include "vault/core/limits.h"
-#include "vault/core/policy.h"
-#include "vault/core/principal.h"
-#include "vault/core/registry.h"
+#include "vault/access/policy.h"
+#include "vault/access/principal.h"
+#include "vault/directory/registry.h"
+#include "vault/documents/documents.h"
+#include "vault/sealing/kv_key_store.h"
 #include "vault/storage/blob_store.h"
-#include "vault/storage/fault_injecting_store.h"
 #include "vault/storage/memory_store.h"
 
 namespace hoidla::core {
@@ -30,20 +32,19 @@ inline constexpr int64_t kTestStartMicros = 1'705'276'800'000'000;
 class CoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto k = keys::Keyring::Open(&faulty_, keys::NewKey(), keys::MasterKeyMode::kDev, &clock_);
+    auto k = sealing::OpenKeyring(&faulty_, keys::NewKey(), keys::MasterKeyMode::kDev, &clock_);
     ASSERT_TRUE(k.ok()) << k.status();
     keyring_ = std::move(*k);
     registry_ = std::make_unique<Registry>(&faulty_, keyring_.get(), &clock_, &policy_, limits_);
-    documents_ = std::make_unique<Documents>(&faulty_, &blobs_, keyring_.get(), &clock_,
-                                             &policy_, registry_.get(), limits_);
+    documents_ = std::make_unique<Documents>(&faulty_, &blobs_, keyring_.get(), &clock_, &policy_,
+                                             registry_.get(), limits_);
     admin_.principal = {.id = "prn_0000000000000000000000000a",
                         .display_name = "test operator",
                         .memberships = {{Role::kSystemAdministrator, "", ""}}};
     admin_.request_id = "req-test";
     admin_.peer = "unit-test";
-    nobody_.principal = {.id = "prn_0000000000000000000000000b",
-                         .display_name = "no roles",
-                         .memberships = {}};
+    nobody_.principal = {
+        .id = "prn_0000000000000000000000000b", .display_name = "no roles", .memberships = {}};
   }
 
   // Makes admin_ head of `org_id` too (client data needs an organisation
@@ -74,6 +75,7 @@ class CoreTest : public ::testing::Test {
     EXPECT_TRUE(p.ok()) << p.status();
     return p.ok() ? *p : v1::Project();
   }
+
  public:
   static v1::CreateClientRequest ClientRequest(const std::string& org_id,
                                                const std::string& project_id,

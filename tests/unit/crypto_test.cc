@@ -1,10 +1,11 @@
 // Cryptographic primitives: AEAD with counter nonces for both ciphers, key
 // wrapping, hashes, hex and key derivation.
+#include "keys/crypto.h"
+
 #include <set>
 #include <string>
 
 #include "gtest/gtest.h"
-#include "keys/crypto.h"
 #include "tests/unit/test_util.h"
 
 namespace hoidla::keys {
@@ -168,10 +169,9 @@ TEST(WrapBytes, WrongKekContextOrAlteredBytesAreDataLoss) {
     bad[i] ^= 0x80;
     EXPECT_EQ(UnwrapBytes(kek, "ctx", bad).status().code(), absl::StatusCode::kDataLoss) << i;
   }
-  EXPECT_EQ(UnwrapBytes(kek, "ctx", w.substr(0, kWrapNonceBytes + kAeadTagBytes - 1))
-                .status()
-                .code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(
+      UnwrapBytes(kek, "ctx", w.substr(0, kWrapNonceBytes + kAeadTagBytes - 1)).status().code(),
+      absl::StatusCode::kDataLoss);
   EXPECT_EQ(UnwrapBytes(kek, "ctx", "").status().code(), absl::StatusCode::kDataLoss);
 }
 
@@ -302,14 +302,12 @@ TEST(KeyFromPassphrase, IsDeterministicPerSaltAndRejectsBadParameters) {
   HOIDLA_ASSERT_OK(c);
   EXPECT_EQ(a->view(), b->view());
   EXPECT_NE(a->view(), c->view());
-  EXPECT_EQ(KeyFromPassphrase("x", "short", p).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(KeyFromPassphrase("x", "short", p).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(KeyFromPassphrase("x", salt, {0, p.memlimit}).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(KeyFromPassphrase("x", salt, {p.opslimit, 1}).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
-
 
 // Found: key buffers were not locked in memory (swap, core dumps).
 TEST(SecureBufferTest, ALockedKeyKeepsItsBytesAndIsWipedWhenMoved) {

@@ -11,10 +11,12 @@
 #include "gtest/gtest.h"
 #include "keys/crypto.h"
 #include "keys/envelope.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/unit/core_fixture.h"
+#include "tests/unit/test_util.h"
+#include "vault/sealing/kv_key_store.h"
 #include "vault/storage/blob_store.h"
 #include "vault/storage/rocksdb_store.h"
-#include "tests/unit/test_util.h"
 
 namespace hoidla::core {
 namespace {
@@ -192,7 +194,8 @@ TEST_F(DocumentsTest, StoredDocumentMetadataMatchesHeader) {
 }
 
 TEST_F(DocumentsTest, ContentAndTitleAreNotStoredInPlaintext) {
-  const std::string data = "Kodukülastusel selgus: klient Põldmäe vajab abi. " + std::string(70000, 'Z');
+  const std::string data =
+      "Kodukülastusel selgus: klient Põldmäe vajab abi. " + std::string(70000, 'Z');
   auto doc = UploadData(Header(cli_a_), data);
   HOIDLA_ASSERT_OK(doc);
   std::vector<std::pair<std::string, std::string>> stored;
@@ -216,9 +219,10 @@ TEST_F(DocumentsTest, RangesAcrossChunkBoundariesReturnExactBytes) {
   const struct {
     int64_t offset, length;
   } ranges[] = {
-      {0, 1},           {0, kChunk},           {kChunk - 6, 20},      {kChunk, kChunk},
-      {kChunk - 1, 2},  {kChunk + 1, 2 * kChunk}, {3 * kChunk, 5},    {3 * kChunk + 4, 1},
-      {n - 1, 1},       {10, n - 10},          {12345, 0},            {2 * kChunk, 0},
+      {0, 1},           {0, kChunk},         {kChunk - 6, 20},
+      {kChunk, kChunk}, {kChunk - 1, 2},     {kChunk + 1, 2 * kChunk},
+      {3 * kChunk, 5},  {3 * kChunk + 4, 1}, {n - 1, 1},
+      {10, n - 10},     {12345, 0},          {2 * kChunk, 0},
       {5, n},           {n - 3, 1000},  // length past the end is clamped
   };
   for (const auto& r : ranges) {
@@ -402,7 +406,8 @@ TEST_F(DocumentsTest, ChunkReplayedAtAnotherIndexIsDataLoss) {
   auto doc = UploadData(Header(cli_a_), Pattern(2 * kChunk + 1, 4));
   HOIDLA_ASSERT_OK(doc);
   const int64_t len = SealedChunkBytes(doc->id());
-  ASSERT_TRUE(blobs_.Tamper(doc->id(), [&](std::string& b) { b.replace(len, len, b.substr(0, len)); }));
+  ASSERT_TRUE(
+      blobs_.Tamper(doc->id(), [&](std::string& b) { b.replace(len, len, b.substr(0, len)); }));
   Fetched f = Fetch(doc->id());
   EXPECT_EQ(f.status.code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(f.data.size(), static_cast<size_t>(kChunk));
@@ -627,10 +632,12 @@ TEST_F(DocumentsTest, PrincipalWithoutRolesCannotUploadOrSeeDocuments) {
   EXPECT_EQ(DumpStore(base()), before);
   v1::GetDocumentRequest get;
   get.set_id(doc->id());
-  EXPECT_EQ(documents_->GetDocument(nobody_, get).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(documents_->GetDocument(nobody_, get).status().code(),
+            absl::StatusCode::kPermissionDenied);
   v1::DownloadDocumentRequest dl;
   dl.set_id(doc->id());
-  EXPECT_EQ(documents_->OpenDownload(nobody_, dl).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(documents_->OpenDownload(nobody_, dl).status().code(),
+            absl::StatusCode::kPermissionDenied);
   v1::ListDocumentsRequest list;
   list.set_client_id(cli_a_.id());
   EXPECT_EQ(documents_->ListDocuments(nobody_, list).status().code(),
@@ -696,8 +703,7 @@ TEST_F(DocumentsTest, ListDocumentsByClientAndByCase) {
 
 TEST(SealedChunkOffset, ChunksSitBackToBackWithFixedOverhead) {
   const std::string id = "doc_00000000000000000000000000";
-  const int64_t overhead =
-      static_cast<int64_t>(keys::ChunkOverhead({"document", id, 1, "cli_x"}));
+  const int64_t overhead = static_cast<int64_t>(keys::ChunkOverhead({"document", id, 1, "cli_x"}));
   EXPECT_EQ(SealedChunkOffset(id, 0), 0);
   EXPECT_EQ(SealedChunkOffset(id, 1), kChunk + overhead);
   EXPECT_EQ(SealedChunkOffset(id, 3), 3 * (kChunk + overhead));
@@ -717,7 +723,8 @@ TEST(DocumentsOnDisk, UploadSurvivesReopenOfRocksDbAndFileBlobStore) {
   FakeClock clock(kTestStartMicros);
   Policy policy;
   RequestContext admin;
-  admin.principal = {.id = "prn_0000000000000000000000000a", .display_name = "admin",
+  admin.principal = {.id = "prn_0000000000000000000000000a",
+                     .display_name = "admin",
                      .memberships = {{Role::kSystemAdministrator, "", ""}}};
   keys::SecureBuffer master = keys::NewKey();
   const std::string data = Pattern(3 * kChunk + 5, 21);
@@ -727,8 +734,8 @@ TEST(DocumentsOnDisk, UploadSurvivesReopenOfRocksDbAndFileBlobStore) {
     HOIDLA_ASSERT_OK(kv);
     auto blobs = storage::FileBlobStore::Open(dir.File("blobs"));
     HOIDLA_ASSERT_OK(blobs);
-    auto keyring = keys::Keyring::Open(kv->get(), master.Clone(), keys::MasterKeyMode::kDev,
-                                       &clock);
+    auto keyring =
+        sealing::OpenKeyring(kv->get(), master.Clone(), keys::MasterKeyMode::kDev, &clock);
     HOIDLA_ASSERT_OK(keyring);
     Registry registry(kv->get(), keyring->get(), &clock, &policy, Limits{});
     Documents documents(kv->get(), blobs->get(), keyring->get(), &clock, &policy, &registry,
@@ -743,8 +750,8 @@ TEST(DocumentsOnDisk, UploadSurvivesReopenOfRocksDbAndFileBlobStore) {
     preq.mutable_project()->set_name("Project");
     auto prj = registry.CreateProject(admin, preq);
     HOIDLA_ASSERT_OK(prj);
-    auto cli = registry.CreateClient(admin, CoreTest::ClientRequest(org->id(), prj->id(),
-                                                                    "50001010006"));
+    auto cli =
+        registry.CreateClient(admin, CoreTest::ClientRequest(org->id(), prj->id(), "50001010006"));
     HOIDLA_ASSERT_OK(cli);
     v1::Document h;
     h.set_project_id(prj->id());
@@ -766,8 +773,7 @@ TEST(DocumentsOnDisk, UploadSurvivesReopenOfRocksDbAndFileBlobStore) {
   HOIDLA_ASSERT_OK(kv);
   auto blobs = storage::FileBlobStore::Open(dir.File("blobs"));
   HOIDLA_ASSERT_OK(blobs);
-  auto keyring =
-      keys::Keyring::Open(kv->get(), master.Clone(), keys::MasterKeyMode::kDev, &clock);
+  auto keyring = sealing::OpenKeyring(kv->get(), master.Clone(), keys::MasterKeyMode::kDev, &clock);
   HOIDLA_ASSERT_OK(keyring);
   Registry registry(kv->get(), keyring->get(), &clock, &policy, Limits{});
   Documents documents(kv->get(), blobs->get(), keyring->get(), &clock, &policy, &registry,

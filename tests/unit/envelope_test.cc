@@ -1,14 +1,17 @@
 // Record envelopes and document chunks: every sealed object is bound to its
 // kind, id, version and owner; anything moved or altered is DATA_LOSS.
+#include "keys/envelope.h"
+
 #include <memory>
 #include <string>
 
+#include "base/clock.h"
 #include "gtest/gtest.h"
 #include "keys/crypto.h"
-#include "keys/envelope.h"
 #include "keys/keyring.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/unit/test_util.h"
-#include "vault/common/clock.h"
+#include "vault/sealing/kv_key_store.h"
 #include "vault/storage/memory_store.h"
 
 namespace hoidla::keys {
@@ -17,13 +20,13 @@ namespace {
 class EnvelopeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto k = Keyring::Open(&store_, NewKey(), MasterKeyMode::kDev, &clock_);
+    auto k = sealing::OpenKeyring(&store_, NewKey(), MasterKeyMode::kDev, &clock_);
     ASSERT_TRUE(k.ok()) << k.status();
     keyring_ = std::move(*k);
-    storage::WriteBatch b;
+    KeyChanges b;
     HOIDLA_ASSERT_OK(keyring_->AddSubjectKey("cli_a", &b));
     HOIDLA_ASSERT_OK(keyring_->AddSubjectKey("cli_b", &b));
-    HOIDLA_ASSERT_OK(kv().Write(b));
+    HOIDLA_ASSERT_OK(kv().Write(sealing::ToBatch(b)));
   }
 
   FakeClock clock_{1'700'000'000'000'000};
@@ -109,8 +112,7 @@ TEST_F(EnvelopeTest, OwnerWithoutKeyIsNotFound) {
   auto env = SealRecord(*keyring_, kClientRec, "record");
   HOIDLA_ASSERT_OK(env);
   HOIDLA_ASSERT_OK(keyring_->DestroySubjectKey("cli_a"));
-  EXPECT_EQ(OpenRecord(*keyring_, kClientRec, *env).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(OpenRecord(*keyring_, kClientRec, *env).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(EnvelopeTest, RecordOwnerNamesTheSealingSubject) {
@@ -192,15 +194,15 @@ TEST_P(ChunkTest, ChunkOfAnotherDocumentOrOwnerIsDataLoss) {
   SealChunk(cipher(), key_, doc_, 0, true, "data", &sealed);
   std::string out;
   // Even with the same key, another document id or owner does not open it.
-  EXPECT_EQ(OpenChunk(cipher(), key_, {"document", "doc_b", 1, "cli_a"}, 0, true, sealed, &out)
-                .code(),
-            absl::StatusCode::kDataLoss);
-  EXPECT_EQ(OpenChunk(cipher(), key_, {"document", "doc_a", 1, "cli_b"}, 0, true, sealed, &out)
-                .code(),
-            absl::StatusCode::kDataLoss);
-  EXPECT_EQ(OpenChunk(cipher(), key_, {"document", "doc_a", 2, "cli_a"}, 0, true, sealed, &out)
-                .code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(
+      OpenChunk(cipher(), key_, {"document", "doc_b", 1, "cli_a"}, 0, true, sealed, &out).code(),
+      absl::StatusCode::kDataLoss);
+  EXPECT_EQ(
+      OpenChunk(cipher(), key_, {"document", "doc_a", 1, "cli_b"}, 0, true, sealed, &out).code(),
+      absl::StatusCode::kDataLoss);
+  EXPECT_EQ(
+      OpenChunk(cipher(), key_, {"document", "doc_a", 2, "cli_a"}, 0, true, sealed, &out).code(),
+      absl::StatusCode::kDataLoss);
   EXPECT_EQ(OpenChunk(cipher(), NewKey(), doc_, 0, true, sealed, &out).code(),
             absl::StatusCode::kDataLoss);
 }

@@ -6,13 +6,15 @@
 // ExchangeIdToken turns the provider's ID token into a session. Grants in an
 // organisation that has a head go through CreateGrantRequest and a second
 // person's ApproveGrantRequest.
+#include "vault/identity/identity.h"
+
 #include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
+#include "base/strings.h"
 #include "keys/jwt.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/unit/core_fixture.h"
-#include "vault/common/strings.h"
-#include "vault/core/identity.h"
 
 namespace hoidla::core {
 namespace {
@@ -30,10 +32,9 @@ class IdentityTest : public CoreTest {
     auto key = keys::GenerateJwtSigningKey();
     ASSERT_TRUE(key.ok()) << key.status();
     idp_key_ = std::move(*key);
-    identity_ = std::make_unique<Identity>(&faulty_, keyring_.get(), &clock_, &policy_,
-                                           registry_.get());
-    identity_->SetSubjectIdentityProvider(
-        {kCitizens, "hoidla", idp_key_.public_jwks_json, "sub"});
+    identity_ =
+        std::make_unique<Identity>(&faulty_, keyring_.get(), &clock_, &policy_, registry_.get());
+    identity_->SetSubjectIdentityProvider({kCitizens, "hoidla", idp_key_.public_jwks_json, "sub"});
     // The operator is a stored account here: approvals judge a request
     // again with its requester's rights as stored.
     auto bootstrap = identity_->CreateBootstrapAdministrator("test operator", 86400, nullptr);
@@ -49,9 +50,7 @@ class IdentityTest : public CoreTest {
     head_ = MakeStaff(Role::kHeadOfOrganization);
   }
 
-  static std::string IssuerFor(const std::string& org) {
-    return StrCat("https://idp.test/", org);
-  }
+  static std::string IssuerFor(const std::string& org) { return StrCat("https://idp.test/", org); }
 
   void TrustIdentityProvider(const std::string& org) {
     v1::SetOrganizationIdentityProviderRequest req;
@@ -67,10 +66,10 @@ class IdentityTest : public CoreTest {
   std::string IdToken(const std::string& issuer, const std::string& subject,
                       int64_t ttl_seconds = 600, const std::string& audience = "hoidla") {
     const int64_t now = clock_.NowMicros() / 1000000;
-    auto jwt = keys::SignJwt(
-        idp_key_, StrCat("{\"iss\":\"", issuer, "\",\"sub\":\"", subject, "\",\"aud\":\"",
-                         audience, "\",\"iat\":", now, ",\"nbf\":", now,
-                         ",\"exp\":", now + ttl_seconds, "}"));
+    auto jwt =
+        keys::SignJwt(idp_key_, StrCat("{\"iss\":\"", issuer, "\",\"sub\":\"", subject,
+                                       "\",\"aud\":\"", audience, "\",\"iat\":", now,
+                                       ",\"nbf\":", now, ",\"exp\":", now + ttl_seconds, "}"));
     EXPECT_TRUE(jwt.ok()) << jwt.status();
     return jwt.ok() ? *jwt : "";
   }
@@ -113,8 +112,7 @@ class IdentityTest : public CoreTest {
     return req;
   }
 
-  absl::StatusOr<v1::GrantRequest> Approve(const RequestContext& approver,
-                                           const std::string& id) {
+  absl::StatusOr<v1::GrantRequest> Approve(const RequestContext& approver, const std::string& id) {
     v1::ApproveGrantRequestRequest req;
     req.set_id(id);
     return identity_->ApproveGrantRequest(approver, req);
@@ -185,8 +183,7 @@ TEST_F(IdentityTest, ExpiredTokenIsUnauthenticated) {
   Staff s = MakeStaff(Role::kHeadOfOrganization, "", /*ttl_seconds=*/60);
   HOIDLA_EXPECT_OK(identity_->Authenticate(s.token));
   clock_.Advance(61 * 1000000LL);
-  EXPECT_EQ(identity_->Authenticate(s.token).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(identity_->Authenticate(s.token).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(IdentityTest, RevokedTokenIsUnauthenticatedOnTheNextCall) {
@@ -194,14 +191,13 @@ TEST_F(IdentityTest, RevokedTokenIsUnauthenticatedOnTheNextCall) {
   v1::RevokeTokenRequest r;
   r.set_token_id(s.token_id);
   HOIDLA_ASSERT_OK(identity_->RevokeToken(admin_, r));
-  EXPECT_EQ(identity_->Authenticate(s.token).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(identity_->Authenticate(s.token).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(IdentityTest, MalformedOrUnknownTokensAreUnauthenticated) {
-  for (const std::string t : {"", "hdl_", "Bearer x", "hdl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
-    EXPECT_EQ(identity_->Authenticate(t).status().code(), absl::StatusCode::kUnauthenticated)
-        << t;
+  for (const std::string t :
+       {"", "hdl_", "Bearer x", "hdl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
+    EXPECT_EQ(identity_->Authenticate(t).status().code(), absl::StatusCode::kUnauthenticated) << t;
   }
 }
 
@@ -262,8 +258,7 @@ TEST_F(IdentityTest, HoldingARoleTwiceIsAlreadyExists) {
   v1::AddMembershipRequest am;
   am.set_principal_id(s.id);
   *am.mutable_membership() = MembershipOf(Role::kCaseWorker, org_.id(), prj_.id());
-  EXPECT_EQ(identity_->AddMembership(admin_, am).status().code(),
-            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(identity_->AddMembership(admin_, am).status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(identity_->CreateGrantRequest(admin_, MembershipRequest(s.id, am.membership()))
                 .status()
                 .code(),
@@ -303,8 +298,7 @@ TEST_F(IdentityTest, AddMembershipInAnOrganisationWithAHeadIsFailedPreconditionA
   *am.mutable_membership() = MembershipOf(Role::kCaseWorker, org_.id(), prj_.id());
   auto added = identity_->AddMembership(admin_, am);
   EXPECT_EQ(added.status().code(), absl::StatusCode::kFailedPrecondition) << added.status();
-  EXPECT_TRUE(absl::StartsWith(added.status().message(), "membership: "))
-      << added.status();
+  EXPECT_TRUE(absl::StartsWith(added.status().message(), "membership: ")) << added.status();
   auto after = identity_->LookupPrincipal(p.id());
   HOIDLA_ASSERT_OK(after);
   EXPECT_TRUE(after->memberships.empty());
@@ -412,23 +406,23 @@ TEST_F(IdentityTest, ProjectManagerRequestsProjectRolesInOwnProjectOnly) {
   EXPECT_EQ(identity_->AddMembership(manager, am).status().code(),
             absl::StatusCode::kFailedPrecondition)
       << "not at once: a head approves it";
-  auto created = identity_->CreateGrantRequest(manager, MembershipRequest(target.id, am.membership()));
+  auto created =
+      identity_->CreateGrantRequest(manager, MembershipRequest(target.id, am.membership()));
   HOIDLA_ASSERT_OK(created);
   EXPECT_EQ(created->grant_request().state(), v1::GRANT_REQUEST_STATE_PENDING);
   HOIDLA_EXPECT_OK(Approve(As(head_.token), created->grant_request().id()));
   EXPECT_EQ(identity_
-                ->CreateGrantRequest(manager,
-                                     MembershipRequest(target.id, MembershipOf(Role::kCaseWorker,
-                                                                               org_.id(),
-                                                                               other_prj.id())))
+                ->CreateGrantRequest(
+                    manager, MembershipRequest(target.id, MembershipOf(Role::kCaseWorker, org_.id(),
+                                                                       other_prj.id())))
                 .status()
                 .code(),
             absl::StatusCode::kNotFound)
       << "another project is out of the manager's sight";
   EXPECT_EQ(identity_
                 ->CreateGrantRequest(
-                    manager, MembershipRequest(target.id, MembershipOf(Role::kHeadOfOrganization,
-                                                                       org_.id(), "")))
+                    manager, MembershipRequest(
+                                 target.id, MembershipOf(Role::kHeadOfOrganization, org_.id(), "")))
                 .status()
                 .code(),
             absl::StatusCode::kPermissionDenied);
@@ -457,11 +451,9 @@ TEST_F(IdentityTest, AdministratorCannotIssueATokenForAPerson) {
   EXPECT_TRUE(absl::StartsWith(t.status().message(), "principal_id: ")) << t.status();
   // Nor for a person without any role, nor a partner worker.
   it.set_principal_id(NewPrincipal().id());
-  EXPECT_EQ(identity_->IssueToken(admin_, it).status().code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(identity_->IssueToken(admin_, it).status().code(), absl::StatusCode::kPermissionDenied);
   it.set_principal_id(NewPrincipal(v1::PRINCIPAL_KIND_PARTNER_WORKER).id());
-  EXPECT_EQ(identity_->IssueToken(admin_, it).status().code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(identity_->IssueToken(admin_, it).status().code(), absl::StatusCode::kPermissionDenied);
   // The lifetime is checked first.
   it.set_ttl_seconds(0);
   EXPECT_TRUE(IsInvalidArgumentFor(identity_->IssueToken(admin_, it), "ttl_seconds"));
@@ -486,8 +478,7 @@ TEST_F(IdentityTest, APersonOpensASessionForThemselvesThatNeverOutlivesTheirToke
   HOIDLA_ASSERT_OK(p);
   EXPECT_EQ(p->id, cw.id);
   clock_.Advance(601 * 1000000LL);
-  EXPECT_EQ(identity_->Authenticate(t->token()).status().code(),
-            absl::StatusCode::kUnauthenticated)
+  EXPECT_EQ(identity_->Authenticate(t->token()).status().code(), absl::StatusCode::kUnauthenticated)
       << "the session ends with the token it was opened with";
   // At most 12 hours.
   it.set_ttl_seconds(12 * 3600 + 1);
@@ -526,8 +517,7 @@ TEST_F(IdentityTest, ADataSubjectSignsInWithTheSubjectIdentityProvider) {
   RequestContext subject = As(t->token());
   v1::GetClientRequest gc;
   gc.set_id(client.id());
-  EXPECT_EQ(registry_->GetClient(subject, gc).status().code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(registry_->GetClient(subject, gc).status().code(), absl::StatusCode::kPermissionDenied);
 }
 
 TEST_F(IdentityTest, NobodyIssuesATokenForADataSubject) {
@@ -538,8 +528,7 @@ TEST_F(IdentityTest, NobodyIssuesATokenForADataSubject) {
   v1::IssueTokenRequest it;
   it.set_principal_id(subject);
   it.set_ttl_seconds(60);
-  EXPECT_EQ(identity_->IssueToken(admin_, it).status().code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(identity_->IssueToken(admin_, it).status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(identity_->IssueToken(As(head_.token), it).status().code(),
             absl::StatusCode::kPermissionDenied);
 }
@@ -588,8 +577,7 @@ TEST_F(IdentityTest, ADisabledAccountIsRefusedFromTheNextCall) {
   auto disabled = identity_->DisablePrincipal(As(head_.token), d);
   HOIDLA_ASSERT_OK(disabled);
   EXPECT_TRUE(disabled->disabled());
-  EXPECT_EQ(identity_->Authenticate(cw.token).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(identity_->Authenticate(cw.token).status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(Exchange(IdToken(IssuerFor(org_.id()), cw.id)).status().code(),
             absl::StatusCode::kUnauthenticated);
 }
@@ -668,8 +656,8 @@ TEST_F(IdentityTest, OnlyServiceAccountsWithTheRightMayActForUsers) {
   cp.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
   cp.mutable_principal()->set_organization_id(org_.id());
   cp.mutable_principal()->set_may_act_for_users(true);
-  EXPECT_TRUE(IsInvalidArgumentFor(identity_->CreatePrincipal(admin_, cp),
-                                   "principal.may_act_for_users"));
+  EXPECT_TRUE(
+      IsInvalidArgumentFor(identity_->CreatePrincipal(admin_, cp), "principal.may_act_for_users"));
 }
 
 TEST_F(IdentityTest, AdministratorSeesNoClientData) {
@@ -697,14 +685,14 @@ TEST(PolicyTest, DenyByDefaultAndReasons) {
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.deny, DenyReason::kNoRole);
   Principal head{.id = "prn_b", .memberships = {{Role::kHeadOfOrganization, "org_a", ""}}};
-  d = policy.Decide(head, Action::kReadClient,
-                    {.organization_id = "org_b", .client_project_ids = {"prj_x"},
-                     .client_id = "cli_x"});
+  d = policy.Decide(
+      head, Action::kReadClient,
+      {.organization_id = "org_b", .client_project_ids = {"prj_x"}, .client_id = "cli_x"});
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.deny, DenyReason::kOutOfScope);
-  d = policy.Decide(head, Action::kReadClient,
-                    {.organization_id = "org_a", .client_project_ids = {"prj_x"},
-                     .client_id = "cli_x"});
+  d = policy.Decide(
+      head, Action::kReadClient,
+      {.organization_id = "org_a", .client_project_ids = {"prj_x"}, .client_id = "cli_x"});
   EXPECT_TRUE(d.allowed);
   EXPECT_EQ(d.reason, "role:head_of_organization");
 }
@@ -712,8 +700,11 @@ TEST(PolicyTest, DenyByDefaultAndReasons) {
 TEST(PolicyTest, CaseWorkerNeedsTheAssignmentUnlessTheProjectShowsAllCases) {
   Policy policy;
   Principal cw{.id = "prn_cw", .memberships = {{Role::kCaseWorker, "org_a", "prj_1"}}};
-  Target assigned{.organization_id = "org_a", .project_id = "prj_1", .client_id = "cli_1",
-                  .case_id = "cas_1", .case_assignee = "prn_cw"};
+  Target assigned{.organization_id = "org_a",
+                  .project_id = "prj_1",
+                  .client_id = "cli_1",
+                  .case_id = "cas_1",
+                  .case_assignee = "prn_cw"};
   Target other = assigned;
   other.case_assignee = "prn_other";
   EXPECT_TRUE(policy.Decide(cw, Action::kReadCase, assigned).allowed);

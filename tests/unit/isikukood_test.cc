@@ -6,11 +6,12 @@
 //   37605030064: 1..9,1 gives 87 % 11 = 10; 3..9,1,2,3 gives 147 % 11 = 4
 //   37605030920: 1..9,1 gives 164 % 11 = 10; 3..9,1,2,3 gives 153 % 11 = 10 -> 0
 // Other codes are built with WithCheckDigit(), itself checked against these.
+#include "vault/directory/isikukood.h"
+
 #include <string>
 
 #include "gtest/gtest.h"
 #include "tests/unit/test_util.h"
-#include "vault/core/isikukood.h"
 
 namespace hoidla::core {
 namespace {
@@ -104,13 +105,13 @@ TEST(Isikukood, FirstDigitZeroOrNineIsInvalidArgument) {
 }
 
 TEST(Isikukood, ImpossibleBirthDatesAreInvalidArgument) {
-  for (const char* first10 : {"3760230029",    // 30 February 1976
-                              "3760231029",    // 31 February
-                              "3761301029",    // month 13
-                              "3760001029",    // month 0
-                              "3760500029",    // day 0
-                              "3760431029",    // 31 April
-                              "3000229029",    // 29 February 1900 (not leap)
+  for (const char* first10 : {"3760230029",     // 30 February 1976
+                              "3760231029",     // 31 February
+                              "3761301029",     // month 13
+                              "3760001029",     // month 0
+                              "3760500029",     // day 0
+                              "3760431029",     // 31 April
+                              "3000229029",     // 29 February 1900 (not leap)
                               "3770229029"}) {  // 29 February 1977
     std::string code = WithCheckDigit(first10);
     auto s = ValidatePersonalCode(code, "personal_code");

@@ -34,15 +34,13 @@ std::string B64(std::string_view s) {
 
 std::string FromB64(std::string_view s) {
   std::string out;
-  EXPECT_TRUE(
-      absl::WebSafeBase64Unescape(absl::string_view(s.data(), s.size()), &out));
+  EXPECT_TRUE(absl::WebSafeBase64Unescape(absl::string_view(s.data(), s.size()), &out));
   return out;
 }
 
 void ExpectUnauthenticated(const absl::StatusOr<JwtClaims>& r) {
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnauthenticated)
-      << r.status();
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnauthenticated) << r.status();
 }
 
 struct PkeyFree {
@@ -60,8 +58,7 @@ using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 class RsaIdp {
  public:
   explicit RsaIdp(int bits = 2048, std::string kid = "rsa-1")
-      : key_(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA",
-                               static_cast<size_t>(bits))),
+      : key_(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(bits))),
         kid_(std::move(kid)) {}
 
   json Jwk() const {
@@ -81,40 +78,30 @@ class RsaIdp {
   }
 
   // header.payload.signature with an RS256 signature over the exact texts.
-  std::string Sign(const std::string& header,
-                   const std::string& payload) const {
+  std::string Sign(const std::string& header, const std::string& payload) const {
     const std::string input = B64(header) + "." + B64(payload);
     std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
-    EXPECT_EQ(EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr,
-                                 key_.get()),
-              1);
+    EXPECT_EQ(EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()), 1);
     size_t len = 0;
-    EXPECT_EQ(
-        EVP_DigestSign(ctx.get(), nullptr, &len,
-                       reinterpret_cast<const unsigned char*>(input.data()),
-                       input.size()),
-        1);
+    EXPECT_EQ(EVP_DigestSign(ctx.get(), nullptr, &len,
+                             reinterpret_cast<const unsigned char*>(input.data()), input.size()),
+              1);
     std::string sig(len, '\0');
-    EXPECT_EQ(
-        EVP_DigestSign(
-            ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
-            reinterpret_cast<const unsigned char*>(input.data()), input.size()),
-        1);
+    EXPECT_EQ(EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
+                             reinterpret_cast<const unsigned char*>(input.data()), input.size()),
+              1);
     sig.resize(len);
     return input + "." + B64(sig);
   }
   std::string SignClaims(const json& claims) const {
-    return Sign(json{{"alg", "RS256"}, {"typ", "JWT"}, {"kid", kid_}}.dump(),
-                claims.dump());
+    return Sign(json{{"alg", "RS256"}, {"typ", "JWT"}, {"kid", kid_}}.dump(), claims.dump());
   }
 
  private:
   std::string Param(const char* which) const {
     BIGNUM* bn = nullptr;
-    EXPECT_EQ(EVP_PKEY_get_bn_param(key_.get(),
-                                    which[0] == 'n' ? OSSL_PKEY_PARAM_RSA_N
-                                                    : OSSL_PKEY_PARAM_RSA_E,
-                                    &bn),
+    EXPECT_EQ(EVP_PKEY_get_bn_param(
+                  key_.get(), which[0] == 'n' ? OSSL_PKEY_PARAM_RSA_N : OSSL_PKEY_PARAM_RSA_E, &bn),
               1);
     std::string bytes(static_cast<size_t>(BN_num_bytes(bn)), '\0');
     BN_bn2bin(bn, reinterpret_cast<unsigned char*>(bytes.data()));
@@ -155,8 +142,7 @@ class JwtTest : public ::testing::Test {
             {"jti", "token-77"},     {"personal_code", "EE38001010000"},
             {"email_verified", true}};
   }
-  static JwtVerifyOptions Options(
-      const std::string& jwks = key_->public_jwks_json) {
+  static JwtVerifyOptions Options(const std::string& jwks = key_->public_jwks_json) {
     JwtVerifyOptions o;
     o.issuer = kIssuer;
     o.audience = kAudience;
@@ -197,8 +183,7 @@ TEST_F(JwtTest, ValidEs256TokenIsAcceptedWithItsClaims) {
 TEST_F(JwtTest, SignedTokenHasTheDocumentedHeader) {
   const std::string jwt = Sign(Claims());
   json header = json::parse(FromB64(jwt.substr(0, jwt.find('.'))));
-  EXPECT_EQ(header,
-            (json{{"alg", "ES256"}, {"typ", "JWT"}, {"kid", key_->key_id}}));
+  EXPECT_EQ(header, (json{{"alg", "ES256"}, {"typ", "JWT"}, {"kid", key_->key_id}}));
 }
 
 TEST_F(JwtTest, Rs256TokenFromAnOpensslKeyIsAccepted) {
@@ -211,20 +196,16 @@ TEST_F(JwtTest, Rs256TokenFromAnOpensslKeyIsAccepted) {
 
 TEST_F(JwtTest, KeyIsFoundByKidAmongSeveral) {
   RsaIdp second(2048, "rsa-2");
-  json jwks = {{"keys",
-                {rsa_->Jwk(), json::parse(key_->public_jwks_json)["keys"][0],
-                 second.Jwk()}}};
-  EXPECT_TRUE(
-      VerifyJwt(second.SignClaims(Claims()), Options(jwks.dump())).ok());
+  json jwks = {
+      {"keys", {rsa_->Jwk(), json::parse(key_->public_jwks_json)["keys"][0], second.Jwk()}}};
+  EXPECT_TRUE(VerifyJwt(second.SignClaims(Claims()), Options(jwks.dump())).ok());
   EXPECT_TRUE(VerifyJwt(rsa_->SignClaims(Claims()), Options(jwks.dump())).ok());
   EXPECT_TRUE(VerifyJwt(Sign(Claims()), Options(jwks.dump())).ok());
 }
 
 TEST_F(JwtTest, TokenWithoutKidUsesTheOnlyKeyOfItsType) {
-  const std::string jwt =
-      rsa_->Sign(json{{"alg", "RS256"}}.dump(), Claims().dump());
-  json jwks = {
-      {"keys", {rsa_->Jwk(), json::parse(key_->public_jwks_json)["keys"][0]}}};
+  const std::string jwt = rsa_->Sign(json{{"alg", "RS256"}}.dump(), Claims().dump());
+  json jwks = {{"keys", {rsa_->Jwk(), json::parse(key_->public_jwks_json)["keys"][0]}}};
   auto claims = VerifyJwt(jwt, Options(jwks.dump()));
   ASSERT_TRUE(claims.ok()) << claims.status();
   EXPECT_EQ(claims->key_id, "");
@@ -232,8 +213,7 @@ TEST_F(JwtTest, TokenWithoutKidUsesTheOnlyKeyOfItsType) {
 
 TEST_F(JwtTest, TokenWithoutKidAndTwoKeysOfItsTypeIsUnauthenticated) {
   RsaIdp second(2048, "rsa-2");
-  const std::string jwt =
-      rsa_->Sign(json{{"alg", "RS256"}}.dump(), Claims().dump());
+  const std::string jwt = rsa_->Sign(json{{"alg", "RS256"}}.dump(), Claims().dump());
   json jwks = {{"keys", {rsa_->Jwk(), second.Jwk()}}};
   ExpectUnauthenticated(VerifyJwt(jwt, Options(jwks.dump())));
 }
@@ -243,8 +223,7 @@ TEST_F(JwtTest, AudienceArrayContainingTheAudienceIsAccepted) {
   c["aud"] = {"another-client", kAudience};
   auto claims = VerifyJwt(Sign(c), Options());
   ASSERT_TRUE(claims.ok()) << claims.status();
-  EXPECT_EQ(claims->audiences,
-            (std::vector<std::string>{"another-client", kAudience}));
+  EXPECT_EQ(claims->audiences, (std::vector<std::string>{"another-client", kAudience}));
 }
 
 TEST_F(JwtTest, AudienceArrayWithoutTheAudienceIsUnauthenticated) {
@@ -260,8 +239,7 @@ TEST_F(JwtTest, ForgedPayloadIsUnauthenticated) {
   const size_t at = payload.find(kSubject);
   ASSERT_NE(at, std::string::npos);
   payload[at] = 'W';  // "Worker-8f3a"
-  const std::string forged =
-      jwt.substr(0, a + 1) + B64(payload) + jwt.substr(b);
+  const std::string forged = jwt.substr(0, a + 1) + B64(payload) + jwt.substr(b);
   auto r = VerifyJwt(forged, Options());
   ExpectUnauthenticated(r);
   EXPECT_EQ(r.status().message(), "id token rejected: signature");
@@ -282,14 +260,12 @@ TEST_F(JwtTest, TokenSignedByAnotherKeyIsUnauthenticated) {
   ExpectUnauthenticated(r);
   EXPECT_EQ(r.status().message(), "id token rejected: signature");
   // And under its own kid, no key is found.
-  ExpectUnauthenticated(
-      VerifyJwt(*SignJwt(*other, Claims().dump()), Options()));
+  ExpectUnauthenticated(VerifyJwt(*SignJwt(*other, Claims().dump()), Options()));
 }
 
 TEST_F(JwtTest, RsaTokenSignedByAnotherRsaKeyIsUnauthenticated) {
   RsaIdp other(2048, "rsa-1");
-  ExpectUnauthenticated(
-      VerifyJwt(other.SignClaims(Claims()), Options(rsa_->Jwks())));
+  ExpectUnauthenticated(VerifyJwt(other.SignClaims(Claims()), Options(rsa_->Jwks())));
 }
 
 TEST_F(JwtTest, UnknownKidIsUnauthenticated) {
@@ -377,9 +353,8 @@ TEST_F(JwtTest, AlgNoneIsUnauthenticated) {
   o.algorithms = {"none", "ES256", "RS256"};
   ExpectUnauthenticated(VerifyJwt(jwt, o));
   // With a kid and a signature part, too.
-  const std::string with_kid =
-      B64(json{{"alg", "none"}, {"kid", key_->key_id}}.dump()) + "." +
-      B64(Claims().dump()) + "." + B64("x");
+  const std::string with_kid = B64(json{{"alg", "none"}, {"kid", key_->key_id}}.dump()) + "." +
+                               B64(Claims().dump()) + "." + B64("x");
   ExpectUnauthenticated(VerifyJwt(with_kid, o));
 }
 
@@ -387,19 +362,16 @@ TEST_F(JwtTest, Hs256WithThePublicKeyAsSecretIsUnauthenticated) {
   // Algorithm confusion: an HMAC "signed" with what the verifier has.
   JwtVerifyOptions o = Options(rsa_->Jwks());
   o.algorithms = {"HS256", "RS256"};
-  for (const std::string& secret :
-       {rsa_->PublicPem(), rsa_->Jwks(), rsa_->Jwk().dump()}) {
-    const std::string input =
-        B64(json{{"alg", "HS256"}, {"typ", "JWT"}, {"kid", "rsa-1"}}.dump()) +
-        "." + B64(Claims().dump());
+  for (const std::string& secret : {rsa_->PublicPem(), rsa_->Jwks(), rsa_->Jwk().dump()}) {
+    const std::string input = B64(json{{"alg", "HS256"}, {"typ", "JWT"}, {"kid", "rsa-1"}}.dump()) +
+                              "." + B64(Claims().dump());
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int mac_len = 0;
-    ASSERT_NE(HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-                   reinterpret_cast<const unsigned char*>(input.data()),
-                   input.size(), mac, &mac_len),
-              nullptr);
-    const std::string jwt =
-        input + "." + B64(std::string(reinterpret_cast<char*>(mac), mac_len));
+    ASSERT_NE(
+        HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+             reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &mac_len),
+        nullptr);
+    const std::string jwt = input + "." + B64(std::string(reinterpret_cast<char*>(mac), mac_len));
     auto r = VerifyJwt(jwt, o);
     ExpectUnauthenticated(r);
     EXPECT_EQ(r.status().message(), "id token rejected: algorithm");
@@ -421,23 +393,21 @@ TEST_F(JwtTest, AlgorithmIsCaseSensitive) {
 TEST_F(JwtTest, KeyWhoseAlgDiffersFromTheTokenIsUnauthenticated) {
   json jwk = rsa_->Jwk();
   jwk["alg"] = "PS256";
-  ExpectUnauthenticated(VerifyJwt(rsa_->SignClaims(Claims()),
-                                  Options(json{{"keys", {jwk}}}.dump())));
+  ExpectUnauthenticated(
+      VerifyJwt(rsa_->SignClaims(Claims()), Options(json{{"keys", {jwk}}}.dump())));
 }
 
 TEST_F(JwtTest, KeyForEncryptionIsNotUsedForSignatures) {
   json jwk = rsa_->Jwk();
   jwk["use"] = "enc";
   json jwks = {{"keys", {jwk, json::parse(key_->public_jwks_json)["keys"][0]}}};
-  ExpectUnauthenticated(
-      VerifyJwt(rsa_->SignClaims(Claims()), Options(jwks.dump())));
+  ExpectUnauthenticated(VerifyJwt(rsa_->SignClaims(Claims()), Options(jwks.dump())));
 }
 
 TEST_F(JwtTest, CriticalHeaderIsUnauthenticated) {
-  const std::string jwt = rsa_->Sign(
-      json{{"alg", "RS256"}, {"kid", "rsa-1"}, {"crit", {"exp"}}, {"exp", 1}}
-          .dump(),
-      Claims().dump());
+  const std::string jwt =
+      rsa_->Sign(json{{"alg", "RS256"}, {"kid", "rsa-1"}, {"crit", {"exp"}}, {"exp", 1}}.dump(),
+                 Claims().dump());
   ExpectUnauthenticated(VerifyJwt(jwt, Options(rsa_->Jwks())));
 }
 
@@ -445,15 +415,14 @@ TEST_F(JwtTest, DuplicateClaimIsUnauthenticated) {
   std::string payload = Claims().dump();
   payload.insert(1, "\"sub\":\"someone-else\",");
   ExpectUnauthenticated(VerifyJwt(
-      rsa_->Sign(json{{"alg", "RS256"}, {"kid", "rsa-1"}}.dump(), payload),
-      Options(rsa_->Jwks())));
+      rsa_->Sign(json{{"alg", "RS256"}, {"kid", "rsa-1"}}.dump(), payload), Options(rsa_->Jwks())));
 }
 
 TEST_F(JwtTest, PayloadThatIsNotAnObjectIsUnauthenticated) {
   for (const std::string payload : {"[1,2]", "\"text\"", "{", ""}) {
-    ExpectUnauthenticated(VerifyJwt(
-        rsa_->Sign(json{{"alg", "RS256"}, {"kid", "rsa-1"}}.dump(), payload),
-        Options(rsa_->Jwks())));
+    ExpectUnauthenticated(
+        VerifyJwt(rsa_->Sign(json{{"alg", "RS256"}, {"kid", "rsa-1"}}.dump(), payload),
+                  Options(rsa_->Jwks())));
   }
 }
 
@@ -466,8 +435,8 @@ TEST_F(JwtTest, OversizeTokenIsUnauthenticated) {
 }
 
 TEST_F(JwtTest, MalformedTokensAreUnauthenticated) {
-  for (const std::string jwt : {"", "a", "a.b", "a.b.c.d", "...", "!!!.@@@.###",
-                                "eyJhbGciOiJFUzI1NiJ9..", "e30.e30.e30"}) {
+  for (const std::string jwt :
+       {"", "a", "a.b", "a.b.c.d", "...", "!!!.@@@.###", "eyJhbGciOiJFUzI1NiJ9..", "e30.e30.e30"}) {
     ExpectUnauthenticated(VerifyJwt(jwt, Options()));
   }
 }
@@ -512,15 +481,13 @@ TEST_F(JwtTest, MissingExpIsUnauthenticated) {
 
 TEST_F(JwtTest, TimeClaimsThatAreNotSaneNumbersAreUnauthenticated) {
   // Signed by hand: SignJwt refuses 2^64 - 1, which jansson cannot hold.
-  for (const json& bad :
-       {json("1700000600"), json(-1), json(1e300), json(nullptr),
-        json(18446744073709551615ull), json(253402300800)}) {
+  for (const json& bad : {json("1700000600"), json(-1), json(1e300), json(nullptr),
+                          json(18446744073709551615ull), json(253402300800)}) {
     for (const char* claim : {"exp", "nbf", "iat"}) {
       SCOPED_TRACE(std::string(claim) + "=" + bad.dump());
       json c = Claims();
       c[claim] = bad;
-      ExpectUnauthenticated(
-          VerifyJwt(rsa_->SignClaims(c), Options(rsa_->Jwks())));
+      ExpectUnauthenticated(VerifyJwt(rsa_->SignClaims(c), Options(rsa_->Jwks())));
     }
   }
 }
@@ -600,25 +567,19 @@ TEST(JwtSigningKeyTest, LoadRejectsWhatIsNotAPrivateP256Jwk) {
   mismatched["d"] = other["d"];  // another key's scalar with our point
   for (const std::string& bad :
        {std::string(""), std::string("garbage"), std::string("[]"),
-        json::parse(key->public_jwks_json)["keys"][0].dump(), no_kid.dump(),
-        p384.dump(), mismatched.dump(), key->public_jwks_json}) {
-    EXPECT_EQ(LoadJwtSigningKey(bad).status().code(),
-              absl::StatusCode::kInvalidArgument)
-        << bad;
+        json::parse(key->public_jwks_json)["keys"][0].dump(), no_kid.dump(), p384.dump(),
+        mismatched.dump(), key->public_jwks_json}) {
+    EXPECT_EQ(LoadJwtSigningKey(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
 }
 
 TEST(JwtSigningKeyTest, SignJwtRejectsWhatIsNotAJsonObject) {
   auto key = GenerateJwtSigningKey();
   ASSERT_TRUE(key.ok()) << key.status();
-  for (const std::string bad :
-       {"", "[]", "\"sub\"", "{\"a\":1,\"a\":2}", "{"}) {
-    EXPECT_EQ(SignJwt(*key, bad).status().code(),
-              absl::StatusCode::kInvalidArgument)
-        << bad;
+  for (const std::string bad : {"", "[]", "\"sub\"", "{\"a\":1,\"a\":2}", "{"}) {
+    EXPECT_EQ(SignJwt(*key, bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
-  EXPECT_EQ(SignJwt(JwtSigningKey{}, "{}").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(SignJwt(JwtSigningKey{}, "{}").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ValidateJwksTest, AcceptsRsaAndP256PublicKeys) {
@@ -632,18 +593,15 @@ TEST(ValidateJwksTest, AcceptsRsaAndP256PublicKeys) {
 
 TEST(ValidateJwksTest, IgnoresKeysItCannotUseButNeedsOne) {
   RsaIdp rsa;
-  json okp = {
-      {"kty", "OKP"}, {"crv", "Ed25519"}, {"x", B64(std::string(32, 'a'))}};
-  EXPECT_TRUE(
-      ValidateJwks(json{{"keys", {okp, rsa.Jwk()}}}.dump(), "jwks").ok());
+  json okp = {{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", B64(std::string(32, 'a'))}};
+  EXPECT_TRUE(ValidateJwks(json{{"keys", {okp, rsa.Jwk()}}}.dump(), "jwks").ok());
   EXPECT_EQ(ValidateJwks(json{{"keys", {okp}}}.dump(), "jwks").code(),
             absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ValidateJwksTest, RejectsRsaKeysUnder2048Bits) {
   RsaIdp small(1024, "small");
-  EXPECT_EQ(ValidateJwks(small.Jwks(), "jwks").code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ValidateJwks(small.Jwks(), "jwks").code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ValidateJwksTest, RejectsPrivateKeys) {
@@ -661,13 +619,11 @@ TEST(ValidateJwksTest, RejectsPrivateKeys) {
 
 TEST(ValidateJwksTest, RejectsSymmetricKeys) {
   RsaIdp rsa;
-  json oct = {
-      {"kty", "oct"}, {"kid", "hmac"}, {"k", B64(std::string(32, 'k'))}};
+  json oct = {{"kty", "oct"}, {"kid", "hmac"}, {"k", B64(std::string(32, 'k'))}};
   EXPECT_EQ(ValidateJwks(json{{"keys", {oct}}}.dump(), "jwks").code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(
-      ValidateJwks(json{{"keys", {rsa.Jwk(), oct}}}.dump(), "jwks").code(),
-      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ValidateJwks(json{{"keys", {rsa.Jwk(), oct}}}.dump(), "jwks").code(),
+            absl::StatusCode::kInvalidArgument);
   json oct_without_k = {{"kty", "oct"}};
   EXPECT_EQ(ValidateJwks(json{{"keys", {oct_without_k}}}.dump(), "jwks").code(),
             absl::StatusCode::kInvalidArgument);
@@ -675,9 +631,8 @@ TEST(ValidateJwksTest, RejectsSymmetricKeys) {
 
 TEST(ValidateJwksTest, RejectsGarbageAndEmptyKeySets) {
   for (const std::string bad :
-       {"", "garbage", "[]", "{}", "{\"keys\":[]}", "{\"keys\":{}}",
-        "{\"keys\":[1]}", "{\"keys\":[{}]}",
-        "{\"keys\":[{\"kty\":\"RSA\",\"n\":\"AQAB\"}]}",
+       {"", "garbage", "[]", "{}", "{\"keys\":[]}", "{\"keys\":{}}", "{\"keys\":[1]}",
+        "{\"keys\":[{}]}", "{\"keys\":[{\"kty\":\"RSA\",\"n\":\"AQAB\"}]}",
         "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AA\",\"y\":"
         "\"AA\"}]}"}) {
     absl::Status s = ValidateJwks(bad, "jwks_file");

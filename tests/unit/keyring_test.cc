@@ -1,15 +1,18 @@
 // The key hierarchy: KEKs under the master key, subject keys under KEKs, data
 // keys under subject keys; rotation, rewrap and retirement.
+#include "keys/keyring.h"
+
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "base/clock.h"
 #include "gtest/gtest.h"
 #include "keys/crypto.h"
-#include "keys/keyring.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fault_injecting_store.h"
 #include "tests/unit/test_util.h"
-#include "vault/common/clock.h"
-#include "vault/storage/fault_injecting_store.h"
+#include "vault/sealing/kv_key_store.h"
 #include "vault/storage/memory_store.h"
 #include "vault/storage/rocksdb_store.h"
 
@@ -26,15 +29,16 @@ constexpr int64_t kStart = 1'700'000'000'000'000;  // 2023-11-14, in micros
 class KeyringTest : public ::testing::Test {
  protected:
   std::unique_ptr<Keyring> Open(storage::KvStore* store = nullptr) {
-    auto k = Keyring::Open(store ? store : &store_, master_.Clone(), MasterKeyMode::kDev, &clock_);
+    auto k = sealing::OpenKeyring(store ? store : &store_, master_.Clone(), MasterKeyMode::kDev,
+                                  &clock_);
     EXPECT_TRUE(k.ok()) << k.status();
     return k.ok() ? std::move(*k) : nullptr;
   }
   // Adds a subject key and commits it.
   void AddSubject(Keyring& k, std::string_view subject, storage::KvStore* store = nullptr) {
-    storage::WriteBatch b;
+    KeyChanges b;
     HOIDLA_ASSERT_OK(k.AddSubjectKey(subject, &b));
-    HOIDLA_ASSERT_OK((store ? store : &store_)->Write(b));
+    HOIDLA_ASSERT_OK((store ? store : &store_)->Write(sealing::ToBatch(b)));
   }
   std::string SubjectEnvelope(std::string_view subject) {
     auto v = kv().Get(Space::kKeys, std::string("subj/") + std::string(subject));
@@ -75,8 +79,7 @@ TEST_F(KeyringTest, FreshStoreGetsKekVersionOneAndSystemKey) {
   EXPECT_TRUE((*list)[0].active);
   EXPECT_EQ((*list)[0].created_at_micros, kStart);
   EXPECT_EQ((*list)[0].wrapped_keys, 1);  // the system subject
-  EXPECT_EQ(KeysWithPrefix(store_, Space::kKeys, "subj/"),
-            std::vector<std::string>{"subj/system"});
+  EXPECT_EQ(KeysWithPrefix(store_, Space::kKeys, "subj/"), std::vector<std::string>{"subj/system"});
   EXPECT_EQ(SubjectKekVersion(kSystemSubject), 1u);
   // The master key itself is never stored.
   for (const auto& [k2, v] : DumpStore(store_)) {
@@ -107,14 +110,14 @@ TEST_F(KeyringTest, ReopenWithSameMasterKeyReadsExistingKeys) {
 TEST_F(KeyringTest, WrongMasterKeyIsRefused) {
   ASSERT_NE(Open(), nullptr);
   auto before = DumpStore(store_);
-  auto k = Keyring::Open(&store_, NewKey(), MasterKeyMode::kDev, &clock_);
+  auto k = sealing::OpenKeyring(&store_, NewKey(), MasterKeyMode::kDev, &clock_);
   EXPECT_EQ(k.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(DumpStore(store_), before);
 }
 
 TEST_F(KeyringTest, WrongSizedMasterKeyIsInvalidArgument) {
   SecureBuffer short_key(master_.data(), 16);
-  auto k = Keyring::Open(&store_, std::move(short_key), MasterKeyMode::kDev, &clock_);
+  auto k = sealing::OpenKeyring(&store_, std::move(short_key), MasterKeyMode::kDev, &clock_);
   EXPECT_TRUE(::hoidla::testing::IsInvalidArgumentFor(k, "master key"));
   EXPECT_TRUE(DumpStore(store_).empty());
 }
@@ -122,11 +125,11 @@ TEST_F(KeyringTest, WrongSizedMasterKeyIsInvalidArgument) {
 TEST_F(KeyringTest, FailedFirstWriteLeavesStoreEmpty) {
   storage::FaultInjectingStore faulty(&store_);
   faulty.FailWritesAfter(0);
-  auto k = Keyring::Open(&faulty, master_.Clone(), MasterKeyMode::kDev, &clock_);
+  auto k = sealing::OpenKeyring(&faulty, master_.Clone(), MasterKeyMode::kDev, &clock_);
   EXPECT_EQ(k.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_TRUE(DumpStore(store_).empty());
   faulty.Heal();
-  HOIDLA_EXPECT_OK(Keyring::Open(&faulty, master_.Clone(), MasterKeyMode::kDev, &clock_));
+  HOIDLA_EXPECT_OK(sealing::OpenKeyring(&faulty, master_.Clone(), MasterKeyMode::kDev, &clock_));
 }
 
 TEST_F(KeyringTest, MissingActivePointerIsDataLossNotANewKeyring) {
@@ -145,7 +148,7 @@ TEST_F(KeyringTest, MissingActivePointerIsDataLossNotANewKeyring) {
   b.Delete(Space::kKeys, "kek-active");
   HOIDLA_ASSERT_OK(kv().Write(b));
 
-  auto reopened = Keyring::Open(&store_, master_.Clone(), MasterKeyMode::kDev, &clock_);
+  auto reopened = sealing::OpenKeyring(&store_, master_.Clone(), MasterKeyMode::kDev, &clock_);
   auto kek1_after = kv().Get(Space::kKeys, "kek/00000001");
   EXPECT_EQ(reopened.status().code(), absl::StatusCode::kDataLoss);
   ASSERT_TRUE(kek1_after.ok());
@@ -155,11 +158,11 @@ TEST_F(KeyringTest, MissingActivePointerIsDataLossNotANewKeyring) {
 TEST_F(KeyringTest, CorruptActivePointerIsDataLoss) {
   ASSERT_NE(Open(), nullptr);
   ASSERT_TRUE(store_.Overwrite(Space::kKeys, "kek-active", "xyz"));
-  auto k = Keyring::Open(&store_, master_.Clone(), MasterKeyMode::kDev, &clock_);
+  auto k = sealing::OpenKeyring(&store_, master_.Clone(), MasterKeyMode::kDev, &clock_);
   EXPECT_EQ(k.status().code(), absl::StatusCode::kDataLoss);
   // Pointing at a version that does not exist.
   ASSERT_TRUE(store_.Overwrite(Space::kKeys, "kek-active", std::string("\0\0\0\x07", 4)));
-  k = Keyring::Open(&store_, master_.Clone(), MasterKeyMode::kDev, &clock_);
+  k = sealing::OpenKeyring(&store_, master_.Clone(), MasterKeyMode::kDev, &clock_);
   EXPECT_EQ(k.status().code(), absl::StatusCode::kDataLoss);
 }
 
@@ -205,8 +208,7 @@ TEST_F(KeyringTest, UnwrapWithAnotherContextOrAlteredBytesIsDataLoss) {
   for (size_t i = 0; i < w->size(); ++i) {
     std::string bad = *w;
     bad[i] ^= 0x01;
-    EXPECT_EQ(k->UnwrapDataKey("cli_a", bad, "ctx").status().code(),
-              absl::StatusCode::kDataLoss)
+    EXPECT_EQ(k->UnwrapDataKey("cli_a", bad, "ctx").status().code(), absl::StatusCode::kDataLoss)
         << "byte " << i;
   }
   EXPECT_EQ(k->UnwrapDataKey("cli_a", "", "ctx").status().code(), absl::StatusCode::kDataLoss);
@@ -223,7 +225,7 @@ TEST_F(KeyringTest, AddingASubjectKeyTwiceIsAlreadyExists) {
   auto k = Open();
   ASSERT_NE(k, nullptr);
   AddSubject(*k, "cli_a");
-  storage::WriteBatch b;
+  KeyChanges b;
   EXPECT_EQ(k->AddSubjectKey("cli_a", &b).code(), absl::StatusCode::kAlreadyExists);
   EXPECT_TRUE(b.empty());
   EXPECT_EQ(k->AddSubjectKey(kSystemSubject, &b).code(), absl::StatusCode::kAlreadyExists);
@@ -233,11 +235,11 @@ TEST_F(KeyringTest, AddSubjectKeyOnlyAddsToTheBatch) {
   auto k = Open();
   ASSERT_NE(k, nullptr);
   auto before = DumpStore(store_);
-  storage::WriteBatch b;
+  KeyChanges b;
   HOIDLA_ASSERT_OK(k->AddSubjectKey("cli_a", &b));
   EXPECT_EQ(DumpStore(store_), before);
   ASSERT_EQ(b.ops().size(), 1u);
-  EXPECT_EQ(b.ops()[0].space, Space::kKeys);
+  EXPECT_TRUE(b.ops()[0].value.has_value());
   EXPECT_EQ(b.ops()[0].key, "subj/cli_a");
 }
 
@@ -249,8 +251,7 @@ TEST_F(KeyringTest, DestroyedSubjectKeyIsNotFoundAfterwards) {
   HOIDLA_ASSERT_OK(w);
   HOIDLA_ASSERT_OK(k->DestroySubjectKey("cli_a"));
   EXPECT_EQ(k->UnwrapDataKey("cli_a", *w, "ctx").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(k->WrapDataKey("cli_a", NewKey(), "ctx").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(k->WrapDataKey("cli_a", NewKey(), "ctx").status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(kv().Get(Space::kKeys, "subj/cli_a").status().code(), absl::StatusCode::kNotFound);
   // Idempotent.
   HOIDLA_EXPECT_OK(k->DestroySubjectKey("cli_a"));
@@ -347,9 +348,9 @@ TEST_F(KeyringTest, RewrapMovesEveryOldSubjectKeyToActiveAndReturnsCount) {
 TEST_F(KeyringTest, RewrapHandlesMoreKeysThanOneBatch) {
   auto k = Open();
   ASSERT_NE(k, nullptr);
-  storage::WriteBatch b;
+  KeyChanges b;
   for (int i = 0; i < 600; ++i) HOIDLA_ASSERT_OK(k->AddSubjectKey("cli_" + std::to_string(i), &b));
-  HOIDLA_ASSERT_OK(kv().Write(b));
+  HOIDLA_ASSERT_OK(kv().Write(sealing::ToBatch(b)));
   HOIDLA_ASSERT_OK(k->RotateKek());
   auto n = k->RewrapSubjectKeys();
   HOIDLA_ASSERT_OK(n);
@@ -396,8 +397,7 @@ TEST_F(KeyringTest, RetireSucceedsAfterRewrapAndDataStillReadsAfterReopen) {
   HOIDLA_ASSERT_OK(k->RotateKek());
   HOIDLA_ASSERT_OK(k->RewrapSubjectKeys());
   HOIDLA_ASSERT_OK(k->RetireKek(1));
-  EXPECT_EQ(kv().Get(Space::kKeys, "kek/00000001").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(kv().Get(Space::kKeys, "kek/00000001").status().code(), absl::StatusCode::kNotFound);
   auto list = k->ListKeks();
   HOIDLA_ASSERT_OK(list);
   ASSERT_EQ(list->size(), 1u);
@@ -441,7 +441,7 @@ TEST_F(KeyringTest, KeyringWorksOverRocksDbAcrossReopen) {
   auto u = k->UnwrapDataKey("cli_a", w, "ctx");
   HOIDLA_ASSERT_OK(u);
   EXPECT_EQ(u->view(), dk.view());
-  EXPECT_EQ(Keyring::Open(db->get(), NewKey(), MasterKeyMode::kDev, &clock_).status().code(),
+  EXPECT_EQ(sealing::OpenKeyring(db->get(), NewKey(), MasterKeyMode::kDev, &clock_).status().code(),
             absl::StatusCode::kPermissionDenied);
 }
 
@@ -454,7 +454,7 @@ TEST_F(KeyringTest, DerivedKeysDependOnlyOnMasterKey) {
   EXPECT_EQ(k1->blind_index_key().view(), k2->blind_index_key().view());
   EXPECT_NE(k1->blind_index_key().view(), k1->token_key().view());
   storage::MemoryStore third;
-  auto k3 = Keyring::Open(&third, NewKey(), MasterKeyMode::kDev, &clock_);
+  auto k3 = sealing::OpenKeyring(&third, NewKey(), MasterKeyMode::kDev, &clock_);
   HOIDLA_ASSERT_OK(k3);
   EXPECT_NE((*k3)->blind_index_key().view(), k1->blind_index_key().view());
 }

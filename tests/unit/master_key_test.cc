@@ -84,8 +84,7 @@ TEST(SealedMasterKey, CreatingOverAnExistingFileIsAlreadyExistsAndKeepsIt) {
 
 TEST(SealedMasterKey, MissingFileIsNotFound) {
   TempDir dir;
-  EXPECT_EQ(UnsealMasterKey(dir.File("nope"), kPass).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(UnsealMasterKey(dir.File("nope"), kPass).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST(SealedMasterKey, FileThatIsNotASealedKeyIsDataLoss) {
@@ -147,8 +146,7 @@ TEST(SealedMasterKey, ChangePassphraseWithWrongOldPassphraseChangesNothing) {
   const std::string path = dir.File("master.sealed");
   HOIDLA_ASSERT_OK(CreateSealedMasterKey(path, kPass, kFast));
   const std::string before = ReadAll(path);
-  EXPECT_EQ(ChangeMasterKeyPassphrase(path, "not the passphrase", "another good one", kFast)
-                .code(),
+  EXPECT_EQ(ChangeMasterKeyPassphrase(path, "not the passphrase", "another good one", kFast).code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(ReadAll(path), before);
 }

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/strings.h"
 #include "gtest/gtest.h"
 #include "keys/crypto.h"
 #include "tests/unit/test_util.h"
@@ -50,10 +51,14 @@ std::vector<std::string> HexAll(const Proof& proof) {
 // Trillian).
 
 std::vector<std::string> VectorLeaves() {
-  return {Unhex(""),         Unhex("00"),
-          Unhex("10"),       Unhex("2021"),
-          Unhex("3031"),     Unhex("40414243"),
-          Unhex("5051525354555657"), Unhex("606162636465666768696a6b6c6d6e6f")};
+  return {Unhex(""),
+          Unhex("00"),
+          Unhex("10"),
+          Unhex("2021"),
+          Unhex("3031"),
+          Unhex("40414243"),
+          Unhex("5051525354555657"),
+          Unhex("606162636465666768696a6b6c6d6e6f")};
 }
 
 // kNodeHashes[level][index]: the perfect subtrees of the 8-leaf tree.
@@ -95,16 +100,19 @@ struct InclusionVector {
 };
 const std::vector<InclusionVector> kInclusionVectors = {
     {0, 1, {}},
-    {0, 8,
+    {0,
+     8,
      {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
       "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
       "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}},
-    {5, 8,
+    {5,
+     8,
      {"bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
       "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
       "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
     {2, 3, {"fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"}},
-    {1, 5,
+    {1,
+     5,
      {"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
       "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
       "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"}},
@@ -117,18 +125,22 @@ struct ConsistencyVector {
 };
 const std::vector<ConsistencyVector> kConsistencyVectors = {
     {1, 1, {}},
-    {1, 8,
+    {1,
+     8,
      {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
       "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
       "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}},
-    {6, 8,
+    {6,
+     8,
      {"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
       "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
       "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
-    {2, 5,
+    {2,
+     5,
      {"5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
       "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"}},
-    {6, 7,
+    {6,
+     7,
      {"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
       "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
       "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
@@ -566,8 +578,7 @@ TEST(Merkle, ConsistencyProofOfEveryPairOfSizesEqualsTheReferenceAndVerifies) {
       SCOPED_TRACE(::testing::Message() << m << " -> " << n);
       HOIDLA_ASSERT_OK_AND_ASSIGN(Proof proof, ConsistencyProof(source, m, n));
       ASSERT_EQ(HexAll(proof), HexAll(RefConsistency(m, Leaves(hashes).first(n))));
-      HOIDLA_ASSERT_OK(
-          VerifyConsistency(m, n, PropertyRoots()[m], new_root, proof));
+      HOIDLA_ASSERT_OK(VerifyConsistency(m, n, PropertyRoots()[m], new_root, proof));
     }
   }
 }
@@ -767,8 +778,7 @@ TEST(Merkle, ConsistencyProofDoesNotVerifyAgainstTheRootsOfOtherSizes) {
         const std::string new_root = PropertyRoots()[new_size];
         const Expected want = ExpectConsistency(old_size, new_size, old_root, new_root, proof);
         EXPECT_NE(want.code, absl::StatusCode::kOk);
-        EXPECT_TRUE(
-            Matches(VerifyConsistency(old_size, new_size, old_root, new_root, proof), want))
+        EXPECT_TRUE(Matches(VerifyConsistency(old_size, new_size, old_root, new_root, proof), want))
             << m << " -> " << n << " claimed as " << old_size << " -> " << new_size;
       };
       std::set<uint64_t> olds = NearbySizes(m, 0, n);
@@ -800,8 +810,7 @@ TEST(Merkle, ConsistencyProofBindsItsShapeNotTheSizes) {
       HOIDLA_ASSERT_OK_AND_ASSIGN(Proof proof, ConsistencyProof(source, m, n));
       auto check = [&](uint64_t old_size, uint64_t new_size) {
         const Expected want = ExpectConsistency(old_size, new_size, old_root, new_root, proof);
-        EXPECT_TRUE(
-            Matches(VerifyConsistency(old_size, new_size, old_root, new_root, proof), want))
+        EXPECT_TRUE(Matches(VerifyConsistency(old_size, new_size, old_root, new_root, proof), want))
             << m << " -> " << n << " claimed as " << old_size << " -> " << new_size;
         (want.code == absl::StatusCode::kOk ? same_shape : rejected)++;
       };
@@ -828,8 +837,7 @@ TEST(Merkle, RootHashOfMoreLeavesThanTheSourceHoldsIsOutOfRange) {
   const auto source = VectorLeafHashes::FromEntries(Entries(8));
   auto root = RootHash(source, 9);
   EXPECT_EQ(root.status().code(), absl::StatusCode::kOutOfRange);
-  EXPECT_TRUE(MessageStartsWith(root.status(), "tree_size:"))
-      << root.status();
+  EXPECT_TRUE(MessageStartsWith(root.status(), "tree_size:")) << root.status();
   HOIDLA_ASSERT_OK_AND_ASSIGN(std::string empty, RootHash(VectorLeafHashes(), 0));
   EXPECT_EQ(empty, EmptyRoot());
 }
@@ -850,8 +858,8 @@ TEST(Merkle, ConsistencyProofRejectsBadSizesAndIsEmptyWhenThereIsNothingToProve)
   auto beyond = ConsistencyProof(source, 1, 9);
   EXPECT_EQ(beyond.status().code(), absl::StatusCode::kOutOfRange);
   EXPECT_TRUE(MessageStartsWith(beyond.status(), "new_size:"));
-  for (auto [m, n] : std::vector<std::pair<uint64_t, uint64_t>>{{0, 0}, {0, 5}, {0, 8}, {5, 5},
-                                                                 {8, 8}}) {
+  for (auto [m, n] :
+       std::vector<std::pair<uint64_t, uint64_t>>{{0, 0}, {0, 5}, {0, 8}, {5, 5}, {8, 8}}) {
     HOIDLA_ASSERT_OK_AND_ASSIGN(Proof proof, ConsistencyProof(source, m, n));
     EXPECT_TRUE(proof.empty()) << m << " -> " << n;
   }
@@ -913,8 +921,8 @@ TEST(Merkle, VerificationOfHugeSizesNeitherOverflowsNorVerifiesGarbage) {
            {uint64_t{1} << 63, max}, {max - 1, max}, {1, max}, {3, uint64_t{1} << 63}}) {
     const Proof proof(RefSubproofLength(m, n, true), h);
     EXPECT_EQ(VerifyConsistency(m, n, h, h, proof).code(), absl::StatusCode::kDataLoss) << m;
-    EXPECT_TRUE(IsInvalidArgumentFor(VerifyConsistency(m, n, h, h, Proof(proof.size() + 1, h)),
-                                     "proof"))
+    EXPECT_TRUE(
+        IsInvalidArgumentFor(VerifyConsistency(m, n, h, h, Proof(proof.size() + 1, h)), "proof"))
         << m;
   }
 }
@@ -989,14 +997,8 @@ TEST(Merkle, CompactTreeFrontierMatchesThePublishedCompactRanges) {
   // transparency-dev/merkle testonly.CompactTrees(): the frontier after each
   // append of the published leaves.
   const std::vector<std::vector<std::pair<size_t, size_t>>> want = {
-      {},
-      {{0, 0}},
-      {{1, 0}},
-      {{1, 0}, {0, 2}},
-      {{2, 0}},
-      {{2, 0}, {0, 4}},
-      {{2, 0}, {1, 2}},
-      {{2, 0}, {1, 2}, {0, 6}},
+      {},       {{0, 0}},         {{1, 0}},         {{1, 0}, {0, 2}},
+      {{2, 0}}, {{2, 0}, {0, 4}}, {{2, 0}, {1, 2}}, {{2, 0}, {1, 2}, {0, 6}},
       {{3, 0}},
   };
   const auto leaves = VectorLeaves();
@@ -1081,10 +1083,12 @@ TEST(Merkle, DecodingAMalformedCompactTreeIsDataLoss) {
       {good.substr(0, good.size() - 1), "last byte missing"},
       {good + "x", "trailing byte"},
       {good + std::string(kHashSize, 'h'), "one hash too many"},
-      {"\x02" + good.substr(1), "unknown version"},
-      {std::string(1, '\0') + good.substr(1), "version zero"},
-      {Unhex("010000000000000007") + good.substr(9), "size 7 needs three hashes"},
-      {Unhex("010000000000000000") + good.substr(9), "size 0 has no hashes"},
+      // StrCat, not operator+: GCC 12 at -O3 reports a false -Wrestrict
+      // in libstdc++'s operator+(const char*, std::string&&).
+      {StrCat("\x02", good.substr(1)), "unknown version"},
+      {StrCat(std::string(1, '\0'), good.substr(1)), "version zero"},
+      {StrCat(Unhex("010000000000000007"), good.substr(9)), "size 7 needs three hashes"},
+      {StrCat(Unhex("010000000000000000"), good.substr(9)), "size 0 has no hashes"},
   };
   for (const auto& [encoded, what] : bad) {
     EXPECT_EQ(CompactTree::Decode(encoded).status().code(), absl::StatusCode::kDataLoss) << what;

@@ -1,8 +1,8 @@
-// Record forms (vault/core/record_forms.h): every kind round-trips with all
+// Record forms (vault/records/record_forms.h): every kind round-trips with all
 // of its fields and with only the required ones; scenario 1's intake
 // checks; enumerations, dates and ranges; third-party masking; the
 // examples of doc/records-forms.md parse and validate.
-#include "vault/core/record_forms.h"
+#include "vault/records/record_forms.h"
 
 #include <filesystem>
 #include <fstream>
@@ -28,9 +28,9 @@ using ::hoidla::testing::IsInvalidArgumentFor;
 
 constexpr int32_t kToday = 20250601;  // 1 June 2025
 constexpr char kPrefix[] = "record.content";
-constexpr char kCode[] = "37605030299";     // valid, born 1976-05-03
+constexpr char kCode[] = "37605030299";      // valid, born 1976-05-03
 constexpr char kBadCheck[] = "37605030298";  // same with a wrong check digit
-constexpr char kCode2[] = "49403136526";    // valid, born 1994-03-13
+constexpr char kCode2[] = "49403136526";     // valid, born 1994-03-13
 
 v1::Date D(int y, int m, int d) {
   v1::Date out;
@@ -647,18 +647,18 @@ TEST(RecordForms, NetworkMemberPersonalCodesAreChecked) {
 TEST(RecordForms, EnumOtherWithoutItsTextIsRejected) {
   v1::RecordContent r = MinIntake();
   r.mutable_intake_assessment()->mutable_client()->set_social_status(v1::SOCIAL_STATUS_OTHER);
-  EXPECT_TRUE(IsInvalidArgumentFor(
-      Validate(r), "record.content.intake_assessment.client.social_status_other"));
+  EXPECT_TRUE(IsInvalidArgumentFor(Validate(r),
+                                   "record.content.intake_assessment.client.social_status_other"));
   r.mutable_intake_assessment()->mutable_client()->set_social_status_other("   ");
-  EXPECT_TRUE(IsInvalidArgumentFor(
-      Validate(r), "record.content.intake_assessment.client.social_status_other"));
+  EXPECT_TRUE(IsInvalidArgumentFor(Validate(r),
+                                   "record.content.intake_assessment.client.social_status_other"));
 }
 
 TEST(RecordForms, OtherTextWithoutOtherIsRejected) {
   v1::RecordContent r = MinIntake();
   r.mutable_intake_assessment()->mutable_client()->set_citizenship_other("Läti");
-  EXPECT_TRUE(IsInvalidArgumentFor(
-      Validate(r), "record.content.intake_assessment.client.citizenship_other"));
+  EXPECT_TRUE(IsInvalidArgumentFor(Validate(r),
+                                   "record.content.intake_assessment.client.citizenship_other"));
 }
 
 TEST(RecordForms, UnknownEnumValueIsRejected) {
@@ -783,7 +783,9 @@ TEST(RecordForms, DisabilityNeedsTheValidityOfItsDecision) {
       v1::DISABILITY_SEVERITY_SEVERE);
   EXPECT_EQ(Validate(r).message(),
             "record.content.intake_assessment.client.disability_decision_validity: required");
-  *r.mutable_intake_assessment()->mutable_client()->mutable_disability_decision_validity()
+  *r.mutable_intake_assessment()
+       ->mutable_client()
+       ->mutable_disability_decision_validity()
        ->mutable_from() = D(2024, 1, 1);
   HOIDLA_EXPECT_OK(Validate(r));
   r.mutable_intake_assessment()->mutable_client()->set_incapacity_for_work_percent(101);

@@ -170,8 +170,8 @@ TEST_F(RegistryTest, ClientWithCodeAndReasonIsInvalidArgument) {
   auto prj = MakeProject(org.id());
   auto req = ClientRequest(org.id(), prj.id(), "37605030299");
   req.mutable_client()->set_no_personal_code_reason("why not");
-  EXPECT_TRUE(IsInvalidArgumentFor(registry_->CreateClient(admin_, req),
-                                   "client.no_personal_code_reason"));
+  EXPECT_TRUE(
+      IsInvalidArgumentFor(registry_->CreateClient(admin_, req), "client.no_personal_code_reason"));
 }
 
 TEST_F(RegistryTest, InvalidPersonalCodeIsInvalidArgument) {
@@ -230,8 +230,8 @@ TEST_F(RegistryTest, OutputOnlyFieldsMustBeEmpty) {
   v1::CreateOrganizationRequest oreq;
   oreq.mutable_organization()->set_name("x");
   oreq.mutable_organization()->mutable_created_at()->set_seconds(1);
-  EXPECT_TRUE(IsInvalidArgumentFor(registry_->CreateOrganization(admin_, oreq),
-                                   "organization.created_at"));
+  EXPECT_TRUE(
+      IsInvalidArgumentFor(registry_->CreateOrganization(admin_, oreq), "organization.created_at"));
   v1::CreateCaseRequest creq;
   creq.mutable_case_()->set_status(v1::CASE_STATUS_CLOSED);
   EXPECT_TRUE(IsInvalidArgumentFor(registry_->CreateCase(admin_, creq), "case.status"));
@@ -244,8 +244,8 @@ TEST_F(RegistryTest, MissingMessagesAreInvalidArgument) {
   EXPECT_TRUE(IsInvalidArgumentFor(registry_->CreateCase(admin_, {}), "case"));
   v1::CreateOrganizationRequest oreq;
   oreq.mutable_organization();
-  EXPECT_TRUE(IsInvalidArgumentFor(registry_->CreateOrganization(admin_, oreq),
-                                   "organization.name"));
+  EXPECT_TRUE(
+      IsInvalidArgumentFor(registry_->CreateOrganization(admin_, oreq), "organization.name"));
 }
 
 TEST_F(RegistryTest, MalformedIdsAreInvalidArgumentNamingTheField) {
@@ -269,8 +269,8 @@ TEST_F(RegistryTest, MalformedIdsAreInvalidArgumentNamingTheField) {
   v1::CreateProjectRequest cp;
   cp.mutable_project()->set_organization_id("org_1");
   cp.mutable_project()->set_name("x");
-  EXPECT_TRUE(IsInvalidArgumentFor(registry_->CreateProject(admin_, cp),
-                                   "project.organization_id"));
+  EXPECT_TRUE(
+      IsInvalidArgumentFor(registry_->CreateProject(admin_, cp), "project.organization_id"));
 
   auto cr = ClientRequest("organisation", prj.id(), "");
   EXPECT_TRUE(IsInvalidArgumentFor(registry_->CreateClient(admin_, cr), "client.organization_id"));
@@ -308,8 +308,8 @@ TEST_F(RegistryTest, MalformedIdsAreInvalidArgumentNamingTheField) {
   v1::FindClientByPersonalCodeRequest f;
   f.set_organization_id("org_");
   f.set_personal_code("37605030299");
-  EXPECT_TRUE(IsInvalidArgumentFor(registry_->FindClientByPersonalCode(admin_, f),
-                                   "organization_id"));
+  EXPECT_TRUE(
+      IsInvalidArgumentFor(registry_->FindClientByPersonalCode(admin_, f), "organization_id"));
 }
 
 TEST_F(RegistryTest, ReferencedObjectsMustExistAndBelongTogether) {
@@ -325,8 +325,8 @@ TEST_F(RegistryTest, ReferencedObjectsMustExistAndBelongTogether) {
   cp.mutable_project()->set_name("x");
   auto p = registry_->CreateProject(admin_, cp);
   EXPECT_EQ(p.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_TRUE(::hoidla::testing::StartsWith(std::string(p.status().message()),
-                                            "project.organization_id"));
+  EXPECT_TRUE(
+      ::hoidla::testing::StartsWith(std::string(p.status().message()), "project.organization_id"));
 
   // A project of another organisation.
   auto c = registry_->CreateClient(admin_, ClientRequest(org.id(), other_prj.id(), ""));
@@ -390,8 +390,8 @@ TEST_F(RegistryTest, FindClientByPersonalCodeFindsOnlyWithinTheOrganization) {
             absl::StatusCode::kNotFound);
   f.set_organization_id(org1.id());
   f.set_personal_code("49403136527");
-  EXPECT_TRUE(IsInvalidArgumentFor(registry_->FindClientByPersonalCode(admin_, f),
-                                   "personal_code"));
+  EXPECT_TRUE(
+      IsInvalidArgumentFor(registry_->FindClientByPersonalCode(admin_, f), "personal_code"));
 }
 
 // ---------------------------------------------------------------------------
@@ -427,16 +427,19 @@ TEST_F(RegistryTest, PrincipalWithoutRolesIsDeniedCreatesAndSeesNothing) {
   // about the objects (it is the same for ids that do not exist).
   v1::GetOrganizationRequest go;
   go.set_id(org.id());
-  EXPECT_EQ(registry_->GetOrganization(nobody_, go).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(registry_->GetOrganization(nobody_, go).status().code(),
+            absl::StatusCode::kPermissionDenied);
   v1::GetProjectRequest gp;
   gp.set_id(prj.id());
-  EXPECT_EQ(registry_->GetProject(nobody_, gp).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(registry_->GetProject(nobody_, gp).status().code(),
+            absl::StatusCode::kPermissionDenied);
   v1::GetClientRequest gc;
   gc.set_id(cli.id());
   EXPECT_EQ(registry_->GetClient(nobody_, gc).status().code(), absl::StatusCode::kPermissionDenied);
   v1::GetCaseRequest gcase;
   gcase.set_id(cas.id());
-  EXPECT_EQ(registry_->GetCase(nobody_, gcase).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(registry_->GetCase(nobody_, gcase).status().code(),
+            absl::StatusCode::kPermissionDenied);
   v1::FindClientByPersonalCodeRequest f;
   f.set_organization_id(org.id());
   f.set_personal_code("37605030299");
@@ -444,10 +447,12 @@ TEST_F(RegistryTest, PrincipalWithoutRolesIsDeniedCreatesAndSeesNothing) {
             absl::StatusCode::kPermissionDenied);
   v1::ListClientsRequest lc;
   lc.set_organization_id(org.id());
-  EXPECT_EQ(registry_->ListClients(nobody_, lc).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(registry_->ListClients(nobody_, lc).status().code(),
+            absl::StatusCode::kPermissionDenied);
   v1::ListCasesRequest lcase;
   lcase.set_client_id(cli.id());
-  EXPECT_EQ(registry_->ListCases(nobody_, lcase).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(registry_->ListCases(nobody_, lcase).status().code(),
+            absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(registry_->ListOrganizations(nobody_, {}).status().code(),
             absl::StatusCode::kPermissionDenied);
 }
@@ -571,7 +576,8 @@ TEST_F(RegistryTest, StoredBytesNeverHoldClientDataInPlaintext) {
   const std::string code = "49403136526";
   const std::string case_title = "Võlanõustamine Põldmäe";
   Tick();
-  auto cli = registry_->CreateClient(admin_, ClientRequest(org.id(), prj.id(), code, given, family));
+  auto cli =
+      registry_->CreateClient(admin_, ClientRequest(org.id(), prj.id(), code, given, family));
   HOIDLA_ASSERT_OK(cli);
   MakeCase(prj.id(), cli->id(), case_title);
   // A client without a code: the reason is client data too.
@@ -579,8 +585,8 @@ TEST_F(RegistryTest, StoredBytesNeverHoldClientDataInPlaintext) {
   req.mutable_client()->set_no_personal_code_reason("Ukrainian refugee Tšernenko");
   HOIDLA_ASSERT_OK(registry_->CreateClient(admin_, req));
 
-  const std::string needles[] = {given, family, code, case_title, "Kristiina", "Uustalu",
-                                 "Tšernenko", "940313", keys::ToHex(code)};
+  const std::string needles[] = {given,     family,      code,     case_title,       "Kristiina",
+                                 "Uustalu", "Tšernenko", "940313", keys::ToHex(code)};
   auto dump = DumpStore(base());
   ASSERT_FALSE(dump.empty());
   for (const auto& [where, value] : dump) {
@@ -588,8 +594,7 @@ TEST_F(RegistryTest, StoredBytesNeverHoldClientDataInPlaintext) {
       EXPECT_EQ(where.second.find(n), std::string::npos)
           << "key in space " << where.first << " holds \"" << n << "\"";
       EXPECT_EQ(value.find(n), std::string::npos)
-          << "value of " << where.second << " in space " << where.first << " holds \"" << n
-          << "\"";
+          << "value of " << where.second << " in space " << where.first << " holds \"" << n << "\"";
     }
   }
 }

@@ -1,14 +1,16 @@
 // C2SP signed notes, checked against the reference vector of Go's
 // golang.org/x/mod/sumdb/note (its package example and note_test.go).
+#include "keys/signed_note.h"
+
 #include <gtest/gtest.h>
 
 #include "absl/strings/escaping.h"
-#include "keys/signed_note.h"
 
 namespace hoidla::keys {
 namespace {
 
-constexpr char kGoVerifierKey[] = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+constexpr char kGoVerifierKey[] =
+    "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
 // "PRIVATE+KEY+PeterNeumann+c74f20a3+" followed by base64(0x01 || seed).
 constexpr char kGoSignerKeyData[] = "AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
 constexpr char kGoText[] =
@@ -19,7 +21,8 @@ constexpr char kGoNote[] =
     "then you don't know what your problem is.\n"
     "\n"
     "\xE2\x80\x94 PeterNeumann "
-    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+    "x08go/ZJkuBS9UG/"
+    "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
 
 SecureBuffer GoSeed() {
   std::string typed;
@@ -75,11 +78,9 @@ TEST(SignedNote, MalformedVerifierKeysAreInvalidArgument) {
 TEST(SignedNote, TextThatCannotBeANoteIsInvalidArgument) {
   SecureBuffer seed = NewKey();
   EXPECT_EQ(SignNote("", "n", seed).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(SignNote("no newline", "n", seed).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(SignNote("no newline", "n", seed).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(SignNote("a\n\nb\n", "n", seed).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(SignNote("a\n", "bad name", seed).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(SignNote("a\n", "bad name", seed).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/fakes/fault_injecting_store.h"
 #include "tests/unit/test_util.h"
-#include "vault/storage/fault_injecting_store.h"
 #include "vault/storage/kv_store.h"
 #include "vault/storage/memory_store.h"
 #include "vault/storage/rocksdb_store.h"
@@ -55,8 +55,7 @@ class KvStoreContract : public ::testing::Test {
     HOIDLA_ASSERT_OK(store_->Write(b));
   }
   std::vector<std::string> ScanKeys(Space space, std::string_view prefix,
-                                    std::string_view start = {},
-                                    const Snapshot* snap = nullptr) {
+                                    std::string_view start = {}, const Snapshot* snap = nullptr) {
     std::vector<std::string> out;
     auto it = store_->Scan(space, prefix, start, snap);
     for (; it->Valid(); it->Next()) out.emplace_back(it->key());
@@ -98,8 +97,7 @@ TYPED_TEST(KvStoreContract, SpacesAreSeparate) {
   this->Put(Space::kAudit, "same", "audit");
   EXPECT_EQ(*this->store_->Get(Space::kMeta, "same"), "meta");
   EXPECT_EQ(*this->store_->Get(Space::kAudit, "same"), "audit");
-  EXPECT_EQ(this->store_->Get(Space::kKeys, "same").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(this->store_->Get(Space::kKeys, "same").status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(this->ScanKeys(Space::kIndex, ""), std::vector<std::string>{});
 }
 
@@ -116,8 +114,7 @@ TYPED_TEST(KvStoreContract, BatchAppliesEveryOperationAcrossSpaces) {
   EXPECT_EQ(*this->store_->Get(Space::kIndex, "b"), "2");
   EXPECT_EQ(*this->store_->Get(Space::kKeys, "c"), "3");
   EXPECT_EQ(*this->store_->Get(Space::kAudit, "d"), std::string(100000, 'z'));
-  EXPECT_EQ(this->store_->Get(Space::kMeta, "old").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(this->store_->Get(Space::kMeta, "old").status().code(), absl::StatusCode::kNotFound);
 }
 
 TYPED_TEST(KvStoreContract, BatchOperationsApplyInOrder) {
@@ -169,8 +166,7 @@ TYPED_TEST(KvStoreContract, DeleteRemovesKeyAndDeletingMissingKeyIsOk) {
   b.Delete(Space::kKeys, "k");
   b.Delete(Space::kKeys, "never-existed");
   HOIDLA_ASSERT_OK(this->store_->Write(b));
-  EXPECT_EQ(this->store_->Get(Space::kKeys, "k").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(this->store_->Get(Space::kKeys, "k").status().code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE(this->ScanKeys(Space::kKeys, "").empty());
 }
 

@@ -1,6 +1,6 @@
 // StrCat: every piece appends what it says, never a pointer's truth value or
 // the garbage after a buffer's NUL.
-#include "vault/common/strings.h"
+#include "base/strings.h"
 
 #include <cstdio>
 #include <string>

@@ -79,13 +79,13 @@ inline bool StartsWith(std::string_view s, std::string_view prefix) {
 inline ::testing::AssertionResult IsInvalidArgumentFor(const absl::Status& s,
                                                        std::string_view field) {
   if (s.code() != absl::StatusCode::kInvalidArgument) {
-    return ::testing::AssertionFailure() << "expected INVALID_ARGUMENT for " << field
-                                         << ", got " << s;
+    return ::testing::AssertionFailure()
+           << "expected INVALID_ARGUMENT for " << field << ", got " << s;
   }
   std::string want = std::string(field) + ":";
   if (!StartsWith(std::string(s.message()), want)) {
-    return ::testing::AssertionFailure() << "message does not start with \"" << want
-                                         << "\": " << std::string(s.message());
+    return ::testing::AssertionFailure()
+           << "message does not start with \"" << want << "\": " << std::string(s.message());
   }
   return ::testing::AssertionSuccess();
 }
@@ -105,25 +105,23 @@ const absl::Status& StatusOf(const absl::StatusOr<T>& s) {
 }
 }  // namespace hoidla::testing
 
-#define HOIDLA_ASSERT_OK(expr)                                          \
-  do {                                                                  \
-    const auto& hoidla_s_ = (expr);                                     \
-    ASSERT_TRUE(hoidla_s_.ok()) << #expr << ": "                        \
-                                << ::hoidla::testing::StatusOf(hoidla_s_); \
+#define HOIDLA_ASSERT_OK(expr)                                                              \
+  do {                                                                                      \
+    const auto& hoidla_s_ = (expr);                                                         \
+    ASSERT_TRUE(hoidla_s_.ok()) << #expr << ": " << ::hoidla::testing::StatusOf(hoidla_s_); \
   } while (0)
 
-#define HOIDLA_EXPECT_OK(expr)                                          \
-  do {                                                                  \
-    const auto& hoidla_s_ = (expr);                                     \
-    EXPECT_TRUE(hoidla_s_.ok()) << #expr << ": "                        \
-                                << ::hoidla::testing::StatusOf(hoidla_s_); \
+#define HOIDLA_EXPECT_OK(expr)                                                              \
+  do {                                                                                      \
+    const auto& hoidla_s_ = (expr);                                                         \
+    EXPECT_TRUE(hoidla_s_.ok()) << #expr << ": " << ::hoidla::testing::StatusOf(hoidla_s_); \
   } while (0)
 
 #define HOIDLA_TEST_CONCAT_INNER(a, b) a##b
 #define HOIDLA_TEST_CONCAT(a, b) HOIDLA_TEST_CONCAT_INNER(a, b)
-#define HOIDLA_ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, expr)                   \
-  auto tmp = (expr);                                                      \
-  ASSERT_TRUE(tmp.ok()) << #expr << ": " << tmp.status();                 \
+#define HOIDLA_ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, expr)  \
+  auto tmp = (expr);                                      \
+  ASSERT_TRUE(tmp.ok()) << #expr << ": " << tmp.status(); \
   lhs = std::move(tmp).value()
 // Asserts that a StatusOr expression is OK and moves its value into `lhs`.
 #define HOIDLA_ASSERT_OK_AND_ASSIGN(lhs, expr) \

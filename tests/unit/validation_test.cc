@@ -1,11 +1,12 @@
 // Field validation: every error is INVALID_ARGUMENT starting with the field
 // path and never echoing the value.
+#include "base/validation.h"
+
 #include <string>
 
+#include "base/ids.h"
 #include "gtest/gtest.h"
 #include "tests/unit/test_util.h"
-#include "vault/common/ids.h"
-#include "vault/core/validation.h"
 
 namespace hoidla::core {
 namespace {
@@ -20,8 +21,8 @@ TEST(ValidateText, AcceptsOrdinaryUtf8) {
 }
 
 TEST(ValidateText, RequiredEmptyOrBlankIsInvalidArgument) {
-  EXPECT_TRUE(IsInvalidArgumentFor(ValidateText("client.given_name", "", true, 200),
-                                   "client.given_name"));
+  EXPECT_TRUE(
+      IsInvalidArgumentFor(ValidateText("client.given_name", "", true, 200), "client.given_name"));
   EXPECT_TRUE(IsInvalidArgumentFor(ValidateText("client.given_name", "  \t ", true, 200),
                                    "client.given_name"));
 }
@@ -45,11 +46,11 @@ TEST(ValidateText, RejectsBadUtf8) {
 }
 
 TEST(ValidateText, RejectsControlCharacters) {
-  for (const std::string& v : {std::string("a\x01"), std::string("a\nb"), std::string("a\tb"),
-                              std::string("a\x7f"), std::string("a\0b", 3),
-                              std::string("a\xc2\x85"), /* C1 NEL */ std::string("a\rb")}) {
-    EXPECT_TRUE(IsInvalidArgumentFor(ValidateText("organization.name", v, true, 200),
-                                     "organization.name"))
+  for (const std::string& v :
+       {std::string("a\x01"), std::string("a\nb"), std::string("a\tb"), std::string("a\x7f"),
+        std::string("a\0b", 3), std::string("a\xc2\x85"), /* C1 NEL */ std::string("a\rb")}) {
+    EXPECT_TRUE(
+        IsInvalidArgumentFor(ValidateText("organization.name", v, true, 200), "organization.name"))
         << ::testing::PrintToString(v);
   }
 }
@@ -64,9 +65,8 @@ TEST(ValidateText, MultilineAllowsTabNewlineAndCarriageReturnOnly) {
 
 TEST(ValidateText, TooLongIsInvalidArgumentAndLimitIsInclusive) {
   HOIDLA_EXPECT_OK(ValidateText("f", std::string(200, 'a'), true, 200));
-  EXPECT_TRUE(
-      IsInvalidArgumentFor(ValidateText("document.title", std::string(201, 'a'), true, 200),
-                           "document.title"));
+  EXPECT_TRUE(IsInvalidArgumentFor(ValidateText("document.title", std::string(201, 'a'), true, 200),
+                                   "document.title"));
   // The limit counts bytes, not characters: 101 two-byte letters are 202 bytes.
   std::string wide;
   for (int i = 0; i < 101; ++i) wide += "ä";
@@ -84,18 +84,18 @@ TEST(ValidateSlug, AcceptsLowercaseDigitsAndPunctuation) {
   EXPECT_TRUE(IsInvalidArgumentFor(ValidateSlug("header.kind", "", 64), "header.kind"));
   EXPECT_TRUE(IsInvalidArgumentFor(ValidateSlug("header.kind", "Consent", 64), "header.kind"));
   EXPECT_TRUE(IsInvalidArgumentFor(ValidateSlug("header.kind", "a b", 64), "header.kind"));
-  EXPECT_TRUE(IsInvalidArgumentFor(ValidateSlug("header.kind", std::string(65, 'a'), 64),
-                                   "header.kind"));
+  EXPECT_TRUE(
+      IsInvalidArgumentFor(ValidateSlug("header.kind", std::string(65, 'a'), 64), "header.kind"));
 }
 
 TEST(ValidateContentType, RequiresTypeSlashSubtype) {
   HOIDLA_EXPECT_OK(ValidateContentType("header.content_type", "application/pdf"));
   HOIDLA_EXPECT_OK(ValidateContentType("header.content_type", "text/plain;charset=utf-8"));
-  for (const std::string& v : {std::string(""), std::string("pdf"), std::string("/pdf"),
-                              std::string("application/"), std::string("text/ plain"),
-                              std::string("text/pläin"), std::string(128, 'a')}) {
-    EXPECT_TRUE(IsInvalidArgumentFor(ValidateContentType("header.content_type", v),
-                                     "header.content_type"))
+  for (const std::string& v :
+       {std::string(""), std::string("pdf"), std::string("/pdf"), std::string("application/"),
+        std::string("text/ plain"), std::string("text/pläin"), std::string(128, 'a')}) {
+    EXPECT_TRUE(
+        IsInvalidArgumentFor(ValidateContentType("header.content_type", v), "header.content_type"))
         << v;
   }
 }
@@ -133,8 +133,8 @@ TEST(Ids, MadeIdsValidateAndSortByTime) {
   HOIDLA_EXPECT_OK(ValidateId(early, IdKind::kClient, "id"));
   HOIDLA_EXPECT_OK(ValidateId(late, IdKind::kClient, "id"));
   r.fill(0xff);
-  HOIDLA_EXPECT_OK(ValidateId(MakeId(IdKind::kDocument, (int64_t{1} << 48) - 1, r),
-                              IdKind::kDocument, "id"));
+  HOIDLA_EXPECT_OK(
+      ValidateId(MakeId(IdKind::kDocument, (int64_t{1} << 48) - 1, r), IdKind::kDocument, "id"));
 }
 
 TEST(Ids, PrefixesAreStable) {
@@ -161,8 +161,7 @@ TEST(Ids, MalformedIdsAreInvalidArgumentNamingTheField) {
     absl::Status s = ValidateId(id, IdKind::kCase, "case.id");
     EXPECT_TRUE(IsInvalidArgumentFor(s, "case.id")) << id;
   }
-  EXPECT_EQ(std::string(ValidateId("", IdKind::kCase, "case.id").message()),
-            "case.id: required");
+  EXPECT_EQ(std::string(ValidateId("", IdKind::kCase, "case.id").message()), "case.id: required");
 }
 
 }  // namespace

@@ -37,17 +37,13 @@ using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 using Cert = std::unique_ptr<X509, X509Free>;
 using Crl = std::unique_ptr<X509_CRL, CrlFree>;
 
-Pkey NewKey() {
-  return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-}
+Pkey NewKey() { return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")); }
 
 void SetName(X509_NAME* name, const std::string& cn) {
-  X509_NAME_add_entry_by_txt(
-      name, "O", MBSTRING_ASC,
-      reinterpret_cast<const unsigned char*>("Hoidla Test"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("Hoidla Test"), -1, -1, 0);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(cn.c_str()),
-                             -1, -1, 0);
+                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
 }
 
 void AddExtension(X509* cert, X509* issuer, int nid, const char* value) {
@@ -177,8 +173,7 @@ TEST_F(X509CrlTest, RevokedCertificateIsUnauthenticated) {
 
 TEST_F(X509CrlTest, RevocationHasTheMessageOfEveryOtherCause) {
   absl::Status revoked = VerifyIssuedBy(revoked_pem_, ca_pem_, crl_pem_, kNow);
-  absl::Status expired =
-      VerifyIssuedBy(good_pem_, ca_pem_, crl_pem_, kNow + 400 * kDay);
+  absl::Status expired = VerifyIssuedBy(good_pem_, ca_pem_, crl_pem_, kNow + 400 * kDay);
   absl::Status garbage = VerifyIssuedBy("not a certificate", ca_pem_, "", kNow);
   EXPECT_EQ(revoked.message(), expired.message());
   EXPECT_EQ(revoked.message(), garbage.message());
@@ -190,8 +185,7 @@ TEST_F(X509CrlTest, WithoutACrlRevocationIsNotChecked) {
 }
 
 TEST_F(X509CrlTest, CrlPastItsNextUpdateFailsClosed) {
-  const std::string stale =
-      Pem(MakeCrl(ca_, {1002}, kNow - 8 * kDay, kNow - 60));
+  const std::string stale = Pem(MakeCrl(ca_, {1002}, kNow - 8 * kDay, kNow - 60));
   EXPECT_EQ(VerifyIssuedBy(good_pem_, ca_pem_, stale, kNow).code(),
             absl::StatusCode::kUnauthenticated);
   // The same list was current a day earlier.
@@ -199,8 +193,7 @@ TEST_F(X509CrlTest, CrlPastItsNextUpdateFailsClosed) {
 }
 
 TEST_F(X509CrlTest, CrlNotYetValidFailsClosed) {
-  const std::string future =
-      Pem(MakeCrl(ca_, {}, kNow + kDay, kNow + 8 * kDay));
+  const std::string future = Pem(MakeCrl(ca_, {}, kNow + kDay, kNow + 8 * kDay));
   EXPECT_EQ(VerifyIssuedBy(good_pem_, ca_pem_, future, kNow).code(),
             absl::StatusCode::kUnauthenticated);
 }
@@ -209,14 +202,12 @@ TEST_F(X509CrlTest, CrlWithoutNextUpdateFailsClosed) {
   const std::string undated = Pem(MakeCrl(ca_, {}, kNow - 3600, 0));
   EXPECT_EQ(VerifyIssuedBy(good_pem_, ca_pem_, undated, kNow).code(),
             absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(ValidateCrl(undated, "crl_pem").code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ValidateCrl(undated, "crl_pem").code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(X509CrlTest, CrlSignedByAnotherCaIsRefused) {
   Ca other = MakeCa("Some Other CA");
-  const std::string foreign =
-      Pem(MakeCrl(other, {}, kNow - 3600, kNow + 7 * kDay));
+  const std::string foreign = Pem(MakeCrl(other, {}, kNow - 3600, kNow + 7 * kDay));
   EXPECT_EQ(VerifyIssuedBy(good_pem_, ca_pem_, foreign, kNow).code(),
             absl::StatusCode::kUnauthenticated);
 }
@@ -224,8 +215,7 @@ TEST_F(X509CrlTest, CrlSignedByAnotherCaIsRefused) {
 TEST_F(X509CrlTest, CrlInTheCaNameSignedByAnotherKeyIsRefused) {
   // An impostor with the CA's name but its own key.
   Ca impostor = MakeCa("Hoidla Test Client CA");
-  const std::string forged =
-      Pem(MakeCrl(impostor, {}, kNow - 3600, kNow + 7 * kDay));
+  const std::string forged = Pem(MakeCrl(impostor, {}, kNow - 3600, kNow + 7 * kDay));
   EXPECT_EQ(VerifyIssuedBy(good_pem_, ca_pem_, forged, kNow).code(),
             absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(VerifyIssuedBy(revoked_pem_, ca_pem_, forged, kNow).code(),
@@ -234,8 +224,7 @@ TEST_F(X509CrlTest, CrlInTheCaNameSignedByAnotherKeyIsRefused) {
 
 TEST_F(X509CrlTest, CrlsOfSeveralCasAreSearchedForTheIssuers) {
   Ca other = MakeCa("Some Other CA");
-  const std::string both =
-      Pem(MakeCrl(other, {}, kNow - 3600, kNow + 7 * kDay)) + crl_pem_;
+  const std::string both = Pem(MakeCrl(other, {}, kNow - 3600, kNow + 7 * kDay)) + crl_pem_;
   EXPECT_TRUE(VerifyIssuedBy(good_pem_, ca_pem_, both, kNow).ok());
   EXPECT_EQ(VerifyIssuedBy(revoked_pem_, ca_pem_, both, kNow).code(),
             absl::StatusCode::kUnauthenticated);
@@ -251,8 +240,7 @@ TEST_F(X509CrlTest, UnparseableCrlFailsClosed) {
 TEST_F(X509CrlTest, CertificateOfAnotherCaIsUnauthenticatedEvenWithItsCrl) {
   Ca other = MakeCa("Some Other CA");
   const std::string stranger = Pem(MakeClientCert(other, "stranger", 7));
-  const std::string other_crl =
-      Pem(MakeCrl(other, {}, kNow - 3600, kNow + 7 * kDay));
+  const std::string other_crl = Pem(MakeCrl(other, {}, kNow - 3600, kNow + 7 * kDay));
   EXPECT_EQ(VerifyIssuedBy(stranger, ca_pem_, other_crl, kNow).code(),
             absl::StatusCode::kUnauthenticated);
 }
@@ -260,16 +248,13 @@ TEST_F(X509CrlTest, CertificateOfAnotherCaIsUnauthenticatedEvenWithItsCrl) {
 TEST_F(X509CrlTest, ValidateCrlAcceptsOneOrMoreCrls) {
   EXPECT_TRUE(ValidateCrl(crl_pem_, "crl_pem").ok());
   Ca other = MakeCa("Some Other CA");
-  EXPECT_TRUE(ValidateCrl(crl_pem_ + Pem(MakeCrl(other, {}, kNow, kNow + kDay)),
-                          "crl_pem")
-                  .ok());
+  EXPECT_TRUE(ValidateCrl(crl_pem_ + Pem(MakeCrl(other, {}, kNow, kNow + kDay)), "crl_pem").ok());
 }
 
 TEST_F(X509CrlTest, ValidateCrlRejectsGarbageNamingTheField) {
   for (const std::string& bad :
        {std::string(), std::string("garbage"), ca_pem_,
-        std::string(
-            "-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n")}) {
+        std::string("-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n")}) {
     absl::Status s = ValidateCrl(bad, "organization.crl_pem");
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_NE(s.message().find("organization.crl_pem"), std::string::npos) << s;

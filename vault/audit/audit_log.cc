@@ -1,8 +1,8 @@
 #include "vault/audit/audit_log.h"
 
+#include "base/coding.h"
+#include "base/status_macros.h"
 #include "keys/crypto.h"
-#include "vault/common/coding.h"
-#include "vault/common/status_macros.h"
 
 namespace hoidla::audit {
 namespace {
@@ -68,10 +68,11 @@ absl::StatusOr<uint64_t> AuditLog::Commit(Entry entry, storage::WriteBatch effec
   Writer w;
   w.entry = &entry;
   w.effect = &effect;
-  std::unique_lock lock(mu_);
+  mu_.Lock();
   writers_.push_back(&w);
-  while (!w.done && &w != writers_.front()) w.cv.wait(lock);
+  while (!w.done && &w != writers_.front()) w.cv.Wait(&mu_);
   if (w.done) {
+    mu_.Unlock();
     if (!w.status.ok()) return w.status;
     return w.seq;
   }
@@ -85,7 +86,7 @@ absl::StatusOr<uint64_t> AuditLog::Commit(Entry entry, storage::WriteBatch effec
   CompactTree tree = tree_;
   storage::WriteBatch batch;
   const int64_t now = clock_->NowMicros();
-  lock.unlock();
+  mu_.Unlock();
   for (Writer* x : group) {
     x->seq = tree.size();
     x->entry->set_seq(x->seq);
@@ -120,40 +121,43 @@ absl::StatusOr<uint64_t> AuditLog::Commit(Entry entry, storage::WriteBatch effec
   batch.Put(Space::kAudit, kTreeKey, tree.Encode());
   absl::Status s = store_->Write(batch);
   if (!s.ok()) s = absl::UnavailableError("audit log cannot be written; the call was not run");
-  lock.lock();
+  mu_.Lock();
   if (s.ok()) tree_ = std::move(tree);
   for (Writer* x : group) {
     writers_.pop_front();
     x->status = s;
     x->done = true;
-    if (x != &w) x->cv.notify_one();
+    if (x != &w) x->cv.Signal();
   }
-  if (!writers_.empty()) writers_.front()->cv.notify_one();
+  if (!writers_.empty()) writers_.front()->cv.Signal();
   bool changed = healthy_ != s.ok();
   healthy_ = s.ok();
   auto listener = listener_;
-  lock.unlock();
+  mu_.Unlock();
   if (changed && listener) listener(s.ok());
   if (!s.ok()) return s;
   return w.seq;
 }
 
 bool AuditLog::healthy() const {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   return healthy_;
 }
 
 void AuditLog::SetHealthListener(std::function<void(bool)> listener) {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   listener_ = std::move(listener);
 }
 
 void AuditLog::SetHealthy(bool healthy) {
-  std::unique_lock lock(mu_);
-  bool changed = healthy_ != healthy;
-  healthy_ = healthy;
-  auto listener = listener_;
-  lock.unlock();
+  std::function<void(bool)> listener;
+  bool changed;
+  {
+    absl::MutexLock lock(&mu_);
+    changed = healthy_ != healthy;
+    healthy_ = healthy;
+    listener = listener_;
+  }
   if (changed && listener) listener(healthy);
 }
 
@@ -166,17 +170,17 @@ absl::Status AuditLog::Probe() {
 }
 
 uint64_t AuditLog::size() const {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   return tree_.size();
 }
 
 std::pair<uint64_t, std::string> AuditLog::head() const {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   return {tree_.size(), tree_.Root()};
 }
 
 std::string AuditLog::root() const {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   return tree_.Root();
 }
 
@@ -195,7 +199,7 @@ absl::StatusOr<Entry> AuditLog::Get(uint64_t seq) const {
 }
 
 absl::StatusOr<std::string> AuditLog::StoreLeaves::SubtreeHash(uint64_t level,
-                                                              uint64_t index) const {
+                                                               uint64_t index) const {
   if (level >= 64 || ((index + 1) << level) > size() || (index + 1) > (~uint64_t{0} >> level)) {
     return LeafHashSource::SubtreeHash(level, index);  // reports the range error
   }
@@ -225,8 +229,7 @@ void NoteTarget(AuditDraft* draft, std::string_view client_id, std::string_view 
   if (!object_id.empty()) draft->entry.set_object_id(std::string(object_id));
 }
 
-absl::Status CommitEffect(AuditDraft* draft, storage::KvStore* store,
-                          storage::WriteBatch effect) {
+absl::Status CommitEffect(AuditDraft* draft, storage::KvStore* store, storage::WriteBatch effect) {
   if (draft == nullptr || draft->log == nullptr) return store->Write(effect);
   Entry entry = draft->entry;
   entry.set_status("OK");

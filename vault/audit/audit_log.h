@@ -30,19 +30,19 @@
 #ifndef HOIDLA_VAULT_AUDIT_AUDIT_LOG_H_
 #define HOIDLA_VAULT_AUDIT_AUDIT_LOG_H_
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "base/clock.h"
 #include "hoidla/storage/v1/records.pb.h"
 #include "vault/audit/merkle.h"
-#include "vault/common/clock.h"
 #include "vault/storage/kv_store.h"
 
 namespace hoidla::audit {
@@ -71,8 +71,7 @@ void NoteTarget(AuditDraft* draft, std::string_view client_id, std::string_view 
 // `draft`: with a log, the draft's entry (status "OK") and the effect in one
 // atomic synced write; without one (null draft or log), the effect alone.
 // UNAVAILABLE when the write fails; nothing is applied then.
-absl::Status CommitEffect(AuditDraft* draft, storage::KvStore* store,
-                          storage::WriteBatch effect);
+absl::Status CommitEffect(AuditDraft* draft, storage::KvStore* store, storage::WriteBatch effect);
 
 class AuditLog {
  public:
@@ -140,7 +139,7 @@ class AuditLog {
     absl::Status status;
     uint64_t seq = 0;
     bool done = false;
-    std::condition_variable cv;
+    absl::CondVar cv;
   };
 
   AuditLog(storage::KvStore* store, Clock* clock, CompactTree tree)
@@ -150,11 +149,11 @@ class AuditLog {
   storage::KvStore* store_;
   Clock* clock_;
 
-  mutable std::mutex mu_;
-  std::deque<Writer*> writers_;  // front is the leader
-  CompactTree tree_;             // committed frontier (guarded by mu_)
-  bool healthy_ = true;
-  std::function<void(bool)> listener_;
+  mutable absl::Mutex mu_;
+  std::deque<Writer*> writers_ ABSL_GUARDED_BY(mu_);  // front is the leader
+  CompactTree tree_ ABSL_GUARDED_BY(mu_);             // committed frontier
+  bool healthy_ ABSL_GUARDED_BY(mu_) = true;
+  std::function<void(bool)> listener_ ABSL_GUARDED_BY(mu_);
   StoreLeaves leaves_;
 };
 

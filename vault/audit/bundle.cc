@@ -1,10 +1,10 @@
 #include "vault/audit/bundle.h"
 
+#include "base/status_macros.h"
+#include "base/strings.h"
 #include "hoidla/storage/v1/records.pb.h"
 #include "vault/audit/checkpoints.h"
 #include "vault/audit/merkle.h"
-#include "vault/common/status_macros.h"
-#include "vault/common/strings.h"
 
 namespace hoidla::audit {
 
@@ -45,8 +45,7 @@ absl::StatusOr<BundleReport> VerifyBundle(const ::hoidla::v1::AuditBundle& bundl
             StrCat("entry ", entry.seq(), ": of another organisation (inserted)"));
       }
       std::vector<std::string> proof(item.proof().begin(), item.proof().end());
-      if (!VerifyInclusion(LeafHash(item.entry()), entry.seq(), head.size, proof, head.root)
-               .ok()) {
+      if (!VerifyInclusion(LeafHash(item.entry()), entry.seq(), head.size, proof, head.root).ok()) {
         return absl::DataLossError(StrCat("entry ", entry.seq(), ": altered or inserted"));
       }
       next = entry.seq() + 1;

@@ -3,10 +3,10 @@
 #include <charconv>
 
 #include "absl/strings/escaping.h"
+#include "base/coding.h"
+#include "base/status_macros.h"
+#include "base/strings.h"
 #include "keys/signed_note.h"
-#include "vault/common/coding.h"
-#include "vault/common/status_macros.h"
-#include "vault/common/strings.h"
 
 namespace hoidla::audit {
 namespace {

@@ -38,8 +38,7 @@ class Checkpoints {
  public:
   // All pointers must outlive this object. `origin` names the log (and its
   // signing key) in notes, e.g. "hoidla.example.org/audit".
-  Checkpoints(AuditLog* log, storage::KvStore* store, keys::Keyring* keyring,
-              std::string origin)
+  Checkpoints(AuditLog* log, storage::KvStore* store, keys::Keyring* keyring, std::string origin)
       : log_(log), store_(store), keyring_(keyring), origin_(std::move(origin)) {}
 
   const std::string& origin() const { return origin_; }

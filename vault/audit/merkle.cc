@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "base/coding.h"
+#include "base/status_macros.h"
+#include "base/strings.h"
 #include "keys/crypto.h"
-#include "vault/common/coding.h"
-#include "vault/common/status_macros.h"
-#include "vault/common/strings.h"
 
 namespace hoidla::audit {
 namespace {
@@ -74,8 +74,8 @@ absl::Status CheckHashArgument(std::string_view name, std::string_view hash) {
 absl::Status CheckProofHashes(const std::vector<std::string>& proof) {
   for (size_t i = 0; i < proof.size(); ++i) {
     if (proof[i].size() != kHashSize) {
-      return absl::InvalidArgumentError(StrCat("proof: element ", i, " has ", proof[i].size(),
-                                               " bytes, a hash has ", kHashSize));
+      return absl::InvalidArgumentError(
+          StrCat("proof: element ", i, " has ", proof[i].size(), " bytes, a hash has ", kHashSize));
     }
   }
   return absl::OkStatus();
@@ -98,8 +98,7 @@ absl::StatusOr<std::string> CheckedSubtreeHash(const LeafHashSource& source, uin
 // decomposes into aligned perfect subtrees following the bits of
 // end - begin, largest first. Their hashes fold from the right.
 // REQUIRES: begin < end.
-absl::StatusOr<std::string> RangeHash(const LeafHashSource& source, uint64_t begin,
-                                      uint64_t end) {
+absl::StatusOr<std::string> RangeHash(const LeafHashSource& source, uint64_t begin, uint64_t end) {
   const uint64_t count = end - begin;
   std::vector<std::string> parts;
   parts.reserve(std::popcount(count));
@@ -313,8 +312,8 @@ absl::Status VerifyConsistency(uint64_t old_size, uint64_t new_size, std::string
   if (old_size == 0 || old_size == new_size) {
     if (!proof.empty()) {
       return absl::InvalidArgumentError(StrCat("proof: has ", proof.size(),
-                                               " hashes, a proof from size ", old_size,
-                                               " to size ", new_size, " is empty"));
+                                               " hashes, a proof from size ", old_size, " to size ",
+                                               new_size, " is empty"));
     }
     if (old_size == 0 && old_root != EmptyRoot()) {
       return absl::DataLossError(
@@ -360,14 +359,16 @@ absl::Status VerifyConsistency(uint64_t old_size, uint64_t new_size, std::string
   }
   if (sn != 0) return absl::InternalError("consistency proof length check is inconsistent");
   if (fr != old_root) {
-    return absl::DataLossError(StrCat("consistency proof does not verify: it does not lead to "
-                                      "old_root for size ",
-                                      old_size));
+    return absl::DataLossError(
+        StrCat("consistency proof does not verify: it does not lead to "
+               "old_root for size ",
+               old_size));
   }
   if (sr != new_root) {
-    return absl::DataLossError(StrCat("consistency proof does not verify: it does not lead to "
-                                      "new_root for size ",
-                                      new_size));
+    return absl::DataLossError(
+        StrCat("consistency proof does not verify: it does not lead to "
+               "new_root for size ",
+               new_size));
   }
   return absl::OkStatus();
 }

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "vault/common/strings.h"
+#include "base/strings.h"
 
 namespace hoidla::storage {
 namespace {
@@ -18,7 +18,8 @@ constexpr size_t kWriteBuffer = 1 << 20;
 constexpr int64_t kWritebackEvery = 8 << 20;
 
 absl::Status IoError(std::string_view what, std::string_view name) {
-  return absl::UnavailableError(StrCat("blob store: ", what, " ", name, ": ", std::strerror(errno)));
+  return absl::UnavailableError(
+      StrCat("blob store: ", what, " ", name, ": ", std::strerror(errno)));
 }
 
 absl::Status SyncDir(const std::string& dir) {
@@ -253,14 +254,14 @@ absl::Status FileBlobStore::Delete(std::string_view name) {
 
 absl::StatusOr<std::unique_ptr<BlobWriter>> MemoryBlobStore::Create(std::string_view name) {
   if (absl::Status s = ValidateBlobName(name); !s.ok()) return s;
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (objects_.contains(name)) return absl::AlreadyExistsError("blob store: object exists");
   return std::unique_ptr<BlobWriter>(new MemoryBlobWriter(this, std::string(name)));
 }
 
 absl::StatusOr<std::unique_ptr<BlobReader>> MemoryBlobStore::Open(std::string_view name) {
   if (absl::Status s = ValidateBlobName(name); !s.ok()) return s;
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto it = objects_.find(name);
   if (it == objects_.end()) return absl::NotFoundError("blob store: no such object");
   return std::unique_ptr<BlobReader>(new MemoryBlobReader(it->second));
@@ -268,20 +269,19 @@ absl::StatusOr<std::unique_ptr<BlobReader>> MemoryBlobStore::Open(std::string_vi
 
 absl::Status MemoryBlobStore::Delete(std::string_view name) {
   if (absl::Status s = ValidateBlobName(name); !s.ok()) return s;
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto it = objects_.find(name);
   if (it != objects_.end()) objects_.erase(it);
   return absl::OkStatus();
 }
 
 void MemoryBlobStore::Put(const std::string& name, std::shared_ptr<const std::string> bytes) {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   objects_[name] = std::move(bytes);
 }
 
-bool MemoryBlobStore::Tamper(std::string_view name,
-                             const std::function<void(std::string&)>& edit) {
-  std::lock_guard lock(mu_);
+bool MemoryBlobStore::Tamper(std::string_view name, const std::function<void(std::string&)>& edit) {
+  absl::MutexLock lock(&mu_);
   auto it = objects_.find(name);
   if (it == objects_.end()) return false;
   auto copy = std::make_shared<std::string>(*it->second);
@@ -291,7 +291,7 @@ bool MemoryBlobStore::Tamper(std::string_view name,
 }
 
 size_t MemoryBlobStore::Count() const {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   return objects_.size();
 }
 

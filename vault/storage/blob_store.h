@@ -24,8 +24,10 @@
 #include <string>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 
 namespace hoidla::storage {
 
@@ -100,8 +102,9 @@ class MemoryBlobStore : public BlobStore {
  private:
   friend class MemoryBlobWriter;
   void Put(const std::string& name, std::shared_ptr<const std::string> bytes);
-  mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<const std::string>, std::less<>> objects_;
+  mutable absl::Mutex mu_;
+  std::map<std::string, std::shared_ptr<const std::string>, std::less<>> objects_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace hoidla::storage

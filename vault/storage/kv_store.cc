@@ -4,10 +4,14 @@ namespace hoidla::storage {
 
 std::string_view SpaceName(Space space) {
   switch (space) {
-    case Space::kMeta: return "meta";
-    case Space::kIndex: return "index";
-    case Space::kKeys: return "keys";
-    case Space::kAudit: return "audit";
+    case Space::kMeta:
+      return "meta";
+    case Space::kIndex:
+      return "index";
+    case Space::kKeys:
+      return "keys";
+    case Space::kAudit:
+      return "audit";
   }
   return "unknown";
 }

@@ -112,8 +112,7 @@ class KvStore {
   // or none is. Returns OK on success; on failure nothing of the batch is
   // applied and the error is UNAVAILABLE (engine I/O failure, disk full) or
   // INTERNAL.
-  virtual absl::Status Write(const WriteBatch& batch,
-                             const WriteOptions& options = {}) = 0;
+  virtual absl::Status Write(const WriteBatch& batch, const WriteOptions& options = {}) = 0;
 
   // Returns a snapshot of the current state.
   virtual std::shared_ptr<const Snapshot> NewSnapshot() = 0;

@@ -11,8 +11,8 @@ struct MemorySnapshot : Snapshot {
 
 class MemoryIterator : public Iterator {
  public:
-  MemoryIterator(std::shared_ptr<const MemoryStore::Tables> tables, Space space,
-                 std::string prefix, std::string_view start)
+  MemoryIterator(std::shared_ptr<const MemoryStore::Tables> tables, Space space, std::string prefix,
+                 std::string_view start)
       : tables_(std::move(tables)), prefix_(std::move(prefix)) {
     const auto& t = (*tables_)[static_cast<int>(space)];
     std::string_view from = start < std::string_view(prefix_) ? prefix_ : start;
@@ -43,7 +43,7 @@ absl::StatusOr<std::string> MemoryStore::Get(Space space, std::string_view key,
   if (snapshot != nullptr) {
     tables = static_cast<const MemorySnapshot*>(snapshot)->tables;
   } else {
-    std::shared_lock lock(mu_);
+    absl::ReaderMutexLock lock(&mu_);
     tables = tables_;
   }
   const auto& t = (*tables)[static_cast<int>(space)];
@@ -53,7 +53,7 @@ absl::StatusOr<std::string> MemoryStore::Get(Space space, std::string_view key,
 }
 
 absl::Status MemoryStore::Write(const WriteBatch& batch, const WriteOptions&) {
-  std::unique_lock lock(mu_);
+  absl::MutexLock lock(&mu_);
   // Readers and snapshots hold the old tables; copy before mutating.
   if (tables_.use_count() > 1) tables_ = std::make_shared<Tables>(*tables_);
   for (const auto& op : batch.ops()) {
@@ -69,28 +69,25 @@ absl::Status MemoryStore::Write(const WriteBatch& batch, const WriteOptions&) {
 
 std::shared_ptr<const Snapshot> MemoryStore::NewSnapshot() {
   auto snap = std::make_shared<MemorySnapshot>();
-  std::shared_lock lock(mu_);
+  absl::ReaderMutexLock lock(&mu_);
   snap->tables = tables_;
   return snap;
 }
 
 std::unique_ptr<Iterator> MemoryStore::Scan(Space space, std::string_view prefix,
-                                            std::string_view start,
-                                            const Snapshot* snapshot) {
+                                            std::string_view start, const Snapshot* snapshot) {
   std::shared_ptr<const Tables> tables;
   if (snapshot != nullptr) {
     tables = static_cast<const MemorySnapshot*>(snapshot)->tables;
   } else {
-    std::shared_lock lock(mu_);
+    absl::ReaderMutexLock lock(&mu_);
     tables = tables_;
   }
-  return std::make_unique<MemoryIterator>(std::move(tables), space,
-                                          std::string(prefix), start);
+  return std::make_unique<MemoryIterator>(std::move(tables), space, std::string(prefix), start);
 }
 
-bool MemoryStore::Overwrite(Space space, const std::string& key,
-                            const std::string& value) {
-  std::unique_lock lock(mu_);
+bool MemoryStore::Overwrite(Space space, const std::string& key, const std::string& value) {
+  absl::MutexLock lock(&mu_);
   if (tables_.use_count() > 1) tables_ = std::make_shared<Tables>(*tables_);
   auto& t = (*tables_)[static_cast<int>(space)];
   auto it = t.find(key);

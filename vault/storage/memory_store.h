@@ -10,9 +10,10 @@
 #include <array>
 #include <map>
 #include <memory>
-#include <shared_mutex>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "vault/storage/kv_store.h"
 
 namespace hoidla::storage {
@@ -27,8 +28,7 @@ class MemoryStore : public KvStore {
                                   const Snapshot* snapshot) override;
   absl::Status Write(const WriteBatch& batch, const WriteOptions& options) override;
   std::shared_ptr<const Snapshot> NewSnapshot() override;
-  std::unique_ptr<Iterator> Scan(Space space, std::string_view prefix,
-                                 std::string_view start,
+  std::unique_ptr<Iterator> Scan(Space space, std::string_view prefix, std::string_view start,
                                  const Snapshot* snapshot) override;
 
   // Test hook: direct access to the stored bytes (to tamper with them).
@@ -36,8 +36,8 @@ class MemoryStore : public KvStore {
   bool Overwrite(Space space, const std::string& key, const std::string& value);
 
  private:
-  mutable std::shared_mutex mu_;
-  std::shared_ptr<Tables> tables_;  // copy-on-write when snapshots exist
+  mutable absl::Mutex mu_;
+  std::shared_ptr<Tables> tables_ ABSL_GUARDED_BY(mu_);  // copy-on-write when snapshots exist
 };
 
 }  // namespace hoidla::storage

@@ -6,7 +6,7 @@
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 
-#include "vault/common/strings.h"
+#include "base/strings.h"
 
 namespace hoidla::storage {
 namespace {
@@ -14,7 +14,8 @@ namespace {
 absl::Status FromRocks(const rocksdb::Status& s) {
   if (s.ok()) return absl::OkStatus();
   if (s.IsNotFound()) return absl::NotFoundError("key not found");
-  if (s.IsCorruption()) return absl::DataLossError(hoidla::StrCat("storage corruption: ", s.ToString()));
+  if (s.IsCorruption())
+    return absl::DataLossError(hoidla::StrCat("storage corruption: ", s.ToString()));
   if (s.IsInvalidArgument()) return absl::InternalError(hoidla::StrCat("storage: ", s.ToString()));
   return absl::UnavailableError(hoidla::StrCat("storage: ", s.ToString()));
 }
@@ -27,9 +28,8 @@ struct RocksSnapshot : Snapshot {
 
 class RocksIterator : public Iterator {
  public:
-  RocksIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-                std::string_view prefix, std::string_view start,
-                const rocksdb::Snapshot* snap)
+  RocksIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string_view prefix,
+                std::string_view start, const rocksdb::Snapshot* snap)
       : prefix_(prefix), upper_(PrefixSuccessor(prefix)) {
     rocksdb::ReadOptions ro;
     ro.snapshot = snap;
@@ -127,9 +127,8 @@ absl::Status RocksDbStore::Write(const WriteBatch& batch, const WriteOptions& op
   rocksdb::WriteBatch wb;
   for (const auto& op : batch.ops()) {
     auto* cf = handles_[static_cast<int>(op.space)];
-    rocksdb::Status s = op.type == WriteBatch::OpType::kPut
-                            ? wb.Put(cf, op.key, op.value)
-                            : wb.Delete(cf, op.key);
+    rocksdb::Status s =
+        op.type == WriteBatch::OpType::kPut ? wb.Put(cf, op.key, op.value) : wb.Delete(cf, op.key);
     if (!s.ok()) return FromRocks(s);
   }
   rocksdb::WriteOptions wo;
@@ -146,12 +145,11 @@ std::shared_ptr<const Snapshot> RocksDbStore::NewSnapshot() {
 }
 
 std::unique_ptr<Iterator> RocksDbStore::Scan(Space space, std::string_view prefix,
-                                             std::string_view start,
-                                             const Snapshot* snapshot) {
+                                             std::string_view start, const Snapshot* snapshot) {
   const rocksdb::Snapshot* snap =
       snapshot != nullptr ? static_cast<const RocksSnapshot*>(snapshot)->snap : nullptr;
-  return std::make_unique<RocksIterator>(db_, handles_[static_cast<int>(space)], prefix,
-                                         start, snap);
+  return std::make_unique<RocksIterator>(db_, handles_[static_cast<int>(space)], prefix, start,
+                                         snap);
 }
 
 }  // namespace hoidla::storage

@@ -35,8 +35,7 @@ class RocksDbStore : public KvStore {
                                   const Snapshot* snapshot) override;
   absl::Status Write(const WriteBatch& batch, const WriteOptions& options) override;
   std::shared_ptr<const Snapshot> NewSnapshot() override;
-  std::unique_ptr<Iterator> Scan(Space space, std::string_view prefix,
-                                 std::string_view start,
+  std::unique_ptr<Iterator> Scan(Space space, std::string_view prefix, std::string_view start,
                                  const Snapshot* snapshot) override;
 
  private:

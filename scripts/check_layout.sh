@@ -1,0 +1,87 @@
+#!/bin/bash
+# Fails when an #include runs against the declared direction of the rooms
+# (vault/CMakeLists.txt):
+#
+#   base -> storage -> keys -> sealing -> audit -> access -> directory
+#     -> identity | documents -> consent -> records -> oversight
+#     -> retention -> rpc -> server
+#
+# A room may include its own headers and those of rooms before it. identity
+# and documents share a rank and may not include each other. base/ and keys/
+# include nothing under vault/; domain rooms (before rpc) never include gRPC;
+# nothing of the server includes tests/ (the fakes), client/ or bench/.
+# Run from anywhere; prints each offending line and exits 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rank_of() {
+  case "$1" in
+    base) echo 0 ;;
+    vault/storage) echo 1 ;;
+    keys) echo 2 ;;
+    vault/sealing) echo 3 ;;
+    vault/audit) echo 4 ;;
+    vault/access) echo 5 ;;
+    vault/directory) echo 6 ;;
+    vault/identity|vault/documents) echo 7 ;;
+    vault/consent) echo 8 ;;
+    vault/records) echo 9 ;;
+    vault/oversight) echo 10 ;;
+    vault/retention) echo 11 ;;
+    vault/rpc) echo 12 ;;
+    vault/server) echo 13 ;;
+    *) echo -1 ;;
+  esac
+}
+
+room_of() {  # the room a path belongs to
+  case "$1" in
+    base/*) echo base ;;
+    keys/*) echo keys ;;
+    vault/*/*) echo "$1" | cut -d/ -f1-2 ;;
+    *) echo "" ;;
+  esac
+}
+
+status=0
+while IFS= read -r file; do
+  from=$(room_of "$file")
+  from_rank=$(rank_of "$from")
+  if [ "$from_rank" -lt 0 ]; then
+    echo "$file: not in a declared room"
+    status=1
+    continue
+  fi
+  while IFS= read -r line; do
+    num=${line%%:*}
+    inc=$(echo "$line" | sed -n 's/.*#include ["<]\([^">]*\)[">].*/\1/p')
+    [ -n "$inc" ] || continue
+    case "$inc" in
+      grpc*|grpcpp/*|*.grpc.pb.h)
+        if [ "$from_rank" -lt "$(rank_of vault/rpc)" ]; then
+          echo "$file:$num: domain code includes gRPC ($inc)"
+          status=1
+        fi
+        continue ;;
+    esac
+    case "$inc" in
+      tests/*|client/*|bench/*)
+        echo "$file:$num: the server includes $inc (tests, client and benches are not part of it)"
+        status=1
+        continue ;;
+    esac
+    to=$(room_of "$inc")
+    [ -n "$to" ] || continue  # generated, third-party or absl
+    [ "$to" = "$from" ] && continue
+    to_rank=$(rank_of "$to")
+    if [ "$to_rank" -lt 0 ] || [ "$to_rank" -ge "$from_rank" ]; then
+      echo "$file:$num: $from may not include $inc ($to comes later or beside it)"
+      status=1
+    fi
+  done < <(grep -n '^#include' "$file" || true)
+done < <(git ls-files 'base/*.h' 'base/*.cc' 'keys/*.h' 'keys/*.cc' 'vault/*.h' 'vault/*.cc')
+
+if [ "$status" -eq 0 ]; then
+  echo "layout: every include follows the direction of the rooms"
+fi
+exit "$status"
