@@ -16,7 +16,9 @@ class Clock {
   virtual ~Clock() = default;
   // Returns microseconds since the Unix epoch, UTC.
   virtual int64_t NowMicros() const = 0;
-  // The process-wide system clock. Never null; never destroyed.
+  // The process-wide system clock. Never null; never destroyed. Strictly
+  // increasing: each call returns a later value than every earlier call,
+  // also when the system clock is stepped back.
   static Clock* System();
 };
 

@@ -631,6 +631,13 @@ absl::StatusOr<v1::ConsentReceipt> Consents::RecordConsent(const RequestContext&
   target.project_id = c.project_id();
   if (absl::Status s = policy_->Check(ctx, Action::kWriteConsent, target); !s.ok()) {
     if (s.code() == absl::StatusCode::kNotFound) {
+      // Name the project only to a caller who may see the client: the same
+      // answer for a project they cannot see and one that does not exist.
+      if (client.ok() &&
+          policy_->Decide(ctx.principal, Action::kReadClient, registry_->ClientTarget(*client))
+              .allowed) {
+        return absl::NotFoundError("consent.project_id: not found");
+      }
       return absl::NotFoundError("consent.client_id: not found");
     }
     return s;

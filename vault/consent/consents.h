@@ -84,9 +84,12 @@ class Consents : public ReleaseSource {
   // Records version 1. Returns it with a signed receipt. INVALID_ARGUMENT
   // naming the field for bad input (a consent given in the future, a
   // guardian without authority_valid_until, a legal representative of an
-  // adult, a scan that is not the client's document); NOT_FOUND
-  // "consent.client_id" / "consent.project_id" for what the caller cannot
-  // see; PERMISSION_DENIED without a role that writes consents.
+  // adult); NOT_FOUND "consent.scan_document_id: not found among the
+  // client's documents" for a scan that is not the client's document (as
+  // for no document at all); NOT_FOUND "consent.client_id: not found" for a
+  // client the caller cannot see, and "consent.project_id: not found" for a
+  // project they cannot write consents in of a client they can see;
+  // PERMISSION_DENIED without a role that writes consents.
   absl::StatusOr<v1::ConsentReceipt> RecordConsent(const RequestContext& ctx,
                                                    const v1::RecordConsentRequest& req);
   // Records a new version superseding the current one. ABORTED when

@@ -257,9 +257,10 @@ absl::StatusOr<uint64_t> AuditAccess::ReportEntries(const std::string& client_id
         if (actor && actor->subject_client_id == client_id) return true;
         std::string group;
         if (aggregate_denied && !e.allowed()) {
-          group = StrCat(is_protected(e) ? std::string("\x01") : e.actor(), "\x00",
-                         e.acting_through(), "\x00", e.method(), "\x00", e.action(), "\x00",
-                         e.status(), "\x00", e.organization_id());
+          // '\0' as a char: StrCat stops a string literal at its first NUL.
+          group = StrCat(is_protected(e) ? std::string("\x01") : e.actor(), '\0',
+                         e.acting_through(), '\0', e.method(), '\0', e.action(), '\0', e.status(),
+                         '\0', e.organization_id());
           auto it = groups.find(group);
           if (it != groups.end()) {
             // Older than what the entry holds (the walk goes newest first).
@@ -323,7 +324,8 @@ absl::StatusOr<v1::AccessReport> AuditAccess::GetAccessReport(
   auto client = registry_->LoadClient(req.client_id());
   Target target =
       client.ok() ? registry_->ClientTarget(*client) : registry_->LocationOf(req.client_id());
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadAccessReport, target));
+  HOIDLA_RETURN_IF_ERROR(
+      ReferencedField(policy_->Check(ctx, Action::kReadAccessReport, target), "client_id"));
   HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "client_id"));
 
   v1::AccessReport out;

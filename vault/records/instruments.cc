@@ -48,12 +48,28 @@ bool IsDate(std::string_view s) {
   return d.year >= 1900 && d.year <= 2199 && IsValidDate(d);
 }
 
+// A plain decimal number: [-]digits[.digits][(e|E)[+|-]digits]. No spaces,
+// hexadecimal, infinities or NaN (strtod would take them all).
 bool IsNumber(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
-  std::string copy(s);
-  char* end = nullptr;
-  std::strtod(copy.c_str(), &end);
-  return end == copy.c_str() + copy.size();
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > start;
+  };
+  if (s[i] == '-') ++i;
+  if (!digits()) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
 }
 
 }  // namespace

@@ -174,8 +174,8 @@ absl::Status Records::CheckCaseOpen(std::string_view case_id, std::string_view f
 }
 
 absl::Status Records::CheckAcrossRecords(const rec::CaseRecord& kase,
-                                         const v1::RecordContent& content,
-                                         std::string_view own_id) const {
+                                         const v1::RecordContent& content, std::string_view own_id,
+                                         std::string_view field) const {
   if (content.has_case_plan()) {
     // Once the first assessment chose case management, a plan needs the
     // initial decision (A1) and a signed cooperation agreement (A2).
@@ -191,15 +191,17 @@ absl::Status Records::CheckAcrossRecords(const rec::CaseRecord& kase,
       HOIDLA_ASSIGN_OR_RETURN(auto decisions, CaseRecords(kase.id(), "initial_decision"));
       if (decisions.empty()) {
         return absl::FailedPreconditionError(
-            "record.content.case_plan: the first assessment chose case management: record the "
-            "initial decision (A1) first");
+            StrCat(field,
+                   ".case_plan: the first assessment chose case management: record the "
+                   "initial decision (A1) first"));
       }
       HOIDLA_ASSIGN_OR_RETURN(bool consent, consents_->HasSignedConsentInForce(kase));
       if (!consent) {
-        return absl::FailedPreconditionError(
-            "record.content.case_plan: the first assessment chose case management: a signed "
+        return absl::FailedPreconditionError(StrCat(
+            field,
+            ".case_plan: the first assessment chose case management: a signed "
             "cooperation agreement (A2, a written or digitally signed consent in force for the "
-            "case) is needed first");
+            "case) is needed first"));
       }
     }
   }
@@ -213,20 +215,20 @@ absl::Status Records::CheckAcrossRecords(const rec::CaseRecord& kase,
       highest = std::max<int64_t>(highest, c.plan_evaluation().sequence_number());
     }
     if (content.plan_evaluation().sequence_number() <= highest) {
-      return FieldError("record.content.plan_evaluation.sequence_number",
+      return FieldError(StrCat(field, ".plan_evaluation.sequence_number"),
                         StrCat("must be greater than ", highest, ", the case's last evaluation"));
     }
   }
   if (content.has_activity_log_entry() &&
       !content.activity_log_entry().corrects_record_id().empty()) {
     const std::string& target = content.activity_log_entry().corrects_record_id();
-    const std::string field = "record.content.activity_log_entry.corrects_record_id";
-    HOIDLA_RETURN_IF_ERROR(ValidateId(target, IdKind::kRecord, field));
+    const std::string corrects = StrCat(field, ".activity_log_entry.corrects_record_id");
+    HOIDLA_RETURN_IF_ERROR(ValidateId(target, IdKind::kRecord, corrects));
     auto corrected = LoadChain(target);
     if (corrected.status().code() == absl::StatusCode::kNotFound ||
         (corrected.ok() && (corrected->current().case_id() != kase.id() ||
                             corrected->current().kind() != "activity_log_entry"))) {
-      return absl::NotFoundError(StrCat(field, ": not an activity log entry of the case"));
+      return absl::NotFoundError(StrCat(corrects, ": not an activity log entry of the case"));
     }
     HOIDLA_RETURN_IF_ERROR(corrected.status());
   }
@@ -310,7 +312,7 @@ absl::StatusOr<v1::Record> Records::CreateRecord(const RequestContext& ctx,
           ? CheckContent(in.content(), kase->organization_id(), "record.content")
           : absl::StatusOr<std::string>(std::string(RecordKind(in.content()))));
   std::lock_guard lock(write_mu_);
-  HOIDLA_RETURN_IF_ERROR(CheckAcrossRecords(*kase, in.content(), ""));
+  HOIDLA_RETURN_IF_ERROR(CheckAcrossRecords(*kase, in.content(), "", "record.content"));
   rec::AssessmentRecord r;
   r.set_id(NewId(IdKind::kRecord, *clock_));
   r.set_version(1);
@@ -379,7 +381,7 @@ absl::StatusOr<v1::Record> Records::UpdateRecord(const RequestContext& ctx,
                           CheckContent(req.content(), cur.organization_id(), "content"));
   if (kind != cur.kind()) return FieldError("content", StrCat("must stay a ", cur.kind()));
   HOIDLA_ASSIGN_OR_RETURN(rec::CaseRecord kase, registry_->LoadCase(cur.case_id()));
-  HOIDLA_RETURN_IF_ERROR(CheckAcrossRecords(kase, req.content(), cur.id()));
+  HOIDLA_RETURN_IF_ERROR(CheckAcrossRecords(kase, req.content(), cur.id(), "content"));
   rec::AssessmentRecord r = cur;
   r.set_version(cur.version() + 1);
   r.set_content(req.content().SerializeAsString());

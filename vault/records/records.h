@@ -105,9 +105,11 @@ class Records {
   // The target of a record's case; NOT_FOUND when the case is gone.
   absl::StatusOr<Target> CaseTargetOf(std::string_view case_id) const;
   absl::Status CheckCaseOpen(std::string_view case_id, std::string_view field) const;
-  // The rules across records for `content` about to be stored in `case_id`.
+  // The rules across records for `content` about to be stored in `case_id`;
+  // errors name fields under `field` (the request's path to the content:
+  // "record.content" on create, "content" on update).
   absl::Status CheckAcrossRecords(const rec::CaseRecord& kase, const v1::RecordContent& content,
-                                  std::string_view own_id) const;
+                                  std::string_view own_id, std::string_view field) const;
   absl::StatusOr<v1::Record> ToApi(const rec::AssessmentRecord& r, bool mask) const;
   // The checks of one record's content on its own (form rules, or the
   // instrument of a custom record). Returns its kind.

@@ -939,7 +939,7 @@ TEST(RecordForms, RecordKindNamesEachPart) {
 // valid; together they cover every kind.
 TEST(RecordForms, DocExamplesParseAndValidate) {
   const std::filesystem::path doc =
-      std::filesystem::path(__FILE__).parent_path() / "../../doc/records-forms.md";
+      std::filesystem::path(__FILE__).parent_path() / "../../../doc/records-forms.md";
   std::ifstream in(doc);
   ASSERT_TRUE(in.good()) << doc;
   std::vector<std::string> blocks;
