@@ -7,9 +7,14 @@ namespace hoidla {
 namespace {
 
 // Strictly increasing: never the same value twice, never earlier than a
-// value it returned, even when the system clock is stepped back (NTP). An
-// event recorded after another (a withdrawal after its consent, a call
-// after the withdrawal) is then always later than it.
+// value it returned, even when the system clock is stepped back by up to
+// kMaxStepBack (NTP slews and small steps). An event recorded after another
+// (a withdrawal after its consent, a call after the withdrawal) is then
+// always later than it. A larger correction is taken as it is, so that one
+// wrong step forward does not hold the vault's time in the future until a
+// restart.
+constexpr int64_t kMaxStepBack = 10'000'000;  // 10 s, in microseconds
+
 class SystemClock : public Clock {
  public:
   int64_t NowMicros() const override {
@@ -19,7 +24,7 @@ class SystemClock : public Clock {
     int64_t last = last_.load(std::memory_order_relaxed);
     int64_t next;
     do {
-      next = now > last ? now : last + 1;
+      next = (now > last || last - now > kMaxStepBack) ? now : last + 1;
     } while (!last_.compare_exchange_weak(last, next, std::memory_order_relaxed));
     return next;
   }

@@ -18,7 +18,8 @@ class Clock {
   virtual int64_t NowMicros() const = 0;
   // The process-wide system clock. Never null; never destroyed. Strictly
   // increasing: each call returns a later value than every earlier call,
-  // also when the system clock is stepped back.
+  // also when the system clock is stepped back by up to 10 s (a larger
+  // correction is followed as it is). Within one process only.
   static Clock* System();
 };
 

@@ -52,7 +52,8 @@ class KeyStore {
   // Calls `visit` with every (key, value) whose key starts with `prefix`, in
   // key order, as of one consistent view taken when the scan starts (writes
   // made while visiting are not seen). Stops when `visit` returns false.
-  // Returns OK, or the store's error.
+  // `visit` may call Get() and Write() (the keyring re-wraps keys in
+  // batches while it scans). Returns OK, or the store's error.
   using Visitor = std::function<bool(std::string_view key, std::string_view value)>;
   virtual absl::Status Scan(std::string_view prefix, const Visitor& visit) const = 0;
 

@@ -127,6 +127,9 @@ absl::Status Keyring::Load() {
   if (!active.ok()) return active.status();
   if (active->size() != 4) return absl::DataLossError("corrupt active key-encryption key record");
   active_kek_ = DecodeFixed32BE(*active);
+  // Collected outside the lock's view (a visitor is checked as a function of
+  // its own), then installed under it.
+  std::map<uint32_t, std::shared_ptr<const SecureBuffer>> found;
   absl::Status bad;
   HOIDLA_RETURN_IF_ERROR(store_->Scan(kKekPrefix, [&](std::string_view key, std::string_view val) {
     uint32_t version = 0;
@@ -140,10 +143,11 @@ absl::Status Keyring::Load() {
       return false;
     }
     kek->LockInMemory();
-    keks_[version] = std::make_shared<const SecureBuffer>(std::move(*kek));
+    found[version] = std::make_shared<const SecureBuffer>(std::move(*kek));
     return true;
   }));
   HOIDLA_RETURN_IF_ERROR(bad);
+  keks_ = std::move(found);
   if (!keks_.contains(active_kek_)) {
     return absl::DataLossError("active key-encryption key is missing");
   }

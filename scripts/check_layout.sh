@@ -43,6 +43,13 @@ room_of() {  # the room a path belongs to
   esac
 }
 
+# A failing git must fail the check, not leave it with nothing to check.
+files=$(git ls-files 'base/*.h' 'base/*.cc' 'keys/*.h' 'keys/*.cc' 'vault/*.h' 'vault/*.cc')
+if [ -z "$files" ]; then
+  echo "layout: no source files found" >&2
+  exit 1
+fi
+
 status=0
 while IFS= read -r file; do
   from=$(room_of "$file")
@@ -54,7 +61,13 @@ while IFS= read -r file; do
   fi
   while IFS= read -r line; do
     num=${line%%:*}
-    inc=$(echo "$line" | sed -n 's/.*#include ["<]\([^">]*\)[">].*/\1/p')
+    # base/ and keys/ use nothing under vault/ at all.
+    if { [ "$from" = base ] || [ "$from" = keys ]; } && echo "$line" | grep -q 'include "vault/'; then
+      echo "$file:$num: $from may not include anything under vault/"
+      status=1
+      continue
+    fi
+    inc=$(echo "$line" | sed -nE 's/^[0-9]+:[[:space:]]*#[[:space:]]*include[[:space:]]*["<]([^">]*)[">].*/\1/p')
     [ -n "$inc" ] || continue
     case "$inc" in
       grpc*|grpcpp/*|*.grpc.pb.h)
@@ -70,6 +83,12 @@ while IFS= read -r file; do
         status=1
         continue ;;
     esac
+    case "$inc" in
+      ../*|./*)
+        echo "$file:$num: relative include $inc (name it from the repository root)"
+        status=1
+        continue ;;
+    esac
     to=$(room_of "$inc")
     [ -n "$to" ] || continue  # generated, third-party or absl
     [ "$to" = "$from" ] && continue
@@ -78,8 +97,8 @@ while IFS= read -r file; do
       echo "$file:$num: $from may not include $inc ($to comes later or beside it)"
       status=1
     fi
-  done < <(grep -n '^#include' "$file" || true)
-done < <(git ls-files 'base/*.h' 'base/*.cc' 'keys/*.h' 'keys/*.cc' 'vault/*.h' 'vault/*.cc')
+  done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$file" || true)
+done <<<"$files"
 
 if [ "$status" -eq 0 ]; then
   echo "layout: every include follows the direction of the rooms"

@@ -1790,6 +1790,10 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::RecordConsent, record_consent(x.c2, x.p2)), "consent.client_id");
   add("RecordConsent", "other_org",                   "P N N N N P P P P P",
       Unary(w, &Stub::RecordConsent, record_consent(x.cb, x.q1)), "consent.client_id");
+  // Found in review: naming their own project, a worker learnt that a
+  // client of another project existed ("does not take part").
+  add("RecordConsent", "other_project (its client, naming P1)", "P I N N N P P P P P",
+      Unary(w, &Stub::RecordConsent, record_consent(x.c2, x.p1)), "consent.client_id");
   add("RecordConsent", "nonexistent",                 "P N N N N P P P P P",
       Unary(w, &Stub::RecordConsent, record_consent(kNoClient, x.p1)), "consent.client_id");
   // A consent never widens its recorder's reach.

@@ -629,20 +629,24 @@ absl::StatusOr<v1::ConsentReceipt> Consents::RecordConsent(const RequestContext&
   Target target =
       client.ok() ? registry_->ClientTarget(*client) : registry_->LocationOf(c.client_id());
   target.project_id = c.project_id();
-  if (absl::Status s = policy_->Check(ctx, Action::kWriteConsent, target); !s.ok()) {
-    if (s.code() == absl::StatusCode::kNotFound) {
-      // Name the project only to a caller who may see the client: the same
-      // answer for a project they cannot see and one that does not exist.
-      if (client.ok() &&
-          policy_->Decide(ctx.principal, Action::kReadClient, registry_->ClientTarget(*client))
-              .allowed) {
-        return absl::NotFoundError("consent.project_id: not found");
-      }
-      return absl::NotFoundError("consent.client_id: not found");
+  // A client the caller may not read answers as no client, whichever
+  // project is named (their own project included: the policy decides a
+  // consent's write on the project alone).
+  const bool sees_client =
+      client.ok() &&
+      policy_->Decide(ctx.principal, Action::kReadClient, registry_->ClientTarget(*client)).allowed;
+  absl::Status allowed = policy_->Check(ctx, Action::kWriteConsent, target);
+  if (!allowed.ok() && allowed.code() != absl::StatusCode::kNotFound) return allowed;
+  if (!sees_client) {
+    // DATA_LOSS only for one who would have been allowed.
+    if (allowed.ok() && !client.ok() && client.status().code() != absl::StatusCode::kNotFound) {
+      return client.status();
     }
-    return s;
+    return absl::NotFoundError("consent.client_id: not found");
   }
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "consent.client_id"));
+  // The caller sees the client: the project they cannot write consents in
+  // answers as one that does not exist.
+  if (!allowed.ok()) return absl::NotFoundError("consent.project_id: not found");
   if (std::find(client->project_ids().begin(), client->project_ids().end(), c.project_id()) ==
       client->project_ids().end()) {
     return FieldError("consent.project_id", "the client does not take part in this project");
