@@ -86,7 +86,6 @@ Records::Records(storage::KvStore* store, keys::Keyring* keyring, Clock* clock,
                  const Policy* policy, const Registry* registry, const Consents* consents,
                  const Instruments* instruments)
     : store_(store),
-      keyring_(keyring),
       clock_(clock),
       policy_(policy),
       registry_(registry),

@@ -121,7 +121,6 @@ class Records {
                              v1::ListDeadlinesResponse* out) const;
 
   storage::KvStore* store_;
-  keys::Keyring* keyring_;
   Clock* clock_;
   const Policy* policy_;
   const Registry* registry_;
