@@ -175,6 +175,33 @@ TEST_F(SideDoors, AnAuditorGetsNoProofOfAnotherOrganisationsEntry) {
 }
 
 namespace {
+// An oral consent of `client` in `project` letting partner workers of
+// `recipient_org` ask whether an initial decision exists (and read it) for
+// employment support, for the next day.
+v1::RecordConsentRequest ExistenceConsent(const std::string& client, const std::string& project,
+                                          const std::string& recipient_org) {
+  v1::RecordConsentRequest rc;
+  auto* cn = rc.mutable_consent();
+  cn->set_client_id(client);
+  cn->set_project_id(project);
+  cn->mutable_given_by()->set_kind(v1::CONSENT_GIVER_KIND_DATA_SUBJECT);
+  cn->set_form(v1::CONSENT_FORM_ORAL);
+  cn->set_witness("witness");
+  cn->set_note("asked in person");
+  const int64_t now_s = std::time(nullptr);
+  cn->mutable_given_at()->set_seconds(now_s - 60);
+  auto* pv = cn->add_provisions();
+  auto* r = pv->add_recipients();
+  r->set_kind(v1::RECIPIENT_KIND_ORGANIZATION);
+  r->set_organization_id(recipient_org);
+  pv->add_kinds("initial_decision");
+  pv->add_purposes("employment_support");
+  pv->set_existence_queries(true);
+  pv->mutable_valid_from()->set_seconds(now_s - 60);
+  pv->mutable_valid_until()->set_seconds(now_s + 86400);
+  return rc;
+}
+
 v1::CreateClientRequest ClientIn(const std::string& org, const std::string& project,
                                  const std::string& code) {
   v1::CreateClientRequest cc;
@@ -519,26 +546,7 @@ TEST_F(SideDoors, ADisclosureReleasesRecordsAndExistenceQueriesCountThem) {
 
   // Existence: a consent lets B ask about case plans and initial decisions;
   // the client has an initial decision as a record, no such document.
-  v1::RecordConsentRequest rc;
-  auto* cn = rc.mutable_consent();
-  cn->set_client_id(client_c_);
-  cn->set_project_id(p1_);
-  cn->mutable_given_by()->set_kind(v1::CONSENT_GIVER_KIND_DATA_SUBJECT);
-  cn->set_form(v1::CONSENT_FORM_ORAL);
-  cn->set_witness("witness");
-  cn->set_note("asked in person");
-  const int64_t now_s = std::time(nullptr);
-  cn->mutable_given_at()->set_seconds(now_s - 60);
-  auto* pv = cn->add_provisions();
-  auto* r = pv->add_recipients();
-  r->set_kind(v1::RECIPIENT_KIND_ORGANIZATION);
-  r->set_organization_id(org_b_);
-  pv->add_kinds("initial_decision");
-  pv->add_purposes("employment_support");
-  pv->set_existence_queries(true);
-  pv->mutable_valid_from()->set_seconds(now_s - 60);
-  pv->mutable_valid_until()->set_seconds(now_s + 86400);
-  Must(&Stub::RecordConsent, roles_["head"].token, rc);
+  Must(&Stub::RecordConsent, roles_["head"].token, ExistenceConsent(client_c_, p1_, org_b_));
   v1::QueryRecordExistenceRequest q;
   q.set_personal_code(code_c_);
   q.set_kind("initial_decision");
@@ -557,26 +565,7 @@ TEST_F(SideDoors, AnExistenceQueryCountsOnlyWhatTheConsentsProjectHolds) {
   // which holds nothing of theirs.
   Must(&Stub::CreateClient, roles_["case_worker_p2"].token, ClientIn(org_a_, p2_, code_c_));
   auto consent_in = [&](const std::string& project) {
-    v1::RecordConsentRequest rc;
-    auto* cn = rc.mutable_consent();
-    cn->set_client_id(client_c_);
-    cn->set_project_id(project);
-    cn->mutable_given_by()->set_kind(v1::CONSENT_GIVER_KIND_DATA_SUBJECT);
-    cn->set_form(v1::CONSENT_FORM_ORAL);
-    cn->set_witness("witness");
-    cn->set_note("asked in person");
-    const int64_t now_s = std::time(nullptr);
-    cn->mutable_given_at()->set_seconds(now_s - 60);
-    auto* pv = cn->add_provisions();
-    auto* r = pv->add_recipients();
-    r->set_kind(v1::RECIPIENT_KIND_ORGANIZATION);
-    r->set_organization_id(org_b_);
-    pv->add_kinds("initial_decision");
-    pv->add_purposes("employment_support");
-    pv->set_existence_queries(true);
-    pv->mutable_valid_from()->set_seconds(now_s - 60);
-    pv->mutable_valid_until()->set_seconds(now_s + 86400);
-    return rc;
+    return ExistenceConsent(client_c_, project, org_b_);
   };
   v1::QueryRecordExistenceRequest q;
   q.set_personal_code(code_c_);
