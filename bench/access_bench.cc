@@ -23,6 +23,7 @@
 
 #include "bench/proto/echo.grpc.pb.h"
 #include "keys/crypto.h"
+#include "tests/integration/api_stub.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 #include "vault/access/policy.h"
@@ -71,7 +72,7 @@ double Throughput(int threads, double seconds, Call call) {
 }
 
 template <typename Req, typename Resp, typename Method>
-bool Call(v1::Vault::Stub* stub, Method method, const std::string& token, const Req& req) {
+bool Call(hoidla::testing::ApiStub* stub, Method method, const std::string& token, const Req& req) {
   grpc::ClientContext ctx;
   ctx.AddMetadata("authorization", "Bearer " + token);
   Resp resp;
@@ -131,7 +132,7 @@ int main(int argc, char** argv) {
   const std::string admin = *(*vault)->bootstrap_token();
   auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string((*vault)->port()),
                                      grpc::InsecureChannelCredentials());
-  auto stub = v1::Vault::NewStub(channel);
+  auto stub = std::make_unique<hoidla::testing::ApiStub>(channel);
   auto must = [](bool ok, const char* what) {
     if (!ok) {
       std::cerr << "setup failed: " << what << "\n";
@@ -167,7 +168,7 @@ int main(int argc, char** argv) {
   must(!token.empty(), "sign-in");
   v1::Project prj;
   must(Call<v1::CreateProjectRequest, v1::Project>(
-           stub.get(), &v1::Vault::Stub::CreateProject, token,
+           stub.get(), &hoidla::testing::ApiStub::CreateProject, token,
            [&] {
              v1::CreateProjectRequest r;
              r.mutable_project()->set_organization_id(org.id());
@@ -252,8 +253,8 @@ int main(int argc, char** argv) {
     return echo_stub->Echo(&c, ping, &out).ok();
   });
   const double get_qps = Throughput(threads, seconds, [&] {
-    return Call<v1::GetDocumentRequest, v1::Document>(stub.get(), &v1::Vault::Stub::GetDocument,
-                                                      token, get);
+    return Call<v1::GetDocumentRequest, v1::Document>(
+        stub.get(), &hoidla::testing::ApiStub::GetDocument, token, get);
   });
   const double echo_qps2 = Throughput(threads, seconds, [&] {
     grpc::ClientContext c;

@@ -22,6 +22,7 @@
 
 #include "keys/crypto.h"
 #include "keys/signed_note.h"
+#include "tests/integration/api_stub.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 #include "vault/audit/bundle.h"
@@ -74,12 +75,12 @@ struct Vault {
   std::unique_ptr<hoidla::storage::RocksDbStore> rocks;
   std::unique_ptr<NoAuditStore> no_audit;
   std::unique_ptr<hoidla::service::VaultServer> server;
-  std::unique_ptr<v1::Vault::Stub> stub;
+  std::unique_ptr<hoidla::testing::ApiStub> stub;
   std::string admin, token, project, client;
 };
 
 template <typename Resp, typename Req, typename M>
-Resp Must(v1::Vault::Stub* stub, M method, const std::string& token, const Req& req) {
+Resp Must(hoidla::testing::ApiStub* stub, M method, const std::string& token, const Req& req) {
   grpc::ClientContext c;
   c.AddMetadata("authorization", "Bearer " + token);
   Resp out;
@@ -112,12 +113,13 @@ std::unique_ptr<Vault> StartVault(bool audited) {
   }
   v->server = std::move(*s);
   v->admin = *v->server->bootstrap_token();
-  v->stub = v1::Vault::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(v->server->port()),
-                                                   grpc::InsecureChannelCredentials()));
+  v->stub = std::make_unique<hoidla::testing::ApiStub>(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(v->server->port()), grpc::InsecureChannelCredentials()));
   auto* stub = v->stub.get();
   v1::CreateOrganizationRequest co;
   co.mutable_organization()->set_name("Bench");
-  auto org = Must<v1::Organization>(stub, &v1::Vault::Stub::CreateOrganization, v->admin, co);
+  auto org =
+      Must<v1::Organization>(stub, &hoidla::testing::ApiStub::CreateOrganization, v->admin, co);
   // The head signs in through a test identity provider.
   hoidla::testing::TestIdentityProvider idp;
   hoidla::testing::Enrolment enrol(stub, v->admin, &idp);
@@ -126,7 +128,7 @@ std::unique_ptr<Vault> StartVault(bool audited) {
   cp.mutable_principal()->set_display_name("Head");
   cp.mutable_principal()->set_kind(v1::PRINCIPAL_KIND_STAFF);
   cp.mutable_principal()->set_organization_id(org.id());
-  auto head = Must<v1::Principal>(stub, &v1::Vault::Stub::CreatePrincipal, v->admin, cp);
+  auto head = Must<v1::Principal>(stub, &hoidla::testing::ApiStub::CreatePrincipal, v->admin, cp);
   enrol.Grant(head.id(), "head_of_organization", org.id(), "");
   v->token = enrol.Login(head.id());
   if (v->token.empty()) {
@@ -136,14 +138,14 @@ std::unique_ptr<Vault> StartVault(bool audited) {
   v1::CreateProjectRequest pr;
   pr.mutable_project()->set_organization_id(org.id());
   pr.mutable_project()->set_name("P");
-  v->project = Must<v1::Project>(stub, &v1::Vault::Stub::CreateProject, v->token, pr).id();
+  v->project = Must<v1::Project>(stub, &hoidla::testing::ApiStub::CreateProject, v->token, pr).id();
   v1::CreateClientRequest cl;
   cl.mutable_client()->set_organization_id(org.id());
   cl.mutable_client()->add_project_ids(v->project);
   cl.mutable_client()->set_given_name("Mari");
   cl.mutable_client()->set_family_name("Tamm");
   cl.mutable_client()->set_no_personal_code_reason("benchmark");
-  v->client = Must<v1::Client>(stub, &v1::Vault::Stub::CreateClient, v->token, cl).id();
+  v->client = Must<v1::Client>(stub, &hoidla::testing::ApiStub::CreateClient, v->token, cl).id();
   return v;
 }
 

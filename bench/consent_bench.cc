@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "keys/crypto.h"
+#include "tests/integration/api_stub.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 #include "vault/server/server.h"
@@ -55,7 +56,7 @@ constexpr char kPurpose[] = "employment_support";
 }
 
 template <typename Resp, typename Req, typename M>
-Resp Must(v1::Vault::Stub* stub, M method, const std::string& token, const Req& req,
+Resp Must(hoidla::testing::ApiStub* stub, M method, const std::string& token, const Req& req,
           const char* what) {
   grpc::ClientContext c;
   c.AddMetadata("authorization", "Bearer " + token);
@@ -70,8 +71,8 @@ void Authorize(grpc::ClientContext* c, const std::string& token, const std::stri
   if (!purpose.empty()) c->AddMetadata("x-hoidla-purpose", purpose);
 }
 
-grpc::Status Get(v1::Vault::Stub* stub, const std::string& token, const std::string& purpose,
-                 const std::string& id) {
+grpc::Status Get(hoidla::testing::ApiStub* stub, const std::string& token,
+                 const std::string& purpose, const std::string& id) {
   grpc::ClientContext c;
   Authorize(&c, token, purpose);
   v1::GetDocumentRequest r;
@@ -80,8 +81,8 @@ grpc::Status Get(v1::Vault::Stub* stub, const std::string& token, const std::str
   return stub->GetDocument(&c, r, &out);
 }
 
-grpc::Status Download(v1::Vault::Stub* stub, const std::string& token, const std::string& purpose,
-                      const std::string& id, size_t* bytes) {
+grpc::Status Download(hoidla::testing::ApiStub* stub, const std::string& token,
+                      const std::string& purpose, const std::string& id, size_t* bytes) {
   grpc::ClientContext c;
   Authorize(&c, token, purpose);
   v1::DownloadDocumentRequest r;
@@ -162,10 +163,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   const std::string admin = *(*vault)->bootstrap_token();
-  auto stub = v1::Vault::NewStub(grpc::CreateChannel(
+  auto stub = std::make_unique<hoidla::testing::ApiStub>(grpc::CreateChannel(
       "127.0.0.1:" + std::to_string((*vault)->port()), grpc::InsecureChannelCredentials()));
   auto* s = stub.get();
-  using Stub = v1::Vault::Stub;
+  using Stub = hoidla::testing::ApiStub;
 
   // People sign in through a test identity provider; grants after an
   // organisation's first head are approved by that head (four eyes).

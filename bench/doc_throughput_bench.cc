@@ -38,6 +38,7 @@
 
 #include "client/vault_client.h"
 #include "keys/crypto.h"
+#include "tests/integration/api_stub.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 
@@ -219,7 +220,8 @@ int main(int argc, char** argv) {
   auto head = (*client)->CreatePrincipal(pr);
   // The head signs in through a test identity provider (set before the
   // head is enrolled, as a real organisation's would be).
-  auto stub = v1::Vault::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  auto stub = std::make_unique<hoidla::testing::ApiStub>(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   hoidla::testing::TestIdentityProvider idp;
   hoidla::testing::Enrolment enrol(stub.get(), token, &idp);
   enrol.TrustIdentityProvider(org->id());

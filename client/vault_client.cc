@@ -31,7 +31,6 @@ using ::hoidla::v1::Document;
 using ::hoidla::v1::DownloadDocumentRequest;
 using ::hoidla::v1::DownloadDocumentResponse;
 using ::hoidla::v1::UploadDocumentRequest;
-using Stub = ::hoidla::v1::Vault::StubInterface;
 
 // Reads the whole file named by option `option` (for error messages).
 absl::StatusOr<std::string> ReadOptionFile(const std::string& option, const std::string& path) {
@@ -244,7 +243,17 @@ std::unique_ptr<VaultClient> VaultClient::FromChannel(std::shared_ptr<grpc::Chan
 VaultClient::VaultClient(std::shared_ptr<grpc::Channel> channel, std::string token,
                          std::chrono::milliseconds unary_timeout)
     : channel_(std::move(channel)),
-      stub_(hoidla::v1::Vault::NewStub(channel_)),
+      identity_(hoidla::v1::Identity::NewStub(channel_)),
+      directory_(hoidla::v1::Directory::NewStub(channel_)),
+      cases_(hoidla::v1::Cases::NewStub(channel_)),
+      documents_(hoidla::v1::Documents::NewStub(channel_)),
+      records_(hoidla::v1::Records::NewStub(channel_)),
+      instruments_(hoidla::v1::Instruments::NewStub(channel_)),
+      consents_(hoidla::v1::Consents::NewStub(channel_)),
+      disclosures_(hoidla::v1::Disclosures::NewStub(channel_)),
+      audit_(hoidla::v1::Audit::NewStub(channel_)),
+      subject_access_(hoidla::v1::SubjectAccess::NewStub(channel_)),
+      key_admin_(hoidla::v1::KeyAdmin::NewStub(channel_)),
       authorization_(token.empty() ? std::string() : StrCat("Bearer ", token)),
       unary_timeout_(unary_timeout) {}
 
@@ -259,367 +268,392 @@ void VaultClient::PrepareContext(grpc::ClientContext* context, bool unary) const
   }
 }
 
-template <typename Request, typename Response>
-absl::StatusOr<Response> VaultClient::CallUnary(grpc::Status (Stub::*method)(grpc::ClientContext*,
-                                                                             const Request&,
-                                                                             Response*),
-                                                const Request& request) const {
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> VaultClient::CallUnary(
+    Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+    const Request& request) const {
   grpc::ClientContext context;
   PrepareContext(&context, /*unary=*/true);
   Response response;
-  const grpc::Status status = ((*stub_).*method)(&context, request, &response);
+  const grpc::Status status = (stub->*method)(&context, request, &response);
   if (!status.ok()) return ToAbslStatus(status);
   return response;
 }
 
 absl::StatusOr<hoidla::v1::WhoAmIResponse> VaultClient::WhoAmI(
     const hoidla::v1::WhoAmIRequest& request) const {
-  return CallUnary(&Stub::WhoAmI, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::WhoAmI, request);
 }
 
 absl::StatusOr<hoidla::v1::Principal> VaultClient::CreatePrincipal(
     const hoidla::v1::CreatePrincipalRequest& request) const {
-  return CallUnary(&Stub::CreatePrincipal, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::CreatePrincipal, request);
 }
 
 absl::StatusOr<hoidla::v1::Principal> VaultClient::GetPrincipal(
     const hoidla::v1::GetPrincipalRequest& request) const {
-  return CallUnary(&Stub::GetPrincipal, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::GetPrincipal, request);
 }
 
 absl::StatusOr<hoidla::v1::ListPrincipalsResponse> VaultClient::ListPrincipals(
     const hoidla::v1::ListPrincipalsRequest& request) const {
-  return CallUnary(&Stub::ListPrincipals, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::ListPrincipals, request);
 }
 
 absl::StatusOr<hoidla::v1::Principal> VaultClient::AddMembership(
     const hoidla::v1::AddMembershipRequest& request) const {
-  return CallUnary(&Stub::AddMembership, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::AddMembership, request);
 }
 
 absl::StatusOr<hoidla::v1::Principal> VaultClient::RemoveMembership(
     const hoidla::v1::RemoveMembershipRequest& request) const {
-  return CallUnary(&Stub::RemoveMembership, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::RemoveMembership,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::IssueTokenResponse> VaultClient::IssueToken(
     const hoidla::v1::IssueTokenRequest& request) const {
-  return CallUnary(&Stub::IssueToken, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::IssueToken, request);
 }
 
 absl::StatusOr<hoidla::v1::RevokeTokenResponse> VaultClient::RevokeToken(
     const hoidla::v1::RevokeTokenRequest& request) const {
-  return CallUnary(&Stub::RevokeToken, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::RevokeToken, request);
 }
 
 absl::StatusOr<hoidla::v1::ListTokensResponse> VaultClient::ListTokens(
     const hoidla::v1::ListTokensRequest& request) const {
-  return CallUnary(&Stub::ListTokens, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::ListTokens, request);
 }
 
 absl::StatusOr<hoidla::v1::Principal> VaultClient::DisablePrincipal(
     const hoidla::v1::DisablePrincipalRequest& request) const {
-  return CallUnary(&Stub::DisablePrincipal, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::DisablePrincipal,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::Principal> VaultClient::RemoveCertificateMapping(
     const hoidla::v1::RemoveCertificateMappingRequest& request) const {
-  return CallUnary(&Stub::RemoveCertificateMapping, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::RemoveCertificateMapping,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::IssueTokenResponse> VaultClient::ExchangeIdToken(
     const hoidla::v1::ExchangeIdTokenRequest& request) const {
-  return CallUnary(&Stub::ExchangeIdToken, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::ExchangeIdToken, request);
 }
 
 absl::StatusOr<hoidla::v1::CreateGrantRequestResponse> VaultClient::CreateGrantRequest(
     const hoidla::v1::CreateGrantRequestRequest& request) const {
-  return CallUnary(&Stub::CreateGrantRequest, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::CreateGrantRequest,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::GrantRequest> VaultClient::GetGrantRequest(
     const hoidla::v1::GetGrantRequestRequest& request) const {
-  return CallUnary(&Stub::GetGrantRequest, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::GetGrantRequest, request);
 }
 
 absl::StatusOr<hoidla::v1::ListGrantRequestsResponse> VaultClient::ListGrantRequests(
     const hoidla::v1::ListGrantRequestsRequest& request) const {
-  return CallUnary(&Stub::ListGrantRequests, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::ListGrantRequests,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::GrantRequest> VaultClient::ApproveGrantRequest(
     const hoidla::v1::ApproveGrantRequestRequest& request) const {
-  return CallUnary(&Stub::ApproveGrantRequest, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::ApproveGrantRequest,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::GrantRequest> VaultClient::DenyGrantRequest(
     const hoidla::v1::DenyGrantRequestRequest& request) const {
-  return CallUnary(&Stub::DenyGrantRequest, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::DenyGrantRequest,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::Organization> VaultClient::SetOrganizationCrl(
     const hoidla::v1::SetOrganizationCrlRequest& request) const {
-  return CallUnary(&Stub::SetOrganizationCrl, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::SetOrganizationCrl,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::Organization> VaultClient::SetOrganizationIdentityProvider(
     const hoidla::v1::SetOrganizationIdentityProviderRequest& request) const {
-  return CallUnary(&Stub::SetOrganizationIdentityProvider, request);
+  return CallUnary(identity_.get(),
+                   &hoidla::v1::Identity::StubInterface::SetOrganizationIdentityProvider, request);
 }
 
 absl::StatusOr<hoidla::v1::Consent> VaultClient::ConfirmConsentRelease(
     const hoidla::v1::ConfirmConsentReleaseRequest& request) const {
-  return CallUnary(&Stub::ConfirmConsentRelease, request);
+  return CallUnary(consents_.get(), &hoidla::v1::Consents::StubInterface::ConfirmConsentRelease,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::Organization> VaultClient::CreateOrganization(
     const hoidla::v1::CreateOrganizationRequest& request) const {
-  return CallUnary(&Stub::CreateOrganization, request);
+  return CallUnary(directory_.get(), &hoidla::v1::Directory::StubInterface::CreateOrganization,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::Organization> VaultClient::GetOrganization(
     const hoidla::v1::GetOrganizationRequest& request) const {
-  return CallUnary(&Stub::GetOrganization, request);
+  return CallUnary(directory_.get(), &hoidla::v1::Directory::StubInterface::GetOrganization,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::ListOrganizationsResponse> VaultClient::ListOrganizations(
     const hoidla::v1::ListOrganizationsRequest& request) const {
-  return CallUnary(&Stub::ListOrganizations, request);
+  return CallUnary(directory_.get(), &hoidla::v1::Directory::StubInterface::ListOrganizations,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::Project> VaultClient::CreateProject(
     const hoidla::v1::CreateProjectRequest& request) const {
-  return CallUnary(&Stub::CreateProject, request);
+  return CallUnary(directory_.get(), &hoidla::v1::Directory::StubInterface::CreateProject, request);
 }
 
 absl::StatusOr<hoidla::v1::Project> VaultClient::GetProject(
     const hoidla::v1::GetProjectRequest& request) const {
-  return CallUnary(&Stub::GetProject, request);
+  return CallUnary(directory_.get(), &hoidla::v1::Directory::StubInterface::GetProject, request);
 }
 
 absl::StatusOr<hoidla::v1::ListProjectsResponse> VaultClient::ListProjects(
     const hoidla::v1::ListProjectsRequest& request) const {
-  return CallUnary(&Stub::ListProjects, request);
+  return CallUnary(directory_.get(), &hoidla::v1::Directory::StubInterface::ListProjects, request);
 }
 
 absl::StatusOr<hoidla::v1::Client> VaultClient::CreateClient(
     const hoidla::v1::CreateClientRequest& request) const {
-  return CallUnary(&Stub::CreateClient, request);
+  return CallUnary(directory_.get(), &hoidla::v1::Directory::StubInterface::CreateClient, request);
 }
 
 absl::StatusOr<hoidla::v1::Client> VaultClient::GetClient(
     const hoidla::v1::GetClientRequest& request) const {
-  return CallUnary(&Stub::GetClient, request);
+  return CallUnary(directory_.get(), &hoidla::v1::Directory::StubInterface::GetClient, request);
 }
 
 absl::StatusOr<hoidla::v1::Client> VaultClient::FindClientByPersonalCode(
     const hoidla::v1::FindClientByPersonalCodeRequest& request) const {
-  return CallUnary(&Stub::FindClientByPersonalCode, request);
+  return CallUnary(directory_.get(),
+                   &hoidla::v1::Directory::StubInterface::FindClientByPersonalCode, request);
 }
 
 absl::StatusOr<hoidla::v1::ListClientsResponse> VaultClient::ListClients(
     const hoidla::v1::ListClientsRequest& request) const {
-  return CallUnary(&Stub::ListClients, request);
+  return CallUnary(directory_.get(), &hoidla::v1::Directory::StubInterface::ListClients, request);
 }
 
 absl::StatusOr<hoidla::v1::Case> VaultClient::CreateCase(
     const hoidla::v1::CreateCaseRequest& request) const {
-  return CallUnary(&Stub::CreateCase, request);
+  return CallUnary(cases_.get(), &hoidla::v1::Cases::StubInterface::CreateCase, request);
 }
 
 absl::StatusOr<hoidla::v1::Case> VaultClient::GetCase(
     const hoidla::v1::GetCaseRequest& request) const {
-  return CallUnary(&Stub::GetCase, request);
+  return CallUnary(cases_.get(), &hoidla::v1::Cases::StubInterface::GetCase, request);
 }
 
 absl::StatusOr<hoidla::v1::ListCasesResponse> VaultClient::ListCases(
     const hoidla::v1::ListCasesRequest& request) const {
-  return CallUnary(&Stub::ListCases, request);
+  return CallUnary(cases_.get(), &hoidla::v1::Cases::StubInterface::ListCases, request);
 }
 
 absl::StatusOr<hoidla::v1::Case> VaultClient::AssignCase(
     const hoidla::v1::AssignCaseRequest& request) const {
-  return CallUnary(&Stub::AssignCase, request);
+  return CallUnary(cases_.get(), &hoidla::v1::Cases::StubInterface::AssignCase, request);
 }
 
 absl::StatusOr<hoidla::v1::Case> VaultClient::UpdateCaseNetwork(
     const hoidla::v1::UpdateCaseNetworkRequest& request) const {
-  return CallUnary(&Stub::UpdateCaseNetwork, request);
+  return CallUnary(cases_.get(), &hoidla::v1::Cases::StubInterface::UpdateCaseNetwork, request);
 }
 
 absl::StatusOr<hoidla::v1::Case> VaultClient::CloseCase(
     const hoidla::v1::CloseCaseRequest& request) const {
-  return CallUnary(&Stub::CloseCase, request);
+  return CallUnary(cases_.get(), &hoidla::v1::Cases::StubInterface::CloseCase, request);
 }
 
 absl::StatusOr<hoidla::v1::Case> VaultClient::ReopenCase(
     const hoidla::v1::ReopenCaseRequest& request) const {
-  return CallUnary(&Stub::ReopenCase, request);
+  return CallUnary(cases_.get(), &hoidla::v1::Cases::StubInterface::ReopenCase, request);
 }
 
 absl::StatusOr<hoidla::v1::Organization> VaultClient::SetOrganizationClientCa(
     const hoidla::v1::SetOrganizationClientCaRequest& request) const {
-  return CallUnary(&Stub::SetOrganizationClientCa, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::SetOrganizationClientCa,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::Principal> VaultClient::MapCertificate(
     const hoidla::v1::MapCertificateRequest& request) const {
-  return CallUnary(&Stub::MapCertificate, request);
+  return CallUnary(identity_.get(), &hoidla::v1::Identity::StubInterface::MapCertificate, request);
 }
 
 absl::StatusOr<hoidla::v1::Document> VaultClient::GetDocument(
     const hoidla::v1::GetDocumentRequest& request) const {
-  return CallUnary(&Stub::GetDocument, request);
+  return CallUnary(documents_.get(), &hoidla::v1::Documents::StubInterface::GetDocument, request);
 }
 
 absl::StatusOr<hoidla::v1::ListDocumentsResponse> VaultClient::ListDocuments(
     const hoidla::v1::ListDocumentsRequest& request) const {
-  return CallUnary(&Stub::ListDocuments, request);
+  return CallUnary(documents_.get(), &hoidla::v1::Documents::StubInterface::ListDocuments, request);
 }
 
 absl::StatusOr<hoidla::v1::KeyStatus> VaultClient::GetKeyStatus(
     const hoidla::v1::GetKeyStatusRequest& request) const {
-  return CallUnary(&Stub::GetKeyStatus, request);
+  return CallUnary(key_admin_.get(), &hoidla::v1::KeyAdmin::StubInterface::GetKeyStatus, request);
 }
 
 absl::StatusOr<hoidla::v1::KeyStatus> VaultClient::RotateKeyEncryptionKey(
     const hoidla::v1::RotateKeyEncryptionKeyRequest& request) const {
-  return CallUnary(&Stub::RotateKeyEncryptionKey, request);
+  return CallUnary(key_admin_.get(), &hoidla::v1::KeyAdmin::StubInterface::RotateKeyEncryptionKey,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::RewrapKeysResponse> VaultClient::RewrapKeys(
     const hoidla::v1::RewrapKeysRequest& request) const {
-  return CallUnary(&Stub::RewrapKeys, request);
+  return CallUnary(key_admin_.get(), &hoidla::v1::KeyAdmin::StubInterface::RewrapKeys, request);
 }
 
 absl::StatusOr<hoidla::v1::KeyStatus> VaultClient::RetireKeyEncryptionKey(
     const hoidla::v1::RetireKeyEncryptionKeyRequest& request) const {
-  return CallUnary(&Stub::RetireKeyEncryptionKey, request);
+  return CallUnary(key_admin_.get(), &hoidla::v1::KeyAdmin::StubInterface::RetireKeyEncryptionKey,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::ConsentReceipt> VaultClient::RecordConsent(
     const hoidla::v1::RecordConsentRequest& request) const {
-  return CallUnary(&Stub::RecordConsent, request);
+  return CallUnary(consents_.get(), &hoidla::v1::Consents::StubInterface::RecordConsent, request);
 }
 
 absl::StatusOr<hoidla::v1::ConsentReceipt> VaultClient::ReviseConsent(
     const hoidla::v1::ReviseConsentRequest& request) const {
-  return CallUnary(&Stub::ReviseConsent, request);
+  return CallUnary(consents_.get(), &hoidla::v1::Consents::StubInterface::ReviseConsent, request);
 }
 
 absl::StatusOr<hoidla::v1::Consent> VaultClient::WithdrawConsent(
     const hoidla::v1::WithdrawConsentRequest& request) const {
-  return CallUnary(&Stub::WithdrawConsent, request);
+  return CallUnary(consents_.get(), &hoidla::v1::Consents::StubInterface::WithdrawConsent, request);
 }
 
 absl::StatusOr<hoidla::v1::Consent> VaultClient::GetConsent(
     const hoidla::v1::GetConsentRequest& request) const {
-  return CallUnary(&Stub::GetConsent, request);
+  return CallUnary(consents_.get(), &hoidla::v1::Consents::StubInterface::GetConsent, request);
 }
 
 absl::StatusOr<hoidla::v1::ListConsentsResponse> VaultClient::ListConsents(
     const hoidla::v1::ListConsentsRequest& request) const {
-  return CallUnary(&Stub::ListConsents, request);
+  return CallUnary(consents_.get(), &hoidla::v1::Consents::StubInterface::ListConsents, request);
 }
 
 absl::StatusOr<hoidla::v1::Disclosure> VaultClient::DiscloseWithoutConsent(
     const hoidla::v1::DiscloseWithoutConsentRequest& request) const {
-  return CallUnary(&Stub::DiscloseWithoutConsent, request);
+  return CallUnary(disclosures_.get(),
+                   &hoidla::v1::Disclosures::StubInterface::DiscloseWithoutConsent, request);
 }
 
 absl::StatusOr<hoidla::v1::ListDisclosuresResponse> VaultClient::ListDisclosures(
     const hoidla::v1::ListDisclosuresRequest& request) const {
-  return CallUnary(&Stub::ListDisclosures, request);
+  return CallUnary(disclosures_.get(), &hoidla::v1::Disclosures::StubInterface::ListDisclosures,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::Disclosure> VaultClient::ReviewDisclosure(
     const hoidla::v1::ReviewDisclosureRequest& request) const {
-  return CallUnary(&Stub::ReviewDisclosure, request);
+  return CallUnary(disclosures_.get(), &hoidla::v1::Disclosures::StubInterface::ReviewDisclosure,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::QueryRecordExistenceResponse> VaultClient::QueryRecordExistence(
     const hoidla::v1::QueryRecordExistenceRequest& request) const {
-  return CallUnary(&Stub::QueryRecordExistence, request);
+  return CallUnary(consents_.get(), &hoidla::v1::Consents::StubInterface::QueryRecordExistence,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::Record> VaultClient::CreateRecord(
     const hoidla::v1::CreateRecordRequest& request) const {
-  return CallUnary(&Stub::CreateRecord, request);
+  return CallUnary(records_.get(), &hoidla::v1::Records::StubInterface::CreateRecord, request);
 }
 
 absl::StatusOr<hoidla::v1::Record> VaultClient::UpdateRecord(
     const hoidla::v1::UpdateRecordRequest& request) const {
-  return CallUnary(&Stub::UpdateRecord, request);
+  return CallUnary(records_.get(), &hoidla::v1::Records::StubInterface::UpdateRecord, request);
 }
 
 absl::StatusOr<hoidla::v1::Record> VaultClient::GetRecord(
     const hoidla::v1::GetRecordRequest& request) const {
-  return CallUnary(&Stub::GetRecord, request);
+  return CallUnary(records_.get(), &hoidla::v1::Records::StubInterface::GetRecord, request);
 }
 
 absl::StatusOr<hoidla::v1::ListRecordVersionsResponse> VaultClient::ListRecordVersions(
     const hoidla::v1::ListRecordVersionsRequest& request) const {
-  return CallUnary(&Stub::ListRecordVersions, request);
+  return CallUnary(records_.get(), &hoidla::v1::Records::StubInterface::ListRecordVersions,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::ListRecordsResponse> VaultClient::ListRecords(
     const hoidla::v1::ListRecordsRequest& request) const {
-  return CallUnary(&Stub::ListRecords, request);
+  return CallUnary(records_.get(), &hoidla::v1::Records::StubInterface::ListRecords, request);
 }
 
 absl::StatusOr<hoidla::v1::Record> VaultClient::SignRecord(
     const hoidla::v1::SignRecordRequest& request) const {
-  return CallUnary(&Stub::SignRecord, request);
+  return CallUnary(records_.get(), &hoidla::v1::Records::StubInterface::SignRecord, request);
 }
 
 absl::StatusOr<hoidla::v1::Instrument> VaultClient::RegisterInstrument(
     const hoidla::v1::RegisterInstrumentRequest& request) const {
-  return CallUnary(&Stub::RegisterInstrument, request);
+  return CallUnary(instruments_.get(), &hoidla::v1::Instruments::StubInterface::RegisterInstrument,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::Instrument> VaultClient::GetInstrument(
     const hoidla::v1::GetInstrumentRequest& request) const {
-  return CallUnary(&Stub::GetInstrument, request);
+  return CallUnary(instruments_.get(), &hoidla::v1::Instruments::StubInterface::GetInstrument,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::ListInstrumentsResponse> VaultClient::ListInstruments(
     const hoidla::v1::ListInstrumentsRequest& request) const {
-  return CallUnary(&Stub::ListInstruments, request);
+  return CallUnary(instruments_.get(), &hoidla::v1::Instruments::StubInterface::ListInstruments,
+                   request);
 }
 
 absl::StatusOr<hoidla::v1::ListDeadlinesResponse> VaultClient::ListDeadlines(
     const hoidla::v1::ListDeadlinesRequest& request) const {
-  return CallUnary(&Stub::ListDeadlines, request);
+  return CallUnary(records_.get(), &hoidla::v1::Records::StubInterface::ListDeadlines, request);
 }
 
 absl::StatusOr<hoidla::v1::Checkpoint> VaultClient::GetCheckpoint(
     const hoidla::v1::GetCheckpointRequest& request) const {
-  return CallUnary(&Stub::GetCheckpoint, request);
+  return CallUnary(audit_.get(), &hoidla::v1::Audit::StubInterface::GetCheckpoint, request);
 }
 
 absl::StatusOr<hoidla::v1::InclusionProof> VaultClient::GetInclusionProof(
     const hoidla::v1::GetInclusionProofRequest& request) const {
-  return CallUnary(&Stub::GetInclusionProof, request);
+  return CallUnary(audit_.get(), &hoidla::v1::Audit::StubInterface::GetInclusionProof, request);
 }
 
 absl::StatusOr<hoidla::v1::ConsistencyProof> VaultClient::GetConsistencyProof(
     const hoidla::v1::GetConsistencyProofRequest& request) const {
-  return CallUnary(&Stub::GetConsistencyProof, request);
+  return CallUnary(audit_.get(), &hoidla::v1::Audit::StubInterface::GetConsistencyProof, request);
 }
 
 absl::StatusOr<hoidla::v1::AuditPublicKeys> VaultClient::GetAuditPublicKeys(
     const hoidla::v1::GetAuditPublicKeysRequest& request) const {
-  return CallUnary(&Stub::GetAuditPublicKeys, request);
+  return CallUnary(audit_.get(), &hoidla::v1::Audit::StubInterface::GetAuditPublicKeys, request);
 }
 
 absl::StatusOr<hoidla::v1::ListAuditEntriesResponse> VaultClient::ListAuditEntries(
     const hoidla::v1::ListAuditEntriesRequest& request) const {
-  return CallUnary(&Stub::ListAuditEntries, request);
+  return CallUnary(audit_.get(), &hoidla::v1::Audit::StubInterface::ListAuditEntries, request);
 }
 
 absl::StatusOr<hoidla::v1::AccessReport> VaultClient::GetAccessReport(
     const hoidla::v1::GetAccessReportRequest& request) const {
-  return CallUnary(&Stub::GetAccessReport, request);
+  return CallUnary(subject_access_.get(),
+                   &hoidla::v1::SubjectAccess::StubInterface::GetAccessReport, request);
 }
 
 absl::StatusOr<hoidla::v1::SubjectDataExport> VaultClient::ExportSubjectData(
@@ -627,7 +661,7 @@ absl::StatusOr<hoidla::v1::SubjectDataExport> VaultClient::ExportSubjectData(
   grpc::ClientContext context;
   PrepareContext(&context, /*unary=*/false);
   std::unique_ptr<grpc::ClientReaderInterface<hoidla::v1::SubjectDataExport>> reader =
-      stub_->ExportSubjectData(&context, request);
+      subject_access_->ExportSubjectData(&context, request);
   // The parts concatenated are the export: merging appends their lists.
   hoidla::v1::SubjectDataExport out;
   hoidla::v1::SubjectDataExport part;
@@ -639,7 +673,7 @@ absl::StatusOr<hoidla::v1::SubjectDataExport> VaultClient::ExportSubjectData(
 
 absl::StatusOr<hoidla::v1::AuditPublicKeys> VaultClient::RotateAuditSigningKey(
     const hoidla::v1::RotateAuditSigningKeyRequest& request) const {
-  return CallUnary(&Stub::RotateAuditSigningKey, request);
+  return CallUnary(audit_.get(), &hoidla::v1::Audit::StubInterface::RotateAuditSigningKey, request);
 }
 
 absl::StatusOr<int64_t> VaultClient::ExportAudit(const hoidla::v1::ExportAuditRequest& request,
@@ -648,7 +682,7 @@ absl::StatusOr<int64_t> VaultClient::ExportAudit(const hoidla::v1::ExportAuditRe
   grpc::ClientContext context;
   PrepareContext(&context, /*unary=*/false);
   std::unique_ptr<grpc::ClientReaderInterface<hoidla::v1::AuditBundle>> reader =
-      stub_->ExportAudit(&context, request);
+      audit_->ExportAudit(&context, request);
 
   if (header != nullptr) header->Clear();
   int64_t entries = 0;
@@ -693,7 +727,7 @@ absl::StatusOr<Document> VaultClient::UploadDocument(const Document& header,
   PrepareContext(&context, /*unary=*/false);
   Document response;
   std::unique_ptr<grpc::ClientWriterInterface<UploadDocumentRequest>> writer =
-      stub_->UploadDocument(&context, &response);
+      documents_->UploadDocument(&context, &response);
 
   // The stream breaks when the server rejects the upload early (for example
   // a bad header); Finish() then reports why.
@@ -754,7 +788,7 @@ absl::StatusOr<Document> VaultClient::DownloadDocument(const DownloadDocumentReq
   grpc::ClientContext context;
   PrepareContext(&context, /*unary=*/false);
   std::unique_ptr<grpc::ClientReaderInterface<DownloadDocumentResponse>> reader =
-      stub_->DownloadDocument(&context, request);
+      documents_->DownloadDocument(&context, request);
 
   const bool whole = request.offset() == 0 && request.length() == 0;
   Sha256 sha256;

@@ -1,8 +1,10 @@
-// VaultClient: a typed C++ client for the Hoidla vault (hoidla.v1.Vault).
+// VaultClient: a typed C++ client for the Hoidla vault: every service of
+// hoidla.v1 (Identity, Directory, Cases, Documents, Records, Instruments,
+// Consents, Disclosures, Audit, SubjectAccess, KeyAdmin) over one channel.
 //
 // It is for programs that talk to vaultd: the vaultctl command-line tool, the
 // integration tests and any other C++ caller. It wraps a gRPC channel and the
-// generated stub so that callers deal only in request/response messages and
+// generated stubs so that callers deal only in request/response messages and
 // absl::Status:
 //
 //   * Every call carries the credential as `authorization: Bearer <token>`
@@ -16,7 +18,7 @@
 //     message as the gRPC status (see ToAbslStatus). The server's conventions
 //     (NOT_FOUND for objects the caller may not see, INVALID_ARGUMENT naming
 //     the offending field, DATA_LOSS for stored bytes that fail
-//     authentication, ...) are described in proto/hoidla/v1/vault.proto.
+//     authentication, ...) are described in doc/api.md and the proto files.
 //   * Nothing here throws.
 //
 // Example:
@@ -50,8 +52,17 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/support/status.h"
-#include "hoidla/v1/vault.grpc.pb.h"
-#include "hoidla/v1/vault.pb.h"
+#include "hoidla/v1/audit.grpc.pb.h"
+#include "hoidla/v1/cases.grpc.pb.h"
+#include "hoidla/v1/consents.grpc.pb.h"
+#include "hoidla/v1/directory.grpc.pb.h"
+#include "hoidla/v1/disclosures.grpc.pb.h"
+#include "hoidla/v1/documents.grpc.pb.h"
+#include "hoidla/v1/identity.grpc.pb.h"
+#include "hoidla/v1/instruments.grpc.pb.h"
+#include "hoidla/v1/key_admin.grpc.pb.h"
+#include "hoidla/v1/records.grpc.pb.h"
+#include "hoidla/v1/subject_access.grpc.pb.h"
 
 namespace hoidla::client {
 
@@ -594,14 +605,26 @@ class VaultClient {
   // and the unary deadline when `unary` is true.
   void PrepareContext(grpc::ClientContext* context, bool unary) const;
 
-  // Performs one unary call through `method` of the stub.
-  template <typename Request, typename Response>
-  absl::StatusOr<Response> CallUnary(grpc::Status (hoidla::v1::Vault::StubInterface::*method)(
-                                         grpc::ClientContext*, const Request&, Response*),
+  // Performs one unary call through `method` of `stub`.
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> CallUnary(Stub* stub,
+                                     grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                                  const Request&, Response*),
                                      const Request& request) const;
 
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<hoidla::v1::Vault::StubInterface> stub_;
+  // One stub per service of hoidla.v1, all on `channel_`.
+  std::unique_ptr<hoidla::v1::Identity::StubInterface> identity_;
+  std::unique_ptr<hoidla::v1::Directory::StubInterface> directory_;
+  std::unique_ptr<hoidla::v1::Cases::StubInterface> cases_;
+  std::unique_ptr<hoidla::v1::Documents::StubInterface> documents_;
+  std::unique_ptr<hoidla::v1::Records::StubInterface> records_;
+  std::unique_ptr<hoidla::v1::Instruments::StubInterface> instruments_;
+  std::unique_ptr<hoidla::v1::Consents::StubInterface> consents_;
+  std::unique_ptr<hoidla::v1::Disclosures::StubInterface> disclosures_;
+  std::unique_ptr<hoidla::v1::Audit::StubInterface> audit_;
+  std::unique_ptr<hoidla::v1::SubjectAccess::StubInterface> subject_access_;
+  std::unique_ptr<hoidla::v1::KeyAdmin::StubInterface> key_admin_;
   std::string authorization_;  // "Bearer <token>", or empty for no credential
   std::chrono::milliseconds unary_timeout_;
   std::string act_for_;  // x-hoidla-act-for, or empty

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "hoidla/v1/vault.pb.h"
+#include "hoidla/v1/consents.pb.h"
 #include "keys/signed_note.h"
 
 namespace hoidla::vaultctl {

@@ -20,7 +20,17 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
-#include "hoidla/v1/vault.pb.h"
+#include "hoidla/v1/audit.pb.h"
+#include "hoidla/v1/cases.pb.h"
+#include "hoidla/v1/consents.pb.h"
+#include "hoidla/v1/directory.pb.h"
+#include "hoidla/v1/disclosures.pb.h"
+#include "hoidla/v1/documents.pb.h"
+#include "hoidla/v1/identity.pb.h"
+#include "hoidla/v1/instruments.pb.h"
+#include "hoidla/v1/key_admin.pb.h"
+#include "hoidla/v1/records.pb.h"
+#include "hoidla/v1/subject_access.pb.h"
 
 namespace hoidla::vaultctl {
 

@@ -11,7 +11,7 @@
 //    doc/records-forms.md has an example of every kind. Unknown fields are
 //    an error.
 //  * An instrument file holds one hoidla.v1.Instrument (proto/hoidla/v1/
-//    vault.proto) in the protobuf JSON mapping, without its output-only
+//    instruments.proto) in the protobuf JSON mapping, without its output-only
 //    fields: {"organizationId": "org_...", "name": "care_action_plan",
 //    "fields": [{"name": "goal", "type": "INSTRUMENT_FIELD_TYPE_TEXT",
 //    "required": true}, ...]}. Unknown fields are an error; the server
@@ -28,8 +28,9 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "hoidla/v1/cases.pb.h"
 #include "hoidla/v1/forms.pb.h"
-#include "hoidla/v1/vault.pb.h"
+#include "hoidla/v1/instruments.pb.h"
 
 namespace hoidla::vaultctl {
 

@@ -91,7 +91,7 @@ void AddCaseCommands(CLI::App* app, const Globals& g, Selection* selection) {
                           "worker's access ends)",
                           selection, [&g, &a](const VaultClient& vc) {
                             hoidla::v1::AssignCaseRequest req;
-                            req.set_case_id(a.id);
+                            req.set_id(a.id);
                             req.set_worker_id(a.worker);
                             return Show(g, vc.AssignCase(req), &PrintCase);
                           });
@@ -107,7 +107,7 @@ void AddCaseCommands(CLI::App* app, const Globals& g, Selection* selection) {
                          "exit 19 FAILED_PRECONDITION when it is closed already)",
                          selection, [&g, &a](const VaultClient& vc) {
                            hoidla::v1::CloseCaseRequest req;
-                           req.set_case_id(a.id);
+                           req.set_id(a.id);
                            req.set_reason(ParseClosingReason(a.reason));
                            req.set_referred_to_organization_id(a.referred_to);
                            req.set_follow_up_record_id(a.follow_up);
@@ -131,7 +131,7 @@ void AddCaseCommands(CLI::App* app, const Globals& g, Selection* selection) {
                           "stops; exit 19 FAILED_PRECONDITION when it is open)",
                           selection, [&g, &a](const VaultClient& vc) {
                             hoidla::v1::ReopenCaseRequest req;
-                            req.set_case_id(a.id);
+                            req.set_id(a.id);
                             req.set_note(a.note);
                             return Show(g, vc.ReopenCase(req), &PrintCase);
                           });
@@ -143,7 +143,7 @@ void AddCaseCommands(CLI::App* app, const Globals& g, Selection* selection) {
                            "(whom case-network consents release to); prints the case",
                            selection, [&g, &a](const VaultClient& vc) {
                              hoidla::v1::UpdateCaseNetworkRequest req;
-                             req.set_case_id(a.id);
+                             req.set_id(a.id);
                              for (const auto& id : a.network_add) req.add_add_member_ids(id);
                              for (const auto& id : a.network_remove) req.add_remove_member_ids(id);
                              return Show(g, vc.UpdateCaseNetwork(req), &PrintCase);
@@ -155,8 +155,8 @@ void AddCaseCommands(CLI::App* app, const Globals& g, Selection* selection) {
   CLI::App* list = Leaf(cases, "list", "List cases: id, status, client, title, assigned worker",
                         selection, [&g, &a](const VaultClient& vc) {
                           hoidla::v1::ListCasesRequest req;
-                          req.set_client_id(a.client);
-                          req.set_project_id(a.project);
+                          if (!a.client.empty()) req.set_client_id(a.client);
+                          if (!a.project.empty()) req.set_project_id(a.project);
                           SetPaging(a.paging, &req);
                           return ShowList(g, vc.ListCases(req), &PrintCases);
                         });
@@ -172,8 +172,8 @@ void AddCaseCommands(CLI::App* app, const Globals& g, Selection* selection) {
                              "record, detail",
                              selection, [&g, &a](const VaultClient& vc) {
                                hoidla::v1::ListDeadlinesRequest req;
-                               req.set_project_id(a.project);
-                               req.set_case_id(a.case_id);
+                               if (!a.project.empty()) req.set_project_id(a.project);
+                               if (!a.case_id.empty()) req.set_case_id(a.case_id);
                                req.set_within_days(a.within_days);
                                return ShowList(g, vc.ListDeadlines(req), &PrintDeadlines);
                              });

@@ -129,8 +129,8 @@ void AddClientCommands(CLI::App* app, const Globals& g, Selection* selection) {
                         "List clients: id, given name, family name, personal code, date of birth",
                         selection, [&g, &a](const VaultClient& vc) {
                           hoidla::v1::ListClientsRequest req;
-                          req.set_organization_id(a.org);
-                          req.set_project_id(a.project);
+                          if (!a.org.empty()) req.set_organization_id(a.org);
+                          if (!a.project.empty()) req.set_project_id(a.project);
                           SetPaging(a.paging, &req);
                           return ShowList(g, vc.ListClients(req), &PrintClients);
                         });

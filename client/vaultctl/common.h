@@ -34,7 +34,7 @@
 #include "absl/status/statusor.h"
 #include "client/vault_client.h"
 #include "client/vaultctl_format.h"
-#include "hoidla/v1/vault.pb.h"
+#include "hoidla/v1/identity.pb.h"
 #include "keys/signed_note.h"
 
 namespace hoidla::vaultctl {

@@ -123,7 +123,7 @@ void AddConsentCommands(CLI::App* app, const Globals& g, Selection* selection) {
                           "20 ABORTED when --expected-version is no longer current)",
                           selection, [&g, &a](const VaultClient& vc) {
                             hoidla::v1::ReviseConsentRequest req;
-                            req.set_consent_id(a.id);
+                            req.set_id(a.id);
                             req.set_expected_version(a.expected_version);
                             *req.mutable_consent() = a.consent;
                             return ShowConsentReceipt(g, a, vc.ReviseConsent(req));
@@ -145,7 +145,7 @@ void AddConsentCommands(CLI::App* app, const Globals& g, Selection* selection) {
       Leaf(consent, "withdraw", "Withdraw a consent from now on (prints it with the withdrawal)",
            selection, [&g, &a](const VaultClient& vc) {
              hoidla::v1::WithdrawConsentRequest req;
-             req.set_consent_id(a.id);
+             req.set_id(a.id);
              req.set_note(a.note);
              return Show(g, vc.WithdrawConsent(req), &PrintConsent);
            });
@@ -158,7 +158,7 @@ void AddConsentCommands(CLI::App* app, const Globals& g, Selection* selection) {
                            "project who did not record it); prints the consent",
                            selection, [&g, &a](const VaultClient& vc) {
                              hoidla::v1::ConfirmConsentReleaseRequest req;
-                             req.set_consent_id(a.id);
+                             req.set_id(a.id);
                              req.set_version(a.version);
                              return Show(g, vc.ConfirmConsentRelease(req), &PrintConsent);
                            });

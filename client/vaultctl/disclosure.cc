@@ -116,7 +116,7 @@ void AddDisclosureCommands(CLI::App* app, const Globals& g, Selection* selection
                           "rejected release ends at once)",
                           selection, [&g, &a](const VaultClient& vc) {
                             hoidla::v1::ReviewDisclosureRequest req;
-                            req.set_disclosure_id(a.id);
+                            req.set_id(a.id);
                             req.set_review(ParseReviewOutcome(a.outcome));
                             req.set_note(a.note);
                             return Show(g, vc.ReviewDisclosure(req), &PrintDisclosure);

@@ -190,8 +190,8 @@ void AddDocCommands(CLI::App* app, const Globals& g, Selection* selection) {
   CLI::App* list = Leaf(doc, "list", "List documents: id, kind, size, content type, title",
                         selection, [&g, &a](const VaultClient& vc) {
                           hoidla::v1::ListDocumentsRequest req;
-                          req.set_client_id(a.client);
-                          req.set_case_id(a.case_id);
+                          if (!a.client.empty()) req.set_client_id(a.client);
+                          if (!a.case_id.empty()) req.set_case_id(a.case_id);
                           SetPaging(a.paging, &req);
                           return ShowList(g, vc.ListDocuments(req), &PrintDocuments);
                         });

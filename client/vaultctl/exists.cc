@@ -31,8 +31,11 @@ void AddExistsCommand(CLI::App* app, const Globals& g, Selection* selection) {
                           selection, [&g, &a](const VaultClient& vc) {
                             hoidla::v1::QueryRecordExistenceRequest req;
                             req.set_kind(a.kind);
-                            req.set_personal_code(a.personal_code);
-                            req.set_client_id(a.client);
+                            if (!a.personal_code.empty() && !a.client.empty()) {
+                              return UsageError("--personal-code and --client: give exactly one");
+                            }
+                            if (!a.personal_code.empty()) req.set_personal_code(a.personal_code);
+                            if (!a.client.empty()) req.set_client_id(a.client);
                             return Show(g, vc.QueryRecordExistence(req), &PrintRecordExistence);
                           });
   exists->add_option("--kind", a.kind, "Record or document kind, e.g. case_plan")->required();

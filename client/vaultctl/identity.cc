@@ -39,14 +39,14 @@ int RunIssueToken(const Globals& g, const TokenOptions& a, const VaultClient& vc
   absl::StatusOr<int64_t> ttl = ParseTtl(a.ttl);
   if (!ttl.ok()) return UsageError(StrCat("--ttl: ", View(ttl.status().message())));
   hoidla::v1::IssueTokenRequest req;
-  req.set_principal_id(a.id);
+  req.set_id(a.id);
   req.set_ttl_seconds(*ttl);
   return Show(g, vc.IssueToken(req), &PrintIssueToken);
 }
 
 int RunRevokeToken(const Globals& g, const TokenOptions& a, const VaultClient& vc) {
   hoidla::v1::RevokeTokenRequest req;
-  req.set_token_id(a.id);
+  req.set_id(a.id);
   absl::StatusOr<hoidla::v1::RevokeTokenResponse> result = vc.RevokeToken(req);
   if (!result.ok()) return RpcError(result.status());
   if (g.json) {

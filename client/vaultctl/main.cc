@@ -19,23 +19,32 @@
 //                      list commands the whole response, including
 //                      next_page_token)
 //
-// Commands, one per RPC of hoidla.v1.Vault:
-//   whoami
-//   login                        (--id-token|--id-token-file: needs no token)
-//   principal create|get|list|add-role|remove-role|map-cert|unmap-cert|disable
-//   token issue|list|revoke
-//   grant request|approve|deny|get|list
-//   org create|get|list|set-client-ca|set-crl|set-idp
-//   project create|get|list
-//   client create|get|find|list|export
-//   case create|get|list|assign|close|reopen|deadlines
-//   doc upload|download|get|list keys status|rotate|rewrap|retire
-//   audit public-keys|rotate-key|checkpoint|list|report|export|verify|watch
+// Commands, one per RPC, grouped by noun; each noun is one file under
+// client/vaultctl/ and calls one service of hoidla.v1 (doc/api.md):
+//   whoami, login, principal, token, grant   Identity
+//     (login: --id-token|--id-token-file, needs no token)
+//     principal create|get|list|add-role|remove-role|map-cert|unmap-cert|disable
+//     token issue|list|revoke
+//     grant request|approve|deny|get|list
+//   org create|get|list                        Directory
+//   org set-client-ca|set-crl|set-idp          Identity
+//   project create|get|list                    Directory
+//   client create|get|find|list                Directory
+//   client export                              SubjectAccess
+//   case create|get|list|assign|close|reopen   Cases
+//   case deadlines                             Records
+//   doc upload|download|get|list               Documents
+//   keys status|rotate|rewrap|retire           KeyAdmin
+//   audit public-keys|rotate-key|checkpoint|list|export|verify|watch
+//                                              Audit
+//   audit report                               SubjectAccess
 //   record create|update|get|versions|list|sign
-//   instrument register|get|list
+//                                              Records
+//   instrument register|get|list               Instruments
 //   consent record|revise|confirm|withdraw|get|list|verify
-//   disclosure create|list|review
-//   exists
+//                                              Consents
+//   disclosure create|list|review              Disclosures
+//   exists                                     Consents
 //
 // `audit verify BUNDLE --public-key FILE` works offline: it never contacts a
 // server and needs no --server or token. Its exit status is 0 when the bundle

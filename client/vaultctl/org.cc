@@ -70,7 +70,7 @@ void AddOrgCommands(CLI::App* app, const Globals& g, Selection* selection) {
                             std::stringstream pem;
                             pem << in.rdbuf();
                             hoidla::v1::SetOrganizationClientCaRequest req;
-                            req.set_organization_id(a.id);
+                            req.set_id(a.id);
                             req.set_ca_pem(pem.str());
                             return Show(g, vc.SetOrganizationClientCa(req), &PrintOrganization);
                           });
@@ -82,7 +82,7 @@ void AddOrgCommands(CLI::App* app, const Globals& g, Selection* selection) {
                            "file removes them). Narrows access, so it applies at once",
                            selection, [&g, &a](const VaultClient& vc) {
                              hoidla::v1::SetOrganizationCrlRequest req;
-                             req.set_organization_id(a.id);
+                             req.set_id(a.id);
                              req.set_crl_pem(a.crl_pem);
                              return Show(g, vc.SetOrganizationCrl(req), &PrintOrganization);
                            });
@@ -103,7 +103,7 @@ void AddOrgCommands(CLI::App* app, const Globals& g, Selection* selection) {
            "has no head, otherwise use `grant request --identity-provider`",
            selection, [&g, &a](const VaultClient& vc) {
              hoidla::v1::SetOrganizationIdentityProviderRequest req;
-             req.set_organization_id(a.id);
+             req.set_id(a.id);
              hoidla::v1::IdentityProvider* p = req.mutable_identity_provider();
              p->set_issuer(a.issuer);
              p->set_audience(a.audience);

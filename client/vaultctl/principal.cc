@@ -95,7 +95,7 @@ void AddPrincipalCommands(CLI::App* app, const Globals& g, Selection* selection)
                        "principal with its roles",
                        selection, [&g, &a](const VaultClient& vc) {
                          hoidla::v1::AddMembershipRequest req;
-                         req.set_principal_id(a.id);
+                         req.set_id(a.id);
                          *req.mutable_membership() = MembershipArg(a.role, a.org, a.project);
                          return Show(g, vc.AddMembership(req), &PrintPrincipal);
                        });
@@ -104,7 +104,7 @@ void AddPrincipalCommands(CLI::App* app, const Globals& g, Selection* selection)
                           "the principal with its remaining roles)",
                           selection, [&g, &a](const VaultClient& vc) {
                             hoidla::v1::RemoveMembershipRequest req;
-                            req.set_principal_id(a.id);
+                            req.set_id(a.id);
                             *req.mutable_membership() = MembershipArg(a.role, a.org, a.project);
                             return Show(g, vc.RemoveMembership(req), &PrintPrincipal);
                           });
@@ -114,7 +114,7 @@ void AddPrincipalCommands(CLI::App* app, const Globals& g, Selection* selection)
                             "request --certificate`)",
                             selection, [&g, &a](const VaultClient& vc) {
                               hoidla::v1::MapCertificateRequest req;
-                              req.set_principal_id(a.id);
+                              req.set_id(a.id);
                               req.set_subject(a.subject);
                               return Show(g, vc.MapCertificate(req), &PrintPrincipal);
                             });
@@ -129,7 +129,7 @@ void AddPrincipalCommands(CLI::App* app, const Globals& g, Selection* selection)
                               "prints the principal)",
                               selection, [&g, &a](const VaultClient& vc) {
                                 hoidla::v1::RemoveCertificateMappingRequest req;
-                                req.set_principal_id(a.id);
+                                req.set_id(a.id);
                                 req.set_subject(a.subject);
                                 return Show(g, vc.RemoveCertificateMapping(req), &PrintPrincipal);
                               });

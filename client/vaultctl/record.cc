@@ -92,7 +92,7 @@ void AddRecordCommands(CLI::App* app, const Globals& g, Selection* selection) {
                           "ABORTED when --expected-version is no longer current)",
                           selection, [&g, &a](const VaultClient& vc) {
                             hoidla::v1::UpdateRecordRequest req;
-                            req.set_record_id(a.id);
+                            req.set_id(a.id);
                             req.set_expected_version(a.expected_version);
                             *req.mutable_content() = a.content;
                             req.set_change_note(a.change_note);
@@ -126,7 +126,7 @@ void AddRecordCommands(CLI::App* app, const Globals& g, Selection* selection) {
                             "at, updated by, signatures, locked, change note",
                             selection, [&g, &a](const VaultClient& vc) {
                               hoidla::v1::ListRecordVersionsRequest req;
-                              req.set_record_id(a.id);
+                              req.set_id(a.id);
                               return ShowList(g, vc.ListRecordVersions(req), &PrintRecordVersions);
                             });
   versions->add_option("RECORD_ID", a.id, "Record id (rec_...)")->required();
@@ -137,8 +137,11 @@ void AddRecordCommands(CLI::App* app, const Globals& g, Selection* selection) {
            "version, case, created at, updated at, updated by, locked",
            selection, [&g, &a](const VaultClient& vc) {
              hoidla::v1::ListRecordsRequest req;
-             req.set_case_id(a.case_id);
-             req.set_client_id(a.client);
+             if (!a.case_id.empty() && !a.client.empty()) {
+               return UsageError("--case and --client: give exactly one");
+             }
+             if (!a.case_id.empty()) req.set_case_id(a.case_id);
+             if (!a.client.empty()) req.set_client_id(a.client);
              req.set_kind(a.kind);
              for (auto [text, field, name] :
                   {std::tuple{&a.from_time, req.mutable_created_from(), "--from"},
@@ -171,7 +174,7 @@ void AddRecordCommands(CLI::App* app, const Globals& g, Selection* selection) {
                         "with its signatures; exit 20 ABORTED when --version is not current)",
                         selection, [&g, &a](const VaultClient& vc) {
                           hoidla::v1::SignRecordRequest req;
-                          req.set_record_id(a.id);
+                          req.set_id(a.id);
                           req.set_version(a.version);
                           hoidla::v1::Signature* s = req.mutable_signature();
                           s->set_role(a.role);

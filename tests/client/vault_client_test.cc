@@ -28,6 +28,7 @@
 #include "absl/strings/match.h"
 #include "client/vaultctl_format.h"
 #include "grpcpp/grpcpp.h"
+#include "tests/client/fake_services.h"
 
 namespace hoidla::client {
 namespace {
@@ -60,10 +61,10 @@ std::string Authorization(const grpc::ServerContext* context) {
   return std::string(it->second.data(), it->second.size());
 }
 
-class FakeVault final : public v1::Vault::Service {
+class FakeVault final {
  public:
   grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest*,
-                      v1::WhoAmIResponse* response) override {
+                      v1::WhoAmIResponse* response) {
     const std::string auth = Authorization(context);
     if (auth.empty()) return {grpc::StatusCode::UNAUTHENTICATED, "missing credential"};
     response->set_principal_id("prn_test");
@@ -73,8 +74,7 @@ class FakeVault final : public v1::Vault::Service {
 
   // Principals, kept in principals_ (ids prn_0, prn_1, ...).
   grpc::Status CreatePrincipal(grpc::ServerContext* context,
-                               const v1::CreatePrincipalRequest* request,
-                               v1::Principal* response) override {
+                               const v1::CreatePrincipalRequest* request, v1::Principal* response) {
     if (!request->principal().id().empty())
       return {grpc::StatusCode::INVALID_ARGUMENT, "principal.id: output only"};
     std::lock_guard<std::mutex> lock(mu_);
@@ -87,7 +87,7 @@ class FakeVault final : public v1::Vault::Service {
   }
 
   grpc::Status GetPrincipal(grpc::ServerContext*, const v1::GetPrincipalRequest* request,
-                            v1::Principal* response) override {
+                            v1::Principal* response) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = principals_.find(request->id());
     if (it == principals_.end()) return {grpc::StatusCode::NOT_FOUND, "principal not found"};
@@ -97,7 +97,7 @@ class FakeVault final : public v1::Vault::Service {
 
   // Pages by position: the page token is the index of the next principal.
   grpc::Status ListPrincipals(grpc::ServerContext*, const v1::ListPrincipalsRequest* request,
-                              v1::ListPrincipalsResponse* response) override {
+                              v1::ListPrincipalsResponse* response) {
     std::lock_guard<std::mutex> lock(mu_);
     const size_t start = request->page_token().empty() ? 0 : std::stoul(request->page_token());
     const size_t page = request->page_size() > 0 ? static_cast<size_t>(request->page_size()) : 100;
@@ -120,9 +120,9 @@ class FakeVault final : public v1::Vault::Service {
   }
 
   grpc::Status AddMembership(grpc::ServerContext*, const v1::AddMembershipRequest* request,
-                             v1::Principal* response) override {
+                             v1::Principal* response) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = principals_.find(request->principal_id());
+    auto it = principals_.find(request->id());
     if (it == principals_.end()) return {grpc::StatusCode::NOT_FOUND, "principal not found"};
     if (FindMembership(it->second, request->membership()) >= 0)
       return {grpc::StatusCode::ALREADY_EXISTS, "membership exists"};
@@ -132,9 +132,9 @@ class FakeVault final : public v1::Vault::Service {
   }
 
   grpc::Status RemoveMembership(grpc::ServerContext*, const v1::RemoveMembershipRequest* request,
-                                v1::Principal* response) override {
+                                v1::Principal* response) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = principals_.find(request->principal_id());
+    auto it = principals_.find(request->id());
     if (it == principals_.end()) return {grpc::StatusCode::NOT_FOUND, "principal not found"};
     const int index = FindMembership(it->second, request->membership());
     if (index < 0) return {grpc::StatusCode::NOT_FOUND, "membership not found"};
@@ -144,46 +144,46 @@ class FakeVault final : public v1::Vault::Service {
   }
 
   grpc::Status IssueToken(grpc::ServerContext*, const v1::IssueTokenRequest* request,
-                          v1::IssueTokenResponse* response) override {
+                          v1::IssueTokenResponse* response) {
     if (request->ttl_seconds() < 1 || request->ttl_seconds() > 31536000)
       return {grpc::StatusCode::INVALID_ARGUMENT, "ttl_seconds: out of range"};
     std::lock_guard<std::mutex> lock(mu_);
-    if (principals_.count(request->principal_id()) == 0)
+    if (principals_.count(request->id()) == 0)
       return {grpc::StatusCode::NOT_FOUND, "principal not found"};
     const std::string id = "tok_" + std::to_string(tokens_.size());
     tokens_[id] = false;
-    response->set_token("hdl_secret_" + request->principal_id());
+    response->set_token("hdl_secret_" + request->id());
     response->set_token_id(id);
     response->mutable_expires_at()->set_seconds(1700000000 + request->ttl_seconds());
     return grpc::Status::OK;
   }
 
   grpc::Status RevokeToken(grpc::ServerContext*, const v1::RevokeTokenRequest* request,
-                           v1::RevokeTokenResponse*) override {
+                           v1::RevokeTokenResponse*) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = tokens_.find(request->token_id());
+    auto it = tokens_.find(request->id());
     if (it == tokens_.end()) return {grpc::StatusCode::NOT_FOUND, "token not found"};
     it->second = true;
     return grpc::Status::OK;
   }
 
   grpc::Status AssignCase(grpc::ServerContext*, const v1::AssignCaseRequest* request,
-                          v1::Case* response) override {
+                          v1::Case* response) {
     std::lock_guard<std::mutex> lock(mu_);
     if (principals_.count(request->worker_id()) == 0)
       return {grpc::StatusCode::FAILED_PRECONDITION, "worker_id: not a worker"};
-    response->set_id(request->case_id());
+    response->set_id(request->id());
     response->set_assigned_worker_id(request->worker_id());
     return grpc::Status::OK;
   }
 
   grpc::Status GetOrganization(grpc::ServerContext*, const v1::GetOrganizationRequest* request,
-                               v1::Organization*) override {
+                               v1::Organization*) {
     return {grpc::StatusCode::NOT_FOUND, "organization " + request->id() + " not found"};
   }
 
   grpc::Status GetKeyStatus(grpc::ServerContext* context, const v1::GetKeyStatusRequest*,
-                            v1::KeyStatus* response) override {
+                            v1::KeyStatus* response) {
     // Slow: long enough to exceed a short deadline; reports whether a
     // deadline was set.
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -195,7 +195,7 @@ class FakeVault final : public v1::Vault::Service {
 
   grpc::Status UploadDocument(grpc::ServerContext* context,
                               grpc::ServerReader<v1::UploadDocumentRequest>* reader,
-                              v1::Document* response) override {
+                              v1::Document* response) {
     v1::UploadDocumentRequest message;
     if (!reader->Read(&message) || !message.has_header()) {
       return {grpc::StatusCode::INVALID_ARGUMENT, "header: required"};
@@ -227,7 +227,7 @@ class FakeVault final : public v1::Vault::Service {
   }
 
   grpc::Status DownloadDocument(grpc::ServerContext*, const v1::DownloadDocumentRequest* request,
-                                grpc::ServerWriter<v1::DownloadDocumentResponse>* writer) override {
+                                grpc::ServerWriter<v1::DownloadDocumentResponse>* writer) {
     Stored stored;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -263,7 +263,7 @@ class FakeVault final : public v1::Vault::Service {
   static constexpr int kAuditEntries = 5;
 
   grpc::Status GetCheckpoint(grpc::ServerContext* context, const v1::GetCheckpointRequest* request,
-                             v1::Checkpoint* response) override {
+                             v1::Checkpoint* response) {
     if (Authorization(context).empty())
       return {grpc::StatusCode::UNAUTHENTICATED, "missing credential"};
     response->set_note(request->fresh() ? "fresh\n" : "newest\n");
@@ -273,7 +273,7 @@ class FakeVault final : public v1::Vault::Service {
   }
 
   grpc::Status GetInclusionProof(grpc::ServerContext*, const v1::GetInclusionProofRequest* request,
-                                 v1::InclusionProof* response) override {
+                                 v1::InclusionProof* response) {
     if (request->seq() >= request->tree_size())
       return {grpc::StatusCode::INVALID_ARGUMENT, "seq: not below tree_size"};
     response->set_seq(request->seq());
@@ -285,7 +285,7 @@ class FakeVault final : public v1::Vault::Service {
 
   grpc::Status GetConsistencyProof(grpc::ServerContext*,
                                    const v1::GetConsistencyProofRequest* request,
-                                   v1::ConsistencyProof* response) override {
+                                   v1::ConsistencyProof* response) {
     response->set_old_size(request->old_size());
     response->set_new_size(request->new_size());
     response->add_hashes(std::string(32, 'c'));
@@ -293,7 +293,7 @@ class FakeVault final : public v1::Vault::Service {
   }
 
   grpc::Status GetAuditPublicKeys(grpc::ServerContext*, const v1::GetAuditPublicKeysRequest*,
-                                  v1::AuditPublicKeys* response) override {
+                                  v1::AuditPublicKeys* response) {
     std::lock_guard<std::mutex> lock(mu_);
     response->set_origin("test/audit");
     for (int i = 0; i <= audit_key_rotations_; ++i)
@@ -303,7 +303,7 @@ class FakeVault final : public v1::Vault::Service {
 
   grpc::Status RotateAuditSigningKey(grpc::ServerContext* context,
                                      const v1::RotateAuditSigningKeyRequest*,
-                                     v1::AuditPublicKeys* response) override {
+                                     v1::AuditPublicKeys* response) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++audit_key_rotations_;
@@ -312,7 +312,7 @@ class FakeVault final : public v1::Vault::Service {
   }
 
   grpc::Status ExportAudit(grpc::ServerContext* context, const v1::ExportAuditRequest* request,
-                           grpc::ServerWriter<v1::AuditBundle>* writer) override {
+                           grpc::ServerWriter<v1::AuditBundle>* writer) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       last_export_had_deadline_ =
@@ -398,7 +398,7 @@ class VaultClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
     grpc::ServerBuilder builder;
-    builder.RegisterService(&service_);
+    for (grpc::Service* s : services_.all()) builder.RegisterService(s);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     client_ = MakeClient("s3cret");
@@ -430,6 +430,7 @@ class VaultClientTest : public ::testing::Test {
   }
 
   FakeVault service_;
+  testing::FakeServices<FakeVault> services_{&service_};
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<VaultClient> client_;
   std::filesystem::path dir_;
@@ -676,7 +677,7 @@ TEST_F(VaultClientTest, PrincipalsAndMemberships) {
   EXPECT_EQ(client_->CreatePrincipal(bad).status().code(), absl::StatusCode::kInvalidArgument);
 
   v1::AddMembershipRequest add;
-  add.set_principal_id(mari.id());
+  add.set_id(mari.id());
   *add.mutable_membership() = MakeMembership("case_worker", "org_a", "prj_1");
   auto added = client_->AddMembership(add);
   ASSERT_TRUE(added.ok()) << added.status();
@@ -709,7 +710,7 @@ TEST_F(VaultClientTest, PrincipalsAndMemberships) {
   EXPECT_TRUE(second->next_page_token().empty());
 
   v1::RemoveMembershipRequest remove;
-  remove.set_principal_id(mari.id());
+  remove.set_id(mari.id());
   *remove.mutable_membership() = add.membership();
   auto removed = client_->RemoveMembership(remove);
   ASSERT_TRUE(removed.ok()) << removed.status();
@@ -722,7 +723,7 @@ TEST_F(VaultClientTest, PrincipalsAndMemberships) {
 TEST_F(VaultClientTest, IssueAndRevokeToken) {
   const v1::Principal svc = CreatePrincipal(*client_, "frontend", "org_a");
   v1::IssueTokenRequest issue;
-  issue.set_principal_id(svc.id());
+  issue.set_id(svc.id());
   issue.set_ttl_seconds(86400);
   auto token = client_->IssueToken(issue);
   ASSERT_TRUE(token.ok()) << token.status();
@@ -736,17 +737,17 @@ TEST_F(VaultClientTest, IssueAndRevokeToken) {
   EXPECT_EQ(bad.status().message(), "ttl_seconds: out of range");
 
   v1::RevokeTokenRequest revoke;
-  revoke.set_token_id(token->token_id());
+  revoke.set_id(token->token_id());
   ASSERT_TRUE(client_->RevokeToken(revoke).ok());
   EXPECT_TRUE(service_.revoked(token->token_id()));
-  revoke.set_token_id("tok_missing");
+  revoke.set_id("tok_missing");
   EXPECT_EQ(client_->RevokeToken(revoke).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(VaultClientTest, AssignCase) {
   const v1::Principal worker = CreatePrincipal(*client_, "Mari", "org_a");
   v1::AssignCaseRequest req;
-  req.set_case_id("cas_1");
+  req.set_id("cas_1");
   req.set_worker_id(worker.id());
   auto assigned = client_->AssignCase(req);
   ASSERT_TRUE(assigned.ok()) << assigned.status();

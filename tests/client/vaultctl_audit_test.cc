@@ -25,6 +25,7 @@
 #include "hoidla/storage/v1/records.pb.h"
 #include "keys/crypto.h"
 #include "keys/signed_note.h"
+#include "tests/client/fake_services.h"
 #include "vault/audit/bundle.h"
 #include "vault/audit/checkpoints.h"
 #include "vault/audit/merkle.h"
@@ -125,7 +126,7 @@ class TestLog {
 };
 
 // A vault serving `log`'s checkpoints, consistency proofs, keys and exports.
-class FakeAuditVault final : public v1::Vault::Service {
+class FakeAuditVault final {
  public:
   explicit FakeAuditVault(TestLog* log) : log_(log) {}
 
@@ -143,7 +144,7 @@ class FakeAuditVault final : public v1::Vault::Service {
   }
 
   grpc::Status GetCheckpoint(grpc::ServerContext*, const v1::GetCheckpointRequest*,
-                             v1::Checkpoint* response) override {
+                             v1::Checkpoint* response) {
     std::lock_guard<std::mutex> lock(mu_);
     const uint64_t size = served_size_ > 0 ? served_size_ : log_->size();
     response->set_note(log_->Note(size, signer_));
@@ -154,7 +155,7 @@ class FakeAuditVault final : public v1::Vault::Service {
 
   grpc::Status GetConsistencyProof(grpc::ServerContext*,
                                    const v1::GetConsistencyProofRequest* request,
-                                   v1::ConsistencyProof* response) override {
+                                   v1::ConsistencyProof* response) {
     std::lock_guard<std::mutex> lock(mu_);
     ++consistency_calls_;
     auto proof = log_->Consistency(request->old_size(), request->new_size());
@@ -170,7 +171,7 @@ class FakeAuditVault final : public v1::Vault::Service {
   }
 
   grpc::Status GetAuditPublicKeys(grpc::ServerContext*, const v1::GetAuditPublicKeysRequest*,
-                                  v1::AuditPublicKeys* response) override {
+                                  v1::AuditPublicKeys* response) {
     std::lock_guard<std::mutex> lock(mu_);
     response->set_origin(kOrigin);
     response->add_verifier_keys(VerifierKeyOf(other_));
@@ -180,7 +181,7 @@ class FakeAuditVault final : public v1::Vault::Service {
 
   // Streams the bundle in parts of three entries, the header in the first.
   grpc::Status ExportAudit(grpc::ServerContext*, const v1::ExportAuditRequest* request,
-                           grpc::ServerWriter<v1::AuditBundle>* writer) override {
+                           grpc::ServerWriter<v1::AuditBundle>* writer) {
     v1::AuditBundle bundle;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -245,7 +246,7 @@ class VaultctlAuditTest : public ::testing::Test {
     ASSERT_TRUE(kCryptoReady);
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(&service_);
+    for (grpc::Service* s : services_.all()) builder.RegisterService(s);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     ASSERT_GT(port_, 0);
@@ -275,6 +276,7 @@ class VaultctlAuditTest : public ::testing::Test {
 
   TestLog log_{4};
   FakeAuditVault service_{&log_};
+  testing::FakeServices<FakeAuditVault> services_{&service_};
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<client::VaultClient> client_;

@@ -27,6 +27,7 @@
 #include "grpcpp/grpcpp.h"
 #include "keys/crypto.h"
 #include "keys/signed_note.h"
+#include "tests/client/fake_services.h"
 
 #ifndef VAULTCTL_PATH
 #error "VAULTCTL_PATH must name the vaultctl binary"
@@ -112,7 +113,7 @@ std::string Metadata(const grpc::ServerContext* context, const char* key) {
 
 // A vault that answers the consent calls from a fixed script, remembering
 // the last request and the purpose header of the last call.
-class FakeConsentVault final : public v1::Vault::Service {
+class FakeConsentVault final {
  public:
   explicit FakeConsentVault(const keys::SecureBuffer* seed) : seed_(seed) {}
 
@@ -146,14 +147,14 @@ class FakeConsentVault final : public v1::Vault::Service {
   }
 
   grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest*,
-                      v1::WhoAmIResponse* response) override {
+                      v1::WhoAmIResponse* response) {
     Remember(context);
     response->set_principal_id("prn_test");
     return grpc::Status::OK;
   }
 
   grpc::Status RecordConsent(grpc::ServerContext* context, const v1::RecordConsentRequest* request,
-                             v1::ConsentReceipt* response) override {
+                             v1::ConsentReceipt* response) {
     Remember(context);
     std::lock_guard<std::mutex> lock(mu_);
     last_consent_ = request->consent();
@@ -163,24 +164,23 @@ class FakeConsentVault final : public v1::Vault::Service {
   }
 
   grpc::Status ReviseConsent(grpc::ServerContext* context, const v1::ReviseConsentRequest* request,
-                             v1::ConsentReceipt* response) override {
+                             v1::ConsentReceipt* response) {
     Remember(context);
     if (request->expected_version() != 1)
       return {grpc::StatusCode::ABORTED, "consent revised meanwhile"};
     std::lock_guard<std::mutex> lock(mu_);
     last_consent_ = request->consent();
     *response->mutable_consent() = Stored(request->consent(), 2);
-    response->mutable_consent()->set_id(request->consent_id());
+    response->mutable_consent()->set_id(request->id());
     response->set_receipt(ReceiptNote(*seed_));
     return grpc::Status::OK;
   }
 
   grpc::Status WithdrawConsent(grpc::ServerContext* context,
-                               const v1::WithdrawConsentRequest* request,
-                               v1::Consent* response) override {
+                               const v1::WithdrawConsentRequest* request, v1::Consent* response) {
     Remember(context);
     *response = Stored(v1::Consent(), 1);
-    response->set_id(request->consent_id());
+    response->set_id(request->id());
     response->set_status(v1::CONSENT_STATUS_WITHDRAWN);
     *response->mutable_withdrawn_at() = TimeUtil::SecondsToTimestamp(1800000000);
     response->set_withdrawn_by("prn_test");
@@ -189,7 +189,7 @@ class FakeConsentVault final : public v1::Vault::Service {
   }
 
   grpc::Status GetConsent(grpc::ServerContext* context, const v1::GetConsentRequest* request,
-                          v1::Consent* response) override {
+                          v1::Consent* response) {
     Remember(context);
     if (request->version() > 1) return {grpc::StatusCode::NOT_FOUND, "no such version"};
     *response = Stored(v1::Consent(), 1);
@@ -198,7 +198,7 @@ class FakeConsentVault final : public v1::Vault::Service {
   }
 
   grpc::Status ListConsents(grpc::ServerContext* context, const v1::ListConsentsRequest* request,
-                            v1::ListConsentsResponse* response) override {
+                            v1::ListConsentsResponse* response) {
     Remember(context);
     std::lock_guard<std::mutex> lock(mu_);
     last_list_ = *request;
@@ -208,7 +208,7 @@ class FakeConsentVault final : public v1::Vault::Service {
 
   grpc::Status DiscloseWithoutConsent(grpc::ServerContext* context,
                                       const v1::DiscloseWithoutConsentRequest* request,
-                                      v1::Disclosure* response) override {
+                                      v1::Disclosure* response) {
     Remember(context);
     std::lock_guard<std::mutex> lock(mu_);
     last_disclosure_ = request->disclosure();
@@ -220,7 +220,7 @@ class FakeConsentVault final : public v1::Vault::Service {
 
   grpc::Status ListDisclosures(grpc::ServerContext* context,
                                const v1::ListDisclosuresRequest* request,
-                               v1::ListDisclosuresResponse* response) override {
+                               v1::ListDisclosuresResponse* response) {
     Remember(context);
     v1::Disclosure* d = response->add_disclosures();
     d->set_id("dsc_01hq3v0000000000000000000d");
@@ -237,11 +237,11 @@ class FakeConsentVault final : public v1::Vault::Service {
 
   grpc::Status ReviewDisclosure(grpc::ServerContext* context,
                                 const v1::ReviewDisclosureRequest* request,
-                                v1::Disclosure* response) override {
+                                v1::Disclosure* response) {
     Remember(context);
     std::lock_guard<std::mutex> lock(mu_);
     last_review_ = *request;
-    response->set_id(request->disclosure_id());
+    response->set_id(request->id());
     response->set_review(request->review());
     response->set_review_note(request->note());
     return grpc::Status::OK;
@@ -250,7 +250,7 @@ class FakeConsentVault final : public v1::Vault::Service {
   // Answers yes only for the purpose employment_support.
   grpc::Status QueryRecordExistence(grpc::ServerContext* context,
                                     const v1::QueryRecordExistenceRequest* request,
-                                    v1::QueryRecordExistenceResponse* response) override {
+                                    v1::QueryRecordExistenceResponse* response) {
     Remember(context);
     std::lock_guard<std::mutex> lock(mu_);
     last_query_ = *request;
@@ -328,7 +328,7 @@ class VaultctlConsentTest : public ::testing::Test {
     ASSERT_TRUE(kCryptoReady);
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(&service_);
+    for (grpc::Service* s : services_.all()) builder.RegisterService(s);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     ASSERT_GT(port_, 0);
@@ -362,6 +362,7 @@ class VaultctlConsentTest : public ::testing::Test {
 
   keys::SecureBuffer seed_ = NewSeed();
   FakeConsentVault service_{&seed_};
+  testing::FakeServices<FakeConsentVault> services_{&service_};
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
   std::filesystem::path dir_;

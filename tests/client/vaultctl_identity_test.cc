@@ -22,6 +22,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
+#include "tests/client/fake_services.h"
 
 #ifndef VAULTCTL_PATH
 #error "VAULTCTL_PATH must name the vaultctl binary"
@@ -81,7 +82,7 @@ std::string AuthorizationOf(const grpc::ServerContext* context) {
 
 // Answers the identity calls from a script, remembering each last request
 // and the authorization metadata of the last call.
-class FakeIdentityVault final : public v1::Vault::Service {
+class FakeIdentityVault final {
  public:
   template <typename T>
   T Last(const T& field) {
@@ -144,7 +145,7 @@ class FakeIdentityVault final : public v1::Vault::Service {
 
   grpc::Status ExchangeIdToken(grpc::ServerContext* context,
                                const v1::ExchangeIdTokenRequest* request,
-                               v1::IssueTokenResponse* response) override {
+                               v1::IssueTokenResponse* response) {
     Note(context);
     std::lock_guard<std::mutex> lock(mu_);
     exchange_ = *request;
@@ -155,18 +156,18 @@ class FakeIdentityVault final : public v1::Vault::Service {
   }
 
   grpc::Status IssueToken(grpc::ServerContext* context, const v1::IssueTokenRequest* request,
-                          v1::IssueTokenResponse* response) override {
+                          v1::IssueTokenResponse* response) {
     Note(context);
     std::lock_guard<std::mutex> lock(mu_);
     issue_ = *request;
-    if (request->principal_id() == "prn_person")
+    if (request->id() == "prn_person")
       return {grpc::StatusCode::PERMISSION_DENIED, "principal_id: another person"};
-    *response = Token(request->principal_id().empty() ? "hdl_own" : "hdl_service");
+    *response = Token(request->id().empty() ? "hdl_own" : "hdl_service");
     return grpc::Status::OK;
   }
 
   grpc::Status ListTokens(grpc::ServerContext* context, const v1::ListTokensRequest* request,
-                          v1::ListTokensResponse* response) override {
+                          v1::ListTokensResponse* response) {
     Note(context);
     std::lock_guard<std::mutex> lock(mu_);
     list_tokens_ = *request;
@@ -192,7 +193,7 @@ class FakeIdentityVault final : public v1::Vault::Service {
   }
 
   grpc::Status RevokeToken(grpc::ServerContext* context, const v1::RevokeTokenRequest* request,
-                           v1::RevokeTokenResponse*) override {
+                           v1::RevokeTokenResponse*) {
     Note(context);
     std::lock_guard<std::mutex> lock(mu_);
     revoke_ = *request;
@@ -201,7 +202,7 @@ class FakeIdentityVault final : public v1::Vault::Service {
 
   grpc::Status DisablePrincipal(grpc::ServerContext* context,
                                 const v1::DisablePrincipalRequest* request,
-                                v1::Principal* response) override {
+                                v1::Principal* response) {
     Note(context);
     std::lock_guard<std::mutex> lock(mu_);
     disable_ = *request;
@@ -217,13 +218,13 @@ class FakeIdentityVault final : public v1::Vault::Service {
 
   grpc::Status RemoveCertificateMapping(grpc::ServerContext* context,
                                         const v1::RemoveCertificateMappingRequest* request,
-                                        v1::Principal* response) override {
+                                        v1::Principal* response) {
     Note(context);
     std::lock_guard<std::mutex> lock(mu_);
     unmap_ = *request;
     if (request->subject() != "CN=worker1,O=Org")
       return {grpc::StatusCode::NOT_FOUND, "subject: not mapped to this principal"};
-    response->set_id(request->principal_id());
+    response->set_id(request->id());
     response->set_display_name("Worker");
     response->set_kind(v1::PRINCIPAL_KIND_PARTNER_WORKER);
     return grpc::Status::OK;
@@ -231,11 +232,11 @@ class FakeIdentityVault final : public v1::Vault::Service {
 
   grpc::Status SetOrganizationCrl(grpc::ServerContext* context,
                                   const v1::SetOrganizationCrlRequest* request,
-                                  v1::Organization* response) override {
+                                  v1::Organization* response) {
     Note(context);
     std::lock_guard<std::mutex> lock(mu_);
     crl_ = *request;
-    response->set_id(request->organization_id());
+    response->set_id(request->id());
     response->set_name("Org");
     response->set_has_client_ca(true);
     response->set_has_crl(!request->crl_pem().empty());
@@ -244,11 +245,11 @@ class FakeIdentityVault final : public v1::Vault::Service {
 
   grpc::Status SetOrganizationIdentityProvider(
       grpc::ServerContext* context, const v1::SetOrganizationIdentityProviderRequest* request,
-      v1::Organization* response) override {
+      v1::Organization* response) {
     Note(context);
     std::lock_guard<std::mutex> lock(mu_);
     idp_ = *request;
-    response->set_id(request->organization_id());
+    response->set_id(request->id());
     response->set_name("Org");
     response->set_identity_provider_issuer(request->identity_provider().issuer());
     return grpc::Status::OK;
@@ -256,7 +257,7 @@ class FakeIdentityVault final : public v1::Vault::Service {
 
   grpc::Status CreateGrantRequest(grpc::ServerContext* context,
                                   const v1::CreateGrantRequestRequest* request,
-                                  v1::CreateGrantRequestResponse* response) override {
+                                  v1::CreateGrantRequestResponse* response) {
     Note(context);
     std::lock_guard<std::mutex> lock(mu_);
     create_ = *request;
@@ -268,7 +269,7 @@ class FakeIdentityVault final : public v1::Vault::Service {
 
   grpc::Status ApproveGrantRequest(grpc::ServerContext* context,
                                    const v1::ApproveGrantRequestRequest* request,
-                                   v1::GrantRequest* response) override {
+                                   v1::GrantRequest* response) {
     Note(context);
     std::lock_guard<std::mutex> lock(mu_);
     approve_ = *request;
@@ -281,7 +282,7 @@ class FakeIdentityVault final : public v1::Vault::Service {
 
   grpc::Status DenyGrantRequest(grpc::ServerContext* context,
                                 const v1::DenyGrantRequestRequest* request,
-                                v1::GrantRequest* response) override {
+                                v1::GrantRequest* response) {
     Note(context);
     std::lock_guard<std::mutex> lock(mu_);
     deny_ = *request;
@@ -292,7 +293,7 @@ class FakeIdentityVault final : public v1::Vault::Service {
 
   grpc::Status GetGrantRequest(grpc::ServerContext* context,
                                const v1::GetGrantRequestRequest* request,
-                               v1::GrantRequest* response) override {
+                               v1::GrantRequest* response) {
     Note(context);
     std::lock_guard<std::mutex> lock(mu_);
     get_ = *request;
@@ -302,7 +303,7 @@ class FakeIdentityVault final : public v1::Vault::Service {
 
   grpc::Status ListGrantRequests(grpc::ServerContext* context,
                                  const v1::ListGrantRequestsRequest* request,
-                                 v1::ListGrantRequestsResponse* response) override {
+                                 v1::ListGrantRequestsResponse* response) {
     Note(context);
     std::lock_guard<std::mutex> lock(mu_);
     list_ = *request;
@@ -319,13 +320,13 @@ class FakeIdentityVault final : public v1::Vault::Service {
 
   grpc::Status ConfirmConsentRelease(grpc::ServerContext* context,
                                      const v1::ConfirmConsentReleaseRequest* request,
-                                     v1::Consent* response) override {
+                                     v1::Consent* response) {
     Note(context);
     std::lock_guard<std::mutex> lock(mu_);
     confirm_ = *request;
     if (request->version() != 2)
       return {grpc::StatusCode::ABORTED, "version: not the current version"};
-    response->set_id(request->consent_id());
+    response->set_id(request->id());
     response->set_version(2);
     response->mutable_release_confirmation()->set_required(true);
     response->mutable_release_confirmation()->set_confirmed_by("prn_pm");
@@ -364,7 +365,7 @@ class VaultctlIdentityTest : public ::testing::Test {
   void SetUp() override {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(&service_);
+    for (grpc::Service* s : services_.all()) builder.RegisterService(s);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     dir_ = std::filesystem::temp_directory_path() /
@@ -392,6 +393,7 @@ class VaultctlIdentityTest : public ::testing::Test {
   }
 
   FakeIdentityVault service_;
+  testing::FakeServices<FakeIdentityVault> services_{&service_};
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
   std::filesystem::path dir_;
@@ -449,7 +451,7 @@ TEST_F(VaultctlIdentityTest, SessionsAndServiceTokensAreIssued) {
   ASSERT_EQ(session.code, 0) << session.output;
   EXPECT_EQ(session.output, TokenText("hdl_own"));
   EXPECT_EQ(service_.authorization(), "Bearer t");
-  EXPECT_EQ(service_.last_issue().principal_id(), "");
+  EXPECT_EQ(service_.last_issue().id(), "");
   EXPECT_EQ(service_.last_issue().ttl_seconds(), 1800);
   ASSERT_EQ(Online("login --session").code, 0);
   EXPECT_EQ(service_.last_issue().ttl_seconds(), 3600);
@@ -458,12 +460,12 @@ TEST_F(VaultctlIdentityTest, SessionsAndServiceTokensAreIssued) {
   Result own = Online("token issue --ttl 10m");
   ASSERT_EQ(own.code, 0) << own.output;
   EXPECT_EQ(own.output, TokenText("hdl_own"));
-  EXPECT_EQ(service_.last_issue().principal_id(), "");
+  EXPECT_EQ(service_.last_issue().id(), "");
   EXPECT_EQ(service_.last_issue().ttl_seconds(), 600);
   Result service = Online("token issue prn_sa --ttl 30d");
   ASSERT_EQ(service.code, 0) << service.output;
   EXPECT_EQ(service.output, TokenText("hdl_service"));
-  EXPECT_EQ(service_.last_issue().principal_id(), "prn_sa");
+  EXPECT_EQ(service_.last_issue().id(), "prn_sa");
   EXPECT_EQ(service_.last_issue().ttl_seconds(), 30 * 86400);
   Result person = Online("token issue prn_person --ttl 1h");
   EXPECT_EQ(person.code, 17) << person.output;
@@ -487,7 +489,7 @@ TEST_F(VaultctlIdentityTest, TokenListRevokeDisableAndUnmap) {
   Result revoke = Online("token revoke tok_a");
   ASSERT_EQ(revoke.code, 0) << revoke.output;
   EXPECT_EQ(revoke.output, "revoked: tok_a\n");
-  EXPECT_EQ(service_.last_revoke().token_id(), "tok_a");
+  EXPECT_EQ(service_.last_revoke().id(), "tok_a");
 
   Result disable = Online(StrCat("principal disable ", kPrn));
   ASSERT_EQ(disable.code, 0) << disable.output;
@@ -499,7 +501,7 @@ TEST_F(VaultctlIdentityTest, TokenListRevokeDisableAndUnmap) {
 
   Result unmap = Online(StrCat("principal unmap-cert ", kPrn, " --subject 'CN=worker1,O=Org'"));
   ASSERT_EQ(unmap.code, 0) << unmap.output;
-  EXPECT_EQ(service_.last_unmap().principal_id(), kPrn);
+  EXPECT_EQ(service_.last_unmap().id(), kPrn);
   EXPECT_EQ(service_.last_unmap().subject(), "CN=worker1,O=Org");
   Result unmapped = Online(StrCat("principal unmap-cert ", kPrn, " --subject CN=other"));
   EXPECT_EQ(unmapped.code, 15) << unmapped.output;
@@ -519,7 +521,7 @@ TEST_F(VaultctlIdentityTest, OrgSetIdpAndCrlSendTheFiles) {
                              "--jwks-file ",
                              Quote(jwks_file.string()), " --principal-id-claim hoidla_prn"));
   ASSERT_EQ(idp.code, 0) << idp.output;
-  EXPECT_EQ(service_.last_idp().organization_id(), kOrg);
+  EXPECT_EQ(service_.last_idp().id(), kOrg);
   EXPECT_EQ(service_.last_idp().identity_provider().issuer(), "https://idp.example/org");
   EXPECT_EQ(service_.last_idp().identity_provider().audience(), "hoidla-vault");
   EXPECT_EQ(service_.last_idp().identity_provider().jwks_json(), jwks);
@@ -714,7 +716,7 @@ TEST_F(VaultctlIdentityTest, GrantApproveDenyGetAndList) {
 TEST_F(VaultctlIdentityTest, ConsentConfirm) {
   Result confirmed = Online("consent confirm cns_x --version 2");
   ASSERT_EQ(confirmed.code, 0) << confirmed.output;
-  EXPECT_EQ(service_.last_confirm().consent_id(), "cns_x");
+  EXPECT_EQ(service_.last_confirm().id(), "cns_x");
   EXPECT_EQ(service_.last_confirm().version(), 2u);
   EXPECT_TRUE(Contains(confirmed.output,
                        "\nrelease_confirmation: confirmed\nrelease_confirmed_by: prn_pm\n"

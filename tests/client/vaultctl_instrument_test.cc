@@ -26,6 +26,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
+#include "tests/client/fake_services.h"
 
 #ifndef VAULTCTL_PATH
 #error "VAULTCTL_PATH must name the vaultctl binary"
@@ -108,7 +109,7 @@ v1::Date MakeDate(int year, int month, int day) {
 
 // A vault that answers the instrument, deadline and export calls from a
 // fixed script, remembering the last request of each.
-class FakeInstrumentVault final : public v1::Vault::Service {
+class FakeInstrumentVault final {
  public:
   template <typename T>
   T Last(const T& field) {
@@ -124,7 +125,7 @@ class FakeInstrumentVault final : public v1::Vault::Service {
 
   grpc::Status RegisterInstrument(grpc::ServerContext*,
                                   const v1::RegisterInstrumentRequest* request,
-                                  v1::Instrument* response) override {
+                                  v1::Instrument* response) {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_register_ = *request;
@@ -135,7 +136,7 @@ class FakeInstrumentVault final : public v1::Vault::Service {
   }
 
   grpc::Status GetInstrument(grpc::ServerContext*, const v1::GetInstrumentRequest* request,
-                             v1::Instrument* response) override {
+                             v1::Instrument* response) {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_get_ = *request;
@@ -146,7 +147,7 @@ class FakeInstrumentVault final : public v1::Vault::Service {
   }
 
   grpc::Status ListInstruments(grpc::ServerContext*, const v1::ListInstrumentsRequest* request,
-                               v1::ListInstrumentsResponse* response) override {
+                               v1::ListInstrumentsResponse* response) {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_list_ = *request;
@@ -161,7 +162,7 @@ class FakeInstrumentVault final : public v1::Vault::Service {
   }
 
   grpc::Status ListDeadlines(grpc::ServerContext*, const v1::ListDeadlinesRequest* request,
-                             v1::ListDeadlinesResponse* response) override {
+                             v1::ListDeadlinesResponse* response) {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_deadlines_ = *request;
@@ -172,7 +173,7 @@ class FakeInstrumentVault final : public v1::Vault::Service {
   }
 
   grpc::Status ExportSubjectData(grpc::ServerContext*, const v1::ExportSubjectDataRequest* request,
-                                 grpc::ServerWriter<v1::SubjectDataExport>* writer) override {
+                                 grpc::ServerWriter<v1::SubjectDataExport>* writer) {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_export_ = *request;
@@ -303,7 +304,7 @@ class VaultctlInstrumentTest : public ::testing::Test {
   void SetUp() override {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(&service_);
+    for (grpc::Service* s : services_.all()) builder.RegisterService(s);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     ASSERT_GT(port_, 0);
@@ -336,6 +337,7 @@ class VaultctlInstrumentTest : public ::testing::Test {
   }
 
   FakeInstrumentVault service_;
+  testing::FakeServices<FakeInstrumentVault> services_{&service_};
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
   std::filesystem::path dir_;

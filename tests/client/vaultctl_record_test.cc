@@ -24,6 +24,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
+#include "tests/client/fake_services.h"
 
 #ifndef VAULTCTL_PATH
 #error "VAULTCTL_PATH must name the vaultctl binary"
@@ -86,7 +87,7 @@ v1::RecordContent PlanContent() {
 
 // A vault that answers the record and case calls from a fixed script,
 // remembering the last request of each.
-class FakeRecordVault final : public v1::Vault::Service {
+class FakeRecordVault final {
  public:
   template <typename T>
   T Last(const T& field) {
@@ -104,7 +105,7 @@ class FakeRecordVault final : public v1::Vault::Service {
   int calls() { return Last(calls_); }
 
   grpc::Status CreateRecord(grpc::ServerContext*, const v1::CreateRecordRequest* request,
-                            v1::Record* response) override {
+                            v1::Record* response) {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_create_ = *request;
@@ -120,20 +121,20 @@ class FakeRecordVault final : public v1::Vault::Service {
   }
 
   grpc::Status UpdateRecord(grpc::ServerContext*, const v1::UpdateRecordRequest* request,
-                            v1::Record* response) override {
+                            v1::Record* response) {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_update_ = *request;
     if (request->expected_version() != 1)
       return {grpc::StatusCode::ABORTED, "record_id: changed meanwhile"};
     *response = Stored(request->content(), 2);
-    response->set_id(request->record_id());
+    response->set_id(request->id());
     response->set_change_note(request->change_note());
     return grpc::Status::OK;
   }
 
   grpc::Status GetRecord(grpc::ServerContext*, const v1::GetRecordRequest* request,
-                         v1::Record* response) override {
+                         v1::Record* response) {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_get_ = *request;
@@ -145,13 +146,13 @@ class FakeRecordVault final : public v1::Vault::Service {
 
   grpc::Status ListRecordVersions(grpc::ServerContext*,
                                   const v1::ListRecordVersionsRequest* request,
-                                  v1::ListRecordVersionsResponse* response) override {
+                                  v1::ListRecordVersionsResponse* response) {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     for (uint32_t v = 1; v <= 2; ++v) {
       v1::Record* r = response->add_versions();
       *r = Stored(PlanContent(), v);
-      r->set_id(request->record_id());
+      r->set_id(request->id());
       if (v == 2) {
         r->set_change_note("goals revised");
         *r->add_signatures() = PaperSignature();
@@ -161,7 +162,7 @@ class FakeRecordVault final : public v1::Vault::Service {
   }
 
   grpc::Status ListRecords(grpc::ServerContext*, const v1::ListRecordsRequest* request,
-                           v1::ListRecordsResponse* response) override {
+                           v1::ListRecordsResponse* response) {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_list_ = *request;
@@ -177,14 +178,14 @@ class FakeRecordVault final : public v1::Vault::Service {
   }
 
   grpc::Status SignRecord(grpc::ServerContext*, const v1::SignRecordRequest* request,
-                          v1::Record* response) override {
+                          v1::Record* response) {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_sign_ = *request;
     if (request->version() != 1)
       return {grpc::StatusCode::ABORTED, "version: not the current version"};
     *response = Stored(PlanContent(), 1);
-    response->set_id(request->record_id());
+    response->set_id(request->id());
     v1::Signature* s = response->add_signatures();
     *s = request->signature();
     *s->mutable_signed_at() = TimeUtil::SecondsToTimestamp(1790000100);
@@ -193,7 +194,7 @@ class FakeRecordVault final : public v1::Vault::Service {
   }
 
   grpc::Status CreateCase(grpc::ServerContext*, const v1::CreateCaseRequest* request,
-                          v1::Case* response) override {
+                          v1::Case* response) {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_create_case_ = *request;
@@ -204,23 +205,23 @@ class FakeRecordVault final : public v1::Vault::Service {
   }
 
   grpc::Status CloseCase(grpc::ServerContext*, const v1::CloseCaseRequest* request,
-                         v1::Case* response) override {
+                         v1::Case* response) {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_close_ = *request;
-    if (request->case_id() == "cas_closed")
+    if (request->id() == "cas_closed")
       return {grpc::StatusCode::FAILED_PRECONDITION, "case_id: closed already"};
     *response = ClosedCase(*request);
     return grpc::Status::OK;
   }
 
   grpc::Status ReopenCase(grpc::ServerContext*, const v1::ReopenCaseRequest* request,
-                          v1::Case* response) override {
+                          v1::Case* response) {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     last_reopen_ = *request;
     v1::CloseCaseRequest closing;
-    closing.set_case_id(request->case_id());
+    closing.set_id(request->id());
     closing.set_reason(v1::CLOSING_REASON_GOALS_MET);
     *response = ClosedCase(closing);
     response->set_status(v1::CASE_STATUS_OPEN);
@@ -265,7 +266,7 @@ class FakeRecordVault final : public v1::Vault::Service {
  private:
   static v1::Case ClosedCase(const v1::CloseCaseRequest& request) {
     v1::Case c;
-    c.set_id(request.case_id());
+    c.set_id(request.id());
     c.set_project_id("prj_x");
     c.set_client_id("cli_x");
     c.set_title("Juhtum");
@@ -304,7 +305,7 @@ class VaultctlRecordTest : public ::testing::Test {
   void SetUp() override {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(&service_);
+    for (grpc::Service* s : services_.all()) builder.RegisterService(s);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     ASSERT_GT(port_, 0);
@@ -337,6 +338,7 @@ class VaultctlRecordTest : public ::testing::Test {
   }
 
   FakeRecordVault service_;
+  testing::FakeServices<FakeRecordVault> services_{&service_};
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
   std::filesystem::path dir_;
@@ -432,7 +434,7 @@ TEST_F(VaultctlRecordTest, ClientCallsEveryRecordAndLifecycleRpc) {
   EXPECT_EQ(vault->CreateRecord(create).status().code(), absl::StatusCode::kFailedPrecondition);
 
   v1::UpdateRecordRequest update;
-  update.set_record_id(kRecordId);
+  update.set_id(kRecordId);
   update.set_expected_version(1);
   *update.mutable_content() = PlanContent();
   auto updated = vault->UpdateRecord(update);
@@ -453,7 +455,7 @@ TEST_F(VaultctlRecordTest, ClientCallsEveryRecordAndLifecycleRpc) {
   EXPECT_EQ(vault->GetRecord(get).status().code(), absl::StatusCode::kNotFound);
 
   v1::ListRecordVersionsRequest versions;
-  versions.set_record_id(kRecordId);
+  versions.set_id(kRecordId);
   auto all = vault->ListRecordVersions(versions);
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_EQ(all->versions_size(), 2);
@@ -467,7 +469,7 @@ TEST_F(VaultctlRecordTest, ClientCallsEveryRecordAndLifecycleRpc) {
   EXPECT_EQ(listed->next_page_token(), "more");
 
   v1::SignRecordRequest sign;
-  sign.set_record_id(kRecordId);
+  sign.set_id(kRecordId);
   sign.set_version(1);
   *sign.mutable_signature() = FakeRecordVault::PaperSignature();
   auto signed_record = vault->SignRecord(sign);
@@ -475,15 +477,15 @@ TEST_F(VaultctlRecordTest, ClientCallsEveryRecordAndLifecycleRpc) {
   EXPECT_EQ(signed_record->signatures_size(), 1);
 
   v1::CloseCaseRequest close;
-  close.set_case_id(kCaseId);
+  close.set_id(kCaseId);
   close.set_reason(v1::CLOSING_REASON_GOALS_MET);
   auto closed = vault->CloseCase(close);
   ASSERT_TRUE(closed.ok()) << closed.status();
   EXPECT_EQ(closed->status(), v1::CASE_STATUS_CLOSED);
-  close.set_case_id("cas_closed");
+  close.set_id("cas_closed");
   EXPECT_EQ(vault->CloseCase(close).status().code(), absl::StatusCode::kFailedPrecondition);
   v1::ReopenCaseRequest reopen;
-  reopen.set_case_id(kCaseId);
+  reopen.set_id(kCaseId);
   auto reopened = vault->ReopenCase(reopen);
   ASSERT_TRUE(reopened.ok()) << reopened.status();
   EXPECT_EQ(reopened->status(), v1::CASE_STATUS_OPEN);
@@ -583,7 +585,7 @@ TEST_F(VaultctlRecordTest, UpdateGetVersions) {
       << updated.output;
   EXPECT_TRUE(Contains(updated.output, "\nchange_note: parandus\n")) << updated.output;
   const v1::UpdateRecordRequest sent = service_.last_update();
-  EXPECT_EQ(sent.record_id(), kRecordId);
+  EXPECT_EQ(sent.id(), kRecordId);
   EXPECT_EQ(sent.expected_version(), 1u);
   EXPECT_EQ(sent.change_note(), "parandus");
   EXPECT_TRUE(MessageDifferencer::Equals(sent.content(), PlanContent()));
@@ -662,7 +664,7 @@ TEST_F(VaultctlRecordTest, SignMapsTheMethod) {
                                "--scan-document doc_scan --participant-id p2"));
   ASSERT_EQ(paper.code, 0) << paper.output;
   v1::SignRecordRequest sent = service_.last_sign();
-  EXPECT_EQ(sent.record_id(), kRecordId);
+  EXPECT_EQ(sent.id(), kRecordId);
   EXPECT_EQ(sent.version(), 1u);
   EXPECT_EQ(sent.signature().role(), "minute_taker");
   EXPECT_EQ(sent.signature().signer_name(), "Kaja Kuusk");
@@ -710,7 +712,7 @@ TEST_F(VaultctlRecordTest, CaseCloseReopenAndCreateOptions) {
                                 "--note 'suunatud Töötukassasse'"));
   ASSERT_EQ(closed.code, 0) << closed.output;
   const v1::CloseCaseRequest sent = service_.last_close();
-  EXPECT_EQ(sent.case_id(), kCaseId);
+  EXPECT_EQ(sent.id(), kCaseId);
   EXPECT_EQ(sent.reason(), v1::CLOSING_REASON_REFERRAL);
   EXPECT_EQ(sent.referred_to_organization_id(), "org_labour");
   EXPECT_EQ(sent.follow_up_record_id(), "rec_eval");

@@ -8,10 +8,10 @@
 
 #include "base/strings.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "hoidla/v1/vault.grpc.pb.h"
 #include "keys/crypto.h"
 #include "keys/signed_note.h"
 #include "tests/fakes/fault_injecting_store.h"
+#include "tests/integration/api_stub.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 #include "vault/audit/audit_log.h"
@@ -49,7 +49,7 @@ class AuditedServer : public ::testing::Test {
     admin_ = *server_->bootstrap_token();
     auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
                                        grpc::InsecureChannelCredentials());
-    stub_ = v1::Vault::NewStub(channel);
+    stub_ = std::make_unique<testing::ApiStub>(channel);
     health_ = grpc::health::v1::Health::NewStub(channel);
     enrol_ = std::make_unique<testing::Enrolment>(stub_.get(), admin_, &idp_);
   }
@@ -92,7 +92,7 @@ class AuditedServer : public ::testing::Test {
   storage::FaultInjectingStore faulty_{&memory_};
   std::unique_ptr<service::VaultServer> server_;
   std::string admin_;
-  std::unique_ptr<v1::Vault::Stub> stub_;
+  std::unique_ptr<testing::ApiStub> stub_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
   std::unique_ptr<testing::Enrolment> enrol_;
 };
@@ -158,7 +158,7 @@ TEST_F(AuditedServer, SignedCheckpointsAndProofsVerifyWithTheExportedKeyAlone) {
   };
   v1::AuditPublicKeys keys;
   ASSERT_TRUE(
-      call(&v1::Vault::Stub::GetAuditPublicKeys, v1::GetAuditPublicKeysRequest(), &keys).ok());
+      call(&testing::ApiStub::GetAuditPublicKeys, v1::GetAuditPublicKeysRequest(), &keys).ok());
   ASSERT_EQ(keys.verifier_keys_size(), 1);
   auto verifier = keys::ParseVerifierKey(keys.verifier_keys(0));
   ASSERT_TRUE(verifier.ok()) << verifier.status();
@@ -168,7 +168,7 @@ TEST_F(AuditedServer, SignedCheckpointsAndProofsVerifyWithTheExportedKeyAlone) {
     v1::GetCheckpointRequest req;
     req.set_fresh(true);
     v1::Checkpoint cp;
-    EXPECT_TRUE(call(&v1::Vault::Stub::GetCheckpoint, req, &cp).ok());
+    EXPECT_TRUE(call(&testing::ApiStub::GetCheckpoint, req, &cp).ok());
     auto text = keys::OpenNote(cp.note(), *verifier);
     EXPECT_TRUE(text.ok()) << text.status();
     auto head = audit::ParseCheckpointBody(text.ok() ? *text : "", keys.origin());
@@ -186,7 +186,7 @@ TEST_F(AuditedServer, SignedCheckpointsAndProofsVerifyWithTheExportedKeyAlone) {
   creq.set_old_size(a.size);
   creq.set_new_size(b.size);
   v1::ConsistencyProof cproof;
-  ASSERT_TRUE(call(&v1::Vault::Stub::GetConsistencyProof, creq, &cproof).ok());
+  ASSERT_TRUE(call(&testing::ApiStub::GetConsistencyProof, creq, &cproof).ok());
   std::vector<std::string> chashes(cproof.hashes().begin(), cproof.hashes().end());
   EXPECT_TRUE(audit::VerifyConsistency(a.size, b.size, a.root, b.root, chashes).ok());
 
@@ -194,7 +194,7 @@ TEST_F(AuditedServer, SignedCheckpointsAndProofsVerifyWithTheExportedKeyAlone) {
   ireq.set_seq(b.size - 2);
   ireq.set_tree_size(b.size);
   v1::InclusionProof iproof;
-  ASSERT_TRUE(call(&v1::Vault::Stub::GetInclusionProof, ireq, &iproof).ok());
+  ASSERT_TRUE(call(&testing::ApiStub::GetInclusionProof, ireq, &iproof).ok());
   std::vector<std::string> ihashes(iproof.hashes().begin(), iproof.hashes().end());
   EXPECT_TRUE(
       audit::VerifyInclusion(audit::LeafHash(iproof.entry()), ireq.seq(), b.size, ihashes, b.root)
@@ -211,7 +211,7 @@ TEST_F(AuditedServer, SignedCheckpointsAndProofsVerifyWithTheExportedKeyAlone) {
 }
 
 // Exports the whole log under the newest signed checkpoint, as one bundle.
-v1::AuditBundle Export(v1::Vault::Stub* stub, const std::string& token) {
+v1::AuditBundle Export(testing::ApiStub* stub, const std::string& token) {
   grpc::ClientContext c;
   c.AddMetadata("authorization", "Bearer " + token);
   auto reader = stub->ExportAudit(&c, v1::ExportAuditRequest());
@@ -310,9 +310,9 @@ TEST_F(AuditedServer, VerifyingAnExportNamesEveryKindOfTamperingWithStoredEntrie
 
 // Calls `method` with the bearer `token`.
 template <typename Req, typename Resp>
-grpc::Status CallAs(v1::Vault::Stub* stub,
-                    grpc::Status (v1::Vault::Stub::*method)(grpc::ClientContext*, const Req&,
-                                                            Resp*),
+grpc::Status CallAs(testing::ApiStub* stub,
+                    grpc::Status (testing::ApiStub::*method)(grpc::ClientContext*, const Req&,
+                                                             Resp*),
                     const std::string& token, const Req& req, Resp* resp) {
   grpc::ClientContext c;
   c.AddMetadata("authorization", "Bearer " + token);
@@ -327,8 +327,8 @@ struct Staff {
   std::string head_token, cw_token, cw_other_token, dpo_token;
 };
 
-Staff MakeStaff(v1::Vault::Stub* stub, const std::string& admin, testing::Enrolment* enrol) {
-  using S = v1::Vault::Stub;
+Staff MakeStaff(testing::ApiStub* stub, const std::string& admin, testing::Enrolment* enrol) {
+  using S = testing::ApiStub;
   Staff s;
   v1::Organization org;
   v1::CreateOrganizationRequest oreq;
@@ -385,7 +385,7 @@ std::vector<Seen> Lines(const v1::AccessReport& report) {
 }
 
 TEST_F(AuditedServer, WhoSawMyDataListsExactlyTheAccessesToTheClientNewestFirst) {
-  using S = v1::Vault::Stub;
+  using S = testing::ApiStub;
   Staff s = MakeStaff(stub_.get(), admin_, enrol_.get());
   // The head registers the client; a case worker opens a case and reads it;
   // a worker of another project tries to read the client and is refused.
@@ -447,7 +447,7 @@ TEST_F(AuditedServer, WhoSawMyDataListsExactlyTheAccessesToTheClientNewestFirst)
   EXPECT_EQ(subject.principal().kind(), v1::PRINCIPAL_KIND_DATA_SUBJECT);
   EXPECT_EQ(subject.display_name().find("Mari"), std::string::npos);
   v1::IssueTokenRequest treq;
-  treq.set_principal_id(subject.principal_id());
+  treq.set_id(subject.principal_id());
   treq.set_ttl_seconds(600);
   v1::IssueTokenResponse issued;
   EXPECT_EQ(CallAs(stub_.get(), &S::IssueToken, admin_, treq, &issued).error_code(),
@@ -514,7 +514,7 @@ TEST_F(AuditedServer, WhoSawMyDataListsExactlyTheAccessesToTheClientNewestFirst)
 }
 
 TEST_F(AuditedServer, AccessReportWithholdsAProtectedThirdPartysIdentity) {
-  using S = v1::Vault::Stub;
+  using S = testing::ApiStub;
   Staff s = MakeStaff(stub_.get(), admin_, enrol_.get());
   v1::CreateClientRequest creq;
   creq.mutable_client()->set_organization_id(s.org);
@@ -568,7 +568,7 @@ namespace hoidla {
 namespace {
 
 TEST_F(AuditedServer, KeyRotationIsCommittedWithItsEntryOrNotAtAll) {
-  using S = v1::Vault::Stub;
+  using S = testing::ApiStub;
   v1::KeyStatus before;
   ASSERT_TRUE(
       CallAs(stub_.get(), &S::GetKeyStatus, admin_, v1::GetKeyStatusRequest(), &before).ok());

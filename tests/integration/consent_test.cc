@@ -13,12 +13,11 @@
 #include "base/clock.h"
 #include "base/strings.h"
 #include "client/vault_client.h"
-#include "hoidla/v1/vault.grpc.pb.h"
-#include "hoidla/v1/vault.pb.h"
 #include "keys/crypto.h"
 #include "keys/jwt.h"
 #include "keys/signed_note.h"
 #include "tests/fakes/fake_clock.h"
+#include "tests/integration/api_stub.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 #include "vault/server/server.h"
@@ -86,7 +85,8 @@ class Consents : public ::testing::Test {
     server_ = std::move(*s);
     address_ = StrCat("127.0.0.1:", server_->port());
     admin_ = Connect(*server_->bootstrap_token());
-    stub_ = v1::Vault::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+    stub_ = std::make_unique<testing::ApiStub>(
+        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
     enrol_ = std::make_unique<testing::Enrolment>(stub_.get(), *server_->bootstrap_token(), &idp_);
 
     org_ = Must(Org("Tugikeskus")).id();
@@ -167,7 +167,7 @@ class Consents : public ::testing::Test {
       // (Not enrol_->Grant: its sign-in is timed by the real clock, the
       // server's is fake.)
       v1::AddMembershipRequest m;
-      m.set_principal_id(s.id);
+      m.set_id(s.id);
       m.mutable_membership()->set_role(role);
       m.mutable_membership()->set_organization_id(org);
       m.mutable_membership()->set_project_id(project);
@@ -299,7 +299,7 @@ class Consents : public ::testing::Test {
   std::unique_ptr<service::VaultServer> server_;
   std::string address_;
   std::unique_ptr<VaultClient> admin_;
-  std::unique_ptr<v1::Vault::Stub> stub_;
+  std::unique_ptr<testing::ApiStub> stub_;
   std::unique_ptr<testing::Enrolment> enrol_;
   std::map<std::string, std::string> org_of_;                        // principal -> org
   std::map<std::string, std::pair<std::string, int64_t>> sessions_;  // -> token, expiry
@@ -374,7 +374,7 @@ TEST_F(Consents, WithdrawalEndsTheReleaseForTheVeryNextCallAndTheEarlierDisclosu
   const uint64_t disclosed_at = server_->audit_log()->size() - 1;
 
   v1::WithdrawConsentRequest wreq;
-  wreq.set_consent_id(receipt.consent().id());
+  wreq.set_id(receipt.consent().id());
   wreq.set_note("klient võttis nõusoleku tagasi");
   auto withdrawn = cw_.As(this)->WithdrawConsent(wreq);
   ASSERT_TRUE(withdrawn.ok()) << withdrawn.status();
@@ -420,7 +420,7 @@ TEST_F(Consents, TheConsentInForceAtAnyMomentIsProvableAcrossVersions) {
   written.clear_witness();
   written.clear_note();
   v1::ReviseConsentRequest rev;
-  rev.set_consent_id(id);
+  rev.set_id(id);
   rev.set_expected_version(1);
   *rev.mutable_consent() = written;
   auto v2 = cw_.As(this)->ReviseConsent(rev);
@@ -532,7 +532,7 @@ TEST_F(Consents, DisclosureWithoutConsentIsBasedLimitedReviewedAndShownToTheClie
   Tick();
   EXPECT_EQ(Get(police_officer_, "investigation", notes_), absl::StatusCode::kOk);
   v1::ReviewDisclosureRequest review;
-  review.set_disclosure_id(again->id());
+  review.set_id(again->id());
   review.set_review(v1::DISCLOSURE_REVIEW_REJECTED);
   review.set_note("oht ei olnud otsene");
   auto reviewed = dpo_.As(this)->ReviewDisclosure(review);
@@ -631,7 +631,7 @@ TEST_F(Consents, ACaseNetworkConsentReleasesToTheCasesNetworkMembersWhileTheyAre
   EXPECT_EQ(Get(labour_worker_, "employment_support", plan_), absl::StatusCode::kNotFound)
       << "not a member of the network yet";
   v1::UpdateCaseNetworkRequest add;
-  add.set_case_id(case_);
+  add.set_id(case_);
   add.add_add_member_ids(labour_worker_.id);
   auto updated = cw_.As(this)->UpdateCaseNetwork(add);
   ASSERT_TRUE(updated.ok()) << updated.status();
@@ -640,12 +640,12 @@ TEST_F(Consents, ACaseNetworkConsentReleasesToTheCasesNetworkMembersWhileTheyAre
   EXPECT_EQ(Get(probation_officer_, "employment_support", plan_), absl::StatusCode::kNotFound)
       << "another partner of no network";
   v1::UpdateCaseNetworkRequest remove;
-  remove.set_case_id(case_);
+  remove.set_id(case_);
   remove.add_remove_member_ids(labour_worker_.id);
   ASSERT_TRUE(cw_.As(this)->UpdateCaseNetwork(remove).ok());
   EXPECT_EQ(Get(labour_worker_, "employment_support", plan_), absl::StatusCode::kNotFound);
   v1::UpdateCaseNetworkRequest staff;
-  staff.set_case_id(case_);
+  staff.set_id(case_);
   staff.add_add_member_ids(head_.id);
   EXPECT_EQ(cw_.As(this)->UpdateCaseNetwork(staff).status().code(),
             absl::StatusCode::kInvalidArgument);

@@ -52,7 +52,7 @@ Enrolment::Enrolment(Stub* stub, std::string admin_token, const TestIdentityProv
 
 void Enrolment::TrustIdentityProvider(const std::string& org) {
   v1::SetOrganizationIdentityProviderRequest req;
-  req.set_organization_id(org);
+  req.set_id(org);
   auto* p = req.mutable_identity_provider();
   p->set_issuer(TestIdentityProvider::IssuerFor(org));
   p->set_audience("hoidla");
@@ -72,7 +72,7 @@ void Enrolment::Grant(const std::string& principal, const std::string& role, con
   m.set_project_id(project);
   {
     v1::AddMembershipRequest req;
-    req.set_principal_id(principal);
+    req.set_id(principal);
     *req.mutable_membership() = m;
     v1::Principal resp;
     grpc::ClientContext ctx;

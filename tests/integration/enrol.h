@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "hoidla/v1/vault.grpc.pb.h"
 #include "keys/jwt.h"
+#include "tests/integration/api_stub.h"
 
 namespace hoidla::testing {
 
@@ -34,7 +34,7 @@ class TestIdentityProvider {
 
 class Enrolment {
  public:
-  using Stub = v1::Vault::Stub;
+  using Stub = testing::ApiStub;
   // `stub` and `idp` must outlive this object.
   Enrolment(Stub* stub, std::string admin_token, const TestIdentityProvider* idp);
 

@@ -30,9 +30,18 @@
 #include <vector>
 
 #include "base/strings.h"
-#include "hoidla/v1/vault.grpc.pb.h"
+#include "hoidla/v1/audit.grpc.pb.h"
+#include "hoidla/v1/cases.grpc.pb.h"
+#include "hoidla/v1/consents.grpc.pb.h"
+#include "hoidla/v1/directory.grpc.pb.h"
+#include "hoidla/v1/disclosures.grpc.pb.h"
+#include "hoidla/v1/documents.grpc.pb.h"
+#include "hoidla/v1/identity.grpc.pb.h"
+#include "hoidla/v1/records.grpc.pb.h"
+#include "hoidla/v1/subject_access.grpc.pb.h"
 #include "keys/crypto.h"
 #include "keys/master.h"
+#include "tests/integration/api_stub.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/test_support.h"
 #include "tests/integration/world.h"
@@ -118,10 +127,9 @@ const std::set<std::string> kNeither = {"WhoAmI",
                                         "DenyGrantRequest"};
 
 TEST(EscalationGuard, EveryMethodIsClassified) {
-  const auto* service =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName("hoidla.v1.Vault");
-  for (int i = 0; i < service->method_count(); ++i) {
-    const std::string name = service->method(i)->name();
+  const std::map<std::string, std::string> api = testing::ApiMethods();
+  ASSERT_FALSE(api.contains("")) << api.at("");
+  for (const auto& [name, service] : api) {
     EXPECT_TRUE(kGrantCalls.contains(name) || kReads.contains(name) || kNeither.contains(name))
         << name << " is not classified: explore it as a grant-type call or say why not";
   }
@@ -173,7 +181,7 @@ class Escalation : public testing::World {
         for (const auto& [who, org] : std::vector<std::pair<std::string, std::string>>{
                  {head_, org_a_}, {head2_, org_a_}, {head_b_, org_b_}}) {
           v1::RemoveMembershipRequest rm;
-          rm.set_principal_id(who);
+          rm.set_id(who);
           rm.mutable_membership()->set_role("head_of_organization");
           rm.mutable_membership()->set_organization_id(org);
           v1::Principal p;
@@ -214,13 +222,13 @@ class Escalation : public testing::World {
         for (const auto& target : targets) {
           // Tokens for anyone.
           v1::IssueTokenRequest it;
-          it.set_principal_id(target);
+          it.set_id(target);
           it.set_ttl_seconds(3600);
           v1::IssueTokenResponse tok;
           if (Call(&Stub::IssueToken, c, it, &tok).ok()) held.insert({tok.token(), ""});
           // Certificates (the attacker's CA issues any subject).
           v1::MapCertificateRequest mc;
-          mc.set_principal_id(target);
+          mc.set_id(target);
           mc.set_subject(StrCat("CN=attacker-", target));
           v1::Principal p;
           if (Call(&Stub::MapCertificate, c, mc, &p).ok()) {
@@ -230,7 +238,7 @@ class Escalation : public testing::World {
           for (const auto& org : {org_a_, org_b_}) {
             for (const auto& [role, where] : scopes) {
               v1::AddMembershipRequest am;
-              am.set_principal_id(target);
+              am.set_id(target);
               *am.mutable_membership() = membership(role, where, org);
               (void)Call(&Stub::AddMembership, c, am, &p);
               v1::CreateGrantRequestRequest g;
@@ -266,7 +274,7 @@ class Escalation : public testing::World {
         // Trust anchors of every organisation.
         for (const auto& org : orgs_) {
           v1::SetOrganizationIdentityProviderRequest si;
-          si.set_organization_id(org);
+          si.set_id(org);
           si.mutable_identity_provider()->set_issuer(StrCat("https://attacker.test/", org));
           si.mutable_identity_provider()->set_audience("hoidla");
           si.mutable_identity_provider()->set_jwks_json(attacker_idp_.jwks());
@@ -283,7 +291,7 @@ class Escalation : public testing::World {
             }
           }
           v1::SetOrganizationClientCaRequest ca;
-          ca.set_organization_id(org);
+          ca.set_id(org);
           ca.set_ca_pem(ca_pem_);
           if (!ca_pem_.empty() && Call(&Stub::SetOrganizationClientCa, c, ca, &o).ok()) {
             breaches_.push_back(StrCat("replaced the client CA of ", org));
@@ -335,13 +343,13 @@ class Escalation : public testing::World {
           }
         }
         v1::UpdateCaseNetworkRequest net;
-        net.set_case_id(case_c_);
+        net.set_id(case_c_);
         net.add_add_member_ids(partner_id_);
         v1::Case k;
         (void)Call(&Stub::UpdateCaseNetwork, c, net, &k);
         for (const auto& target : {cw_id_, partner_id_}) {
           v1::AssignCaseRequest as;
-          as.set_case_id(case_c_);
+          as.set_id(case_c_);
           as.set_worker_id(target);
           (void)Call(&Stub::AssignCase, c, as, &k);
         }
@@ -442,7 +450,7 @@ class Escalation : public testing::World {
         v1::ListRecordsResponse lrs;
         if (Call(&Stub::ListRecords, c, lr, &lrs, purpose).ok()) check("ListRecords", lrs);
         v1::ListRecordVersionsRequest lv;
-        lv.set_record_id(record_c_);
+        lv.set_id(record_c_);
         v1::ListRecordVersionsResponse lvs;
         if (Call(&Stub::ListRecordVersions, c, lv, &lvs, purpose).ok()) {
           check("ListRecordVersions", lvs);
@@ -499,7 +507,7 @@ TEST_F(Escalation, TheRulesReadersDoReachTheMarker) {
 
 TEST_F(Escalation, AdministratorCannotIssueATokenForAPerson) {
   v1::IssueTokenRequest req;
-  req.set_principal_id(head_);
+  req.set_id(head_);
   req.set_ttl_seconds(3600);
   v1::IssueTokenResponse resp;
   grpc::Status s = Call(&Stub::IssueToken, {admin_, ""}, req, &resp);
@@ -514,7 +522,7 @@ TEST_F(Escalation, AdministratorCannotGrantARoleInAnOrganisationWithAHead) {
   cp.mutable_principal()->set_organization_id(org_a_);
   std::string id = Must(&Stub::CreatePrincipal, admin_, cp).id();
   v1::AddMembershipRequest req;
-  req.set_principal_id(id);
+  req.set_id(id);
   req.mutable_membership()->set_role("head_of_organization");
   req.mutable_membership()->set_organization_id(org_a_);
   v1::Principal p;
@@ -616,7 +624,7 @@ TEST_F(Escalation, ACaseWorkersConsentNamingTheirOwnProjectIsPermissionDenied) {
   };
   EXPECT_EQ(download(roles_["pm_p2"]), grpc::StatusCode::NOT_FOUND);
   v1::ConfirmConsentReleaseRequest cf;
-  cf.set_consent_id(receipt.consent().id());
+  cf.set_id(receipt.consent().id());
   cf.set_version(1);
   v1::Consent confirmed;
   EXPECT_EQ(Call(&Stub::ConfirmConsentRelease, roles_["case_worker"], cf, &confirmed).error_code(),
@@ -704,7 +712,7 @@ TEST_F(Escalation, TheBootstrapTokenIsOnTheRecordListedAndRevocable) {
   ASSERT_EQ(entries.entries_size(), 1);
   EXPECT_EQ(entries.entries(0).grant().token_id(), tokens.tokens(0).token_id());
   v1::RevokeTokenRequest rv;
-  rv.set_token_id(tokens.tokens(0).token_id());
+  rv.set_id(tokens.tokens(0).token_id());
   Must(&Stub::RevokeToken, admin_, rv);
   EXPECT_EQ(Call(&Stub::WhoAmI, {admin_, ""}, v1::WhoAmIRequest(), &who).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
@@ -714,12 +722,12 @@ TEST_F(Escalation, RemovingAnOrganisationsLastHeadDoesNotReopenItsEnrolment) {
   // The administrator takes B's only head away; B holds no clients. The
   // organisation stays enrolled: its trust anchors still need a head.
   v1::RemoveMembershipRequest rm;
-  rm.set_principal_id(head_b_);
+  rm.set_id(head_b_);
   rm.mutable_membership()->set_role("head_of_organization");
   rm.mutable_membership()->set_organization_id(org_b_);
   Must(&Stub::RemoveMembership, admin_, rm);
   v1::SetOrganizationIdentityProviderRequest si;
-  si.set_organization_id(org_b_);
+  si.set_id(org_b_);
   si.mutable_identity_provider()->set_issuer("https://attacker.test/b");
   si.mutable_identity_provider()->set_audience("hoidla");
   si.mutable_identity_provider()->set_jwks_json(attacker_idp_.jwks());
@@ -733,7 +741,7 @@ TEST_F(Escalation, RemovingAnOrganisationsLastHeadDoesNotReopenItsEnrolment) {
             grpc::StatusCode::UNAUTHENTICATED);
   // Nor may a new head be enrolled at once.
   v1::AddMembershipRequest am;
-  am.set_principal_id(partner_id_);
+  am.set_id(partner_id_);
   am.mutable_membership()->set_role("partner_worker");
   am.mutable_membership()->set_organization_id(org_b_);
   v1::Principal p;
@@ -767,7 +775,7 @@ TEST_F(Escalation, OnlyTheFirstHeadAndStaffCertificatesApplyDuringEnrolment) {
   const std::string staff = person(v1::PRINCIPAL_KIND_STAFF, false).second;
   ASSERT_FALSE(sa.empty());
   v1::IssueTokenRequest it;
-  it.set_principal_id(sa);
+  it.set_id(sa);
   it.set_ttl_seconds(3600);
   v1::IssueTokenResponse tok;
   grpc::Status s = Call(&Stub::IssueToken, {admin_, ""}, it, &tok);
@@ -795,13 +803,13 @@ TEST_F(Escalation, OnlyTheFirstHeadAndStaffCertificatesApplyDuringEnrolment) {
     EXPECT_TRUE(out.token().empty()) << kind;
   }
   v1::MapCertificateRequest mc;
-  mc.set_principal_id(partner);
+  mc.set_id(partner);
   mc.set_subject("CN=partner,O=E");
   v1::Principal p;
   s = Call(&Stub::MapCertificate, {admin_, ""}, mc, &p);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
   // The head-to-be's certificate applies at once.
-  mc.set_principal_id(staff);
+  mc.set_id(staff);
   mc.set_subject("CN=head,O=E");
   EXPECT_TRUE(Call(&Stub::MapCertificate, {admin_, ""}, mc, &p).ok());
 }
@@ -854,7 +862,7 @@ TEST_F(Escalation, ARequestOfARequesterWhoLostTheRoleLapses) {
   auto created =
       Must(&Stub::CreateGrantRequest, roles_["pm"].token, CaseWorkerRequest(id, org_a_, p1_));
   v1::RemoveMembershipRequest rm;
-  rm.set_principal_id(pm_id_);
+  rm.set_id(pm_id_);
   rm.mutable_membership()->set_role("project_manager");
   rm.mutable_membership()->set_organization_id(org_a_);
   rm.mutable_membership()->set_project_id(p1_);
@@ -897,7 +905,7 @@ TEST_F(Escalation, AnIdentityProviderCannotNameTheAccountByAnEditableClaim) {
   const std::string org = Must(&Stub::CreateOrganization, admin_, co).id();
   for (const char* claim : {"email", "nonce", "preferred_username", "aud"}) {
     v1::SetOrganizationIdentityProviderRequest si;
-    si.set_organization_id(org);
+    si.set_id(org);
     si.mutable_identity_provider()->set_issuer("https://idp.test/f");
     si.mutable_identity_provider()->set_audience("hoidla");
     si.mutable_identity_provider()->set_jwks_json(idp_.jwks());

@@ -18,10 +18,10 @@
 #include "client/vault_client.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "hoidla/v1/vault.grpc.pb.h"
 #include "keys/crypto.h"
 #include "keys/jwt.h"
 #include "tests/fakes/fake_clock.h"
+#include "tests/integration/api_stub.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/streams.h"
 #include "tests/integration/test_support.h"
@@ -96,7 +96,8 @@ class Records : public ::testing::Test {
     server_ = std::move(*s);
     address_ = StrCat("127.0.0.1:", server_->port());
     admin_ = Connect(*server_->bootstrap_token());
-    stub_ = v1::Vault::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+    stub_ = std::make_unique<testing::ApiStub>(
+        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
     enrol_ = std::make_unique<testing::Enrolment>(stub_.get(), *server_->bootstrap_token(), &idp_);
     org_ = NewOrg("Tugikeskus");
     labour_ = NewOrg("Töötukassa");
@@ -152,7 +153,7 @@ class Records : public ::testing::Test {
       // (Not enrol_->Grant: its sign-in is timed by the real clock, the
       // server's is fake.)
       v1::AddMembershipRequest m;
-      m.set_principal_id(id);
+      m.set_id(id);
       m.mutable_membership()->set_role(role);
       m.mutable_membership()->set_organization_id(org);
       m.mutable_membership()->set_project_id(project);
@@ -237,7 +238,7 @@ class Records : public ::testing::Test {
   absl::StatusOr<v1::Record> Sign(const v1::Record& r, const std::string& role,
                                   const std::string& participant_id) {
     v1::SignRecordRequest req;
-    req.set_record_id(r.id());
+    req.set_id(r.id());
     req.set_version(r.version());
     req.mutable_signature()->set_role(role);
     req.mutable_signature()->set_signer_name("allkirjastaja");
@@ -279,7 +280,7 @@ class Records : public ::testing::Test {
   std::unique_ptr<service::VaultServer> server_;
   std::string address_;
   std::unique_ptr<VaultClient> admin_, cw_;
-  std::unique_ptr<v1::Vault::Stub> stub_;
+  std::unique_ptr<testing::ApiStub> stub_;
   std::unique_ptr<testing::Enrolment> enrol_;
   std::map<std::string, std::string> org_of_;  // principal -> organisation
   int64_t sessions_until_ = 0;
@@ -378,7 +379,7 @@ TEST_F(Records, SignedMinutesLockAndACorrectionIsANewVersion) {
             absl::StatusCode::kFailedPrecondition);
 
   v1::UpdateRecordRequest fix;
-  fix.set_record_id(minutes->id());
+  fix.set_id(minutes->id());
   fix.set_expected_version(1);
   *fix.mutable_content() = examples_["meeting_minutes"];
   fix.mutable_content()->mutable_meeting_minutes()->set_purpose("Parandatud eesmärk.");
@@ -399,7 +400,7 @@ TEST_F(Records, SignedMinutesLockAndACorrectionIsANewVersion) {
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(signed_version->content(),
                                                                  examples_["meeting_minutes"]));
   v1::ListRecordVersionsRequest hist;
-  hist.set_record_id(minutes->id());
+  hist.set_id(minutes->id());
   auto versions = cw_->ListRecordVersions(hist);
   ASSERT_TRUE(versions.ok());
   ASSERT_EQ(versions->versions_size(), 2);
@@ -412,7 +413,7 @@ TEST_F(Records, TheActivityLogIsAppendOnly) {
   auto entry = Create(examples_["activity_log_entry"]);
   ASSERT_TRUE(entry.ok()) << entry.status();
   v1::UpdateRecordRequest edit;
-  edit.set_record_id(entry->id());
+  edit.set_id(entry->id());
   edit.set_expected_version(1);
   *edit.mutable_content() = examples_["activity_log_entry"];
   edit.mutable_content()->mutable_activity_log_entry()->set_action("muudetud");
@@ -440,7 +441,7 @@ TEST_F(Records, AClosedCaseIsReadOnlyUntilTheClientReturnsAndItIsReopenedNeverDu
   auto b1 = Create(follow_up);
   ASSERT_TRUE(b1.ok()) << b1.status();
   v1::CloseCaseRequest close;
-  close.set_case_id(case_);
+  close.set_id(case_);
   close.set_reason(v1::CLOSING_REASON_GOALS_MET);
   // The follow-up must be a record of this case (the records module says).
   close.set_follow_up_record_id("rec_00000000000000000000000000");
@@ -477,7 +478,7 @@ TEST_F(Records, AClosedCaseIsReadOnlyUntilTheClientReturnsAndItIsReopenedNeverDu
   EXPECT_TRUE(StartsWith(duplicate.status().message(), "case.linked_case_id"))
       << duplicate.status();
   v1::ReopenCaseRequest reopen;
-  reopen.set_case_id(case_);
+  reopen.set_id(case_);
   reopen.set_note("klient pöördus tagasi");
   auto reopened = cw_->ReopenCase(reopen);
   ASSERT_TRUE(reopened.ok()) << reopened.status();
@@ -538,7 +539,8 @@ TEST_F(Records, APartnerReadsAConsentedRecordWithThirdPartiesWithheld) {
 
 // Item 8.
 TEST_F(Records, DeadlinesComeFromTheRecordsAndGoWhenMet) {
-  auto stub = v1::Vault::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  auto stub = std::make_unique<testing::ApiStub>(
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
   auto deadlines = [&](int within) {
     grpc::ClientContext c;
     c.AddMetadata("authorization", "Bearer " + head_);
@@ -643,7 +645,7 @@ TEST_F(Records, ASubjectAccessExportHoldsEverythingButWhatTheLawProtects) {
   auto a = Create(intake, reported->id());
   ASSERT_TRUE(a.ok()) << a.status();
   v1::UpdateRecordRequest upd;
-  upd.set_record_id(a->id());
+  upd.set_id(a->id());
   upd.set_expected_version(1);
   *upd.mutable_content() = intake;
   upd.mutable_content()->mutable_intake_assessment()->mutable_client()->set_other_info("uuendatud");
@@ -671,7 +673,7 @@ TEST_F(Records, ASubjectAccessExportHoldsEverythingButWhatTheLawProtects) {
   d->set_valid_hours(24);
   ASSERT_TRUE(cw_->DiscloseWithoutConsent(disclose).ok());
   v1::CloseCaseRequest close;
-  close.set_case_id(reported->id());
+  close.set_id(reported->id());
   close.set_reason(v1::CLOSING_REASON_TERMINATED_BY_CLIENT);
   ASSERT_TRUE(cw_->CloseCase(close).ok());
 
@@ -680,7 +682,8 @@ TEST_F(Records, ASubjectAccessExportHoldsEverythingButWhatTheLawProtects) {
   const std::string token = SubjectToken(kClientCode);
   ASSERT_FALSE(token.empty());
 
-  auto stub = v1::Vault::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  auto stub = std::make_unique<testing::ApiStub>(
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
   grpc::ClientContext c;
   c.AddMetadata("authorization", "Bearer " + token);
   v1::ExportSubjectDataRequest req;
@@ -724,7 +727,8 @@ TEST_F(Records, ASubjectAccessExportHoldsEverythingButWhatTheLawProtects) {
 
 // Item 1: an organisation's own instrument, without a new release.
 TEST_F(Records, ACustomRecordFollowsTheInstrumentVersionItNames) {
-  auto stub = v1::Vault::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  auto stub = std::make_unique<testing::ApiStub>(
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
   v1::RegisterInstrumentRequest ireq;
   auto* ins = ireq.mutable_instrument();
   ins->set_organization_id(org_);
@@ -792,7 +796,8 @@ TEST_F(Records, ACustomRecordFollowsTheInstrumentVersionItNames) {
 }
 
 TEST_F(Records, AReportedConcernOpensACaseWhoseReporterTheClientNeverSees) {
-  auto stub = v1::Vault::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  auto stub = std::make_unique<testing::ApiStub>(
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
   v1::ReportConcernRequest report;
   report.set_organization_id(org_);
   report.set_project_id(project_);

@@ -17,7 +17,14 @@
 #include "base/strings.h"
 #include "google/protobuf/empty.pb.h"
 #include "hoidla/storage/v1/records.pb.h"
-#include "hoidla/v1/vault.grpc.pb.h"
+#include "hoidla/v1/audit.grpc.pb.h"
+#include "hoidla/v1/cases.grpc.pb.h"
+#include "hoidla/v1/consents.grpc.pb.h"
+#include "hoidla/v1/directory.grpc.pb.h"
+#include "hoidla/v1/disclosures.grpc.pb.h"
+#include "hoidla/v1/identity.grpc.pb.h"
+#include "hoidla/v1/records.grpc.pb.h"
+#include "hoidla/v1/subject_access.grpc.pb.h"
 #include "keys/keyring.h"
 #include "keys/signed_note.h"
 #include "tests/integration/world.h"
@@ -429,20 +436,20 @@ TEST_F(SideDoors, EveryRecordWrittenBackOlderFailsAuthentication) {
   enrol_->TrustIdentityProvider(org_e);
   Must(&Stub::CreateClient, roles_["case_worker_p2"].token, ClientIn(org_a_, p2_, code_c_));
   v1::AssignCaseRequest ac;
-  ac.set_case_id(case_c_);
+  ac.set_id(case_c_);
   ac.set_worker_id(cw_id_);
   Must(&Stub::AssignCase, roles_["head"].token, ac);
   v1::RemoveMembershipRequest rm;
-  rm.set_principal_id(pm_id_);
+  rm.set_id(pm_id_);
   rm.mutable_membership()->set_role("project_manager");
   rm.mutable_membership()->set_organization_id(org_a_);
   rm.mutable_membership()->set_project_id(p1_);
   Must(&Stub::RemoveMembership, roles_["head"].token, rm);
   v1::RevokeTokenRequest rt;
-  rt.set_token_id(tokens.tokens(0).token_id());
+  rt.set_id(tokens.tokens(0).token_id());
   Must(&Stub::RevokeToken, admin_, rt);
   v1::WithdrawConsentRequest wc;
-  wc.set_consent_id(consent);
+  wc.set_id(consent);
   wc.set_note("withdrawn by the client");
   Must(&Stub::WithdrawConsent, roles_["head"].token, wc);
   v1::ApproveGrantRequestRequest ap;

@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "base/strings.h"
-#include "hoidla/v1/vault.grpc.pb.h"
 #include "keys/crypto.h"
 #include "keys/master.h"
+#include "tests/integration/api_stub.h"
 #include "tests/integration/enrol.h"
 #include "tests/integration/streams.h"
 #include "tests/integration/test_support.h"
@@ -33,7 +33,7 @@
 
 namespace hoidla::testing {
 
-using Stub = v1::Vault::Stub;
+using Stub = testing::ApiStub;
 inline constexpr char kCitizens[] = "https://citizens.test";
 
 // A valid isikukood (1985-03-15, male) with serial `serial` (0-999).
@@ -87,8 +87,8 @@ class World : public ::testing::Test {
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     admin_ = *server_->bootstrap_token();
-    stub_ = v1::Vault::NewStub(grpc::CreateChannel(StrCat("127.0.0.1:", server_->port()),
-                                                   grpc::InsecureChannelCredentials()));
+    stub_ = std::make_unique<testing::ApiStub>(grpc::CreateChannel(
+        StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
     enrol_ = std::make_unique<testing::Enrolment>(stub_.get(), admin_, &idp_);
     Build();
   }

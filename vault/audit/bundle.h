@@ -14,7 +14,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "hoidla/v1/vault.pb.h"
+#include "hoidla/v1/audit.pb.h"
 #include "keys/signed_note.h"
 
 namespace hoidla::audit {

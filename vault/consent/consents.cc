@@ -6,6 +6,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "base/coding.h"
+#include "base/error_reason.h"
 #include "base/ids.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
@@ -698,26 +699,26 @@ absl::StatusOr<v1::ConsentReceipt> Consents::RecordConsent(const RequestContext&
 
 absl::StatusOr<v1::ConsentReceipt> Consents::ReviseConsent(const RequestContext& ctx,
                                                            const v1::ReviseConsentRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.consent_id(), IdKind::kConsent, "consent_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kConsent, "id"));
   if (req.expected_version() == 0) return FieldError("expected_version", "required");
   if (!req.has_consent()) return FieldError("consent", "required");
   const auto& c = req.consent();
-  if (!c.id().empty() && c.id() != req.consent_id()) {
+  if (!c.id().empty() && c.id() != req.id()) {
     return FieldError("consent.id", "must be empty or the consent_id");
   }
   std::lock_guard lock(write_mu_);
-  auto chain = LoadChain(req.consent_id());
-  Target target = registry_->LocationOf(req.consent_id());
+  auto chain = LoadChain(req.id());
+  Target target = registry_->LocationOf(req.id());
   absl::StatusOr<rec::ClientRecord> client = absl::NotFoundError("");
   if (chain.ok()) {
     client = registry_->LoadClient(chain->current().client_id());
     if (client.ok()) target = registry_->ClientTarget(*client);
     target.project_id = chain->current().project_id();
   }
-  target.object_id = req.consent_id();
+  target.object_id = req.id();
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteConsent, target));
   if (chain.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("consent_id: not found");
+    return absl::NotFoundError("id: not found");
   }
   HOIDLA_RETURN_IF_ERROR(chain.status());
   HOIDLA_RETURN_IF_ERROR(client.status());
@@ -729,7 +730,8 @@ absl::StatusOr<v1::ConsentReceipt> Consents::ReviseConsent(const RequestContext&
     return FieldError("consent.project_id", "a revision keeps the project");
   }
   if (chain->withdrawal.withdrawn_at_micros() != 0) {
-    return absl::FailedPreconditionError("consent_id: the consent was withdrawn");
+    return WithReason(absl::FailedPreconditionError("id: the consent was withdrawn"),
+                      kReasonConsentWithdrawn);
   }
   if (req.expected_version() != cur.version()) {
     return absl::AbortedError(StrCat("expected_version: the current version is ", cur.version(),
@@ -826,20 +828,20 @@ absl::Status Consents::CheckRecorderReach(const RequestContext& ctx, rec::Consen
 
 absl::StatusOr<v1::Consent> Consents::ConfirmConsentRelease(
     const RequestContext& ctx, const v1::ConfirmConsentReleaseRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.consent_id(), IdKind::kConsent, "consent_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kConsent, "id"));
   if (req.version() == 0) return FieldError("version", "required");
   std::lock_guard lock(write_mu_);
-  auto chain = LoadChain(req.consent_id());
-  Target target = registry_->LocationOf(req.consent_id());
+  auto chain = LoadChain(req.id());
+  Target target = registry_->LocationOf(req.id());
   if (chain.ok()) {
     auto client = registry_->LoadClient(chain->current().client_id());
     if (client.ok()) target = registry_->ClientTarget(*client);
     target.project_id = chain->current().project_id();
   }
-  target.object_id = req.consent_id();
+  target.object_id = req.id();
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteConsent, target));
   if (chain.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("consent_id: not found");
+    return absl::NotFoundError("id: not found");
   }
   HOIDLA_RETURN_IF_ERROR(chain.status());
   rec::ConsentRecord& cur = chain->versions.back();
@@ -853,17 +855,18 @@ absl::StatusOr<v1::Consent> Consents::ConfirmConsentRelease(
   }
   if (!manager || !ctx.acting_through.empty()) {
     return absl::PermissionDeniedError(
-        "consent_id: only a project manager of the consent's project confirms a release");
+        "id: only a project manager of the consent's project confirms a release");
   }
   if (cur.recorded_by() == ctx.principal.id) {
     return absl::PermissionDeniedError(
-        "consent_id: the recorder of the version may not confirm its release");
+        "id: the recorder of the version may not confirm its release");
   }
   if (!cur.release_confirmation_required() || !cur.release_confirmed_by().empty()) {
     return absl::FailedPreconditionError("version: needs no confirmation or is confirmed already");
   }
   if (chain->withdrawal.withdrawn_at_micros() != 0) {
-    return absl::FailedPreconditionError("consent_id: the consent was withdrawn");
+    return WithReason(absl::FailedPreconditionError("id: the consent was withdrawn"),
+                      kReasonConsentWithdrawn);
   }
   cur.set_release_confirmed_by(ctx.principal.id);
   cur.set_release_confirmed_at_micros(clock_->NowMicros());
@@ -880,24 +883,25 @@ absl::StatusOr<v1::Consent> Consents::ConfirmConsentRelease(
 
 absl::StatusOr<v1::Consent> Consents::WithdrawConsent(const RequestContext& ctx,
                                                       const v1::WithdrawConsentRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.consent_id(), IdKind::kConsent, "consent_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kConsent, "id"));
   HOIDLA_RETURN_IF_ERROR(ValidateText("note", req.note(), false, 2000));
   std::lock_guard lock(write_mu_);
-  auto chain = LoadChain(req.consent_id());
-  Target target = registry_->LocationOf(req.consent_id());
+  auto chain = LoadChain(req.id());
+  Target target = registry_->LocationOf(req.id());
   if (chain.ok()) {
     auto client = registry_->LoadClient(chain->current().client_id());
     if (client.ok()) target = registry_->ClientTarget(*client);
     target.project_id = chain->current().project_id();
   }
-  target.object_id = req.consent_id();
+  target.object_id = req.id();
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteConsent, target));
   if (chain.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("consent_id: not found");
+    return absl::NotFoundError("id: not found");
   }
   HOIDLA_RETURN_IF_ERROR(chain.status());
   if (chain->withdrawal.withdrawn_at_micros() != 0) {
-    return absl::FailedPreconditionError("consent_id: withdrawn already");
+    return WithReason(absl::FailedPreconditionError("id: withdrawn already"),
+                      kReasonConsentWithdrawn);
   }
   const rec::ConsentRecord& cur = chain->current();
   rec::ConsentRecord& w = chain->withdrawal;
@@ -1176,25 +1180,25 @@ absl::StatusOr<v1::ListDisclosuresResponse> Consents::ListDisclosures(
 
 absl::StatusOr<v1::Disclosure> Consents::ReviewDisclosure(const RequestContext& ctx,
                                                           const v1::ReviewDisclosureRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.disclosure_id(), IdKind::kDisclosure, "disclosure_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kDisclosure, "id"));
   if (req.review() != v1::DISCLOSURE_REVIEW_UPHELD &&
       req.review() != v1::DISCLOSURE_REVIEW_REJECTED) {
     return FieldError("review", "upheld or rejected");
   }
   HOIDLA_RETURN_IF_ERROR(ValidateText("note", req.note(), false, 2000));
   std::lock_guard lock(write_mu_);
-  Target target = registry_->LocationOf(req.disclosure_id());
-  target.object_id = req.disclosure_id();
+  Target target = registry_->LocationOf(req.id());
+  target.object_id = req.id();
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReviewDisclosures, target));
-  if (target.client_id.empty()) return absl::NotFoundError("disclosure_id: not found");
+  if (target.client_id.empty()) return absl::NotFoundError("id: not found");
   rec::DisclosureRecord r;
-  absl::Status s = records_.Get(kDsc, req.disclosure_id(), target.client_id, &r);
+  absl::Status s = records_.Get(kDsc, req.id(), target.client_id, &r);
   if (s.code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("disclosure_id: not found");
+    return absl::NotFoundError("id: not found");
   }
   HOIDLA_RETURN_IF_ERROR(s);
   if (r.review() != v1::DISCLOSURE_REVIEW_PENDING) {
-    return absl::FailedPreconditionError("disclosure_id: reviewed already");
+    return absl::FailedPreconditionError("id: reviewed already");
   }
   r.set_review(req.review());
   r.set_reviewed_by(ctx.principal.id);

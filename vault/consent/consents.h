@@ -43,7 +43,8 @@
 #include "absl/synchronization/mutex.h"
 #include "base/clock.h"
 #include "hoidla/storage/v1/records.pb.h"
-#include "hoidla/v1/vault.pb.h"
+#include "hoidla/v1/consents.pb.h"
+#include "hoidla/v1/disclosures.pb.h"
 #include "keys/keyring.h"
 #include "vault/access/policy.h"
 #include "vault/access/principal.h"
@@ -99,7 +100,7 @@ class Consents : public ReleaseSource {
   absl::StatusOr<v1::ConsentReceipt> ReviseConsent(const RequestContext& ctx,
                                                    const v1::ReviseConsentRequest& req);
   // Withdraws the consent now. FAILED_PRECONDITION when already withdrawn.
-  // ConfirmConsentRelease (vault.proto).
+  // ConfirmConsentRelease (consents.proto).
   absl::StatusOr<v1::Consent> ConfirmConsentRelease(const RequestContext& ctx,
                                                     const v1::ConfirmConsentReleaseRequest& req);
   absl::StatusOr<v1::Consent> WithdrawConsent(const RequestContext& ctx,

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <optional>
 
+#include "base/error_reason.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "base/timestamps.h"
@@ -1099,17 +1100,16 @@ absl::StatusOr<v1::ListCasesResponse> Registry::ListCases(const RequestContext& 
 
 absl::StatusOr<v1::Case> Registry::AssignCase(const RequestContext& ctx,
                                               const v1::AssignCaseRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.case_id(), IdKind::kCase, "case_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kCase, "id"));
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.worker_id(), IdKind::kPrincipal, "worker_id"));
   std::lock_guard lock(assign_mu_);
-  auto r = LoadCase(req.case_id());
-  Target target{.case_id = req.case_id()};
+  auto r = LoadCase(req.id());
+  Target target{.case_id = req.id()};
   if (r.ok()) {
     HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
   }
-  HOIDLA_RETURN_IF_ERROR(
-      ReferencedField(policy_->Check(ctx, Action::kAssignCase, target), "case_id"));
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "case_id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(policy_->Check(ctx, Action::kAssignCase, target), "id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "id"));
   HOIDLA_RETURN_IF_ERROR(CheckWorker(req.worker_id(), r->project_id(), "worker_id"));
   r->set_assigned_worker_id(req.worker_id());
   storage::WriteBatch batch;
@@ -1121,7 +1121,7 @@ absl::StatusOr<v1::Case> Registry::AssignCase(const RequestContext& ctx,
 
 absl::StatusOr<v1::Case> Registry::CloseCase(const RequestContext& ctx,
                                              const v1::CloseCaseRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.case_id(), IdKind::kCase, "case_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kCase, "id"));
   if (req.reason() == v1::CLOSING_REASON_UNSPECIFIED || !v1::ClosingReason_IsValid(req.reason())) {
     return FieldError("reason", "required: how the case closed");
   }
@@ -1137,16 +1137,15 @@ absl::StatusOr<v1::Case> Registry::CloseCase(const RequestContext& ctx,
   }
   HOIDLA_RETURN_IF_ERROR(ValidateText("note", req.note(), false, 2000));
   std::lock_guard lock(assign_mu_);
-  auto r = LoadCase(req.case_id());
-  Target target{.case_id = req.case_id()};
+  auto r = LoadCase(req.id());
+  Target target{.case_id = req.id()};
   if (r.ok()) {
     HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
   }
-  HOIDLA_RETURN_IF_ERROR(
-      ReferencedField(policy_->Check(ctx, Action::kWriteCase, target), "case_id"));
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "case_id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(policy_->Check(ctx, Action::kWriteCase, target), "id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "id"));
   if (r->status() == v1::CASE_STATUS_CLOSED) {
-    return absl::FailedPreconditionError("case_id: closed already");
+    return absl::FailedPreconditionError("id: closed already");
   }
   if (req.reason() == v1::CLOSING_REASON_REFERRAL) {
     HOIDLA_RETURN_IF_ERROR(
@@ -1179,19 +1178,18 @@ absl::StatusOr<v1::Case> Registry::CloseCase(const RequestContext& ctx,
 
 absl::StatusOr<v1::Case> Registry::ReopenCase(const RequestContext& ctx,
                                               const v1::ReopenCaseRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.case_id(), IdKind::kCase, "case_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kCase, "id"));
   HOIDLA_RETURN_IF_ERROR(ValidateText("note", req.note(), false, 2000));
   std::lock_guard lock(assign_mu_);
-  auto r = LoadCase(req.case_id());
-  Target target{.case_id = req.case_id()};
+  auto r = LoadCase(req.id());
+  Target target{.case_id = req.id()};
   if (r.ok()) {
     HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
   }
-  HOIDLA_RETURN_IF_ERROR(
-      ReferencedField(policy_->Check(ctx, Action::kWriteCase, target), "case_id"));
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "case_id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(policy_->Check(ctx, Action::kWriteCase, target), "id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "id"));
   if (r->status() != v1::CASE_STATUS_CLOSED) {
-    return absl::FailedPreconditionError("case_id: the case is open");
+    return absl::FailedPreconditionError("id: the case is open");
   }
   const int64_t now = clock_->NowMicros();
   r->set_status(v1::CASE_STATUS_OPEN);
@@ -1209,7 +1207,7 @@ absl::StatusOr<v1::Case> Registry::ReopenCase(const RequestContext& ctx,
 
 absl::StatusOr<v1::Case> Registry::UpdateCaseNetwork(const RequestContext& ctx,
                                                      const v1::UpdateCaseNetworkRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.case_id(), IdKind::kCase, "case_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kCase, "id"));
   if (req.add_member_ids().empty() && req.remove_member_ids().empty()) {
     return FieldError("add_member_ids", "add or remove at least one member");
   }
@@ -1222,16 +1220,16 @@ absl::StatusOr<v1::Case> Registry::UpdateCaseNetwork(const RequestContext& ctx,
                                       StrCat("remove_member_ids[", i, "]")));
   }
   std::lock_guard lock(assign_mu_);
-  auto r = LoadCase(req.case_id());
-  Target target{.case_id = req.case_id()};
+  auto r = LoadCase(req.id());
+  Target target{.case_id = req.id()};
   if (r.ok()) {
     HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
   }
-  HOIDLA_RETURN_IF_ERROR(
-      ReferencedField(policy_->Check(ctx, Action::kWriteCase, target), "case_id"));
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "case_id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(policy_->Check(ctx, Action::kWriteCase, target), "id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "id"));
   if (r->status() == v1::CASE_STATUS_CLOSED) {
-    return absl::FailedPreconditionError("case_id: the case is closed and read-only");
+    return WithReason(absl::FailedPreconditionError("id: the case is closed and read-only"),
+                      kReasonCaseClosed);
   }
   std::vector<std::string> members(r->network_member_ids().begin(), r->network_member_ids().end());
   for (int i = 0; i < req.add_member_ids_size(); ++i) {

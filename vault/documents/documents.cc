@@ -1,5 +1,6 @@
 #include "vault/documents/documents.h"
 
+#include "base/error_reason.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "base/timestamps.h"
@@ -328,8 +329,9 @@ absl::StatusOr<std::unique_ptr<Upload>> Documents::BeginUpload(const RequestCont
   if (!h.case_id().empty()) {
     HOIDLA_ASSIGN_OR_RETURN(auto c, registry_->LoadCase(h.case_id()));
     if (c.status() == v1::CASE_STATUS_CLOSED) {
-      return absl::FailedPreconditionError(
-          "header.case_id: the case is closed and read-only; reopen it first");
+      return WithReason(absl::FailedPreconditionError(
+                            "header.case_id: the case is closed and read-only; reopen it first"),
+                        kReasonCaseClosed);
     }
   }
 

@@ -25,7 +25,7 @@
 #include "base/clock.h"
 #include "base/limits.h"
 #include "hoidla/storage/v1/records.pb.h"
-#include "hoidla/v1/vault.pb.h"
+#include "hoidla/v1/documents.pb.h"
 #include "keys/crypto.h"
 #include "keys/envelope.h"
 #include "keys/keyring.h"

@@ -1,6 +1,7 @@
 #include "vault/identity/identity.h"
 
 #include "absl/strings/escaping.h"
+#include "base/error_reason.h"
 #include "base/ids.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
@@ -410,9 +411,11 @@ absl::StatusOr<v1::Principal> Identity::CreatePrincipal(const RequestContext& ct
     HOIDLA_ASSIGN_OR_RETURN(
         bool needs, NeedsApproval(g, {p.organization_id(), ""}, "principal.may_act_for_users"));
     if (needs) {
-      return absl::FailedPreconditionError(
-          "principal.may_act_for_users: needs a second person's approval: create the account "
-          "without it, then request act_for with CreateGrantRequest");
+      return WithReason(
+          absl::FailedPreconditionError(
+              "principal.may_act_for_users: needs a second person's approval: create the account "
+              "without it, then request act_for with CreateGrantRequest"),
+          kReasonNeedsApproval);
     }
   }
   rec::PrincipalRecord r;
@@ -477,28 +480,30 @@ absl::StatusOr<v1::ListPrincipalsResponse> Identity::ListPrincipals(
 absl::StatusOr<v1::Principal> Identity::AddMembership(const RequestContext& ctx,
                                                       const v1::AddMembershipRequest& req) {
   v1::GrantRequest g;
-  g.mutable_membership()->set_principal_id(req.principal_id());
+  g.mutable_membership()->set_principal_id(req.id());
   if (req.has_membership()) *g.mutable_membership()->mutable_membership() = req.membership();
   GrantScope scope;
   HOIDLA_RETURN_IF_ERROR(ValidateGrant(ctx, g, &scope));
   HOIDLA_ASSIGN_OR_RETURN(bool needs, NeedsApproval(g, scope, "membership"));
   if (needs) {
-    return absl::FailedPreconditionError(
-        "membership: needs a second person's approval: request it with CreateGrantRequest");
+    return WithReason(
+        absl::FailedPreconditionError(
+            "membership: needs a second person's approval: request it with CreateGrantRequest"),
+        kReasonNeedsApproval);
   }
   HOIDLA_RETURN_IF_ERROR(ApplyNow(ctx, g, scope, {}));
-  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadPrincipal(req.principal_id()));
+  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadPrincipal(req.id()));
   return PrincipalToApi(r);
 }
 
 absl::StatusOr<v1::Principal> Identity::RemoveMembership(const RequestContext& ctx,
                                                          const v1::RemoveMembershipRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.principal_id(), IdKind::kPrincipal, "principal_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kPrincipal, "id"));
   if (!req.has_membership()) return FieldError("membership", "required");
   HOIDLA_RETURN_IF_ERROR(ValidateMembership(req.membership(), "membership"));
   HOIDLA_RETURN_IF_ERROR(CheckMembershipScope(ctx, req.membership(), "membership"));
   absl::MutexLock lock(&membership_mu_);
-  auto r = LoadVisiblePrincipal(ctx, Action::kReadPrincipals, req.principal_id());
+  auto r = LoadVisiblePrincipal(ctx, Action::kReadPrincipals, req.id());
   HOIDLA_RETURN_IF_ERROR(r.status());
   const auto& m = req.membership();
   if (ctx.audit != nullptr) {

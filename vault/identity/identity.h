@@ -21,7 +21,8 @@
 #include "absl/synchronization/mutex.h"
 #include "base/clock.h"
 #include "hoidla/storage/v1/records.pb.h"
-#include "hoidla/v1/vault.pb.h"
+#include "hoidla/v1/directory.pb.h"
+#include "hoidla/v1/identity.pb.h"
 #include "keys/keyring.h"
 #include "vault/access/policy.h"
 #include "vault/access/principal.h"
@@ -96,7 +97,7 @@ class Identity {
   // start; not thread-safe against concurrent calls.
   void SetSubjectIdentityProvider(SubjectIdentityProvider idp);
 
-  // ExchangeIdToken (vault.proto). Fills ctx->principal with the signed-in
+  // ExchangeIdToken (identity.proto). Fills ctx->principal with the signed-in
   // principal when the token verifies (for the audit entry); UNAUTHENTICATED
   // for every failure.
   absl::StatusOr<v1::IssueTokenResponse> ExchangeIdToken(RequestContext* ctx,
@@ -114,7 +115,7 @@ class Identity {
   absl::StatusOr<v1::Organization> SetOrganizationCrl(const RequestContext& ctx,
                                                       const v1::SetOrganizationCrlRequest& req);
 
-  // Grant requests (four eyes), as vault.proto describes them.
+  // Grant requests (four eyes), as identity.proto describes them.
   absl::StatusOr<v1::CreateGrantRequestResponse> CreateGrantRequest(
       const RequestContext& ctx, const v1::CreateGrantRequestRequest& req);
   absl::StatusOr<v1::GrantRequest> GetGrantRequest(const RequestContext& ctx,

@@ -1,11 +1,12 @@
 // Identity: grants under four eyes, credentials and signing in. See
-// identity.h and vault.proto ("Grant requests").
+// identity.h and identity.proto ("Grant requests").
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "absl/strings/escaping.h"
+#include "base/error_reason.h"
 #include "base/ids.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
@@ -513,36 +514,38 @@ absl::StatusOr<rec::PrincipalRecord> Identity::LoadForCredentialAdmin(const Requ
 absl::StatusOr<v1::Principal> Identity::MapCertificate(const RequestContext& ctx,
                                                        const v1::MapCertificateRequest& req) {
   v1::GrantRequest g;
-  g.mutable_certificate()->set_principal_id(req.principal_id());
+  g.mutable_certificate()->set_principal_id(req.id());
   g.mutable_certificate()->set_subject(req.subject());
   GrantScope scope;
   HOIDLA_RETURN_IF_ERROR(ValidateGrant(ctx, g, &scope));
   HOIDLA_ASSIGN_OR_RETURN(bool needs, NeedsApproval(g, scope, "subject"));
   if (needs) {
-    return absl::FailedPreconditionError(
-        "subject: needs a second person's approval: request it with "
-        "CreateGrantRequest");
+    return WithReason(
+        absl::FailedPreconditionError("subject: needs a second person's approval: request it with "
+                                      "CreateGrantRequest"),
+        kReasonNeedsApproval);
   }
   HOIDLA_RETURN_IF_ERROR(ApplyNow(ctx, g, scope, {}));
-  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadPrincipal(req.principal_id()));
+  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadPrincipal(req.id()));
   return PrincipalToApi(r);
 }
 
 absl::StatusOr<v1::Organization> Identity::SetOrganizationClientCa(
     const RequestContext& ctx, const v1::SetOrganizationClientCaRequest& req) {
   v1::GrantRequest g;
-  g.set_organization_id(req.organization_id());
+  g.set_organization_id(req.id());
   g.mutable_client_ca()->set_ca_pem(req.ca_pem());
   GrantScope scope;
   HOIDLA_RETURN_IF_ERROR(ValidateGrant(ctx, g, &scope));
   HOIDLA_ASSIGN_OR_RETURN(bool needs, NeedsApproval(g, scope, "ca_pem"));
   if (needs) {
-    return absl::FailedPreconditionError(
-        "ca_pem: needs a second person's approval: request it with "
-        "CreateGrantRequest");
+    return WithReason(
+        absl::FailedPreconditionError("ca_pem: needs a second person's approval: request it with "
+                                      "CreateGrantRequest"),
+        kReasonNeedsApproval);
   }
   HOIDLA_RETURN_IF_ERROR(ApplyNow(ctx, g, scope, {}));
-  HOIDLA_ASSIGN_OR_RETURN(auto org, registry_->LoadOrganization(req.organization_id()));
+  HOIDLA_ASSIGN_OR_RETURN(auto org, registry_->LoadOrganization(req.id()));
   return OrganizationToApi(org);
 }
 
@@ -550,33 +553,32 @@ absl::StatusOr<v1::Organization> Identity::SetOrganizationIdentityProvider(
     const RequestContext& ctx, const v1::SetOrganizationIdentityProviderRequest& req) {
   if (!req.has_identity_provider()) return FieldError("identity_provider", "required");
   v1::GrantRequest g;
-  g.set_organization_id(req.organization_id());
+  g.set_organization_id(req.id());
   *g.mutable_identity_provider() = req.identity_provider();
   GrantScope scope;
   HOIDLA_RETURN_IF_ERROR(ValidateGrant(ctx, g, &scope));
   HOIDLA_ASSIGN_OR_RETURN(bool needs, NeedsApproval(g, scope, "identity_provider"));
   if (needs) {
-    return absl::FailedPreconditionError(
-        "identity_provider: needs a second person's approval: request it with "
-        "CreateGrantRequest");
+    return WithReason(absl::FailedPreconditionError(
+                          "identity_provider: needs a second person's approval: request it with "
+                          "CreateGrantRequest"),
+                      kReasonNeedsApproval);
   }
   HOIDLA_RETURN_IF_ERROR(ApplyNow(ctx, g, scope, {}));
-  HOIDLA_ASSIGN_OR_RETURN(auto org, registry_->LoadOrganization(req.organization_id()));
+  HOIDLA_ASSIGN_OR_RETURN(auto org, registry_->LoadOrganization(req.id()));
   return OrganizationToApi(org);
 }
 
 absl::StatusOr<v1::Organization> Identity::SetOrganizationCrl(
     const RequestContext& ctx, const v1::SetOrganizationCrlRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(
-      ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kOrganization, "id"));
   if (req.crl_pem().size() > (1 << 20)) return FieldError("crl_pem", "longer than 1 MiB");
   if (!req.crl_pem().empty()) HOIDLA_RETURN_IF_ERROR(keys::ValidateCrl(req.crl_pem(), "crl_pem"));
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(policy_->Check(ctx, Action::kAdministerCredentials,
-                                                        {.organization_id = req.organization_id()}),
-                                         "organization_id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(
+      policy_->Check(ctx, Action::kAdministerCredentials, {.organization_id = req.id()}), "id"));
   absl::MutexLock lock(&membership_mu_);
-  auto org = registry_->LoadOrganization(req.organization_id());
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(org.status(), "organization_id"));
+  auto org = registry_->LoadOrganization(req.id());
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(org.status(), "id"));
   if (req.crl_pem().empty() && !org->crl_pem().empty()) {
     // Removing the lists would let revoked certificates in again.
     return absl::FailedPreconditionError(
@@ -596,9 +598,8 @@ absl::StatusOr<v1::Organization> Identity::SetOrganizationCrl(
 
 absl::StatusOr<v1::IssueTokenResponse> Identity::IssueToken(const RequestContext& ctx,
                                                             const v1::IssueTokenRequest& req) {
-  const bool own = req.principal_id().empty() || req.principal_id() == ctx.principal.id;
-  if (!own)
-    HOIDLA_RETURN_IF_ERROR(ValidateId(req.principal_id(), IdKind::kPrincipal, "principal_id"));
+  const bool own = req.id().empty() || req.id() == ctx.principal.id;
+  if (!own) HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kPrincipal, "id"));
   v1::IssueTokenResponse out;
   if (own) {
     if (req.ttl_seconds() < 1 || req.ttl_seconds() > kMaxSessionTtlSeconds) {
@@ -610,7 +611,7 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::IssueToken(const RequestContext
     if (!ctx.acting_through.empty()) {
       // Otherwise a service account would mint its users' credentials.
       return absl::PermissionDeniedError(
-          "principal_id: a service account may not open sessions for the users "
+          "id: a service account may not open sessions for the users "
           "it acts for");
     }
     int64_t expires = clock_->NowMicros() + req.ttl_seconds() * 1000000;
@@ -630,14 +631,14 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::IssueToken(const RequestContext
     return FieldError("ttl_seconds", StrCat("must be 1 to ", kMaxTokenTtlSeconds));
   }
   v1::GrantRequest g;
-  g.mutable_service_token()->set_principal_id(req.principal_id());
+  g.mutable_service_token()->set_principal_id(req.id());
   g.mutable_service_token()->set_ttl_seconds(req.ttl_seconds());
   GrantScope scope;
   HOIDLA_RETURN_IF_ERROR(ValidateGrant(ctx, g, &scope));
-  HOIDLA_ASSIGN_OR_RETURN(bool needs, NeedsApproval(g, scope, "principal_id"));
+  HOIDLA_ASSIGN_OR_RETURN(bool needs, NeedsApproval(g, scope, "id"));
   if (needs) {
     return absl::FailedPreconditionError(
-        "principal_id: a token for a service account of this organisation "
+        "id: a token for a service account of this organisation "
         "needs a second "
         "person's approval: request it with CreateGrantRequest");
   }
@@ -658,20 +659,20 @@ absl::StatusOr<v1::IssueTokenResponse> Identity::IssueToken(const RequestContext
 
 absl::StatusOr<v1::RevokeTokenResponse> Identity::RevokeToken(const RequestContext& ctx,
                                                               const v1::RevokeTokenRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.token_id(), IdKind::kToken, "token_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kToken, "id"));
   absl::MutexLock lock(&membership_mu_);
-  auto tok = LoadTokenById(req.token_id());
+  auto tok = LoadTokenById(req.id());
   absl::StatusOr<rec::PrincipalRecord> owner = absl::NotFoundError("");
   if (tok.ok()) owner = LoadPrincipal(tok->second.principal_id());
-  Target t{.object_id = req.token_id()};
+  Target t{.object_id = req.id()};
   if (owner.ok()) {
     t = PrincipalTarget(*owner);
     t.owner_principal_id = owner->id();
   }
   HOIDLA_RETURN_IF_ERROR(
-      ReferencedField(policy_->Check(ctx, Action::kAdministerCredentials, t), "token_id"));
-  HOIDLA_RETURN_IF_ERROR(tok.status());
-  NoteCredential(ctx, "token_revoked", tok->second.principal_id(), req.token_id(), "revoked");
+      ReferencedField(policy_->Check(ctx, Action::kAdministerCredentials, t), "id"));
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(tok.status(), "id"));
+  NoteCredential(ctx, "token_revoked", tok->second.principal_id(), req.id(), "revoked");
   tok->second.set_revoked(true);
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(PutToken(tok->first, tok->second, &batch));
@@ -730,11 +731,11 @@ absl::StatusOr<v1::Principal> Identity::DisablePrincipal(const RequestContext& c
 
 absl::StatusOr<v1::Principal> Identity::RemoveCertificateMapping(
     const RequestContext& ctx, const v1::RemoveCertificateMappingRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.principal_id(), IdKind::kPrincipal, "principal_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kPrincipal, "id"));
   HOIDLA_RETURN_IF_ERROR(ValidateText("subject", req.subject(), true, 1024));
   absl::MutexLock lock(&membership_mu_);
-  auto r = LoadForCredentialAdmin(ctx, req.principal_id());
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "principal_id"));
+  auto r = LoadForCredentialAdmin(ctx, req.id());
+  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "id"));
   auto* subjects = r->mutable_certificate_subjects();
   auto it = std::find(subjects->begin(), subjects->end(), req.subject());
   if (it == subjects->end()) return absl::NotFoundError("subject: not mapped to this principal");

@@ -9,7 +9,9 @@
 #include <functional>
 
 #include "absl/status/statusor.h"
-#include "hoidla/v1/vault.pb.h"
+#include "hoidla/v1/audit.pb.h"
+#include "hoidla/v1/identity.pb.h"
+#include "hoidla/v1/subject_access.pb.h"
 #include "keys/keyring.h"
 #include "vault/access/policy.h"
 #include "vault/access/principal.h"

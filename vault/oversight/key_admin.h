@@ -8,7 +8,7 @@
 #define HOIDLA_VAULT_OVERSIGHT_KEY_ADMIN_H_
 
 #include "absl/status/statusor.h"
-#include "hoidla/v1/vault.pb.h"
+#include "hoidla/v1/key_admin.pb.h"
 #include "keys/keyring.h"
 #include "vault/access/policy.h"
 #include "vault/access/principal.h"

@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "base/clock.h"
-#include "hoidla/v1/vault.pb.h"
+#include "hoidla/v1/subject_access.pb.h"
 #include "vault/access/policy.h"
 #include "vault/consent/consents.h"
 #include "vault/directory/registry.h"

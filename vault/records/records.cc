@@ -6,6 +6,7 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "base/error_reason.h"
 #include "base/ids.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
@@ -166,8 +167,9 @@ absl::StatusOr<Target> Records::CaseTargetOf(std::string_view case_id) const {
 absl::Status Records::CheckCaseOpen(std::string_view case_id, std::string_view field) const {
   HOIDLA_ASSIGN_OR_RETURN(rec::CaseRecord c, registry_->LoadCase(case_id));
   if (c.status() == v1::CASE_STATUS_CLOSED) {
-    return absl::FailedPreconditionError(
-        StrCat(field, ": the case is closed and read-only; reopen it first"));
+    return WithReason(absl::FailedPreconditionError(
+                          StrCat(field, ": the case is closed and read-only; reopen it first")),
+                      kReasonCaseClosed);
   }
   return absl::OkStatus();
 }
@@ -302,8 +304,9 @@ absl::StatusOr<v1::Record> Records::CreateRecord(const RequestContext& ctx,
   }
   HOIDLA_RETURN_IF_ERROR(ReferencedField(kase.status(), "record.case_id"));
   if (kase->status() == v1::CASE_STATUS_CLOSED) {
-    return absl::FailedPreconditionError(
-        "record.case_id: the case is closed and read-only; reopen it first");
+    return WithReason(absl::FailedPreconditionError(
+                          "record.case_id: the case is closed and read-only; reopen it first"),
+                      kReasonCaseClosed);
   }
   HOIDLA_ASSIGN_OR_RETURN(
       const std::string kind,
@@ -341,20 +344,20 @@ absl::StatusOr<v1::Record> Records::CreateRecord(const RequestContext& ctx,
 
 absl::StatusOr<v1::Record> Records::UpdateRecord(const RequestContext& ctx,
                                                  const v1::UpdateRecordRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.record_id(), IdKind::kRecord, "record_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kRecord, "id"));
   if (req.expected_version() == 0) return FieldError("expected_version", "required");
   if (!req.has_content()) return FieldError("content", "required");
   HOIDLA_RETURN_IF_ERROR(ValidateText("change_note", req.change_note(), false, 2000));
   std::lock_guard lock(write_mu_);
-  auto chain = LoadChain(req.record_id());
-  Target target = registry_->LocationOf(req.record_id());
+  auto chain = LoadChain(req.id());
+  Target target = registry_->LocationOf(req.id());
   if (chain.ok()) {
     HOIDLA_ASSIGN_OR_RETURN(target, CaseTargetOf(chain->current().case_id()));
   }
-  target.object_id = req.record_id();
+  target.object_id = req.id();
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteRecord, target));
   if (chain.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("record_id: not found");
+    return absl::NotFoundError("id: not found");
   }
   HOIDLA_RETURN_IF_ERROR(chain.status());
   const rec::AssessmentRecord cur = chain->current();
@@ -363,10 +366,10 @@ absl::StatusOr<v1::Record> Records::UpdateRecord(const RequestContext& ctx,
   }
   if (cur.kind() == "activity_log_entry") {
     return absl::FailedPreconditionError(
-        "record_id: the activity log is append-only; add an entry that corrects this one "
+        "id: the activity log is append-only; add an entry that corrects this one "
         "(corrects_record_id)");
   }
-  HOIDLA_RETURN_IF_ERROR(CheckCaseOpen(cur.case_id(), "record_id"));
+  HOIDLA_RETURN_IF_ERROR(CheckCaseOpen(cur.case_id(), "id"));
   if (req.expected_version() != cur.version()) {
     return absl::AbortedError(StrCat("expected_version: the current version is ", cur.version(),
                                      "; reload and apply the change again"));
@@ -419,19 +422,19 @@ absl::StatusOr<v1::Record> Records::GetRecord(const RequestContext& ctx,
 
 absl::StatusOr<v1::ListRecordVersionsResponse> Records::ListRecordVersions(
     const RequestContext& ctx, const v1::ListRecordVersionsRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.record_id(), IdKind::kRecord, "record_id"));
-  auto chain = LoadChain(req.record_id());
-  Target target = registry_->LocationOf(req.record_id());
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kRecord, "id"));
+  auto chain = LoadChain(req.id());
+  Target target = registry_->LocationOf(req.id());
   std::string kind;
   if (chain.ok()) {
     HOIDLA_ASSIGN_OR_RETURN(target, CaseTargetOf(chain->current().case_id()));
     kind = chain->current().kind();
   }
-  target.object_id = req.record_id();
-  HOIDLA_RETURN_IF_ERROR(DecideWithRelease(*policy_, consents_, ctx, Action::kReadRecord, &target,
-                                           kind, req.record_id()));
+  target.object_id = req.id();
+  HOIDLA_RETURN_IF_ERROR(
+      DecideWithRelease(*policy_, consents_, ctx, Action::kReadRecord, &target, kind, req.id()));
   if (chain.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("record_id: not found");
+    return absl::NotFoundError("id: not found");
   }
   HOIDLA_RETURN_IF_ERROR(chain.status());
   v1::ListRecordVersionsResponse out;
@@ -522,7 +525,7 @@ absl::StatusOr<v1::ListRecordsResponse> Records::ListRecords(const RequestContex
 
 absl::StatusOr<v1::Record> Records::SignRecord(const RequestContext& ctx,
                                                const v1::SignRecordRequest& req) {
-  HOIDLA_RETURN_IF_ERROR(ValidateId(req.record_id(), IdKind::kRecord, "record_id"));
+  HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kRecord, "id"));
   if (req.version() == 0) return FieldError("version", "required");
   if (!req.has_signature()) return FieldError("signature", "required");
   const auto& s = req.signature();
@@ -551,23 +554,22 @@ absl::StatusOr<v1::Record> Records::SignRecord(const RequestContext& ctx,
       return FieldError("signature.method", "required: paper or digital");
   }
   std::lock_guard lock(write_mu_);
-  auto chain = LoadChain(req.record_id());
-  Target target = registry_->LocationOf(req.record_id());
+  auto chain = LoadChain(req.id());
+  Target target = registry_->LocationOf(req.id());
   if (chain.ok()) {
     HOIDLA_ASSIGN_OR_RETURN(target, CaseTargetOf(chain->current().case_id()));
   }
-  target.object_id = req.record_id();
+  target.object_id = req.id();
   HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteRecord, target));
   if (chain.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("record_id: not found");
+    return absl::NotFoundError("id: not found");
   }
   HOIDLA_RETURN_IF_ERROR(chain.status());
   const rec::AssessmentRecord& cur = chain->current();
   if (!Signed(cur.kind())) {
-    return absl::FailedPreconditionError(
-        StrCat("record_id: the form does not sign a ", cur.kind()));
+    return absl::FailedPreconditionError(StrCat("id: the form does not sign a ", cur.kind()));
   }
-  HOIDLA_RETURN_IF_ERROR(CheckCaseOpen(cur.case_id(), "record_id"));
+  HOIDLA_RETURN_IF_ERROR(CheckCaseOpen(cur.case_id(), "id"));
   if (req.version() != cur.version()) {
     return absl::AbortedError(StrCat("version: the current version is ", cur.version()));
   }
@@ -578,7 +580,7 @@ absl::StatusOr<v1::Record> Records::SignRecord(const RequestContext& ctx,
   HOIDLA_ASSIGN_OR_RETURN(rec::RecordSignatures sigs, LoadSignatures(cur));
   if (content.has_meeting_minutes()) {
     if (Locked(content, sigs)) {
-      return absl::FailedPreconditionError("record_id: the minutes are signed and locked");
+      return absl::FailedPreconditionError("id: the minutes are signed and locked");
     }
     const auto& m = content.meeting_minutes();
     bool known =

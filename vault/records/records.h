@@ -30,7 +30,7 @@
 #include "absl/status/statusor.h"
 #include "base/clock.h"
 #include "hoidla/storage/v1/records.pb.h"
-#include "hoidla/v1/vault.pb.h"
+#include "hoidla/v1/records.pb.h"
 #include "keys/keyring.h"
 #include "vault/access/policy.h"
 #include "vault/access/principal.h"

@@ -122,10 +122,19 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
   s->subject_access_ = std::make_unique<core::SubjectAccess>(
       clock, &s->policy_, s->registry_.get(), s->documents_.get(), s->records_.get(),
       s->consents_.get(), s->audit_access_.get());
-  s->service_ = std::make_unique<VaultService>(
-      s->identity_.get(), s->registry_.get(), s->documents_.get(), s->key_admin_.get(),
-      s->audit_access_.get(), s->consents_.get(), s->records_.get(), s->subject_access_.get(),
-      s->instruments_.get(), s->audit_log_.get());
+  Backends backends;
+  backends.identity = s->identity_.get();
+  backends.registry = s->registry_.get();
+  backends.documents = s->documents_.get();
+  backends.records = s->records_.get();
+  backends.instruments = s->instruments_.get();
+  backends.consents = s->consents_.get();
+  backends.audit_access = s->audit_access_.get();
+  backends.subject_access = s->subject_access_.get();
+  backends.key_admin = s->key_admin_.get();
+  backends.audit_log = s->audit_log_.get();
+  backends.keyring = s->keyring_.get();
+  s->services_ = NewServices(backends);
   grpc::EnableDefaultHealthCheckService(true);
   if (config.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -144,7 +153,7 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
     creds = grpc::InsecureServerCredentials();  // loopback only (ValidateConfig)
   }
   builder.AddListeningPort(config.listen, creds, &s->port_);
-  builder.RegisterService(s->service_.get());
+  for (auto& service : s->services_.services) builder.RegisterService(service.get());
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_upload_message_bytes) +
                                    64 * 1024);
   builder.SetMaxSendMessageSize(4 << 20);
@@ -159,14 +168,16 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
     return absl::UnavailableError(StrCat("listen: cannot listen on ", config.listen));
   }
   s->server_->GetHealthCheckService()->SetServingStatus(true);
-  s->server_->GetHealthCheckService()->SetServingStatus("hoidla.v1.Vault", true);
+  for (const std::string& name : ServiceNames()) {
+    s->server_->GetHealthCheckService()->SetServingStatus(name, true);
+  }
   VaultServer* self = s.get();
   s->audit_log_->SetHealthListener([self](bool healthy) {
     if (!healthy) spdlog::error("audit log cannot be written: refusing calls (NOT_SERVING)");
     if (healthy) spdlog::warn("audit log writable again: serving");
     if (auto* health = self->server_->GetHealthCheckService()) {
       health->SetServingStatus(healthy);
-      health->SetServingStatus("hoidla.v1.Vault", healthy);
+      for (const std::string& name : ServiceNames()) health->SetServingStatus(name, healthy);
     }
     absl::MutexLock lock(&self->prober_mu_);
     self->prober_cv_.SignalAll();

@@ -1,7 +1,8 @@
 // VaultServer: assembles a running vault from its configuration: the store
 // (RocksDB under <data_dir>/db, document objects under <data_dir>/blobs),
 // the keyring, the core modules, and a gRPC
-// server with the Vault service, the standard health service and (when
+// server with the services of hoidla.v1 (vault/rpc/services.h), the
+// standard health service and (when
 // configured) server reflection.
 //
 // Every call's outcome goes to the audit log; while it cannot be written,
@@ -40,7 +41,7 @@
 #include "vault/oversight/key_admin.h"
 #include "vault/oversight/subject_access.h"
 #include "vault/records/records.h"
-#include "vault/rpc/vault_service.h"
+#include "vault/rpc/services.h"
 #include "vault/server/config.h"
 #include "vault/storage/blob_store.h"
 #include "vault/storage/kv_store.h"
@@ -93,7 +94,7 @@ class VaultServer {
   std::unique_ptr<core::Identity> identity_;
   std::unique_ptr<core::Documents> documents_;
   std::unique_ptr<core::KeyAdmin> key_admin_;
-  std::unique_ptr<VaultService> service_;
+  ServiceSet services_;
   std::unique_ptr<grpc::Server> server_;
   std::optional<std::string> bootstrap_token_;
   int port_ = 0;

@@ -6,7 +6,7 @@
 // outside and at the exact edges of every period and version change) are
 // decided both by Consents::ReleaseFor, with the FakeClock set to the
 // moment, and by a small evaluator written here from the rules in
-// vault/consent/consents.h and vault.proto, over the model alone.
+// vault/consent/consents.h and proto/hoidla/v1/consents.proto, over the model alone.
 //
 // A consent never widens its recorder's reach: the history is recorded by a
 // head of the client's organisation, who works for no recipient, and a
@@ -455,7 +455,7 @@ class ConsentDecisions : public CoreTest {
     VersionM v;
     bool expect_ok;
     v1::ReviseConsentRequest req;
-    req.set_consent_id(c.id);
+    req.set_id(c.id);
     const bool stale = c.versions.size() > 1 && Chance(0.1);
     req.set_expected_version(stale ? c.versions.size() - 1 : c.versions.size());
     *req.mutable_consent() = RandomConsent(c.client, now, &v, &expect_ok);
@@ -483,7 +483,7 @@ class ConsentDecisions : public CoreTest {
     if (model_consents_.empty()) return;
     ConsentM& c = model_consents_[Uniform(0, model_consents_.size() - 1)];
     v1::WithdrawConsentRequest req;
-    req.set_consent_id(c.id);
+    req.set_id(c.id);
     auto r = consents_->WithdrawConsent(recorder_, req);
     if (c.withdrawn_at != kNever) {
       EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
@@ -501,7 +501,7 @@ class ConsentDecisions : public CoreTest {
     ConsentM& c = model_consents_[Uniform(0, model_consents_.size() - 1)];
     VersionM& v = c.versions.back();
     v1::ConfirmConsentReleaseRequest req;
-    req.set_consent_id(c.id);
+    req.set_id(c.id);
     req.set_version(c.versions.size());
     if (Chance(0.2)) {
       // The recorder (a head of the organisation) of the version may not.
@@ -567,7 +567,7 @@ class ConsentDecisions : public CoreTest {
     DisclosureM& d = *pending[Uniform(0, pending.size() - 1)];
     const bool reject = Chance(0.5);
     v1::ReviewDisclosureRequest req;
-    req.set_disclosure_id(d.id);
+    req.set_id(d.id);
     req.set_review(reject ? v1::DISCLOSURE_REVIEW_REJECTED : v1::DISCLOSURE_REVIEW_UPHELD);
     auto r = consents_->ReviewDisclosure(dpo_, req);
     ASSERT_TRUE(r.ok()) << r.status();
@@ -1047,7 +1047,7 @@ TEST_F(ConsentDecisions, RevisingOneConsentKeepsEveryConsentOfTheClientReleasing
   ASSERT_TRUE(b.ok()) << b.status();
   Tick();
   v1::ReviseConsentRequest revise;
-  revise.set_consent_id(b->consent().id());
+  revise.set_id(b->consent().id());
   revise.set_expected_version(1);
   *revise.mutable_consent() = consent("income_statement");
   auto b2 = consents_->ReviseConsent(recorder, revise);
@@ -1183,7 +1183,7 @@ TEST_F(ConsentDecisions, AProjectOfTheSameOrganisationReceivesOnlyOnceAManagerCo
   EXPECT_FALSE(before->has_value()) << "released before a manager confirmed it";
 
   v1::ConfirmConsentReleaseRequest confirm;
-  confirm.set_consent_id(recorded->consent().id());
+  confirm.set_id(recorded->consent().id());
   confirm.set_version(1);
   EXPECT_EQ(consents_->ConfirmConsentRelease(recorder, confirm).status().code(),
             absl::StatusCode::kPermissionDenied)

@@ -206,14 +206,14 @@ class ConsentsTest : public CoreTest {
   absl::StatusOr<v1::ConsentReceipt> Revise(const std::string& id, uint32_t expected,
                                             const v1::Consent& c) {
     v1::ReviseConsentRequest req;
-    req.set_consent_id(id);
+    req.set_id(id);
     req.set_expected_version(expected);
     *req.mutable_consent() = c;
     return consents_->ReviseConsent(recorder_, req);
   }
   absl::StatusOr<v1::Consent> Withdraw(const std::string& id, const std::string& note = "") {
     v1::WithdrawConsentRequest req;
-    req.set_consent_id(id);
+    req.set_id(id);
     req.set_note(note);
     return consents_->WithdrawConsent(recorder_, req);
   }
@@ -257,7 +257,7 @@ class ConsentsTest : public CoreTest {
   }
   absl::StatusOr<v1::Disclosure> Review(const std::string& id, v1::DisclosureReview review) {
     v1::ReviewDisclosureRequest req;
-    req.set_disclosure_id(id);
+    req.set_id(id);
     req.set_review(review);
     req.set_note("vaadatud");
     return consents_->ReviewDisclosure(dpo_, req);
@@ -713,10 +713,10 @@ TEST_F(ConsentsTest, WithdrawalEndsTheReleaseOnTheVeryNextCallAndHappensOnce) {
   const auto before = DumpStore(base());
   auto again = Withdraw(id);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition) << again.status();
-  EXPECT_EQ(std::string(again.status().message()), "consent_id: withdrawn already");
+  EXPECT_EQ(std::string(again.status().message()), "id: withdrawn already");
   auto revised = Revise(id, 1, PlanToLabour());
   EXPECT_EQ(revised.status().code(), absl::StatusCode::kFailedPrecondition) << revised.status();
-  EXPECT_EQ(std::string(revised.status().message()), "consent_id: the consent was withdrawn");
+  EXPECT_EQ(std::string(revised.status().message()), "id: the consent was withdrawn");
   EXPECT_EQ(DumpStore(base()), before);
 }
 
@@ -1082,12 +1082,12 @@ TEST_F(ConsentsTest, AReviewUpholdsOrRejectsADisclosureOnceAndARejectionEndsItAt
   const auto before = DumpStore(base());
   auto again = Review(rejected.id(), v1::DISCLOSURE_REVIEW_UPHELD);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition) << again.status();
-  EXPECT_EQ(std::string(again.status().message()), "disclosure_id: reviewed already");
+  EXPECT_EQ(std::string(again.status().message()), "id: reviewed already");
   again = Review(upheld.id(), v1::DISCLOSURE_REVIEW_REJECTED);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition) << again.status();
   EXPECT_TRUE(IsInvalidArgumentFor(Review(upheld.id(), v1::DISCLOSURE_REVIEW_PENDING), "review"));
   v1::ReviewDisclosureRequest by_staff;
-  by_staff.set_disclosure_id(upheld.id());
+  by_staff.set_id(upheld.id());
   by_staff.set_review(v1::DISCLOSURE_REVIEW_REJECTED);
   auto refused = consents_->ReviewDisclosure(recorder_, by_staff);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied) << refused.status();
@@ -1203,10 +1203,10 @@ TEST_F(ConsentsTest, ExistenceQueriesAreForPartnersWhoStateAPurpose) {
   both.set_personal_code(kAdultCode);
   both.set_client_id(client_.id());
   both.set_kind("case_plan");
-  EXPECT_TRUE(IsInvalidArgumentFor(
-      consents_->QueryRecordExistence(ContextOf(labour_worker_, "employment_support"), both),
-      "personal_code"));
-  both.clear_client_id();
+  // The person is a oneof: a request cannot name both; the last one set holds.
+  EXPECT_EQ(both.person_case(), v1::QueryRecordExistenceRequest::kClientId);
+  EXPECT_TRUE(both.personal_code().empty());
+  both.set_personal_code(kAdultCode);
   both.set_kind("Case Plan");
   EXPECT_TRUE(IsInvalidArgumentFor(
       consents_->QueryRecordExistence(ContextOf(labour_worker_, "employment_support"), both),
@@ -1236,13 +1236,13 @@ TEST_F(ConsentsTest, AProjectOfTheSameOrganisationReceivesOnlyOnceAnotherManager
   EXPECT_EQ(BasisFor(colleague, "employment_support", "case_plan", plan_, project_.id()), "");
 
   v1::ConfirmConsentReleaseRequest confirm;
-  confirm.set_consent_id(receipt.consent().id());
+  confirm.set_id(receipt.consent().id());
   confirm.set_version(1);
   const auto before = DumpStore(base());
   auto own = consents_->ConfirmConsentRelease(manager, confirm);
   EXPECT_EQ(own.status().code(), absl::StatusCode::kPermissionDenied) << own.status();
   EXPECT_EQ(std::string(own.status().message()),
-            "consent_id: the recorder of the version may not confirm its release");
+            "id: the recorder of the version may not confirm its release");
   EXPECT_EQ(DumpStore(base()), before);
   HOIDLA_ASSERT_OK_AND_ASSIGN(auto confirmed, consents_->ConfirmConsentRelease(second, confirm));
   EXPECT_EQ(confirmed.release_confirmation().confirmed_by(), second.principal.id);
@@ -1256,7 +1256,7 @@ TEST_F(ConsentsTest, AProjectOfTheSameOrganisationReceivesOnlyOnceAnotherManager
 
   // A consent to another organisation needs none.
   HOIDLA_ASSERT_OK_AND_ASSIGN(auto plain, Record(PlanToLabour()));
-  confirm.set_consent_id(plain.consent().id());
+  confirm.set_id(plain.consent().id());
   auto needless = consents_->ConfirmConsentRelease(second, confirm);
   EXPECT_EQ(needless.status().code(), absl::StatusCode::kFailedPrecondition) << needless.status();
 }

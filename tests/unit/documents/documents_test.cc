@@ -695,7 +695,9 @@ TEST_F(DocumentsTest, ListDocumentsByClientAndByCase) {
   v1::ListDocumentsRequest both;
   both.set_client_id(cli_a_.id());
   both.set_case_id(case_a_.id());
-  EXPECT_TRUE(IsInvalidArgumentFor(documents_->ListDocuments(admin_, both), "case_id"));
+  // The scope is a oneof: a request cannot name both; the last one set holds.
+  EXPECT_EQ(both.scope_case(), v1::ListDocumentsRequest::kCaseId);
+  EXPECT_TRUE(both.client_id().empty());
   v1::ListDocumentsRequest bad;
   bad.set_case_id("x");
   EXPECT_TRUE(IsInvalidArgumentFor(documents_->ListDocuments(admin_, bad), "case_id"));

@@ -54,7 +54,7 @@ class IdentityTest : public CoreTest {
 
   void TrustIdentityProvider(const std::string& org) {
     v1::SetOrganizationIdentityProviderRequest req;
-    req.set_organization_id(org);
+    req.set_id(org);
     req.mutable_identity_provider()->set_issuer(IssuerFor(org));
     req.mutable_identity_provider()->set_audience("hoidla");
     req.mutable_identity_provider()->set_jwks_json(idp_key_.public_jwks_json);
@@ -123,7 +123,7 @@ class IdentityTest : public CoreTest {
   void Grant(const std::string& principal, Role role, const std::string& project) {
     const v1::Membership m = MembershipOf(role, org_.id(), project);
     v1::AddMembershipRequest am;
-    am.set_principal_id(principal);
+    am.set_id(principal);
     *am.mutable_membership() = m;
     auto added = identity_->AddMembership(admin_, am);
     if (added.ok()) return;
@@ -189,7 +189,7 @@ TEST_F(IdentityTest, ExpiredTokenIsUnauthenticated) {
 TEST_F(IdentityTest, RevokedTokenIsUnauthenticatedOnTheNextCall) {
   Staff s = MakeStaff(Role::kHeadOfOrganization);
   v1::RevokeTokenRequest r;
-  r.set_token_id(s.token_id);
+  r.set_id(s.token_id);
   HOIDLA_ASSERT_OK(identity_->RevokeToken(admin_, r));
   EXPECT_EQ(identity_->Authenticate(s.token).status().code(), absl::StatusCode::kUnauthenticated);
 }
@@ -219,7 +219,7 @@ TEST_F(IdentityTest, RemovedMembershipEndsAccessOnTheNextCall) {
   gc.set_id(cli.id());
   HOIDLA_EXPECT_OK(registry_->GetClient(As(head.token), gc));
   v1::RemoveMembershipRequest rm;
-  rm.set_principal_id(head.id);
+  rm.set_id(head.id);
   rm.mutable_membership()->set_organization_id(org_.id());
   rm.mutable_membership()->set_role("head_of_organization");
   HOIDLA_ASSERT_OK(identity_->RemoveMembership(admin_, rm));
@@ -230,7 +230,7 @@ TEST_F(IdentityTest, RemovedMembershipEndsAccessOnTheNextCall) {
 TEST_F(IdentityTest, MembershipScopeMustFitTheRole) {
   Staff s = MakeStaff(Role::kHeadOfOrganization);
   v1::AddMembershipRequest am;
-  am.set_principal_id(s.id);
+  am.set_id(s.id);
   am.mutable_membership()->set_role("case_worker");
   am.mutable_membership()->set_organization_id(org_.id());
   EXPECT_TRUE(IsInvalidArgumentFor(identity_->AddMembership(admin_, am), "membership.project_id"));
@@ -256,7 +256,7 @@ TEST_F(IdentityTest, MembershipScopeMustFitTheRole) {
 TEST_F(IdentityTest, HoldingARoleTwiceIsAlreadyExists) {
   Staff s = MakeStaff(Role::kCaseWorker, prj_.id());
   v1::AddMembershipRequest am;
-  am.set_principal_id(s.id);
+  am.set_id(s.id);
   *am.mutable_membership() = MembershipOf(Role::kCaseWorker, org_.id(), prj_.id());
   EXPECT_EQ(identity_->AddMembership(admin_, am).status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(identity_->CreateGrantRequest(admin_, MembershipRequest(s.id, am.membership()))
@@ -272,7 +272,7 @@ TEST_F(IdentityTest, TheFirstHeadOfAnOrganisationBeingEnrolledIsGrantedAtOnce) {
   const v1::Organization fresh = MakeOrg("Uus");
   const v1::Principal first = NewPrincipal(v1::PRINCIPAL_KIND_STAFF, fresh.id());
   v1::AddMembershipRequest am;
-  am.set_principal_id(first.id());
+  am.set_id(first.id());
   *am.mutable_membership() = MembershipOf(Role::kHeadOfOrganization, fresh.id(), "");
   auto added = identity_->AddMembership(admin_, am);
   HOIDLA_ASSERT_OK(added);
@@ -285,7 +285,7 @@ TEST_F(IdentityTest, AnyOtherRoleInAnOrganisationBeingEnrolledWaitsForItsFirstHe
   const v1::Project project = MakeProject(fresh.id());
   const v1::Principal worker = NewPrincipal(v1::PRINCIPAL_KIND_STAFF, fresh.id());
   v1::AddMembershipRequest am;
-  am.set_principal_id(worker.id());
+  am.set_id(worker.id());
   *am.mutable_membership() = MembershipOf(Role::kCaseWorker, fresh.id(), project.id());
   EXPECT_EQ(identity_->AddMembership(admin_, am).status().code(),
             absl::StatusCode::kFailedPrecondition);
@@ -294,7 +294,7 @@ TEST_F(IdentityTest, AnyOtherRoleInAnOrganisationBeingEnrolledWaitsForItsFirstHe
 TEST_F(IdentityTest, AddMembershipInAnOrganisationWithAHeadIsFailedPreconditionAndWritesNothing) {
   const v1::Principal p = NewPrincipal();
   v1::AddMembershipRequest am;
-  am.set_principal_id(p.id());
+  am.set_id(p.id());
   *am.mutable_membership() = MembershipOf(Role::kCaseWorker, org_.id(), prj_.id());
   auto added = identity_->AddMembership(admin_, am);
   EXPECT_EQ(added.status().code(), absl::StatusCode::kFailedPrecondition) << added.status();
@@ -314,7 +314,7 @@ TEST_F(IdentityTest, AddMembershipInAnOrganisationHoldingClientDataIsFailedPreco
   MakeClient(fresh.id(), project.id());
   const v1::Principal first = NewPrincipal(v1::PRINCIPAL_KIND_STAFF, fresh.id());
   v1::AddMembershipRequest am;
-  am.set_principal_id(first.id());
+  am.set_id(first.id());
   *am.mutable_membership() = MembershipOf(Role::kHeadOfOrganization, fresh.id(), "");
   EXPECT_EQ(identity_->AddMembership(admin_, am).status().code(),
             absl::StatusCode::kFailedPrecondition)
@@ -401,7 +401,7 @@ TEST_F(IdentityTest, ProjectManagerRequestsProjectRolesInOwnProjectOnly) {
   auto other_prj = MakeProject(org_.id(), "Teine projekt");
   const RequestContext manager = As(pm.token);
   v1::AddMembershipRequest am;
-  am.set_principal_id(target.id);
+  am.set_id(target.id);
   *am.mutable_membership() = MembershipOf(Role::kCaseWorker, org_.id(), prj_.id());
   EXPECT_EQ(identity_->AddMembership(manager, am).status().code(),
             absl::StatusCode::kFailedPrecondition)
@@ -444,15 +444,15 @@ TEST_F(IdentityTest, OnlyAdministratorsCreatePrincipals) {
 TEST_F(IdentityTest, AdministratorCannotIssueATokenForAPerson) {
   Staff cw = MakeStaff(Role::kCaseWorker, prj_.id());
   v1::IssueTokenRequest it;
-  it.set_principal_id(cw.id);
+  it.set_id(cw.id);
   it.set_ttl_seconds(60);
   auto t = identity_->IssueToken(admin_, it);
   EXPECT_EQ(t.status().code(), absl::StatusCode::kPermissionDenied) << t.status();
   EXPECT_TRUE(absl::StartsWith(t.status().message(), "principal_id: ")) << t.status();
   // Nor for a person without any role, nor a partner worker.
-  it.set_principal_id(NewPrincipal().id());
+  it.set_id(NewPrincipal().id());
   EXPECT_EQ(identity_->IssueToken(admin_, it).status().code(), absl::StatusCode::kPermissionDenied);
-  it.set_principal_id(NewPrincipal(v1::PRINCIPAL_KIND_PARTNER_WORKER).id());
+  it.set_id(NewPrincipal(v1::PRINCIPAL_KIND_PARTNER_WORKER).id());
   EXPECT_EQ(identity_->IssueToken(admin_, it).status().code(), absl::StatusCode::kPermissionDenied);
   // The lifetime is checked first.
   it.set_ttl_seconds(0);
@@ -462,7 +462,7 @@ TEST_F(IdentityTest, AdministratorCannotIssueATokenForAPerson) {
 TEST_F(IdentityTest, AHeadCannotIssueATokenForAnotherPerson) {
   Staff cw = MakeStaff(Role::kCaseWorker, prj_.id());
   v1::IssueTokenRequest it;
-  it.set_principal_id(cw.id);
+  it.set_id(cw.id);
   it.set_ttl_seconds(60);
   EXPECT_EQ(identity_->IssueToken(As(head_.token), it).status().code(),
             absl::StatusCode::kPermissionDenied);
@@ -526,7 +526,7 @@ TEST_F(IdentityTest, NobodyIssuesATokenForADataSubject) {
   HOIDLA_ASSERT_OK(t);
   const std::string subject = identity_->Authenticate(t->token())->id;
   v1::IssueTokenRequest it;
-  it.set_principal_id(subject);
+  it.set_id(subject);
   it.set_ttl_seconds(60);
   EXPECT_EQ(identity_->IssueToken(admin_, it).status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(identity_->IssueToken(As(head_.token), it).status().code(),
@@ -638,7 +638,7 @@ TEST_F(IdentityTest, ActingForUsersAtCreationNeedsApprovalInAnOrganisationWithAH
   EXPECT_EQ(identity_->CreatePrincipal(admin_, cp).status().code(),
             absl::StatusCode::kFailedPrecondition);
   v1::IssueTokenRequest it;
-  it.set_principal_id(NewPrincipal(v1::PRINCIPAL_KIND_SERVICE_ACCOUNT).id());
+  it.set_id(NewPrincipal(v1::PRINCIPAL_KIND_SERVICE_ACCOUNT).id());
   it.set_ttl_seconds(60);
   EXPECT_EQ(identity_->IssueToken(admin_, it).status().code(),
             absl::StatusCode::kFailedPrecondition)

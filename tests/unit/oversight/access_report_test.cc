@@ -459,7 +459,7 @@ TEST_F(AuditEntriesTest, InclusionProofSizesMustLieWithinTheLog) {
 
 class AuditExportTest : public AuditEntriesTest {
  protected:
-  // Exports as `who`, audited as VaultService does (the entry before the
+  // Exports as `who`, audited as Calls::Export does (the entry before the
   // first part); returns the outcome and fills `parts`.
   absl::Status Export(const RequestContext& who, const v1::ExportAuditRequest& req,
                       std::vector<v1::AuditBundle>* parts) {

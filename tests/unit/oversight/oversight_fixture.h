@@ -2,7 +2,7 @@
 // CoreTest's fault-injecting MemoryStore: an audit log with checkpoints,
 // Identity (with a test identity provider for data subjects), Consents,
 // Instruments, Records, and the oversight modules AuditAccess,
-// SubjectAccess and KeyAdmin. Calls are run the way VaultService runs them
+// SubjectAccess and KeyAdmin. Calls are run the way the rpc layer (vault/rpc/call.h) runs them
 // (Audited/AuditedStream): an audit draft naming the method and the caller,
 // the module's decision and effect, then the entry committed with the
 // outcome unless the effect committed it already. Test code only.
@@ -88,7 +88,7 @@ class OversightTest : public CoreTest {
                                         records_.get(), consents_.get(), audit_access_.get());
   }
 
-  // The call's audit draft as VaultService starts it.
+  // The call's audit draft as Calls::NewDraft starts it.
   audit::AuditDraft Draft(const RequestContext& who, std::string_view method) {
     audit::AuditDraft draft;
     draft.log = log_.get();
@@ -99,7 +99,7 @@ class OversightTest : public CoreTest {
     draft.entry.set_acting_through(who.acting_through);
     return draft;
   }
-  // VaultService::Finish: every outcome on the record; a call whose effect
+  // Calls::Finish (vault/rpc/call.h): every outcome on the record; a call whose effect
   // committed the entry adds one only when it then failed.
   absl::Status Finish(audit::AuditDraft* draft, absl::Status status) {
     if (draft->committed && status.ok()) return status;
@@ -122,7 +122,7 @@ class OversightTest : public CoreTest {
     return result;
   }
   // Runs `fn(ctx, before_part)` as an audited streamed call: `before_part`
-  // commits the call's entry before the first part leaves (VaultService's
+  // commits the call's entry before the first part leaves (Calls::Export's
   // ExportAudit and ExportSubjectData).
   using BeforePart = std::function<absl::Status()>;
   template <typename Fn>

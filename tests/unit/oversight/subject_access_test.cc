@@ -39,7 +39,7 @@ class SubjectAccessTest : public OversightTest {
     req.set_client_id(client_id);
     return subject_access_->Export(who, req);
   }
-  // ExportInParts as VaultService streams it (audited, the entry before the
+  // ExportInParts as Calls::Export streams it (audited, the entry before the
   // first part).
   absl::Status ExportInParts(const RequestContext& who, const std::string& client_id,
                              size_t part_bytes, std::vector<v1::SubjectDataExport>* parts) {

@@ -249,7 +249,7 @@ class RecordsTest : public CoreTest {
                                     const std::string& note = "") {
     Tick();
     v1::UpdateRecordRequest req;
-    req.set_record_id(id);
+    req.set_id(id);
     req.set_expected_version(expected);
     *req.mutable_content() = content;
     req.set_change_note(note);
@@ -259,7 +259,7 @@ class RecordsTest : public CoreTest {
                                            const std::string& role,
                                            const std::string& participant_id = "") {
     v1::SignRecordRequest req;
-    req.set_record_id(id);
+    req.set_id(id);
     req.set_version(version);
     req.mutable_signature()->set_role(role);
     req.mutable_signature()->set_signer_name("Kaja Kuusk");
@@ -292,7 +292,7 @@ class RecordsTest : public CoreTest {
   }
   void Close(const std::string& case_id) {
     v1::CloseCaseRequest req;
-    req.set_case_id(case_id);
+    req.set_id(case_id);
     req.set_reason(v1::CLOSING_REASON_GOALS_MET);
     auto closed = registry_->CloseCase(admin_, req);
     ASSERT_TRUE(closed.ok()) << closed.status();
@@ -446,7 +446,7 @@ TEST_F(RecordsTest, UpdateAddsAVersionAndTheEarlierOneStaysAsItWas) {
       As("prn_0000000000000000000000000d", {{Role::kHeadOfOrganization, org_.id(), ""}});
   Tick();
   v1::UpdateRecordRequest req;
-  req.set_record_id(v1r->id());
+  req.set_id(v1r->id());
   req.set_expected_version(1);
   *req.mutable_content() = changed;
   req.set_change_note("vajadused täpsustatud");
@@ -468,7 +468,7 @@ TEST_F(RecordsTest, UpdateAddsAVersionAndTheEarlierOneStaysAsItWas) {
   HOIDLA_ASSERT_OK(current);
   EXPECT_EQ(current->version(), 2u);
   v1::ListRecordVersionsRequest hist;
-  hist.set_record_id(v1r->id());
+  hist.set_id(v1r->id());
   auto versions = records_->ListRecordVersions(admin_, hist);
   HOIDLA_ASSERT_OK(versions);
   ASSERT_EQ(versions->versions_size(), 2);
@@ -494,12 +494,12 @@ TEST_F(RecordsTest, UpdateNamesTheFieldItRefuses) {
   auto r = Create(Decision());
   HOIDLA_ASSERT_OK(r);
   const auto before = DumpStore(base());
-  EXPECT_TRUE(IsInvalidArgumentFor(Update("rec_x", 1, Decision()), "record_id"));
+  EXPECT_TRUE(IsInvalidArgumentFor(Update("rec_x", 1, Decision()), "id"));
   auto no_version = Update(r->id(), 0, Decision());
   EXPECT_EQ(no_version.status().message(), "expected_version: required");
   EXPECT_TRUE(IsInvalidArgumentFor(no_version, "expected_version"));
   v1::UpdateRecordRequest no_content;
-  no_content.set_record_id(r->id());
+  no_content.set_id(r->id());
   no_content.set_expected_version(1);
   auto refused = records_->UpdateRecord(admin_, no_content);
   EXPECT_TRUE(IsInvalidArgumentFor(refused, "content"));
@@ -551,11 +551,11 @@ TEST_F(RecordsTest, ARecordOutsideTheCallersScopeLooksLikeNoRecordAtAll) {
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(hidden.status().message(), missing.status().message());
   v1::ListRecordVersionsRequest hist;
-  hist.set_record_id(r->id());
+  hist.set_id(r->id());
   EXPECT_EQ(records_->ListRecordVersions(other_head, hist).status().code(),
             absl::StatusCode::kNotFound);
   v1::UpdateRecordRequest upd;
-  upd.set_record_id(r->id());
+  upd.set_id(r->id());
   upd.set_expected_version(1);
   *upd.mutable_content() = Decision();
   EXPECT_EQ(records_->UpdateRecord(other_head, upd).status().code(), absl::StatusCode::kNotFound);
@@ -575,17 +575,15 @@ TEST_F(RecordsTest, AClosedCaseIsReadOnlyUntilReopened) {
             "record.case_id: the case is closed and read-only; reopen it first");
   auto update = Update(r->id(), 1, Decision(), "x");
   EXPECT_EQ(update.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(update.status().message(),
-            "record_id: the case is closed and read-only; reopen it first");
+  EXPECT_EQ(update.status().message(), "id: the case is closed and read-only; reopen it first");
   auto sign = Sign(r->id(), 1, "case_manager");
   EXPECT_EQ(sign.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(sign.status().message(),
-            "record_id: the case is closed and read-only; reopen it first");
+  EXPECT_EQ(sign.status().message(), "id: the case is closed and read-only; reopen it first");
   EXPECT_EQ(DumpStore(base()), before);
   HOIDLA_EXPECT_OK(Get(r->id()));
 
   v1::ReopenCaseRequest reopen;
-  reopen.set_case_id(case_.id());
+  reopen.set_id(case_.id());
   reopen.set_note("klient pöördus tagasi");
   HOIDLA_ASSERT_OK(registry_->ReopenCase(admin_, reopen));
   HOIDLA_EXPECT_OK(Create(LogEntry()));
@@ -673,7 +671,7 @@ TEST_F(RecordsTest, TheActivityLogIsAppendOnlyAndCorrectedByANewEntryOfTheCase) 
   auto refused = Update(entry->id(), 1, edited, "parandus");
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(refused.status().message(),
-            "record_id: the activity log is append-only; add an entry that corrects this one "
+            "id: the activity log is append-only; add an entry that corrects this one "
             "(corrects_record_id)");
   EXPECT_EQ(DumpStore(base()), before);
 
@@ -777,7 +775,7 @@ TEST_F(RecordsTest, SignRecordNamesTheFieldItRefuses) {
     EXPECT_EQ(s.status().message(), c.message);
   }
   v1::SignRecordRequest unknown = good;
-  unknown.set_record_id(kUnknownRecord);
+  unknown.set_id(kUnknownRecord);
   EXPECT_EQ(records_->SignRecord(admin_, unknown).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(DumpStore(base()), before);
 }
@@ -787,7 +785,7 @@ TEST_F(RecordsTest, AKindTheFormDoesNotSignTakesNoSignature) {
   HOIDLA_ASSERT_OK(entry);
   auto s = Sign(entry->id(), 1, "case_manager");
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(s.status().message(), "record_id: the form does not sign a activity_log_entry");
+  EXPECT_EQ(s.status().message(), "id: the form does not sign a activity_log_entry");
 }
 
 TEST_F(RecordsTest, SignatureWhoseWriteFailsLeavesTheVersionUnsigned) {
@@ -823,7 +821,7 @@ TEST_F(RecordsTest, MinutesLockOnceTheMinuteTakerAndEveryPresentParticipantSigne
   EXPECT_EQ(all->signatures_size(), 2);
   auto late = Sign(m->id(), 1, "participant", "p3");
   EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(late.status().message(), "record_id: the minutes are signed and locked");
+  EXPECT_EQ(late.status().message(), "id: the minutes are signed and locked");
 
   v1::RecordContent fixed = Minutes();
   fixed.mutable_meeting_minutes()->set_purpose("Parandatud eesmärk.");
@@ -927,8 +925,9 @@ TEST_F(RecordsTest, ListRecordsNamesTheFieldItRefuses) {
   v1::ListRecordsRequest both;
   both.set_case_id(case_.id());
   both.set_client_id(cli_.id());
-  EXPECT_EQ(records_->ListRecords(admin_, both).status().message(),
-            "case_id: give exactly one of case_id and client_id");
+  // The scope is a oneof: a request cannot name both; the last one set holds.
+  EXPECT_EQ(both.scope_case(), v1::ListRecordsRequest::kClientId);
+  EXPECT_TRUE(both.case_id().empty());
   v1::ListRecordsRequest req;
   req.set_case_id(case_.id());
   req.set_kind("Case Plan");
@@ -965,7 +964,7 @@ TEST_F(RecordsTest, APartnerReadsOnlyTheReleasedKindWithThirdPartiesWithheld) {
   EXPECT_EQ(bytes.find("Kati"), std::string::npos);
   EXPECT_EQ(bytes.find("49403136526"), std::string::npos);
   v1::ListRecordVersionsRequest hist;
-  hist.set_record_id(intake->id());
+  hist.set_id(intake->id());
   auto versions = records_->ListRecordVersions(partner, hist);
   HOIDLA_ASSERT_OK(versions);
   ASSERT_EQ(versions->versions_size(), 1);
@@ -1144,13 +1143,13 @@ TEST_F(RecordsTest, IsRecordOfCaseAnswersForTheRecordsOwnCaseOnly) {
   EXPECT_FALSE(*unknown);
   // The registry asks it when a case closes with a follow-up record.
   v1::CloseCaseRequest close;
-  close.set_case_id(case2.id());
+  close.set_id(case2.id());
   close.set_reason(v1::CLOSING_REASON_GOALS_MET);
   close.set_follow_up_record_id(r->id());
   auto refused = registry_->CloseCase(admin_, close);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(refused.status().message(), "follow_up_record_id: not a record of the case");
-  close.set_case_id(case_.id());
+  close.set_id(case_.id());
   HOIDLA_EXPECT_OK(registry_->CloseCase(admin_, close));
 }
 
