@@ -126,19 +126,19 @@ class Calls {
 // Defines a unary handler `Method` of the enclosing service class that
 // calls `expr`, which may use `ctx` and `*req` (the request as Prepare
 // returns it); the response's next page token is sealed.
-#define HOIDLA_UNARY(Method, Req, Resp, expr)                                              \
-  grpc::Status Method(grpc::ServerContext* c, const ::hoidla::v1::Req* request,            \
-                      ::hoidla::v1::Resp* resp) override {                                 \
-    return calls_->Unary(                                                                  \
-        c, #Method, resp,                                                                  \
-        [&](const core::RequestContext& ctx) -> absl::StatusOr<::hoidla::v1::Resp> {       \
+#define HOIDLA_UNARY(Method, Req, Resp, expr)                                                 \
+  grpc::Status Method(grpc::ServerContext* c, const ::hoidla::v1::Req* request,               \
+                      ::hoidla::v1::Resp* resp) override {                                    \
+    return calls_->Unary(                                                                     \
+        c, #Method, resp,                                                                     \
+        [&](const core::RequestContext& ctx) -> absl::StatusOr<::hoidla::v1::Resp> {          \
           absl::StatusOr<Input<::hoidla::v1::Req>> input = calls_->Prepare(#Method, request); \
-          if (!input.ok()) return input.status();                                          \
-          const ::hoidla::v1::Req* req = &**input;                                         \
-          absl::StatusOr<::hoidla::v1::Resp> out = expr;                                   \
-          if (out.ok()) calls_->SealPage(#Method, *req, &*out);                            \
-          return out;                                                                      \
-        });                                                                                \
+          if (!input.ok()) return input.status();                                             \
+          const ::hoidla::v1::Req* req = &**input;                                            \
+          absl::StatusOr<::hoidla::v1::Resp> out = expr;                                      \
+          if (out.ok()) calls_->SealPage(#Method, *req, &*out);                               \
+          return out;                                                                         \
+        });                                                                                   \
   }
 
 }  // namespace hoidla::service

@@ -15,7 +15,7 @@ namespace {
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
-constexpr size_t kTagBytes = 16;
+constexpr size_t kTagBytes = 16;  // Poly1305
 constexpr size_t kMaxTokenChars = 512;
 
 const FieldDescriptor* StringField(const Message& m, const char* name) {
@@ -57,13 +57,9 @@ bool PageTokens::Paged(const Message& request) {
   return StringField(request, "page_token") != nullptr;
 }
 
-std::string PageTokens::Tag(std::string_view method, const Message& request,
-                            std::string_view position) const {
-  std::string tag = keys::KeyedHash(
-      key_, StrCat(method, std::string_view("\0", 1), Filter(request), std::string_view("\0", 1),
-                   position));
-  tag.resize(kTagBytes);
-  return tag;
+std::string PageTokens::Binding(std::string_view method, const Message& request) {
+  return StrCat("hoidla.v1 page token", std::string_view("\0", 1), method,
+                std::string_view("\0", 1), Filter(request));
 }
 
 absl::Status PageTokens::Open(std::string_view method, Message* request) const {
@@ -72,18 +68,18 @@ absl::Status PageTokens::Open(std::string_view method, Message* request) const {
   const auto* reflection = request->GetReflection();
   const std::string token = reflection->GetString(*request, f);
   if (token.empty()) return absl::OkStatus();
-  std::string raw;
-  if (token.size() > kMaxTokenChars || !absl::WebSafeBase64Unescape(token, &raw) ||
-      raw.size() <= kTagBytes) {
+  std::string sealed;
+  if (token.size() > kMaxTokenChars || !absl::WebSafeBase64Unescape(token, &sealed) ||
+      sealed.size() <= keys::kWrapNonceBytes + kTagBytes) {
     return Mismatch("malformed: pass back a next_page_token unchanged");
   }
-  const std::string position = raw.substr(kTagBytes);
-  // The tag covers the filter without the token, so clear it first.
+  // The binding covers the filter without the token, so clear it first.
   reflection->ClearField(request, f);
-  if (!keys::ConstantTimeEquals(raw.substr(0, kTagBytes), Tag(method, *request, position))) {
+  auto position = keys::UnwrapBytes(key_, Binding(method, *request), sealed);
+  if (!position.ok()) {
     return Mismatch("not issued for this list: the filter must stay as on the first page");
   }
-  reflection->SetString(request, f, position);
+  reflection->SetString(request, f, std::string(position->view()));
   return absl::OkStatus();
 }
 
@@ -94,7 +90,7 @@ void PageTokens::Seal(std::string_view method, const Message& request, Message* 
   const std::string position = reflection->GetString(*response, f);
   if (position.empty()) return;
   std::string token;
-  absl::WebSafeBase64Escape(StrCat(Tag(method, request, position), position), &token);
+  absl::WebSafeBase64Escape(keys::WrapBytes(key_, Binding(method, request), position), &token);
   reflection->SetString(response, f, token);
 }
 

@@ -1,19 +1,23 @@
 // Page tokens: opaque, and bound to the list they page through.
 //
 // Every list of hoidla.v1 takes `page_token` and answers `next_page_token`
-// (AIP-158). The domain pages by a position (an id, a sequence number);
-// the rpc layer never shows it raw. A token sent out is
+// (AIP-158). The domain pages by a position (an id, a sequence number),
+// which may be that of an item the caller was not shown (a list skips
+// what the caller may not see). The rpc layer therefore never shows it,
+// not even encoded: a token sent out is
 //
-//   token := base64url-nopad( tag[16] position )
-//   tag   := BLAKE2b-256(page key, method 0x00 filter 0x00 position)[0..16)
+//   token   := base64url( nonce[24] ciphertext tag[16] )
+//   (XChaCha20-Poly1305 of the position under the page key, with)
+//   binding := "hoidla.v1 page token" 0x00 method 0x00 filter
 //
-// where `filter` is the request serialised deterministically without
-// `page_token` and `page_size` (a client may change the page size between
-// pages, nothing else), and the page key is derived from the keyring's
-// token key, so tokens outlive a restart. A token that does not decode, was
-// not issued by this vault, or was issued for another method or another
-// filter is INVALID_ARGUMENT "page_token: ..." with reason
-// PAGE_TOKEN_MISMATCH, decided before anything is read.
+// as associated data, where `filter` is the request serialised
+// deterministically without `page_token` and `page_size` (a client may
+// change the page size between pages, nothing else). The page key is
+// derived from the keyring's token key, so tokens outlive a restart. A
+// token that does not decode, was not issued by this vault, or was issued
+// for another method or another filter is INVALID_ARGUMENT
+// "page_token: ..." with reason PAGE_TOKEN_MISMATCH, decided before
+// anything is read.
 //
 // Thread-safety: immutable after construction; safe for concurrent use.
 #ifndef HOIDLA_VAULT_RPC_PAGE_TOKENS_H_
@@ -47,8 +51,8 @@ class PageTokens {
   static bool Paged(const google::protobuf::Message& request);
 
  private:
-  std::string Tag(std::string_view method, const google::protobuf::Message& request,
-                  std::string_view position) const;
+  // The associated data that binds a token to its list.
+  static std::string Binding(std::string_view method, const google::protobuf::Message& request);
 
   keys::SecureBuffer key_;
 };
