@@ -160,6 +160,12 @@ TEST_F(ApiConventions, APageTokenIsOpaqueAndWorksOnlyForItsOwnList) {
   EXPECT_EQ(Call(&Stub::ListClients, roles_["head"], named, &out).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
 
+  // Another caller with the same list and token is refused.
+  grpc::Status someone_else = Call(&Stub::ListClients, roles_["case_worker"], next, &out);
+  EXPECT_EQ(someone_else.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << someone_else.error_message();
+  EXPECT_EQ(DetailOf(someone_else).reason(), "PAGE_TOKEN_MISMATCH");
+
   // Another list's method with the same token is refused.
   v1::ListProjectsRequest projects;
   projects.set_organization_id(org_a_);
@@ -213,6 +219,28 @@ TEST_F(ApiConventions, OutputOnlyFieldsAreIgnoredOnInput) {
   EXPECT_EQ(kase.status(), v1::CASE_STATUS_OPEN);
   EXPECT_EQ(kase.events_size(), 0);
   EXPECT_EQ(kase.network_member_ids_size(), 0);
+}
+
+TEST_F(ApiConventions, ARequesterCannotWriteTheDecisionNoteOfTheirOwnRequest) {
+  v1::CreateGrantRequestRequest req;
+  auto* g = req.mutable_grant_request();
+  g->set_organization_id(org_a_);
+  g->set_justification("needs access");
+  g->set_decision_note("Approved by the head: routine");
+  auto* m = g->mutable_membership();
+  m->set_principal_id(cw_id_);
+  m->mutable_membership()->set_role("project_manager");
+  m->mutable_membership()->set_organization_id(org_a_);
+  m->mutable_membership()->set_project_id(p2_);
+  v1::CreateGrantRequestResponse made;
+  grpc::Status s = Call(&Stub::CreateGrantRequest, roles_["head"], req, &made);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(made.grant_request().decision_note(), "");
+  v1::GetGrantRequestRequest get;
+  get.set_id(made.grant_request().id());
+  v1::GrantRequest stored;
+  ASSERT_TRUE(Call(&Stub::GetGrantRequest, roles_["head"], get, &stored).ok());
+  EXPECT_EQ(stored.decision_note(), "");
 }
 
 TEST_F(ApiConventions, HealthAnswersForEveryService) {

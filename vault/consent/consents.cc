@@ -704,7 +704,7 @@ absl::StatusOr<v1::ConsentReceipt> Consents::ReviseConsent(const RequestContext&
   if (!req.has_consent()) return FieldError("consent", "required");
   const auto& c = req.consent();
   if (!c.id().empty() && c.id() != req.id()) {
-    return FieldError("consent.id", "must be empty or the consent_id");
+    return FieldError("consent.id", "must be empty or the id");
   }
   std::lock_guard lock(write_mu_);
   auto chain = LoadChain(req.id());

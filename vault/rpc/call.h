@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "base/status_macros.h"
+#include "base/strings.h"
 #include "vault/access/principal.h"
 #include "vault/audit/audit_log.h"
 #include "vault/identity/identity.h"
@@ -98,11 +99,12 @@ class Calls {
   // (output_only.h), the page token opened (page_tokens.h). INVALID_ARGUMENT
   // "page_token: ..." for a token not issued for this list.
   template <typename Request>
-  absl::StatusOr<Input<Request>> Prepare(std::string_view method, const Request* request) const {
+  absl::StatusOr<Input<Request>> Prepare(std::string_view method, const core::RequestContext& ctx,
+                                         const Request* request) const {
     Input<Request> input(request);
     if (HasOutputOnly(Request::descriptor())) ClearOutputOnly(input.Mutable());
     if (PageTokens::Paged(*request)) {
-      absl::Status s = page_tokens_.Open(method, input.Mutable());
+      absl::Status s = page_tokens_.Open(method, Caller(ctx), input.Mutable());
       if (!s.ok()) return s;
     }
     return input;
@@ -110,9 +112,17 @@ class Calls {
 
   // Turns the domain's next page position in `response` into a token bound
   // to `method` and the filter of `request` (as Prepare returned it).
-  void SealPage(std::string_view method, const google::protobuf::Message& request,
+  void SealPage(std::string_view method, const core::RequestContext& ctx,
+                const google::protobuf::Message& request,
                 google::protobuf::Message* response) const {
-    page_tokens_.Seal(method, request, response);
+    page_tokens_.Seal(method, Caller(ctx), request, response);
+  }
+
+  // Who asks, as a page token is bound to it: principal, the account acting
+  // for it, and the stated purpose.
+  static std::string Caller(const core::RequestContext& ctx) {
+    return StrCat(ctx.principal.id, std::string_view("\0", 1), ctx.acting_through,
+                  std::string_view("\0", 1), ctx.purpose);
   }
 
   core::Identity* identity() const { return identity_; }
@@ -126,19 +136,19 @@ class Calls {
 // Defines a unary handler `Method` of the enclosing service class that
 // calls `expr`, which may use `ctx` and `*req` (the request as Prepare
 // returns it); the response's next page token is sealed.
-#define HOIDLA_UNARY(Method, Req, Resp, expr)                                                 \
-  grpc::Status Method(grpc::ServerContext* c, const ::hoidla::v1::Req* request,               \
-                      ::hoidla::v1::Resp* resp) override {                                    \
-    return calls_->Unary(                                                                     \
-        c, #Method, resp,                                                                     \
-        [&](const core::RequestContext& ctx) -> absl::StatusOr<::hoidla::v1::Resp> {          \
-          absl::StatusOr<Input<::hoidla::v1::Req>> input = calls_->Prepare(#Method, request); \
-          if (!input.ok()) return input.status();                                             \
-          const ::hoidla::v1::Req* req = &**input;                                            \
-          absl::StatusOr<::hoidla::v1::Resp> out = expr;                                      \
-          if (out.ok()) calls_->SealPage(#Method, *req, &*out);                               \
-          return out;                                                                         \
-        });                                                                                   \
+#define HOIDLA_UNARY(Method, Req, Resp, expr)                                                      \
+  grpc::Status Method(grpc::ServerContext* c, const ::hoidla::v1::Req* request,                    \
+                      ::hoidla::v1::Resp* resp) override {                                         \
+    return calls_->Unary(                                                                          \
+        c, #Method, resp,                                                                          \
+        [&](const core::RequestContext& ctx) -> absl::StatusOr<::hoidla::v1::Resp> {               \
+          absl::StatusOr<Input<::hoidla::v1::Req>> input = calls_->Prepare(#Method, ctx, request); \
+          if (!input.ok()) return input.status();                                                  \
+          const ::hoidla::v1::Req* req = &**input;                                                 \
+          absl::StatusOr<::hoidla::v1::Resp> out = expr;                                           \
+          if (out.ok()) calls_->SealPage(#Method, ctx, *req, &*out);                               \
+          return out;                                                                              \
+        });                                                                                        \
   }
 
 }  // namespace hoidla::service

@@ -57,12 +57,14 @@ bool PageTokens::Paged(const Message& request) {
   return StringField(request, "page_token") != nullptr;
 }
 
-std::string PageTokens::Binding(std::string_view method, const Message& request) {
-  return StrCat("hoidla.v1 page token", std::string_view("\0", 1), method,
-                std::string_view("\0", 1), Filter(request));
+std::string PageTokens::Binding(std::string_view method, std::string_view caller,
+                                const Message& request) {
+  const std::string_view nul("\0", 1);
+  return StrCat("hoidla.v1 page token", nul, method, nul, caller, nul, Filter(request));
 }
 
-absl::Status PageTokens::Open(std::string_view method, Message* request) const {
+absl::Status PageTokens::Open(std::string_view method, std::string_view caller,
+                              Message* request) const {
   const FieldDescriptor* f = StringField(*request, "page_token");
   if (f == nullptr) return absl::OkStatus();
   const auto* reflection = request->GetReflection();
@@ -75,22 +77,25 @@ absl::Status PageTokens::Open(std::string_view method, Message* request) const {
   }
   // The binding covers the filter without the token, so clear it first.
   reflection->ClearField(request, f);
-  auto position = keys::UnwrapBytes(key_, Binding(method, *request), sealed);
+  auto position = keys::UnwrapBytes(key_, Binding(method, caller, *request), sealed);
   if (!position.ok()) {
-    return Mismatch("not issued for this list: the filter must stay as on the first page");
+    return Mismatch(
+        "not issued for this list: the caller and filter must stay as on the first page");
   }
   reflection->SetString(request, f, std::string(position->view()));
   return absl::OkStatus();
 }
 
-void PageTokens::Seal(std::string_view method, const Message& request, Message* response) const {
+void PageTokens::Seal(std::string_view method, std::string_view caller, const Message& request,
+                      Message* response) const {
   const FieldDescriptor* f = StringField(*response, "next_page_token");
   if (f == nullptr) return;
   const auto* reflection = response->GetReflection();
   const std::string position = reflection->GetString(*response, f);
   if (position.empty()) return;
   std::string token;
-  absl::WebSafeBase64Escape(keys::WrapBytes(key_, Binding(method, request), position), &token);
+  absl::WebSafeBase64Escape(keys::WrapBytes(key_, Binding(method, caller, request), position),
+                            &token);
   reflection->SetString(response, f, token);
 }
 
