@@ -101,9 +101,12 @@ class Calls {
   template <typename Request>
   absl::StatusOr<Input<Request>> Prepare(std::string_view method, const core::RequestContext& ctx,
                                          const Request* request) const {
+    // Per request type, decided once: no lock or lookup on the call path.
+    static const bool has_output_only = HasOutputOnly(Request::descriptor());
+    static const bool paged = PageTokens::Paged(Request::default_instance());
     Input<Request> input(request);
-    if (HasOutputOnly(Request::descriptor())) ClearOutputOnly(input.Mutable());
-    if (PageTokens::Paged(*request)) {
+    if (has_output_only) ClearOutputOnly(input.Mutable());
+    if (paged) {
       absl::Status s = page_tokens_.Open(method, Caller(ctx), input.Mutable());
       if (!s.ok()) return s;
     }
@@ -124,8 +127,6 @@ class Calls {
     return StrCat(ctx.principal.id, std::string_view("\0", 1), ctx.acting_through,
                   std::string_view("\0", 1), ctx.purpose);
   }
-
-  core::Identity* identity() const { return identity_; }
 
  private:
   core::Identity* identity_;
