@@ -10,6 +10,11 @@
 # and documents share a rank and may not include each other. base/ and keys/
 # include nothing under vault/; domain rooms (before rpc) never include gRPC;
 # nothing of the server includes tests/ (the fakes), client/ or bench/.
+#
+# The storage key grammar (vault/storage/layout.h) is checked too: a key
+# family declared in layout::<room> is named only by vault/<room>/, and no
+# file under vault/ spells a key word of the grammar as a literal (a
+# "word/" string outside a comment) but layout.h itself.
 # Run from anywhere; prints each offending line and exits 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,7 +105,53 @@ while IFS= read -r file; do
   done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$file" || true)
 done <<<"$files"
 
+# Key families: named only by the room that owns them.
+layout=vault/storage/layout.h
+owners=$(sed -nE 's/^namespace ([a-z]+) \{$/\1/p' "$layout")
+if [ -z "$owners" ]; then
+  echo "$layout: no owning rooms found" >&2
+  exit 1
+fi
+for owner in $owners; do
+  while IFS= read -r hit; do
+    [ -n "$hit" ] || continue
+    case "$hit" in
+      "vault/$owner/"*|"$layout:"*) continue ;;
+    esac
+    echo "$hit: names a key family of vault/$owner (ask its interface)"
+    status=1
+  done < <(grep -rnE "layout::$owner\b" vault --include='*.h' --include='*.cc' || true)
+done
+
+# Key words: spelt only in layout.h.
+words=$(sed -nE 's/.*(Family<[0-9]+> k[A-Za-z]+\{|std::string_view k[A-Za-z]+ = )"([a-z-]+)".*/\2/p' "$layout")
+if [ -z "$words" ]; then
+  echo "$layout: no key words found" >&2
+  exit 1
+fi
+# ...and each is described in doc/storage-layout.md.
+for word in $words; do
+  if ! grep -q "\`$word/" doc/storage-layout.md; then
+    echo "doc/storage-layout.md: key word $word/ of $layout is not described"
+    status=1
+  fi
+done
+pattern="\"($(echo $words | tr ' ' '|'))/"
+while IFS= read -r hit; do
+  [ -n "$hit" ] || continue
+  case "$hit" in
+    "$layout:"*) continue ;;
+  esac
+  code=${hit#*:*:}
+  case "$(echo "$code" | sed -E 's/^[[:space:]]+//')" in
+    //*) continue ;;
+  esac
+  echo "$hit: spells a storage key; use vault/storage/layout.h"
+  status=1
+done < <(grep -rnE "$pattern" vault --include='*.h' --include='*.cc' || true)
+
 if [ "$status" -eq 0 ]; then
-  echo "layout: every include follows the direction of the rooms"
+  echo "layout: every include follows the direction of the rooms, and every"
+  echo "layout: storage key is built by vault/storage/layout.h in its own room"
 fi
 exit "$status"

@@ -17,27 +17,23 @@
 #include "vault/access/paging.h"
 #include "vault/audit/audit_log.h"
 #include "vault/directory/isikukood.h"
+#include "vault/storage/layout.h"
 
 namespace hoidla::core {
 namespace {
 
 using storage::Space;
 
-constexpr std::string_view kCns = "cns";  // a consent version: id "/" version
-constexpr std::string_view kCnw = "cnw";  // a consent's withdrawal event
-constexpr std::string_view kDsc = "dsc";  // a disclosure without consent
-constexpr std::string_view kRel = "rel";  // a client's release state
+namespace ours = storage::layout::consent;
+constexpr std::string_view kCns = ours::kConsent;       // a consent version (VersionChain)
+constexpr std::string_view kCnw = ours::kWithdrawal;    // a consent's withdrawal event
+constexpr std::string_view kDsc = ours::kDisclosure;    // a disclosure without consent
+constexpr std::string_view kRel = ours::kReleaseState;  // a client's release state
 constexpr size_t kMaxCachedStates = 4096;
 constexpr int64_t kMicrosPerHour = int64_t{3600} * 1000000;
 
 // 0 means "never" for ends.
 int64_t EndOr(int64_t micros) { return micros == 0 ? INT64_MAX : micros; }
-
-std::string VersionId(std::string_view consent_id, uint32_t version) {
-  char buf[16];
-  std::snprintf(buf, sizeof(buf), "%010u", version);
-  return StrCat(consent_id, "/", buf);
-}
 
 std::string_view LegalBasisName(int basis) {
   switch (basis) {
@@ -88,29 +84,17 @@ Consents::Consents(storage::KvStore* store, keys::Keyring* keyring, Clock* clock
       registry_(registry),
       documents_(documents),
       receipt_origin_(std::move(receipt_origin)),
-      records_(store, keyring) {}
+      records_(store, keyring),
+      versions_(store, &records_, kCns, "consent") {}
 
 // ---------------------------------------------------------------------------
 // Loading
 
 absl::StatusOr<Consents::Chain> Consents::LoadChain(std::string_view consent_id) const {
   HOIDLA_ASSIGN_OR_RETURN(std::string client_id,
-                          store_->Get(Space::kIndex, StrCat("cns-cli/", consent_id)));
+                          store_->Get(Space::kIndex, ours::kClientOfConsent.Key(consent_id)));
   Chain chain;
-  const std::string prefix = StrCat(SealedRecords::Key(kCns, consent_id), "/");
-  auto it = store_->Scan(Space::kMeta, prefix);
-  for (; it->Valid(); it->Next()) {
-    std::string_view id = it->key().substr(kCns.size() + 1);
-    rec::ConsentRecord r;
-    HOIDLA_RETURN_IF_ERROR(records_.Open(kCns, id, client_id, it->value(), &r));
-    if (r.id() != consent_id || VersionId(r.id(), r.version()) != id ||
-        r.version() != chain.versions.size() + 1) {
-      return absl::DataLossError("stored consent version does not match its key");
-    }
-    chain.versions.push_back(std::move(r));
-  }
-  HOIDLA_RETURN_IF_ERROR(it->status());
-  if (chain.versions.empty()) return absl::DataLossError("consent has no stored version");
+  HOIDLA_ASSIGN_OR_RETURN(chain.versions, versions_.Load(consent_id, client_id));
   auto w = records_.Get(kCnw, consent_id, client_id, &chain.withdrawal);
   if (!w.ok() && w.code() != absl::StatusCode::kNotFound) return w;
   return chain;
@@ -119,7 +103,7 @@ absl::StatusOr<Consents::Chain> Consents::LoadChain(std::string_view consent_id)
 absl::StatusOr<std::vector<Consents::Chain>> Consents::LoadChains(
     std::string_view client_id) const {
   std::vector<std::string> ids;
-  const std::string prefix = StrCat("cns-by-cli/", client_id, "/");
+  const std::string prefix = ours::kConsentsOfClient.Prefix(client_id);
   auto it = store_->Scan(Space::kIndex, prefix);
   for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
   HOIDLA_RETURN_IF_ERROR(it->status());
@@ -679,9 +663,9 @@ absl::StatusOr<v1::ConsentReceipt> Consents::RecordConsent(const RequestContext&
   chain.versions.push_back(r);
   HOIDLA_ASSIGN_OR_RETURN(std::string receipt, Receipt(r));
   storage::WriteBatch batch;
-  HOIDLA_RETURN_IF_ERROR(records_.Put(kCns, VersionId(r.id(), 1), r.client_id(), r, &batch));
-  batch.Put(Space::kIndex, StrCat("cns-cli/", r.id()), r.client_id());
-  batch.Put(Space::kIndex, StrCat("cns-by-cli/", r.client_id(), "/", r.id()), "");
+  HOIDLA_RETURN_IF_ERROR(versions_.Put(r, r.client_id(), &batch));
+  batch.Put(Space::kIndex, ours::kClientOfConsent.Key(r.id()), r.client_id());
+  batch.Put(Space::kIndex, ours::kConsentsOfClient.Key(r.client_id(), r.id()), "");
   Target where = registry_->ClientTarget(*client);
   where.project_id = r.project_id();
   where.case_id = r.case_id();
@@ -753,8 +737,7 @@ absl::StatusOr<v1::ConsentReceipt> Consents::ReviseConsent(const RequestContext&
   chain->versions.push_back(r);
   HOIDLA_ASSIGN_OR_RETURN(std::string receipt, Receipt(r));
   storage::WriteBatch batch;
-  HOIDLA_RETURN_IF_ERROR(
-      records_.Put(kCns, VersionId(r.id(), r.version()), r.client_id(), r, &batch));
+  HOIDLA_RETURN_IF_ERROR(versions_.Put(r, r.client_id(), &batch));
   HOIDLA_RETURN_IF_ERROR(UpdateState(
       r.client_id(), StrCat("consent:", r.id(), "/"),
       [&](rec::ReleaseState* state) { AppendGrants(*chain, state); }, &batch));
@@ -871,8 +854,7 @@ absl::StatusOr<v1::Consent> Consents::ConfirmConsentRelease(
   cur.set_release_confirmed_by(ctx.principal.id);
   cur.set_release_confirmed_at_micros(clock_->NowMicros());
   storage::WriteBatch batch;
-  HOIDLA_RETURN_IF_ERROR(
-      records_.Put(kCns, VersionId(cur.id(), cur.version()), cur.client_id(), cur, &batch));
+  HOIDLA_RETURN_IF_ERROR(versions_.Put(cur, cur.client_id(), &batch));
   HOIDLA_RETURN_IF_ERROR(UpdateState(
       cur.client_id(), StrCat("consent:", cur.id(), "/"),
       [&](rec::ReleaseState* state) { AppendGrants(*chain, state); }, &batch));
@@ -1130,9 +1112,11 @@ absl::StatusOr<v1::Disclosure> Consents::DiscloseWithoutConsent(
   std::lock_guard lock(write_mu_);
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kDsc, r.id(), r.client_id(), r, &batch));
-  batch.Put(Space::kIndex, StrCat("dsc-by-cli/", r.client_id(), "/", r.id()), "");
-  batch.Put(Space::kIndex, StrCat("dsc-by-org/", r.organization_id(), "/", r.id()), r.client_id());
-  batch.Put(Space::kIndex, StrCat("dsc-pending/", r.organization_id(), "/", r.id()), r.client_id());
+  batch.Put(Space::kIndex, ours::kDisclosuresOfClient.Key(r.client_id(), r.id()), "");
+  batch.Put(Space::kIndex, ours::kDisclosuresOfOrganization.Key(r.organization_id(), r.id()),
+            r.client_id());
+  batch.Put(Space::kIndex, ours::kPendingDisclosures.Key(r.organization_id(), r.id()),
+            r.client_id());
   Target where = registry_->ClientTarget(*client);
   where.project_id = project_id;
   Registry::PutLocation(r.id(), where, &batch);
@@ -1157,7 +1141,8 @@ absl::StatusOr<v1::ListDisclosuresResponse> Consents::ListDisclosures(
   HOIDLA_RETURN_IF_ERROR(
       policy_->Check(ctx, Action::kReadDisclosures, {.organization_id = req.organization_id()}));
   const std::string prefix =
-      StrCat(req.pending_only() ? "dsc-pending/" : "dsc-by-org/", req.organization_id(), "/");
+      (req.pending_only() ? ours::kPendingDisclosures : ours::kDisclosuresOfOrganization)
+          .Prefix(req.organization_id());
   v1::ListDisclosuresResponse out;
   HOIDLA_ASSIGN_OR_RETURN(
       std::string next,
@@ -1206,7 +1191,7 @@ absl::StatusOr<v1::Disclosure> Consents::ReviewDisclosure(const RequestContext& 
   r.set_review_note(req.note());
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kDsc, r.id(), r.client_id(), r, &batch));
-  batch.Delete(Space::kIndex, StrCat("dsc-pending/", r.organization_id(), "/", r.id()));
+  batch.Delete(Space::kIndex, ours::kPendingDisclosures.Key(r.organization_id(), r.id()));
   HOIDLA_RETURN_IF_ERROR(UpdateState(
       r.client_id(), StrCat("disclosure:", r.id(), ":"),
       [&](rec::ReleaseState* state) { AppendGrant(r, state); }, &batch));
@@ -1299,7 +1284,7 @@ absl::StatusOr<std::vector<v1::Consent>> Consents::ConsentHistory(
 absl::StatusOr<std::vector<v1::Disclosure>> Consents::DisclosuresOf(
     std::string_view client_id) const {
   std::vector<std::string> ids;
-  const std::string prefix = StrCat("dsc-by-cli/", client_id, "/");
+  const std::string prefix = ours::kDisclosuresOfClient.Prefix(client_id);
   auto it = store_->Scan(Space::kIndex, prefix);
   for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
   HOIDLA_RETURN_IF_ERROR(it->status());

@@ -52,6 +52,7 @@
 #include "vault/directory/registry.h"
 #include "vault/documents/documents.h"
 #include "vault/sealing/sealed_records.h"
+#include "vault/sealing/version_chain.h"
 #include "vault/storage/kv_store.h"
 
 namespace hoidla::core {
@@ -194,6 +195,7 @@ class Consents : public ReleaseSource {
   const Documents* documents_;
   std::string receipt_origin_;
   SealedRecords records_;
+  VersionChain<rec::ConsentRecord> versions_;  // cns/: every version of a consent
   RecordLocator locate_record_;
   RecordKindCheck has_record_kind_;
 

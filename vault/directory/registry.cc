@@ -14,23 +14,18 @@
 #include "vault/audit/audit_log.h"
 #include "vault/directory/isikukood.h"
 #include "vault/sealing/kv_key_store.h"
+#include "vault/storage/layout.h"
 
 namespace hoidla::core {
 namespace {
 
 using storage::Space;
 
-constexpr std::string_view kOrg = "org";
-constexpr std::string_view kPrj = "prj";
-constexpr std::string_view kCli = "cli";
-constexpr std::string_view kCas = "cas";
-
-std::string IndexKey(std::string_view index, std::string_view parent, std::string_view child) {
-  return hoidla::StrCat(index, "/", parent, "/", child);
-}
-std::string IndexPrefix(std::string_view index, std::string_view parent) {
-  return hoidla::StrCat(index, "/", parent, "/");
-}
+namespace ours = storage::layout::directory;
+constexpr std::string_view kOrg = ours::kOrganization;
+constexpr std::string_view kPrj = ours::kProject;
+constexpr std::string_view kCli = ours::kClient;
+constexpr std::string_view kCas = ours::kCase;
 
 v1::Organization ToApi(const rec::OrganizationRecord& r) { return OrganizationToApi(r); }
 
@@ -102,7 +97,7 @@ absl::Status Registry::PutOrganization(const rec::OrganizationRecord& r,
 }
 
 absl::StatusOr<bool> Registry::HoldsClientData(std::string_view org) const {
-  auto it = store_->Scan(Space::kIndex, IndexPrefix("cli-by-org", org));
+  auto it = store_->Scan(Space::kIndex, ours::kClientsOfOrganization.Prefix(org));
   const bool any = it->Valid();
   HOIDLA_RETURN_IF_ERROR(it->status());
   return any;
@@ -159,12 +154,12 @@ void Registry::PutLocation(std::string_view id, const Target& where, storage::Wr
   loc.set_client_id(where.client_id);
   loc.set_case_id(where.case_id);
   loc.set_case_assignee(where.case_assignee);
-  batch->Put(Space::kIndex, hoidla::StrCat("loc/", id), loc.SerializeAsString());
+  batch->Put(Space::kIndex, ours::kLocation.Key(id), loc.SerializeAsString());
 }
 
 Target Registry::LocationOf(std::string_view id) const {
   Target t{.object_id = std::string(id)};
-  auto raw = store_->Get(Space::kIndex, hoidla::StrCat("loc/", id));
+  auto raw = store_->Get(Space::kIndex, ours::kLocation.Key(id));
   rec::LocationRecord loc;
   if (!raw.ok() || !loc.ParseFromString(*raw)) return t;
   t.organization_id = loc.organization_id();
@@ -266,8 +261,8 @@ absl::StatusOr<v1::ListOrganizationsResponse> Registry::ListOrganizations(
   v1::ListOrganizationsResponse out;
   HOIDLA_ASSIGN_OR_RETURN(
       std::string next,
-      ScanPage(store_, Space::kMeta, "org/", IdKind::kOrganization, req.page_token(), page_size,
-               [&](std::string_view id) -> absl::StatusOr<bool> {
+      ScanPage(store_, Space::kMeta, storage::layout::KindPrefix(kOrg), IdKind::kOrganization,
+               req.page_token(), page_size, [&](std::string_view id) -> absl::StatusOr<bool> {
                  if (!policy_
                           ->Decide(ctx.principal, Action::kReadOrganization,
                                    {.organization_id = std::string(id)})
@@ -319,7 +314,7 @@ absl::StatusOr<v1::Project> Registry::CreateProject(const RequestContext& ctx,
   r.set_created_by(ctx.principal.id);
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kPrj, r.id(), keys::kSystemSubject, r, &batch));
-  batch.Put(Space::kIndex, IndexKey("prj-by-org", r.organization_id(), r.id()), "");
+  batch.Put(Space::kIndex, ours::kProjectsOfOrganization.Key(r.organization_id(), r.id()), "");
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(r);
 }
@@ -348,7 +343,7 @@ absl::StatusOr<v1::ListProjectsResponse> Registry::ListProjects(
   v1::ListProjectsResponse out;
   HOIDLA_ASSIGN_OR_RETURN(
       std::string next,
-      ScanPage(store_, Space::kIndex, IndexPrefix("prj-by-org", req.organization_id()),
+      ScanPage(store_, Space::kIndex, ours::kProjectsOfOrganization.Prefix(req.organization_id()),
                IdKind::kProject, req.page_token(), page_size,
                [&](std::string_view id) -> absl::StatusOr<bool> {
                  HOIDLA_ASSIGN_OR_RETURN(auto r, LoadProject(id));
@@ -425,7 +420,7 @@ std::string BlindIndexKey(const keys::Keyring& keyring, std::string_view org,
                           std::string_view code) {
   std::string h =
       keys::KeyedHash(keyring.blind_index_key(), hoidla::StrCat("isikukood|", org, "|", code));
-  return hoidla::StrCat("pcode/", org, "/", keys::ToHex(h));
+  return ours::kPersonalCode.Key(org, keys::ToHex(h));
 }
 }  // namespace
 
@@ -564,7 +559,7 @@ void Registry::JoinProjects(const google::protobuf::RepeatedPtrField<std::string
     for (const auto& have : client->project_ids()) in |= have == p;
     if (in) continue;
     client->add_project_ids(p);
-    batch->Put(Space::kIndex, IndexKey("cli-by-prj", p, client->id()), "");
+    batch->Put(Space::kIndex, ours::kClientsOfProject.Key(p, client->id()), "");
   }
   PutLocation(client->id(), ClientTarget(*client), batch);
 }
@@ -608,8 +603,8 @@ rec::ClientRecord Registry::NewClientRecord(std::string_view org, std::string_vi
 
 absl::Status Registry::PutNewCase(const rec::CaseRecord& r, storage::WriteBatch* batch) {
   HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r.id(), r.client_id(), r, batch));
-  batch->Put(Space::kIndex, IndexKey("cas-by-cli", r.client_id(), r.id()), "");
-  batch->Put(Space::kIndex, IndexKey("cas-by-prj", r.project_id(), r.id()), "");
+  batch->Put(Space::kIndex, ours::kCasesOfClient.Key(r.client_id(), r.id()), "");
+  batch->Put(Space::kIndex, ours::kCasesOfProject.Key(r.project_id(), r.id()), "");
   PutLocation(r.id(), CaseLocation(r), batch);
   return absl::OkStatus();
 }
@@ -619,10 +614,10 @@ absl::Status Registry::PutNewClient(const rec::ClientRecord& r, storage::WriteBa
   HOIDLA_RETURN_IF_ERROR(keyring_->AddSubjectKey(r.id(), &key));
   sealing::AppendKeyChanges(key, batch);
   HOIDLA_RETURN_IF_ERROR(records_.Put(kCli, r.id(), r.id(), r, batch));
-  batch->Put(Space::kIndex, IndexKey("cli-by-org", r.organization_id(), r.id()), "");
+  batch->Put(Space::kIndex, ours::kClientsOfOrganization.Key(r.organization_id(), r.id()), "");
   PutLocation(r.id(), ClientTarget(r), batch);
   for (const auto& p : r.project_ids()) {
-    batch->Put(Space::kIndex, IndexKey("cli-by-prj", p, r.id()), "");
+    batch->Put(Space::kIndex, ours::kClientsOfProject.Key(p, r.id()), "");
   }
   return absl::OkStatus();
 }
@@ -741,8 +736,9 @@ absl::StatusOr<std::vector<std::string>> Registry::ClientsWithPersonalCode(
     std::string_view code) const {
   std::vector<std::string> orgs;
   {
-    auto it = store_->Scan(Space::kMeta, "org/");
-    for (; it->Valid(); it->Next()) orgs.emplace_back(it->key().substr(4));
+    const std::string prefix = storage::layout::KindPrefix(kOrg);
+    auto it = store_->Scan(Space::kMeta, prefix);
+    for (; it->Valid(); it->Next()) orgs.emplace_back(storage::layout::Rest(it->key(), prefix));
     HOIDLA_RETURN_IF_ERROR(it->status());
   }
   std::vector<std::string> out;
@@ -758,7 +754,7 @@ absl::StatusOr<std::vector<std::string>> Registry::ClientsWithPersonalCode(
 absl::StatusOr<std::vector<rec::CaseRecord>> Registry::CaseRecordsOfClient(
     std::string_view client_id) const {
   std::vector<std::string> ids;
-  const std::string prefix = IndexPrefix("cas-by-cli", client_id);
+  const std::string prefix = ours::kCasesOfClient.Prefix(client_id);
   auto it = store_->Scan(Space::kIndex, prefix);
   for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
   HOIDLA_RETURN_IF_ERROR(it->status());
@@ -772,7 +768,7 @@ absl::StatusOr<std::vector<rec::CaseRecord>> Registry::CaseRecordsOfClient(
 
 absl::StatusOr<std::vector<std::string>> Registry::CaseIdsOfProject(
     std::string_view project_id) const {
-  const std::string prefix = IndexKey("cas-by-prj", project_id, "");
+  const std::string prefix = ours::kCasesOfProject.Prefix(project_id);
   std::vector<std::string> ids;
   auto it = store_->Scan(Space::kIndex, prefix);
   for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
@@ -840,12 +836,12 @@ absl::StatusOr<v1::ListClientsResponse> Registry::ListClients(const RequestConte
   }
   if (!req.project_id().empty()) {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.project_id(), IdKind::kProject, "project_id"));
-    prefix = IndexPrefix("cli-by-prj", req.project_id());
+    prefix = ours::kClientsOfProject.Prefix(req.project_id());
     HOIDLA_ASSIGN_OR_RETURN(target, ProjectContainer(req.project_id()));
   } else {
     HOIDLA_RETURN_IF_ERROR(
         ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
-    prefix = IndexPrefix("cli-by-org", req.organization_id());
+    prefix = ours::kClientsOfOrganization.Prefix(req.organization_id());
     target.organization_id = req.organization_id();
   }
   int32_t page_size = req.page_size();
@@ -962,7 +958,7 @@ absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
   // one only linked to it (or the old one reopened).
   std::string closed_case;
   {
-    auto it = store_->Scan(Space::kIndex, IndexKey("cas-by-cli", c.client_id(), ""));
+    auto it = store_->Scan(Space::kIndex, ours::kCasesOfClient.Prefix(c.client_id()));
     std::vector<std::string> ids;
     for (; it->Valid(); it->Next()) {
       ids.emplace_back(it->key().substr(it->key().rfind('/') + 1));
@@ -1060,12 +1056,12 @@ absl::StatusOr<v1::ListCasesResponse> Registry::ListCases(const RequestContext& 
   if (!req.project_id().empty()) {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.project_id(), IdKind::kProject, "project_id"));
     HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
-    prefix = IndexPrefix("cas-by-prj", req.project_id());
+    prefix = ours::kCasesOfProject.Prefix(req.project_id());
     HOIDLA_ASSIGN_OR_RETURN(target, ProjectContainer(req.project_id()));
   } else {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.client_id(), IdKind::kClient, "client_id"));
     HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
-    prefix = IndexPrefix("cas-by-cli", req.client_id());
+    prefix = ours::kCasesOfClient.Prefix(req.client_id());
     auto client = LoadClient(req.client_id());
     if (client.ok()) {
       target = ClientTarget(*client);

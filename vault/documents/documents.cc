@@ -8,14 +8,15 @@
 #include "keys/envelope.h"
 #include "vault/access/paging.h"
 #include "vault/audit/audit_log.h"
+#include "vault/storage/layout.h"
 
 namespace hoidla::core {
 namespace {
 
 using storage::Space;
-constexpr std::string_view kDoc = "doc";
+namespace ours = storage::layout::documents;
+constexpr std::string_view kDoc = ours::kDocument;
 constexpr std::string_view kContentKind = "document";
-constexpr std::string_view kPendingPrefix = "pending/";
 
 keys::ObjectBinding ContentBinding(const rec::DocumentRecord& r) {
   return {kContentKind, r.id(), 1, r.client_id()};
@@ -121,13 +122,11 @@ absl::StatusOr<v1::Document> Upload::Commit() {
     storage::WriteBatch batch;
     s = owner_->records_.Put(kDoc, record_.id(), record_.client_id(), record_, &batch);
     if (s.ok()) {
-      batch.Put(Space::kIndex,
-                hoidla::StrCat("doc-by-cli/", record_.client_id(), "/", record_.id()), "");
+      batch.Put(Space::kIndex, ours::kDocumentsOfClient.Key(record_.client_id(), record_.id()), "");
       if (!record_.case_id().empty()) {
-        batch.Put(Space::kIndex,
-                  hoidla::StrCat("doc-by-cas/", record_.case_id(), "/", record_.id()), "");
+        batch.Put(Space::kIndex, ours::kDocumentsOfCase.Key(record_.case_id(), record_.id()), "");
       }
-      batch.Delete(Space::kMeta, hoidla::StrCat(kPendingPrefix, record_.id()));
+      batch.Delete(Space::kMeta, ours::kPendingUpload.Key(record_.id()));
       Registry::PutLocation(record_.id(),
                             {.organization_id = record_.organization_id(),
                              .project_id = record_.project_id(),
@@ -233,7 +232,7 @@ absl::Status Documents::AuthorizeList(const RequestContext& ctx, Action containe
 
 absl::StatusOr<std::vector<v1::Document>> Documents::DocumentsOfClient(
     std::string_view client_id) const {
-  const std::string prefix = hoidla::StrCat("doc-by-cli/", client_id, "/");
+  const std::string prefix = ours::kDocumentsOfClient.Prefix(client_id);
   std::vector<std::string> ids;
   auto it = store_->Scan(Space::kIndex, prefix);
   for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
@@ -248,7 +247,7 @@ absl::StatusOr<std::vector<v1::Document>> Documents::DocumentsOfClient(
 
 absl::StatusOr<bool> Documents::ClientHasKind(std::string_view client_id, std::string_view kind,
                                               std::string_view project_id) const {
-  const std::string prefix = hoidla::StrCat("doc-by-cli/", client_id, "/");
+  const std::string prefix = ours::kDocumentsOfClient.Prefix(client_id);
   auto it = store_->Scan(Space::kIndex, prefix);
   for (; it->Valid(); it->Next()) {
     HOIDLA_ASSIGN_OR_RETURN(auto r, LoadDocument(it->key().substr(prefix.size())));
@@ -357,7 +356,7 @@ absl::StatusOr<std::unique_ptr<Upload>> Documents::BeginUpload(const RequestCont
   pending.set_document_id(r.id());
   pending.set_started_at_micros(clock_->NowMicros());
   storage::WriteBatch batch;
-  batch.Put(Space::kMeta, hoidla::StrCat(kPendingPrefix, r.id()), pending.SerializeAsString());
+  batch.Put(Space::kMeta, ours::kPendingUpload.Key(r.id()), pending.SerializeAsString());
   // Synced before any content is written, so that a crash can never leave
   // content behind that nothing points at.
   HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
@@ -460,7 +459,7 @@ absl::StatusOr<v1::ListDocumentsResponse> Documents::ListDocuments(
   if (!req.case_id().empty()) {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.case_id(), IdKind::kCase, "case_id"));
     HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
-    prefix = hoidla::StrCat("doc-by-cas/", req.case_id(), "/");
+    prefix = ours::kDocumentsOfCase.Prefix(req.case_id());
     target.case_id = req.case_id();
     auto c = registry_->LoadCase(req.case_id());
     if (c.ok()) {
@@ -472,7 +471,7 @@ absl::StatusOr<v1::ListDocumentsResponse> Documents::ListDocuments(
   } else {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.client_id(), IdKind::kClient, "client_id"));
     HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
-    prefix = hoidla::StrCat("doc-by-cli/", req.client_id(), "/");
+    prefix = ours::kDocumentsOfClient.Prefix(req.client_id());
     target.client_id = req.client_id();
     auto c = registry_->LoadClient(req.client_id());
     if (c.ok()) {
@@ -510,14 +509,15 @@ absl::StatusOr<v1::ListDocumentsResponse> Documents::ListDocuments(
 absl::Status Documents::DeleteContent(std::string_view document_id) {
   HOIDLA_RETURN_IF_ERROR(blobs_->Delete(document_id));
   storage::WriteBatch batch;
-  batch.Delete(Space::kMeta, hoidla::StrCat(kPendingPrefix, document_id));
+  batch.Delete(Space::kMeta, ours::kPendingUpload.Key(document_id));
   return store_->Write(batch);
 }
 
 absl::StatusOr<int> Documents::RecoverPendingUploads() {
   std::vector<std::string> ids;
-  auto it = store_->Scan(Space::kMeta, kPendingPrefix);
-  for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(kPendingPrefix.size()));
+  const std::string pending = ours::kPendingUpload.Prefix();
+  auto it = store_->Scan(Space::kMeta, pending);
+  for (; it->Valid(); it->Next()) ids.emplace_back(storage::layout::Rest(it->key(), pending));
   HOIDLA_RETURN_IF_ERROR(it->status());
   for (const auto& id : ids) HOIDLA_RETURN_IF_ERROR(DeleteContent(id));
   return static_cast<int>(ids.size());

@@ -25,10 +25,23 @@ using identity_internal::Unauthenticated;
 using storage::Space;
 constexpr std::string_view kTokenPrefix = "hdl_";
 // Token records: SealedRecords kind, so their key is "tok/<keyed hash>".
-constexpr std::string_view kTokenKind = "tok";
-constexpr std::string_view kBootstrapKey = "sys/bootstrap";
+constexpr std::string_view kTokenKind = storage::layout::identity::kToken;
 
-std::string TokenIdKey(std::string_view token_id) { return StrCat("tokid/", token_id); }
+std::string BootstrapKey() {
+  return storage::layout::identity::kSystem.Key(storage::layout::identity::kBootstrap);
+}
+std::string TokenIdKey(std::string_view token_id) {
+  return storage::layout::identity::kTokenById.Key(token_id);
+}
+// The tok/ key of a token record, whose sealed id is its keyed hash.
+std::string TokenRecordKey(std::string_view hash_hex) {
+  return storage::layout::RecordKey(kTokenKind, hash_hex);
+}
+// The sealed id in a tok/ key, or empty when `key` is not one.
+std::string_view TokenIdOfKey(std::string_view key) {
+  const std::string prefix = storage::layout::KindPrefix(kTokenKind);
+  return key.starts_with(prefix) ? key.substr(prefix.size()) : std::string_view();
+}
 }  // namespace
 
 v1::Principal PrincipalToApi(const rec::PrincipalRecord& r) {
@@ -81,7 +94,7 @@ absl::StatusOr<Principal> Identity::PrincipalById(std::string_view id) const {
 }
 
 std::string Identity::TokenKey(std::string_view token) const {
-  return StrCat("tok/", keys::ToHex(keys::KeyedHash(keyring_->token_key(), token)));
+  return TokenRecordKey(keys::ToHex(keys::KeyedHash(keyring_->token_key(), token)));
 }
 
 absl::StatusOr<rec::PrincipalRecord> Identity::LoadPrincipal(std::string_view id) const {
@@ -181,16 +194,18 @@ absl::StatusOr<std::pair<std::string, rec::TokenRecord>> Identity::LoadTokenById
 }
 
 absl::StatusOr<rec::TokenRecord> Identity::LoadToken(std::string_view key) const {
-  if (!key.starts_with("tok/")) return absl::DataLossError("token index is corrupt");
+  const std::string_view id = TokenIdOfKey(key);
+  if (id.empty()) return absl::DataLossError("token index is corrupt");
   rec::TokenRecord tok;
-  HOIDLA_RETURN_IF_ERROR(records_.Get(kTokenKind, key.substr(4), keys::kSystemSubject, &tok));
+  HOIDLA_RETURN_IF_ERROR(records_.Get(kTokenKind, id, keys::kSystemSubject, &tok));
   return tok;
 }
 
 absl::Status Identity::PutToken(std::string_view key, const rec::TokenRecord& tok,
                                 storage::WriteBatch* batch) const {
-  if (!key.starts_with("tok/")) return absl::InternalError("not a token key");
-  return records_.Put(kTokenKind, key.substr(4), keys::kSystemSubject, tok, batch);
+  const std::string_view id = TokenIdOfKey(key);
+  if (id.empty()) return absl::InternalError("not a token key");
+  return records_.Put(kTokenKind, id, keys::kSystemSubject, tok, batch);
 }
 
 absl::StatusOr<Principal> Identity::AuthenticateCertificate(std::string_view pem) const {
@@ -239,7 +254,7 @@ absl::StatusOr<std::optional<std::string>> Identity::CreateBootstrapAdministrato
     return absl::InvalidArgumentError(
         StrCat("bootstrap token ttl: must be 1 to ", kMaxTokenTtlSeconds, " seconds"));
   }
-  auto done = store_->Get(Space::kMeta, kBootstrapKey);
+  auto done = store_->Get(Space::kMeta, BootstrapKey());
   if (done.ok()) return std::optional<std::string>();
   if (done.status().code() != absl::StatusCode::kNotFound) return done.status();
   rec::PrincipalRecord prn;
@@ -253,7 +268,7 @@ absl::StatusOr<std::optional<std::string>> Identity::CreateBootstrapAdministrato
   std::string token, token_id;
   HOIDLA_RETURN_IF_ERROR(AddToken(prn.id(), clock_->NowMicros() + ttl_seconds * 1000000,
                                   v1::TOKEN_KIND_BOOTSTRAP, "", "", &batch, &token, &token_id));
-  batch.Put(Space::kMeta, kBootstrapKey, prn.id());
+  batch.Put(Space::kMeta, BootstrapKey(), prn.id());
   if (log == nullptr) {
     HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
   } else {
@@ -450,7 +465,7 @@ absl::StatusOr<v1::ListPrincipalsResponse> Identity::ListPrincipals(
     const RequestContext& ctx, const v1::ListPrincipalsRequest& req) {
   int32_t page_size = req.page_size();
   HOIDLA_RETURN_IF_ERROR(NormalizePageSize("page_size", &page_size));
-  std::string prefix = "prn/";
+  std::string prefix = storage::layout::KindPrefix(kPrincipalKind);
   Space space = Space::kMeta;
   if (!req.organization_id().empty()) {
     HOIDLA_RETURN_IF_ERROR(

@@ -32,18 +32,20 @@ using identity_internal::Sha256Hex;
 using identity_internal::TokenPrincipalPrefix;
 using identity_internal::Unauthenticated;
 using storage::Space;
-constexpr std::string_view kGrantKind = "grq";
+constexpr std::string_view kGrantKind = storage::layout::identity::kGrantRequest;
 constexpr int64_t kMaxSessionTtlSeconds = 12LL * 3600;
 constexpr int64_t kDefaultSessionTtlSeconds = 3600;
 constexpr size_t kMaxIdTokenBytes = 16 * 1024;
 constexpr int64_t kGrantRequestLifetimeMicros = 7LL * 24 * 3600 * 1000000;
 
-std::string IssuerKey(std::string_view issuer) { return StrCat("idp-iss/", Sha256Hex(issuer)); }
+std::string IssuerKey(std::string_view issuer) {
+  return storage::layout::identity::kIssuer.Key(Sha256Hex(issuer));
+}
 std::string GrantOrgIndex(std::string_view org, std::string_view id) {
-  return StrCat("grq-by-org/", org, "/", id);
+  return storage::layout::identity::kGrantRequestsOfOrganization.Key(org, id);
 }
 std::string SubjectPrincipalIndex(std::string_view client_id) {
-  return StrCat("prn-subject/", client_id);
+  return storage::layout::identity::kSubjectPrincipal.Key(client_id);
 }
 
 std::string_view GrantKindName(const v1::GrantRequest& g) {
@@ -959,16 +961,17 @@ absl::StatusOr<v1::ListGrantRequestsResponse> Identity::ListGrantRequests(
       policy_->Check(ctx, Action::kReadGrantRequests, {.organization_id = req.organization_id()}),
       "organization_id"));
   v1::ListGrantRequestsResponse out;
-  HOIDLA_ASSIGN_OR_RETURN(
-      std::string next,
-      ScanPage(store_, Space::kIndex, StrCat("grq-by-org/", req.organization_id(), "/"),
-               IdKind::kGrantRequest, req.page_token(), page_size,
-               [&](std::string_view id) -> absl::StatusOr<bool> {
-                 HOIDLA_ASSIGN_OR_RETURN(auto g, LoadGrantRequest(id));
-                 if (req.state() != 0 && g.state() != req.state()) return false;
-                 *out.add_grant_requests() = std::move(g);
-                 return true;
-               }));
+  HOIDLA_ASSIGN_OR_RETURN(std::string next,
+                          ScanPage(store_, Space::kIndex,
+                                   storage::layout::identity::kGrantRequestsOfOrganization.Prefix(
+                                       req.organization_id()),
+                                   IdKind::kGrantRequest, req.page_token(), page_size,
+                                   [&](std::string_view id) -> absl::StatusOr<bool> {
+                                     HOIDLA_ASSIGN_OR_RETURN(auto g, LoadGrantRequest(id));
+                                     if (req.state() != 0 && g.state() != req.state()) return false;
+                                     *out.add_grant_requests() = std::move(g);
+                                     return true;
+                                   }));
   out.set_next_page_token(next);
   return out;
 }

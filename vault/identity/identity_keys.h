@@ -1,5 +1,5 @@
 // Internal to the identity module (identity.cc, identity_grants.cc): the
-// storage keys and limits both files use (doc/storage-layout.md).
+// storage keys (of storage/layout.h) and limits both files use.
 // Thread-safety: pure functions and constants.
 #ifndef HOIDLA_VAULT_IDENTITY_IDENTITY_KEYS_H_
 #define HOIDLA_VAULT_IDENTITY_IDENTITY_KEYS_H_
@@ -11,10 +11,11 @@
 #include "absl/status/status.h"
 #include "base/strings.h"
 #include "keys/crypto.h"
+#include "vault/storage/layout.h"
 
 namespace hoidla::core::identity_internal {
 
-inline constexpr std::string_view kPrincipalKind = "prn";
+inline constexpr std::string_view kPrincipalKind = storage::layout::identity::kPrincipal;
 inline constexpr int64_t kMaxTokenTtlSeconds = 365LL * 24 * 3600;
 
 // One answer for every credential that does not authenticate.
@@ -28,13 +29,13 @@ inline std::string Sha256Hex(std::string_view s) {
   return keys::ToHex(h.Finish());
 }
 inline std::string CertificateKey(std::string_view subject) {
-  return StrCat("cert/", Sha256Hex(subject));
+  return storage::layout::identity::kCertificate.Key(Sha256Hex(subject));
 }
 inline std::string PrincipalOrgIndex(std::string_view org, std::string_view id) {
-  return StrCat("prn-by-org/", org, "/", id);
+  return storage::layout::identity::kPrincipalsOfOrganization.Key(org, id);
 }
 inline std::string TokenPrincipalPrefix(std::string_view prn) {
-  return StrCat("tok-by-prn/", prn, "/");
+  return storage::layout::identity::kTokensOfPrincipal.Prefix(prn);
 }
 
 }  // namespace hoidla::core::identity_internal

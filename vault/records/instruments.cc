@@ -12,19 +12,15 @@
 #include "vault/access/paging.h"
 #include "vault/audit/audit_log.h"
 #include "vault/directory/isikukood.h"
+#include "vault/storage/layout.h"
 
 namespace hoidla::core {
 namespace {
 
 using storage::Space;
 
-constexpr std::string_view kIns = "ins";
-
-std::string VersionId(std::string_view id, uint32_t version) {
-  char buf[16];
-  std::snprintf(buf, sizeof(buf), "%010u", version);
-  return StrCat(id, "/", buf);
-}
+namespace ours = storage::layout::records;
+constexpr std::string_view kIns = ours::kInstrument;  // a version (VersionChain)
 
 absl::Status ValidateName(std::string_view field, std::string_view name) {
   if (name.empty() || name.size() > 64) return FieldError(field, "1-64 characters required");
@@ -80,19 +76,17 @@ Instruments::Instruments(storage::KvStore* store, keys::Keyring* keyring, Clock*
       clock_(clock),
       policy_(policy),
       registry_(registry),
-      records_(store, keyring) {}
+      records_(store, keyring),
+      versions_(store, &records_, kIns, "instrument") {}
 
 absl::StatusOr<v1::Instrument> Instruments::Load(std::string_view id, uint32_t version) const {
   if (version == 0) {
     HOIDLA_ASSIGN_OR_RETURN(std::string newest,
-                            store_->Get(Space::kIndex, StrCat("ins-newest/", id)));
+                            store_->Get(Space::kIndex, ours::kNewestInstrument.Key(id)));
     version = static_cast<uint32_t>(std::strtoul(newest.c_str(), nullptr, 10));
   }
-  rec::InstrumentRecord r;
-  HOIDLA_RETURN_IF_ERROR(records_.Get(kIns, VersionId(id, version), keys::kSystemSubject, &r));
-  if (r.id() != id || r.version() != version) {
-    return absl::DataLossError("stored instrument does not match its key");
-  }
+  HOIDLA_ASSIGN_OR_RETURN(rec::InstrumentRecord r,
+                          versions_.Get(id, version, keys::kSystemSubject));
   v1::Instrument out;
   out.set_id(r.id());
   out.set_organization_id(r.organization_id());
@@ -157,7 +151,7 @@ absl::StatusOr<v1::Instrument> Instruments::Register(const RequestContext& ctx,
   HOIDLA_RETURN_IF_ERROR(ReferencedField(registry_->LoadOrganization(in.organization_id()).status(),
                                          "instrument.organization_id"));
   std::lock_guard lock(write_mu_);
-  const std::string name_key = StrCat("ins-by-org/", in.organization_id(), "/", in.name());
+  const std::string name_key = ours::kInstrumentByName.Key(in.organization_id(), in.name());
   rec::InstrumentRecord r;
   auto existing = store_->Get(Space::kIndex, name_key);
   if (existing.ok()) {
@@ -177,11 +171,10 @@ absl::StatusOr<v1::Instrument> Instruments::Register(const RequestContext& ctx,
   r.set_created_at_micros(clock_->NowMicros());
   r.set_created_by(ctx.principal.id);
   storage::WriteBatch batch;
-  HOIDLA_RETURN_IF_ERROR(
-      records_.Put(kIns, VersionId(r.id(), r.version()), keys::kSystemSubject, r, &batch));
+  HOIDLA_RETURN_IF_ERROR(versions_.Put(r, keys::kSystemSubject, &batch));
   batch.Put(Space::kIndex, name_key, r.id());
-  batch.Put(Space::kIndex, StrCat("ins-newest/", r.id()), std::to_string(r.version()));
-  batch.Put(Space::kIndex, StrCat("ins-org/", r.id()), r.organization_id());
+  batch.Put(Space::kIndex, ours::kNewestInstrument.Key(r.id()), std::to_string(r.version()));
+  batch.Put(Space::kIndex, ours::kOrganizationOfInstrument.Key(r.id()), r.organization_id());
   audit::NoteTarget(ctx.audit, "", "", r.id());
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return Load(r.id(), r.version());
@@ -190,7 +183,7 @@ absl::StatusOr<v1::Instrument> Instruments::Register(const RequestContext& ctx,
 absl::StatusOr<v1::Instrument> Instruments::Get(const RequestContext& ctx,
                                                 const v1::GetInstrumentRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kInstrument, "id"));
-  auto org = store_->Get(Space::kIndex, StrCat("ins-org/", req.id()));
+  auto org = store_->Get(Space::kIndex, ours::kOrganizationOfInstrument.Key(req.id()));
   if (!org.ok() && org.status().code() != absl::StatusCode::kNotFound) return org.status();
   // Instruments are organisation-wide: the organisation is the target.
   Target target{.organization_id = org.ok() ? *org : "unknown"};
@@ -211,7 +204,7 @@ absl::StatusOr<v1::ListInstrumentsResponse> Instruments::List(
   HOIDLA_RETURN_IF_ERROR(ReferencedField(
       policy_->Check(ctx, Action::kReadInstruments, {.organization_id = req.organization_id()}),
       "organization_id"));
-  const std::string prefix = StrCat("ins-by-org/", req.organization_id(), "/");
+  const std::string prefix = ours::kInstrumentByName.Prefix(req.organization_id());
   std::vector<std::string> ids;
   auto it = store_->Scan(Space::kIndex, prefix);
   for (; it->Valid(); it->Next()) ids.emplace_back(it->value());
@@ -231,7 +224,8 @@ absl::StatusOr<std::string> Instruments::CheckRecord(const v1::CustomRecord& rec
   if (record.instrument_version() == 0) {
     return FieldError(StrCat(prefix, ".instrument_version"), "required");
   }
-  auto org = store_->Get(Space::kIndex, StrCat("ins-org/", record.instrument_id()));
+  auto org =
+      store_->Get(Space::kIndex, ours::kOrganizationOfInstrument.Key(record.instrument_id()));
   if (!org.ok() || *org != organization_id) {
     return FieldError(id_field, "not an instrument of the case's organisation");
   }

@@ -21,6 +21,7 @@
 #include "vault/access/principal.h"
 #include "vault/directory/registry.h"
 #include "vault/sealing/sealed_records.h"
+#include "vault/sealing/version_chain.h"
 #include "vault/storage/kv_store.h"
 
 namespace hoidla::core {
@@ -58,6 +59,7 @@ class Instruments {
   const Policy* policy_;
   const Registry* registry_;
   SealedRecords records_;
+  VersionChain<rec::InstrumentRecord> versions_;  // every version of one instrument
   std::mutex write_mu_;
 };
 

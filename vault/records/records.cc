@@ -15,19 +15,19 @@
 #include "vault/access/paging.h"
 #include "vault/audit/audit_log.h"
 #include "vault/records/record_forms.h"
+#include "vault/storage/layout.h"
 
 namespace hoidla::core {
 namespace {
 
 using storage::Space;
 
-constexpr std::string_view kRec = "rec";  // a version: id "/" version
-constexpr std::string_view kRsg = "rsg";  // a version's signatures
+namespace ours = storage::layout::records;
+constexpr std::string_view kRec = ours::kRecord;      // a version (VersionChain)
+constexpr std::string_view kRsg = ours::kSignatures;  // a version's signatures
 
 std::string VersionId(std::string_view record_id, uint32_t version) {
-  char buf[16];
-  std::snprintf(buf, sizeof(buf), "%010u", version);
-  return StrCat(record_id, "/", buf);
+  return storage::layout::VersionedId(record_id, version);
 }
 
 int32_t Today(const Clock& clock) {
@@ -92,7 +92,8 @@ Records::Records(storage::KvStore* store, keys::Keyring* keyring, Clock* clock,
       registry_(registry),
       consents_(consents),
       instruments_(instruments),
-      records_(store, keyring) {}
+      records_(store, keyring),
+      versions_(store, &records_, kRec, "record") {}
 
 absl::StatusOr<std::string> Records::CheckContent(const v1::RecordContent& content,
                                                   std::string_view organization_id,
@@ -106,22 +107,9 @@ absl::StatusOr<std::string> Records::CheckContent(const v1::RecordContent& conte
 
 absl::StatusOr<Records::Chain> Records::LoadChain(std::string_view record_id) const {
   HOIDLA_ASSIGN_OR_RETURN(std::string client_id,
-                          store_->Get(Space::kIndex, StrCat("rec-cli/", record_id)));
+                          store_->Get(Space::kIndex, ours::kClientOfRecord.Key(record_id)));
   Chain chain;
-  const std::string prefix = StrCat(SealedRecords::Key(kRec, record_id), "/");
-  auto it = store_->Scan(Space::kMeta, prefix);
-  for (; it->Valid(); it->Next()) {
-    std::string_view id = it->key().substr(kRec.size() + 1);
-    rec::AssessmentRecord r;
-    HOIDLA_RETURN_IF_ERROR(records_.Open(kRec, id, client_id, it->value(), &r));
-    if (r.id() != record_id || VersionId(r.id(), r.version()) != id ||
-        r.version() != chain.versions.size() + 1) {
-      return absl::DataLossError("stored record version does not match its key");
-    }
-    chain.versions.push_back(std::move(r));
-  }
-  HOIDLA_RETURN_IF_ERROR(it->status());
-  if (chain.versions.empty()) return absl::DataLossError("record has no stored version");
+  HOIDLA_ASSIGN_OR_RETURN(chain.versions, versions_.Load(record_id, client_id));
   return chain;
 }
 
@@ -138,7 +126,7 @@ absl::StatusOr<std::vector<rec::AssessmentRecord>> Records::CaseRecords(
   // The index holds ids only (a kind in plaintext would say what is known
   // about the client): the kind is read from the sealed record.
   std::vector<std::string> ids;
-  const std::string prefix = StrCat("rec-by-cas/", case_id, "/");
+  const std::string prefix = ours::kRecordsOfCase.Prefix(case_id);
   auto it = store_->Scan(Space::kIndex, prefix);
   for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
   HOIDLA_RETURN_IF_ERROR(it->status());
@@ -330,10 +318,10 @@ absl::StatusOr<v1::Record> Records::CreateRecord(const RequestContext& ctx,
   r.set_updated_by(ctx.principal.id);
   r.set_change_note(in.change_note());
   storage::WriteBatch batch;
-  HOIDLA_RETURN_IF_ERROR(records_.Put(kRec, VersionId(r.id(), 1), r.client_id(), r, &batch));
-  batch.Put(Space::kIndex, StrCat("rec-cli/", r.id()), r.client_id());
-  batch.Put(Space::kIndex, StrCat("rec-by-cas/", r.case_id(), "/", r.id()), "");
-  batch.Put(Space::kIndex, StrCat("rec-by-cli/", r.client_id(), "/", r.id()), "");
+  HOIDLA_RETURN_IF_ERROR(versions_.Put(r, r.client_id(), &batch));
+  batch.Put(Space::kIndex, ours::kClientOfRecord.Key(r.id()), r.client_id());
+  batch.Put(Space::kIndex, ours::kRecordsOfCase.Key(r.case_id(), r.id()), "");
+  batch.Put(Space::kIndex, ours::kRecordsOfClient.Key(r.client_id(), r.id()), "");
   Target where = target;
   where.object_id = r.id();
   Registry::PutLocation(r.id(), where, &batch);
@@ -391,8 +379,7 @@ absl::StatusOr<v1::Record> Records::UpdateRecord(const RequestContext& ctx,
   r.set_updated_by(ctx.principal.id);
   r.set_change_note(req.change_note());
   storage::WriteBatch batch;
-  HOIDLA_RETURN_IF_ERROR(
-      records_.Put(kRec, VersionId(r.id(), r.version()), r.client_id(), r, &batch));
+  HOIDLA_RETURN_IF_ERROR(versions_.Put(r, r.client_id(), &batch));
   audit::NoteTarget(ctx.audit, r.client_id(), r.case_id(), r.id());
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(r, false);
@@ -459,7 +446,7 @@ absl::StatusOr<v1::ListRecordsResponse> Records::ListRecords(const RequestContex
   std::string prefix;
   if (!req.case_id().empty()) {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.case_id(), IdKind::kCase, "case_id"));
-    prefix = StrCat("rec-by-cas/", req.case_id(), "/");
+    prefix = ours::kRecordsOfCase.Prefix(req.case_id());
     target.case_id = req.case_id();
     auto c = registry_->LoadCase(req.case_id());
     if (c.ok()) {
@@ -469,7 +456,7 @@ absl::StatusOr<v1::ListRecordsResponse> Records::ListRecords(const RequestContex
     }
   } else {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.client_id(), IdKind::kClient, "client_id"));
-    prefix = StrCat("rec-by-cli/", req.client_id(), "/");
+    prefix = ours::kRecordsOfClient.Prefix(req.client_id());
     container = Action::kReadClient;
     target.client_id = req.client_id();
     auto c = registry_->LoadClient(req.client_id());
@@ -725,7 +712,7 @@ absl::StatusOr<v1::ListDeadlinesResponse> Records::ListDeadlines(
 
 absl::StatusOr<std::vector<v1::Record>> Records::RecordsOfClient(std::string_view client_id) const {
   std::vector<std::string> ids;
-  const std::string prefix = StrCat("rec-by-cli/", client_id, "/");
+  const std::string prefix = ours::kRecordsOfClient.Prefix(client_id);
   auto it = store_->Scan(Space::kIndex, prefix);
   for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
   HOIDLA_RETURN_IF_ERROR(it->status());
@@ -742,7 +729,7 @@ absl::StatusOr<std::vector<v1::Record>> Records::RecordsOfClient(std::string_vie
 
 absl::StatusOr<bool> Records::IsRecordOfCase(std::string_view case_id,
                                              std::string_view record_id) const {
-  auto where = store_->Get(Space::kIndex, StrCat("rec-by-cas/", case_id, "/", record_id));
+  auto where = store_->Get(Space::kIndex, ours::kRecordsOfCase.Key(case_id, record_id));
   if (where.status().code() == absl::StatusCode::kNotFound) return false;
   HOIDLA_RETURN_IF_ERROR(where.status());
   return true;
@@ -751,7 +738,7 @@ absl::StatusOr<bool> Records::IsRecordOfCase(std::string_view case_id,
 absl::StatusOr<bool> Records::ClientHasKind(std::string_view client_id, std::string_view kind,
                                             std::string_view project_id) const {
   std::vector<std::string> ids;
-  const std::string prefix = StrCat("rec-by-cli/", client_id, "/");
+  const std::string prefix = ours::kRecordsOfClient.Prefix(client_id);
   auto it = store_->Scan(Space::kIndex, prefix);
   for (; it->Valid(); it->Next()) ids.emplace_back(it->key().substr(prefix.size()));
   HOIDLA_RETURN_IF_ERROR(it->status());

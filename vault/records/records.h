@@ -39,6 +39,7 @@
 #include "vault/directory/registry.h"
 #include "vault/records/instruments.h"
 #include "vault/sealing/sealed_records.h"
+#include "vault/sealing/version_chain.h"
 #include "vault/storage/kv_store.h"
 
 namespace hoidla::core {
@@ -127,6 +128,7 @@ class Records {
   const Consents* consents_;
   const Instruments* instruments_;
   SealedRecords records_;
+  VersionChain<rec::AssessmentRecord> versions_;  // every version of one record
   // Serialises changes (version numbers, signatures).
   std::mutex write_mu_;
 };

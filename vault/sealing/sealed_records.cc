@@ -5,15 +5,16 @@
 #include "absl/strings/numbers.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "vault/storage/layout.h"
 
 namespace hoidla::core {
 
 std::string SealedRecords::Key(std::string_view kind, std::string_view id) {
-  return hoidla::StrCat(kind, "/", id);
+  return storage::layout::RecordKey(kind, id);
 }
 
 std::string SealedRecords::VersionKey(std::string_view kind, std::string_view id) {
-  return hoidla::StrCat("rv/", kind, "/", id);
+  return storage::layout::sealing::kRecordVersion.Key(kind, id);
 }
 
 absl::StatusOr<uint64_t> SealedRecords::StoredVersion(std::string_view kind, std::string_view id,
