@@ -100,6 +100,20 @@ absl::StatusOr<Consents::Chain> Consents::LoadChain(std::string_view consent_id)
   return chain;
 }
 
+absl::StatusOr<Target> Consents::RevealConsent(const RequestContext& ctx, Action action,
+                                               std::string_view id,
+                                               const absl::StatusOr<Chain>& chain) const {
+  return Guard(policy_, registry_)
+      .Reveal(ctx, {.action = action, .id = id, .field = "id"}, chain, [&](const Chain& c) {
+        // A consent is decided in its own project, on its client.
+        auto client = registry_->LoadClient(c.current().client_id());
+        Target t = client.ok() ? registry_->ClientTarget(*client) : registry_->LocationOf(id);
+        t.project_id = c.current().project_id();
+        t.object_id = std::string(id);
+        return t;
+      });
+}
+
 absl::StatusOr<std::vector<Consents::Chain>> Consents::LoadChains(
     std::string_view client_id) const {
   std::vector<std::string> ids;
@@ -692,20 +706,9 @@ absl::StatusOr<v1::ConsentReceipt> Consents::ReviseConsent(const RequestContext&
   }
   std::lock_guard lock(write_mu_);
   auto chain = LoadChain(req.id());
-  Target target = registry_->LocationOf(req.id());
-  absl::StatusOr<rec::ClientRecord> client = absl::NotFoundError("");
-  if (chain.ok()) {
-    client = registry_->LoadClient(chain->current().client_id());
-    if (client.ok()) target = registry_->ClientTarget(*client);
-    target.project_id = chain->current().project_id();
-  }
-  target.object_id = req.id();
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteConsent, target));
-  if (chain.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("id: not found");
-  }
-  HOIDLA_RETURN_IF_ERROR(chain.status());
-  HOIDLA_RETURN_IF_ERROR(client.status());
+  HOIDLA_RETURN_IF_ERROR(RevealConsent(ctx, Action::kWriteConsent, req.id(), chain).status());
+  HOIDLA_ASSIGN_OR_RETURN(const rec::ClientRecord client,
+                          registry_->LoadClient(chain->current().client_id()));
   const rec::ConsentRecord cur = chain->current();  // a copy: versions grows below
   if ((!c.client_id().empty() && c.client_id() != cur.client_id())) {
     return FieldError("consent.client_id", "a revision keeps the client");
@@ -722,7 +725,7 @@ absl::StatusOr<v1::ConsentReceipt> Consents::ReviseConsent(const RequestContext&
                                      "; reload and apply the change again"));
   }
   rec::ConsentRecord r;
-  HOIDLA_RETURN_IF_ERROR(FromApi(ctx, c, *client, &r));
+  HOIDLA_RETURN_IF_ERROR(FromApi(ctx, c, client, &r));
   r.set_id(cur.id());
   r.set_version(cur.version() + 1);
   r.set_client_id(cur.client_id());
@@ -815,18 +818,7 @@ absl::StatusOr<v1::Consent> Consents::ConfirmConsentRelease(
   if (req.version() == 0) return FieldError("version", "required");
   std::lock_guard lock(write_mu_);
   auto chain = LoadChain(req.id());
-  Target target = registry_->LocationOf(req.id());
-  if (chain.ok()) {
-    auto client = registry_->LoadClient(chain->current().client_id());
-    if (client.ok()) target = registry_->ClientTarget(*client);
-    target.project_id = chain->current().project_id();
-  }
-  target.object_id = req.id();
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteConsent, target));
-  if (chain.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("id: not found");
-  }
-  HOIDLA_RETURN_IF_ERROR(chain.status());
+  HOIDLA_RETURN_IF_ERROR(RevealConsent(ctx, Action::kWriteConsent, req.id(), chain).status());
   rec::ConsentRecord& cur = chain->versions.back();
   if (req.version() != cur.version()) {
     return absl::AbortedError(StrCat("version: the current version is ", cur.version()));
@@ -869,18 +861,7 @@ absl::StatusOr<v1::Consent> Consents::WithdrawConsent(const RequestContext& ctx,
   HOIDLA_RETURN_IF_ERROR(ValidateText("note", req.note(), false, 2000));
   std::lock_guard lock(write_mu_);
   auto chain = LoadChain(req.id());
-  Target target = registry_->LocationOf(req.id());
-  if (chain.ok()) {
-    auto client = registry_->LoadClient(chain->current().client_id());
-    if (client.ok()) target = registry_->ClientTarget(*client);
-    target.project_id = chain->current().project_id();
-  }
-  target.object_id = req.id();
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteConsent, target));
-  if (chain.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("id: not found");
-  }
-  HOIDLA_RETURN_IF_ERROR(chain.status());
+  HOIDLA_RETURN_IF_ERROR(RevealConsent(ctx, Action::kWriteConsent, req.id(), chain).status());
   if (chain->withdrawal.withdrawn_at_micros() != 0) {
     return WithReason(absl::FailedPreconditionError("id: withdrawn already"),
                       kReasonConsentWithdrawn);
@@ -906,18 +887,7 @@ absl::StatusOr<v1::Consent> Consents::GetConsent(const RequestContext& ctx,
                                                  const v1::GetConsentRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kConsent, "id"));
   auto chain = LoadChain(req.id());
-  Target target = registry_->LocationOf(req.id());
-  if (chain.ok()) {
-    auto client = registry_->LoadClient(chain->current().client_id());
-    if (client.ok()) target = registry_->ClientTarget(*client);
-    target.project_id = chain->current().project_id();
-  }
-  target.object_id = req.id();
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadConsent, target));
-  if (chain.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("id: not found");
-  }
-  HOIDLA_RETURN_IF_ERROR(chain.status());
+  HOIDLA_RETURN_IF_ERROR(RevealConsent(ctx, Action::kReadConsent, req.id(), chain).status());
   if (req.version() > chain->versions.size()) return absl::NotFoundError("version: not found");
   const auto& r = req.version() == 0 ? chain->current() : chain->versions[req.version() - 1];
   return ToApi(r, *chain);
@@ -930,10 +900,11 @@ absl::StatusOr<v1::ListConsentsResponse> Consents::ListConsents(
     return FieldError("at", "give at or all_versions, not both");
   }
   auto client = registry_->LoadClient(req.client_id());
-  Target target =
-      client.ok() ? registry_->ClientTarget(*client) : registry_->LocationOf(req.client_id());
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadConsent, target));
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "client_id"));
+  HOIDLA_ASSIGN_OR_RETURN(
+      const Target target,
+      registry_->RevealClient(
+          ctx, {.action = Action::kReadConsent, .id = req.client_id(), .field = "client_id"},
+          client));
   HOIDLA_ASSIGN_OR_RETURN(std::vector<Chain> chains, LoadChains(req.client_id()));
   const int64_t at = req.has_at() ? Micros(req.at()) : clock_->NowMicros();
   v1::ListConsentsResponse out;
@@ -1041,15 +1012,12 @@ absl::StatusOr<v1::Disclosure> Consents::DiscloseWithoutConsent(
     return FieldError("disclosure.valid_hours", "1 to 168 (a week at most)");
   }
   auto client = registry_->LoadClient(d.client_id());
-  Target target =
-      client.ok() ? registry_->ClientTarget(*client) : registry_->LocationOf(d.client_id());
-  if (absl::Status s = policy_->Check(ctx, Action::kDiscloseWithoutConsent, target); !s.ok()) {
-    if (s.code() == absl::StatusCode::kNotFound) {
-      return absl::NotFoundError("disclosure.client_id: not found");
-    }
-    return s;
-  }
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "disclosure.client_id"));
+  HOIDLA_ASSIGN_OR_RETURN(const Target target,
+                          registry_->RevealClient(ctx,
+                                                  {.action = Action::kDiscloseWithoutConsent,
+                                                   .id = d.client_id(),
+                                                   .field = "disclosure.client_id"},
+                                                  client));
   HOIDLA_RETURN_IF_ERROR(
       ReferencedField(registry_->LoadOrganization(d.recipient_organization_id()).status(),
                       "disclosure.recipient_organization_id"));

@@ -46,6 +46,7 @@
 #include "hoidla/v1/consents.pb.h"
 #include "hoidla/v1/disclosures.pb.h"
 #include "keys/keyring.h"
+#include "vault/access/guard.h"
 #include "vault/access/policy.h"
 #include "vault/access/principal.h"
 #include "vault/access/release.h"
@@ -160,6 +161,10 @@ class Consents : public ReleaseSource {
   absl::Status CheckRecorderReach(const RequestContext& ctx, rec::ConsentRecord* r) const;
   struct Chain;  // every version of one consent
   absl::StatusOr<Chain> LoadChain(std::string_view consent_id) const;
+  // The guarded prologue (access/guard.h) of `action` on consent `id`.
+  absl::StatusOr<Target> RevealConsent(const RequestContext& ctx, Action action,
+                                       std::string_view id,
+                                       const absl::StatusOr<Chain>& chain) const;
   // Reads a case's network from the registry.
   NetworkCheck InNetwork() const;
   absl::StatusOr<std::vector<Chain>> LoadChains(std::string_view client_id) const;

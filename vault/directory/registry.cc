@@ -180,6 +180,21 @@ Target Registry::LocationOf(std::string_view id) const {
   return t;
 }
 
+absl::StatusOr<Target> Registry::RevealClient(
+    const RequestContext& ctx, const GuardedCall& call,
+    const absl::StatusOr<rec::ClientRecord>& loaded) const {
+  return Guard(policy_, this).Reveal(ctx, call, loaded, [&](const rec::ClientRecord& c) {
+    return ClientTarget(c);
+  });
+}
+
+absl::StatusOr<Target> Registry::RevealCase(const RequestContext& ctx, const GuardedCall& call,
+                                            const absl::StatusOr<rec::CaseRecord>& loaded) const {
+  return Guard(policy_, this).Reveal(ctx, call, loaded, [&](const rec::CaseRecord& c) {
+    return CaseTarget(c);
+  });
+}
+
 absl::StatusOr<Target> Registry::ProjectContainer(std::string_view project_id) const {
   auto project = LoadProject(project_id);
   if (project.ok()) {
@@ -725,10 +740,9 @@ absl::StatusOr<v1::Client> Registry::GetClient(const RequestContext& ctx,
                                                const v1::GetClientRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kClient, "id"));
   auto r = LoadClient(req.id());
-  Target target = r.ok() ? ClientTarget(*r) : LocationOf(req.id());
   HOIDLA_RETURN_IF_ERROR(
-      policy_->Check(ctx, Action::kReadClient, target, absl::StatusCode::kNotFound));
-  if (!r.ok()) return r.status();
+      RevealClient(ctx, {.action = Action::kReadClient, .id = req.id(), .field = "id"}, r)
+          .status());
   return ClientView(ctx.principal, *r);
 }
 
@@ -1034,14 +1048,8 @@ absl::StatusOr<v1::Case> Registry::GetCase(const RequestContext& ctx,
                                            const v1::GetCaseRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kCase, "id"));
   auto r = LoadCase(req.id());
-  Target target;
-  if (r.ok()) {
-    HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
-  } else {
-    target = LocationOf(req.id());  // only to answer DATA_LOSS or NOT_FOUND
-  }
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kReadCase, target));
-  if (!r.ok()) return r.status();
+  HOIDLA_RETURN_IF_ERROR(
+      RevealCase(ctx, {.action = Action::kReadCase, .id = req.id(), .field = "id"}, r).status());
   return ToApi(*r);
 }
 
@@ -1100,12 +1108,8 @@ absl::StatusOr<v1::Case> Registry::AssignCase(const RequestContext& ctx,
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.worker_id(), IdKind::kPrincipal, "worker_id"));
   std::lock_guard lock(assign_mu_);
   auto r = LoadCase(req.id());
-  Target target{.case_id = req.id()};
-  if (r.ok()) {
-    HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
-  }
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(policy_->Check(ctx, Action::kAssignCase, target), "id"));
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "id"));
+  HOIDLA_RETURN_IF_ERROR(
+      RevealCase(ctx, {.action = Action::kAssignCase, .id = req.id(), .field = "id"}, r).status());
   HOIDLA_RETURN_IF_ERROR(CheckWorker(req.worker_id(), r->project_id(), "worker_id"));
   r->set_assigned_worker_id(req.worker_id());
   storage::WriteBatch batch;
@@ -1134,12 +1138,8 @@ absl::StatusOr<v1::Case> Registry::CloseCase(const RequestContext& ctx,
   HOIDLA_RETURN_IF_ERROR(ValidateText("note", req.note(), false, 2000));
   std::lock_guard lock(assign_mu_);
   auto r = LoadCase(req.id());
-  Target target{.case_id = req.id()};
-  if (r.ok()) {
-    HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
-  }
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(policy_->Check(ctx, Action::kWriteCase, target), "id"));
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "id"));
+  HOIDLA_RETURN_IF_ERROR(
+      RevealCase(ctx, {.action = Action::kWriteCase, .id = req.id(), .field = "id"}, r).status());
   if (r->status() == v1::CASE_STATUS_CLOSED) {
     return absl::FailedPreconditionError("id: closed already");
   }
@@ -1178,12 +1178,8 @@ absl::StatusOr<v1::Case> Registry::ReopenCase(const RequestContext& ctx,
   HOIDLA_RETURN_IF_ERROR(ValidateText("note", req.note(), false, 2000));
   std::lock_guard lock(assign_mu_);
   auto r = LoadCase(req.id());
-  Target target{.case_id = req.id()};
-  if (r.ok()) {
-    HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
-  }
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(policy_->Check(ctx, Action::kWriteCase, target), "id"));
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "id"));
+  HOIDLA_RETURN_IF_ERROR(
+      RevealCase(ctx, {.action = Action::kWriteCase, .id = req.id(), .field = "id"}, r).status());
   if (r->status() != v1::CASE_STATUS_CLOSED) {
     return absl::FailedPreconditionError("id: the case is open");
   }
@@ -1217,12 +1213,8 @@ absl::StatusOr<v1::Case> Registry::UpdateCaseNetwork(const RequestContext& ctx,
   }
   std::lock_guard lock(assign_mu_);
   auto r = LoadCase(req.id());
-  Target target{.case_id = req.id()};
-  if (r.ok()) {
-    HOIDLA_ASSIGN_OR_RETURN(target, CaseTarget(*r));
-  }
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(policy_->Check(ctx, Action::kWriteCase, target), "id"));
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(r.status(), "id"));
+  HOIDLA_RETURN_IF_ERROR(
+      RevealCase(ctx, {.action = Action::kWriteCase, .id = req.id(), .field = "id"}, r).status());
   if (r->status() == v1::CASE_STATUS_CLOSED) {
     return WithReason(absl::FailedPreconditionError("id: the case is closed and read-only"),
                       kReasonCaseClosed);

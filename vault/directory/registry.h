@@ -26,6 +26,7 @@
 #include "hoidla/v1/cases.pb.h"
 #include "hoidla/v1/directory.pb.h"
 #include "keys/keyring.h"
+#include "vault/access/guard.h"
 #include "vault/access/policy.h"
 #include "vault/access/principal.h"
 #include "vault/directory/isikukood.h"
@@ -37,7 +38,7 @@ namespace hoidla::core {
 namespace v1 = ::hoidla::v1;
 namespace rec = ::hoidla::storage::v1;
 
-class Registry {
+class Registry : public Locations {
  public:
   // All pointers must outlive the registry.
   Registry(storage::KvStore* store, keys::Keyring* keyring, Clock* clock, const Policy* policy,
@@ -148,11 +149,22 @@ class Registry {
   // DATA_LOSS and everybody else NOT_FOUND. Authorization of readable
   // objects always uses the authenticated record.
   static void PutLocation(std::string_view id, const Target& where, storage::WriteBatch* batch);
-  Target LocationOf(std::string_view id) const;
+  Target LocationOf(std::string_view id) const override;
 
   // The policy target of a list over project `project_id`. A project that
   // does not exist gets a target nobody's scope covers.
   absl::StatusOr<Target> ProjectContainer(std::string_view project_id) const;
+
+  // The guarded prologue (access/guard.h) of `call` on the client or the
+  // case it names, `loaded` being the caller's load of it: decides on the
+  // loaded record's target, or on its location when it could not be
+  // loaded, and reveals the load's error only to an allowed caller.
+  // Returns the target decided; the denial or the load's error otherwise
+  // (NOT_FOUND as "<call.field>: not found").
+  absl::StatusOr<Target> RevealClient(const RequestContext& ctx, const GuardedCall& call,
+                                      const absl::StatusOr<rec::ClientRecord>& loaded) const;
+  absl::StatusOr<Target> RevealCase(const RequestContext& ctx, const GuardedCall& call,
+                                    const absl::StatusOr<rec::CaseRecord>& loaded) const;
 
   // Policy targets of stored objects (loading what they depend on).
   Target ClientTarget(const rec::ClientRecord& c) const;

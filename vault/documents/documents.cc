@@ -209,9 +209,14 @@ absl::StatusOr<rec::DocumentRecord> Documents::LoadDocument(std::string_view id)
   return r;
 }
 
-absl::Status Documents::Authorize(const RequestContext& ctx, Action action, Target* target,
-                                  std::string_view kind, std::string_view item_id) const {
-  return DecideWithRelease(*policy_, releases_, ctx, action, target, kind, item_id);
+absl::StatusOr<Target> Documents::RevealDocument(
+    const RequestContext& ctx, Action action, std::string_view id,
+    const absl::StatusOr<rec::DocumentRecord>& loaded) const {
+  return Guard(policy_, registry_, releases_)
+      .Reveal(
+          ctx, {.action = action, .id = id, .field = "id", .releasable = true}, loaded,
+          [&](const rec::DocumentRecord& r) { return DocumentTarget(r); },
+          [](const rec::DocumentRecord& r) { return std::string_view(r.kind()); });
 }
 
 absl::Status Documents::AuthorizeList(const RequestContext& ctx, Action container_action,
@@ -298,12 +303,13 @@ absl::StatusOr<std::unique_ptr<Upload>> Documents::BeginUpload(const RequestCont
                                          "header.project_id"));
   HOIDLA_RETURN_IF_ERROR(ReferencedField(project.status(), "header.project_id"));
   auto client = registry_->LoadClient(h.client_id());
-  if (client.ok()) {
-    HOIDLA_RETURN_IF_ERROR(
-        ReferencedField(policy_->Check(ctx, Action::kReadClient, registry_->ClientTarget(*client)),
-                        "header.client_id"));
-  }
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "header.client_id"));
+  HOIDLA_RETURN_IF_ERROR(
+      registry_
+          ->RevealClient(
+              ctx,
+              {.action = Action::kReadClient, .id = h.client_id(), .field = "header.client_id"},
+              client)
+          .status());
   bool in_project = false;
   for (const auto& p : client->project_ids()) in_project |= (p == h.project_id());
   if (!in_project)
@@ -313,12 +319,10 @@ absl::StatusOr<std::unique_ptr<Upload>> Documents::BeginUpload(const RequestCont
   target.whole_project_cases = project->case_visibility() == v1::CASE_VISIBILITY_WHOLE_PROJECT;
   if (!h.case_id().empty()) {
     auto c = registry_->LoadCase(h.case_id());
-    if (c.ok()) {
-      HOIDLA_ASSIGN_OR_RETURN(target, registry_->CaseTarget(*c));
-      HOIDLA_RETURN_IF_ERROR(
-          ReferencedField(policy_->Check(ctx, Action::kReadCase, target), "header.case_id"));
-    }
-    HOIDLA_RETURN_IF_ERROR(ReferencedField(c.status(), "header.case_id"));
+    HOIDLA_ASSIGN_OR_RETURN(
+        target,
+        registry_->RevealCase(
+            ctx, {.action = Action::kReadCase, .id = h.case_id(), .field = "header.case_id"}, c));
     if (c->client_id() != h.client_id() || c->project_id() != h.project_id()) {
       return FieldError("header.case_id", "case belongs to another client or project");
     }
@@ -377,15 +381,7 @@ absl::StatusOr<std::unique_ptr<Download>> Documents::OpenDownload(
   if (req.offset() < 0) return FieldError("offset", "must not be negative");
   if (req.length() < 0) return FieldError("length", "must not be negative");
   auto r = LoadDocument(req.id());
-  Target target;
-  if (r.ok()) {
-    HOIDLA_ASSIGN_OR_RETURN(target, DocumentTarget(*r));
-  } else {
-    target = registry_->LocationOf(req.id());  // only to answer DATA_LOSS or NOT_FOUND
-  }
-  HOIDLA_RETURN_IF_ERROR(
-      Authorize(ctx, Action::kDownloadDocument, &target, r.ok() ? r->kind() : "", req.id()));
-  if (!r.ok()) return r.status();
+  HOIDLA_RETURN_IF_ERROR(RevealDocument(ctx, Action::kDownloadDocument, req.id(), r).status());
   if (req.offset() > r->size()) {
     return absl::OutOfRangeError("offset: past the end of the document");
   }
@@ -435,15 +431,7 @@ absl::StatusOr<v1::Document> Documents::GetDocument(const RequestContext& ctx,
                                                     const v1::GetDocumentRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kDocument, "id"));
   auto r = LoadDocument(req.id());
-  Target target;
-  if (r.ok()) {
-    HOIDLA_ASSIGN_OR_RETURN(target, DocumentTarget(*r));
-  } else {
-    target = registry_->LocationOf(req.id());  // only to answer DATA_LOSS or NOT_FOUND
-  }
-  HOIDLA_RETURN_IF_ERROR(
-      Authorize(ctx, Action::kReadDocument, &target, r.ok() ? r->kind() : "", req.id()));
-  if (!r.ok()) return r.status();
+  HOIDLA_RETURN_IF_ERROR(RevealDocument(ctx, Action::kReadDocument, req.id(), r).status());
   return ToApi(*r);
 }
 

@@ -29,6 +29,7 @@
 #include "keys/crypto.h"
 #include "keys/envelope.h"
 #include "keys/keyring.h"
+#include "vault/access/guard.h"
 #include "vault/access/policy.h"
 #include "vault/access/principal.h"
 #include "vault/access/release.h"
@@ -155,12 +156,10 @@ class Documents {
 
  private:
   friend class Upload;
-  // Decides `action` on `target` for the call (recording the decision);
-  // when the caller's own roles do not reach the target, first asks the
-  // release source for a release of item `item_id` of `kind` (both empty:
-  // any item of the target's client).
-  absl::Status Authorize(const RequestContext& ctx, Action action, Target* target,
-                         std::string_view kind, std::string_view item_id) const;
+  // The guarded prologue (access/guard.h) of `action` on document `id`.
+  absl::StatusOr<Target> RevealDocument(const RequestContext& ctx, Action action,
+                                        std::string_view id,
+                                        const absl::StatusOr<rec::DocumentRecord>& loaded) const;
   // For a list over a container (a client or a case): decides reading the
   // container (`container_action`); a caller who may not read it gets, when
   // a release of some item of the client names them, target->release set to

@@ -322,11 +322,13 @@ absl::StatusOr<v1::AccessReport> AuditAccess::GetAccessReport(
     end = token;
   }
   auto client = registry_->LoadClient(req.client_id());
-  Target target =
-      client.ok() ? registry_->ClientTarget(*client) : registry_->LocationOf(req.client_id());
   HOIDLA_RETURN_IF_ERROR(
-      ReferencedField(policy_->Check(ctx, Action::kReadAccessReport, target), "client_id"));
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "client_id"));
+      registry_
+          ->RevealClient(
+              ctx,
+              {.action = Action::kReadAccessReport, .id = req.client_id(), .field = "client_id"},
+              client)
+          .status());
 
   v1::AccessReport out;
   out.set_client_id(req.client_id());

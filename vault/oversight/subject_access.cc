@@ -12,11 +12,13 @@ absl::StatusOr<v1::SubjectDataExport> SubjectAccess::Export(
     const RequestContext& ctx, const v1::ExportSubjectDataRequest& req) const {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.client_id(), IdKind::kClient, "client_id"));
   auto client = registry_->LoadClient(req.client_id());
-  Target target =
-      client.ok() ? registry_->ClientTarget(*client) : registry_->LocationOf(req.client_id());
   HOIDLA_RETURN_IF_ERROR(
-      ReferencedField(policy_->Check(ctx, Action::kExportSubjectData, target), "client_id"));
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "client_id"));
+      registry_
+          ->RevealClient(
+              ctx,
+              {.action = Action::kExportSubjectData, .id = req.client_id(), .field = "client_id"},
+              client)
+          .status());
   v1::SubjectDataExport out;
   *out.mutable_exported_at() = ToTimestamp(clock_->NowMicros());
   HOIDLA_ASSIGN_OR_RETURN(*out.mutable_client(), registry_->ClientToApi(*client));

@@ -113,6 +113,22 @@ absl::StatusOr<Records::Chain> Records::LoadChain(std::string_view record_id) co
   return chain;
 }
 
+absl::StatusOr<Target> Records::RevealRecord(const RequestContext& ctx, Action action,
+                                             std::string_view id,
+                                             const absl::StatusOr<Chain>& chain) const {
+  return Guard(policy_, registry_, consents_)
+      .Reveal(
+          ctx,
+          {.action = action, .id = id, .field = "id", .releasable = action == Action::kReadRecord},
+          chain,
+          [&](const Chain& c) -> absl::StatusOr<Target> {
+            HOIDLA_ASSIGN_OR_RETURN(Target t, CaseTargetOf(c.current().case_id()));
+            t.object_id = std::string(id);
+            return t;
+          },
+          [](const Chain& c) { return std::string_view(c.current().kind()); });
+}
+
 absl::StatusOr<rec::RecordSignatures> Records::LoadSignatures(
     const rec::AssessmentRecord& r) const {
   rec::RecordSignatures sigs;
@@ -280,17 +296,11 @@ absl::StatusOr<v1::Record> Records::CreateRecord(const RequestContext& ctx,
     HOIDLA_RETURN_IF_ERROR(ValidateRecordContent(in.content(), "record.content", Today(*clock_)));
   }
   auto kase = registry_->LoadCase(in.case_id());
-  Target target = registry_->LocationOf(in.case_id());
-  if (kase.ok()) {
-    HOIDLA_ASSIGN_OR_RETURN(target, registry_->CaseTarget(*kase));
-  }
-  if (absl::Status s = policy_->Check(ctx, Action::kWriteRecord, target); !s.ok()) {
-    if (s.code() == absl::StatusCode::kNotFound) {
-      return absl::NotFoundError("record.case_id: not found");
-    }
-    return s;
-  }
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(kase.status(), "record.case_id"));
+  HOIDLA_ASSIGN_OR_RETURN(
+      const Target target,
+      registry_->RevealCase(
+          ctx, {.action = Action::kWriteRecord, .id = in.case_id(), .field = "record.case_id"},
+          kase));
   if (kase->status() == v1::CASE_STATUS_CLOSED) {
     return WithReason(absl::FailedPreconditionError(
                           "record.case_id: the case is closed and read-only; reopen it first"),
@@ -338,16 +348,8 @@ absl::StatusOr<v1::Record> Records::UpdateRecord(const RequestContext& ctx,
   HOIDLA_RETURN_IF_ERROR(ValidateText("change_note", req.change_note(), false, 2000));
   std::lock_guard lock(write_mu_);
   auto chain = LoadChain(req.id());
-  Target target = registry_->LocationOf(req.id());
-  if (chain.ok()) {
-    HOIDLA_ASSIGN_OR_RETURN(target, CaseTargetOf(chain->current().case_id()));
-  }
-  target.object_id = req.id();
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteRecord, target));
-  if (chain.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("id: not found");
-  }
-  HOIDLA_RETURN_IF_ERROR(chain.status());
+  HOIDLA_ASSIGN_OR_RETURN(const Target target,
+                          RevealRecord(ctx, Action::kWriteRecord, req.id(), chain));
   const rec::AssessmentRecord cur = chain->current();
   if (RecordKind(req.content()) != std::string_view(cur.kind()).substr(0, cur.kind().find('.'))) {
     return FieldError("content", StrCat("must stay a ", cur.kind()));
@@ -389,19 +391,8 @@ absl::StatusOr<v1::Record> Records::GetRecord(const RequestContext& ctx,
                                               const v1::GetRecordRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kRecord, "id"));
   auto chain = LoadChain(req.id());
-  Target target = registry_->LocationOf(req.id());
-  std::string kind;
-  if (chain.ok()) {
-    HOIDLA_ASSIGN_OR_RETURN(target, CaseTargetOf(chain->current().case_id()));
-    kind = chain->current().kind();
-  }
-  target.object_id = req.id();
-  HOIDLA_RETURN_IF_ERROR(
-      DecideWithRelease(*policy_, consents_, ctx, Action::kReadRecord, &target, kind, req.id()));
-  if (chain.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("id: not found");
-  }
-  HOIDLA_RETURN_IF_ERROR(chain.status());
+  HOIDLA_ASSIGN_OR_RETURN(const Target target,
+                          RevealRecord(ctx, Action::kReadRecord, req.id(), chain));
   if (req.version() > chain->versions.size()) return absl::NotFoundError("version: not found");
   const auto& r = req.version() == 0 ? chain->current() : chain->versions[req.version() - 1];
   return ToApi(r, target.release.has_value());
@@ -411,19 +402,8 @@ absl::StatusOr<v1::ListRecordVersionsResponse> Records::ListRecordVersions(
     const RequestContext& ctx, const v1::ListRecordVersionsRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kRecord, "id"));
   auto chain = LoadChain(req.id());
-  Target target = registry_->LocationOf(req.id());
-  std::string kind;
-  if (chain.ok()) {
-    HOIDLA_ASSIGN_OR_RETURN(target, CaseTargetOf(chain->current().case_id()));
-    kind = chain->current().kind();
-  }
-  target.object_id = req.id();
-  HOIDLA_RETURN_IF_ERROR(
-      DecideWithRelease(*policy_, consents_, ctx, Action::kReadRecord, &target, kind, req.id()));
-  if (chain.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("id: not found");
-  }
-  HOIDLA_RETURN_IF_ERROR(chain.status());
+  HOIDLA_ASSIGN_OR_RETURN(const Target target,
+                          RevealRecord(ctx, Action::kReadRecord, req.id(), chain));
   v1::ListRecordVersionsResponse out;
   for (const auto& v : chain->versions) {
     HOIDLA_ASSIGN_OR_RETURN(*out.add_versions(), ToApi(v, target.release.has_value()));
@@ -542,16 +522,8 @@ absl::StatusOr<v1::Record> Records::SignRecord(const RequestContext& ctx,
   }
   std::lock_guard lock(write_mu_);
   auto chain = LoadChain(req.id());
-  Target target = registry_->LocationOf(req.id());
-  if (chain.ok()) {
-    HOIDLA_ASSIGN_OR_RETURN(target, CaseTargetOf(chain->current().case_id()));
-  }
-  target.object_id = req.id();
-  HOIDLA_RETURN_IF_ERROR(policy_->Check(ctx, Action::kWriteRecord, target));
-  if (chain.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("id: not found");
-  }
-  HOIDLA_RETURN_IF_ERROR(chain.status());
+  HOIDLA_ASSIGN_OR_RETURN(const Target target,
+                          RevealRecord(ctx, Action::kWriteRecord, req.id(), chain));
   const rec::AssessmentRecord& cur = chain->current();
   if (!Signed(cur.kind())) {
     return absl::FailedPreconditionError(StrCat("id: the form does not sign a ", cur.kind()));
@@ -675,13 +647,11 @@ absl::StatusOr<v1::ListDeadlinesResponse> Records::ListDeadlines(
   if (!req.case_id().empty()) {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.case_id(), IdKind::kCase, "case_id"));
     auto c = registry_->LoadCase(req.case_id());
-    Target target = registry_->LocationOf(req.case_id());
-    if (c.ok()) {
-      HOIDLA_ASSIGN_OR_RETURN(target, registry_->CaseTarget(*c));
-    }
     HOIDLA_RETURN_IF_ERROR(
-        ReferencedField(policy_->Check(ctx, Action::kReadCase, target), "case_id"));
-    HOIDLA_RETURN_IF_ERROR(ReferencedField(c.status(), "case_id"));
+        registry_
+            ->RevealCase(ctx,
+                         {.action = Action::kReadCase, .id = req.case_id(), .field = "case_id"}, c)
+            .status());
     cases.push_back(std::move(*c));
   } else {
     HOIDLA_RETURN_IF_ERROR(ValidateId(req.project_id(), IdKind::kProject, "project_id"));

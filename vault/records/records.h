@@ -32,6 +32,7 @@
 #include "hoidla/storage/v1/records.pb.h"
 #include "hoidla/v1/records.pb.h"
 #include "keys/keyring.h"
+#include "vault/access/guard.h"
 #include "vault/access/policy.h"
 #include "vault/access/principal.h"
 #include "vault/access/release.h"
@@ -100,6 +101,10 @@ class Records {
   };
   absl::StatusOr<Chain> LoadChain(std::string_view record_id) const;
   absl::StatusOr<rec::RecordSignatures> LoadSignatures(const rec::AssessmentRecord& r) const;
+  // The guarded prologue (access/guard.h) of `action` on record `id`.
+  absl::StatusOr<Target> RevealRecord(const RequestContext& ctx, Action action, std::string_view id,
+                                      const absl::StatusOr<Chain>& chain) const;
+
   // The current versions of a case's records (of `kind` when not empty).
   absl::StatusOr<std::vector<rec::AssessmentRecord>> CaseRecords(std::string_view case_id,
                                                                  std::string_view kind) const;
