@@ -1,6 +1,8 @@
-// Conversions between the vault's time (microseconds since the Unix epoch,
-// UTC: what a Clock returns and what records store) and
-// google.protobuf.Timestamp (what the API carries). Written once here.
+// Conversions of the vault's time (microseconds since the Unix epoch, UTC:
+// what a Clock returns and what records store) to and from
+// google.protobuf.Timestamp (what the API carries), calendar days in UTC
+// (what forms and deadlines count in) and RFC 3339 text (what receipts
+// print). Written once here.
 //
 // Thread-safety: pure functions.
 #ifndef HOIDLA_BASE_TIMESTAMPS_H_
@@ -9,6 +11,10 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include <cstdint>
+#include <string>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 
 namespace hoidla {
 
@@ -29,6 +35,23 @@ inline google::protobuf::Timestamp ToTimestamp(int64_t micros) {
 // `t` in microseconds; nanoseconds below a microsecond are dropped.
 inline int64_t Micros(const google::protobuf::Timestamp& t) {
   return t.seconds() * 1000000 + t.nanos() / 1000;
+}
+
+// The UTC calendar day `micros` falls on.
+inline absl::CivilDay UtcDay(int64_t micros) {
+  return absl::ToCivilDay(absl::FromUnixMicros(micros), absl::UTCTimeZone());
+}
+
+// The first microsecond (midnight UTC) of `day`.
+inline int64_t UtcMidnightMicros(absl::CivilDay day) {
+  return absl::ToUnixMicros(absl::FromCivil(day, absl::UTCTimeZone()));
+}
+
+// `micros` as RFC 3339 in UTC: "2026-12-04T03:45:29Z", or with
+// `fraction` the sub-second digits it has ("2026-12-04T03:45:29.25Z").
+inline std::string Rfc3339Utc(int64_t micros, bool fraction) {
+  return absl::FormatTime(fraction ? "%Y-%m-%d%ET%H:%M:%E*SZ" : "%Y-%m-%d%ET%H:%M:%SZ",
+                          absl::FromUnixMicros(micros), absl::UTCTimeZone());
 }
 
 }  // namespace hoidla

@@ -54,7 +54,7 @@ bool HasPartnerRole(const Principal& p) { return p.Has(Role::kPartnerWorker); }
 // The moment a client born on `birth` turns 18 (midnight UTC).
 int64_t EighteenthBirthday(const v1::Date& birth) {
   absl::CivilDay day(birth.year() + 18, birth.month(), birth.day());
-  return absl::ToUnixMicros(absl::FromCivil(day, absl::UTCTimeZone()));
+  return UtcMidnightMicros(day);
 }
 
 }  // namespace
@@ -561,19 +561,14 @@ absl::StatusOr<std::string> Consents::Receipt(const rec::ConsentRecord& r) const
   j["given_by"] = v1::ConsentGiverKind_Name(static_cast<v1::ConsentGiverKind>(r.giver_kind()));
   if (!r.authority_basis().empty()) j["authority_basis"] = r.authority_basis();
   if (r.authority_ends_micros() != 0) {
-    j["authority_ends"] =
-        absl::FormatTime("%Y-%m-%d%ET%H:%M:%SZ", absl::FromUnixMicros(r.authority_ends_micros()),
-                         absl::UTCTimeZone());
+    j["authority_ends"] = Rfc3339Utc(r.authority_ends_micros(), false);
   }
   j["subject_participated"] = r.subject_participated();
   j["form"] = v1::ConsentForm_Name(static_cast<v1::ConsentForm>(r.form()));
   j["cooperation_agreed"] = r.cooperation_agreed();
   j["processing_agreed"] = r.processing_agreed();
   j["given_voluntarily"] = r.given_voluntarily();
-  auto time = [](int64_t micros) {
-    return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", absl::FromUnixMicros(micros),
-                            absl::UTCTimeZone());
-  };
+  auto time = [](int64_t micros) { return Rfc3339Utc(micros, true); };
   j["given_at"] = time(r.given_at_micros());
   j["recorded_at"] = time(r.recorded_at_micros());
   j["recorded_by"] = r.recorded_by();

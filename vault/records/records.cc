@@ -31,7 +31,7 @@ std::string VersionId(std::string_view record_id, uint32_t version) {
 }
 
 int32_t Today(const Clock& clock) {
-  absl::CivilDay d = absl::ToCivilDay(absl::FromUnixMicros(clock.NowMicros()), absl::UTCTimeZone());
+  const absl::CivilDay d = UtcDay(clock.NowMicros());
   return static_cast<int32_t>(d.year() * 10000 + d.month() * 100 + d.day());
 }
 
@@ -624,8 +624,7 @@ absl::Status Records::CaseDeadlines(const rec::CaseRecord& kase, int32_t today, 
     if (c.has_probation_supervision_plan()) has_plan = true;
   }
   if (probation && !has_plan) {
-    const absl::CivilDay opened =
-        absl::ToCivilDay(absl::FromUnixMicros(kase.created_at_micros()), absl::UTCTimeZone());
+    const absl::CivilDay opened = UtcDay(kase.created_at_micros());
     add(v1::DEADLINE_KIND_PROBATION_RISK_ASSESSMENT, "", FromCivil(opened + 42),
         "probation risk assessment and supervision plan");
   }
@@ -639,8 +638,7 @@ absl::StatusOr<v1::ListDeadlinesResponse> Records::ListDeadlines(
   }
   int32_t within = req.within_days() == 0 ? 14 : req.within_days();
   if (within < 0 || within > 366) return FieldError("within_days", "0 to 366");
-  const absl::CivilDay today =
-      absl::ToCivilDay(absl::FromUnixMicros(clock_->NowMicros()), absl::UTCTimeZone());
+  const absl::CivilDay today = UtcDay(clock_->NowMicros());
   const int32_t today_n = DateNumber(FromCivil(today));
   const int32_t horizon = DateNumber(FromCivil(today + within));
   std::vector<rec::CaseRecord> cases;
