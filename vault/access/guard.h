@@ -14,8 +14,11 @@
 //           is.
 //
 // So that the answer never tells a denied caller whether something exists,
-// every Get, Update, Sign, Withdraw, Review and every call that names a
-// container it reads from (a case, a client) goes through Reveal().
+// the calls on one object (Get, Update, Sign, Withdraw, Assign, Close, ...)
+// and the writes that name a client or case go through Reveal(). Lists over
+// a container (ListCases, ListDocuments, ListRecords) still decide with
+// their own code, because a release can open a list the container's
+// target does not (doc/api.md); they do not use Reveal() yet.
 //
 // Thread-safety: a Guard is a value over const, thread-safe parts.
 #ifndef HOIDLA_VAULT_ACCESS_GUARD_H_
@@ -58,7 +61,7 @@ struct GuardedCall {
   // gets: NOT_FOUND "<field>: not found" (the default: the same answer as
   // for an object that does not exist), or another code where the caller
   // may know the object exists. A caller with no role for the action gets
-  // PERMISSION_DENIED.
+  // PERMISSION_DENIED. A releasable call is always answered NOT_FOUND.
   absl::StatusCode out_of_scope_as = absl::StatusCode::kNotFound;
   // The object may reach callers outside its projects by a release
   // (documents, records): when the caller's own roles do not reach it, the

@@ -940,11 +940,11 @@ absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
                                          "case.project_id"));
   HOIDLA_RETURN_IF_ERROR(ReferencedField(project.status(), "case.project_id"));
   auto client = LoadClient(c.client_id());
-  if (client.ok()) {
-    HOIDLA_RETURN_IF_ERROR(ReferencedField(
-        policy_->Check(ctx, Action::kReadClient, ClientTarget(*client)), "case.client_id"));
-  }
-  HOIDLA_RETURN_IF_ERROR(ReferencedField(client.status(), "case.client_id"));
+  HOIDLA_RETURN_IF_ERROR(
+      RevealClient(ctx,
+                   {.action = Action::kReadClient, .id = c.client_id(), .field = "case.client_id"},
+                   client)
+          .status());
   bool in_project = false;
   for (const auto& p : client->project_ids()) in_project |= (p == c.project_id());
   if (!in_project) return FieldError("case.client_id", "client does not take part in the project");

@@ -470,7 +470,7 @@ absl::StatusOr<v1::ListPrincipalsResponse> Identity::ListPrincipals(
   if (!req.organization_id().empty()) {
     HOIDLA_RETURN_IF_ERROR(
         ValidateId(req.organization_id(), IdKind::kOrganization, "organization_id"));
-    prefix = PrincipalOrgIndex(req.organization_id(), "");
+    prefix = storage::layout::identity::kPrincipalsOfOrganization.Prefix(req.organization_id());
     space = Space::kIndex;
   }
   HOIDLA_RETURN_IF_ERROR(

@@ -71,7 +71,7 @@ std::string_view GrantKindName(const v1::GrantRequest& g) {
 std::string_view StateName(v1::GrantRequestState s) {
   switch (s) {
     case v1::GRANT_REQUEST_STATE_PENDING:
-      return "pending";
+      return "pending";  // not a storage key
     case v1::GRANT_REQUEST_STATE_APPROVED:
       return "approved";
     case v1::GRANT_REQUEST_STATE_APPLIED:
