@@ -34,6 +34,10 @@ std::string_view IdPrefix(IdKind kind) {
       return "ins";
     case IdKind::kGrantRequest:
       return "grq";
+    case IdKind::kRetentionSchedule:
+      return "rsc";
+    case IdKind::kLegalHold:
+      return "lgh";
   }
   return "unk";
 }

@@ -29,6 +29,8 @@ enum class IdKind {
   kRecord,
   kInstrument,
   kGrantRequest,
+  kRetentionSchedule,
+  kLegalHold,
 };
 
 // Returns the prefix for `kind`, for example "org".

@@ -25,6 +25,7 @@
 #include "hoidla/v1/instruments.grpc.pb.h"
 #include "hoidla/v1/key_admin.grpc.pb.h"
 #include "hoidla/v1/records.grpc.pb.h"
+#include "hoidla/v1/retention.grpc.pb.h"
 #include "hoidla/v1/subject_access.grpc.pb.h"
 
 namespace hoidla::testing {
@@ -768,6 +769,93 @@ class FakeServices {
     F* f_;
   };
 
+  class Retention final : public ::hoidla::v1::Retention::Service {
+   public:
+    explicit Retention(F* f) : f_(f) {}
+    grpc::Status CreateRetentionSchedule(grpc::ServerContext* c,
+                                         const ::hoidla::v1::CreateRetentionScheduleRequest* r,
+                                         ::hoidla::v1::RetentionSchedule* o) override {
+      if constexpr (requires { f_->CreateRetentionSchedule(c, r, o); }) {
+        return f_->CreateRetentionSchedule(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::CreateRetentionSchedule(c, r, o);
+      }
+    }
+    grpc::Status UpdateRetentionSchedule(grpc::ServerContext* c,
+                                         const ::hoidla::v1::UpdateRetentionScheduleRequest* r,
+                                         ::hoidla::v1::RetentionSchedule* o) override {
+      if constexpr (requires { f_->UpdateRetentionSchedule(c, r, o); }) {
+        return f_->UpdateRetentionSchedule(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::UpdateRetentionSchedule(c, r, o);
+      }
+    }
+    grpc::Status GetRetentionSchedule(grpc::ServerContext* c,
+                                      const ::hoidla::v1::GetRetentionScheduleRequest* r,
+                                      ::hoidla::v1::RetentionSchedule* o) override {
+      if constexpr (requires { f_->GetRetentionSchedule(c, r, o); }) {
+        return f_->GetRetentionSchedule(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::GetRetentionSchedule(c, r, o);
+      }
+    }
+    grpc::Status ListRetentionSchedules(grpc::ServerContext* c,
+                                        const ::hoidla::v1::ListRetentionSchedulesRequest* r,
+                                        ::hoidla::v1::ListRetentionSchedulesResponse* o) override {
+      if constexpr (requires { f_->ListRetentionSchedules(c, r, o); }) {
+        return f_->ListRetentionSchedules(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::ListRetentionSchedules(c, r, o);
+      }
+    }
+    grpc::Status ResolveRetentionSchedule(grpc::ServerContext* c,
+                                          const ::hoidla::v1::ResolveRetentionScheduleRequest* r,
+                                          ::hoidla::v1::RetentionSchedule* o) override {
+      if constexpr (requires { f_->ResolveRetentionSchedule(c, r, o); }) {
+        return f_->ResolveRetentionSchedule(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::ResolveRetentionSchedule(c, r, o);
+      }
+    }
+    grpc::Status PlaceLegalHold(grpc::ServerContext* c,
+                                const ::hoidla::v1::PlaceLegalHoldRequest* r,
+                                ::hoidla::v1::LegalHold* o) override {
+      if constexpr (requires { f_->PlaceLegalHold(c, r, o); }) {
+        return f_->PlaceLegalHold(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::PlaceLegalHold(c, r, o);
+      }
+    }
+    grpc::Status LiftLegalHold(grpc::ServerContext* c, const ::hoidla::v1::LiftLegalHoldRequest* r,
+                               ::hoidla::v1::LegalHold* o) override {
+      if constexpr (requires { f_->LiftLegalHold(c, r, o); }) {
+        return f_->LiftLegalHold(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::LiftLegalHold(c, r, o);
+      }
+    }
+    grpc::Status GetLegalHold(grpc::ServerContext* c, const ::hoidla::v1::GetLegalHoldRequest* r,
+                              ::hoidla::v1::LegalHold* o) override {
+      if constexpr (requires { f_->GetLegalHold(c, r, o); }) {
+        return f_->GetLegalHold(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::GetLegalHold(c, r, o);
+      }
+    }
+    grpc::Status ListLegalHolds(grpc::ServerContext* c,
+                                const ::hoidla::v1::ListLegalHoldsRequest* r,
+                                ::hoidla::v1::ListLegalHoldsResponse* o) override {
+      if constexpr (requires { f_->ListLegalHolds(c, r, o); }) {
+        return f_->ListLegalHolds(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::ListLegalHolds(c, r, o);
+      }
+    }
+
+   private:
+    F* f_;
+  };
+
   explicit FakeServices(F* fake)
       : identity_(fake),
         directory_(fake),
@@ -779,12 +867,13 @@ class FakeServices {
         disclosures_(fake),
         audit_(fake),
         subject_access_(fake),
-        key_admin_(fake) {}
+        key_admin_(fake),
+        retention_(fake) {}
 
   // Every service, to register with a grpc::ServerBuilder.
   std::vector<grpc::Service*> all() {
-    return {&identity_, &directory_,   &cases_, &documents_,      &records_,  &instruments_,
-            &consents_, &disclosures_, &audit_, &subject_access_, &key_admin_};
+    return {&identity_, &directory_,   &cases_, &documents_,      &records_,   &instruments_,
+            &consents_, &disclosures_, &audit_, &subject_access_, &key_admin_, &retention_};
   }
 
  private:
@@ -799,6 +888,7 @@ class FakeServices {
   Audit audit_;
   SubjectAccess subject_access_;
   KeyAdmin key_admin_;
+  Retention retention_;
 };
 
 }  // namespace hoidla::testing

@@ -27,6 +27,7 @@
 #include "hoidla/v1/instruments.grpc.pb.h"
 #include "hoidla/v1/key_admin.grpc.pb.h"
 #include "hoidla/v1/records.grpc.pb.h"
+#include "hoidla/v1/retention.grpc.pb.h"
 #include "hoidla/v1/subject_access.grpc.pb.h"
 #include "vault/rpc/services.h"
 
@@ -45,7 +46,8 @@ class ApiStub {
         disclosures_(::hoidla::v1::Disclosures::NewStub(channel)),
         audit_(::hoidla::v1::Audit::NewStub(channel)),
         subject_access_(::hoidla::v1::SubjectAccess::NewStub(channel)),
-        key_admin_(::hoidla::v1::KeyAdmin::NewStub(channel)) {}
+        key_admin_(::hoidla::v1::KeyAdmin::NewStub(channel)),
+        retention_(::hoidla::v1::Retention::NewStub(channel)) {}
 
   // Identity
   grpc::Status WhoAmI(grpc::ClientContext* c, const ::hoidla::v1::WhoAmIRequest& req,
@@ -400,6 +402,51 @@ class ApiStub {
     return key_admin_->RetireKeyEncryptionKey(c, req, resp);
   }
 
+  // Retention
+  grpc::Status CreateRetentionSchedule(grpc::ClientContext* c,
+                                       const ::hoidla::v1::CreateRetentionScheduleRequest& req,
+                                       ::hoidla::v1::RetentionSchedule* resp) {
+    return retention_->CreateRetentionSchedule(c, req, resp);
+  }
+  grpc::Status UpdateRetentionSchedule(grpc::ClientContext* c,
+                                       const ::hoidla::v1::UpdateRetentionScheduleRequest& req,
+                                       ::hoidla::v1::RetentionSchedule* resp) {
+    return retention_->UpdateRetentionSchedule(c, req, resp);
+  }
+  grpc::Status GetRetentionSchedule(grpc::ClientContext* c,
+                                    const ::hoidla::v1::GetRetentionScheduleRequest& req,
+                                    ::hoidla::v1::RetentionSchedule* resp) {
+    return retention_->GetRetentionSchedule(c, req, resp);
+  }
+  grpc::Status ListRetentionSchedules(grpc::ClientContext* c,
+                                      const ::hoidla::v1::ListRetentionSchedulesRequest& req,
+                                      ::hoidla::v1::ListRetentionSchedulesResponse* resp) {
+    return retention_->ListRetentionSchedules(c, req, resp);
+  }
+  grpc::Status ResolveRetentionSchedule(grpc::ClientContext* c,
+                                        const ::hoidla::v1::ResolveRetentionScheduleRequest& req,
+                                        ::hoidla::v1::RetentionSchedule* resp) {
+    return retention_->ResolveRetentionSchedule(c, req, resp);
+  }
+  grpc::Status PlaceLegalHold(grpc::ClientContext* c,
+                              const ::hoidla::v1::PlaceLegalHoldRequest& req,
+                              ::hoidla::v1::LegalHold* resp) {
+    return retention_->PlaceLegalHold(c, req, resp);
+  }
+  grpc::Status LiftLegalHold(grpc::ClientContext* c, const ::hoidla::v1::LiftLegalHoldRequest& req,
+                             ::hoidla::v1::LegalHold* resp) {
+    return retention_->LiftLegalHold(c, req, resp);
+  }
+  grpc::Status GetLegalHold(grpc::ClientContext* c, const ::hoidla::v1::GetLegalHoldRequest& req,
+                            ::hoidla::v1::LegalHold* resp) {
+    return retention_->GetLegalHold(c, req, resp);
+  }
+  grpc::Status ListLegalHolds(grpc::ClientContext* c,
+                              const ::hoidla::v1::ListLegalHoldsRequest& req,
+                              ::hoidla::v1::ListLegalHoldsResponse* resp) {
+    return retention_->ListLegalHolds(c, req, resp);
+  }
+
  private:
   std::unique_ptr<::hoidla::v1::Identity::Stub> identity_;
   std::unique_ptr<::hoidla::v1::Directory::Stub> directory_;
@@ -412,6 +459,7 @@ class ApiStub {
   std::unique_ptr<::hoidla::v1::Audit::Stub> audit_;
   std::unique_ptr<::hoidla::v1::SubjectAccess::Stub> subject_access_;
   std::unique_ptr<::hoidla::v1::KeyAdmin::Stub> key_admin_;
+  std::unique_ptr<::hoidla::v1::Retention::Stub> retention_;
 };
 
 // The full name of the service each method belongs to ("hoidla.v1.Cases"),

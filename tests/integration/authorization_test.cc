@@ -320,6 +320,11 @@ class World {
     r1 = NewRecord(token(kPm), k1);
     r2 = NewRecord(token(kPm), k2);
     rb = NewRecord(head_b_token, kb);
+    // Retention: a schedule and a hold in each organisation.
+    rsc_a = NewSchedule(token(kHead), org_a, "case_plan");
+    rsc_b = NewSchedule(head_b_token, org_b, "case_plan");
+    hold_a = NewHold(token(kHead), c1);
+    hold_b = NewHold(head_b_token, cb);
   }
 
   // An initial decision (form part A1) for a record of `case_id`.
@@ -360,6 +365,33 @@ class World {
     *req.mutable_instrument() = InstrumentOf(org);
     return Must(stub(), &Stub::RegisterInstrument, token, req, "RegisterInstrument").id();
   }
+
+  // A retention schedule of `org` for records of `kind` (destroy ten years
+  // after the case closed).
+  static v1::RetentionSchedule ScheduleOf(const std::string& org, const std::string& kind) {
+    v1::RetentionSchedule r;
+    r.set_organization_id(org);
+    r.set_item_type(v1::RETENTION_ITEM_TYPE_RECORD);
+    r.set_kind(kind);
+    r.set_trigger(v1::RETENTION_TRIGGER_CASE_CLOSED);
+    r.mutable_period()->set_years(10);
+    r.set_action(v1::RETENTION_ACTION_REVIEW);
+    return r;
+  }
+  std::string NewSchedule(const std::string& token, const std::string& org,
+                          const std::string& kind) {
+    v1::CreateRetentionScheduleRequest req;
+    *req.mutable_schedule() = ScheduleOf(org, kind);
+    return Must(stub(), &Stub::CreateRetentionSchedule, token, req, "CreateRetentionSchedule").id();
+  }
+  std::string NewHold(const std::string& token, const std::string& client) {
+    v1::PlaceLegalHoldRequest req;
+    req.mutable_hold()->set_client_id(client);
+    req.mutable_hold()->set_reason("court request 2-26-1");
+    return Must(stub(), &Stub::PlaceLegalHold, token, req, "PlaceLegalHold").id();
+  }
+  // A kind no schedule has yet.
+  std::string FreshKind() { return StrCat("kind_", ++serial_); }
 
   // A fresh client's case in P1 assigned to cw (to close and reopen: a
   // client with a closed case gets no unlinked new one).
@@ -612,6 +644,7 @@ class World {
   std::string c1, cp1, c2, cb, code_p1, code_p2, code_b;
   std::string cn1, cnb;
   std::string r1, r2, rb, ins_a, ins_b;
+  std::string rsc_a, rsc_b, hold_a, hold_b;
   std::string k1, k2, k3, kb, d1, d2, d3, db;
 
  private:
@@ -780,6 +813,8 @@ std::vector<Row> BuildTable(World* w) {
       "-----END X509 CRL-----\n";
   const std::string kNoGrantRequest = MakeId(IdKind::kGrantRequest, 1, {});
   const std::string kNoToken = MakeId(IdKind::kToken, 1, {});
+  const std::string kNoSchedule = MakeId(IdKind::kRetentionSchedule, 1, {});
+  const std::string kNoHold = MakeId(IdKind::kLegalHold, 1, {});
 
   // Grants apply at once only for the first head of an organisation that
   // has none and holds no client data; A and B have heads, so every other
@@ -1692,6 +1727,162 @@ std::vector<Row> BuildTable(World* w) {
         req.set_organization_id(org);
         return req;
       }));
+  // Retention: heads and DPOs manage schedules and place holds; auditors
+  // read both; project managers read schedules. Nothing here reads client
+  // data, and nobody learns of another organisation's.
+  auto create_schedule = [w](std::string org) {
+    return [w, org] {
+      v1::CreateRetentionScheduleRequest req;
+      *req.mutable_schedule() = World::ScheduleOf(org, w->FreshKind());
+      return req;
+    };
+  };
+  add("CreateRetentionSchedule", "own_org",          "P O P P P P P P O P",
+      Unary(w, &Stub::CreateRetentionSchedule, create_schedule(x.org_a)));
+  add("CreateRetentionSchedule", "other_org",        "P N P P P P P P N P",
+      Unary(w, &Stub::CreateRetentionSchedule, create_schedule(x.org_b)),
+      "schedule.organization_id");
+  add("CreateRetentionSchedule", "nonexistent",      "P N P P P P P P N P",
+      Unary(w, &Stub::CreateRetentionSchedule, create_schedule(kNoOrg)),
+      "schedule.organization_id");
+  // Each update is of a schedule made for it, at version 1.
+  auto update_schedule = [w](std::function<std::string()> id) {
+    return [w, id] {
+      v1::UpdateRetentionScheduleRequest req;
+      req.set_id(id());
+      req.set_expected_version(1);
+      *req.mutable_schedule() = World::ScheduleOf("", "");
+      req.mutable_schedule()->mutable_period()->set_years(12);
+      req.mutable_schedule()->set_item_type(v1::RETENTION_ITEM_TYPE_UNSPECIFIED);
+      return req;
+    };
+  };
+  add("UpdateRetentionSchedule", "own_org",          "P O P P P P P P O P",
+      Unary(w, &Stub::UpdateRetentionSchedule, update_schedule([w] {
+        return w->NewSchedule(w->token(kHead), w->org_a, w->FreshKind());
+      })));
+  add("UpdateRetentionSchedule", "other_org",        "P N P P P P P P N P",
+      Unary(w, &Stub::UpdateRetentionSchedule, update_schedule([id = x.rsc_b] { return id; })));
+  add("UpdateRetentionSchedule", "nonexistent",      "P N P P P P P P N P",
+      Unary(w, &Stub::UpdateRetentionSchedule, update_schedule([id = kNoSchedule] { return id; })));
+  add("GetRetentionSchedule", "own_org",             "P O O P P P P O O P",
+      Unary(w, &Stub::GetRetentionSchedule, [id = x.rsc_a] { return WithId<v1::GetRetentionScheduleRequest>(id); }));
+  add("GetRetentionSchedule", "other_org",           "P N N P P P P N N P",
+      Unary(w, &Stub::GetRetentionSchedule, [id = x.rsc_b] { return WithId<v1::GetRetentionScheduleRequest>(id); }));
+  add("GetRetentionSchedule", "nonexistent",         "P N N P P P P N N P",
+      Unary(w, &Stub::GetRetentionSchedule, [id = kNoSchedule] { return WithId<v1::GetRetentionScheduleRequest>(id); }));
+  auto list_schedules = [](std::string org) {
+    return [org] {
+      v1::ListRetentionSchedulesRequest req;
+      req.set_organization_id(org);
+      return req;
+    };
+  };
+  add("ListRetentionSchedules", "own_org",           "P O O P P P P O O P",
+      Unary(w, &Stub::ListRetentionSchedules, list_schedules(x.org_a)));
+  add("ListRetentionSchedules", "other_org",         "P N N P P P P N N P",
+      Unary(w, &Stub::ListRetentionSchedules, list_schedules(x.org_b)));
+  add("ListRetentionSchedules", "nonexistent",       "P N N P P P P N N P",
+      Unary(w, &Stub::ListRetentionSchedules, list_schedules(kNoOrg)));
+  auto resolve = [](std::string org, std::string project) {
+    return [org, project] {
+      v1::ResolveRetentionScheduleRequest req;
+      req.set_organization_id(org);
+      req.set_project_id(project);
+      req.set_item_type(v1::RETENTION_ITEM_TYPE_RECORD);
+      req.set_kind("case_plan");
+      return req;
+    };
+  };
+  add("ResolveRetentionSchedule", "own_org's P1",    "P O O P P P P O O P",
+      Unary(w, &Stub::ResolveRetentionSchedule, resolve(x.org_a, x.p1)));
+  add("ResolveRetentionSchedule", "other_org",       "P N N P P P P N N P",
+      Unary(w, &Stub::ResolveRetentionSchedule, resolve(x.org_b, "")));
+  add("ResolveRetentionSchedule", "nonexistent",     "P N N P P P P N N P",
+      Unary(w, &Stub::ResolveRetentionSchedule, resolve(kNoOrg, "")));
+  // A hold on each kind of target, in A and in B.
+  auto place_hold = [](std::function<void(v1::LegalHold*)> target) {
+    return [target] {
+      v1::PlaceLegalHoldRequest req;
+      target(req.mutable_hold());
+      req.mutable_hold()->set_reason("prosecutor's request");
+      return req;
+    };
+  };
+  add("PlaceLegalHold", "own_org (by client)",       "P O P P P P P P O P",
+      Unary(w, &Stub::PlaceLegalHold, place_hold([id = x.c1](v1::LegalHold* h) { h->set_client_id(id); })));
+  add("PlaceLegalHold", "own_org (by case)",         "P O P P P P P P O P",
+      Unary(w, &Stub::PlaceLegalHold, place_hold([id = x.k1](v1::LegalHold* h) { h->set_case_id(id); })));
+  add("PlaceLegalHold", "own_org (by record)",       "P O P P P P P P O P",
+      Unary(w, &Stub::PlaceLegalHold, place_hold([id = x.r1](v1::LegalHold* h) { h->set_record_id(id); })));
+  add("PlaceLegalHold", "own_org (by document)",     "P O P P P P P P O P",
+      Unary(w, &Stub::PlaceLegalHold, place_hold([id = x.d1](v1::LegalHold* h) { h->set_document_id(id); })));
+  add("PlaceLegalHold", "own_org (by project)",      "P O P P P P P P O P",
+      Unary(w, &Stub::PlaceLegalHold, place_hold([id = x.p1](v1::LegalHold* h) { h->set_project_id(id); })));
+  add("PlaceLegalHold", "other_org (by client)",     "P N P P P P P P N P",
+      Unary(w, &Stub::PlaceLegalHold, place_hold([id = x.cb](v1::LegalHold* h) { h->set_client_id(id); })),
+      "hold.client_id");
+  add("PlaceLegalHold", "other_org (by case)",       "P N P P P P P P N P",
+      Unary(w, &Stub::PlaceLegalHold, place_hold([id = x.kb](v1::LegalHold* h) { h->set_case_id(id); })),
+      "hold.case_id");
+  add("PlaceLegalHold", "other_org (by record)",     "P N P P P P P P N P",
+      Unary(w, &Stub::PlaceLegalHold, place_hold([id = x.rb](v1::LegalHold* h) { h->set_record_id(id); })),
+      "hold.record_id");
+  add("PlaceLegalHold", "other_org (by document)",   "P N P P P P P P N P",
+      Unary(w, &Stub::PlaceLegalHold, place_hold([id = x.db](v1::LegalHold* h) { h->set_document_id(id); })),
+      "hold.document_id");
+  add("PlaceLegalHold", "other_org (by project)",    "P N P P P P P P N P",
+      Unary(w, &Stub::PlaceLegalHold, place_hold([id = x.q1](v1::LegalHold* h) { h->set_project_id(id); })),
+      "hold.project_id");
+  add("PlaceLegalHold", "nonexistent (by client)",   "P N P P P P P P N P",
+      Unary(w, &Stub::PlaceLegalHold, place_hold([id = kNoClient](v1::LegalHold* h) { h->set_client_id(id); })),
+      "hold.client_id");
+  add("PlaceLegalHold", "nonexistent (by case)",     "P N P P P P P P N P",
+      Unary(w, &Stub::PlaceLegalHold, place_hold([id = kNoCase](v1::LegalHold* h) { h->set_case_id(id); })),
+      "hold.case_id");
+  add("PlaceLegalHold", "nonexistent (by record)",   "P N P P P P P P N P",
+      Unary(w, &Stub::PlaceLegalHold, place_hold([id = kNoRecord](v1::LegalHold* h) { h->set_record_id(id); })),
+      "hold.record_id");
+  add("PlaceLegalHold", "nonexistent (by document)", "P N P P P P P P N P",
+      Unary(w, &Stub::PlaceLegalHold, place_hold([id = kNoDocument](v1::LegalHold* h) { h->set_document_id(id); })),
+      "hold.document_id");
+  add("PlaceLegalHold", "nonexistent (by project)",  "P N P P P P P P N P",
+      Unary(w, &Stub::PlaceLegalHold, place_hold([id = kNoProject](v1::LegalHold* h) { h->set_project_id(id); })),
+      "hold.project_id");
+  // Each lift is of a hold placed for it.
+  auto lift_hold = [](std::function<std::string()> id) {
+    return [id] {
+      v1::LiftLegalHoldRequest req;
+      req.set_id(id());
+      req.set_reason("the matter is closed");
+      return req;
+    };
+  };
+  add("LiftLegalHold", "own_org",                    "P O P P P P P P O P",
+      Unary(w, &Stub::LiftLegalHold, lift_hold([w] { return w->NewHold(w->token(kHead), w->c1); })));
+  add("LiftLegalHold", "other_org",                  "P N P P P P P P N P",
+      Unary(w, &Stub::LiftLegalHold, lift_hold([id = x.hold_b] { return id; })));
+  add("LiftLegalHold", "nonexistent",                "P N P P P P P P N P",
+      Unary(w, &Stub::LiftLegalHold, lift_hold([id = kNoHold] { return id; })));
+  add("GetLegalHold", "own_org",                     "P O P P P P P O O P",
+      Unary(w, &Stub::GetLegalHold, [id = x.hold_a] { return WithId<v1::GetLegalHoldRequest>(id); }));
+  add("GetLegalHold", "other_org",                   "P N P P P P P N N P",
+      Unary(w, &Stub::GetLegalHold, [id = x.hold_b] { return WithId<v1::GetLegalHoldRequest>(id); }));
+  add("GetLegalHold", "nonexistent",                 "P N P P P P P N N P",
+      Unary(w, &Stub::GetLegalHold, [id = kNoHold] { return WithId<v1::GetLegalHoldRequest>(id); }));
+  auto list_holds = [](std::string org) {
+    return [org] {
+      v1::ListLegalHoldsRequest req;
+      req.set_organization_id(org);
+      return req;
+    };
+  };
+  add("ListLegalHolds", "own_org",                   "P O P P P P P O O P",
+      Unary(w, &Stub::ListLegalHolds, list_holds(x.org_a)));
+  add("ListLegalHolds", "other_org",                 "P N P P P P P N N P",
+      Unary(w, &Stub::ListLegalHolds, list_holds(x.org_b)));
+  add("ListLegalHolds", "nonexistent",               "P N P P P P P N N P",
+      Unary(w, &Stub::ListLegalHolds, list_holds(kNoOrg)));
   add("ReportConcern", "to own_org's P1",            "P P P P P P O P P P",
       Unary(w, &Stub::ReportConcern, [w] {
         v1::ReportConcernRequest req;

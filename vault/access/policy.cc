@@ -57,7 +57,11 @@ const std::map<Role, std::set<Action>>& RoleTable() {
         A::kReadInstruments,
         A::kApproveGrants,
         A::kReadGrantRequests,
-        A::kAdministerCredentials}},
+        A::kAdministerCredentials,
+        A::kManageRetention,
+        A::kReadRetention,
+        A::kPlaceLegalHold,
+        A::kReadLegalHolds}},
       // Manages the project's team, clients and cases; sees all its records.
       {Role::kProjectManager,
        {A::kWhoAmI,
@@ -85,7 +89,8 @@ const std::map<Role, std::set<Action>>& RoleTable() {
         A::kReadRecord,
         A::kWriteRecord,
         A::kListRecords,
-        A::kReadInstruments}},
+        A::kReadInstruments,
+        A::kReadRetention}},
       // Works on the cases assigned to them.
       {Role::kCaseWorker,
        {A::kWhoAmI,
@@ -123,11 +128,12 @@ const std::map<Role, std::set<Action>>& RoleTable() {
       // Read the audit log and consent history, never contents.
       {Role::kAuditor,
        {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries, A::kReadConsent,
-        A::kReadDisclosures, A::kReadGrantRequests}},
+        A::kReadDisclosures, A::kReadGrantRequests, A::kReadRetention, A::kReadLegalHolds}},
       {Role::kDataProtectionOfficer,
        {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries, A::kReadAccessReport,
         A::kReadConsent, A::kReadDisclosures, A::kReviewDisclosures, A::kExportSubjectData,
-        A::kReadGrantRequests}},
+        A::kReadGrantRequests, A::kManageRetention, A::kReadRetention, A::kPlaceLegalHold,
+        A::kReadLegalHolds}},
   };
   return *table;
 }
@@ -315,6 +321,14 @@ std::string_view ActionName(Action action) {
       return "issue_session";
     case A::kWithdrawGrantRequest:
       return "withdraw_grant_request";
+    case A::kManageRetention:
+      return "manage_retention";
+    case A::kReadRetention:
+      return "read_retention";
+    case A::kPlaceLegalHold:
+      return "place_legal_hold";
+    case A::kReadLegalHolds:
+      return "read_legal_holds";
   }
   return "unknown";
 }

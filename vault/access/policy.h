@@ -93,6 +93,12 @@ enum class Action {
   kIssueSession,
   // Withdrawing one's own grant request (its requester only).
   kWithdrawGrantRequest,
+  // Retention (doc/retention.md): an organisation's retention schedules,
+  // and legal holds on what it holds. Neither lets anyone read client data.
+  kManageRetention,
+  kReadRetention,
+  kPlaceLegalHold,
+  kReadLegalHolds,
 };
 std::string_view ActionName(Action action);
 

@@ -19,6 +19,7 @@ ServiceSet NewServices(const Backends& b) {
   set.services.push_back(NewAuditService(calls, b));
   set.services.push_back(NewSubjectAccessService(calls, b));
   set.services.push_back(NewKeyAdminService(calls, b));
+  set.services.push_back(NewRetentionService(calls, b));
   return set;
 }
 
@@ -26,7 +27,7 @@ std::vector<std::string> ServiceNames() {
   return {"hoidla.v1.Identity",      "hoidla.v1.Directory",   "hoidla.v1.Cases",
           "hoidla.v1.Documents",     "hoidla.v1.Records",     "hoidla.v1.Instruments",
           "hoidla.v1.Consents",      "hoidla.v1.Disclosures", "hoidla.v1.Audit",
-          "hoidla.v1.SubjectAccess", "hoidla.v1.KeyAdmin"};
+          "hoidla.v1.SubjectAccess", "hoidla.v1.KeyAdmin",    "hoidla.v1.Retention"};
 }
 
 }  // namespace hoidla::service

@@ -25,6 +25,7 @@
 #include "vault/oversight/subject_access.h"
 #include "vault/records/instruments.h"
 #include "vault/records/records.h"
+#include "vault/retention/retention.h"
 #include "vault/rpc/call.h"
 
 namespace hoidla::service {
@@ -41,6 +42,7 @@ struct Backends {
   core::AuditAccess* audit_access = nullptr;
   core::SubjectAccess* subject_access = nullptr;
   core::KeyAdmin* key_admin = nullptr;
+  core::Retention* retention = nullptr;
   // Its token key seeds the page-token key (page_tokens.h).
   keys::Keyring* keyring = nullptr;
   audit::AuditLog* audit_log = nullptr;
@@ -72,6 +74,7 @@ std::unique_ptr<grpc::Service> NewDisclosuresService(const Calls* calls, const B
 std::unique_ptr<grpc::Service> NewAuditService(const Calls* calls, const Backends& b);
 std::unique_ptr<grpc::Service> NewSubjectAccessService(const Calls* calls, const Backends& b);
 std::unique_ptr<grpc::Service> NewKeyAdminService(const Calls* calls, const Backends& b);
+std::unique_ptr<grpc::Service> NewRetentionService(const Calls* calls, const Backends& b);
 
 }  // namespace hoidla::service
 

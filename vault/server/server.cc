@@ -122,6 +122,9 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
   s->subject_access_ = std::make_unique<core::SubjectAccess>(
       clock, &s->policy_, s->registry_.get(), s->documents_.get(), s->records_.get(),
       s->consents_.get(), s->audit_access_.get());
+  s->retention_ =
+      std::make_unique<core::Retention>(s->store_, s->keyring_.get(), clock, &s->policy_,
+                                        s->registry_.get(), s->documents_.get(), s->records_.get());
   Backends backends;
   backends.identity = s->identity_.get();
   backends.registry = s->registry_.get();
@@ -132,6 +135,7 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
   backends.audit_access = s->audit_access_.get();
   backends.subject_access = s->subject_access_.get();
   backends.key_admin = s->key_admin_.get();
+  backends.retention = s->retention_.get();
   backends.audit_log = s->audit_log_.get();
   backends.keyring = s->keyring_.get();
   s->services_ = NewServices(backends);

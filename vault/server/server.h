@@ -41,6 +41,7 @@
 #include "vault/oversight/key_admin.h"
 #include "vault/oversight/subject_access.h"
 #include "vault/records/records.h"
+#include "vault/retention/retention.h"
 #include "vault/rpc/services.h"
 #include "vault/server/config.h"
 #include "vault/storage/blob_store.h"
@@ -94,6 +95,7 @@ class VaultServer {
   std::unique_ptr<core::Identity> identity_;
   std::unique_ptr<core::Documents> documents_;
   std::unique_ptr<core::KeyAdmin> key_admin_;
+  std::unique_ptr<core::Retention> retention_;
   ServiceSet services_;
   std::unique_ptr<grpc::Server> server_;
   std::optional<std::string> bootstrap_token_;

@@ -10,7 +10,10 @@
 // all of them; Prefix() the prefix of every key whose first fields are given
 // (it ends in "/"), for scans; Rest() reads what follows a prefix in a key
 // found by such a scan. Fields never contain "/": they are ids validated by
-// base/validation.h, lower-case hex or versions.
+// base/validation.h, lower-case hex, versions, or fixed vocabulary
+// ([a-z0-9_.-] instrument names and kinds, never text a person wrote). The
+// one exception is the last field of rv/, a sealed record's id, which for
+// versioned kinds is "<id>/<version>"; being last, it stays unambiguous.
 //
 // Every family belongs to one room of vault/ and is declared in the
 // namespace named after it (layout::directory, layout::consent, ...). Only
@@ -205,6 +208,27 @@ inline constexpr Family<2> kInstrumentByName{"ins-by-org"};
 inline constexpr Family<1> kNewestInstrument{"ins-newest"};
 inline constexpr Family<1> kOrganizationOfInstrument{"ins-org"};
 }  // namespace records
+
+// ---------------------------------------------------------------------------
+// vault/retention: retention schedules and legal holds
+
+namespace retention {
+// kMeta record kinds; rsc/ ids are versioned (VersionedId).
+inline constexpr std::string_view kSchedule = "rsc";
+inline constexpr std::string_view kHold = "lgh";
+
+// kIndex.
+inline constexpr Family<2> kSchedulesOfOrganization{"rsc-by-org"};
+// rsc-org/<schedule> -> its organisation (and that it exists).
+inline constexpr Family<1> kOrganizationOfSchedule{"rsc-org"};
+// rsc-scope/<org>/<project or *>/<item type number>/<kind or *> -> the
+// schedule id of that scope ("*": every project, every kind).
+inline constexpr Family<4> kScheduleByScope{"rsc-scope"};
+inline constexpr std::string_view kAny = "*";
+inline constexpr Family<2> kHoldsOfOrganization{"lgh-by-org"};
+// lgh-on/<held object id>/<hold id>: the active holds on an object.
+inline constexpr Family<2> kActiveHoldsOn{"lgh-on"};
+}  // namespace retention
 
 }  // namespace hoidla::storage::layout
 
