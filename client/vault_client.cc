@@ -254,6 +254,7 @@ VaultClient::VaultClient(std::shared_ptr<grpc::Channel> channel, std::string tok
       audit_(hoidla::v1::Audit::NewStub(channel_)),
       subject_access_(hoidla::v1::SubjectAccess::NewStub(channel_)),
       key_admin_(hoidla::v1::KeyAdmin::NewStub(channel_)),
+      retention_(hoidla::v1::Retention::NewStub(channel_)),
       authorization_(token.empty() ? std::string() : StrCat("Bearer ", token)),
       unary_timeout_(unary_timeout) {}
 
@@ -617,6 +618,58 @@ absl::StatusOr<hoidla::v1::Instrument> VaultClient::GetInstrument(
 absl::StatusOr<hoidla::v1::ListInstrumentsResponse> VaultClient::ListInstruments(
     const hoidla::v1::ListInstrumentsRequest& request) const {
   return CallUnary(instruments_.get(), &hoidla::v1::Instruments::StubInterface::ListInstruments,
+                   request);
+}
+
+absl::StatusOr<hoidla::v1::RetentionSchedule> VaultClient::CreateRetentionSchedule(
+    const hoidla::v1::CreateRetentionScheduleRequest& request) const {
+  return CallUnary(retention_.get(), &hoidla::v1::Retention::StubInterface::CreateRetentionSchedule,
+                   request);
+}
+
+absl::StatusOr<hoidla::v1::RetentionSchedule> VaultClient::UpdateRetentionSchedule(
+    const hoidla::v1::UpdateRetentionScheduleRequest& request) const {
+  return CallUnary(retention_.get(), &hoidla::v1::Retention::StubInterface::UpdateRetentionSchedule,
+                   request);
+}
+
+absl::StatusOr<hoidla::v1::RetentionSchedule> VaultClient::GetRetentionSchedule(
+    const hoidla::v1::GetRetentionScheduleRequest& request) const {
+  return CallUnary(retention_.get(), &hoidla::v1::Retention::StubInterface::GetRetentionSchedule,
+                   request);
+}
+
+absl::StatusOr<hoidla::v1::ListRetentionSchedulesResponse> VaultClient::ListRetentionSchedules(
+    const hoidla::v1::ListRetentionSchedulesRequest& request) const {
+  return CallUnary(retention_.get(), &hoidla::v1::Retention::StubInterface::ListRetentionSchedules,
+                   request);
+}
+
+absl::StatusOr<hoidla::v1::RetentionSchedule> VaultClient::ResolveRetentionSchedule(
+    const hoidla::v1::ResolveRetentionScheduleRequest& request) const {
+  return CallUnary(retention_.get(),
+                   &hoidla::v1::Retention::StubInterface::ResolveRetentionSchedule, request);
+}
+
+absl::StatusOr<hoidla::v1::LegalHold> VaultClient::PlaceLegalHold(
+    const hoidla::v1::PlaceLegalHoldRequest& request) const {
+  return CallUnary(retention_.get(), &hoidla::v1::Retention::StubInterface::PlaceLegalHold,
+                   request);
+}
+
+absl::StatusOr<hoidla::v1::LegalHold> VaultClient::LiftLegalHold(
+    const hoidla::v1::LiftLegalHoldRequest& request) const {
+  return CallUnary(retention_.get(), &hoidla::v1::Retention::StubInterface::LiftLegalHold, request);
+}
+
+absl::StatusOr<hoidla::v1::LegalHold> VaultClient::GetLegalHold(
+    const hoidla::v1::GetLegalHoldRequest& request) const {
+  return CallUnary(retention_.get(), &hoidla::v1::Retention::StubInterface::GetLegalHold, request);
+}
+
+absl::StatusOr<hoidla::v1::ListLegalHoldsResponse> VaultClient::ListLegalHolds(
+    const hoidla::v1::ListLegalHoldsRequest& request) const {
+  return CallUnary(retention_.get(), &hoidla::v1::Retention::StubInterface::ListLegalHolds,
                    request);
 }
 

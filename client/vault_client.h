@@ -1,6 +1,7 @@
 // VaultClient: a typed C++ client for the Hoidla vault: every service of
 // hoidla.v1 (Identity, Directory, Cases, Documents, Records, Instruments,
-// Consents, Disclosures, Audit, SubjectAccess, KeyAdmin) over one channel.
+// Consents, Disclosures, Audit, SubjectAccess, KeyAdmin, Retention) over one
+// channel.
 //
 // It is for programs that talk to vaultd: the vaultctl command-line tool, the
 // integration tests and any other C++ caller. It wraps a gRPC channel and the
@@ -62,6 +63,7 @@
 #include "hoidla/v1/instruments.grpc.pb.h"
 #include "hoidla/v1/key_admin.grpc.pb.h"
 #include "hoidla/v1/records.grpc.pb.h"
+#include "hoidla/v1/retention.grpc.pb.h"
 #include "hoidla/v1/subject_access.grpc.pb.h"
 
 namespace hoidla::client {
@@ -474,6 +476,33 @@ class VaultClient {
   absl::StatusOr<hoidla::v1::ListInstrumentsResponse> ListInstruments(
       const hoidla::v1::ListInstrumentsRequest& request) const;
 
+  // Retention (doc/retention.md): schedules and legal holds. Each returns
+  // what the server answered: on success the schedule (or hold) as stored,
+  // or the list page; on failure the server's status as the method in
+  // proto/hoidla/v1/retention.proto documents it (INVALID_ARGUMENT naming
+  // the field, NOT_FOUND naming the field for what the caller may not see,
+  // PERMISSION_DENIED without a role that manages retention, ALREADY_EXISTS
+  // for a scope that has a schedule, ABORTED for a stale expected_version,
+  // FAILED_PRECONDITION for a hold lifted already).
+  absl::StatusOr<hoidla::v1::RetentionSchedule> CreateRetentionSchedule(
+      const hoidla::v1::CreateRetentionScheduleRequest& request) const;
+  absl::StatusOr<hoidla::v1::RetentionSchedule> UpdateRetentionSchedule(
+      const hoidla::v1::UpdateRetentionScheduleRequest& request) const;
+  absl::StatusOr<hoidla::v1::RetentionSchedule> GetRetentionSchedule(
+      const hoidla::v1::GetRetentionScheduleRequest& request) const;
+  absl::StatusOr<hoidla::v1::ListRetentionSchedulesResponse> ListRetentionSchedules(
+      const hoidla::v1::ListRetentionSchedulesRequest& request) const;
+  absl::StatusOr<hoidla::v1::RetentionSchedule> ResolveRetentionSchedule(
+      const hoidla::v1::ResolveRetentionScheduleRequest& request) const;
+  absl::StatusOr<hoidla::v1::LegalHold> PlaceLegalHold(
+      const hoidla::v1::PlaceLegalHoldRequest& request) const;
+  absl::StatusOr<hoidla::v1::LegalHold> LiftLegalHold(
+      const hoidla::v1::LiftLegalHoldRequest& request) const;
+  absl::StatusOr<hoidla::v1::LegalHold> GetLegalHold(
+      const hoidla::v1::GetLegalHoldRequest& request) const;
+  absl::StatusOr<hoidla::v1::ListLegalHoldsResponse> ListLegalHolds(
+      const hoidla::v1::ListLegalHoldsRequest& request) const;
+
   // On success returns what is overdue or due within request.within_days()
   // (14 when 0) in the open cases of request.project_id(), or in the case
   // request.case_id() (exactly one), that the caller may read, soonest
@@ -625,6 +654,7 @@ class VaultClient {
   std::unique_ptr<hoidla::v1::Audit::StubInterface> audit_;
   std::unique_ptr<hoidla::v1::SubjectAccess::StubInterface> subject_access_;
   std::unique_ptr<hoidla::v1::KeyAdmin::StubInterface> key_admin_;
+  std::unique_ptr<hoidla::v1::Retention::StubInterface> retention_;
   std::string authorization_;  // "Bearer <token>", or empty for no credential
   std::chrono::milliseconds unary_timeout_;
   std::string act_for_;  // x-hoidla-act-for, or empty

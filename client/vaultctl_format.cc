@@ -1,5 +1,6 @@
 #include "client/vaultctl_format.h"
 
+#include <cctype>
 #include <cstdio>
 #include <string>
 
@@ -843,6 +844,105 @@ void PrintCheckpoint(const hoidla::v1::Checkpoint& checkpoint, std::ostream& out
     out << Escape(note.substr(0, end)) << '\n';
     note.remove_prefix(end == std::string_view::npos ? note.size() : end + 1);
   }
+}
+
+// ---------------------------------------------------------------------------
+// Retention
+
+namespace {
+
+// "10y 6m" from a period; "-" when empty (an action of KEEP).
+std::string PeriodString(const hoidla::v1::RetentionPeriod& p) {
+  std::string out;
+  auto part = [&out](int32_t n, char unit) {
+    if (n == 0) return;
+    if (!out.empty()) out += ' ';
+    out += std::to_string(n);
+    out += unit;
+  };
+  part(p.years(), 'y');
+  part(p.months(), 'm');
+  part(p.days(), 'd');
+  return out;
+}
+
+// The lower-case name of an enum value without its prefix
+// (RETENTION_TRIGGER_CASE_CLOSED -> case_closed).
+std::string EnumWord(const std::string& name, std::string_view prefix) {
+  std::string word = name.starts_with(prefix) ? name.substr(prefix.size()) : name;
+  for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return word;
+}
+
+std::string HoldTarget(const hoidla::v1::LegalHold& h) {
+  switch (h.target_case()) {
+    case hoidla::v1::LegalHold::kClientId:
+      return StrCat("client ", h.client_id());
+    case hoidla::v1::LegalHold::kCaseId:
+      return StrCat("case ", h.case_id());
+    case hoidla::v1::LegalHold::kRecordId:
+      return StrCat("record ", h.record_id());
+    case hoidla::v1::LegalHold::kDocumentId:
+      return StrCat("document ", h.document_id());
+    case hoidla::v1::LegalHold::kProjectId:
+      return StrCat("project ", h.project_id());
+    case hoidla::v1::LegalHold::TARGET_NOT_SET:
+      break;
+  }
+  return "";
+}
+
+}  // namespace
+
+void PrintRetentionSchedule(const hoidla::v1::RetentionSchedule& s, std::ostream& out) {
+  Line(out, "id", s.id());
+  Line(out, "version", std::to_string(s.version()));
+  Line(out, "organization_id", s.organization_id());
+  Line(out, "project_id", s.project_id().empty() ? "*" : s.project_id());
+  Line(out, "item_type",
+       EnumWord(hoidla::v1::RetentionItemType_Name(s.item_type()), "RETENTION_ITEM_TYPE_"));
+  Line(out, "kind", s.kind().empty() ? "*" : s.kind());
+  Line(out, "trigger",
+       EnumWord(hoidla::v1::RetentionTrigger_Name(s.trigger()), "RETENTION_TRIGGER_"));
+  OptionalLine(out, "period", PeriodString(s.period()));
+  Line(out, "action", EnumWord(hoidla::v1::RetentionAction_Name(s.action()), "RETENTION_ACTION_"));
+  OptionalLine(out, "basis", s.basis());
+  CreatedLines(out, s.created_at(), s.created_by());
+}
+
+void PrintRetentionSchedules(const hoidla::v1::ListRetentionSchedulesResponse& list,
+                             std::ostream& out, std::ostream& note) {
+  for (const auto& s : list.schedules()) {
+    Row(out, s.id(), std::to_string(s.version()), s.project_id().empty() ? "*" : s.project_id(),
+        EnumWord(hoidla::v1::RetentionItemType_Name(s.item_type()), "RETENTION_ITEM_TYPE_"),
+        s.kind().empty() ? "*" : s.kind(),
+        EnumWord(hoidla::v1::RetentionTrigger_Name(s.trigger()), "RETENTION_TRIGGER_"),
+        PeriodString(s.period()),
+        EnumWord(hoidla::v1::RetentionAction_Name(s.action()), "RETENTION_ACTION_"));
+  }
+  NextPage(list.next_page_token(), note);
+}
+
+void PrintLegalHold(const hoidla::v1::LegalHold& h, std::ostream& out) {
+  Line(out, "id", h.id());
+  Line(out, "organization_id", h.organization_id());
+  Line(out, "target", HoldTarget(h));
+  Line(out, "reason", h.reason());
+  BoolLine(out, "active", h.active());
+  TimeLine(out, "placed_at", h.placed_at());
+  OptionalLine(out, "placed_by", h.placed_by());
+  TimeLine(out, "lifted_at", h.lifted_at());
+  OptionalLine(out, "lifted_by", h.lifted_by());
+  OptionalLine(out, "lift_reason", h.lift_reason());
+}
+
+void PrintLegalHolds(const hoidla::v1::ListLegalHoldsResponse& list, std::ostream& out,
+                     std::ostream& note) {
+  for (const auto& h : list.holds()) {
+    Row(out, h.id(), h.active() ? "active" : "lifted", HoldTarget(h),
+        IsSet(h.placed_at()) ? Time(h.placed_at()) : std::string(), h.placed_by());
+  }
+  NextPage(list.next_page_token(), note);
 }
 
 }  // namespace hoidla::vaultctl

@@ -30,6 +30,7 @@
 #include "hoidla/v1/instruments.pb.h"
 #include "hoidla/v1/key_admin.pb.h"
 #include "hoidla/v1/records.pb.h"
+#include "hoidla/v1/retention.pb.h"
 #include "hoidla/v1/subject_access.pb.h"
 
 namespace hoidla::vaultctl {
@@ -248,6 +249,21 @@ void PrintInstruments(const hoidla::v1::ListInstrumentsResponse& list, std::ostr
 // organisation, number of items, valid_until, created_by.
 void PrintDisclosures(const hoidla::v1::ListDisclosuresResponse& list, std::ostream& out,
                       std::ostream& note);
+
+// A retention schedule as "key: value" lines ("*" for every project or
+// kind); its enums in lower case without their prefix (case_closed).
+void PrintRetentionSchedule(const hoidla::v1::RetentionSchedule& schedule, std::ostream& out);
+// One line per schedule (its newest version): id, version, project, item
+// type, kind, trigger, period ("10y 6m"), action; the next page token on
+// `note`.
+void PrintRetentionSchedules(const hoidla::v1::ListRetentionSchedulesResponse& list,
+                             std::ostream& out, std::ostream& note);
+// A legal hold as "key: value" lines; its target as "client cli_...".
+void PrintLegalHold(const hoidla::v1::LegalHold& hold, std::ostream& out);
+// One line per hold: id, active or lifted, target, placed at, placed by;
+// the next page token on `note`.
+void PrintLegalHolds(const hoidla::v1::ListLegalHoldsResponse& list, std::ostream& out,
+                     std::ostream& note);
 
 }  // namespace hoidla::vaultctl
 

@@ -58,6 +58,10 @@ void AddConsentCommands(CLI::App* app, const Globals& g, Selection* selection);
 // disclosure.cc: `disclosure create|list|review`.
 void AddDisclosureCommands(CLI::App* app, const Globals& g, Selection* selection);
 
+// retention.cc: `retention schedule create|update|get|list|resolve`,
+// `retention hold place|get|list`, `retention release`.
+void AddRetentionCommands(CLI::App* app, const Globals& g, Selection* selection);
+
 // exists.cc: `exists`.
 void AddExistsCommand(CLI::App* app, const Globals& g, Selection* selection);
 

@@ -155,7 +155,7 @@ constexpr AddCommands kNouns[] = {
     &AddGrantCommands,  &AddOrgCommands,        &AddProjectCommands, &AddClientCommands,
     &AddCaseCommands,   &AddDocCommands,        &AddKeysCommands,    &AddAuditCommands,
     &AddRecordCommands, &AddInstrumentCommands, &AddConsentCommands, &AddDisclosureCommands,
-    &AddExistsCommand,
+    &AddExistsCommand,  &AddRetentionCommands,
 };
 
 // Rewrites the ConnectOptions field names that lead a Connect error message

@@ -469,6 +469,90 @@ TEST(DataSubject, VaultctlShowsAClientWhoSawTheirData) {
   EXPECT_EQ(denied.exit_code, ExitFor(grpc::StatusCode::PERMISSION_DENIED)) << denied.err;
 }
 
+// Retention through vaultctl against a real vaultd: a schedule per scope
+// and its versions, resolution of the most specific one, and a legal hold
+// placed, listed and released (doc/retention.md).
+TEST(RetentionCli, SchedulesResolveAndAHoldIsPlacedAndReleased) {
+  TempDir dir;
+  Vault vault(dir.path());
+  vault.Start();
+  Fixture f = CreateFixture(vault);  // as a head of organisation
+  ASSERT_FALSE(f.kase.empty());
+
+  auto org_wide = vault.Ctl({"retention", "schedule", "create", "--org", f.org, "--item", "record",
+                             "--trigger", "case_closed", "--years", "10", "--action", "review",
+                             "--basis", "Sotsiaalhoolekande seadus"});
+  ASSERT_EQ(org_wide.exit_code, 0) << org_wide.err;
+  const std::string rsc = IdFrom(org_wide);
+  EXPECT_NE(org_wide.out.find("period: 10y"), std::string::npos) << org_wide.out;
+  EXPECT_NE(org_wide.out.find("project_id: *"), std::string::npos) << org_wide.out;
+  // One schedule per scope.
+  auto twice = vault.Ctl({"retention", "schedule", "create", "--org", f.org, "--item", "record",
+                          "--trigger", "case_closed", "--years", "3", "--action", "destroy"});
+  EXPECT_EQ(twice.exit_code, ExitFor(grpc::StatusCode::ALREADY_EXISTS)) << twice.err;
+  auto project_plan =
+      vault.Ctl({"retention", "schedule", "create", "--org", f.org, "--project", f.project,
+                 "--item", "record", "--kind", "case_plan", "--trigger", "case_closed", "--years",
+                 "5", "--months", "6", "--action", "destroy"});
+  ASSERT_EQ(project_plan.exit_code, 0) << project_plan.err;
+  const std::string plan_rsc = IdFrom(project_plan);
+
+  auto resolve = [&](const std::string& kind) {
+    return vault.Ctl({"retention", "schedule", "resolve", "--org", f.org, "--project", f.project,
+                      "--item", "record", "--kind", kind});
+  };
+  auto plan = resolve("case_plan");
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_EQ(IdFrom(plan), plan_rsc);
+  auto other = resolve("initial_decision");
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_EQ(IdFrom(other), rsc);
+
+  // A new version of the rule; a stale one conflicts.
+  auto v2 = vault.Ctl({"retention", "schedule", "update", rsc, "--expected-version", "1",
+                       "--trigger", "case_closed", "--years", "12", "--action", "review"});
+  ASSERT_EQ(v2.exit_code, 0) << v2.err;
+  EXPECT_NE(v2.out.find("version: 2"), std::string::npos) << v2.out;
+  auto stale = vault.Ctl({"retention", "schedule", "update", rsc, "--expected-version", "1",
+                          "--trigger", "case_closed", "--years", "1", "--action", "review"});
+  EXPECT_EQ(stale.exit_code, ExitFor(grpc::StatusCode::ABORTED)) << stale.err;
+  auto v1 = vault.Ctl({"retention", "schedule", "get", rsc, "--version", "1"});
+  ASSERT_EQ(v1.exit_code, 0) << v1.err;
+  EXPECT_NE(v1.out.find("period: 10y"), std::string::npos) << v1.out;
+  auto list = vault.Ctl({"retention", "schedule", "list", "--org", f.org});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find(rsc + "\t2\t*\trecord\t*\tcase_closed\t12y\treview"), std::string::npos)
+      << list.out;
+
+  // A hold on the case, then released.
+  auto hold = vault.Ctl(
+      {"retention", "hold", "place", "--case", f.kase, "--reason", "prokuratuuri päring 2-26-1"});
+  ASSERT_EQ(hold.exit_code, 0) << hold.err;
+  const std::string lgh = IdFrom(hold);
+  EXPECT_NE(hold.out.find("target: case " + f.kase), std::string::npos) << hold.out;
+  EXPECT_NE(hold.out.find("active: true"), std::string::npos) << hold.out;
+  auto active = vault.Ctl({"retention", "hold", "list", "--org", f.org, "--active"});
+  ASSERT_EQ(active.exit_code, 0) << active.err;
+  EXPECT_NE(active.out.find(lgh + "\tactive\tcase " + f.kase), std::string::npos) << active.out;
+  auto released =
+      vault.Ctl({"retention", "release", lgh, "--reason", "the prosecutor closed the matter"});
+  ASSERT_EQ(released.exit_code, 0) << released.err;
+  EXPECT_NE(released.out.find("active: false"), std::string::npos) << released.out;
+  auto again = vault.Ctl({"retention", "release", lgh, "--reason", "again"});
+  EXPECT_EQ(again.exit_code, ExitFor(grpc::StatusCode::FAILED_PRECONDITION)) << again.err;
+  active = vault.Ctl({"retention", "hold", "list", "--org", f.org, "--active"});
+  ASSERT_EQ(active.exit_code, 0) << active.err;
+  EXPECT_EQ(active.out.find(lgh), std::string::npos) << active.out;
+
+  // Exactly one target.
+  auto two = vault.Ctl(
+      {"retention", "hold", "place", "--case", f.kase, "--client", f.client, "--reason", "x"});
+  EXPECT_NE(two.exit_code, 0);
+  // The administrator has no part in retention.
+  auto admin = vault.Ctl({"retention", "hold", "list", "--org", f.org}, vault.admin_token());
+  EXPECT_EQ(admin.exit_code, ExitFor(grpc::StatusCode::PERMISSION_DENIED)) << admin.err;
+}
+
 TEST(ConsentCli, RecordFromJsonPartnerFetchAndOfflineReceiptVerification) {
   TempDir dir;
   Vault vault(dir.path());
