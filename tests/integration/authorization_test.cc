@@ -1745,6 +1745,22 @@ std::vector<Row> BuildTable(World* w) {
   add("CreateRetentionSchedule", "nonexistent",      "P N P P P P P P N P",
       Unary(w, &Stub::CreateRetentionSchedule, create_schedule(kNoOrg)),
       "schedule.organization_id");
+  auto create_project_schedule = [w](std::string project) {
+    return [w, project] {
+      v1::CreateRetentionScheduleRequest req;
+      *req.mutable_schedule() = World::ScheduleOf(w->org_a, w->FreshKind());
+      req.mutable_schedule()->set_project_id(project);
+      return req;
+    };
+  };
+  add("CreateRetentionSchedule", "own_org (by project)",  "P O P P P P P P O P",
+      Unary(w, &Stub::CreateRetentionSchedule, create_project_schedule(x.p1)));
+  add("CreateRetentionSchedule", "other_org (by project)", "P N P P P P P P N P",
+      Unary(w, &Stub::CreateRetentionSchedule, create_project_schedule(x.q1)),
+      "schedule.project_id");
+  add("CreateRetentionSchedule", "nonexistent (by project)", "P N P P P P P P N P",
+      Unary(w, &Stub::CreateRetentionSchedule, create_project_schedule(kNoProject)),
+      "schedule.project_id");
   // Each update is of a schedule made for it, at version 1.
   auto update_schedule = [w](std::function<std::string()> id) {
     return [w, id] {

@@ -49,8 +49,9 @@ absl::Status ValidateRule(const v1::RetentionSchedule& s) {
     if (any) return FieldError("schedule.period", "must be empty when the action is KEEP");
   } else {
     if (!any) return FieldError("schedule.period", "required: years, months or days");
+    // Days count as at least a month per 28, so the sum never exceeds it.
     if (p.years() > 100 || p.months() > kMaxMonths || p.days() > kMaxDays ||
-        int64_t{p.years()} * 12 + p.months() + p.days() / 31 > kMaxMonths) {
+        int64_t{p.years()} * 12 + p.months() + (int64_t{p.days()} + 27) / 28 > kMaxMonths) {
       return FieldError("schedule.period", "at most 100 years");
     }
   }
@@ -252,7 +253,19 @@ absl::StatusOr<v1::ListRetentionSchedulesResponse> Retention::ListSchedules(
                IdKind::kRetentionSchedule, req.page_token(), page_size,
                [&](std::string_view id) -> absl::StatusOr<bool> {
                  HOIDLA_ASSIGN_OR_RETURN(auto chain, schedules_.Load(id, keys::kSystemSubject));
-                 *out.add_schedules() = chain.back();
+                 const v1::RetentionSchedule& newest = chain.back();
+                 if (newest.organization_id() != req.organization_id()) {
+                   return absl::DataLossError("schedule index names another organisation's");
+                 }
+                 // A project manager sees the organisation's schedules and
+                 // their own project's, as GetRetentionSchedule decides.
+                 if (!policy_
+                          ->Decide(ctx.principal, Action::kReadRetention,
+                                   PlaceOf(newest.organization_id(), newest.project_id(), ""))
+                          .allowed) {
+                   return false;
+                 }
+                 *out.add_schedules() = newest;
                  return true;
                }));
   out.set_next_page_token(next);
@@ -288,8 +301,14 @@ absl::StatusOr<v1::RetentionSchedule> Retention::ResolveSchedule(
     if (id.status().code() == absl::StatusCode::kNotFound) continue;
     HOIDLA_RETURN_IF_ERROR(id.status());
     HOIDLA_ASSIGN_OR_RETURN(auto chain, schedules_.Load(*id, keys::kSystemSubject));
+    const v1::RetentionSchedule& found = chain.back();
+    // The index may only name the schedule of its own scope.
+    if (ScopeKey(found.organization_id(), found.project_id(), found.item_type(), found.kind()) !=
+        key) {
+      return absl::DataLossError("schedule index names a schedule of another scope");
+    }
     audit::NoteTarget(ctx.audit, "", "", *id);
-    return chain.back();
+    return found;
   }
   return absl::NotFoundError("kind: no schedule applies");
 }
@@ -474,6 +493,9 @@ absl::StatusOr<v1::ListLegalHoldsResponse> Retention::ListHolds(
                IdKind::kLegalHold, req.page_token(), page_size,
                [&](std::string_view id) -> absl::StatusOr<bool> {
                  HOIDLA_ASSIGN_OR_RETURN(v1::LegalHold h, LoadHold(id));
+                 if (h.organization_id() != req.organization_id()) {
+                   return absl::DataLossError("hold index names another organisation's");
+                 }
                  if (req.active_only() && !h.active()) return false;
                  *out.add_holds() = std::move(h);
                  return true;

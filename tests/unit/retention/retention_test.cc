@@ -7,6 +7,7 @@
 #include "gtest/gtest.h"
 #include "tests/unit/core_fixture.h"
 #include "tests/unit/test_util.h"
+#include "vault/storage/layout.h"
 
 namespace hoidla::core {
 namespace {
@@ -135,6 +136,12 @@ TEST_F(RetentionTest, ABadRuleNamesItsField) {
   EXPECT_TRUE(testing::IsInvalidArgumentFor(Create(s).status(), "schedule.period"));
   s = Rule("", "", 101);
   EXPECT_TRUE(testing::IsInvalidArgumentFor(Create(s).status(), "schedule.period"));
+  s = Rule("", "", 100);
+  s.mutable_period()->set_days(1);  // a day past a hundred years
+  EXPECT_TRUE(testing::IsInvalidArgumentFor(Create(s).status(), "schedule.period"));
+  s = Rule("", "", 0);
+  s.mutable_period()->set_days(36600);
+  EXPECT_TRUE(testing::IsInvalidArgumentFor(Create(s).status(), "schedule.period"));
   s = Rule("", "", 10);
   s.set_action(v1::RETENTION_ACTION_KEEP);
   EXPECT_TRUE(testing::IsInvalidArgumentFor(Create(s).status(), "schedule.period"));
@@ -211,6 +218,50 @@ TEST_F(RetentionTest, ACallerWithoutARoleIsDeniedAndLearnsNothing) {
   req.mutable_hold()->set_reason("why");
   EXPECT_EQ(retention_->PlaceHold(nobody_, req).status().code(),
             absl::StatusCode::kPermissionDenied);
+}
+
+// Someone with write access to the data folder points an index at what
+// it does not index: the answer is DATA_LOSS, never the other object.
+TEST_F(RetentionTest, AnIndexPointingElsewhereIsDataLoss) {
+  auto org_wide = Create(Rule("", "", 5));
+  auto plan = Create(Rule("", "case_plan", 7));
+  ASSERT_TRUE(org_wide.ok() && plan.ok());
+  storage::WriteBatch b;
+  b.Put(storage::Space::kIndex,
+        storage::layout::retention::kScheduleByScope.Key(
+            org_.id(), "*", std::to_string(v1::RETENTION_ITEM_TYPE_RECORD), "case_plan"),
+        org_wide->id());
+  ASSERT_TRUE(base().Write(b).ok());
+  EXPECT_EQ(Resolve(project_.id(), "case_plan").status().code(), absl::StatusCode::kDataLoss);
+
+  const v1::Organization other = MakeOrg("Teine Keskus");
+  admin_.principal.memberships.push_back({Role::kHeadOfOrganization, other.id(), ""});
+  auto hold = HoldClient(client_.id());
+  ASSERT_TRUE(hold.ok()) << hold.status();
+  storage::WriteBatch c;
+  c.Put(storage::Space::kIndex,
+        storage::layout::retention::kHoldsOfOrganization.Key(other.id(), hold->id()), "");
+  ASSERT_TRUE(base().Write(c).ok());
+  v1::ListLegalHoldsRequest list;
+  list.set_organization_id(other.id());
+  EXPECT_EQ(retention_->ListHolds(admin_, list).status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(RetentionTest, AProjectManagerListsOnlyTheirProjectsAndTheOrganisations) {
+  ASSERT_TRUE(Create(Rule("", "", 5)).ok());
+  ASSERT_TRUE(Create(Rule(project_.id(), "", 6)).ok());
+  ASSERT_TRUE(Create(Rule(other_project_.id(), "", 7)).ok());
+  RequestContext pm;
+  pm.principal = {.id = "prn_0000000000000000000000000p",
+                  .display_name = "manager",
+                  .memberships = {{Role::kProjectManager, org_.id(), project_.id()}}};
+  v1::ListRetentionSchedulesRequest req;
+  req.set_organization_id(org_.id());
+  auto list = retention_->ListSchedules(pm, req);
+  ASSERT_TRUE(list.ok()) << list.status();
+  ASSERT_EQ(list->schedules_size(), 2);
+  for (const auto& s : list->schedules()) EXPECT_NE(s.project_id(), other_project_.id());
+  EXPECT_EQ(retention_->ListSchedules(admin_, req)->schedules_size(), 3);
 }
 
 TEST_F(RetentionTest, AFailedWriteWritesNothing) {
