@@ -1,8 +1,10 @@
 // `vaultctl retention schedule create|update|get|list|resolve`,
 // `retention hold place|get|list` and `retention release`: an
 // organisation's retention schedules and legal holds (doc/retention.md).
+#include <cctype>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "CLI/CLI.hpp"
 #include "client/vault_client.h"
@@ -35,26 +37,29 @@ struct RetentionOptions {
   Paging paging;
 };
 
+// The enum value a flag's word names, the reverse of vaultctl_format's
+// output ("case_closed" with prefix "RETENTION_TRIGGER_" is
+// RETENTION_TRIGGER_CASE_CLOSED). An unknown word is the UNSPECIFIED value,
+// which the server refuses naming the field; the flags' IsMember checks
+// come first.
+template <typename E>
+E FromWord(const std::string& word, std::string_view prefix,
+           bool (*parse)(const std::string&, E*)) {
+  std::string name(prefix);
+  for (char c : word)
+    name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  E value{};
+  return parse(name, &value) ? value : E{};
+}
+
 hoidla::v1::RetentionItemType ItemType(const std::string& s) {
-  if (s == "record") return hoidla::v1::RETENTION_ITEM_TYPE_RECORD;
-  if (s == "document") return hoidla::v1::RETENTION_ITEM_TYPE_DOCUMENT;
-  if (s == "consent") return hoidla::v1::RETENTION_ITEM_TYPE_CONSENT;
-  return hoidla::v1::RETENTION_ITEM_TYPE_UNSPECIFIED;
+  return FromWord(s, "RETENTION_ITEM_TYPE_", &hoidla::v1::RetentionItemType_Parse);
 }
-
 hoidla::v1::RetentionTrigger Trigger(const std::string& s) {
-  if (s == "case_closed") return hoidla::v1::RETENTION_TRIGGER_CASE_CLOSED;
-  if (s == "consent_ended") return hoidla::v1::RETENTION_TRIGGER_CONSENT_ENDED;
-  if (s == "created") return hoidla::v1::RETENTION_TRIGGER_CREATED;
-  if (s == "last_activity") return hoidla::v1::RETENTION_TRIGGER_LAST_ACTIVITY;
-  return hoidla::v1::RETENTION_TRIGGER_UNSPECIFIED;
+  return FromWord(s, "RETENTION_TRIGGER_", &hoidla::v1::RetentionTrigger_Parse);
 }
-
 hoidla::v1::RetentionAction ActionOf(const std::string& s) {
-  if (s == "review") return hoidla::v1::RETENTION_ACTION_REVIEW;
-  if (s == "destroy") return hoidla::v1::RETENTION_ACTION_DESTROY;
-  if (s == "keep") return hoidla::v1::RETENTION_ACTION_KEEP;
-  return hoidla::v1::RETENTION_ACTION_UNSPECIFIED;
+  return FromWord(s, "RETENTION_ACTION_", &hoidla::v1::RetentionAction_Parse);
 }
 
 // The rule of `a` (trigger, period, action, basis) into `s`.
