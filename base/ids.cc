@@ -38,6 +38,8 @@ std::string_view IdPrefix(IdKind kind) {
       return "rsc";
     case IdKind::kLegalHold:
       return "lgh";
+    case IdKind::kDisposalCertificate:
+      return "dct";
   }
   return "unk";
 }

@@ -31,6 +31,7 @@ enum class IdKind {
   kGrantRequest,
   kRetentionSchedule,
   kLegalHold,
+  kDisposalCertificate,
 };
 
 // Returns the prefix for `kind`, for example "org".

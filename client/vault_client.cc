@@ -673,6 +673,46 @@ absl::StatusOr<hoidla::v1::ListLegalHoldsResponse> VaultClient::ListLegalHolds(
                    request);
 }
 
+absl::StatusOr<hoidla::v1::ListDueDisposalsResponse> VaultClient::ListDueDisposals(
+    const hoidla::v1::ListDueDisposalsRequest& request) const {
+  return CallUnary(retention_.get(), &hoidla::v1::Retention::StubInterface::ListDueDisposals,
+                   request);
+}
+
+absl::StatusOr<hoidla::v1::DueDisposal> VaultClient::ApproveDisposal(
+    const hoidla::v1::ApproveDisposalRequest& request) const {
+  return CallUnary(retention_.get(), &hoidla::v1::Retention::StubInterface::ApproveDisposal,
+                   request);
+}
+
+absl::StatusOr<hoidla::v1::DueDisposal> VaultClient::PostponeDisposal(
+    const hoidla::v1::PostponeDisposalRequest& request) const {
+  return CallUnary(retention_.get(), &hoidla::v1::Retention::StubInterface::PostponeDisposal,
+                   request);
+}
+
+absl::StatusOr<hoidla::v1::RunDisposalResponse> VaultClient::RunDisposal(
+    const hoidla::v1::RunDisposalRequest& request) const {
+  return CallUnary(retention_.get(), &hoidla::v1::Retention::StubInterface::RunDisposal, request);
+}
+
+absl::StatusOr<hoidla::v1::DisposalCertificate> VaultClient::GetDisposalCertificate(
+    const hoidla::v1::GetDisposalCertificateRequest& request) const {
+  return CallUnary(retention_.get(), &hoidla::v1::Retention::StubInterface::GetDisposalCertificate,
+                   request);
+}
+
+absl::StatusOr<hoidla::v1::DisposalCertificate> VaultClient::EraseClient(
+    const hoidla::v1::EraseClientRequest& request) const {
+  return CallUnary(retention_.get(), &hoidla::v1::Retention::StubInterface::EraseClient, request);
+}
+
+absl::StatusOr<hoidla::v1::ListDisposalCertificatesResponse> VaultClient::ListDisposalCertificates(
+    const hoidla::v1::ListDisposalCertificatesRequest& request) const {
+  return CallUnary(retention_.get(),
+                   &hoidla::v1::Retention::StubInterface::ListDisposalCertificates, request);
+}
+
 absl::StatusOr<hoidla::v1::ListDeadlinesResponse> VaultClient::ListDeadlines(
     const hoidla::v1::ListDeadlinesRequest& request) const {
   return CallUnary(records_.get(), &hoidla::v1::Records::StubInterface::ListDeadlines, request);

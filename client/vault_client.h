@@ -502,6 +502,27 @@ class VaultClient {
       const hoidla::v1::GetLegalHoldRequest& request) const;
   absl::StatusOr<hoidla::v1::ListLegalHoldsResponse> ListLegalHolds(
       const hoidla::v1::ListLegalHoldsRequest& request) const;
+  // Disposal (doc/retention.md): the due list and its decisions, a sweep
+  // on demand, and disposal certificates. As above: NOT_FOUND naming the
+  // field for what the caller may not see, PERMISSION_DENIED without a
+  // role that disposes (or reads disposals), FAILED_PRECONDITION for an
+  // item not on the due list, INVALID_ARGUMENT naming the field.
+  absl::StatusOr<hoidla::v1::ListDueDisposalsResponse> ListDueDisposals(
+      const hoidla::v1::ListDueDisposalsRequest& request) const;
+  absl::StatusOr<hoidla::v1::DueDisposal> ApproveDisposal(
+      const hoidla::v1::ApproveDisposalRequest& request) const;
+  absl::StatusOr<hoidla::v1::DueDisposal> PostponeDisposal(
+      const hoidla::v1::PostponeDisposalRequest& request) const;
+  absl::StatusOr<hoidla::v1::RunDisposalResponse> RunDisposal(
+      const hoidla::v1::RunDisposalRequest& request) const;
+  absl::StatusOr<hoidla::v1::DisposalCertificate> GetDisposalCertificate(
+      const hoidla::v1::GetDisposalCertificateRequest& request) const;
+  absl::StatusOr<hoidla::v1::ListDisposalCertificatesResponse> ListDisposalCertificates(
+      const hoidla::v1::ListDisposalCertificatesRequest& request) const;
+  // Erasure on request: the certificate on success; FAILED_PRECONDITION
+  // naming the hold or schedule that still applies.
+  absl::StatusOr<hoidla::v1::DisposalCertificate> EraseClient(
+      const hoidla::v1::EraseClientRequest& request) const;
 
   // On success returns what is overdue or due within request.within_days()
   // (14 when 0) in the open cases of request.project_id(), or in the case

@@ -10,10 +10,6 @@
 namespace hoidla::vaultctl {
 namespace {
 
-absl::Status BadReceipt(std::string_view what) {
-  return absl::DataLossError(StrCat("receipt: ", what));
-}
-
 // At most this much of a line that is not what it should be goes into a
 // message.
 constexpr size_t kQuotedLineLimit = 80;
@@ -42,31 +38,38 @@ absl::StatusOr<hoidla::v1::Consent> ParseConsentJson(std::string_view json) {
   return consent;
 }
 
-absl::StatusOr<std::vector<ReceiptField>> OpenConsentReceipt(
-    const std::vector<keys::NoteVerifier>& verifiers, std::string_view note) {
+namespace {
+
+// The fields of a signed note whose text is `header` and one JSON object;
+// failures are DATA_LOSS "<label>: ...".
+absl::StatusOr<std::vector<ReceiptField>> OpenJsonNote(
+    const std::vector<keys::NoteVerifier>& verifiers, std::string_view note,
+    std::string_view header, std::string_view label, std::string_view what) {
+  auto bad = [label](std::string_view why) {
+    return absl::DataLossError(StrCat(label, ": ", why));
+  };
   absl::StatusOr<keys::NoteVerifier> verifier = VerifierForNote(verifiers, note);
-  if (!verifier.ok()) return BadReceipt(std::string(verifier.status().message()));
+  if (!verifier.ok()) return bad(std::string(verifier.status().message()));
   absl::StatusOr<std::string> text = keys::OpenNote(note, *verifier);
-  if (!text.ok()) return BadReceipt(std::string(text.status().message()));
+  if (!text.ok()) return bad(std::string(text.status().message()));
 
   // The signed text: the header line and one JSON line, each ending in "\n".
   std::string_view rest = *text;
   const size_t first_end = rest.find('\n');
   const std::string_view first = rest.substr(0, first_end);
-  if (first != kConsentReceiptHeader) {
-    return BadReceipt(StrCat("not a consent receipt: first line is '", Shortened(first),
-                             "', expected '", kConsentReceiptHeader, "'"));
+  if (first != header) {
+    return bad(StrCat("not a ", what, ": first line is '", Shortened(first), "', expected '",
+                      header, "'"));
   }
   rest.remove_prefix(first_end + 1);
   const size_t second_end = rest.find('\n');
   if (rest.empty() || second_end + 1 != rest.size()) {
-    return BadReceipt(StrCat("not a consent receipt: expected the line '", kConsentReceiptHeader,
-                             "' and one line of JSON"));
+    return bad(StrCat("not a ", what, ": expected the line '", header, "' and one line of JSON"));
   }
   const nlohmann::ordered_json json = nlohmann::ordered_json::parse(
       rest.substr(0, second_end), nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded() || !json.is_object()) {
-    return BadReceipt("the second line is not a JSON object");
+    return bad("the second line is not a JSON object");
   }
   std::vector<ReceiptField> fields;
   fields.reserve(json.size());
@@ -77,6 +80,19 @@ absl::StatusOr<std::vector<ReceiptField>> OpenConsentReceipt(
                                               nlohmann::ordered_json::error_handler_t::replace));
   }
   return fields;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ReceiptField>> OpenConsentReceipt(
+    const std::vector<keys::NoteVerifier>& verifiers, std::string_view note) {
+  return OpenJsonNote(verifiers, note, kConsentReceiptHeader, "receipt", "consent receipt");
+}
+
+absl::StatusOr<std::vector<ReceiptField>> OpenDisposalCertificate(
+    const std::vector<keys::NoteVerifier>& verifiers, std::string_view note) {
+  return OpenJsonNote(verifiers, note, kDisposalCertificateHeader, "certificate",
+                      "disposal certificate");
 }
 
 }  // namespace hoidla::vaultctl

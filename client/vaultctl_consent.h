@@ -1,6 +1,7 @@
 // The local parts of `vaultctl consent ...`: reading a consent from its
 // protobuf JSON file (`consent record|revise --file`) and checking a consent
-// receipt offline (`consent verify`), without a server.
+// receipt offline (`consent verify`), without a server; and, of the same
+// signed shape, disposal certificates (`retention certificate verify`).
 //
 //  * A consent file holds one hoidla.v1.Consent in the protobuf JSON mapping
 //    (field names as in the proto or in lowerCamelCase, enums by name,
@@ -52,6 +53,16 @@ absl::StatusOr<hoidla::v1::Consent> ParseConsentJson(std::string_view json);
 // malformed", ...), a first line other than kConsentReceiptHeader, a text of
 // other than two lines, or a second line that is not a JSON object.
 absl::StatusOr<std::vector<ReceiptField>> OpenConsentReceipt(
+    const std::vector<keys::NoteVerifier>& verifiers, std::string_view note);
+
+// The first line of a disposal certificate's text (doc/retention.md).
+inline constexpr std::string_view kDisposalCertificateHeader = "hoidla disposal certificate v1";
+
+// Checks disposal certificate `note` (a signed note of the same shape as a
+// receipt: kDisposalCertificateHeader and one JSON object) and returns the
+// fields of its JSON object. DATA_LOSS "certificate: ..." naming what
+// failed, as OpenConsentReceipt does.
+absl::StatusOr<std::vector<ReceiptField>> OpenDisposalCertificate(
     const std::vector<keys::NoteVerifier>& verifiers, std::string_view note);
 
 }  // namespace hoidla::vaultctl

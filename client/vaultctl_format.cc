@@ -945,4 +945,81 @@ void PrintLegalHolds(const hoidla::v1::ListLegalHoldsResponse& list, std::ostrea
   NextPage(list.next_page_token(), note);
 }
 
+void PrintDueDisposal(const hoidla::v1::DueDisposal& d, std::ostream& out) {
+  Line(out, "item_id", d.item_id());
+  Line(out, "item_type",
+       EnumWord(hoidla::v1::RetentionItemType_Name(d.item_type()), "RETENTION_ITEM_TYPE_"));
+  OptionalLine(out, "kind", d.kind());
+  Line(out, "organization_id", d.organization_id());
+  OptionalLine(out, "project_id", d.project_id());
+  OptionalLine(out, "client_id", d.client_id());
+  OptionalLine(out, "case_id", d.case_id());
+  OptionalLine(out, "schedule_id", d.schedule_id());
+  if (d.schedule_version() != 0)
+    Line(out, "schedule_version", std::to_string(d.schedule_version()));
+  TimeLine(out, "due_at", d.due_at());
+  Line(out, "state", EnumWord(hoidla::v1::DisposalState_Name(d.state()), "DISPOSAL_STATE_"));
+  TimeLine(out, "postponed_until", d.postponed_until());
+  OptionalLine(out, "decided_by", d.decided_by());
+  OptionalLine(out, "decision_reason", d.decision_reason());
+  TimeLine(out, "decided_at", d.decided_at());
+  for (const std::string& h : d.hold_ids()) Line(out, "held_by", h);
+}
+
+void PrintDueDisposals(const hoidla::v1::ListDueDisposalsResponse& list, std::ostream& out,
+                       std::ostream& note) {
+  for (const auto& d : list.items()) {
+    Row(out, d.item_id(),
+        EnumWord(hoidla::v1::RetentionItemType_Name(d.item_type()), "RETENTION_ITEM_TYPE_"),
+        d.kind(), d.client_id(), IsSet(d.due_at()) ? Time(d.due_at()) : std::string(),
+        EnumWord(hoidla::v1::DisposalState_Name(d.state()), "DISPOSAL_STATE_"),
+        d.hold_ids_size() > 0 ? "held" : "");
+  }
+  NextPage(list.next_page_token(), note);
+}
+
+void PrintRunDisposal(const hoidla::v1::RunDisposalResponse& r, std::ostream& out) {
+  OptionalLine(out, "certificate_id", r.certificate_id());
+  Line(out, "destroyed", std::to_string(r.destroyed()));
+  Line(out, "awaiting_review", std::to_string(r.awaiting_review()));
+  Line(out, "held", std::to_string(r.held()));
+  BoolLine(out, "more_due", r.more_due());
+}
+
+void PrintDisposalCertificate(const hoidla::v1::DisposalCertificate& c, std::ostream& out) {
+  Line(out, "id", c.id());
+  Line(out, "organization_id", c.organization_id());
+  Line(out, "cause", EnumWord(hoidla::v1::DisposalCause_Name(c.cause()), "DISPOSAL_CAUSE_"));
+  TimeLine(out, "started_at", c.started_at());
+  TimeLine(out, "completed_at", c.completed_at());
+  Line(out, "run_by", c.run_by());
+  OptionalLine(out, "client_id", c.client_id());
+  OptionalLine(out, "reason", c.reason());
+  for (const auto& n : c.counts()) {
+    Line(out, "count",
+         StrCat(EnumWord(hoidla::v1::RetentionItemType_Name(n.item_type()), "RETENTION_ITEM_TYPE_"),
+                n.kind().empty() ? "" : StrCat(" ", n.kind()), " ", n.count()));
+  }
+  for (const auto& i : c.items()) {
+    Line(out, "item",
+         StrCat(
+             i.item_id(), " ", i.client_id(),
+             i.schedule_id().empty() ? "" : StrCat(" ", i.schedule_id(), "@", i.schedule_version()),
+             i.approved_by().empty() ? "" : StrCat(" approved_by ", i.approved_by())));
+  }
+  Line(out, "key_version", std::to_string(c.key_version()));
+}
+
+void PrintDisposalCertificates(const hoidla::v1::ListDisposalCertificatesResponse& list,
+                               std::ostream& out, std::ostream& note) {
+  for (const auto& c : list.certificates()) {
+    int64_t n = 0;
+    for (const auto& k : c.counts()) n += k.count();
+    Row(out, c.id(), EnumWord(hoidla::v1::DisposalCause_Name(c.cause()), "DISPOSAL_CAUSE_"),
+        IsSet(c.completed_at()) ? Time(c.completed_at()) : std::string(), c.run_by(),
+        std::to_string(n));
+  }
+  NextPage(list.next_page_token(), note);
+}
+
 }  // namespace hoidla::vaultctl

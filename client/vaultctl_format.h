@@ -264,6 +264,23 @@ void PrintLegalHold(const hoidla::v1::LegalHold& hold, std::ostream& out);
 // the next page token on `note`.
 void PrintLegalHolds(const hoidla::v1::ListLegalHoldsResponse& list, std::ostream& out,
                      std::ostream& note);
+// An item of the due list as "key: value" lines (one held_by line per
+// active hold).
+void PrintDueDisposal(const hoidla::v1::DueDisposal& item, std::ostream& out);
+// One line per item of the due list: item id, item type, kind, client, due
+// at, state, "held" when a hold keeps it; the next page token on `note`.
+void PrintDueDisposals(const hoidla::v1::ListDueDisposalsResponse& list, std::ostream& out,
+                       std::ostream& note);
+// What a sweep did, as "key: value" lines.
+void PrintRunDisposal(const hoidla::v1::RunDisposalResponse& run, std::ostream& out);
+// A disposal certificate as "key: value" lines: one count line per item
+// type and kind ("record case_plan 3"), one item line per destroyed item
+// ("rec_... cli_... rsc_...@2 approved_by prn_...").
+void PrintDisposalCertificate(const hoidla::v1::DisposalCertificate& cert, std::ostream& out);
+// One line per certificate: id, cause, completed at, run by, items
+// destroyed; the next page token on `note`.
+void PrintDisposalCertificates(const hoidla::v1::ListDisposalCertificatesResponse& list,
+                               std::ostream& out, std::ostream& note);
 
 }  // namespace hoidla::vaultctl
 

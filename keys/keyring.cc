@@ -230,13 +230,17 @@ absl::StatusOr<SecureBuffer> Keyring::UnwrapDataKey(std::string_view subject_id,
 }
 
 absl::Status Keyring::DestroySubjectKey(std::string_view subject_id) {
+  return DestroySubjectKey(subject_id, nullptr);
+}
+
+absl::Status Keyring::DestroySubjectKey(std::string_view subject_id, const CommitFn& commit) {
   if (subject_id == kSystemSubject) {
     return absl::FailedPreconditionError("the system key cannot be destroyed");
   }
   std::lock_guard write_lock(subject_write_mu_);
   KeyChanges batch;
   batch.Delete(SubjectKeyKey(subject_id));
-  HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
+  HOIDLA_RETURN_IF_ERROR(Commit(commit, std::move(batch)));
   absl::MutexLock lock(&mu_);
   subject_cache_.erase(std::string(subject_id));
   return absl::OkStatus();

@@ -105,8 +105,13 @@ class Keyring {
                                              std::string_view context);
 
   // Destroys `subject_id`'s key: every object sealed under it becomes
-  // unreadable. Idempotent.
+  // unreadable. Idempotent. The deletion is written through `commit`
+  // (null: the store; an erasure passes one that commits it with the rest
+  // of the erasure and its audit entry in one atomic write); on failure
+  // the key stays. FAILED_PRECONDITION for the system key.
   absl::Status DestroySubjectKey(std::string_view subject_id);
+  absl::Status DestroySubjectKey(std::string_view subject_id,
+                                 const std::function<absl::Status(KeyChanges)>& commit);
 
   // Key administration.
   absl::StatusOr<std::vector<KekInfo>> ListKeks();

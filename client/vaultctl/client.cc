@@ -30,6 +30,7 @@ struct ClientOptions {
   std::string no_code_reason;
   std::string birth_date;
   std::string output;
+  std::string reason;  // erase --reason
   Paging paging;
 };
 
@@ -151,6 +152,24 @@ void AddClientCommands(CLI::App* app, const Globals& g, Selection* selection) {
   exported->add_option("-o,--output", a.output,
                        "Write the export to this file (mode 0600) instead "
                        "of standard output (\"-\": standard output)");
+
+  CLI::App* erase = Leaf(client, "erase",
+                         "Erase a client on request (GDPR Art. 17): every record, document, "
+                         "consent and case of theirs and their key; prints the disposal "
+                         "certificate (exit 19 FAILED_PRECONDITION naming the hold or schedule "
+                         "that still applies)",
+                         selection, [&g, &a](const VaultClient& vc) {
+                           hoidla::v1::EraseClientRequest req;
+                           req.set_client_id(a.id);
+                           req.set_reason(a.reason);
+                           return Show(g, vc.EraseClient(req), &PrintDisposalCertificate);
+                         });
+  erase->add_option("CLIENT_ID", a.id, "Client id (cli_...)")->required();
+  erase
+      ->add_option("--reason", a.reason,
+                   "How the request came (date, channel); no client data: it is in the "
+                   "certificate")
+      ->required();
 }
 
 }  // namespace hoidla::vaultctl

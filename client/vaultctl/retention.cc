@@ -1,16 +1,23 @@
 // `vaultctl retention schedule create|update|get|list|resolve`,
-// `retention hold place|get|list` and `retention release`: an
-// organisation's retention schedules and legal holds (doc/retention.md).
+// `retention hold place|get|list`, `retention release`, the due list
+// (`retention due|approve|postpone`), `retention sweep` and `retention
+// certificate get|list|verify`: an organisation's retention schedules,
+// legal holds and disposals (doc/retention.md).
 #include <cctype>
 #include <cstdint>
+#include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "client/vault_client.h"
 #include "client/vaultctl/commands.h"
 #include "client/vaultctl/common.h"
+#include "client/vaultctl_consent.h"
 #include "client/vaultctl_format.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace hoidla::vaultctl {
 namespace {
@@ -34,6 +41,10 @@ struct RetentionOptions {
   std::string client, kase, record, document;  // a hold's target
   std::string reason;
   bool active = false;
+  std::string until;       // postpone --until (RFC 3339)
+  std::string output;      // certificate get --output
+  std::string file;        // certificate verify CERTIFICATE_FILE
+  std::string public_key;  // certificate verify --public-key
   Paging paging;
 };
 
@@ -224,15 +235,139 @@ void AddHoldCommands(CLI::App* retention, const Globals& g, Selection* selection
   AddPaging(list, &a.paging);
 }
 
+int ShowCertificate(const Globals& g, const RetentionOptions& a,
+                    const absl::StatusOr<hoidla::v1::DisposalCertificate>& result) {
+  if (a.output.empty() || !result.ok()) return Show(g, result, &PrintDisposalCertificate);
+  const absl::Status written =
+      WriteFileAtomically("--output", a.output, result->signed_note(), 0600);
+  if (g.json) {
+    if (absl::Status s = PrintJson(*result, std::cout); !s.ok()) return RpcError(s);
+  } else {
+    PrintDisposalCertificate(*result, std::cout);
+    if (written.ok()) std::cout << "certificate_output: " << Escape(a.output) << '\n';
+  }
+  if (!written.ok()) {
+    std::cout.flush();
+    return RpcError(written);
+  }
+  return Finish();
+}
+
+int RunCertificateVerify(const RetentionOptions& a) {
+  int exit_code = 0;
+  std::optional<std::vector<keys::NoteVerifier>> verifiers =
+      LoadVerifierKeys(a.public_key, &exit_code);
+  if (!verifiers) return exit_code;
+  absl::StatusOr<std::string> note = ReadWholeFile("CERTIFICATE_FILE", a.file);
+  if (!note.ok()) return UsageError(View(note.status().message()));
+  absl::StatusOr<std::vector<ReceiptField>> fields = OpenDisposalCertificate(*verifiers, *note);
+  if (!fields.ok()) return RpcError(fields.status());
+  PrintReceiptFields(*fields, std::cout);
+  return Finish();
+}
+
+void AddDisposalCommands(CLI::App* retention, const Globals& g, Selection* selection,
+                         RetentionOptions& a) {
+  CLI::App* due = Leaf(retention, "due",
+                       "The due list: items whose period ran under a review schedule, awaiting a "
+                       "decision or postponed (item, type, kind, client, due at, state, held)",
+                       selection, [&g, &a](const VaultClient& vc) {
+                         hoidla::v1::ListDueDisposalsRequest req;
+                         req.set_organization_id(a.org);
+                         SetPaging(a.paging, &req);
+                         return ShowList(g, vc.ListDueDisposals(req), &PrintDueDisposals);
+                       });
+  due->add_option("--org", a.org, "Organisation id (org_...)")->required();
+  AddPaging(due, &a.paging);
+
+  CLI::App* approve = Leaf(retention, "approve",
+                           "Approve the destruction of an item of the due list (the next sweep "
+                           "destroys it unless a hold applies then); prints it",
+                           selection, [&g, &a](const VaultClient& vc) {
+                             hoidla::v1::ApproveDisposalRequest req;
+                             req.set_item_id(a.id);
+                             req.set_reason(a.reason);
+                             return Show(g, vc.ApproveDisposal(req), &PrintDueDisposal);
+                           });
+  approve->add_option("ITEM_ID", a.id, "Record or document id (rec_..., doc_...)")->required();
+  approve->add_option("--reason", a.reason, "Why nothing needs it any more")->required();
+
+  CLI::App* postpone =
+      Leaf(retention, "postpone",
+           "Postpone the decision on an item of the due list until a date; prints it", selection,
+           [&g, &a](const VaultClient& vc) {
+             hoidla::v1::PostponeDisposalRequest req;
+             req.set_item_id(a.id);
+             req.set_reason(a.reason);
+             if (!google::protobuf::util::TimeUtil::FromString(a.until, req.mutable_until())) {
+               return UsageError("--until: not an RFC 3339 time (2027-06-01T00:00:00Z)");
+             }
+             return Show(g, vc.PostponeDisposal(req), &PrintDueDisposal);
+           });
+  postpone->add_option("ITEM_ID", a.id, "Record or document id (rec_..., doc_...)")->required();
+  postpone->add_option("--reason", a.reason, "Why it is kept for now")->required();
+  postpone->add_option("--until", a.until, "When it is due for review again (RFC 3339)")
+      ->required();
+
+  CLI::App* sweep = Leaf(retention, "sweep",
+                         "Sweep an organisation now: destroy what is due and approved, put what "
+                         "needs a review on the due list; prints what it did",
+                         selection, [&g, &a](const VaultClient& vc) {
+                           hoidla::v1::RunDisposalRequest req;
+                           req.set_organization_id(a.org);
+                           return Show(g, vc.RunDisposal(req), &PrintRunDisposal);
+                         });
+  sweep->add_option("--org", a.org, "Organisation id (org_...)")->required();
+
+  CLI::App* certificate =
+      retention->add_subcommand("certificate",
+                                "Disposal certificates: signed proof of what was "
+                                "destroyed, under which schedule, on whose approval");
+  certificate->require_subcommand(1);
+  CLI::App* get = Leaf(certificate, "get", "Show a certificate (its signed note with --output)",
+                       selection, [&g, &a](const VaultClient& vc) {
+                         hoidla::v1::GetDisposalCertificateRequest req;
+                         req.set_id(a.id);
+                         return ShowCertificate(g, a, vc.GetDisposalCertificate(req));
+                       });
+  get->add_option("CERTIFICATE_ID", a.id, "Certificate id (dct_...)")->required();
+  get->add_option("-o,--output", a.output,
+                  "Write the signed note (for `retention certificate verify`) to this file");
+  CLI::App* list =
+      Leaf(certificate, "list",
+           "List an organisation's certificates: id, cause, completed at, run by, "
+           "items destroyed",
+           selection, [&g, &a](const VaultClient& vc) {
+             hoidla::v1::ListDisposalCertificatesRequest req;
+             req.set_organization_id(a.org);
+             SetPaging(a.paging, &req);
+             return ShowList(g, vc.ListDisposalCertificates(req), &PrintDisposalCertificates);
+           });
+  list->add_option("--org", a.org, "Organisation id (org_...)")->required();
+  AddPaging(list, &a.paging);
+  CLI::App* verify = certificate->add_subcommand(
+      "verify", "Verify a disposal certificate offline (no server) and print its fields");
+  verify->callback(
+      [selection, &a] { selection->offline = [&a] { return RunCertificateVerify(a); }; });
+  verify->add_option("CERTIFICATE_FILE", a.file, "File from `retention certificate get -o`")
+      ->required();
+  verify
+      ->add_option("--public-key", a.public_key,
+                   "File of trusted verifier keys, one per line (as `audit public-keys` prints "
+                   "them)")
+      ->required();
+}
+
 }  // namespace
 
 void AddRetentionCommands(CLI::App* app, const Globals& g, Selection* selection) {
   RetentionOptions& a = NewOptions<RetentionOptions>(selection);
-  CLI::App* retention =
-      app->add_subcommand("retention", "Retention schedules and legal holds (doc/retention.md)");
+  CLI::App* retention = app->add_subcommand(
+      "retention", "Retention schedules, legal holds and disposal (doc/retention.md)");
   retention->require_subcommand(1);
   AddScheduleCommands(retention, g, selection, a);
   AddHoldCommands(retention, g, selection, a);
+  AddDisposalCommands(retention, g, selection, a);
 
   CLI::App* release = Leaf(retention, "release", "Lift a legal hold, with a reason; prints it",
                            selection, [&g, &a](const VaultClient& vc) {

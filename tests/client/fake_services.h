@@ -851,6 +851,67 @@ class FakeServices {
         return ::hoidla::v1::Retention::Service::ListLegalHolds(c, r, o);
       }
     }
+    grpc::Status ListDueDisposals(grpc::ServerContext* c,
+                                  const ::hoidla::v1::ListDueDisposalsRequest* r,
+                                  ::hoidla::v1::ListDueDisposalsResponse* o) override {
+      if constexpr (requires { f_->ListDueDisposals(c, r, o); }) {
+        return f_->ListDueDisposals(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::ListDueDisposals(c, r, o);
+      }
+    }
+    grpc::Status ApproveDisposal(grpc::ServerContext* c,
+                                 const ::hoidla::v1::ApproveDisposalRequest* r,
+                                 ::hoidla::v1::DueDisposal* o) override {
+      if constexpr (requires { f_->ApproveDisposal(c, r, o); }) {
+        return f_->ApproveDisposal(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::ApproveDisposal(c, r, o);
+      }
+    }
+    grpc::Status PostponeDisposal(grpc::ServerContext* c,
+                                  const ::hoidla::v1::PostponeDisposalRequest* r,
+                                  ::hoidla::v1::DueDisposal* o) override {
+      if constexpr (requires { f_->PostponeDisposal(c, r, o); }) {
+        return f_->PostponeDisposal(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::PostponeDisposal(c, r, o);
+      }
+    }
+    grpc::Status RunDisposal(grpc::ServerContext* c, const ::hoidla::v1::RunDisposalRequest* r,
+                             ::hoidla::v1::RunDisposalResponse* o) override {
+      if constexpr (requires { f_->RunDisposal(c, r, o); }) {
+        return f_->RunDisposal(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::RunDisposal(c, r, o);
+      }
+    }
+    grpc::Status GetDisposalCertificate(grpc::ServerContext* c,
+                                        const ::hoidla::v1::GetDisposalCertificateRequest* r,
+                                        ::hoidla::v1::DisposalCertificate* o) override {
+      if constexpr (requires { f_->GetDisposalCertificate(c, r, o); }) {
+        return f_->GetDisposalCertificate(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::GetDisposalCertificate(c, r, o);
+      }
+    }
+    grpc::Status ListDisposalCertificates(
+        grpc::ServerContext* c, const ::hoidla::v1::ListDisposalCertificatesRequest* r,
+        ::hoidla::v1::ListDisposalCertificatesResponse* o) override {
+      if constexpr (requires { f_->ListDisposalCertificates(c, r, o); }) {
+        return f_->ListDisposalCertificates(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::ListDisposalCertificates(c, r, o);
+      }
+    }
+    grpc::Status EraseClient(grpc::ServerContext* c, const ::hoidla::v1::EraseClientRequest* r,
+                             ::hoidla::v1::DisposalCertificate* o) override {
+      if constexpr (requires { f_->EraseClient(c, r, o); }) {
+        return f_->EraseClient(c, r, o);
+      } else {
+        return ::hoidla::v1::Retention::Service::EraseClient(c, r, o);
+      }
+    }
 
    private:
     F* f_;

@@ -34,6 +34,7 @@ class FaultInjectingStore : public KvStore {
                                   const Snapshot* snapshot) override;
   absl::Status Write(const WriteBatch& batch, const WriteOptions& options) override;
   std::shared_ptr<const Snapshot> NewSnapshot() override { return base_->NewSnapshot(); }
+  absl::Status Purge(Space space) override { return base_->Purge(space); }
   std::unique_ptr<Iterator> Scan(Space space, std::string_view prefix, std::string_view start,
                                  const Snapshot* snapshot) override;
 

@@ -446,6 +446,39 @@ class ApiStub {
                               ::hoidla::v1::ListLegalHoldsResponse* resp) {
     return retention_->ListLegalHolds(c, req, resp);
   }
+  grpc::Status ListDueDisposals(grpc::ClientContext* c,
+                                const ::hoidla::v1::ListDueDisposalsRequest& req,
+                                ::hoidla::v1::ListDueDisposalsResponse* resp) {
+    return retention_->ListDueDisposals(c, req, resp);
+  }
+  grpc::Status ApproveDisposal(grpc::ClientContext* c,
+                               const ::hoidla::v1::ApproveDisposalRequest& req,
+                               ::hoidla::v1::DueDisposal* resp) {
+    return retention_->ApproveDisposal(c, req, resp);
+  }
+  grpc::Status PostponeDisposal(grpc::ClientContext* c,
+                                const ::hoidla::v1::PostponeDisposalRequest& req,
+                                ::hoidla::v1::DueDisposal* resp) {
+    return retention_->PostponeDisposal(c, req, resp);
+  }
+  grpc::Status RunDisposal(grpc::ClientContext* c, const ::hoidla::v1::RunDisposalRequest& req,
+                           ::hoidla::v1::RunDisposalResponse* resp) {
+    return retention_->RunDisposal(c, req, resp);
+  }
+  grpc::Status GetDisposalCertificate(grpc::ClientContext* c,
+                                      const ::hoidla::v1::GetDisposalCertificateRequest& req,
+                                      ::hoidla::v1::DisposalCertificate* resp) {
+    return retention_->GetDisposalCertificate(c, req, resp);
+  }
+  grpc::Status ListDisposalCertificates(grpc::ClientContext* c,
+                                        const ::hoidla::v1::ListDisposalCertificatesRequest& req,
+                                        ::hoidla::v1::ListDisposalCertificatesResponse* resp) {
+    return retention_->ListDisposalCertificates(c, req, resp);
+  }
+  grpc::Status EraseClient(grpc::ClientContext* c, const ::hoidla::v1::EraseClientRequest& req,
+                           ::hoidla::v1::DisposalCertificate* resp) {
+    return retention_->EraseClient(c, req, resp);
+  }
 
  private:
   std::unique_ptr<::hoidla::v1::Identity::Stub> identity_;

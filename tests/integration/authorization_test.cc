@@ -1899,6 +1899,88 @@ std::vector<Row> BuildTable(World* w) {
       Unary(w, &Stub::ListLegalHolds, list_holds(x.org_b)));
   add("ListLegalHolds", "nonexistent",               "P N P P P P P N N P",
       Unary(w, &Stub::ListLegalHolds, list_holds(kNoOrg)));
+  // Disposal: heads and DPOs decide and run; auditors read. Nothing of
+  // the fixture is due, so a decision on a record is FAILED_PRECONDITION
+  // ("not on the due list") once the caller may dispose of it.
+  auto by_org = [](auto make) {
+    return [make](std::string org) {
+      return [make, org] {
+        auto req = make();
+        req.set_organization_id(org);
+        return req;
+      };
+    };
+  };
+  auto list_due = by_org([] { return v1::ListDueDisposalsRequest(); });
+  add("ListDueDisposals", "own_org",                 "P O P P P P P O O P",
+      Unary(w, &Stub::ListDueDisposals, list_due(x.org_a)));
+  add("ListDueDisposals", "other_org",               "P N P P P P P N N P",
+      Unary(w, &Stub::ListDueDisposals, list_due(x.org_b)), "organization_id");
+  add("ListDueDisposals", "nonexistent",             "P N P P P P P N N P",
+      Unary(w, &Stub::ListDueDisposals, list_due(kNoOrg)), "organization_id");
+  auto approve = [](std::string id) {
+    return [id] {
+      v1::ApproveDisposalRequest req;
+      req.set_item_id(id);
+      req.set_reason("reviewed");
+      return req;
+    };
+  };
+  add("ApproveDisposal", "own_org",                  "P F P P P P P P F P",
+      Unary(w, &Stub::ApproveDisposal, approve(x.r1)));
+  add("ApproveDisposal", "other_org",                "P N P P P P P P N P",
+      Unary(w, &Stub::ApproveDisposal, approve(x.rb)), "item_id");
+  add("ApproveDisposal", "nonexistent",              "P N P P P P P P N P",
+      Unary(w, &Stub::ApproveDisposal, approve(kNoRecord)), "item_id");
+  auto postpone = [](std::string id) {
+    return [id] {
+      v1::PostponeDisposalRequest req;
+      req.set_item_id(id);
+      req.set_reason("an appeal may come");
+      req.mutable_until()->set_seconds(absl::ToUnixSeconds(absl::Now()) + 86400);
+      return req;
+    };
+  };
+  add("PostponeDisposal", "own_org",                 "P F P P P P P P F P",
+      Unary(w, &Stub::PostponeDisposal, postpone(x.d1)));
+  add("PostponeDisposal", "other_org",               "P N P P P P P P N P",
+      Unary(w, &Stub::PostponeDisposal, postpone(x.db)), "item_id");
+  add("PostponeDisposal", "nonexistent",             "P N P P P P P P N P",
+      Unary(w, &Stub::PostponeDisposal, postpone(kNoDocument)), "item_id");
+  auto run = by_org([] { return v1::RunDisposalRequest(); });
+  add("RunDisposal", "own_org",                      "P O P P P P P P O P",
+      Unary(w, &Stub::RunDisposal, run(x.org_a)));
+  add("RunDisposal", "other_org",                    "P N P P P P P P N P",
+      Unary(w, &Stub::RunDisposal, run(x.org_b)), "organization_id");
+  add("RunDisposal", "nonexistent",                  "P N P P P P P P N P",
+      Unary(w, &Stub::RunDisposal, run(kNoOrg)), "organization_id");
+  const std::string kNoCertificate = MakeId(IdKind::kDisposalCertificate, 1, {});
+  add("GetDisposalCertificate", "nonexistent",       "P N P P P P P N N P",
+      Unary(w, &Stub::GetDisposalCertificate,
+            [id = kNoCertificate] { return WithId<v1::GetDisposalCertificateRequest>(id); }), "id");
+  auto list_certs = by_org([] { return v1::ListDisposalCertificatesRequest(); });
+  add("ListDisposalCertificates", "own_org",         "P O P P P P P O O P",
+      Unary(w, &Stub::ListDisposalCertificates, list_certs(x.org_a)));
+  add("ListDisposalCertificates", "other_org",       "P N P P P P P N N P",
+      Unary(w, &Stub::ListDisposalCertificates, list_certs(x.org_b)), "organization_id");
+  add("ListDisposalCertificates", "nonexistent",     "P N P P P P P N N P",
+      Unary(w, &Stub::ListDisposalCertificates, list_certs(kNoOrg)), "organization_id");
+  // Erasure: the DPO (or the data subject). C1 is under a hold of the
+  // fixture (hold_a), so the DPO's erasure is refused and nothing is erased.
+  auto erase = [](std::string id) {
+    return [id] {
+      v1::EraseClientRequest req;
+      req.set_client_id(id);
+      req.set_reason("written request");
+      return req;
+    };
+  };
+  add("EraseClient", "own_org (held)",               "P P P P P P P P F P",
+      Unary(w, &Stub::EraseClient, erase(x.c1)));
+  add("EraseClient", "other_org",                    "P P P P P P P P N P",
+      Unary(w, &Stub::EraseClient, erase(x.cb)), "client_id");
+  add("EraseClient", "nonexistent",                  "P P P P P P P P N P",
+      Unary(w, &Stub::EraseClient, erase(kNoClient)), "client_id");
   add("ReportConcern", "to own_org's P1",            "P P P P P P O P P P",
       Unary(w, &Stub::ReportConcern, [w] {
         v1::ReportConcernRequest req;

@@ -102,7 +102,13 @@ const std::set<std::string> kNeither = {
     // no reading.
     "CreateRetentionSchedule", "UpdateRetentionSchedule", "GetRetentionSchedule",
     "ListRetentionSchedules", "ResolveRetentionSchedule", "PlaceLegalHold", "LiftLegalHold",
-    "GetLegalHold", "ListLegalHolds"};
+    "GetLegalHold", "ListLegalHolds",
+    // Disposal: destroys, never reveals; the due list and certificates
+    // hold ids and kinds only.
+    "ListDueDisposals", "ApproveDisposal", "PostponeDisposal", "RunDisposal",
+    "GetDisposalCertificate", "ListDisposalCertificates",
+    // Erasure destroys a client's data and grants nothing.
+    "EraseClient"};
 
 TEST(EscalationGuard, EveryMethodIsClassified) {
   const std::map<std::string, std::string> api = testing::ApiMethods();

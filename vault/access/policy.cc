@@ -61,7 +61,9 @@ const std::map<Role, std::set<Action>>& RoleTable() {
         A::kManageRetention,
         A::kReadRetention,
         A::kPlaceLegalHold,
-        A::kReadLegalHolds}},
+        A::kReadLegalHolds,
+        A::kDispose,
+        A::kReadDisposals}},
       // Manages the project's team, clients and cases; sees all its records.
       {Role::kProjectManager,
        {A::kWhoAmI,
@@ -128,12 +130,13 @@ const std::map<Role, std::set<Action>>& RoleTable() {
       // Read the audit log and consent history, never contents.
       {Role::kAuditor,
        {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries, A::kReadConsent,
-        A::kReadDisclosures, A::kReadGrantRequests, A::kReadRetention, A::kReadLegalHolds}},
+        A::kReadDisclosures, A::kReadGrantRequests, A::kReadRetention, A::kReadLegalHolds,
+        A::kReadDisposals}},
       {Role::kDataProtectionOfficer,
        {A::kWhoAmI, A::kReadAuditIntegrity, A::kReadAuditEntries, A::kReadAccessReport,
         A::kReadConsent, A::kReadDisclosures, A::kReviewDisclosures, A::kExportSubjectData,
         A::kReadGrantRequests, A::kManageRetention, A::kReadRetention, A::kPlaceLegalHold,
-        A::kReadLegalHolds}},
+        A::kReadLegalHolds, A::kDispose, A::kReadDisposals, A::kEraseClient}},
   };
   return *table;
 }
@@ -329,6 +332,12 @@ std::string_view ActionName(Action action) {
       return "place_legal_hold";
     case A::kReadLegalHolds:
       return "read_legal_holds";
+    case A::kDispose:
+      return "dispose";
+    case A::kReadDisposals:
+      return "read_disposals";
+    case A::kEraseClient:
+      return "erase_client";
   }
   return "unknown";
 }
@@ -351,7 +360,8 @@ Decision Policy::Decide(const Principal& principal, Action action, const Target&
   }
   // A data subject has the client's own rights over their own record only.
   if (!principal.subject_client_id.empty()) {
-    if (action != A::kReadAccessReport && action != A::kExportSubjectData) {
+    if (action != A::kReadAccessReport && action != A::kExportSubjectData &&
+        action != A::kEraseClient) {
       return {false, DenyReason::kNoRole, "no_role"};
     }
     if (target.client_id == principal.subject_client_id) {

@@ -99,6 +99,14 @@ enum class Action {
   kReadRetention,
   kPlaceLegalHold,
   kReadLegalHolds,
+  // Disposal (doc/retention.md): deciding the due list and running a sweep
+  // (destroys what is due), and reading the due list and certificates
+  // (ids and kinds, never contents).
+  kDispose,
+  kReadDisposals,
+  // Erasing a client on request (GDPR Art. 17): the data protection
+  // officer on the client's behalf, or the data subject themselves.
+  kEraseClient,
 };
 std::string_view ActionName(Action action);
 

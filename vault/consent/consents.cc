@@ -1260,4 +1260,47 @@ absl::StatusOr<std::vector<v1::Disclosure>> Consents::DisclosuresOf(
   return out;
 }
 
+absl::StatusOr<std::vector<std::string>> Consents::DestroyClientConsents(
+    const std::string& client_id, storage::WriteBatch* batch,
+    std::vector<std::string>* disclosure_ids) const {
+  auto ids_under = [&](const std::string& prefix) -> absl::StatusOr<std::vector<std::string>> {
+    std::vector<std::string> ids;
+    auto it = store_->Scan(Space::kIndex, prefix);
+    for (; it->Valid(); it->Next()) ids.emplace_back(storage::layout::Rest(it->key(), prefix));
+    HOIDLA_RETURN_IF_ERROR(it->status());
+    return ids;
+  };
+  storage::WriteBatch out;
+  HOIDLA_ASSIGN_OR_RETURN(std::vector<std::string> consents,
+                          ids_under(ours::kConsentsOfClient.Prefix(client_id)));
+  for (const std::string& id : consents) {
+    HOIDLA_RETURN_IF_ERROR(versions_.Destroy(id, &out).status());
+    HOIDLA_RETURN_IF_ERROR(records_.DeleteAll(kCnw, id, &out).status());
+    out.Delete(Space::kIndex, ours::kClientOfConsent.Key(id));
+    out.Delete(Space::kIndex, ours::kConsentsOfClient.Key(client_id, id));
+    Registry::DeleteLocation(id, &out);
+  }
+  HOIDLA_ASSIGN_OR_RETURN(std::vector<std::string> disclosures,
+                          ids_under(ours::kDisclosuresOfClient.Prefix(client_id)));
+  for (const std::string& id : disclosures) {
+    rec::DisclosureRecord d;
+    HOIDLA_RETURN_IF_ERROR(records_.Get(kDsc, id, client_id, &d));
+    HOIDLA_RETURN_IF_ERROR(records_.DeleteAll(kDsc, id, &out).status());
+    out.Delete(Space::kIndex, ours::kDisclosuresOfClient.Key(client_id, id));
+    out.Delete(Space::kIndex, ours::kDisclosuresOfOrganization.Key(d.organization_id(), id));
+    out.Delete(Space::kIndex, ours::kPendingDisclosures.Key(d.organization_id(), id));
+    Registry::DeleteLocation(id, &out);
+  }
+  HOIDLA_RETURN_IF_ERROR(records_.DeleteAll(kRel, client_id, &out).status());
+  if (disclosure_ids != nullptr) *disclosure_ids = std::move(disclosures);
+  batch->Append(out);
+  return consents;
+}
+
+void Consents::Forget(const std::string& client_id) const {
+  absl::MutexLock lock(&cache_mu_);
+  cache_.erase(client_id);
+  ++generation_;
+}
+
 }  // namespace hoidla::core

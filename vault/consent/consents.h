@@ -152,6 +152,19 @@ class Consents : public ReleaseSource {
                                        std::string_view purpose, const ReleaseQuery& query,
                                        int64_t now_micros, const NetworkCheck& in_network = {});
 
+  // For retention's own use (erasure): adds to `batch` the removal of
+  // every consent of client `client_id` (every version and its withdrawal),
+  // every disclosure of theirs and their release state, with their indexes
+  // and locations. Returns the consent ids; `disclosure_ids` (if not null)
+  // gets the disclosures'. Call Forget(client_id) once the batch has
+  // committed. Errors of the store as they are (DATA_LOSS for a stored
+  // disclosure that fails to open).
+  absl::StatusOr<std::vector<std::string>> DestroyClientConsents(
+      const std::string& client_id, storage::WriteBatch* batch,
+      std::vector<std::string>* disclosure_ids) const;
+  // Drops what is cached of client `client_id`'s release state.
+  void Forget(const std::string& client_id) const;
+
  private:
   // A consent never widens its recorder's reach: PERMISSION_DENIED naming
   // the recipient when it is the recorder (an organisation or project they

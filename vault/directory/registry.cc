@@ -157,6 +157,10 @@ void Registry::PutLocation(std::string_view id, const Target& where, storage::Wr
   batch->Put(Space::kIndex, ours::kLocation.Key(id), loc.SerializeAsString());
 }
 
+void Registry::DeleteLocation(std::string_view id, storage::WriteBatch* batch) {
+  batch->Delete(Space::kIndex, ours::kLocation.Key(id));
+}
+
 Target Registry::LocationOf(std::string_view id) const {
   Target t{.object_id = std::string(id)};
   auto raw = store_->Get(Space::kIndex, ours::kLocation.Key(id));
@@ -1018,6 +1022,9 @@ absl::StatusOr<v1::Case> Registry::CreateCase(const RequestContext& ctx,
   r.set_linked_case_id(c.linked_case_id());
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(PutNewCase(r, &batch));
+  if (lifecycle_ != nullptr) {
+    HOIDLA_RETURN_IF_ERROR(lifecycle_->CaseChanged(r.client_id(), r.id(), 0, &batch));
+  }
   audit::NoteTarget(ctx.audit, r.client_id(), r.id(), "");
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(r);
@@ -1168,6 +1175,9 @@ absl::StatusOr<v1::Case> Registry::CloseCase(const RequestContext& ctx,
   e->set_note(req.note());
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r->id(), r->client_id(), *r, &batch));
+  if (lifecycle_ != nullptr) {
+    HOIDLA_RETURN_IF_ERROR(lifecycle_->CaseChanged(r->client_id(), r->id(), now, &batch));
+  }
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(*r);
 }
@@ -1193,6 +1203,9 @@ absl::StatusOr<v1::Case> Registry::ReopenCase(const RequestContext& ctx,
   e->set_note(req.note());
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r->id(), r->client_id(), *r, &batch));
+  if (lifecycle_ != nullptr) {
+    HOIDLA_RETURN_IF_ERROR(lifecycle_->CaseChanged(r->client_id(), r->id(), 0, &batch));
+  }
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(*r);
 }
@@ -1243,6 +1256,47 @@ absl::StatusOr<v1::Case> Registry::UpdateCaseNetwork(const RequestContext& ctx,
   HOIDLA_RETURN_IF_ERROR(records_.Put(kCas, r->id(), r->client_id(), *r, &batch));
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(*r);
+}
+
+absl::StatusOr<std::vector<std::string>> Registry::DestroyClient(std::string_view client_id,
+                                                                 storage::WriteBatch* batch) const {
+  auto c = LoadClient(client_id);
+  if (c.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError("client: not found");
+  }
+  HOIDLA_RETURN_IF_ERROR(c.status());
+  storage::WriteBatch out;
+  std::vector<std::string> cases;
+  const std::string prefix = ours::kCasesOfClient.Prefix(client_id);
+  {
+    auto it = store_->Scan(Space::kIndex, prefix);
+    for (; it->Valid(); it->Next()) cases.emplace_back(storage::layout::Rest(it->key(), prefix));
+    HOIDLA_RETURN_IF_ERROR(it->status());
+  }
+  for (const std::string& id : cases) {
+    auto k = LoadCase(id);
+    if (k.ok()) {
+      out.Delete(Space::kIndex, ours::kCasesOfProject.Key(k->project_id(), id));
+    } else if (k.status().code() != absl::StatusCode::kNotFound) {
+      return k.status();
+    }
+    HOIDLA_RETURN_IF_ERROR(records_.DeleteAll(kCas, id, &out).status());
+    out.Delete(Space::kIndex, ours::kCasesOfClient.Key(client_id, id));
+    DeleteLocation(id, &out);
+  }
+  HOIDLA_RETURN_IF_ERROR(records_.DeleteAll(kCli, client_id, &out).status());
+  out.Delete(Space::kIndex, ours::kClientsOfOrganization.Key(c->organization_id(), client_id));
+  for (const auto& p : c->project_ids()) {
+    out.Delete(Space::kIndex, ours::kClientsOfProject.Key(p, client_id));
+  }
+  if (!c->personal_code().empty()) {
+    const std::string key = BlindIndexKey(*keyring_, c->organization_id(), c->personal_code());
+    auto owner = store_->Get(Space::kIndex, key);
+    if (owner.ok() && *owner == client_id) out.Delete(Space::kIndex, key);
+  }
+  DeleteLocation(client_id, &out);
+  batch->Append(out);
+  return cases;
 }
 
 }  // namespace hoidla::core

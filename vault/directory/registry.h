@@ -27,6 +27,7 @@
 #include "hoidla/v1/directory.pb.h"
 #include "keys/keyring.h"
 #include "vault/access/guard.h"
+#include "vault/access/lifecycle.h"
 #include "vault/access/policy.h"
 #include "vault/access/principal.h"
 #include "vault/directory/isikukood.h"
@@ -135,6 +136,9 @@ class Registry : public Locations {
   using RecordOfCaseCheck =
       std::function<absl::StatusOr<bool>(std::string_view case_id, std::string_view record_id)>;
   void SetRecordOfCaseCheck(RecordOfCaseCheck check) { record_of_case_ = std::move(check); }
+  // Tells `lifecycle` (retention) of every case closed or reopened from
+  // now on, in the change's own batch. Set once, before serving.
+  void SetLifecycle(Lifecycle* lifecycle) { lifecycle_ = lifecycle; }
 
   // Principal `id` as the policy sees it (kind, memberships), or NOT_FOUND:
   // asked of the identity module, which comes after this one and owns the
@@ -149,6 +153,16 @@ class Registry : public Locations {
   // DATA_LOSS and everybody else NOT_FOUND. Authorization of readable
   // objects always uses the authenticated record.
   static void PutLocation(std::string_view id, const Target& where, storage::WriteBatch* batch);
+  // Adds to `batch` the removal of object `id`'s location (it is destroyed).
+  static void DeleteLocation(std::string_view id, storage::WriteBatch* batch);
+  // For retention's own use (erasure): adds to `batch` the removal of
+  // client `client_id` and every case of theirs, with their indexes, their
+  // locations and the blind index of the client's personal code, so that
+  // neither the id nor the code finds anything once the batch commits.
+  // Returns the ids of the cases. NOT_FOUND "client: not found"; DATA_LOSS
+  // when a stored record fails to open; errors of the store as they are.
+  absl::StatusOr<std::vector<std::string>> DestroyClient(std::string_view client_id,
+                                                         storage::WriteBatch* batch) const;
   Target LocationOf(std::string_view id) const override;
 
   // The policy target of a list over project `project_id`. A project that
@@ -175,6 +189,7 @@ class Registry : public Locations {
 
  private:
   RecordOfCaseCheck record_of_case_;
+  Lifecycle* lifecycle_ = nullptr;
   PrincipalLookup principal_lookup_;
   absl::StatusOr<Principal> LookUpPrincipal(std::string_view id) const;
   std::string NewId(IdKind kind) const;

@@ -127,6 +127,18 @@ absl::StatusOr<v1::Document> Upload::Commit() {
         batch.Put(Space::kIndex, ours::kDocumentsOfCase.Key(record_.case_id(), record_.id()), "");
       }
       batch.Delete(Space::kMeta, ours::kPendingUpload.Key(record_.id()));
+      if (owner_->lifecycle_ != nullptr) {
+        s = owner_->lifecycle_->ItemChanged({.type = v1::RETENTION_ITEM_TYPE_DOCUMENT,
+                                             .id = record_.id(),
+                                             .organization_id = record_.organization_id(),
+                                             .project_id = record_.project_id(),
+                                             .client_id = record_.client_id(),
+                                             .case_id = record_.case_id(),
+                                             .kind = record_.kind()},
+                                            true, record_.created_at_micros(), 0, &batch);
+      }
+    }
+    if (s.ok()) {
       Registry::PutLocation(record_.id(),
                             {.organization_id = record_.organization_id(),
                              .project_id = record_.project_id(),
@@ -500,6 +512,25 @@ absl::Status Documents::DeleteContent(std::string_view document_id) {
   batch.Delete(Space::kMeta, ours::kPendingUpload.Key(document_id));
   return store_->Write(batch);
 }
+
+absl::Status Documents::Destroy(std::string_view id, storage::WriteBatch* batch) const {
+  auto r = LoadDocument(id);
+  if (r.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError("document: not found");
+  }
+  HOIDLA_RETURN_IF_ERROR(r.status());
+  storage::WriteBatch out;
+  HOIDLA_RETURN_IF_ERROR(records_.DeleteAll(kDoc, id, &out).status());
+  out.Delete(Space::kIndex, ours::kDocumentsOfClient.Key(r->client_id(), id));
+  if (!r->case_id().empty())
+    out.Delete(Space::kIndex, ours::kDocumentsOfCase.Key(r->case_id(), id));
+  Registry::DeleteLocation(id, &out);
+  out.Put(Space::kMeta, ours::kPendingUpload.Key(id), "");
+  batch->Append(out);
+  return absl::OkStatus();
+}
+
+absl::Status Documents::DeleteDestroyedContent(std::string_view id) { return DeleteContent(id); }
 
 absl::StatusOr<int> Documents::RecoverPendingUploads() {
   std::vector<std::string> ids;

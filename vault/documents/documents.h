@@ -30,6 +30,7 @@
 #include "keys/envelope.h"
 #include "keys/keyring.h"
 #include "vault/access/guard.h"
+#include "vault/access/lifecycle.h"
 #include "vault/access/policy.h"
 #include "vault/access/principal.h"
 #include "vault/access/release.h"
@@ -154,6 +155,22 @@ class Documents {
   // project's case visibility included).
   absl::StatusOr<Target> DocumentTarget(const rec::DocumentRecord& r) const;
 
+  // Tells `lifecycle` (retention) of every document committed from now on,
+  // in the commit's own batch. Set once, before serving; may be null.
+  void SetLifecycle(Lifecycle* lifecycle) { lifecycle_ = lifecycle; }
+
+  // For retention's own use (disposal, erasure), in two steps. Destroy
+  // adds to `batch` the removal of document `id`'s metadata (its wrapped
+  // content key with it), indexes and location, and a pending marker for
+  // its content: once the batch commits, nothing of the document can be
+  // read. DeleteDestroyedContent then removes the sealed bytes from the
+  // blob store; if that fails or the process dies first, the pending
+  // marker has RecoverPendingUploads() remove them at the next start.
+  // NOT_FOUND "document: not found" when it is not stored; errors of the
+  // store as they are.
+  absl::Status Destroy(std::string_view id, storage::WriteBatch* batch) const;
+  absl::Status DeleteDestroyedContent(std::string_view id);
+
  private:
   friend class Upload;
   // The guarded prologue (access/guard.h) of `action` on document `id`.
@@ -173,6 +190,7 @@ class Documents {
   keys::Keyring* keyring_;
   Clock* clock_;
   const Policy* policy_;
+  Lifecycle* lifecycle_ = nullptr;
   const Registry* registry_;
   const ReleaseSource* releases_ = nullptr;
   Limits limits_;

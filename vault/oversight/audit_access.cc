@@ -128,6 +128,9 @@ v1::AuditEntry EntryToApi(const audit::Entry& e) {
     // The same fields, field for field: parse the one into the other.
     out.mutable_grant()->ParseFromString(e.grant().SerializeAsString());
   }
+  if (e.has_disposal()) {
+    out.mutable_disposal()->ParseFromString(e.disposal().SerializeAsString());
+  }
   return out;
 }
 

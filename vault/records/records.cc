@@ -81,6 +81,21 @@ absl::CivilDay AddWorkingDays(absl::CivilDay from, int days) {
   return d;
 }
 
+// Tells retention (if any) that record `r` was created or changed at
+// `at_micros`, in the change's own batch.
+absl::Status Tell(Lifecycle* lifecycle, const rec::AssessmentRecord& r, bool created,
+                  int64_t at_micros, storage::WriteBatch* batch) {
+  if (lifecycle == nullptr) return absl::OkStatus();
+  LifeItem item{.type = v1::RETENTION_ITEM_TYPE_RECORD,
+                .id = r.id(),
+                .organization_id = r.organization_id(),
+                .project_id = r.project_id(),
+                .client_id = r.client_id(),
+                .case_id = r.case_id(),
+                .kind = r.kind()};
+  return lifecycle->ItemChanged(item, created, at_micros, 0, batch);
+}
+
 }  // namespace
 
 Records::Records(storage::KvStore* store, keys::Keyring* keyring, Clock* clock,
@@ -335,6 +350,7 @@ absl::StatusOr<v1::Record> Records::CreateRecord(const RequestContext& ctx,
   Target where = target;
   where.object_id = r.id();
   Registry::PutLocation(r.id(), where, &batch);
+  HOIDLA_RETURN_IF_ERROR(Tell(lifecycle_, r, true, r.created_at_micros(), &batch));
   audit::NoteTarget(ctx.audit, r.client_id(), r.case_id(), r.id());
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(r, false);
@@ -382,6 +398,7 @@ absl::StatusOr<v1::Record> Records::UpdateRecord(const RequestContext& ctx,
   r.set_change_note(req.change_note());
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(versions_.Put(r, r.client_id(), &batch));
+  HOIDLA_RETURN_IF_ERROR(Tell(lifecycle_, r, false, r.updated_at_micros(), &batch));
   audit::NoteTarget(ctx.audit, r.client_id(), r.case_id(), r.id());
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(r, false);
@@ -567,6 +584,7 @@ absl::StatusOr<v1::Record> Records::SignRecord(const RequestContext& ctx,
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(
       records_.Put(kRsg, VersionId(cur.id(), cur.version()), cur.client_id(), sigs, &batch));
+  HOIDLA_RETURN_IF_ERROR(Tell(lifecycle_, cur, false, added->signed_at_micros(), &batch));
   audit::NoteTarget(ctx.audit, cur.client_id(), cur.case_id(), cur.id());
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return ToApi(cur, false);
@@ -716,6 +734,37 @@ absl::StatusOr<bool> Records::ClientHasKind(std::string_view client_id, std::str
     if (r.kind() == kind && (project_id.empty() || r.project_id() == project_id)) return true;
   }
   return false;
+}
+
+absl::Status Records::DestroyRecord(std::string_view record_id, storage::WriteBatch* batch) const {
+  auto client = store_->Get(Space::kIndex, ours::kClientOfRecord.Key(record_id));
+  if (client.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError("record: not found");
+  }
+  HOIDLA_RETURN_IF_ERROR(client.status());
+  const Target where = registry_->LocationOf(record_id);
+  storage::WriteBatch out;
+  HOIDLA_RETURN_IF_ERROR(versions_.Destroy(record_id, &out).status());
+  HOIDLA_RETURN_IF_ERROR(
+      records_.DeleteAll(kRsg, storage::layout::KindPrefix(record_id), &out).status());
+  out.Delete(Space::kIndex, ours::kClientOfRecord.Key(record_id));
+  out.Delete(Space::kIndex, ours::kRecordsOfClient.Key(*client, record_id));
+  if (!where.case_id.empty()) {
+    out.Delete(Space::kIndex, ours::kRecordsOfCase.Key(where.case_id, record_id));
+  }
+  Registry::DeleteLocation(record_id, &out);
+  batch->Append(out);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> Records::RecordIdsOfClient(
+    std::string_view client_id) const {
+  std::vector<std::string> ids;
+  const std::string prefix = ours::kRecordsOfClient.Prefix(client_id);
+  auto it = store_->Scan(Space::kIndex, prefix);
+  for (; it->Valid(); it->Next()) ids.emplace_back(storage::layout::Rest(it->key(), prefix));
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  return ids;
 }
 
 }  // namespace hoidla::core

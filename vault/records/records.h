@@ -33,6 +33,7 @@
 #include "hoidla/v1/records.pb.h"
 #include "keys/keyring.h"
 #include "vault/access/guard.h"
+#include "vault/access/lifecycle.h"
 #include "vault/access/policy.h"
 #include "vault/access/principal.h"
 #include "vault/access/release.h"
@@ -94,6 +95,25 @@ class Records {
   absl::StatusOr<bool> ClientHasKind(std::string_view client_id, std::string_view kind,
                                      std::string_view project_id) const;
 
+  // Tells `lifecycle` (retention) of every record created, changed or
+  // signed from now on, in the change's own batch. Call before serving.
+  void SetLifecycle(Lifecycle* lifecycle) { lifecycle_ = lifecycle; }
+
+  // For retention's own use (disposal, erasure): adds to `batch` the
+  // removal of record `record_id`: every version, their signatures, its
+  // indexes and its location. Nothing of it can be read once the batch is
+  // committed. NOT_FOUND "record: not found" when it is not stored; errors
+  // of the store as they are.
+  absl::Status DestroyRecord(std::string_view record_id, storage::WriteBatch* batch) const;
+  // For retention's own use (erasure): the ids of every record of client
+  // `client_id`. Errors of the store as they are.
+  absl::StatusOr<std::vector<std::string>> RecordIdsOfClient(std::string_view client_id) const;
+
+  // Holds back every change of records while the returned lock lives, so
+  // that a disposal's batch destroys what it read (nothing is written in
+  // between). Never call another method of Records that writes meanwhile.
+  std::unique_lock<std::mutex> LockWrites() { return std::unique_lock(write_mu_); }
+
  private:
   struct Chain {
     std::vector<rec::AssessmentRecord> versions;  // oldest first
@@ -136,6 +156,7 @@ class Records {
   VersionChain<rec::AssessmentRecord> versions_;  // every version of one record
   // Serialises changes (version numbers, signatures).
   std::mutex write_mu_;
+  Lifecycle* lifecycle_ = nullptr;
 };
 
 }  // namespace hoidla::core

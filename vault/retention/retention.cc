@@ -81,14 +81,17 @@ absl::Status ValidateScope(const v1::RetentionSchedule& s) {
 }  // namespace
 
 Retention::Retention(storage::KvStore* store, keys::Keyring* keyring, Clock* clock,
-                     const Policy* policy, const Registry* registry, const Documents* documents,
-                     const Records* records)
+                     const Policy* policy, const Registry* registry, Documents* documents,
+                     Consents* consents, Records* records, std::string note_origin)
     : store_(store),
+      keyring_(keyring),
       clock_(clock),
       policy_(policy),
       registry_(registry),
       documents_(documents),
+      consents_(consents),
       records_(records),
+      note_origin_(std::move(note_origin)),
       sealed_(store, keyring),
       schedules_(store, &sealed_, ours::kSchedule, "retention schedule") {}
 
@@ -138,6 +141,9 @@ absl::Status Retention::PutSchedule(const RequestContext& ctx, const v1::Retenti
               s.id());
     Registry::PutLocation(s.id(), PlaceOf(s.organization_id(), s.project_id(), s.id()), &batch);
   }
+  // Which schedule decides an item, and when it is due, may have changed
+  // for any item of the organisation: the next sweep works it out again.
+  batch.Put(Space::kIndex, ours::kReindex.Key(s.organization_id()), "");
   audit::NoteTarget(ctx.audit, "", "", s.id());
   return audit::CommitEffect(ctx.audit, store_, std::move(batch));
 }

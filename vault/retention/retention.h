@@ -11,6 +11,17 @@
 // covers from disposal and erasure until it is lifted. HoldsOn() is what
 // disposal and erasure ask.
 //
+// Disposal (Retention implements the rooms' Lifecycle seam): every
+// record and document is tracked from its creation in the same write, with
+// the time its schedule makes it due in an index by due time. A sweep
+// (RunDisposal, or SweepAll from the server at intervals) reads that index
+// up to now, never the whole store: what a hold keeps stays due; what a
+// REVIEW schedule governs goes on the due list, where a head of
+// organisation or data protection officer approves or postpones it; what
+// is due and not held nor awaiting a decision is destroyed. A run's
+// destruction, its bookkeeping, its signed disposal certificate and its
+// audit entry are one atomic write.
+//
 // Neither grants access to client data: placing a hold on a client reveals
 // nothing of the client, and is decided on the client's own target, so a
 // caller learns no more than a read would tell them (NOT_FOUND naming the
@@ -23,18 +34,23 @@
 #ifndef HOIDLA_VAULT_RETENTION_RETENTION_H_
 #define HOIDLA_VAULT_RETENTION_RETENTION_H_
 
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "base/clock.h"
+#include "hoidla/storage/v1/records.pb.h"
 #include "hoidla/v1/retention.pb.h"
 #include "keys/keyring.h"
 #include "vault/access/guard.h"
+#include "vault/access/lifecycle.h"
 #include "vault/access/policy.h"
 #include "vault/access/principal.h"
+#include "vault/audit/audit_log.h"
 #include "vault/directory/registry.h"
 #include "vault/documents/documents.h"
 #include "vault/records/records.h"
@@ -44,11 +60,26 @@
 
 namespace hoidla::core {
 
-class Retention {
+// The first line of a disposal certificate's signed text; the second is
+// one JSON object (doc/retention.md gives its fields).
+inline constexpr std::string_view kCertificateHeader = "hoidla disposal certificate v1";
+// The actor of the vault's own sweeps in the audit log.
+inline constexpr std::string_view kSystemActor = "system";
+
+class Retention : public Lifecycle {
  public:
-  // All pointers must outlive this object.
+  // All pointers must outlive this object. `note_origin` names the audit
+  // signing key in disposal certificates (the audit log's origin).
   Retention(storage::KvStore* store, keys::Keyring* keyring, Clock* clock, const Policy* policy,
-            const Registry* registry, const Documents* documents, const Records* records);
+            const Registry* registry, Documents* documents, Consents* consents, Records* records,
+            std::string note_origin);
+
+  // Lifecycle: keeps what retention knows of an item, and its due time,
+  // in the caller's batch. Errors of the store as they are.
+  absl::Status ItemChanged(const LifeItem& item, bool created, int64_t at_micros,
+                           int64_t ended_at_micros, storage::WriteBatch* batch) override;
+  absl::Status CaseChanged(const std::string& client_id, const std::string& case_id,
+                           int64_t closed_at_micros, storage::WriteBatch* batch) override;
 
   // Version 1 of a schedule for a scope without one. INVALID_ARGUMENT
   // naming the field; NOT_FOUND "schedule.organization_id" or
@@ -103,6 +134,58 @@ class Retention {
   absl::StatusOr<v1::ListLegalHoldsResponse> ListHolds(const RequestContext& ctx,
                                                        const v1::ListLegalHoldsRequest& req);
 
+  // The due list of an organisation, in item id order, a page at a time.
+  // NOT_FOUND "organization_id: not found" outside the caller's;
+  // PERMISSION_DENIED without a role that reads disposals.
+  absl::StatusOr<v1::ListDueDisposalsResponse> ListDueDisposals(
+      const RequestContext& ctx, const v1::ListDueDisposalsRequest& req);
+
+  // Decides an item of the due list: approve (the next sweep destroys it
+  // unless a hold applies then) or postpone (due for review again at
+  // `until`). NOT_FOUND "item_id: not found" for an item not on the due
+  // list of an organisation where the caller disposes; INVALID_ARGUMENT
+  // naming the field (reason, until).
+  absl::StatusOr<v1::DueDisposal> ApproveDisposal(const RequestContext& ctx,
+                                                  const v1::ApproveDisposalRequest& req);
+  absl::StatusOr<v1::DueDisposal> PostponeDisposal(const RequestContext& ctx,
+                                                   const v1::PostponeDisposalRequest& req);
+
+  // Sweeps organisation `req.organization_id()` now, as the caller.
+  // NOT_FOUND "organization_id: not found" outside the caller's;
+  // PERMISSION_DENIED without a role that disposes; UNAVAILABLE when the
+  // write fails (nothing of the sweep is applied then).
+  absl::StatusOr<v1::RunDisposalResponse> RunDisposal(const RequestContext& ctx,
+                                                      const v1::RunDisposalRequest& req);
+
+  // A certificate. NOT_FOUND "id: not found" (also outside the caller's
+  // organisation); DATA_LOSS when its stored bytes fail authentication.
+  absl::StatusOr<v1::DisposalCertificate> GetDisposalCertificate(
+      const RequestContext& ctx, const v1::GetDisposalCertificateRequest& req);
+  // An organisation's certificates, oldest first, without their items.
+  absl::StatusOr<v1::ListDisposalCertificatesResponse> ListDisposalCertificates(
+      const RequestContext& ctx, const v1::ListDisposalCertificatesRequest& req);
+
+  // Erases client `req.client_id()` on request (GDPR Art. 17), as the
+  // proto's EraseClient says: refused with FAILED_PRECONDITION
+  // "client_id: ..." naming an active legal hold on the client or anything
+  // of theirs, or a schedule that still keeps one of their items (KEEP, a
+  // period not run, or a clock not started); otherwise every record,
+  // document, consent, disclosure, case of theirs and the client record are
+  // removed and their key destroyed, with the certificate and the audit
+  // entry, in one atomic write; then the store purges the key's bytes from
+  // its files (UNAVAILABLE if that fails: the erasure stands, the bytes go
+  // at the next compaction). NOT_FOUND "client_id: not found" for a client
+  // not stored or outside the caller's reach; PERMISSION_DENIED without the
+  // right (a DPO of the client's organisation, or the data subject).
+  absl::StatusOr<v1::DisposalCertificate> EraseClient(const RequestContext& ctx,
+                                                      const v1::EraseClientRequest& req);
+
+  // The vault's own sweep: every organisation with a schedule, until
+  // nothing more is due there, each run audited as actor "system" in
+  // `log`. Returns how many items were destroyed; the first error stops
+  // it (what committed before stays).
+  absl::StatusOr<int64_t> SweepAll(audit::AuditLog* log);
+
   // The ids of the active holds on any of `object_ids` (an item and what
   // contains it: its case, client and project), for disposal and erasure.
   // Errors of the store as they are.
@@ -126,15 +209,71 @@ class Retention {
                                           std::string* object_id) const;
   absl::Status PutSchedule(const RequestContext& ctx, const v1::RetentionSchedule& s, bool first);
 
+  // The newest version of the schedule deciding an item of `type` and
+  // `kind` held by `project` of `org`, or none.
+  absl::StatusOr<std::optional<v1::RetentionSchedule>> ResolveFor(std::string_view org,
+                                                                  std::string_view project,
+                                                                  v1::RetentionItemType type,
+                                                                  std::string_view kind) const;
+  // When `item` is due under its schedule (0: never, as things stand), the
+  // schedule noted in it. `case_closed_micros` overrides the stored case's
+  // clock (-1: read it; 0: open).
+  struct Due {
+    int64_t at_micros = 0;
+    std::optional<v1::RetentionSchedule> schedule;
+  };
+  absl::StatusOr<Due> DueOf(const storage::v1::RetentionItemRecord& item,
+                            int64_t case_closed_micros) const;
+  absl::StatusOr<storage::v1::RetentionItemRecord> LoadItem(std::string_view id) const;
+  // When the CASE_CLOSED clock of `client_id`'s items without a case
+  // started: the last closing of their cases once none is open (0: a case
+  // is open, or they have none). `case_id` (if not empty) is a case being
+  // changed to `closed_at_micros` (0: open), whatever is stored of it.
+  absl::StatusOr<int64_t> ClientClock(std::string_view client_id, std::string_view case_id,
+                                      int64_t closed_at_micros) const;
+  // Recomputes `item`'s due time and state and adds its rewrite (record
+  // and index entries) to `batch`.
+  absl::Status Reindex(storage::v1::RetentionItemRecord* item, int64_t case_closed_micros,
+                       int64_t now, storage::WriteBatch* batch) const;
+  absl::Status PutItem(const storage::v1::RetentionItemRecord& item,
+                       storage::WriteBatch* batch) const;
+  // Recomputes the due time of every item of `org` after a schedule change
+  // (rreindex/ marker), in writes of their own.
+  absl::Status ReindexOrganization(std::string_view org);
+  // One sweep of `org`, audited in `draft`.
+  absl::StatusOr<v1::RunDisposalResponse> Sweep(std::string_view org, std::string_view run_by,
+                                                audit::AuditDraft* draft);
+  // A due-list decision: loads, decides and rewrites item `item_id`.
+  absl::StatusOr<v1::DueDisposal> Decide(
+      const RequestContext& ctx, std::string_view item_id,
+      const std::function<void(storage::v1::RetentionItemRecord*)>& change);
+  v1::DueDisposal ToDueDisposal(const storage::v1::RetentionItemRecord& item) const;
+  absl::StatusOr<v1::DisposalCertificate> LoadCertificate(std::string_view id) const;
+  // Fills in `cert`'s signed note (and key version) from its fields.
+  absl::Status SignCertificate(v1::DisposalCertificate* cert) const;
+  // The due index key of item `id` of `org` due at `due` micros.
+  static std::string DueKey(std::string_view org, int64_t due, std::string_view id);
+  // Adds to `batch` the removal of retention's facts about item `id` (and
+  // its due and due-list entries) and, unless `certificate` is empty, its
+  // tombstone naming the certificate.
+  absl::Status ForgetItem(std::string_view id, std::string_view certificate,
+                          storage::WriteBatch* batch) const;
+
   storage::KvStore* store_;
+  keys::Keyring* keyring_;
   Clock* clock_;
   const Policy* policy_;
   const Registry* registry_;
-  const Documents* documents_;
-  const Records* records_;
+  Documents* documents_;
+  Consents* consents_;
+  Records* records_;
+  std::string note_origin_;
   SealedRecords sealed_;
   VersionChain<v1::RetentionSchedule> schedules_;
   std::mutex write_mu_;  // one writer: scope uniqueness and versions
+  // Lock order: sweep_mu_, then Records::LockWrites(), then facts_mu_.
+  std::mutex sweep_mu_;  // one sweep at a time
+  std::mutex facts_mu_;  // read-modify-write of item records
 };
 
 }  // namespace hoidla::core

@@ -25,6 +25,20 @@ class RetentionService final : public v1::Retention::Service {
   HOIDLA_UNARY(GetLegalHold, GetLegalHoldRequest, LegalHold, b_.retention->GetHold(ctx, *req))
   HOIDLA_UNARY(ListLegalHolds, ListLegalHoldsRequest, ListLegalHoldsResponse,
                b_.retention->ListHolds(ctx, *req))
+  HOIDLA_UNARY(ListDueDisposals, ListDueDisposalsRequest, ListDueDisposalsResponse,
+               b_.retention->ListDueDisposals(ctx, *req))
+  HOIDLA_UNARY(ApproveDisposal, ApproveDisposalRequest, DueDisposal,
+               b_.retention->ApproveDisposal(ctx, *req))
+  HOIDLA_UNARY(PostponeDisposal, PostponeDisposalRequest, DueDisposal,
+               b_.retention->PostponeDisposal(ctx, *req))
+  HOIDLA_UNARY(RunDisposal, RunDisposalRequest, RunDisposalResponse,
+               b_.retention->RunDisposal(ctx, *req))
+  HOIDLA_UNARY(GetDisposalCertificate, GetDisposalCertificateRequest, DisposalCertificate,
+               b_.retention->GetDisposalCertificate(ctx, *req))
+  HOIDLA_UNARY(ListDisposalCertificates, ListDisposalCertificatesRequest,
+               ListDisposalCertificatesResponse, b_.retention->ListDisposalCertificates(ctx, *req))
+  HOIDLA_UNARY(EraseClient, EraseClientRequest, DisposalCertificate,
+               b_.retention->EraseClient(ctx, *req))
 
  private:
   const Calls* calls_;

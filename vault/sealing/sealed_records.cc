@@ -17,6 +17,22 @@ std::string SealedRecords::VersionKey(std::string_view kind, std::string_view id
   return storage::layout::sealing::kRecordVersion.Key(kind, id);
 }
 
+absl::StatusOr<int> SealedRecords::DeleteAll(std::string_view kind, std::string_view id_prefix,
+                                             storage::WriteBatch* batch) const {
+  const std::string prefix = Key(kind, id_prefix);
+  const size_t id_at = kind.size() + 1;
+  int n = 0;
+  auto it = store_->Scan(storage::Space::kMeta, prefix);
+  for (; it->Valid(); it->Next()) {
+    const std::string_view id = it->key().substr(id_at);
+    batch->Delete(storage::Space::kMeta, it->key());
+    batch->Delete(storage::Space::kIndex, VersionKey(kind, id));
+    ++n;
+  }
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  return n;
+}
+
 absl::StatusOr<uint64_t> SealedRecords::StoredVersion(std::string_view kind, std::string_view id,
                                                       const storage::Snapshot* snapshot) const {
   auto v = store_->Get(storage::Space::kIndex, VersionKey(kind, id), snapshot);

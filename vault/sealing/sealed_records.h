@@ -55,6 +55,13 @@ class SealedRecords {
                     std::string_view envelope, google::protobuf::MessageLite* record,
                     std::string* owner_used = nullptr) const;
 
+  // Adds to `batch` the removal of every record `kind`/<id> whose id begins
+  // with `id_prefix` (one record: its whole id; a chain of versions:
+  // "<id>/"), with their versions. Returns how many; errors of the store
+  // as they are.
+  absl::StatusOr<int> DeleteAll(std::string_view kind, std::string_view id_prefix,
+                                storage::WriteBatch* batch) const;
+
   // The kMeta key of a record: "<kind>/<id>".
   static std::string Key(std::string_view kind, std::string_view id);
   // The kIndex key of its version: "rv/<kind>/<id>".

@@ -74,6 +74,12 @@ class VersionChain {
     return r;
   }
 
+  // Adds to `batch` the removal of every version of `id`. Returns how many
+  // (0: none stored); errors of the store as they are.
+  absl::StatusOr<int> Destroy(std::string_view id, storage::WriteBatch* batch) const {
+    return records_->DeleteAll(kind_, storage::layout::KindPrefix(id), batch);
+  }
+
   // Seals `r` as version r.version() of r.id(), owned by `owner`, into
   // `batch`. NOT_FOUND when the owner has no key.
   absl::Status Put(const Record& r, std::string_view owner, storage::WriteBatch* batch) const {

@@ -54,11 +54,12 @@ absl::StatusOr<ServerConfig> ParseConfig(const std::string& text) {
     return absl::InvalidArgumentError("config: not a JSON object");
   }
   ServerConfig c;
-  HOIDLA_RETURN_IF_ERROR(CheckKeys(
-      j, "",
-      {"listen", "data_dir", "tls", "master_key", "bootstrap_token_file", "shutdown_grace_seconds",
-       "reflection", "limits", "audit_origin", "checkpoint_interval_seconds",
-       "bootstrap_token_ttl_seconds", "subject_identity_provider"}));
+  HOIDLA_RETURN_IF_ERROR(
+      CheckKeys(j, "",
+                {"listen", "data_dir", "tls", "master_key", "bootstrap_token_file",
+                 "shutdown_grace_seconds", "reflection", "limits", "audit_origin",
+                 "checkpoint_interval_seconds", "retention_sweep_interval_seconds",
+                 "bootstrap_token_ttl_seconds", "subject_identity_provider"}));
   HOIDLA_RETURN_IF_ERROR(Read(j, "bootstrap_token_ttl_seconds", "bootstrap_token_ttl_seconds",
                               &c.bootstrap_token_ttl_seconds));
   if (c.bootstrap_token_ttl_seconds < 1 || c.bootstrap_token_ttl_seconds > 365LL * 24 * 3600) {
@@ -88,6 +89,13 @@ absl::StatusOr<ServerConfig> ParseConfig(const std::string& text) {
   HOIDLA_RETURN_IF_ERROR(Read(j, "audit_origin", "audit_origin", &c.audit_origin));
   HOIDLA_RETURN_IF_ERROR(Read(j, "checkpoint_interval_seconds", "checkpoint_interval_seconds",
                               &c.checkpoint_interval_seconds));
+  HOIDLA_RETURN_IF_ERROR(Read(j, "retention_sweep_interval_seconds",
+                              "retention_sweep_interval_seconds",
+                              &c.retention_sweep_interval_seconds));
+  if (c.retention_sweep_interval_seconds < 0 ||
+      c.retention_sweep_interval_seconds > 7 * 24 * 3600) {
+    return Bad("retention_sweep_interval_seconds", "must be 0 (off) to 604800 (a week)");
+  }
   if (auto it = j.find("tls"); it != j.end()) {
     if (!it->is_object()) return Bad("tls", "must be an object");
     HOIDLA_RETURN_IF_ERROR(CheckKeys(*it, "tls", {"cert_file", "key_file"}));

@@ -57,6 +57,9 @@ struct ServerConfig {
   // A checkpoint of a grown log is signed at most this often (and on
   // demand).
   int checkpoint_interval_seconds = 10;
+  // The vault sweeps every organisation for what is due for disposal this
+  // often (doc/retention.md); 0: only on demand (RunDisposal).
+  int retention_sweep_interval_seconds = 3600;
 };
 
 // Parses a JSON configuration. INVALID_ARGUMENT naming the key when a value

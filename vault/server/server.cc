@@ -122,9 +122,14 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
   s->subject_access_ = std::make_unique<core::SubjectAccess>(
       clock, &s->policy_, s->registry_.get(), s->documents_.get(), s->records_.get(),
       s->consents_.get(), s->audit_access_.get());
-  s->retention_ =
-      std::make_unique<core::Retention>(s->store_, s->keyring_.get(), clock, &s->policy_,
-                                        s->registry_.get(), s->documents_.get(), s->records_.get());
+  s->retention_ = std::make_unique<core::Retention>(
+      s->store_, s->keyring_.get(), clock, &s->policy_, s->registry_.get(), s->documents_.get(),
+      s->consents_.get(), s->records_.get(), config.audit_origin);
+  // From here on every record, document and case change keeps its
+  // retention facts in its own write.
+  s->registry_->SetLifecycle(s->retention_.get());
+  s->documents_->SetLifecycle(s->retention_.get());
+  s->records_->SetLifecycle(s->retention_.get());
   Backends backends;
   backends.identity = s->identity_.get();
   backends.registry = s->registry_.get();
@@ -187,9 +192,11 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
     self->prober_cv_.SignalAll();
   });
   const auto interval = std::chrono::seconds(std::max(1, config.checkpoint_interval_seconds));
-  s->prober_ = std::thread([self, interval] {
+  const int sweep_seconds = config.retention_sweep_interval_seconds;
+  s->prober_ = std::thread([self, interval, sweep_seconds] {
     absl::MutexLock lock(&self->prober_mu_);
     auto next_checkpoint = std::chrono::steady_clock::now() + interval;
+    auto next_sweep = std::chrono::steady_clock::now() + std::chrono::seconds(sweep_seconds);
     while (!self->stop_prober_) {
       self->prober_cv_.WaitWithTimeout(&self->prober_mu_, absl::Seconds(1));
       if (self->stop_prober_) break;
@@ -200,6 +207,17 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
         next_checkpoint = std::chrono::steady_clock::now() + interval;
         if (auto cp = self->checkpoints_->Sign(); !cp.ok()) {
           spdlog::warn("checkpoint not signed: {}", absl::StatusCodeToString(cp.status().code()));
+        }
+      }
+      if (sweep_seconds > 0 && self->audit_log_->healthy() &&
+          std::chrono::steady_clock::now() >= next_sweep) {
+        next_sweep = std::chrono::steady_clock::now() + std::chrono::seconds(sweep_seconds);
+        auto swept = self->retention_->SweepAll(self->audit_log_.get());
+        if (!swept.ok()) {
+          spdlog::warn("retention sweep stopped: {}",
+                       absl::StatusCodeToString(swept.status().code()));
+        } else if (*swept > 0) {
+          spdlog::info("retention sweep destroyed {} items", *swept);
         }
       }
       self->prober_mu_.Lock();

@@ -70,6 +70,8 @@ class VaultServer {
   const std::optional<std::string>& bootstrap_token() const { return bootstrap_token_; }
   // The audit log (for tests and benchmarks that inspect it).
   audit::AuditLog* audit_log() const { return audit_log_.get(); }
+  // The key-value store (for tests that inspect what is stored).
+  storage::KvStore* store() const { return store_; }
 
   // Graceful shutdown; returns when every call has ended.
   void Shutdown(std::chrono::seconds grace);

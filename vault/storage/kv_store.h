@@ -117,6 +117,16 @@ class KvStore {
   // Returns a snapshot of the current state.
   virtual std::shared_ptr<const Snapshot> NewSnapshot() = 0;
 
+  // Makes what was deleted from `space` physically gone: on return no file
+  // of the store holds a deleted value of it (an engine that keeps deleted
+  // values in logs and tables until compaction rewrites them now; an
+  // in-memory store has nothing to do). Values a snapshot still reads are
+  // kept. OK on success; UNAVAILABLE when the engine fails.
+  virtual absl::Status Purge(Space space) {
+    (void)space;
+    return absl::OkStatus();
+  }
+
   // Returns an iterator over the keys of `space` that start with `prefix` and
   // are >= `start` (pass an empty `start` to begin at the prefix), as of
   // `snapshot` when non-null. Never null; errors surface through status().

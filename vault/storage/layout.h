@@ -228,6 +228,30 @@ inline constexpr std::string_view kAny = "*";
 inline constexpr Family<2> kHoldsOfOrganization{"lgh-by-org"};
 // lgh-on/<held object id>/<hold id>: the active holds on an object.
 inline constexpr Family<2> kActiveHoldsOn{"lgh-on"};
+
+// Disposal (doc/retention.md, How disposal finds what is due).
+// kMeta, sealed (owner system): what retention knows of an item
+// (hoidla.storage.v1.RetentionItemRecord), and disposal certificates.
+inline constexpr std::string_view kItem = "rit";
+inline constexpr std::string_view kCertificate = "dct";
+// rit-by-org/<org>/<item>, rit-by-cas/<case>/<item>: the items tracked.
+inline constexpr Family<2> kItemsOfOrganization{"rit-by-org"};
+inline constexpr Family<2> kItemsOfCase{"rit-by-cas"};
+// rit-nocase/<client>/<item>: a client's items that belong to no case
+// (CASE_CLOSED counts them from the client's last closing).
+inline constexpr Family<2> kCaselessItemsOfClient{"rit-nocase"};
+// rdue/<org>/<due, 16 hex digits of UTC microseconds>/<item>: when an
+// item is due for disposal or review; the sweep reads it in key order.
+inline constexpr Family<3> kDue{"rdue"};
+// rrev/<org>/<item>: the due list (awaiting a decision or postponed).
+inline constexpr Family<2> kDueList{"rrev"};
+// rreindex/<org>: a schedule changed; the next sweep recomputes the
+// organisation's due times.
+inline constexpr Family<1> kReindex{"rreindex"};
+// dct-by-org/<org>/<certificate>.
+inline constexpr Family<2> kCertificatesOfOrganization{"dct-by-org"};
+// tomb/<item> -> the certificate that destroyed it.
+inline constexpr Family<1> kTombstone{"tomb"};
 }  // namespace retention
 
 }  // namespace hoidla::storage::layout

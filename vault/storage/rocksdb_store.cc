@@ -1,11 +1,13 @@
 #include "vault/storage/rocksdb_store.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/metadata.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 
+#include "base/status_macros.h"
 #include "base/strings.h"
 
 namespace hoidla::storage {
@@ -150,6 +152,29 @@ std::unique_ptr<Iterator> RocksDbStore::Scan(Space space, std::string_view prefi
       snapshot != nullptr ? static_cast<const RocksSnapshot*>(snapshot)->snap : nullptr;
   return std::make_unique<RocksIterator>(db_, handles_[static_cast<int>(space)], prefix, start,
                                          snap);
+}
+
+absl::Status RocksDbStore::Purge(Space space) {
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  flush.allow_write_stall = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> all = handles_;
+  all.push_back(default_handle_);
+  HOIDLA_RETURN_IF_ERROR(FromRocks(db_->Flush(flush, all)));
+  rocksdb::ColumnFamilyHandle* cf = handles_[static_cast<int>(space)];
+  rocksdb::ColumnFamilyMetaData meta;
+  db_->GetColumnFamilyMetaData(cf, &meta);
+  std::vector<std::string> files;
+  for (const auto& level : meta.levels) {
+    for (const auto& f : level.files) files.push_back(f.name);
+  }
+  if (files.empty()) return absl::OkStatus();
+  // CompactFiles runs in this thread and deletes the files it made
+  // obsolete (and the logs the flush did) before it returns, unlike
+  // CompactRange, whose clean-up may still be running in the background.
+  rocksdb::CompactionOptions compact;
+  compact.compression = rocksdb::kNoCompression;
+  return FromRocks(db_->CompactFiles(compact, cf, files, static_cast<int>(meta.levels.size()) - 1));
 }
 
 }  // namespace hoidla::storage

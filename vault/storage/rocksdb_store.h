@@ -37,6 +37,12 @@ class RocksDbStore : public KvStore {
   std::shared_ptr<const Snapshot> NewSnapshot() override;
   std::unique_ptr<Iterator> Scan(Space space, std::string_view prefix, std::string_view start,
                                  const Snapshot* snapshot) override;
+  // Flushes every column family (so that the write-ahead logs that held
+  // the deleted values are obsolete and deleted) and rewrites every table
+  // file of `space` into the last level in the calling thread, which drops
+  // deleted values and deletes the old files before returning
+  // (doc/retention.md, Erasure).
+  absl::Status Purge(Space space) override;
 
  private:
   RocksDbStore() = default;

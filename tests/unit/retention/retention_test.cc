@@ -24,7 +24,8 @@ class RetentionTest : public CoreTest {
     records_ = std::make_unique<Records>(&faulty_, keyring_.get(), &clock_, &policy_,
                                          registry_.get(), consents_.get(), instruments_.get());
     retention_ = std::make_unique<Retention>(&faulty_, keyring_.get(), &clock_, &policy_,
-                                             registry_.get(), documents_.get(), records_.get());
+                                             registry_.get(), documents_.get(), consents_.get(),
+                                             records_.get(), "test.hoidla");
     org_ = MakeOrg();
     project_ = MakeProject(org_.id());
     other_project_ = MakeProject(org_.id(), "Teine");
