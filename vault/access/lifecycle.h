@@ -37,8 +37,9 @@ struct LifeItem {
   std::string organization_id;
   std::string project_id;
   std::string client_id;
-  std::string case_id;  // empty: the item belongs to no case
-  std::string kind;     // record or document kind; empty for consents
+  std::string case_id;            // empty: the item belongs to no case
+  std::string kind;               // record or document kind; empty for consents
+  int64_t created_at_micros = 0;  // when the item was created (0: at the call's time)
 };
 
 class Lifecycle {

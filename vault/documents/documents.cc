@@ -134,7 +134,8 @@ absl::StatusOr<v1::Document> Upload::Commit() {
                                              .project_id = record_.project_id(),
                                              .client_id = record_.client_id(),
                                              .case_id = record_.case_id(),
-                                             .kind = record_.kind()},
+                                             .kind = record_.kind(),
+                                             .created_at_micros = record_.created_at_micros()},
                                             true, record_.created_at_micros(), 0, &batch);
       }
     }

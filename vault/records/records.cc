@@ -92,7 +92,8 @@ absl::Status Tell(Lifecycle* lifecycle, const rec::AssessmentRecord& r, bool cre
                 .project_id = r.project_id(),
                 .client_id = r.client_id(),
                 .case_id = r.case_id(),
-                .kind = r.kind()};
+                .kind = r.kind(),
+                .created_at_micros = r.created_at_micros()};
   return lifecycle->ItemChanged(item, created, at_micros, 0, batch);
 }
 

@@ -60,6 +60,26 @@ int64_t AddPeriod(int64_t micros, const v1::RetentionPeriod& p) {
   return absl::ToUnixMicros(absl::FromCivil(out, utc)) + below_second;
 }
 
+// Reads "<16 hex digits>/<item id>" (what follows rdue/<org>/).
+bool ParseDue(std::string_view rest, int64_t* due) {
+  if (rest.size() < 18 || rest[16] != '/') return false;
+  uint64_t v = 0;
+  for (char c : rest.substr(0, 16)) {
+    int d;
+    if (c >= '0' && c <= '9') {
+      d = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      d = c - 'a' + 10;
+    } else {
+      return false;
+    }
+    v = v << 4 | static_cast<uint64_t>(d);
+  }
+  if (v > static_cast<uint64_t>(INT64_MAX)) return false;
+  *due = static_cast<int64_t>(v);
+  return true;
+}
+
 v1::RetentionItemType TypeOf(const RetentionItemRecord& r) {
   return static_cast<v1::RetentionItemType>(r.item_type());
 }
@@ -234,7 +254,7 @@ absl::Status Retention::ItemChanged(const LifeItem& in, bool created, int64_t at
     item.set_client_id(in.client_id);
     item.set_case_id(in.case_id);
     item.set_kind(in.kind);
-    item.set_created_at_micros(at_micros);
+    item.set_created_at_micros(in.created_at_micros != 0 ? in.created_at_micros : at_micros);
   }
   item.set_last_activity_micros(at_micros);
   if (ended_at_micros != 0) item.set_ended_at_micros(ended_at_micros);
@@ -274,6 +294,9 @@ absl::StatusOr<int64_t> Retention::ClientClock(std::string_view client_id, std::
 absl::Status Retention::CaseChanged(const std::string& client_id, const std::string& case_id,
                                     int64_t closed_at_micros, storage::WriteBatch* batch) {
   std::lock_guard lock(facts_mu_);
+  auto erased = store_->Get(Space::kIndex, ours::kTombstone.Key(client_id));
+  if (erased.ok()) return absl::FailedPreconditionError("client_id: the client was erased");
+  if (erased.status().code() != absl::StatusCode::kNotFound) return erased.status();
   const int64_t now = clock_->NowMicros();
   storage::WriteBatch out;
   auto reindex_all = [&](const std::string& prefix, int64_t clock_micros) -> absl::Status {
@@ -301,6 +324,52 @@ absl::Status Retention::CaseChanged(const std::string& client_id, const std::str
 // ---------------------------------------------------------------------------
 // The sweep
 
+absl::StatusOr<std::vector<std::string>> Retention::HoldsOnItem(
+    const RetentionItemRecord& item,
+    std::map<std::string, std::vector<std::string>>* projects) const {
+  // The item, its case, its client, and every project of the client (a
+  // hold on a project covers its clients and what is theirs), as an
+  // erasure asks.
+  std::vector<std::string> objects = {item.id(), item.case_id(), item.client_id(),
+                                      item.project_id()};
+  auto known = projects->find(item.client_id());
+  if (known == projects->end()) {
+    std::vector<std::string> of_client;
+    auto client = registry_->LoadClient(item.client_id());
+    if (client.ok()) {
+      of_client.assign(client->project_ids().begin(), client->project_ids().end());
+    } else if (client.status().code() != absl::StatusCode::kNotFound) {
+      return client.status();
+    }
+    known = projects->emplace(item.client_id(), std::move(of_client)).first;
+  }
+  for (const std::string& p : known->second) {
+    if (p != item.project_id()) objects.push_back(p);
+  }
+  return HoldsOn(objects);
+}
+
+absl::Status Retention::Unpark(std::string_view hold_id, storage::WriteBatch* batch) {
+  std::lock_guard lock(facts_mu_);
+  const std::string prefix = ours::kParkedUnder.Prefix(hold_id);
+  std::vector<std::string> ids;
+  {
+    auto it = store_->Scan(Space::kIndex, prefix);
+    for (; it->Valid(); it->Next()) ids.emplace_back(storage::layout::Rest(it->key(), prefix));
+    HOIDLA_RETURN_IF_ERROR(it->status());
+  }
+  const int64_t now = clock_->NowMicros();
+  for (const std::string& id : ids) {
+    batch->Delete(Space::kIndex, ours::kParkedUnder.Key(hold_id, id));
+    auto item = LoadItem(id);
+    if (item.status().code() == absl::StatusCode::kNotFound) continue;  // destroyed
+    HOIDLA_RETURN_IF_ERROR(item.status());
+    if (item->indexed_due_micros() != 0) continue;  // indexed again meanwhile
+    HOIDLA_RETURN_IF_ERROR(Reindex(&*item, -1, now, batch));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Retention::ReindexOrganization(std::string_view org) {
   const std::string marker = ours::kReindex.Key(org);
   auto flag = store_->Get(Space::kIndex, marker);
@@ -326,6 +395,13 @@ absl::Status Retention::ReindexOrganization(std::string_view org) {
     }
     HOIDLA_RETURN_IF_ERROR(store_->Write(batch));
   }
+  // A schedule changed meanwhile rewrote the marker: leave it for the next
+  // sweep, which works the times out again.
+  std::lock_guard lock(write_mu_);
+  auto now_flag = store_->Get(Space::kIndex, marker);
+  if (now_flag.status().code() == absl::StatusCode::kNotFound) return absl::OkStatus();
+  HOIDLA_RETURN_IF_ERROR(now_flag.status());
+  if (*now_flag != *flag) return absl::OkStatus();
   storage::WriteBatch done;
   done.Delete(Space::kIndex, marker);
   return store_->Write(done);
@@ -354,11 +430,11 @@ absl::StatusOr<v1::RunDisposalResponse> Retention::Sweep(std::string_view org,
     auto it = store_->Scan(Space::kIndex, prefix);
     for (; it->Valid(); it->Next()) {
       const std::string_view rest = storage::layout::Rest(it->key(), prefix);
-      if (rest.size() < 18 || rest[16] != '/') {
-        return absl::DataLossError("due index entry is malformed");
+      int64_t due = 0;
+      if (!ParseDue(rest, &due)) {
+        batch.Delete(Space::kIndex, it->key());  // not an entry of ours: drop it
+        continue;
       }
-      const int64_t due =
-          static_cast<int64_t>(std::stoull(std::string(rest.substr(0, 16)), nullptr, 16));
       if (due > now) break;
       if (entries.size() == static_cast<size_t>(kMaxVisited)) {
         out.set_more_due(true);
@@ -374,6 +450,7 @@ absl::StatusOr<v1::RunDisposalResponse> Retention::Sweep(std::string_view org,
     std::string approved_by;
   };
   std::vector<Doomed> doomed;
+  std::map<std::string, std::vector<std::string>> projects;  // of clients, for holds
   for (const DueEntry& e : entries) {
     auto item = LoadItem(e.id);
     if (item.status().code() == absl::StatusCode::kNotFound) {
@@ -382,7 +459,8 @@ absl::StatusOr<v1::RunDisposalResponse> Retention::Sweep(std::string_view org,
     }
     HOIDLA_RETURN_IF_ERROR(item.status());
     if (item->organization_id() != org) {
-      return absl::DataLossError("due index names another organisation's item");
+      batch.Delete(Space::kIndex, e.key);  // planted: the item's own entry is elsewhere
+      continue;
     }
     if (item->indexed_due_micros() != e.due) {
       batch.Delete(Space::kIndex, e.key);  // stale: the item is indexed elsewhere
@@ -407,11 +485,15 @@ absl::StatusOr<v1::RunDisposalResponse> Retention::Sweep(std::string_view org,
       HOIDLA_RETURN_IF_ERROR(Reindex(&*item, -1, now, &batch));
       continue;
     }
-    HOIDLA_ASSIGN_OR_RETURN(
-        std::vector<std::string> holds,
-        HoldsOn({item->id(), item->case_id(), item->client_id(), item->project_id()}));
+    HOIDLA_ASSIGN_OR_RETURN(std::vector<std::string> holds, HoldsOnItem(*item, &projects));
     if (!holds.empty()) {
-      out.set_held(out.held() + 1);  // stays due; every sweep looks again
+      // Parked under the hold until it is lifted (LiftHold puts it back),
+      // so that held items never crowd the front of the index.
+      item->set_indexed_due_micros(0);
+      batch.Delete(Space::kIndex, e.key);
+      batch.Put(Space::kIndex, ours::kParkedUnder.Key(holds.front(), item->id()), "");
+      HOIDLA_RETURN_IF_ERROR(PutItem(*item, &batch));
+      out.set_held(out.held() + 1);
       continue;
     }
     item->set_schedule_id(due.schedule->id());
@@ -568,7 +650,8 @@ absl::StatusOr<v1::RunDisposalResponse> Retention::RunDisposal(const RequestCont
   return Sweep(req.organization_id(), ctx.principal.id, ctx.audit);
 }
 
-absl::StatusOr<int64_t> Retention::SweepAll(audit::AuditLog* log) {
+absl::StatusOr<int64_t> Retention::SweepAll(audit::AuditLog* log,
+                                            const std::function<bool()>& keep_going) {
   // The organisations with a schedule: only they can have anything due.
   std::vector<std::string> orgs;
   const std::string prefix = ours::kSchedulesOfOrganization.Prefix();
@@ -582,8 +665,9 @@ absl::StatusOr<int64_t> Retention::SweepAll(audit::AuditLog* log) {
     HOIDLA_RETURN_IF_ERROR(it->status());
   }
   int64_t destroyed = 0;
+  absl::Status first_error;
   for (const std::string& org : orgs) {
-    for (;;) {
+    while (keep_going == nullptr || keep_going()) {
       audit::AuditDraft draft;
       draft.log = log;
       draft.entry.set_actor(std::string(kSystemActor));
@@ -592,18 +676,24 @@ absl::StatusOr<int64_t> Retention::SweepAll(audit::AuditLog* log) {
       draft.entry.set_organization_id(org);
       draft.entry.set_allowed(true);
       draft.entry.set_reason("system:sweep");
-      HOIDLA_ASSIGN_OR_RETURN(v1::RunDisposalResponse r, Sweep(org, kSystemActor, &draft));
-      destroyed += r.destroyed();
-      if (!r.more_due()) break;
+      absl::StatusOr<v1::RunDisposalResponse> r = Sweep(org, kSystemActor, &draft);
+      if (!r.ok()) {
+        // One organisation's trouble does not keep the others from theirs.
+        if (first_error.ok()) first_error = r.status();
+        break;
+      }
+      destroyed += r->destroyed();
+      if (!r->more_due()) break;
     }
   }
+  if (!first_error.ok()) return first_error;
   return destroyed;
 }
 
 // ---------------------------------------------------------------------------
 // The due list
 
-v1::DueDisposal Retention::ToDueDisposal(const RetentionItemRecord& item) const {
+absl::StatusOr<v1::DueDisposal> Retention::ToDueDisposal(const RetentionItemRecord& item) const {
   v1::DueDisposal d;
   d.set_item_id(item.id());
   d.set_item_type(TypeOf(item));
@@ -624,10 +714,9 @@ v1::DueDisposal Retention::ToDueDisposal(const RetentionItemRecord& item) const 
   if (item.decided_at_micros() != 0) {
     *d.mutable_decided_at() = ToTimestamp(item.decided_at_micros());
   }
-  auto holds = HoldsOn({item.id(), item.case_id(), item.client_id(), item.project_id()});
-  if (holds.ok()) {
-    for (std::string& h : *holds) d.add_hold_ids(std::move(h));
-  }
+  std::map<std::string, std::vector<std::string>> projects;
+  HOIDLA_ASSIGN_OR_RETURN(std::vector<std::string> holds, HoldsOnItem(item, &projects));
+  for (std::string& h : holds) d.add_hold_ids(std::move(h));
   return d;
 }
 
@@ -669,7 +758,7 @@ absl::StatusOr<v1::ListDueDisposalsResponse> Retention::ListDueDisposals(
     if (item.organization_id() != req.organization_id()) {
       return absl::DataLossError("due list names another organisation's item");
     }
-    *out.add_items() = ToDueDisposal(item);
+    HOIDLA_ASSIGN_OR_RETURN(*out.add_items(), ToDueDisposal(item));
     last = id;
   }
   HOIDLA_RETURN_IF_ERROR(it->status());
@@ -694,6 +783,10 @@ absl::StatusOr<v1::DueDisposal> Retention::Decide(
     return absl::FailedPreconditionError("item_id: not on the due list");
   }
   const int64_t now = clock_->NowMicros();
+  HOIDLA_ASSIGN_OR_RETURN(Due due, DueOf(*item, -1));
+  if (due.at_micros == 0 || due.at_micros > now) {
+    return absl::FailedPreconditionError("item_id: not on the due list (no longer due)");
+  }
   change(&*item);
   item->set_decided_by(ctx.principal.id);
   item->set_decided_at_micros(now);
@@ -720,6 +813,10 @@ absl::StatusOr<v1::DueDisposal> Retention::PostponeDisposal(
   HOIDLA_RETURN_IF_ERROR(ValidateItemId(req.item_id(), "item_id"));
   HOIDLA_RETURN_IF_ERROR(ValidateText("reason", req.reason(), true, kMaxTextBytes, true));
   if (!req.has_until()) return FieldError("until", "required");
+  // Within 0001..9999 first, so that the microseconds cannot overflow.
+  if (req.until().seconds() < -62135596800 || req.until().seconds() > 253402300799) {
+    return FieldError("until", "not a valid time");
+  }
   const int64_t until = Micros(req.until());
   const int64_t now = clock_->NowMicros();
   if (req.until().nanos() < 0 || req.until().nanos() > 999999999 || until <= now) {
@@ -779,6 +876,7 @@ absl::StatusOr<v1::ListDisposalCertificatesResponse> Retention::ListDisposalCert
                    return absl::DataLossError("certificate index names another organisation's");
                  }
                  c.clear_items();
+                 c.clear_signed_note();  // it names every item too
                  *out.add_certificates() = std::move(c);
                  return true;
                }));

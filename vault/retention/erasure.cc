@@ -21,6 +21,7 @@ using storage::v1::RetentionItemRecord;
 namespace ours = storage::layout::retention;
 
 constexpr size_t kMaxTextBytes = 2000;
+constexpr int kMaxCertifiedItems = 2000;
 
 }  // namespace
 
@@ -51,6 +52,23 @@ absl::Status Retention::ForgetItem(std::string_view id, std::string_view certifi
 
 absl::StatusOr<v1::DisposalCertificate> Retention::EraseClient(const RequestContext& ctx,
                                                                const v1::EraseClientRequest& req) {
+  HOIDLA_ASSIGN_OR_RETURN(v1::DisposalCertificate cert, EraseLocked(ctx, req));
+  // The key's bytes out of the store's files, with no lock held (a purge
+  // flushes and compacts: writes elsewhere must not wait for it). A
+  // compaction the engine runs meanwhile can make it fail: try again.
+  absl::Status purged;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    purged = store_->Purge(Space::kKeys);
+    if (purged.ok()) return cert;
+  }
+  return absl::UnavailableError(
+      StrCat("client_id: erased (certificate ", cert.id(),
+             "), but the store could not yet remove the destroyed key's bytes from its files; "
+             "they go at its next compaction"));
+}
+
+absl::StatusOr<v1::DisposalCertificate> Retention::EraseLocked(const RequestContext& ctx,
+                                                               const v1::EraseClientRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.client_id(), IdKind::kClient, "client_id"));
   HOIDLA_RETURN_IF_ERROR(ValidateText("reason", req.reason(), true, kMaxTextBytes, true));
   const std::string& client_id = req.client_id();
@@ -79,8 +97,16 @@ absl::StatusOr<v1::DisposalCertificate> Retention::EraseClient(const RequestCont
   for (const v1::Case& c : cases) held.push_back(c.id());
   for (const std::string& r : record_ids) held.push_back(r);
   for (const v1::Document& d : documents) held.push_back(d.id());
+  // A data subject is told what applies, not the ids of holds or items
+  // (a hold may be confidential); their organisation's DPO gets the ids.
+  const bool subject = !ctx.principal.subject_client_id.empty();
   HOIDLA_ASSIGN_OR_RETURN(std::vector<std::string> holds, HoldsOn(held));
   if (!holds.empty()) {
+    if (subject) {
+      return absl::FailedPreconditionError(
+          "client_id: a legal hold applies; the organisation's data protection officer can say "
+          "more");
+    }
     return absl::FailedPreconditionError(
         StrCat("client_id: legal hold ", holds.front(), " applies; it must be lifted first"));
   }
@@ -89,19 +115,51 @@ absl::StatusOr<v1::DisposalCertificate> Retention::EraseClient(const RequestCont
   for (const v1::Document& d : documents) item_ids.push_back(d.id());
   for (const std::string& id : item_ids) {
     auto item = LoadItem(id);
-    if (item.status().code() == absl::StatusCode::kNotFound) continue;  // not tracked
+    if (item.status().code() == absl::StatusCode::kNotFound) {
+      // Written before retention tracked items: its times are not known
+      // here, so any schedule that governs it keeps it (never erase what
+      // a legal duty may still keep).
+      RetentionItemRecord untracked;
+      untracked.set_id(id);
+      untracked.set_organization_id(client->organization_id());
+      if (id.starts_with(IdPrefix(IdKind::kDocument))) {
+        auto d = documents_->LoadDocument(id);
+        HOIDLA_RETURN_IF_ERROR(d.status());
+        untracked.set_item_type(v1::RETENTION_ITEM_TYPE_DOCUMENT);
+        untracked.set_project_id(d->project_id());
+        untracked.set_kind(d->kind());
+      } else {
+        auto r = records_->Locate(id);
+        HOIDLA_RETURN_IF_ERROR(r.status());
+        untracked.set_item_type(v1::RETENTION_ITEM_TYPE_RECORD);
+        untracked.set_project_id(r->target.project_id);
+        untracked.set_kind(r->kind);
+      }
+      item = std::move(untracked);
+    }
     HOIDLA_RETURN_IF_ERROR(item.status());
+    if (static_cast<v1::DisposalState>(item->state()) == v1::DISPOSAL_STATE_POSTPONED) {
+      return absl::FailedPreconditionError(
+          subject ? std::string("client_id: a decision to keep part of the record applies")
+                  : StrCat("client_id: the disposal of ", item->id(), " was postponed until ",
+                           Rfc3339Utc(item->postponed_until_micros(), false)));
+    }
     HOIDLA_ASSIGN_OR_RETURN(Due due, DueOf(*item, -1));
     if (!due.schedule.has_value()) continue;
     const v1::RetentionSchedule& s = *due.schedule;
-    const std::string named = StrCat("client_id: retention schedule ", s.id(), " (version ",
-                                     s.version(), ") keeps ", item->id());
+    const std::string named =
+        subject ? StrCat("client_id: a retention duty (schedule ", s.id(), ") applies")
+                : StrCat("client_id: retention schedule ", s.id(), " (version ", s.version(),
+                         ") keeps ", item->id());
     if (s.action() == v1::RETENTION_ACTION_KEEP) {
       return absl::FailedPreconditionError(StrCat(named, " permanently"));
     }
-    if (due.at_micros == 0) {
+    if (item->created_at_micros() == 0) {
       return absl::FailedPreconditionError(
-          StrCat(named, ": its period has not started (its case is open)"));
+          StrCat(named, ": it predates retention tracking, so its period cannot be told"));
+    }
+    if (due.at_micros == 0) {
+      return absl::FailedPreconditionError(StrCat(named, ": its period has not started"));
     }
     if (due.at_micros > started) {
       return absl::FailedPreconditionError(
@@ -114,6 +172,10 @@ absl::StatusOr<v1::DisposalCertificate> Retention::EraseClient(const RequestCont
   std::map<std::pair<int, std::string>, int64_t> counts;
   auto note = [&](std::string_view id, v1::RetentionItemType type, std::string_view kind,
                   std::string_view case_id, std::string_view project_id) {
+    ++counts[{type, std::string(kind)}];
+    // The certificate names the first kMaxCertifiedItems; its counts
+    // cover all (it must stay well within a message).
+    if (cert.items_size() >= kMaxCertifiedItems) return;
     v1::DisposedItem* di = cert.add_items();
     di->set_item_id(std::string(id));
     di->set_item_type(type);
@@ -121,9 +183,9 @@ absl::StatusOr<v1::DisposalCertificate> Retention::EraseClient(const RequestCont
     di->set_client_id(client_id);
     di->set_case_id(std::string(case_id));
     di->set_project_id(std::string(project_id));
-    ++counts[{type, std::string(kind)}];
   };
 
+  note(client_id, v1::RETENTION_ITEM_TYPE_UNSPECIFIED, "client", "", "");
   storage::WriteBatch batch;
   for (const std::string& id : record_ids) {
     auto located = records_->Locate(id);
@@ -165,7 +227,6 @@ absl::StatusOr<v1::DisposalCertificate> Retention::EraseClient(const RequestCont
     note(id, v1::RETENTION_ITEM_TYPE_UNSPECIFIED, "case", id, project_of_case[id]);
   }
   batch.Put(Space::kIndex, ours::kTombstone.Key(client_id), cert.id());
-  note(client_id, v1::RETENTION_ITEM_TYPE_UNSPECIFIED, "client", "", "");
 
   const std::string& org = client->organization_id();
   cert.set_organization_id(org);
@@ -192,7 +253,9 @@ absl::StatusOr<v1::DisposalCertificate> Retention::EraseClient(const RequestCont
     auto* d = ctx.audit->entry.mutable_disposal();
     d->set_certificate_id(cert.id());
     d->set_certificate_sha256(keys::ToHex(digest.Finish()));
-    d->set_destroyed(cert.items_size());
+    int64_t total = 0;
+    for (const auto& [key, n] : counts) total += n;
+    d->set_destroyed(total);
   }
   audit::NoteTarget(ctx.audit, client_id, "", cert.id());
 
@@ -204,12 +267,6 @@ absl::StatusOr<v1::DisposalCertificate> Retention::EraseClient(const RequestCont
       }));
   consents_->Forget(client_id);
   for (const v1::Document& d : documents) (void)documents_->DeleteDestroyedContent(d.id());
-  if (absl::Status purged = store_->Purge(Space::kKeys); !purged.ok()) {
-    return absl::UnavailableError(
-        StrCat("client_id: erased (certificate ", cert.id(),
-               "), but the store could not yet remove the destroyed key's bytes from its files; "
-               "they go at its next compaction"));
-  }
   return cert;
 }
 

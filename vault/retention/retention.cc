@@ -143,7 +143,9 @@ absl::Status Retention::PutSchedule(const RequestContext& ctx, const v1::Retenti
   }
   // Which schedule decides an item, and when it is due, may have changed
   // for any item of the organisation: the next sweep works it out again.
-  batch.Put(Space::kIndex, ours::kReindex.Key(s.organization_id()), "");
+  // The value tells a reindex under way that it missed this change.
+  batch.Put(Space::kIndex, ours::kReindex.Key(s.organization_id()),
+            StrCat(s.id(), "/", s.version(), "/", clock_->NowMicros()));
   audit::NoteTarget(ctx.audit, "", "", s.id());
   return audit::CommitEffect(ctx.audit, store_, std::move(batch));
 }
@@ -413,6 +415,9 @@ absl::StatusOr<v1::LegalHold> Retention::PlaceHold(const RequestContext& ctx,
   *h.mutable_placed_at() = ToTimestamp(clock_->NowMicros());
   h.set_placed_by(ctx.principal.id);
   h.set_active(true);
+  // A hold placed while a sweep or an erasure runs waits for it, so that
+  // once this returns nothing it covers is destroyed.
+  std::lock_guard sweep_lock(sweep_mu_);
   std::lock_guard lock(write_mu_);
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(sealed_.Put(ours::kHold, h.id(), keys::kSystemSubject, h, &batch));
@@ -448,6 +453,7 @@ absl::StatusOr<v1::LegalHold> Retention::LiftHold(const RequestContext& ctx,
                                                   const v1::LiftLegalHoldRequest& req) {
   HOIDLA_RETURN_IF_ERROR(ValidateId(req.id(), IdKind::kLegalHold, "id"));
   HOIDLA_RETURN_IF_ERROR(ValidateText("reason", req.reason(), true, kMaxTextBytes, true));
+  std::lock_guard sweep_lock(sweep_mu_);
   std::lock_guard lock(write_mu_);
   auto h = LoadHold(req.id());
   HOIDLA_RETURN_IF_ERROR(
@@ -465,6 +471,8 @@ absl::StatusOr<v1::LegalHold> Retention::LiftHold(const RequestContext& ctx,
   storage::WriteBatch batch;
   HOIDLA_RETURN_IF_ERROR(sealed_.Put(ours::kHold, h->id(), keys::kSystemSubject, *h, &batch));
   batch.Delete(Space::kIndex, ours::kActiveHoldsOn.Key(object, h->id()));
+  // What a sweep parked under the hold is due again from now on.
+  HOIDLA_RETURN_IF_ERROR(Unpark(h->id(), &batch));
   audit::NoteTarget(ctx.audit, h->client_id(), h->case_id(), h->id());
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(ctx.audit, store_, std::move(batch)));
   return *h;

@@ -35,6 +35,7 @@
 #define HOIDLA_VAULT_RETENTION_RETENTION_H_
 
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -142,9 +143,10 @@ class Retention : public Lifecycle {
 
   // Decides an item of the due list: approve (the next sweep destroys it
   // unless a hold applies then) or postpone (due for review again at
-  // `until`). NOT_FOUND "item_id: not found" for an item not on the due
-  // list of an organisation where the caller disposes; INVALID_ARGUMENT
-  // naming the field (reason, until).
+  // `until`). NOT_FOUND "item_id: not found" for an id not stored or
+  // outside the caller's organisation; FAILED_PRECONDITION "item_id: not
+  // on the due list" (also for one no longer due); INVALID_ARGUMENT naming
+  // the field (item_id, reason, until).
   absl::StatusOr<v1::DueDisposal> ApproveDisposal(const RequestContext& ctx,
                                                   const v1::ApproveDisposalRequest& req);
   absl::StatusOr<v1::DueDisposal> PostponeDisposal(const RequestContext& ctx,
@@ -184,7 +186,11 @@ class Retention : public Lifecycle {
   // nothing more is due there, each run audited as actor "system" in
   // `log`. Returns how many items were destroyed; the first error stops
   // it (what committed before stays).
-  absl::StatusOr<int64_t> SweepAll(audit::AuditLog* log);
+  // `keep_going` (if set) is asked before each run; false stops the
+  // sweep there (the server's shutdown). An organisation whose sweep fails
+  // does not stop the others; the first error is returned at the end.
+  absl::StatusOr<int64_t> SweepAll(audit::AuditLog* log,
+                                   const std::function<bool()>& keep_going = nullptr);
 
   // The ids of the active holds on any of `object_ids` (an item and what
   // contains it: its case, client and project), for disposal and erasure.
@@ -247,10 +253,21 @@ class Retention : public Lifecycle {
   absl::StatusOr<v1::DueDisposal> Decide(
       const RequestContext& ctx, std::string_view item_id,
       const std::function<void(storage::v1::RetentionItemRecord*)>& change);
-  v1::DueDisposal ToDueDisposal(const storage::v1::RetentionItemRecord& item) const;
+  absl::StatusOr<v1::DueDisposal> ToDueDisposal(const storage::v1::RetentionItemRecord& item) const;
   absl::StatusOr<v1::DisposalCertificate> LoadCertificate(std::string_view id) const;
+  // EraseClient but the purge, under the locks.
+  absl::StatusOr<v1::DisposalCertificate> EraseLocked(const RequestContext& ctx,
+                                                      const v1::EraseClientRequest& req);
   // Fills in `cert`'s signed note (and key version) from its fields.
   absl::Status SignCertificate(v1::DisposalCertificate* cert) const;
+  // The active holds on `item`: on it, its case, its client, or any
+  // project of the client (`projects` caches clients' projects).
+  absl::StatusOr<std::vector<std::string>> HoldsOnItem(
+      const storage::v1::RetentionItemRecord& item,
+      std::map<std::string, std::vector<std::string>>* projects) const;
+  // Adds to `batch` the return of every item parked under hold `hold_id`
+  // to the due index. Errors of the store as they are.
+  absl::Status Unpark(std::string_view hold_id, storage::WriteBatch* batch);
   // The due index key of item `id` of `org` due at `due` micros.
   static std::string DueKey(std::string_view org, int64_t due, std::string_view id);
   // Adds to `batch` the removal of retention's facts about item `id` (and
@@ -271,8 +288,10 @@ class Retention : public Lifecycle {
   SealedRecords sealed_;
   VersionChain<v1::RetentionSchedule> schedules_;
   std::mutex write_mu_;  // one writer: scope uniqueness and versions
-  // Lock order: sweep_mu_, then Records::LockWrites(), then facts_mu_.
-  std::mutex sweep_mu_;  // one sweep at a time
+  // Lock order: sweep_mu_, then write_mu_, then Records::LockWrites(),
+  // then facts_mu_. Held by sweeps, erasures, and placing and lifting a
+  // hold.
+  std::mutex sweep_mu_;
   std::mutex facts_mu_;  // read-modify-write of item records
 };
 

@@ -212,7 +212,10 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
       if (sweep_seconds > 0 && self->audit_log_->healthy() &&
           std::chrono::steady_clock::now() >= next_sweep) {
         next_sweep = std::chrono::steady_clock::now() + std::chrono::seconds(sweep_seconds);
-        auto swept = self->retention_->SweepAll(self->audit_log_.get());
+        auto swept = self->retention_->SweepAll(self->audit_log_.get(), [self] {
+          absl::MutexLock lock(&self->prober_mu_);
+          return !self->stop_prober_;
+        });
         if (!swept.ok()) {
           spdlog::warn("retention sweep stopped: {}",
                        absl::StatusCodeToString(swept.status().code()));

@@ -243,6 +243,9 @@ inline constexpr Family<2> kCaselessItemsOfClient{"rit-nocase"};
 // rdue/<org>/<due, 16 hex digits of UTC microseconds>/<item>: when an
 // item is due for disposal or review; the sweep reads it in key order.
 inline constexpr Family<3> kDue{"rdue"};
+// rheld/<hold>/<item>: a due item a sweep found held, parked until the
+// hold is lifted.
+inline constexpr Family<2> kParkedUnder{"rheld"};
 // rrev/<org>/<item>: the due list (awaiting a decision or postponed).
 inline constexpr Family<2> kDueList{"rrev"};
 // rreindex/<org>: a schedule changed; the next sweep recomputes the
