@@ -424,26 +424,42 @@ absl::StatusOr<v1::RunDisposalResponse> Retention::Sweep(std::string_view org,
     int64_t due;
     std::string id;
   };
-  std::vector<DueEntry> entries;
   const std::string prefix = ours::kDue.Prefix(org);
-  {
-    auto it = store_->Scan(Space::kIndex, prefix);
+  // Read in chunks, so that a run that fills up early reads little more
+  // than it destroys.
+  constexpr size_t kChunk = 512;
+  std::string resume;  // the last key read
+  bool exhausted = false;
+  int visited = 0;
+  auto next_chunk = [&](std::vector<DueEntry>* entries) -> absl::Status {
+    entries->clear();
+    auto it = store_->Scan(Space::kIndex, prefix, resume);
+    if (it->Valid() && !resume.empty() && it->key() == resume) it->Next();
     for (; it->Valid(); it->Next()) {
       const std::string_view rest = storage::layout::Rest(it->key(), prefix);
       int64_t due = 0;
       if (!ParseDue(rest, &due)) {
         batch.Delete(Space::kIndex, it->key());  // not an entry of ours: drop it
+        resume = std::string(it->key());
         continue;
       }
-      if (due > now) break;
-      if (entries.size() == static_cast<size_t>(kMaxVisited)) {
-        out.set_more_due(true);
+      if (due > now) {
+        exhausted = true;
         break;
       }
-      entries.push_back({std::string(it->key()), due, std::string(rest.substr(17))});
+      if (visited == kMaxVisited) {
+        out.set_more_due(true);
+        exhausted = true;
+        break;
+      }
+      ++visited;
+      entries->push_back({std::string(it->key()), due, std::string(rest.substr(17))});
+      resume = entries->back().key;
+      if (entries->size() == kChunk) return it->status();
     }
-    HOIDLA_RETURN_IF_ERROR(it->status());
-  }
+    exhausted = true;
+    return it->status();
+  };
 
   struct Doomed {
     RetentionItemRecord item;
@@ -451,71 +467,77 @@ absl::StatusOr<v1::RunDisposalResponse> Retention::Sweep(std::string_view org,
   };
   std::vector<Doomed> doomed;
   std::map<std::string, std::vector<std::string>> projects;  // of clients, for holds
-  for (const DueEntry& e : entries) {
-    auto item = LoadItem(e.id);
-    if (item.status().code() == absl::StatusCode::kNotFound) {
-      batch.Delete(Space::kIndex, e.key);  // its item is gone
-      continue;
+  std::vector<DueEntry> entries;
+  bool full = false;
+  while (!full && !exhausted) {
+    HOIDLA_RETURN_IF_ERROR(next_chunk(&entries));
+    for (const DueEntry& e : entries) {
+      auto item = LoadItem(e.id);
+      if (item.status().code() == absl::StatusCode::kNotFound) {
+        batch.Delete(Space::kIndex, e.key);  // its item is gone
+        continue;
+      }
+      HOIDLA_RETURN_IF_ERROR(item.status());
+      if (item->organization_id() != org) {
+        batch.Delete(Space::kIndex, e.key);  // planted: the item's own entry is elsewhere
+        continue;
+      }
+      if (item->indexed_due_micros() != e.due) {
+        batch.Delete(Space::kIndex, e.key);  // stale: the item is indexed elsewhere
+        continue;
+      }
+      const v1::DisposalState state = StateOf(*item);
+      if (state == v1::DISPOSAL_STATE_POSTPONED) {
+        // Due for review again.
+        item->set_state(v1::DISPOSAL_STATE_AWAITING_REVIEW);
+        item->clear_postponed_until_micros();
+        item->set_indexed_due_micros(0);
+        batch.Delete(Space::kIndex, e.key);
+        batch.Put(Space::kIndex, ours::kDueList.Key(org, item->id()), "");
+        HOIDLA_RETURN_IF_ERROR(PutItem(*item, &batch));
+        out.set_awaiting_review(out.awaiting_review() + 1);
+        continue;
+      }
+      HOIDLA_ASSIGN_OR_RETURN(Due due, DueOf(*item, -1));
+      if (due.at_micros == 0 || due.at_micros > now) {
+        // Not due after all (the schedule or the case changed): index it
+        // where it now belongs, voiding any decision.
+        HOIDLA_RETURN_IF_ERROR(Reindex(&*item, -1, now, &batch));
+        continue;
+      }
+      HOIDLA_ASSIGN_OR_RETURN(std::vector<std::string> holds, HoldsOnItem(*item, &projects));
+      if (!holds.empty()) {
+        // Parked under the hold until it is lifted (LiftHold puts it back),
+        // so that held items never crowd the front of the index.
+        item->set_indexed_due_micros(0);
+        batch.Delete(Space::kIndex, e.key);
+        batch.Put(Space::kIndex, ours::kParkedUnder.Key(holds.front(), item->id()), "");
+        HOIDLA_RETURN_IF_ERROR(PutItem(*item, &batch));
+        out.set_held(out.held() + 1);
+        continue;
+      }
+      item->set_schedule_id(due.schedule->id());
+      item->set_schedule_version(due.schedule->version());
+      item->set_due_micros(due.at_micros);
+      if (due.schedule->action() == v1::RETENTION_ACTION_REVIEW &&
+          state != v1::DISPOSAL_STATE_APPROVED) {
+        item->set_state(v1::DISPOSAL_STATE_AWAITING_REVIEW);
+        item->set_indexed_due_micros(0);
+        batch.Delete(Space::kIndex, e.key);
+        batch.Put(Space::kIndex, ours::kDueList.Key(org, item->id()), "");
+        HOIDLA_RETURN_IF_ERROR(PutItem(*item, &batch));
+        out.set_awaiting_review(out.awaiting_review() + 1);
+        continue;
+      }
+      if (doomed.size() == static_cast<size_t>(kMaxRunItems)) {
+        out.set_more_due(true);
+        full = true;
+        break;
+      }
+      std::string approved_by =
+          state == v1::DISPOSAL_STATE_APPROVED ? item->decided_by() : std::string();
+      doomed.push_back({std::move(*item), std::move(approved_by)});
     }
-    HOIDLA_RETURN_IF_ERROR(item.status());
-    if (item->organization_id() != org) {
-      batch.Delete(Space::kIndex, e.key);  // planted: the item's own entry is elsewhere
-      continue;
-    }
-    if (item->indexed_due_micros() != e.due) {
-      batch.Delete(Space::kIndex, e.key);  // stale: the item is indexed elsewhere
-      continue;
-    }
-    const v1::DisposalState state = StateOf(*item);
-    if (state == v1::DISPOSAL_STATE_POSTPONED) {
-      // Due for review again.
-      item->set_state(v1::DISPOSAL_STATE_AWAITING_REVIEW);
-      item->clear_postponed_until_micros();
-      item->set_indexed_due_micros(0);
-      batch.Delete(Space::kIndex, e.key);
-      batch.Put(Space::kIndex, ours::kDueList.Key(org, item->id()), "");
-      HOIDLA_RETURN_IF_ERROR(PutItem(*item, &batch));
-      out.set_awaiting_review(out.awaiting_review() + 1);
-      continue;
-    }
-    HOIDLA_ASSIGN_OR_RETURN(Due due, DueOf(*item, -1));
-    if (due.at_micros == 0 || due.at_micros > now) {
-      // Not due after all (the schedule or the case changed): index it
-      // where it now belongs, voiding any decision.
-      HOIDLA_RETURN_IF_ERROR(Reindex(&*item, -1, now, &batch));
-      continue;
-    }
-    HOIDLA_ASSIGN_OR_RETURN(std::vector<std::string> holds, HoldsOnItem(*item, &projects));
-    if (!holds.empty()) {
-      // Parked under the hold until it is lifted (LiftHold puts it back),
-      // so that held items never crowd the front of the index.
-      item->set_indexed_due_micros(0);
-      batch.Delete(Space::kIndex, e.key);
-      batch.Put(Space::kIndex, ours::kParkedUnder.Key(holds.front(), item->id()), "");
-      HOIDLA_RETURN_IF_ERROR(PutItem(*item, &batch));
-      out.set_held(out.held() + 1);
-      continue;
-    }
-    item->set_schedule_id(due.schedule->id());
-    item->set_schedule_version(due.schedule->version());
-    item->set_due_micros(due.at_micros);
-    if (due.schedule->action() == v1::RETENTION_ACTION_REVIEW &&
-        state != v1::DISPOSAL_STATE_APPROVED) {
-      item->set_state(v1::DISPOSAL_STATE_AWAITING_REVIEW);
-      item->set_indexed_due_micros(0);
-      batch.Delete(Space::kIndex, e.key);
-      batch.Put(Space::kIndex, ours::kDueList.Key(org, item->id()), "");
-      HOIDLA_RETURN_IF_ERROR(PutItem(*item, &batch));
-      out.set_awaiting_review(out.awaiting_review() + 1);
-      continue;
-    }
-    if (doomed.size() == static_cast<size_t>(kMaxRunItems)) {
-      out.set_more_due(true);
-      break;
-    }
-    std::string approved_by =
-        state == v1::DISPOSAL_STATE_APPROVED ? item->decided_by() : std::string();
-    doomed.push_back({std::move(*item), std::move(approved_by)});
   }
 
   v1::DisposalCertificate cert;
