@@ -72,6 +72,10 @@ inline bool StartsWith(absl::string_view s, std::string_view prefix) {
 
 class ClockedVault : public ::testing::Test {
  protected:
+  // Changes the server's configuration before it starts (a fixture's
+  // own settings).
+  virtual void Configure(service::ServerConfig* config) { (void)config; }
+
   void SetUp() override {
     ASSERT_TRUE(keys::InitCrypto().ok());
     const std::string jwks = dir_.path() + "/citizens.jwks";
@@ -84,6 +88,7 @@ class ClockedVault : public ::testing::Test {
     config.subject_idp_issuer = kCitizens;
     config.subject_idp_audience = "hoidla";
     config.subject_idp_jwks_file = jwks;
+    Configure(&config);
     auto s = service::VaultServer::Start(config, keys::NewKey(), keys::MasterKeyMode::kDev);
     ASSERT_TRUE(s.ok()) << s.status();
     server_ = std::move(*s);

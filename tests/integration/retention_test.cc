@@ -9,8 +9,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/strings.h"
@@ -250,6 +252,42 @@ TEST_F(Disposal, AnErasedClientsKeyIsOnNoFileOfTheDataFolder) {
   const std::string other = NewClient(PersonalCode(2), nullptr);
   get.set_id(other);
   EXPECT_TRUE(head_.As(this)->GetClient(get).ok());
+}
+
+// The vault's own sweep, every second of real time here.
+class SweepingVault : public Disposal {
+ protected:
+  void Configure(service::ServerConfig* config) override {
+    config->retention_sweep_interval_seconds = 1;
+  }
+};
+
+TEST_F(SweepingVault, TheVaultSweepsOnItsOwnAndAuditsItAsTheSystem) {
+  auto made = Vaultctl(
+      head_, {"retention", "schedule", "create", "--org", org_, "--item", "document", "--kind",
+              "case_plan", "--trigger", "created", "--days", "10", "--action", "destroy"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  clock_.Advance(11 * kDay);
+  // Waits for the event (a sweep within a few seconds), not for a speed.
+  absl::StatusCode plan = absl::StatusCode::kOk;
+  for (int i = 0; i < 200 && plan == absl::StatusCode::kOk; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    plan = GetDocumentAs(cw_, plan_);
+  }
+  EXPECT_EQ(plan, absl::StatusCode::kNotFound);
+  EXPECT_EQ(GetDocumentAs(cw_, notes_), absl::StatusCode::kOk);
+  bool audited = false;
+  for (uint64_t seq = 0; seq < server_->audit_log()->size(); ++seq) {
+    auto e = server_->audit_log()->Get(seq);
+    ASSERT_TRUE(e.ok());
+    if (e->method() != "RetentionSweep" || e->disposal().destroyed() == 0) continue;
+    audited = true;
+    EXPECT_EQ(e->actor(), "system");
+    EXPECT_EQ(e->organization_id(), org_);
+    EXPECT_EQ(e->status(), "OK");
+    EXPECT_TRUE(e->disposal().certificate_id().starts_with("dct_"));
+  }
+  EXPECT_TRUE(audited);
 }
 
 TEST_F(Disposal, TheServersAndTheClientsCertificateHeadersAgree) {
