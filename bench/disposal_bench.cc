@@ -112,6 +112,7 @@ struct World {
     registry->SetLifecycle(retention.get());
     documents->SetLifecycle(retention.get());
     records->SetLifecycle(retention.get());
+    consents->SetLifecycle(retention.get());
     admin.principal = {.id = "prn_0000000000000000000000000a",
                        .display_name = "operator",
                        .memberships = {{core::Role::kSystemAdministrator, "", ""}}};

@@ -289,7 +289,8 @@ void AddDisposalCommands(CLI::App* retention, const Globals& g, Selection* selec
                              req.set_reason(a.reason);
                              return Show(g, vc.ApproveDisposal(req), &PrintDueDisposal);
                            });
-  approve->add_option("ITEM_ID", a.id, "Record or document id (rec_..., doc_...)")->required();
+  approve->add_option("ITEM_ID", a.id, "Record, document or consent id (rec_..., doc_..., cns_...)")
+      ->required();
   approve->add_option("--reason", a.reason, "Why nothing needs it any more")->required();
 
   CLI::App* postpone =
@@ -304,7 +305,9 @@ void AddDisposalCommands(CLI::App* retention, const Globals& g, Selection* selec
              }
              return Show(g, vc.PostponeDisposal(req), &PrintDueDisposal);
            });
-  postpone->add_option("ITEM_ID", a.id, "Record or document id (rec_..., doc_...)")->required();
+  postpone
+      ->add_option("ITEM_ID", a.id, "Record, document or consent id (rec_..., doc_..., cns_...)")
+      ->required();
   postpone->add_option("--reason", a.reason, "Why it is kept for now")->required();
   postpone->add_option("--until", a.until, "When it is due for review again (RFC 3339)")
       ->required();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <map>
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -682,6 +683,7 @@ absl::StatusOr<v1::ConsentReceipt> Consents::RecordConsent(const RequestContext&
   HOIDLA_RETURN_IF_ERROR(UpdateState(
       r.client_id(), StrCat("consent:", r.id(), "/"),
       [&](rec::ReleaseState* state) { AppendGrants(chain, state); }, &batch));
+  HOIDLA_RETURN_IF_ERROR(Tell(r, true, r.recorded_at_micros(), r.authority_ends_micros(), &batch));
   audit::NoteTarget(ctx.audit, r.client_id(), r.case_id(), r.id());
   HOIDLA_RETURN_IF_ERROR(CommitChange(ctx, r.client_id(), std::move(batch)));
   v1::ConsentReceipt out;
@@ -739,6 +741,7 @@ absl::StatusOr<v1::ConsentReceipt> Consents::ReviseConsent(const RequestContext&
   HOIDLA_RETURN_IF_ERROR(UpdateState(
       r.client_id(), StrCat("consent:", r.id(), "/"),
       [&](rec::ReleaseState* state) { AppendGrants(*chain, state); }, &batch));
+  HOIDLA_RETURN_IF_ERROR(Tell(r, false, r.recorded_at_micros(), r.authority_ends_micros(), &batch));
   audit::NoteTarget(ctx.audit, r.client_id(), r.case_id(), r.id());
   HOIDLA_RETURN_IF_ERROR(CommitChange(ctx, r.client_id(), std::move(batch)));
   v1::ConsentReceipt out;
@@ -873,6 +876,8 @@ absl::StatusOr<v1::Consent> Consents::WithdrawConsent(const RequestContext& ctx,
   HOIDLA_RETURN_IF_ERROR(UpdateState(
       cur.client_id(), StrCat("consent:", cur.id(), "/"),
       [&](rec::ReleaseState* state) { AppendGrants(*chain, state); }, &batch));
+  HOIDLA_RETURN_IF_ERROR(
+      Tell(cur, false, w.withdrawn_at_micros(), w.withdrawn_at_micros(), &batch));
   audit::NoteTarget(ctx.audit, cur.client_id(), cur.case_id(), cur.id());
   HOIDLA_RETURN_IF_ERROR(CommitChange(ctx, cur.client_id(), std::move(batch)));
   return ToApi(cur, *chain);
@@ -1297,10 +1302,72 @@ absl::StatusOr<std::vector<std::string>> Consents::DestroyClientConsents(
   return consents;
 }
 
+absl::StatusOr<std::vector<std::string>> Consents::ConsentIdsOfClient(
+    const std::string& client_id) const {
+  std::vector<std::string> ids;
+  const std::string prefix = ours::kConsentsOfClient.Prefix(client_id);
+  auto it = store_->Scan(Space::kIndex, prefix);
+  for (; it->Valid(); it->Next()) ids.emplace_back(storage::layout::Rest(it->key(), prefix));
+  HOIDLA_RETURN_IF_ERROR(it->status());
+  return ids;
+}
+
 void Consents::Forget(const std::string& client_id) const {
   absl::MutexLock lock(&cache_mu_);
   cache_.erase(client_id);
   ++generation_;
+}
+
+absl::Status Consents::Tell(const rec::ConsentRecord& r, bool created, int64_t at_micros,
+                            int64_t ended_at_micros, storage::WriteBatch* batch) {
+  if (lifecycle_ == nullptr) return absl::OkStatus();
+  return lifecycle_->ItemChanged({.type = v1::RETENTION_ITEM_TYPE_CONSENT,
+                                  .id = r.id(),
+                                  .organization_id = r.organization_id(),
+                                  .project_id = r.project_id(),
+                                  .client_id = r.client_id(),
+                                  .case_id = r.case_id()},
+                                 created, at_micros, ended_at_micros, batch);
+}
+
+absl::StatusOr<std::vector<std::string>> Consents::DestroyConsents(
+    const std::vector<std::string>& consent_ids, storage::WriteBatch* batch) {
+  std::map<std::string, std::vector<std::string>> by_client;
+  for (const std::string& id : consent_ids) {
+    auto client = store_->Get(Space::kIndex, ours::kClientOfConsent.Key(id));
+    if (client.status().code() == absl::StatusCode::kNotFound) continue;
+    HOIDLA_RETURN_IF_ERROR(client.status());
+    by_client[*client].push_back(id);
+  }
+  storage::WriteBatch out;
+  std::vector<std::string> destroyed;
+  for (const auto& [client_id, ids] : by_client) {
+    for (const std::string& id : ids) {
+      HOIDLA_RETURN_IF_ERROR(versions_.Destroy(id, &out).status());
+      HOIDLA_RETURN_IF_ERROR(records_.DeleteAll(kCnw, id, &out).status());
+      out.Delete(Space::kIndex, ours::kClientOfConsent.Key(id));
+      out.Delete(Space::kIndex, ours::kConsentsOfClient.Key(client_id, id));
+      Registry::DeleteLocation(id, &out);
+      destroyed.push_back(id);
+    }
+    // One rewrite of the client's release state without any of their
+    // grants (a second rewrite in the same batch would undo the first).
+    rec::ReleaseState old;
+    absl::Status s = records_.Get(kRel, client_id, client_id, &old);
+    if (s.code() == absl::StatusCode::kNotFound) continue;
+    HOIDLA_RETURN_IF_ERROR(s);
+    rec::ReleaseState state;
+    for (auto& g : *old.mutable_grants()) {
+      const std::string_view basis = g.basis();
+      const bool gone = std::any_of(ids.begin(), ids.end(), [&](const std::string& id) {
+        return basis.starts_with(StrCat("consent:", id, "/"));
+      });
+      if (!gone) *state.add_grants() = std::move(g);
+    }
+    HOIDLA_RETURN_IF_ERROR(records_.Put(kRel, client_id, client_id, state, &out));
+  }
+  batch->Append(out);
+  return destroyed;
 }
 
 }  // namespace hoidla::core

@@ -47,6 +47,7 @@
 #include "hoidla/v1/disclosures.pb.h"
 #include "keys/keyring.h"
 #include "vault/access/guard.h"
+#include "vault/access/lifecycle.h"
 #include "vault/access/policy.h"
 #include "vault/access/principal.h"
 #include "vault/access/release.h"
@@ -83,6 +84,21 @@ class Consents : public ReleaseSource {
   using RecordKindCheck = std::function<absl::StatusOr<bool>(
       std::string_view client_id, std::string_view kind, std::string_view project_id)>;
   void SetRecordKindCheck(RecordKindCheck check) { has_record_kind_ = std::move(check); }
+  // Tells `lifecycle` (retention) of every consent recorded, revised or
+  // withdrawn from now on, in the change's own batch. Set once, before
+  // serving; may be null.
+  void SetLifecycle(Lifecycle* lifecycle) { lifecycle_ = lifecycle; }
+  // Holds back every change of consents while the returned lock lives (a
+  // disposal or erasure destroys what it read).
+  std::unique_lock<std::mutex> LockWrites() const { return std::unique_lock(write_mu_); }
+  // For retention's own use (disposal): adds to `batch` the removal of
+  // the consents `consent_ids` (every version and the withdrawal, indexes,
+  // location) and of their grants from their clients' release states.
+  // Returns the ids that were stored (the others are skipped); call
+  // Forget() for their clients once the batch has committed. Errors of the
+  // store as they are.
+  absl::StatusOr<std::vector<std::string>> DestroyConsents(
+      const std::vector<std::string>& consent_ids, storage::WriteBatch* batch);
 
   // Records version 1. Returns it with a signed receipt. INVALID_ARGUMENT
   // naming the field for bad input (a consent given in the future, a
@@ -162,6 +178,9 @@ class Consents : public ReleaseSource {
   absl::StatusOr<std::vector<std::string>> DestroyClientConsents(
       const std::string& client_id, storage::WriteBatch* batch,
       std::vector<std::string>* disclosure_ids) const;
+  // For retention's own use (erasure): the ids of every consent of client
+  // `client_id`. Errors of the store as they are.
+  absl::StatusOr<std::vector<std::string>> ConsentIdsOfClient(const std::string& client_id) const;
   // Drops what is cached of client `client_id`'s release state.
   void Forget(const std::string& client_id) const;
 
@@ -192,6 +211,9 @@ class Consents : public ReleaseSource {
   // grants whose basis starts with `drop_prefix` (those of the consent or
   // disclosure being changed), plus what `add` appends. Reads one record,
   // whatever the number of consents. The caller holds write_mu_.
+  // Tells the lifecycle (if any) of consent `r`'s change.
+  absl::Status Tell(const rec::ConsentRecord& r, bool created, int64_t at_micros,
+                    int64_t ended_at_micros, storage::WriteBatch* batch);
   absl::Status UpdateState(const std::string& client_id, std::string_view drop_prefix,
                            const std::function<void(rec::ReleaseState*)>& add,
                            storage::WriteBatch* batch);
@@ -216,6 +238,7 @@ class Consents : public ReleaseSource {
   VersionChain<rec::ConsentRecord> versions_;  // cns/: every version of a consent
   RecordLocator locate_record_;
   RecordKindCheck has_record_kind_;
+  Lifecycle* lifecycle_ = nullptr;
 
   // Serialises changes (version numbers, release states).
   mutable std::mutex write_mu_;

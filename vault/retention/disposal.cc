@@ -414,6 +414,7 @@ absl::StatusOr<v1::RunDisposalResponse> Retention::Sweep(std::string_view org,
   HOIDLA_RETURN_IF_ERROR(ReindexOrganization(org));
   // Nothing a run destroys changes between its reads and its write.
   auto records_lock = records_->LockWrites();
+  auto consents_lock = consents_->LockWrites();
   std::lock_guard facts_lock(facts_mu_);
   const int64_t now = clock_->NowMicros();
   v1::RunDisposalResponse out;
@@ -545,6 +546,19 @@ absl::StatusOr<v1::RunDisposalResponse> Retention::Sweep(std::string_view org,
   std::set<std::string> clients;
   std::vector<std::string> documents;
   if (!doomed.empty()) cert.set_id(NewId(IdKind::kDisposalCertificate, *clock_));
+  // Consents go together: their clients' release states are rewritten
+  // once each.
+  std::vector<std::string> consent_ids;
+  for (const Doomed& d : doomed) {
+    if (TypeOf(d.item) == v1::RETENTION_ITEM_TYPE_CONSENT) consent_ids.push_back(d.item.id());
+  }
+  std::set<std::string> consents_gone;
+  if (!consent_ids.empty()) {
+    HOIDLA_ASSIGN_OR_RETURN(std::vector<std::string> gone,
+                            consents_->DestroyConsents(consent_ids, &batch));
+    consents_gone.insert(gone.begin(), gone.end());
+  }
+  std::set<std::string> consent_clients;
   for (const Doomed& d : doomed) {
     const RetentionItemRecord& item = d.item;
     absl::Status destroyed;
@@ -555,6 +569,11 @@ absl::StatusOr<v1::RunDisposalResponse> Retention::Sweep(std::string_view org,
       case v1::RETENTION_ITEM_TYPE_DOCUMENT:
         destroyed = documents_->Destroy(item.id(), &batch);
         if (destroyed.ok()) documents.push_back(item.id());
+        break;
+      case v1::RETENTION_ITEM_TYPE_CONSENT:
+        destroyed = consents_gone.contains(item.id()) ? absl::OkStatus()
+                                                      : absl::NotFoundError("consent: not found");
+        if (destroyed.ok()) consent_clients.insert(item.client_id());
         break;
       default:
         return absl::DataLossError("retention item of an unknown type");
@@ -608,6 +627,7 @@ absl::StatusOr<v1::RunDisposalResponse> Retention::Sweep(std::string_view org,
   }
   if (batch.empty()) return out;
   HOIDLA_RETURN_IF_ERROR(audit::CommitEffect(draft, store_, std::move(batch)));
+  for (const std::string& c : consent_clients) consents_->Forget(c);
   // The content of destroyed documents, now that nothing refers to it
   // (their pending markers clean up after a failure or a crash).
   for (const std::string& id : documents) (void)documents_->DeleteDestroyedContent(id);
@@ -746,7 +766,10 @@ namespace {
 absl::Status ValidateItemId(std::string_view id, std::string_view field) {
   if (ValidateId(id, IdKind::kRecord, field).ok()) return absl::OkStatus();
   if (ValidateId(id, IdKind::kDocument, field).ok()) return absl::OkStatus();
-  return FieldError(field, "must be the id of a record (rec_...) or a document (doc_...)");
+  if (ValidateId(id, IdKind::kConsent, field).ok()) return absl::OkStatus();
+  return FieldError(field,
+                    "must be the id of a record (rec_...), a document (doc_...) or a consent "
+                    "(cns_...)");
 }
 }  // namespace
 

@@ -82,6 +82,7 @@ absl::StatusOr<v1::DisposalCertificate> Retention::EraseLocked(const RequestCont
   // Nothing of the client changes while it is looked at and erased.
   std::lock_guard sweep_lock(sweep_mu_);
   auto records_lock = records_->LockWrites();
+  auto consents_lock = consents_->LockWrites();
   std::lock_guard facts_lock(facts_mu_);
   const int64_t started = clock_->NowMicros();
 
@@ -167,6 +168,32 @@ absl::StatusOr<v1::DisposalCertificate> Retention::EraseLocked(const RequestCont
     }
   }
 
+  // A consent that has ended may still have to be kept as proof for its
+  // schedule's period; one in force does not stand in the way (asking to
+  // be erased withdraws it).
+  HOIDLA_ASSIGN_OR_RETURN(std::vector<std::string> consent_ids,
+                          consents_->ConsentIdsOfClient(client_id));
+  for (const std::string& id : consent_ids) {
+    auto item = LoadItem(id);
+    if (item.status().code() == absl::StatusCode::kNotFound) continue;  // not tracked
+    HOIDLA_RETURN_IF_ERROR(item.status());
+    if (item->ended_at_micros() == 0 || item->ended_at_micros() > started) continue;
+    HOIDLA_ASSIGN_OR_RETURN(Due due, DueOf(*item, -1));
+    if (!due.schedule.has_value()) continue;
+    const v1::RetentionSchedule& s = *due.schedule;
+    const std::string named =
+        subject ? StrCat("client_id: a retention duty (schedule ", s.id(), ") applies")
+                : StrCat("client_id: retention schedule ", s.id(), " (version ", s.version(),
+                         ") keeps ", id);
+    if (s.action() == v1::RETENTION_ACTION_KEEP) {
+      return absl::FailedPreconditionError(StrCat(named, " permanently"));
+    }
+    if (due.at_micros > started) {
+      return absl::FailedPreconditionError(
+          StrCat(named, " until ", Rfc3339Utc(due.at_micros, false)));
+    }
+  }
+
   v1::DisposalCertificate cert;
   cert.set_id(NewId(IdKind::kDisposalCertificate, *clock_));
   std::map<std::pair<int, std::string>, int64_t> counts;
@@ -211,7 +238,7 @@ absl::StatusOr<v1::DisposalCertificate> Retention::EraseLocked(const RequestCont
   HOIDLA_ASSIGN_OR_RETURN(std::vector<std::string> consents,
                           consents_->DestroyClientConsents(client_id, &batch, &disclosures));
   for (const std::string& id : consents) {
-    batch.Put(Space::kIndex, ours::kTombstone.Key(id), cert.id());
+    HOIDLA_RETURN_IF_ERROR(ForgetItem(id, cert.id(), &batch));
     note(id, v1::RETENTION_ITEM_TYPE_CONSENT, "", "", "");
   }
   for (const std::string& id : disclosures) {

@@ -289,8 +289,8 @@ class Retention : public Lifecycle {
   VersionChain<v1::RetentionSchedule> schedules_;
   std::mutex write_mu_;  // one writer: scope uniqueness and versions
   // Lock order: sweep_mu_, then write_mu_, then Records::LockWrites(),
-  // then facts_mu_. Held by sweeps, erasures, and placing and lifting a
-  // hold.
+  // then Consents::LockWrites(), then facts_mu_. Held by sweeps, erasures, and placing and lifting
+  // a hold.
   std::mutex sweep_mu_;
   std::mutex facts_mu_;  // read-modify-write of item records
 };

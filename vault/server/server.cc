@@ -130,6 +130,7 @@ absl::StatusOr<std::unique_ptr<VaultServer>> VaultServer::Start(const ServerConf
   s->registry_->SetLifecycle(s->retention_.get());
   s->documents_->SetLifecycle(s->retention_.get());
   s->records_->SetLifecycle(s->retention_.get());
+  s->consents_->SetLifecycle(s->retention_.get());
   Backends backends;
   backends.identity = s->identity_.get();
   backends.registry = s->registry_.get();

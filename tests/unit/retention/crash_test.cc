@@ -65,6 +65,7 @@ struct Vault {
     registry->SetLifecycle(retention.get());
     documents->SetLifecycle(retention.get());
     records->SetLifecycle(retention.get());
+    consents->SetLifecycle(retention.get());
     admin.principal = {.id = "prn_0000000000000000000000000a",
                        .display_name = "operator",
                        .memberships = {{Role::kSystemAdministrator, "", ""}}};

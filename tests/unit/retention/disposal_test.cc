@@ -58,6 +58,7 @@ class DisposalTest : public CoreTest {
     registry_->SetLifecycle(retention_.get());
     documents_->SetLifecycle(retention_.get());
     records_->SetLifecycle(retention_.get());
+    consents_->SetLifecycle(retention_.get());
     org_ = MakeOrg();
     project_ = MakeProject(org_.id());
     client_ = MakeClient(org_.id(), project_.id());
@@ -149,6 +150,44 @@ class DisposalTest : public CoreTest {
     req.mutable_hold()->set_client_id(client_.id());
     req.mutable_hold()->set_reason("court request 2-26-1");
     return retention_->PlaceHold(admin_, req);
+  }
+
+  // A head of this organisation only: a consent never names its
+  // recorder's own other organisation.
+  RequestContext Recorder() const {
+    RequestContext recorder;
+    recorder.principal = {.id = "prn_recorder",
+                          .display_name = "recorder",
+                          .memberships = {{Role::kHeadOfOrganization, org_.id(), ""}}};
+    return recorder;
+  }
+  // The client's case plan to a labour office, for a year; its id.
+  absl::StatusOr<std::string> RecordConsent() {
+    const v1::Organization labour = MakeOrg("Töötukassa");
+    Tick();
+    v1::RecordConsentRequest rec;
+    v1::Consent* c = rec.mutable_consent();
+    c->set_client_id(client_.id());
+    c->set_project_id(project_.id());
+    c->mutable_given_by()->set_kind(v1::CONSENT_GIVER_KIND_DATA_SUBJECT);
+    c->set_form(v1::CONSENT_FORM_ORAL);
+    c->set_witness("juhtumikorraldaja");
+    c->set_note("suuline kokkulepe vastuvõtul");
+    c->set_cooperation_agreed(true);
+    c->set_processing_agreed(true);
+    c->set_given_voluntarily(true);
+    *c->mutable_given_at() = ToTimestamp(clock_.NowMicros());
+    auto* p = c->add_provisions();
+    auto* r = p->add_recipients();
+    r->set_kind(v1::RECIPIENT_KIND_ORGANIZATION);
+    r->set_organization_id(labour.id());
+    p->add_kinds("case_plan");
+    p->add_purposes("employment_support");
+    *p->mutable_valid_from() = ToTimestamp(clock_.NowMicros());
+    *p->mutable_valid_until() = ToTimestamp(clock_.NowMicros() + 365 * kDay);
+    auto receipt = consents_->RecordConsent(Recorder(), rec);
+    if (!receipt.ok()) return receipt.status();
+    return receipt->consent().id();
   }
 
   keys::NoteVerifier Verifier() {
@@ -550,6 +589,36 @@ TEST_F(DisposalTest, TheVaultsOwnSweepStopsWhenAskedTo) {
   EXPECT_EQ(GetRecordCode(rec->id()), absl::StatusCode::kNotFound);
 }
 
+TEST_F(DisposalTest, AWithdrawnConsentGoesWhenItsPeriodHasRun) {
+  Schedule(v1::RETENTION_ITEM_TYPE_CONSENT, "", v1::RETENTION_TRIGGER_CONSENT_ENDED, 30,
+           v1::RETENTION_ACTION_DESTROY);
+  auto consent = RecordConsent();
+  ASSERT_TRUE(consent.ok()) << consent.status();
+  const std::string id = *consent;
+
+  // In force: never due, however long it runs.
+  clock_.Advance(100 * kDay);
+  EXPECT_EQ(Sweep()->destroyed(), 0);
+  Tick();
+  v1::WithdrawConsentRequest withdraw;
+  withdraw.set_id(id);
+  ASSERT_TRUE(consents_->WithdrawConsent(Recorder(), withdraw).ok());
+  clock_.Advance(29 * kDay);
+  EXPECT_EQ(Sweep()->destroyed(), 0);
+  clock_.Advance(2 * kDay);
+  auto run = Sweep();
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->destroyed(), 1);
+  v1::GetConsentRequest get;
+  get.set_id(id);
+  EXPECT_EQ(consents_->GetConsent(admin_, get).status().code(), absl::StatusCode::kNotFound);
+  v1::ListConsentsRequest list;
+  list.set_client_id(client_.id());
+  auto listed = consents_->ListConsents(admin_, list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->consents_size(), 0);
+}
+
 // ---------------------------------------------------------------------------
 // Erasure
 
@@ -724,6 +793,36 @@ TEST_F(ErasureTest, TheDataSubjectIsNotToldTheIdsOfHoldsOrItems) {
   EXPECT_EQ(std::string(refused.status().message()).find("lgh_"), std::string::npos)
       << refused.status();
   EXPECT_TRUE(std::string(refused.status().message()).starts_with("client_id: a legal hold"));
+}
+
+TEST_F(ErasureTest, AnEndedConsentKeptAsProofHoldsErasureBackUntilItsPeriodHasRun) {
+  Schedule(v1::RETENTION_ITEM_TYPE_CONSENT, "", v1::RETENTION_TRIGGER_CONSENT_ENDED, 30,
+           v1::RETENTION_ACTION_DESTROY);
+  auto consent = RecordConsent();
+  ASSERT_TRUE(consent.ok()) << consent.status();
+  Tick();
+  v1::WithdrawConsentRequest withdraw;
+  withdraw.set_id(*consent);
+  ASSERT_TRUE(consents_->WithdrawConsent(Recorder(), withdraw).ok());
+  auto refused = Erase();
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(std::string(refused.status().message())
+                  .starts_with(StrCat("client_id: retention schedule ", schedule_.id(),
+                                      " (version 1) keeps ", *consent, " until ")))
+      << refused.status();
+  clock_.Advance(31 * kDay);
+  auto cert = Erase();
+  ASSERT_TRUE(cert.ok()) << cert.status();
+  v1::GetConsentRequest get;
+  get.set_id(*consent);
+  EXPECT_EQ(consents_->GetConsent(admin_, get).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ErasureTest, AConsentInForceDoesNotStandInTheWayOfErasure) {
+  Schedule(v1::RETENTION_ITEM_TYPE_CONSENT, "", v1::RETENTION_TRIGGER_CONSENT_ENDED, 30,
+           v1::RETENTION_ACTION_DESTROY);
+  ASSERT_TRUE(RecordConsent().ok());
+  EXPECT_TRUE(Erase().ok());
 }
 
 TEST_F(ErasureTest, AnErasureThatCannotWriteLeavesEverythingAsItWas) {
