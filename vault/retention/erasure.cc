@@ -85,6 +85,10 @@ absl::StatusOr<v1::DisposalCertificate> Retention::EraseLocked(const RequestCont
   auto consents_lock = consents_->LockWrites();
   std::lock_guard facts_lock(facts_mu_);
   const int64_t started = clock_->NowMicros();
+  // A second request for the same client waited for the first: it is gone.
+  if (registry_->LoadClient(client_id).status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError("client_id: not found");
+  }
 
   HOIDLA_ASSIGN_OR_RETURN(std::vector<std::string> record_ids,
                           records_->RecordIdsOfClient(client_id));
